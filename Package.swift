@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "portal-audit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "portal-audit", targets: ["portal-audit"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CCurlShim",
+            dependencies: ["CCurl"],
+            linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+        .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore"]),
+        .target(name: "PortalAuditReport", dependencies: ["PortalAuditCore"]),
+        .target(name: "PortalAuditKit", dependencies: ["PortalAuditCore", "PortalAuditProbes", "PortalAuditReport"]),
+        .executableTarget(
+            name: "portal-audit",
+            dependencies: ["PortalAuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "PortalAuditTestSupport", dependencies: ["PortalAuditCore"], path: "Tests/PortalAuditTestSupport"),
+        .testTarget(name: "PortalAuditCoreTests", dependencies: ["PortalAuditCore", "PortalAuditTestSupport"]),
+        .testTarget(
+            name: "PortalAuditProbesTests",
+            dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
+        ),
+        .testTarget(name: "PortalAuditCLITests", dependencies: ["PortalAuditTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,100 @@
+/*
+ * The C half of CurlClient: typed wrappers for libcurl's variadic functions, capped body/header
+ * collectors, and the OpenSSL record that captures TLS facts, the certificate chain and every X509
+ * verification error from inside the handshake (LIBCURL-NOTES.md §2–§3: the SSL* is gone once
+ * curl_easy_perform returns, so facts are copied at SSL_CB_HANDSHAKE_DONE).
+ */
+#ifndef PA_SHIM_H
+#define PA_SHIM_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+/* Initialises libcurl and the OpenSSL ex_data index once; ignores SIGPIPE. Returns CURLE_OK. */
+int pa_global_init(void);
+
+/* Refuse every socket outside 127.0.0.0/8 and ::1 when set (tests, the lab demo). */
+void pa_set_loopback_only(int on);
+int pa_loopback_only(void);
+/* Process-wide count of TCP sockets opened through libcurl (for `--stats` and benchmarks). */
+long pa_sockets_opened(void);
+
+/* The shared trust store: the system store plus an optional extra PEM file, parsed once.
+ * Returns 0 on success, -1 when extra_pem cannot be read or holds no certificate. */
+int pa_trust_store_init(const char *extra_pem);
+
+CURLcode pa_setopt_long(CURL *h, CURLoption o, long v);
+CURLcode pa_setopt_off(CURL *h, CURLoption o, curl_off_t v);
+CURLcode pa_setopt_str(CURL *h, CURLoption o, const char *v);
+CURLcode pa_setopt_ptr(CURL *h, CURLoption o, void *v);
+CURLcode pa_getinfo_long(CURL *h, CURLINFO i, long *v);
+CURLcode pa_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v);
+CURLcode pa_getinfo_str(CURL *h, CURLINFO i, char **v);
+CURLMcode pa_multi_setopt_long(CURLM *m, CURLMoption o, long v);
+
+/* A growable byte buffer with a hard cap; bytes past the cap are dropped and `truncated` set. */
+typedef struct pa_buffer {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t limit;
+    int truncated;
+    long lines;        /* header buffers: lines received */
+    long line_limit;   /* header buffers: stop after this many lines (0 = no limit) */
+    long line_max;     /* header buffers: longest line kept (longer lines are cut) */
+} pa_buffer;
+
+/* One certificate as presented by the server. Strings are owned by the record. */
+typedef struct pa_cert {
+    char *subject;
+    char *issuer;
+    char *sans;           /* comma-separated DNS and IP names */
+    char *key_type;       /* RSA, EC, ED25519, DSA … */
+    int key_bits;
+    char *sig_alg;        /* OpenSSL short name, e.g. RSA-SHA256 */
+    long long not_before; /* Unix seconds */
+    long long not_after;
+    int self_issued;
+} pa_cert;
+
+#define PA_MAX_CERTS 8
+#define PA_MAX_ERRORS 16
+
+/* Everything one transfer records. Allocated with pa_probe_new, freed with pa_probe_free. */
+typedef struct pa_probe {
+    /* configuration */
+    int record_verify;    /* install the shared store, the recording verify callback and the host check */
+    char *verify_host;    /* name checked by OpenSSL (error 62 on mismatch) */
+    /* handshake facts */
+    int handshakes;       /* SSL_CB_HANDSHAKE_DONE count */
+    char *tls_version;    /* TLSv1.2 … */
+    char *cipher;         /* OpenSSL name */
+    char *cipher_std;     /* IANA/RFC name */
+    int cipher_aead;
+    char *kx;             /* key exchange: kx-rsa, kx-ecdhe, kx-dhe, kx-any (TLS 1.3) */
+    char *tmp_key_type;   /* server ephemeral key: X25519, ECDH, DH */
+    int tmp_key_bits;
+    char *alpn;
+    int cert_count;
+    pa_cert certs[PA_MAX_CERTS];
+    int error_count;
+    int error_codes[PA_MAX_ERRORS];
+    int error_depths[PA_MAX_ERRORS];
+    /* collectors */
+    pa_buffer body;
+    pa_buffer headers;
+    char errbuf[CURL_ERROR_SIZE];
+} pa_probe;
+
+pa_probe *pa_probe_new(size_t body_limit, size_t header_limit, long header_line_limit, long header_line_max);
+void pa_probe_free(pa_probe *p);
+void pa_probe_set_verify_host(pa_probe *p, const char *host);
+const char *pa_x509_error_string(int code);
+
+/* Installs the header/body collectors, the SSL_CTX hook and the socket guard on an easy handle. */
+CURLcode pa_install(CURL *h, pa_probe *p);
+
+/* Reads CURLMsg fields (a union Swift reads awkwardly). Returns 1 when msg is CURLMSG_DONE. */
+int pa_multi_done(CURLMsg *msg, CURL **easy, CURLcode *result);
+
+#endif

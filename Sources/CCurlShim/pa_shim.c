@@ -1,0 +1,372 @@
+#define _GNU_SOURCE
+#include "pa_shim.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/err.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+static int pa_ex_index = -1;
+static atomic_int pa_loopback_flag = 0;
+static atomic_long pa_socket_count = 0;
+static X509_STORE *pa_store = NULL;
+
+int pa_global_init(void) {
+    signal(SIGPIPE, SIG_IGN);
+    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (pa_ex_index < 0) {
+        pa_ex_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    }
+    return (int)rc;
+}
+
+void pa_set_loopback_only(int on) { atomic_store(&pa_loopback_flag, on ? 1 : 0); }
+int pa_loopback_only(void) { return atomic_load(&pa_loopback_flag); }
+long pa_sockets_opened(void) { return atomic_load(&pa_socket_count); }
+
+int pa_trust_store_init(const char *extra_pem) {
+    X509_STORE *store = X509_STORE_new();
+    if (store == NULL) return -1;
+    /* The system store, parsed once per process (curl 7.88 would re-read the bundle per connection). */
+    X509_STORE_set_default_paths(store);
+    if (extra_pem != NULL && extra_pem[0] != '\0') {
+        if (X509_STORE_load_file(store, extra_pem) != 1) {
+            ERR_clear_error();
+            X509_STORE_free(store);
+            return -1;
+        }
+    }
+    ERR_clear_error();
+    X509_STORE *old = pa_store;
+    pa_store = store;
+    if (old != NULL) X509_STORE_free(old);
+    return 0;
+}
+
+CURLcode pa_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+CURLcode pa_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+CURLcode pa_setopt_str(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
+CURLcode pa_setopt_ptr(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
+CURLcode pa_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+CURLcode pa_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+CURLcode pa_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+CURLMcode pa_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
+int pa_multi_done(CURLMsg *msg, CURL **easy, CURLcode *result) {
+    if (msg == NULL || msg->msg != CURLMSG_DONE) return 0;
+    *easy = msg->easy_handle;
+    *result = msg->data.result;
+    return 1;
+}
+
+/* ---------- capped collectors ---------- */
+
+static size_t pa_buffer_append(pa_buffer *b, const char *src, size_t n) {
+    size_t room = b->limit > b->len ? b->limit - b->len : 0;
+    size_t take = n < room ? n : room;
+    if (take < n) b->truncated = 1;
+    if (take == 0) return 0;
+    if (b->len + take > b->cap) {
+        size_t want = b->cap ? b->cap : 4096;
+        while (want < b->len + take) want *= 2;
+        if (want > b->limit) want = b->limit;
+        char *grown = realloc(b->data, want);
+        if (grown == NULL) { b->truncated = 1; return 0; }
+        b->data = grown;
+        b->cap = want;
+    }
+    memcpy(b->data + b->len, src, take);
+    b->len += take;
+    return take;
+}
+
+static size_t pa_write_body(char *ptr, size_t size, size_t nmemb, void *userdata) {
+    pa_probe *p = userdata;
+    size_t n = size * nmemb;
+    pa_buffer_append(&p->body, ptr, n);
+    /* Returning less than n stops the transfer (CURLE_WRITE_ERROR); the Swift side reads
+       `truncated` and treats that as a capped body, not a failure. */
+    return p->body.truncated ? 0 : n;
+}
+
+static size_t pa_write_header(char *ptr, size_t size, size_t nmemb, void *userdata) {
+    pa_probe *p = userdata;
+    size_t n = size * nmemb;
+    pa_buffer *b = &p->headers;
+    /* A new response (after 1xx or an auth retry) starts with a status line: keep only the last. */
+    if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+        b->len = 0;
+        b->lines = 0;
+        b->truncated = 0;
+    }
+    b->lines += 1;
+    if (b->line_limit > 0 && b->lines > b->line_limit) {
+        b->truncated = 1;
+        return 0;
+    }
+    size_t keep = n;
+    if (b->line_max > 0 && (long)keep > b->line_max) {
+        keep = (size_t)b->line_max;
+        b->truncated = 1;
+    }
+    pa_buffer_append(b, ptr, keep);
+    if (keep < n) pa_buffer_append(b, "\r\n", 2);
+    if (b->len >= b->limit) return 0;
+    return n;
+}
+
+/* ---------- socket guard and counter ---------- */
+
+static int pa_is_loopback(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)) return 1;
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) return in6->sin6_addr.s6_addr[12] == 127;
+    }
+    return 0;
+}
+
+static curl_socket_t pa_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr) {
+    (void)clientp;
+    (void)purpose;
+    if (atomic_load(&pa_loopback_flag) && !pa_is_loopback(&addr->addr)) {
+        return CURL_SOCKET_BAD;
+    }
+    curl_socket_t s = socket(addr->family, addr->socktype, addr->protocol);
+    if (s != CURL_SOCKET_BAD) atomic_fetch_add(&pa_socket_count, 1);
+    return s;
+}
+
+/* ---------- OpenSSL record ---------- */
+
+static char *pa_dup(const char *s) { return s ? strdup(s) : NULL; }
+
+static void pa_replace(char **slot, const char *value) {
+    free(*slot);
+    *slot = pa_dup(value);
+}
+
+static char *pa_name(X509_NAME *name) {
+    if (name == NULL) return NULL;
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio == NULL) return NULL;
+    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char *out = NULL;
+    long n = BIO_get_mem_data(bio, &out);
+    char *copy = NULL;
+    if (n > 0) {
+        if (n > 1024) n = 1024;
+        copy = malloc((size_t)n + 1);
+        if (copy) { memcpy(copy, out, (size_t)n); copy[n] = '\0'; }
+    }
+    BIO_free(bio);
+    return copy;
+}
+
+static long long pa_time(const ASN1_TIME *t) {
+    struct tm tm;
+    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+    return (long long)timegm(&tm);
+}
+
+static char *pa_sans(X509 *cert) {
+    GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+    if (names == NULL) return NULL;
+    size_t cap = 1024, len = 0;
+    char *out = calloc(cap, 1);
+    if (out == NULL) { GENERAL_NAMES_free(names); return NULL; }
+    int count = sk_GENERAL_NAME_num(names);
+    for (int i = 0; i < count && i < 64; i++) {
+        const GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, i);
+        char item[256] = {0};
+        if (gn->type == GEN_DNS) {
+            const unsigned char *d = ASN1_STRING_get0_data(gn->d.dNSName);
+            int dl = ASN1_STRING_length(gn->d.dNSName);
+            if (dl > 250) dl = 250;
+            memcpy(item, d, (size_t)dl);
+        } else if (gn->type == GEN_IPADD) {
+            const unsigned char *d = ASN1_STRING_get0_data(gn->d.iPAddress);
+            int dl = ASN1_STRING_length(gn->d.iPAddress);
+            if (dl == 4) inet_ntop(AF_INET, d, item, sizeof item);
+            else if (dl == 16) inet_ntop(AF_INET6, d, item, sizeof item);
+        } else {
+            continue;
+        }
+        size_t il = strlen(item);
+        if (il == 0 || len + il + 2 >= cap) continue;
+        if (len) out[len++] = ',';
+        memcpy(out + len, item, il);
+        len += il;
+        out[len] = '\0';
+    }
+    GENERAL_NAMES_free(names);
+    return out;
+}
+
+static void pa_cert_clear(pa_cert *c) {
+    free(c->subject); free(c->issuer); free(c->sans); free(c->key_type); free(c->sig_alg);
+    memset(c, 0, sizeof *c);
+}
+
+static void pa_cert_fill(pa_cert *c, X509 *x) {
+    pa_cert_clear(c);
+    c->subject = pa_name(X509_get_subject_name(x));
+    c->issuer = pa_name(X509_get_issuer_name(x));
+    c->sans = pa_sans(x);
+    c->not_before = pa_time(X509_get0_notBefore(x));
+    c->not_after = pa_time(X509_get0_notAfter(x));
+    c->self_issued = X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
+    EVP_PKEY *key = X509_get0_pubkey(x);
+    if (key != NULL) {
+        const char *tn = EVP_PKEY_get0_type_name(key);
+        c->key_type = pa_dup(tn ? tn : "unknown");
+        c->key_bits = EVP_PKEY_get_bits(key);
+    }
+    int sig_nid = X509_get_signature_nid(x);
+    c->sig_alg = pa_dup(OBJ_nid2sn(sig_nid));
+}
+
+static void pa_record_handshake(SSL *ssl, pa_probe *p) {
+    p->handshakes += 1;
+    pa_replace(&p->tls_version, SSL_get_version(ssl));
+    const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
+    if (cipher != NULL) {
+        pa_replace(&p->cipher, SSL_CIPHER_get_name(cipher));
+        pa_replace(&p->cipher_std, SSL_CIPHER_standard_name(cipher));
+        p->cipher_aead = SSL_CIPHER_is_aead(cipher);
+        switch (SSL_CIPHER_get_kx_nid(cipher)) {
+        case NID_kx_rsa: pa_replace(&p->kx, "kx-rsa"); break;
+        case NID_kx_ecdhe: pa_replace(&p->kx, "kx-ecdhe"); break;
+        case NID_kx_dhe: pa_replace(&p->kx, "kx-dhe"); break;
+        case NID_kx_any: pa_replace(&p->kx, "kx-any"); break;
+        default: pa_replace(&p->kx, OBJ_nid2sn(SSL_CIPHER_get_kx_nid(cipher))); break;
+        }
+    }
+    EVP_PKEY *tmp = NULL;
+    if (SSL_get_peer_tmp_key(ssl, &tmp) == 1 && tmp != NULL) {
+        const char *tn = EVP_PKEY_get0_type_name(tmp);
+        pa_replace(&p->tmp_key_type, tn ? tn : "unknown");
+        p->tmp_key_bits = EVP_PKEY_get_bits(tmp);
+        EVP_PKEY_free(tmp);
+    }
+    const unsigned char *alpn = NULL;
+    unsigned int alpn_len = 0;
+    SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+    if (alpn != NULL && alpn_len > 0 && alpn_len < 64) {
+        char buf[64];
+        memcpy(buf, alpn, alpn_len);
+        buf[alpn_len] = '\0';
+        pa_replace(&p->alpn, buf);
+    }
+    STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+    if (chain != NULL) {
+        int n = sk_X509_num(chain);
+        for (int i = 0; i < p->cert_count; i++) pa_cert_clear(&p->certs[i]);
+        p->cert_count = 0;
+        for (int i = 0; i < n && i < PA_MAX_CERTS; i++) {
+            pa_cert_fill(&p->certs[i], sk_X509_value(chain, i));
+            p->cert_count = i + 1;
+        }
+    }
+}
+
+static pa_probe *pa_probe_of(const SSL *ssl) {
+    if (ssl == NULL || pa_ex_index < 0) return NULL;
+    return SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), pa_ex_index);
+}
+
+static void pa_info_cb(const SSL *ssl, int where, int ret) {
+    (void)ret;
+    if ((where & SSL_CB_HANDSHAKE_DONE) == 0) return;
+    pa_probe *p = pa_probe_of(ssl);
+    if (p != NULL) pa_record_handshake((SSL *)ssl, p);
+}
+
+/* Records every verification error and lets the handshake go on (variant F in the notes):
+   expired, self-signed and name mismatch are told apart, and the GET still happens. */
+static int pa_verify_cb(int ok, X509_STORE_CTX *store) {
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    pa_probe *p = pa_probe_of(ssl);
+    if (!ok) {
+        int err = X509_STORE_CTX_get_error(store);
+        int depth = X509_STORE_CTX_get_error_depth(store);
+        if (p != NULL) {
+            int seen = 0;
+            for (int i = 0; i < p->error_count; i++) {
+                if (p->error_codes[i] == err && p->error_depths[i] == depth) seen = 1;
+            }
+            if (!seen && p->error_count < PA_MAX_ERRORS) {
+                p->error_codes[p->error_count] = err;
+                p->error_depths[p->error_count] = depth;
+                p->error_count += 1;
+            }
+        }
+        X509_STORE_CTX_set_error(store, X509_V_OK);
+    }
+    return 1;
+}
+
+static CURLcode pa_ssl_ctx_cb(CURL *curl, void *sslctx, void *parm) {
+    (void)curl;
+    SSL_CTX *ctx = sslctx;
+    pa_probe *p = parm;
+    SSL_CTX_set_ex_data(ctx, pa_ex_index, p);
+    SSL_CTX_set_info_callback(ctx, pa_info_cb);
+    if (p->record_verify) {
+        if (pa_store != NULL) SSL_CTX_set1_cert_store(ctx, pa_store);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, pa_verify_cb);
+        if (p->verify_host != NULL) {
+            X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            X509_VERIFY_PARAM_set1_host(param, p->verify_host, 0);
+        }
+    }
+    return CURLE_OK;
+}
+
+pa_probe *pa_probe_new(size_t body_limit, size_t header_limit, long header_line_limit, long header_line_max) {
+    pa_probe *p = calloc(1, sizeof *p);
+    if (p == NULL) return NULL;
+    p->body.limit = body_limit;
+    p->headers.limit = header_limit;
+    p->headers.line_limit = header_line_limit;
+    p->headers.line_max = header_line_max;
+    return p;
+}
+
+void pa_probe_set_verify_host(pa_probe *p, const char *host) { pa_replace(&p->verify_host, host); }
+
+void pa_probe_free(pa_probe *p) {
+    if (p == NULL) return;
+    for (int i = 0; i < p->cert_count; i++) pa_cert_clear(&p->certs[i]);
+    free(p->verify_host); free(p->tls_version); free(p->cipher); free(p->cipher_std); free(p->kx);
+    free(p->tmp_key_type); free(p->alpn); free(p->body.data); free(p->headers.data);
+    free(p);
+}
+
+const char *pa_x509_error_string(int code) { return X509_verify_cert_error_string(code); }
+
+CURLcode pa_install(CURL *h, pa_probe *p) {
+    CURLcode rc = CURLE_OK;
+    if ((rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, pa_write_body))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_WRITEDATA, p))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, pa_write_header))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_HEADERDATA, p))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, pa_open_socket))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, pa_ssl_ctx_cb))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, p))) return rc;
+    return rc;
+}

@@ -1,0 +1,76 @@
+import CCurl
+import CCurlShim
+import Foundation
+
+/// The process-wide libcurl state: global init, the shared trust store, and the driver thread.
+///
+/// `curl_global_init` and the OpenSSL ex_data index are set up exactly once, before any transfer.
+/// Every transfer runs on one dedicated thread driving a `curl_multi` handle, never on Swift's
+/// cooperative pool (LIBCURL-NOTES §5–§6: blocking calls there starve the 2-thread pool).
+public final class CurlRuntime: Sendable {
+    /// The runtime; created on first use.
+    public static let shared = CurlRuntime()
+
+    private let driver: MultiDriver
+
+    private init() {
+        _ = pa_global_init()
+        _ = pa_trust_store_init(nil)
+        driver = MultiDriver()
+    }
+
+    /// Adds a PEM file of extra trust anchors to the system store (parsed once, shared by every handshake).
+    ///
+    /// - Throws: `CurlConfigurationError.unreadableCAFile` when the file cannot be read or holds no certificate.
+    public func trust(extraCAFile path: String?) throws(CurlConfigurationError) {
+        if pa_trust_store_init(path) != 0 {
+            throw .unreadableCAFile(path: path ?? "")
+        }
+    }
+
+    /// Refuses (at socket level) every connection outside 127.0.0.0/8 and ::1 while on.
+    public func restrictToLoopback(_ on: Bool) { pa_set_loopback_only(on ? 1 : 0) }
+
+    /// TCP sockets libcurl opened in this process so far.
+    public var socketsOpened: Int { Int(pa_sockets_opened()) }
+
+    /// libcurl's version string, e.g. `7.88.1`.
+    public var libcurlVersion: String { String(cString: curl_version()) }
+
+    /// Runs one transfer on the driver thread and returns what it observed.
+    ///
+    /// A failure to connect, a TLS refusal or a timeout is a result (`failure` set), not an error.
+    /// Cancelling the calling task removes the transfer at once.
+    public func perform(_ request: TransferRequest) async -> TransferResult {
+        let transfer: EasyTransfer
+        do {
+            transfer = try EasyTransfer(request)
+        } catch {
+            return TransferResult.failed(error)
+        }
+        return await driver.run(transfer)
+    }
+}
+
+/// A problem in the runtime's configuration (bad input, reported before any traffic).
+public enum CurlConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The `--ca-file` could not be read or contains no PEM certificate.
+    case unreadableCAFile(path: String)
+
+    public var description: String {
+        switch self {
+        case .unreadableCAFile(let path): "cannot read a PEM certificate from CA file '\(path)'"
+        }
+    }
+}
+
+extension TransferResult {
+    static func failed(_ failure: TransferFailure) -> TransferResult {
+        TransferResult(
+            failure: failure, responseCode: 0, httpVersion: 0, redirectURL: nil, primaryIP: nil, headerLines: [],
+            headersTruncated: false, body: [], bodyTruncated: false,
+            timings: TransferTimings(
+                nameLookupUS: 0, connectUS: 0, appConnectUS: 0, preTransferUS: 0, startTransferUS: 0, totalUS: 0),
+            handshake: nil, connections: 0, handshakes: 0, durationMS: 0)
+    }
+}

@@ -1,0 +1,239 @@
+import CCurl
+import CCurlShim
+import Foundation
+
+/// One configured libcurl easy handle and its C-side record.
+///
+/// SAFETY: a transfer is built on the submitting task, then handed to the driver thread through the
+/// driver's lock (which gives happens-before) and touched only there until it is finished; the result
+/// is read once, on the driver thread, before the handle is cleaned up. Never shared concurrently.
+final class EasyTransfer: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+    let record: UnsafeMutablePointer<pa_probe>
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
+    let request: TransferRequest
+    let startedAt: ContinuousClock.Instant
+
+    /// Builds the handle; fails only when libcurl refuses an option (a programming error or an old libcurl).
+    init(_ request: TransferRequest) throws(TransferFailure) {
+        guard let handle = curl_easy_init() else {
+            throw TransferFailure(kind: .other, curlCode: 2, message: "curl_easy_init failed")
+        }
+        guard let record = pa_probe_new(
+            request.maxBodyBytes, request.maxHeaderBytes, request.maxHeaderLines, request.maxHeaderLineBytes)
+        else {
+            curl_easy_cleanup(handle)
+            throw TransferFailure(kind: .other, curlCode: 27, message: "out of memory")
+        }
+        self.handle = handle
+        self.record = record
+        self.request = request
+        self.startedAt = .now
+        do {
+            try configure()
+        } catch {
+            cleanup()
+            throw error
+        }
+    }
+
+    private func check(_ rc: CURLcode) throws(TransferFailure) {
+        if rc != CURLE_OK {
+            let message = String(cString: curl_easy_strerror(rc))
+            throw TransferFailure(kind: .other, curlCode: Int(rc.rawValue), message: "setopt: \(message)")
+        }
+    }
+
+    private func configure() throws(TransferFailure) {
+        let r = request
+        try check(pa_install(handle, record))
+        try check(pa_setopt_str(handle, CURLOPT_URL, r.url))
+        try check(pa_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+        try check(pa_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
+        try check(pa_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
+        try check(pa_setopt_str(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
+        try check(pa_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeoutMS))
+        try check(pa_setopt_long(handle, CURLOPT_TIMEOUT_MS, r.timeoutMS))
+        try check(pa_setopt_long(handle, CURLOPT_FORBID_REUSE, 1))
+        try check(pa_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1))
+        try check(pa_setopt_long(handle, CURLOPT_SSL_SESSIONID_CACHE, 0))
+        try check(pa_setopt_str(handle, CURLOPT_USERAGENT, r.userAgent))
+        try check(pa_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "identity"))
+        try check(pa_setopt_long(
+            handle, CURLOPT_HTTP_VERSION,
+            r.allowHTTP2 ? Int(CURL_HTTP_VERSION_2TLS) : Int(CURL_HTTP_VERSION_1_1)))
+        // Never read the CA bundle per handle (curl 7.88 re-parses it for every connection): the
+        // shared store parsed once is installed from the SSL_CTX hook instead.
+        try check(pa_setopt_ptr(handle, CURLOPT_CAINFO, nil))
+        try check(pa_setopt_ptr(handle, CURLOPT_CAPATH, nil))
+        switch r.verification {
+        case .record(let host):
+            try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
+            try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0))
+            record.pointee.record_verify = 1
+            pa_probe_set_verify_host(record, host)
+        case .off:
+            try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0))
+            try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0))
+        }
+        if let version = r.tlsVersion {
+            let (low, high): (Int, Int) =
+                switch version {
+                case .tls10: (Int(CURL_SSLVERSION_TLSv1_0), Int(CURL_SSLVERSION_MAX_TLSv1_0))
+                case .tls11: (Int(CURL_SSLVERSION_TLSv1_1), Int(CURL_SSLVERSION_MAX_TLSv1_1))
+                case .tls12: (Int(CURL_SSLVERSION_TLSv1_2), Int(CURL_SSLVERSION_MAX_TLSv1_2))
+                case .tls13: (Int(CURL_SSLVERSION_TLSv1_3), Int(CURL_SSLVERSION_MAX_TLSv1_3))
+                }
+            try check(pa_setopt_long(handle, CURLOPT_SSLVERSION, low | high))
+        }
+        if let ciphers = r.cipherList {
+            try check(pa_setopt_str(handle, CURLOPT_SSL_CIPHER_LIST, ciphers))
+        }
+        if let suites = r.tls13Ciphers {
+            try check(pa_setopt_str(handle, CURLOPT_TLS13_CIPHERS, suites))
+        }
+        if r.mode == .handshakeOnly {
+            try check(pa_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1))
+        }
+        for entry in r.resolve {
+            resolveList = curl_slist_append(resolveList, entry)
+        }
+        if let list = resolveList {
+            try check(pa_setopt_ptr(handle, CURLOPT_RESOLVE, UnsafeMutableRawPointer(list)))
+        }
+    }
+
+    /// Reads everything the transfer observed. Call once, on the driver thread, before `cleanup`.
+    func collect(code: CURLcode, cancelled: Bool) -> TransferResult {
+        let p = record.pointee
+        var failure: TransferFailure?
+        let bodyCapped = p.body.truncated != 0 && code == CURLE_WRITE_ERROR
+        let headerCapped = p.headers.truncated != 0 && code == CURLE_WRITE_ERROR
+        if cancelled {
+            failure = TransferFailure(kind: .cancelled, curlCode: 42, message: "cancelled")
+        } else if code != CURLE_OK && !bodyCapped {
+            let detail = withUnsafeBytes(of: record.pointee.errbuf) { raw -> String in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let end = bytes.firstIndex(of: 0) ?? bytes.count
+                return String(decoding: bytes[..<end], as: UTF8.self)
+            }
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            failure = TransferFailure.from(code: Int(code.rawValue), message: message)
+            if headerCapped {
+                failure = TransferFailure(kind: .http, curlCode: 23, message: "response headers exceed the cap")
+            }
+        }
+        var responseCode = 0
+        var httpVersion = 0
+        var connects = 0
+        pa_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
+        pa_getinfo_long(handle, CURLINFO_HTTP_VERSION, &httpVersion)
+        pa_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        var redirect: UnsafeMutablePointer<CChar>?
+        pa_getinfo_str(handle, CURLINFO_REDIRECT_URL, &redirect)
+        var ip: UnsafeMutablePointer<CChar>?
+        pa_getinfo_str(handle, CURLINFO_PRIMARY_IP, &ip)
+        func time(_ info: CURLINFO) -> Int {
+            var value: curl_off_t = 0
+            pa_getinfo_off(handle, info, &value)
+            return Int(value)
+        }
+        let timings = TransferTimings(
+            nameLookupUS: time(CURLINFO_NAMELOOKUP_TIME_T), connectUS: time(CURLINFO_CONNECT_TIME_T),
+            appConnectUS: time(CURLINFO_APPCONNECT_TIME_T), preTransferUS: time(CURLINFO_PRETRANSFER_TIME_T),
+            startTransferUS: time(CURLINFO_STARTTRANSFER_TIME_T), totalUS: time(CURLINFO_TOTAL_TIME_T))
+        let versionCode: Int =
+            switch httpVersion {
+            case Int(CURL_HTTP_VERSION_1_0): 10
+            case Int(CURL_HTTP_VERSION_1_1): 11
+            case Int(CURL_HTTP_VERSION_2_0): 20
+            case Int(CURL_HTTP_VERSION_3): 30
+            default: 0
+            }
+        let ipText = ip.map { String(cString: $0) }
+        return TransferResult(
+            failure: failure,
+            responseCode: responseCode,
+            httpVersion: versionCode,
+            redirectURL: redirect.map { String(cString: $0) },
+            primaryIP: (ipText?.isEmpty ?? true) ? nil : ipText,
+            headerLines: Self.lines(p.headers),
+            headersTruncated: p.headers.truncated != 0,
+            body: p.body.data.map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: p.body.len)) } ?? [],
+            bodyTruncated: p.body.truncated != 0,
+            timings: timings,
+            handshake: Self.handshake(p),
+            connections: connects,
+            handshakes: Int(p.handshakes),
+            durationMS: Int((ContinuousClock.now - startedAt) / .milliseconds(1)))
+    }
+
+    private static func lines(_ buffer: pa_buffer) -> [String] {
+        guard let data = buffer.data, buffer.len > 0 else { return [] }
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: buffer.len)
+        // Split on LF and drop CR on bytes: "\r\n" is one Character in Swift (LIBCURL-NOTES §4).
+        var out: [String] = []
+        var start = 0
+        for i in 0..<bytes.count where bytes[i] == 0x0A {
+            var end = i
+            if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+            if end > start { out.append(String(decoding: bytes[start..<end], as: UTF8.self)) }
+            start = i + 1
+        }
+        if start < bytes.count { out.append(String(decoding: bytes[start...], as: UTF8.self)) }
+        return out
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    private static func handshake(_ p: pa_probe) -> HandshakeFacts? {
+        guard p.handshakes > 0, let version = string(p.tls_version) else { return nil }
+        var chain: [PresentedCertificate] = []
+        withUnsafeBytes(of: p.certs) { raw in
+            let certs = raw.bindMemory(to: pa_cert.self)
+            for i in 0..<min(Int(p.cert_count), certs.count) {
+                let c = certs[i]
+                chain.append(PresentedCertificate(
+                    subject: string(c.subject) ?? "",
+                    issuer: string(c.issuer) ?? "",
+                    subjectAltNames: (string(c.sans) ?? "").split(separator: ",").map(String.init),
+                    keyType: string(c.key_type) ?? "unknown",
+                    keyBits: Int(c.key_bits),
+                    signatureAlgorithm: string(c.sig_alg) ?? "unknown",
+                    notBefore: Date(timeIntervalSince1970: TimeInterval(c.not_before)),
+                    notAfter: Date(timeIntervalSince1970: TimeInterval(c.not_after)),
+                    selfIssued: c.self_issued != 0))
+            }
+        }
+        var errors: [(code: Int, depth: Int)] = []
+        withUnsafeBytes(of: p.error_codes) { codesRaw in
+            withUnsafeBytes(of: p.error_depths) { depthsRaw in
+                let codes = codesRaw.bindMemory(to: Int32.self)
+                let depths = depthsRaw.bindMemory(to: Int32.self)
+                for i in 0..<min(Int(p.error_count), codes.count) {
+                    errors.append((Int(codes[i]), Int(depths[i])))
+                }
+            }
+        }
+        return HandshakeFacts(
+            version: version, cipher: string(p.cipher) ?? "", cipherStandardName: string(p.cipher_std),
+            cipherIsAEAD: p.cipher_aead != 0, keyExchange: string(p.kx), ephemeralKeyType: string(p.tmp_key_type),
+            ephemeralKeyBits: p.tmp_key_bits > 0 ? Int(p.tmp_key_bits) : nil, alpn: string(p.alpn),
+            chain: chain, verifyErrors: errors)
+    }
+
+    /// Frees the handle, its record and its lists. Call once, after the handle left the multi handle.
+    func cleanup() {
+        curl_easy_cleanup(handle)
+        pa_probe_free(record)
+        if let list = resolveList { curl_slist_free_all(list) }
+        resolveList = nil
+    }
+}
+
+/// Describes an X509 verification error code in OpenSSL's words.
+public func x509ErrorDescription(_ code: Int) -> String {
+    String(cString: pa_x509_error_string(Int32(code)))
+}

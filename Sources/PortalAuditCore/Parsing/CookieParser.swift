@@ -1,0 +1,28 @@
+import Foundation
+
+/// Parses `Set-Cookie` header values into names and flags; values are never kept.
+public enum CookieParser {
+    /// The cookie a `Set-Cookie` value sets, or `nil` when it has no name.
+    public static func parse(_ header: String) -> CookieFacts? {
+        let parts = header.split(separator: ";", omittingEmptySubsequences: false)
+        guard let first = parts.first, let equals = first.firstIndex(of: "=") else { return nil }
+        let name = first[..<equals].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { return nil }
+        var secure = false
+        var httpOnly = false
+        var sameSite: String?
+        for attribute in parts.dropFirst() {
+            let pair = attribute.split(separator: "=", maxSplits: 1)
+            let key = pair.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            switch key {
+            case "secure": secure = true
+            case "httponly": httpOnly = true
+            case "samesite":
+                let value = pair.count > 1 ? pair[1].trimmingCharacters(in: .whitespaces) : ""
+                sameSite = value.isEmpty ? nil : value.prefix(16).capitalized
+            default: break
+            }
+        }
+        return CookieFacts(name: String(name.prefix(128)), secure: secure, httpOnly: httpOnly, sameSite: sameSite)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+
+/// The area a rule belongs to; reports group findings by it, in this order.
+public enum RuleArea: String, Codable, Sendable, CaseIterable {
+    /// Whether the portal answers.
+    case availability
+    /// Protocol versions and cipher suites.
+    case tls
+    /// The certificate and its verification.
+    case certificate = "cert"
+    /// The HTTP→HTTPS redirect.
+    case http
+    /// Security response headers.
+    case headers
+    /// Cookie flags.
+    case cookies
+
+    /// The area's heading in reports.
+    public var title: LocalizedText {
+        switch self {
+        case .availability: LocalizedText(en: "Availability", vi: "Khả năng truy cập")
+        case .tls: LocalizedText(en: "TLS protocols and ciphers", vi: "Giao thức và bộ mã hóa TLS")
+        case .certificate: LocalizedText(en: "Certificate", vi: "Chứng thư số")
+        case .http: LocalizedText(en: "HTTPS redirect", vi: "Chuyển hướng sang HTTPS")
+        case .headers: LocalizedText(en: "Security headers", vi: "Tiêu đề bảo mật HTTP")
+        case .cookies: LocalizedText(en: "Cookies", vi: "Cookie")
+        }
+    }
+}
+
+/// A rule parameter's value, as a profile sets it.
+public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
+    /// A whole number.
+    case integer(Int)
+    /// A string.
+    case string(String)
+
+    public var description: String {
+        switch self {
+        case .integer(let value): String(value)
+        case .string(let value): value
+        }
+    }
+}
+
+/// What a parameter accepts.
+public struct ParameterSpec: Sendable, Equatable {
+    /// The accepted type and range.
+    public enum Kind: Sendable, Equatable {
+        /// A whole number within the range.
+        case integer(ClosedRange<Int>)
+        /// One of the listed strings.
+        case choice([String])
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var defaultValue: ParameterValue
+    public var meaning: LocalizedText
+
+    public init(name: String, kind: Kind, defaultValue: ParameterValue, meaning: LocalizedText) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.meaning = meaning
+    }
+
+    /// A readable description of the accepted values, for error messages.
+    public var expected: String {
+        switch kind {
+        case .integer(let range): "an integer in \(range.lowerBound)…\(range.upperBound)"
+        case .choice(let values): "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
+        }
+    }
+}
+
+/// A rule's parameters after the profile's values were applied over the defaults.
+public struct RuleParameters: Sendable, Equatable {
+    public var values: [String: ParameterValue]
+
+    public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
+
+    /// The integer parameter `name` (0 when absent: the profile loader fills every declared default).
+    public func integer(_ name: String) -> Int {
+        if case .integer(let value) = values[name] { return value }
+        return 0
+    }
+
+    /// The string parameter `name` ("" when absent).
+    public func string(_ name: String) -> String {
+        if case .string(let value) = values[name] { return value }
+        return ""
+    }
+}
+
+/// The data that describes a rule: identity, texts, citations, parameters and result codes.
+public struct RuleDescriptor: Sendable {
+    public var id: String
+    public var area: RuleArea
+    public var title: LocalizedText
+    public var rationale: LocalizedText
+    /// What to change, with nginx and Apache/IIS hints.
+    public var advice: LocalizedText
+    /// The references the rule's check itself rests on (profiles cite the legal basis).
+    public var citations: [String]
+    public var defaultSeverity: Severity
+    public var parameters: [ParameterSpec]
+    public var resultCodes: [String]
+
+    public init(
+        id: String, area: RuleArea, title: LocalizedText, rationale: LocalizedText, advice: LocalizedText,
+        citations: [String], defaultSeverity: Severity, parameters: [ParameterSpec] = [], resultCodes: [String]
+    ) {
+        self.id = id
+        self.area = area
+        self.title = title
+        self.rationale = rationale
+        self.advice = advice
+        self.citations = citations
+        self.defaultSeverity = defaultSeverity
+        self.parameters = parameters
+        self.resultCodes = resultCodes
+    }
+
+    /// The default value of every declared parameter.
+    public var defaultParameters: RuleParameters {
+        RuleParameters(Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.defaultValue) }))
+    }
+}
+
+/// What the evaluation may know besides the observation: the clock and the target.
+public struct EvaluationContext: Sendable {
+    public var now: Date
+    public var target: Target
+
+    public init(now: Date, target: Target) {
+        self.now = now
+        self.target = target
+    }
+}
+
+/// A rule's judgement before the profile adds requirement and severity.
+public struct RuleOutcome: Sendable, Equatable {
+    public var status: FindingStatus
+    public var resultCode: String
+    public var evidence: [String: String]
+
+    /// The shared code for a rule whose facts are missing.
+    public static let missingFactsCode = "missing-facts"
+
+    public static func pass(_ code: String, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .pass, resultCode: code, evidence: evidence)
+    }
+
+    public static func fail(_ code: String, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .fail, resultCode: code, evidence: evidence)
+    }
+
+    public static func notApplicable(_ code: String, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .notApplicable, resultCode: code, evidence: evidence)
+    }
+
+    /// The observation `section` is missing or its probe failed.
+    public static func missingFacts(_ section: String, _ evidence: [String: String] = [:]) -> Self {
+        var details = evidence
+        details["missing"] = section
+        return Self(status: .inconclusive, resultCode: missingFactsCode, evidence: details)
+    }
+
+    /// The probe ran but could not decide (code from the rule's set).
+    public static func inconclusive(_ code: String, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .inconclusive, resultCode: code, evidence: evidence)
+    }
+}
+
+/// A built-in check: a descriptor (data) and a pure judgement of an observation.
+public protocol Rule: Sendable {
+    static var descriptor: RuleDescriptor { get }
+
+    /// Judges `observation`; pure: no I/O, no clock but `context.now`.
+    static func evaluate(_ observation: Observation, _ parameters: RuleParameters, _ context: EvaluationContext)
+        -> RuleOutcome
+}
+
+/// Evidence values are small: at most 256 characters each.
+func clip(_ text: String, _ limit: Int = 256) -> String {
+    text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+}

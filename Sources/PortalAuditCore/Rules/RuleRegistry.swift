@@ -1,0 +1,33 @@
+/// Every built-in rule, sorted by id.
+public enum RuleRegistry {
+    /// The catalogue.
+    public static let all: [any Rule.Type] = [
+        ReachableRule.self,
+        ExpirySoonRule.self,
+        HostnameMatchRule.self,
+        KeyStrengthRule.self,
+        NotExpiredRule.self,
+        TrustedChainRule.self,
+        CookieFlagsRule.self,
+        CSPRule.self,
+        HSTSRule.self,
+        ReferrerPolicyRule.self,
+        VersionLeakRule.self,
+        ContentTypeOptionsRule.self,
+        FrameOptionsRule.self,
+        RedirectToHTTPSRule.self,
+        ForwardSecrecyRule.self,
+        HTTPSAvailableRule.self,
+        MinimumVersionRule.self,
+        WeakCiphersRule.self,
+    ].sorted { $0.descriptor.id < $1.descriptor.id }
+
+    /// Ids retired or renamed: never reused for another meaning.
+    public static let deprecatedIDs: [String: String] = [:]
+
+    private static let byID: [String: any Rule.Type] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.descriptor.id, $0) })
+
+    /// The rule with id `id`.
+    public static func rule(_ id: String) -> (any Rule.Type)? { byID[id] }
+}

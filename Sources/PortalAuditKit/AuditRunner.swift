@@ -1,0 +1,105 @@
+import CurlClient
+import Foundation
+import PortalAuditCore
+import PortalAuditProbes
+
+/// Orchestrates an audit: validates all input before any traffic, probes, evaluates, returns the report.
+public struct AuditRunner: Sendable {
+    public var profileLoader: ProfileLoader
+    let runtime: CurlRuntime
+
+    public init(profileLoader: ProfileLoader = ProfileLoader(searchPaths: ProfileLoader.defaultSearchPaths())) {
+        self.profileLoader = profileLoader
+        self.runtime = .shared
+    }
+
+    /// A validated check: the resolved profile and parsed targets.
+    public struct PreparedCheck: Sendable {
+        public var profile: Profile
+        public var targets: [Target]
+        public var request: CheckRequest
+    }
+
+    /// Validates every input of `request` and reports all problems together.
+    ///
+    /// - Throws: `InputIssues` (exit 64) before any traffic is sent.
+    public func prepare(_ request: CheckRequest) throws(InputIssues) -> PreparedCheck {
+        var issues: [InputIssue] = []
+        var targets: [Target] = []
+        for text in request.targets {
+            if let target = Target.parse(text, httpPort: request.httpPort) {
+                targets.append(target)
+            } else {
+                issues.append(InputIssue(
+                    file: "<command line>", field: "TARGET",
+                    problem: "'\(text)' is not a host name or an http(s) URL (example: https://xa-abc.tinh.gov.vn/)"))
+            }
+        }
+        for entry in request.probe.resolve {
+            if let problem = NamePins.validate(entry) {
+                issues.append(InputIssue(file: "<command line>", field: "--resolve", problem: problem))
+            }
+        }
+        if !(0.1...600).contains(request.probe.timeoutSeconds) {
+            issues.append(InputIssue(file: "<command line>", field: "--timeout", problem: "expected seconds in 0.1…600"))
+        }
+        if let caFile = request.caFile {
+            do {
+                try runtime.trust(extraCAFile: caFile)
+            } catch {
+                issues.append(InputIssue(file: caFile, field: "--ca-file", problem: error.description))
+            }
+        }
+        var profile: Profile?
+        do {
+            profile = try profileLoader.load(request.profile)
+        } catch {
+            issues.append(contentsOf: error.issues)
+        }
+        guard issues.isEmpty, let profile else { throw InputIssues(issues) }
+        return PreparedCheck(profile: profile, targets: targets, request: request)
+    }
+
+    /// Probes and judges every target of a prepared check, a few at a time.
+    public func run(_ check: PreparedCheck, now: @Sendable () -> Date = Date.init) async -> ReportDocument {
+        let started = now()
+        let prober = SiteProber(runtime: runtime, options: check.request.probe)
+        let profile = check.profile
+        let results = await boundedMap(check.targets, limit: 8) { target in
+            let outcome = await prober.probe(target)
+            return Self.judge(target: target, outcome: outcome, profile: profile, now: Date())
+        }
+        return ReportDocument(profile: profile, startedAt: started, finishedAt: now(), sites: results)
+    }
+
+    /// Evaluates one probed site.
+    static func judge(target: Target, outcome: SiteProber.Outcome, profile: Profile, now: Date) -> SiteResult {
+        let evaluation = Evaluator.evaluate(
+            outcome.observation, profile: profile, context: EvaluationContext(now: now, target: target))
+        return SiteResult(
+            target: target, profile: profile.reference, verdict: evaluation.verdict, score: evaluation.score,
+            grade: evaluation.grade, durationMS: outcome.durationMS, cost: outcome.cost, probes: outcome.probes,
+            observation: outcome.observation, findings: evaluation.findings)
+    }
+
+    /// Refuses any connection outside loopback (tests and the lab demo).
+    public func restrictToLoopback(_ on: Bool) { runtime.restrictToLoopback(on) }
+
+    /// TCP sockets opened by this process so far.
+    public var socketsOpened: Int { runtime.socketsOpened }
+}
+
+/// Maps `items` with at most `limit` bodies in flight; output keeps input order.
+func boundedMap<T: Sendable, R: Sendable>(
+    _ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> R
+) async -> [R] {
+    await withTaskGroup(of: (Int, R).self) { group in
+        var results = [R?](repeating: nil, count: items.count)
+        for (index, item) in items.enumerated() {
+            if index >= limit, let (done, value) = await group.next() { results[done] = value }
+            group.addTask { (index, await body(item)) }
+        }
+        for await (index, value) in group { results[index] = value }
+        return results.compactMap { $0 }
+    }
+}

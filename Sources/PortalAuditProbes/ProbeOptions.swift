@@ -1,0 +1,88 @@
+import PortalAuditCore
+
+/// How probes reach and treat a site: name pins, trust anchors, time and size caps.
+public struct ProbeOptions: Sendable, Equatable {
+    /// `HOST:PORT:ADDR` entries with curl's `--resolve` meaning.
+    public var resolve: [String]
+    /// The whole budget for one site, in seconds: no site costs more than this.
+    public var timeoutSeconds: Double
+    /// TCP connect timeout, in seconds (capped by the remaining budget).
+    public var connectTimeoutSeconds: Double
+    /// Largest body kept per response.
+    public var maxBodyBytes: Int
+    /// Redirect hops followed from `http://host/`.
+    public var maxRedirects: Int
+    /// Active probes allowed (sensitive paths): an authorised audit of one's own portals.
+    public var authorised: Bool
+    public var userAgent: String
+
+    public init(
+        resolve: [String] = [], timeoutSeconds: Double = 10, connectTimeoutSeconds: Double = 5,
+        maxBodyBytes: Int = 2 << 20, maxRedirects: Int = 10, authorised: Bool = false,
+        userAgent: String = "portal-audit/\(PortalAuditVersion.tool) (+compliance audit)"
+    ) {
+        self.resolve = resolve
+        self.timeoutSeconds = timeoutSeconds
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.maxBodyBytes = maxBodyBytes
+        self.maxRedirects = maxRedirects
+        self.authorised = authorised
+        self.userAgent = userAgent
+    }
+}
+
+/// Name pins for one site: the user's `--resolve` entries plus the target's `address`.
+///
+/// curl pins a name per port; a portal's redirect may move to another port of the same name, so a
+/// name pinned on any port is pinned on every port to the same address. Without that, following a
+/// redirect would send a real DNS query for a name the user meant to pin.
+public struct NamePins: Sendable, Equatable {
+    struct Pin: Sendable, Equatable {
+        var host: String
+        var port: Int
+        var address: String
+    }
+
+    private var pins: [Pin]
+
+    /// Parses `HOST:PORT:ADDR` entries; `nil` entries are reported by `validate`.
+    public init(entries: [String], target: Target? = nil) {
+        pins = entries.compactMap(Self.parse)
+        if let target, let address = target.address {
+            pins.append(Pin(host: target.host, port: target.httpsPort, address: address))
+            pins.append(Pin(host: target.host, port: target.httpPort, address: address))
+        }
+    }
+
+    /// The problem with a `--resolve` entry, or `nil` when it is well formed.
+    public static func validate(_ entry: String) -> String? {
+        parse(entry) == nil ? "expected HOST:PORT:ADDRESS (e.g. portal.gov.vn:443:127.0.0.1), found '\(entry)'" : nil
+    }
+
+    static func parse(_ entry: String) -> Pin? {
+        let parts = entry.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port) else {
+            return nil
+        }
+        let address = parts[2].trimmingCharacters(in: ["[", "]"])
+        guard !address.isEmpty,
+            address.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" })
+        else { return nil }
+        return Pin(host: parts[0].lowercased(), port: port, address: address)
+    }
+
+    /// curl `RESOLVE` entries covering `host:port`: the exact pin, or the host's pin on another port.
+    public func entries(host: String, port: Int) -> [String] {
+        let name = host.lowercased()
+        let all = pins.map { "\($0.host):\($0.port):\(Self.bracket($0.address))" }
+        if pins.contains(where: { $0.host == name && $0.port == port }) { return all }
+        if let any = pins.first(where: { $0.host == name }) {
+            return all + ["\(name):\(port):\(Self.bracket(any.address))"]
+        }
+        return all
+    }
+
+    private static func bracket(_ address: String) -> String {
+        address.contains(":") ? "[\(address)]" : address
+    }
+}

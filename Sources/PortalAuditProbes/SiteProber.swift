@@ -1,0 +1,364 @@
+import CurlClient
+import Foundation
+import PortalAuditCore
+
+/// Runs one site's probe plan and turns what libcurl saw into an `Observation`.
+///
+/// The plan (LIBCURL-NOTES "suggested per-host probe plan"):
+/// 1. the verdict handshake, shared with the HTTPS `GET` of the home page: version, cipher, chain and
+///    every X509 error (trust store + host check), headers, cookies, timings;
+/// 2. one handshake-only probe per TLS version, offered alone at `@SECLEVEL=0`;
+/// 3. per accepted version ≤ 1.2, one handshake offering only weak suites, then one static-RSA and one
+///    DHE handshake at the highest such version;
+/// 4. the HTTP root's redirect chain, followed by hand.
+/// Steps 1, 2–3 and 4 run side by side, so a site never has more than three connections open at once.
+/// Every request draws on one budget (`timeoutSeconds`): a site that hangs costs at most that.
+public struct SiteProber: Sendable {
+    /// Weak suites: everything without AEAD, static RSA, NULL and anonymous (TLS ≤ 1.2).
+    static let weakCipherList = "kRSA:aNULL:eNULL:SHA1:SHA256:SHA384:MD5:@SECLEVEL=0"
+    static let staticRSAList = "kRSA:@SECLEVEL=0"
+    static let dheList = "kDHE:@SECLEVEL=0"
+    static let enumerationList = "ALL:COMPLEMENTOFALL:@SECLEVEL=0"
+    static let legacyVersions: [TransferRequest.TLSVersion] = [.tls10, .tls11, .tls12]
+
+    let runtime: CurlRuntime
+    let options: ProbeOptions
+
+    public init(runtime: CurlRuntime = .shared, options: ProbeOptions) {
+        self.runtime = runtime
+        self.options = options
+    }
+
+    /// What one site's probes found, with their attempts and their cost.
+    public struct Outcome: Sendable {
+        public var observation: Observation
+        public var probes: [ProbeAttempt]
+        public var cost: ProbeCost
+        public var durationMS: Int
+    }
+
+    /// Probes `target` within the time budget.
+    public func probe(_ target: Target) async -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let budget = Budget(deadline: started + .milliseconds(Int(options.timeoutSeconds * 1000)), options: options)
+        let pins = NamePins(entries: options.resolve, target: target)
+
+        async let main = timed { await runtime.perform(verdictRequest(target, pins: pins, budget: budget)) }
+        async let tls = timed { await probeTLS(target, pins: pins, budget: budget) }
+        async let redirect = timed { await followRedirects(target, pins: pins, budget: budget) }
+        let (mainResult, mainMS) = await main
+        let ((tlsFacts, tlsResults), tlsMS) = await tls
+        let ((redirectFacts, httpEndpoint, redirectResults), redirectMS) = await redirect
+
+        var observation = Observation()
+        let https = Self.endpoint(url: target.httpsURL, mainResult)
+        observation.reachability = ReachabilityFacts(https: https, http: httpEndpoint)
+        observation.redirect = redirectFacts
+        observation.tls = Self.mergeNegotiated(tlsFacts, mainResult.handshake)
+        if let handshake = mainResult.handshake {
+            observation.certificate = Self.certificate(handshake, host: target.host)
+        }
+        if mainResult.responseCode > 0 {
+            let fields = Self.headerFields(mainResult.headerLines)
+            let headers = HeaderFacts(
+                url: target.httpsURL, status: mainResult.responseCode, fields: fields,
+                truncated: mainResult.headersTruncated)
+            observation.headers = headers
+            observation.cookies = headers.all("set-cookie").compactMap(CookieParser.parse)
+        }
+
+        let failure = mainResult.failure.map(Self.failure)
+        let probes = [
+            ProbeAttempt(kind: "reachability", status: mainResult.responseCode > 0 || httpEndpoint?.status != nil ? .completed : .failed, durationMS: mainMS, failure: failure),
+            ProbeAttempt(kind: "tls", status: observation.tls != nil ? .completed : .failed, durationMS: tlsMS, failure: observation.tls == nil ? failure : nil),
+            ProbeAttempt(kind: "certificate", status: observation.certificate != nil ? .completed : .failed, durationMS: mainMS, failure: observation.certificate == nil ? failure : nil),
+            ProbeAttempt(kind: "redirect", status: redirectFacts.hops.first?.status != nil ? .completed : .failed, durationMS: redirectMS, failure: redirectFacts.hops.first?.failure),
+            ProbeAttempt(kind: "headers", status: observation.headers != nil ? .completed : .failed, durationMS: mainMS, failure: observation.headers == nil ? failure : nil),
+            ProbeAttempt(kind: "content", status: .notScheduled, durationMS: 0),
+            ProbeAttempt(kind: "exposure", status: .notScheduled, durationMS: 0),
+            ProbeAttempt(kind: "ipv6", status: .notScheduled, durationMS: 0),
+        ]
+        let all = [mainResult] + tlsResults + redirectResults
+        let cost = ProbeCost(
+            connections: all.reduce(0) { $0 + $1.connections }, tlsHandshakes: all.reduce(0) { $0 + $1.handshakes },
+            requests: all.count)
+        return Outcome(
+            observation: observation, probes: probes, cost: cost,
+            durationMS: Int((clock.now - started) / .milliseconds(1)))
+    }
+
+    // MARK: requests
+
+    private func base(_ url: String, pins: NamePins, host: String, port: Int, budget: Budget) -> TransferRequest {
+        TransferRequest(
+            url: url, resolve: pins.entries(host: host, port: port), connectTimeoutMS: budget.connectMS(),
+            timeoutMS: max(1, budget.remainingMS()), maxBodyBytes: options.maxBodyBytes, userAgent: options.userAgent)
+    }
+
+    private func verdictRequest(_ target: Target, pins: NamePins, budget: Budget) -> TransferRequest {
+        var request = base(target.httpsURL, pins: pins, host: target.host, port: target.httpsPort, budget: budget)
+        request.verification = .record(host: target.host)
+        return request
+    }
+
+    private func handshake(
+        _ target: Target, pins: NamePins, budget: Budget, version: TransferRequest.TLSVersion, ciphers: String?
+    ) -> TransferRequest {
+        let root = Target.url(scheme: "https", host: target.host, port: target.httpsPort, path: "/")
+        var request = base(root, pins: pins, host: target.host, port: target.httpsPort, budget: budget)
+        request.mode = .handshakeOnly
+        request.tlsVersion = version
+        if version == .tls13 {
+            request.tls13Ciphers = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+        } else {
+            request.cipherList = ciphers ?? Self.enumerationList
+        }
+        return request
+    }
+
+    // MARK: TLS
+
+    private func probeTLS(_ target: Target, pins: NamePins, budget: Budget) async
+        -> (TLSFacts?, [TransferResult])
+    {
+        var results: [TransferResult] = []
+        var versions: [String: VersionSupport] = ["SSLv3": .notTestable]
+        var accepted: [TransferRequest.TLSVersion] = []
+        for version in TransferRequest.TLSVersion.allCases {
+            guard budget.remainingMS() > 0 else {
+                versions[version.rawValue] = .error
+                continue
+            }
+            let result = await runtime.perform(handshake(target, pins: pins, budget: budget, version: version, ciphers: nil))
+            results.append(result)
+            versions[version.rawValue] = Self.support(result)
+            if versions[version.rawValue] == .accepted { accepted.append(version) }
+            if let failure = result.failure, failure.kind == .connect || failure.kind == .dns {
+                // Nothing listens: every other version would fail the same way.
+                for other in TransferRequest.TLSVersion.allCases where versions[other.rawValue] == nil {
+                    versions[other.rawValue] = .error
+                }
+                break
+            }
+        }
+        guard versions.values.contains(.accepted) || versions.values.contains(.rejected) else { return (nil, results) }
+
+        var weak: [WeakSuite] = []
+        var staticRSA: Bool? = accepted.contains(where: { $0 <= .tls12 }) ? nil : false
+        var dheBits: Int?
+        let legacy = accepted.filter { $0 <= .tls12 }
+        for version in legacy where budget.remainingMS() > 0 {
+            let result = await runtime.perform(
+                handshake(target, pins: pins, budget: budget, version: version, ciphers: Self.weakCipherList))
+            results.append(result)
+            if let facts = result.handshake {
+                let reasons = Self.weakReasons(facts)
+                weak.append(WeakSuite(version: version.rawValue, cipher: facts.cipher, reasons: reasons, dhBits: Self.dhBits(facts)))
+                if reasons.contains("static-rsa") { staticRSA = true }
+            }
+        }
+        if let highest = legacy.last {
+            if staticRSA == nil, budget.remainingMS() > 0 {
+                let result = await runtime.perform(
+                    handshake(target, pins: pins, budget: budget, version: highest, ciphers: Self.staticRSAList))
+                results.append(result)
+                if let facts = result.handshake {
+                    staticRSA = true
+                    if !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
+                        weak.append(WeakSuite(version: highest.rawValue, cipher: facts.cipher, reasons: Self.weakReasons(facts)))
+                    }
+                } else if Self.support(result) == .rejected {
+                    staticRSA = false
+                }
+            }
+            if budget.remainingMS() > 0 {
+                let result = await runtime.perform(
+                    handshake(target, pins: pins, budget: budget, version: highest, ciphers: Self.dheList))
+                results.append(result)
+                if let facts = result.handshake, let bits = Self.dhBits(facts) {
+                    dheBits = bits
+                    if bits < 2048, !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
+                        weak.append(WeakSuite(version: highest.rawValue, cipher: facts.cipher, reasons: ["dh-small"], dhBits: bits))
+                    }
+                }
+            }
+        }
+        let facts = TLSFacts(versions: versions, weakSuites: weak, staticRSAAccepted: staticRSA, dheMinBits: dheBits)
+        return (facts, results)
+    }
+
+    static func support(_ result: TransferResult) -> VersionSupport {
+        if result.handshake != nil && (result.failure == nil || result.failure?.kind == .http) { return .accepted }
+        guard let failure = result.failure else { return result.handshake != nil ? .accepted : .error }
+        switch failure.kind {
+        case .tls: return .rejected
+        case .http, .other:
+            // A server that drops the connection on an unwanted ClientHello (RST/EOF after connect).
+            return result.timings.connectUS > 0 ? .rejected : .error
+        default: return .error
+        }
+    }
+
+    static func weakReasons(_ facts: HandshakeFacts) -> [String] {
+        var reasons: [String] = []
+        let name = facts.cipher.uppercased()
+        if facts.keyExchange == "kx-rsa" { reasons.append("static-rsa") }
+        if name.contains("NULL") { reasons.append("null") }
+        if name.hasPrefix("ADH") || name.hasPrefix("AECDH") { reasons.append("anonymous") }
+        if !facts.cipherIsAEAD && !name.contains("NULL") { reasons.append("cbc") }
+        if name.hasSuffix("-SHA") || name == "SHA" { reasons.append("sha1-mac") }
+        if let bits = dhBits(facts), bits < 2048 { reasons.append("dh-small") }
+        return reasons.isEmpty ? ["weak"] : reasons
+    }
+
+    static func dhBits(_ facts: HandshakeFacts) -> Int? {
+        guard facts.keyExchange == "kx-dhe", let bits = facts.ephemeralKeyBits else { return nil }
+        return bits
+    }
+
+    static func mergeNegotiated(_ facts: TLSFacts?, _ handshake: HandshakeFacts?) -> TLSFacts? {
+        guard var facts else { return nil }
+        facts.negotiatedVersion = handshake.map { $0.version == "TLSv1" ? "TLSv1.0" : $0.version }
+        facts.negotiatedCipher = handshake?.cipherStandardName ?? handshake?.cipher
+        facts.alpn = handshake?.alpn
+        return facts
+    }
+
+    // MARK: certificate, headers
+
+    static func certificate(_ handshake: HandshakeFacts, host: String) -> CertificateFacts {
+        CertificateFacts(
+            chain: handshake.chain.map {
+                CertificateSummary(
+                    subject: $0.subject, issuer: $0.issuer, subjectAltNames: $0.subjectAltNames, keyType: $0.keyType,
+                    keyBits: $0.keyBits, signatureAlgorithm: $0.signatureAlgorithm, notBefore: $0.notBefore,
+                    notAfter: $0.notAfter, selfIssued: $0.selfIssued)
+            },
+            verifyErrors: handshake.verifyErrors.map {
+                VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
+            },
+            checkedHost: host)
+    }
+
+    static func headerFields(_ lines: [String]) -> [HeaderField] {
+        lines.dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { return nil }
+            return HeaderField(name: String(name.prefix(128)), value: String(value.prefix(8192)))
+        }
+    }
+
+    // MARK: redirect
+
+    private func followRedirects(_ target: Target, pins: NamePins, budget: Budget) async
+        -> (RedirectFacts, EndpointFacts?, [TransferResult])
+    {
+        var hops: [RedirectHop] = []
+        var results: [TransferResult] = []
+        var seen = Set<String>()
+        var url = target.httpURL
+        var endpoint: EndpointFacts?
+        var outcome = RedirectFacts.Outcome.final
+        while true {
+            guard let components = URLComponents(string: url), let host = components.host,
+                let scheme = components.scheme?.lowercased()
+            else {
+                outcome = .badScheme
+                break
+            }
+            if hops.count > options.maxRedirects {
+                outcome = .tooManyHops
+                break
+            }
+            if !seen.insert(url).inserted {
+                outcome = .loop
+                hops.append(RedirectHop(url: url))
+                break
+            }
+            let port = components.port ?? (scheme == "https" ? 443 : 80)
+            var request = base(url, pins: pins, host: host, port: port, budget: budget)
+            request.maxBodyBytes = 64 << 10
+            let result = await runtime.perform(request)
+            results.append(result)
+            if hops.isEmpty { endpoint = Self.endpoint(url: url, result) }
+            let status = result.responseCode > 0 ? result.responseCode : nil
+            let location = (300...399).contains(result.responseCode) ? result.redirectURL ?? Self.location(result) : nil
+            hops.append(RedirectHop(url: url, status: status, location: location, failure: result.failure.map(Self.failure)))
+            guard status != nil else {
+                outcome = .failed
+                break
+            }
+            guard let next = location else { break }
+            let nextScheme = URLComponents(string: next)?.scheme?.lowercased()
+            guard nextScheme == "http" || nextScheme == "https" else {
+                outcome = .badScheme
+                break
+            }
+            url = next
+        }
+        let last = hops.last(where: { $0.status != nil }) ?? hops.last
+        let finalURL = outcome == .final ? last?.url : (hops.last?.location ?? hops.last?.url)
+        let facts = RedirectFacts(
+            hops: hops, outcome: outcome, finalScheme: finalURL.flatMap { URLComponents(string: $0)?.scheme?.lowercased() },
+            finalURL: finalURL)
+        return (facts, endpoint, results)
+    }
+
+    static func location(_ result: TransferResult) -> String? {
+        headerFields(result.headerLines).first { $0.name == "location" }?.value
+    }
+
+    // MARK: helpers
+
+    static func endpoint(url: String, _ result: TransferResult) -> EndpointFacts {
+        let t = result.timings
+        let timings: Timings? =
+            result.responseCode > 0
+            ? Timings(
+                dnsMS: ms(t.nameLookupUS), connectMS: ms(t.connectUS),
+                tlsMS: t.appConnectUS > 0 ? ms(t.appConnectUS - t.connectUS) : 0,
+                ttfbMS: ms(max(0, t.startTransferUS - t.preTransferUS)), totalMS: ms(t.totalUS)) : nil
+        let version: String? =
+            switch result.httpVersion {
+            case 10: "1.0"
+            case 11: "1.1"
+            case 20: "2"
+            case 30: "3"
+            default: nil
+            }
+        return EndpointFacts(
+            url: url, status: result.responseCode > 0 ? result.responseCode : nil, httpVersion: version,
+            address: result.primaryIP, timings: timings,
+            failure: result.responseCode > 0 ? nil : result.failure.map(failure))
+    }
+
+    static func ms(_ microseconds: Int) -> Double { (Double(microseconds) / 100).rounded() / 10 }
+
+    static func failure(_ failure: TransferFailure) -> ProbeFailure {
+        ProbeFailure(kind: failure.kind.rawValue, curlCode: failure.curlCode, message: String(failure.message.prefix(256)))
+    }
+
+    private func timed<T: Sendable>(_ body: () async -> T) async -> (T, Int) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let value = await body()
+        return (value, Int((clock.now - start) / .milliseconds(1)))
+    }
+}
+
+/// One site's time budget: every request gets what is left of it.
+struct Budget: Sendable {
+    let deadline: ContinuousClock.Instant
+    let options: ProbeOptions
+
+    func remainingMS() -> Int {
+        max(0, Int((deadline - ContinuousClock.now) / .milliseconds(1)))
+    }
+
+    func connectMS() -> Int {
+        max(1, min(remainingMS(), Int(options.connectTimeoutSeconds * 1000)))
+    }
+}

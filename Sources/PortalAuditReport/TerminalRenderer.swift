@@ -1,0 +1,107 @@
+import Foundation
+import PortalAuditCore
+
+/// Renders a report for a terminal: verdict, grade and score first, then findings grouped by area.
+///
+/// Colour is used only when asked (the caller checks for a TTY and `NO_COLOR`). Everything that came
+/// from a site is stripped of control characters so it cannot drive the terminal.
+public struct TerminalRenderer: Sendable {
+    public var language: Language
+    public var colour: Bool
+
+    public init(language: Language, colour: Bool) {
+        self.language = language
+        self.colour = colour
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    private func t(_ en: String, _ vi: String) -> String { language == .vi ? vi : en }
+
+    func verdictLabel(_ verdict: Verdict) -> String {
+        switch verdict {
+        case .pass: paint(t("PASS", "ĐẠT"), "1;32")
+        case .warn: paint(t("PASS WITH WARNINGS", "ĐẠT, CÓ CẢNH BÁO"), "1;33")
+        case .incomplete: paint(t("INCOMPLETE", "CHƯA ĐỦ CĂN CỨ"), "1;35")
+        case .fail: paint(t("FAIL", "KHÔNG ĐẠT"), "1;31")
+        }
+    }
+
+    func statusMark(_ status: FindingStatus) -> String {
+        switch status {
+        case .pass: paint("✔", "32")
+        case .fail: paint("✘", "31")
+        case .inconclusive: paint("?", "35")
+        case .notApplicable: paint("–", "2")
+        }
+    }
+
+    func requirementLabel(_ requirement: Requirement) -> String {
+        switch requirement {
+        case .required: t("required", "bắt buộc")
+        case .recommended: t("recommended", "khuyến nghị")
+        }
+    }
+
+    /// The whole report.
+    public func render(_ document: ReportDocument) -> String {
+        var out = ""
+        for site in document.sites { out += render(site) + "\n" }
+        if document.sites.count > 1 {
+            let s = document.summary
+            out += t("Summary", "Tổng hợp") + ": \(s.sites) " + t("portals", "cổng") + " — "
+                + "\(t("pass", "đạt")) \(s.pass), \(t("warn", "cảnh báo")) \(s.warn), "
+                + "\(t("incomplete", "chưa đủ căn cứ")) \(s.incomplete), \(t("fail", "không đạt")) \(s.fail)\n"
+        }
+        return out
+    }
+
+    /// One portal.
+    public func render(_ site: SiteResult) -> String {
+        var lines: [String] = []
+        let name = site.target.name.map { " — \(Sanitizer.terminal($0))" } ?? ""
+        lines.append(paint(Sanitizer.terminal(site.target.url), "1") + name)
+        lines.append("  " + t("Verdict", "Kết luận") + ": " + verdictLabel(site.verdict) + "   "
+            + t("Grade", "Xếp hạng") + ": \(paint(site.grade, "1"))   " + t("Score", "Điểm") + ": \(site.score)/100")
+        lines.append("  " + t("Profile", "Hồ sơ") + ": \(site.profile.label)   "
+            + t("Time", "Thời gian") + ": \(site.durationMS) ms   "
+            + t("Connections", "Kết nối") + ": \(site.cost.connections) (TLS \(site.cost.tlsHandshakes))")
+        for area in RuleArea.allCases {
+            let findings = site.findings.filter { $0.rule.hasPrefix(area.rawValue + ".") }
+            guard !findings.isEmpty else { continue }
+            lines.append("")
+            lines.append("  " + paint(area.title(language), "1"))
+            for finding in findings {
+                let requirement = requirementLabel(finding.requirement)
+                lines.append("   \(statusMark(finding.status)) \(finding.title(language))  "
+                    + paint("[\(finding.rule), \(requirement)]", "2"))
+                let showDetail = finding.status == .fail || finding.status == .inconclusive
+                    || (finding.status == .notApplicable && !finding.evidence.isEmpty)
+                if showDetail {
+                    let evidence = finding.evidence.keys.sorted().map { "\($0)=\(Sanitizer.terminal(finding.evidence[$0] ?? ""))" }
+                    lines.append("       " + t("Result", "Kết quả") + ": \(finding.resultCode)"
+                        + (evidence.isEmpty ? "" : "; " + evidence.joined(separator: "; ")))
+                }
+                if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
+                    lines.append("       " + t("Fix", "Khắc phục") + ": " + rule.descriptor.advice(language))
+                    lines.append("       " + t("Basis", "Căn cứ") + ": " + finding.source
+                        + (finding.confidence.map { " (\($0))" } ?? ""))
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Makes site-supplied text safe to show.
+public enum Sanitizer {
+    /// Drops control characters (escape sequences included) and caps the length.
+    public static func terminal(_ text: String, limit: Int = 300) -> String {
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.filter {
+            !($0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0 != "\u{200D}")
+        }))
+        return cleaned.count > limit ? String(cleaned.prefix(limit)) + "…" : cleaned
+    }
+}

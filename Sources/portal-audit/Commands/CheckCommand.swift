@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import PortalAuditCore
+import PortalAuditKit
+import PortalAuditReport
+
+/// `portal-audit check TARGET…`: grade one portal (or a few) now, in the terminal or as JSON.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Audit one portal now and grade it against its profile.",
+        discussion: "Example: portal-audit check https://xa-abc.tinh.gov.vn --lang en")
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: ArgumentHelp("Host name or URL of the portal (several allowed).", valueName: "target"))
+    var targets: [String]
+
+    @Option(help: ArgumentHelp("Profile id (vn-level2) or path to a profile YAML.", valueName: "id|file"))
+    var profile: String = "vn-level2"
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Report language: vi or en.")
+    var lang: Language = .vi
+
+    @Option(name: .customLong("http-port"), help: ArgumentHelp("Port where the HTTP→HTTPS redirect is checked (default 80).", valueName: "port"))
+    var httpPort: Int?
+
+    @OptionGroup var probe: ProbeOptionsGroup
+
+    func run() async throws {
+        let runner = AuditRunner()
+        if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" {
+            runner.restrictToLoopback(true)
+        }
+        let request = CheckRequest(
+            targets: targets, httpPort: httpPort, profile: profile, probe: probe.probeOptions, caFile: probe.caFile)
+        let prepared: AuditRunner.PreparedCheck
+        do {
+            prepared = try runner.prepare(request)
+        } catch {
+            for issue in error.issues { printError(issue.description) }
+            throw ExitStatus.badInput
+        }
+        let document = await runner.run(prepared)
+        switch format {
+        case .json:
+            do {
+                print(try JSONRenderer.render(document), terminator: "")
+            } catch {
+                printError("portal-audit: cannot encode the report: \(error)")
+                throw ExitStatus.internalError
+            }
+        case .text:
+            let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            print(TerminalRenderer(language: lang, colour: colour).render(document), terminator: "")
+        }
+        if document.sites.contains(where: { $0.verdict == .fail }) { throw ExitStatus.failed }
+    }
+}
+
+extension Language: ExpressibleByArgument {}

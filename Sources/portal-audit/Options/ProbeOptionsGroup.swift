@@ -1,0 +1,23 @@
+import ArgumentParser
+import PortalAuditProbes
+
+/// PROBE-OPTIONS: the same option group for check, scan and monitor.
+struct ProbeOptionsGroup: ParsableArguments {
+    @Option(name: .customLong("resolve"), help: ArgumentHelp(
+        "Pin HOST:PORT to ADDRESS, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
+    var resolve: [String] = []
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+        "Extra trust anchors (PEM) added to the system store.", valueName: "pem"))
+    var caFile: String?
+
+    @Option(help: ArgumentHelp("Time budget per site, in seconds.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Flag(help: "This is an authorised audit of your own portals: active probes (sensitive paths) may run.")
+    var authorised = false
+
+    var probeOptions: ProbeOptions {
+        ProbeOptions(resolve: resolve, timeoutSeconds: timeout, authorised: authorised)
+    }
+}

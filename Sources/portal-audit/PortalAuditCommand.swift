@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import PortalAuditCore
+
+@main
+struct PortalAuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portal-audit",
+        abstract: "Audit Vietnamese government web portals against their security-level profile.",
+        discussion: """
+            Kiểm tra cổng/trang thông tin điện tử theo hồ sơ cấp độ an toàn (mặc định vn-level2).
+            Exit codes: 0 every site meets its profile, 1 some site fails it, 64 bad input, 70 internal error.
+            """,
+        version: PortalAuditVersion.tool,
+        subcommands: [CheckCommand.self])
+}
+
+/// Exit statuses (DESIGN §4).
+enum ExitStatus {
+    static let failed = ExitCode(1)
+    static let badInput = ExitCode(64)
+    static let internalError = ExitCode(70)
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
