@@ -42,6 +42,9 @@ public final class CurlRuntime: Sendable {
     /// A failure to connect, a TLS refusal or a timeout is a result (`failure` set), not an error.
     /// Cancelling the calling task removes the transfer at once.
     public func perform(_ request: TransferRequest) async -> TransferResult {
+        if pa_loopback_only() != 0, let refusal = Self.loopbackRefusal(request) {
+            return TransferResult.failed(refusal)
+        }
         let transfer: EasyTransfer
         do {
             transfer = try EasyTransfer(request)
@@ -49,6 +52,23 @@ public final class CurlRuntime: Sendable {
             return TransferResult.failed(error)
         }
         return await driver.run(transfer)
+    }
+}
+
+extension CurlRuntime {
+    /// In loopback-only mode, a name that is neither pinned by `--resolve` nor a loopback name would
+    /// need a real DNS query: refuse it before libcurl resolves anything.
+    static func loopbackRefusal(_ request: TransferRequest) -> TransferFailure? {
+        guard let components = URLComponents(string: request.url), let rawHost = components.host else {
+            return TransferFailure(kind: .dns, curlCode: 3, message: "malformed URL")
+        }
+        let host = rawHost.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host == "::1" || host.hasPrefix("127.") { return nil }
+        let pinned = request.resolve.contains { $0.lowercased().hasPrefix(host + ":") }
+        if pinned { return nil }
+        return TransferFailure(
+            kind: .dns, curlCode: 6,
+            message: "'\(host)' is not pinned with --resolve and loopback-only mode forbids DNS lookups")
     }
 }
 

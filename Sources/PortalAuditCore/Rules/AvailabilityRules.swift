@@ -10,25 +10,30 @@ struct ReachableRule: Rule {
             en: "Check that the web server is running and that firewalls allow ports 443 and 80 from the Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: the site and its application pool are started). Announce planned downtime at least 7 working days ahead.",
             vi: "Kiểm tra máy chủ web đang chạy và tường lửa cho phép cổng 443 và 80 từ Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: trang và application pool đang chạy). Thông báo tạm ngừng có kế hoạch trước ít nhất 07 ngày làm việc."),
         citations: ["NĐ 224/2026 Điều 21.2.a", "NĐ 224/2026 Điều 13.1.a"], defaultSeverity: .critical,
-        resultCodes: ["ok", "unreachable", "server-error"])
+        resultCodes: ["ok", "unreachable", "timeout", "server-error"])
 
     static func evaluate(_ observation: Observation, _ parameters: RuleParameters, _ context: EvaluationContext)
         -> RuleOutcome
     {
         guard let reach = observation.reachability else { return .missingFacts("reachability") }
-        let endpoints = [reach.https] + (reach.http.map { [$0] } ?? [])
-        let answered = endpoints.filter { $0.status != nil }
-        if let good = answered.first(where: { ($0.status ?? 0) < 500 }) {
-            return .pass("ok", ["url": clip(good.url), "status": String(good.status ?? 0)])
+        // The HTTPS home page decides. A plain-HTTP answer counts only for a portal that serves no
+        // HTTPS at all (nothing listens, or TLS is broken): a redirect to an HTTPS page that never
+        // answers is not a portal that answers.
+        if let status = reach.https.status {
+            let evidence = ["url": clip(reach.https.url), "status": String(status)]
+            return status < 500 ? .pass("ok", evidence) : .fail("server-error", evidence)
         }
-        if let bad = answered.first {
-            return .fail("server-error", ["url": clip(bad.url), "status": String(bad.status ?? 0)])
+        let httpsDetail = clip(reach.https.failure.map { "\($0.kind): \($0.message)" } ?? "no response")
+        let httpsServed = !(reach.https.failure.map { ["connect", "tls"].contains($0.kind) } ?? false)
+        if !httpsServed, let http = reach.http, let status = http.status, !(300...399).contains(status) {
+            let evidence = ["url": clip(http.url), "status": String(status), "https": httpsDetail]
+            return status < 500 ? .pass("ok", evidence) : .fail("server-error", evidence)
         }
-        var evidence: [String: String] = [:]
-        for endpoint in endpoints {
-            let key = endpoint.url.hasPrefix("https:") ? "https" : "http"
-            evidence[key] = clip(endpoint.failure.map { "\($0.kind): \($0.message)" } ?? "no response")
+        var evidence = ["https": httpsDetail]
+        if let http = reach.http {
+            evidence["http"] = clip(http.status.map { "status \($0)" } ?? http.failure.map { "\($0.kind): \($0.message)" } ?? "no response")
         }
-        return .fail("unreachable", evidence)
+        let timedOut = reach.https.failure?.kind == "timeout"
+        return .fail(timedOut ? "timeout" : "unreachable", evidence)
     }
 }
