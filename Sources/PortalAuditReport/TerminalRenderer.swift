@@ -68,8 +68,13 @@ public struct TerminalRenderer: Sendable {
         lines.append("  " + t("Profile", "Hồ sơ") + ": \(site.profile.label)   "
             + t("Time", "Thời gian") + ": \(site.durationMS) ms   "
             + t("Connections", "Kết nối") + ": \(site.cost.connections) (TLS \(site.cost.tlsHandshakes))")
+        // When the portal did not answer, every other rule is "could not tell": say so once.
+        let unreachable = site.findings.contains { $0.rule == "availability.reachable" && $0.status == .fail }
+        let hidden = unreachable ? site.findings.filter { $0.status == .inconclusive } : []
         for area in RuleArea.allCases {
-            let findings = site.findings.filter { $0.rule.hasPrefix(area.rawValue + ".") }
+            let findings = site.findings.filter { finding in
+                finding.rule.hasPrefix(area.rawValue + ".") && !hidden.contains { $0.rule == finding.rule }
+            }
             guard !findings.isEmpty else { continue }
             lines.append("")
             lines.append("  " + paint(area.title(language), "1"))
@@ -90,6 +95,12 @@ public struct TerminalRenderer: Sendable {
                         + (finding.confidence.map { " (\($0))" } ?? ""))
                 }
             }
+        }
+        if !hidden.isEmpty {
+            lines.append("")
+            lines.append("  " + paint("?", "35") + " " + t(
+                "\(hidden.count) other rules could not be checked because the portal did not answer.",
+                "\(hidden.count) quy tắc khác không kiểm tra được vì cổng không phản hồi."))
         }
         return lines.joined(separator: "\n") + "\n"
     }
