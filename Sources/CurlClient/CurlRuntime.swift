@@ -91,6 +91,6 @@ extension TransferResult {
             headersTruncated: false, body: [], bodyTruncated: false,
             timings: TransferTimings(
                 nameLookupUS: 0, connectUS: 0, appConnectUS: 0, preTransferUS: 0, startTransferUS: 0, totalUS: 0),
-            handshake: nil, connections: 0, handshakes: 0, durationMS: 0)
+            handshake: nil, connections: 0, handshakes: 0, tlsAttempted: false, durationMS: 0)
     }
 }

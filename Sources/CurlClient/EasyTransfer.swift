@@ -165,6 +165,7 @@ final class EasyTransfer: @unchecked Sendable {
             handshake: Self.handshake(p),
             connections: connects,
             handshakes: Int(p.handshakes),
+            tlsAttempted: request.url.lowercased().hasPrefix("https:") && connects > 0,
             durationMS: Int((ContinuousClock.now - startedAt) / .milliseconds(1)))
     }
 

@@ -96,6 +96,8 @@ public struct TransferResult: Sendable {
     public var connections: Int
     /// TLS handshakes completed during this transfer.
     public var handshakes: Int
+    /// Whether a TLS handshake was attempted (an https URL whose TCP connect succeeded).
+    public var tlsAttempted: Bool
     public var durationMS: Int
 }
 

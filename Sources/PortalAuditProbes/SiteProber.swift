@@ -81,7 +81,7 @@ public struct SiteProber: Sendable {
         ]
         let all = [mainResult] + tlsResults + redirectResults
         let cost = ProbeCost(
-            connections: all.reduce(0) { $0 + $1.connections }, tlsHandshakes: all.reduce(0) { $0 + $1.handshakes },
+            connections: all.reduce(0) { $0 + $1.connections }, tlsHandshakes: all.filter(\.tlsAttempted).count,
             requests: all.count)
         return Outcome(
             observation: observation, probes: probes, cost: cost,
@@ -195,7 +195,7 @@ public struct SiteProber: Sendable {
         case .tls: return .rejected
         case .http, .other:
             // A server that drops the connection on an unwanted ClientHello (RST/EOF after connect).
-            return result.timings.connectUS > 0 ? .rejected : .error
+            return result.connections > 0 ? .rejected : .error
         default: return .error
         }
     }

@@ -42,7 +42,9 @@ public struct ProbeAttempt: Codable, Sendable, Equatable {
 
 /// What auditing one portal cost the network: the figure that keeps "fast" honest.
 public struct ProbeCost: Codable, Sendable, Equatable {
+    /// TCP connections established.
     public var connections: Int
+    /// TLS handshakes attempted (accepted or refused by the server).
     public var tlsHandshakes: Int
     public var requests: Int
 

@@ -1,0 +1,140 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditKit
+import PortalAuditProbes
+import PortalAuditTestSupport
+import Testing
+
+extension Lab.Portal: CustomTestStringConvertible {}
+
+/// Every rule that failed, sorted.
+private func failed(_ site: SiteResult) -> [String] {
+    site.findings.filter { $0.status == .fail }.map(\.rule).sorted()
+}
+
+/// Checks one lab portal through the whole pipeline (Kit → Probes → libcurl → nginx).
+func check(_ portal: Lab.Portal, timeout: Double = 10) async throws -> SiteResult {
+    let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
+    runner.restrictToLoopback(true)
+    let request = CheckRequest(
+        targets: [portal.url], httpPort: portal.httpPort,
+        probe: ProbeOptions(resolve: portal.resolve, timeoutSeconds: timeout), caFile: Lab.caFile)
+    let prepared = try runner.prepare(request)
+    let document = await runner.run(prepared)
+    return try #require(document.sites.first)
+}
+
+@Suite("Lab portals get a reviewer's verdict", .serialized, .timeLimit(.minutes(2)))
+struct LabCaseTests {
+    /// The rules each case must fail: the flaw it was built with, and nothing else.
+    static let expectedFailures: [String: [String]] = [
+        "exemplary": [],
+        "legacy-tls": ["tls.forward-secrecy", "tls.min-version", "tls.weak-ciphers"],
+        "expired": ["cert.not-expired"],
+        "wrong-host": ["cert.hostname-match"],
+        "self-signed": ["cert.trusted-chain"],
+        "http-only": ["http.redirect-to-https", "tls.https-available"],
+        "no-headers": ["headers.csp", "headers.hsts", "headers.referrer-policy", "headers.version-leak",
+                       "headers.x-content-type-options", "headers.x-frame-options"],
+        "no-redirect": ["http.redirect-to-https"],
+        "insecure-cookies": ["cookies.secure-flags"],
+        "down": ["availability.reachable"],
+        "slow": [],
+        "redirect-loop": ["http.redirect-to-https"],
+    ]
+
+    @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
+    func verdict(_ portal: Lab.Portal) async throws {
+        // Given a lab portal reached by its real-looking name pinned with --resolve
+        // When it is checked against vn-level2
+        let site = try await check(portal)
+        // Then its verdict and failing rules are the ones its flaw calls for
+        #expect(site.verdict.rawValue == portal.expectedVerdict)
+        #expect(failed(site) == Self.expectedFailures[portal.name])
+        if portal.decidingRule != "-" {
+            #expect(failed(site).contains(portal.decidingRule))
+        }
+    }
+
+    @Test("the expired portal fails cert.not-expired alone: chain trusted, name matching")
+    func expired() async throws {
+        let site = try await check(try Lab.portal("expired"))
+        let status = Dictionary(uniqueKeysWithValues: site.findings.map { ($0.rule, $0.status) })
+        #expect(status["cert.not-expired"] == .fail)
+        #expect(status["cert.trusted-chain"] == .pass)
+        #expect(status["cert.hostname-match"] == .pass)
+        #expect(status["cert.expiry-soon"] == .notApplicable)
+        #expect(site.observation.certificate?.verifyErrors.map(\.code) == [10])
+    }
+
+    @Test("certificate verdicts are told apart by their X509 codes")
+    func certificateCodes() async throws {
+        let wrong = try await check(try Lab.portal("wrong-host"))
+        #expect(wrong.observation.certificate?.verifyErrors.map(\.code) == [62])
+        #expect(wrong.observation.certificate?.leaf?.subjectAltNames == ["cong.sotttt.dongnai.gov.vn"])
+        let selfSigned = try await check(try Lab.portal("self-signed"))
+        #expect(selfSigned.observation.certificate?.verifyErrors.map(\.code) == [18])
+        #expect(selfSigned.observation.certificate?.leaf?.selfIssued == true)
+    }
+
+    @Test("TLS facts: the exemplary portal offers 1.2/1.3 only, the legacy one 1.0–1.2 with weak suites")
+    func tlsFacts() async throws {
+        let good = try await check(try Lab.portal("exemplary"))
+        let tls = try #require(good.observation.tls)
+        #expect(tls.versions["TLSv1.0"] == .rejected && tls.versions["TLSv1.1"] == .rejected)
+        #expect(tls.versions["TLSv1.2"] == .accepted && tls.versions["TLSv1.3"] == .accepted)
+        #expect(tls.weakSuites.isEmpty && tls.staticRSAAccepted == false)
+        #expect(tls.notTestable.contains("3DES"))
+        #expect(good.observation.certificate?.leaf?.keyBits == 2048)
+
+        let legacy = try await check(try Lab.portal("legacy-tls"))
+        let old = try #require(legacy.observation.tls)
+        #expect(old.versions["TLSv1.0"] == .accepted && old.versions["TLSv1.1"] == .accepted)
+        #expect(old.versions["TLSv1.3"] == .rejected)
+        #expect(old.staticRSAAccepted == true)
+        #expect(old.dheMinBits == 1024)
+        #expect(Set(old.weakSuites.map(\.version)).isSuperset(of: ["TLSv1.0", "TLSv1.1", "TLSv1.2"]))
+    }
+
+    @Test("the exemplary check is cheap: at most 15 connections, every one needed")
+    func cost() async throws {
+        let site = try await check(try Lab.portal("exemplary"))
+        // 1 verdict+GET, 4 versions, 1 weak, 1 static RSA, 1 DHE, 2 redirect hops
+        #expect(site.cost.connections <= 15)
+        #expect(site.cost.tlsHandshakes >= 8)
+        #expect(site.probes.map(\.kind) == ["reachability", "tls", "certificate", "redirect", "headers", "content", "exposure", "ipv6"])
+    }
+
+    @Test("headers and cookies are recorded as received, values of cookies never")
+    func headers() async throws {
+        let site = try await check(try Lab.portal("insecure-cookies"))
+        let cookies = try #require(site.observation.cookies)
+        #expect(cookies.map(\.name).sorted() == ["ASP.NET_SessionId", "PHPSESSID"])
+        #expect(cookies.allSatisfy { !$0.secure && !$0.httpOnly && $0.sameSite == nil })
+        let leak = try await check(try Lab.portal("no-headers"))
+        #expect(leak.observation.headers?.first("x-powered-by") == "PHP/5.6.40")
+        #expect(leak.observation.headers?.first("server")?.hasPrefix("nginx/") == true)
+    }
+
+    @Test("a slow portal costs no more than its time budget")
+    func slow() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let site = try await check(try Lab.portal("slow"), timeout: 2)
+        let elapsed = clock.now - start
+        #expect(elapsed < .milliseconds(2_800))
+        #expect(site.verdict == .fail)
+        #expect(site.findings.first { $0.rule == "availability.reachable" }?.resultCode == "timeout")
+    }
+
+    @Test("the redirect chain is followed by hand and a loop is caught")
+    func redirects() async throws {
+        let good = try await check(try Lab.portal("exemplary"))
+        let chain = try #require(good.observation.redirect)
+        #expect(chain.hops.first?.status == 301)
+        #expect(chain.finalScheme == "https")
+        let loop = try await check(try Lab.portal("redirect-loop"))
+        #expect(loop.observation.redirect?.outcome == .loop)
+        #expect(loop.findings.first { $0.rule == "http.redirect-to-https" }?.resultCode == "loop")
+    }
+}
