@@ -15,3 +15,20 @@ public enum Repository {
     /// The shipped profiles.
     public static var profiles: String { root.appendingPathComponent("Profiles").path }
 }
+
+extension Repository {
+    /// The built `portal-audit` executable beside the test bundle (same build folder).
+    public static var binary: String {
+        let fm = FileManager.default
+        var candidates: [URL] = []
+        if let argument = CommandLine.arguments.first {
+            var folder = URL(fileURLWithPath: argument).resolvingSymlinksInPath().deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(folder.appendingPathComponent("portal-audit"))
+                folder.deleteLastPathComponent()
+            }
+        }
+        candidates.append(root.appendingPathComponent(".build/debug/portal-audit"))
+        return candidates.first { fm.isExecutableFile(atPath: $0.path) }?.path ?? candidates.last?.path ?? "portal-audit"
+    }
+}
