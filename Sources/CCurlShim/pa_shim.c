@@ -325,6 +325,8 @@ static CURLcode pa_ssl_ctx_cb(CURL *curl, void *sslctx, void *parm) {
     SSL_CTX_set_ex_data(ctx, pa_ex_index, p);
     SSL_CTX_set_info_callback(ctx, pa_info_cb);
     if (p->record_verify) {
+        /* Runs on the driver thread only; an explicit pa_trust_store_init happens before any transfer. */
+        if (pa_store == NULL) pa_trust_store_init(NULL);
         if (pa_store != NULL) SSL_CTX_set1_cert_store(ctx, pa_store);
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, pa_verify_cb);
         if (p->verify_host != NULL) {

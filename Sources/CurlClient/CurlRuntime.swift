@@ -15,12 +15,12 @@ public final class CurlRuntime: Sendable {
 
     private init() {
         _ = pa_global_init()
-        _ = pa_trust_store_init(nil)
         driver = MultiDriver()
     }
 
     /// Adds a PEM file of extra trust anchors to the system store (parsed once, shared by every handshake).
     ///
+    /// Call before the first transfer; without it the system store alone is loaded at the first handshake.
     /// - Throws: `CurlConfigurationError.unreadableCAFile` when the file cannot be read or holds no certificate.
     public func trust(extraCAFile path: String?) throws(CurlConfigurationError) {
         if pa_trust_store_init(path) != 0 {
