@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,10 +27,17 @@ let package = Package(
         .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore"]),
         .target(name: "PortalAuditReport", dependencies: ["PortalAuditCore"]),
-        .target(name: "PortalAuditKit", dependencies: ["PortalAuditCore", "PortalAuditProbes", "PortalAuditReport"]),
+        .target(
+            name: "PortalAuditStore",
+            dependencies: ["PortalAuditCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "PortalAuditKit",
+            dependencies: ["PortalAuditCore", "PortalAuditProbes", "PortalAuditReport", "PortalAuditStore"]
+        ),
         .executableTarget(
             name: "portal-audit",
-            dependencies: ["PortalAuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PortalAuditKit", "PortalAuditStore", "PortalAuditReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "PortalAuditTestSupport", dependencies: ["PortalAuditCore"], path: "Tests/PortalAuditTestSupport"),
         .testTarget(name: "PortalAuditCoreTests", dependencies: ["PortalAuditCore", "PortalAuditTestSupport"]),
@@ -37,6 +45,7 @@ let package = Package(
             name: "PortalAuditProbesTests",
             dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
         ),
+        .testTarget(name: "PortalAuditStoreTests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
         .testTarget(name: "PortalAuditCLITests", dependencies: ["PortalAuditTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

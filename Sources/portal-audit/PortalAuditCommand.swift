@@ -12,7 +12,7 @@ struct PortalAuditCommand: AsyncParsableCommand {
             Exit codes: 0 every site meets its profile, 1 some site fails it, 64 bad input, 70 internal error.
             """,
         version: PortalAuditVersion.tool,
-        subcommands: [CheckCommand.self])
+        subcommands: [CheckCommand.self, ScanCommand.self, HistoryCommand.self])
 }
 
 /// Exit statuses (DESIGN §4).

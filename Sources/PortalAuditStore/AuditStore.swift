@@ -1,0 +1,331 @@
+import Foundation
+import GRDB
+import PortalAuditCore
+
+/// One scan run as the history keeps it.
+public struct RunSummary: Sendable, Equatable {
+    /// How a run ended.
+    public enum Status: String, Sendable {
+        /// Still scanning, or killed without a chance to say so.
+        case running
+        /// Every portal of the inventory has a result.
+        case finished
+        /// Stopped by the user (Ctrl-C, SIGTERM) before the end.
+        case interrupted
+    }
+
+    public var id: Int64
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var status: Status
+    public var inventory: String
+    public var profile: String
+    public var planned: Int
+    public var done: Int
+}
+
+/// One portal's verdict in one run (a line of `portal-audit history`).
+public struct HistoryEntry: Sendable, Equatable {
+    public var runID: Int64
+    public var url: String
+    public var name: String?
+    public var observedAt: Date
+    public var verdict: Verdict
+    public var score: Int
+    public var grade: String
+    public var profile: String
+    public var failedRules: [String]
+}
+
+/// Errors of the history database.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    init(_ message: String) { description = message }
+
+    static func wrap(_ error: any Error, _ action: String) -> StoreError {
+        StoreError("cannot \(action): \(error)")
+    }
+}
+
+/// The SQLite history (GRDB, WAL): runs, each portal's raw observation, verdict and findings.
+///
+/// Every portal's result is committed the moment it is saved, in one transaction, so a killed scan
+/// loses only the portals in flight. Observations are stored raw, for re-grading without traffic.
+public final class AuditStore: Sendable {
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating) the database at `path`.
+    public init(path: String) throws(StoreError) {
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
+                throw StoreError("\(path) was written by a newer portal-audit; upgrade before writing to it")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrap(error, "open the history database \(path)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: """
+                CREATE TABLE auditRun (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    startedAt DATETIME NOT NULL,
+                    finishedAt DATETIME,
+                    status TEXT NOT NULL,
+                    inventory TEXT NOT NULL,
+                    profile TEXT NOT NULL,
+                    planned INTEGER NOT NULL,
+                    toolVersion TEXT NOT NULL,
+                    evaluationVersion INTEGER NOT NULL
+                );
+                CREATE TABLE portalResult (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    runID INTEGER NOT NULL REFERENCES auditRun(id) ON DELETE CASCADE,
+                    url TEXT NOT NULL,
+                    name TEXT,
+                    observedAt DATETIME NOT NULL,
+                    verdict TEXT NOT NULL,
+                    score INTEGER NOT NULL,
+                    grade TEXT NOT NULL,
+                    profileID TEXT NOT NULL,
+                    profileVersion INTEGER NOT NULL,
+                    durationMS INTEGER NOT NULL,
+                    connections INTEGER NOT NULL,
+                    tlsHandshakes INTEGER NOT NULL,
+                    result TEXT NOT NULL,
+                    UNIQUE(runID, url)
+                );
+                CREATE INDEX portalResultURL ON portalResult(url, observedAt);
+                CREATE TABLE finding (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    portalResultID INTEGER NOT NULL REFERENCES portalResult(id) ON DELETE CASCADE,
+                    rule TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    requirement TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    resultCode TEXT NOT NULL,
+                    evidence TEXT NOT NULL
+                );
+                CREATE INDEX findingRule ON finding(rule, status);
+                """)
+        }
+        return migrator
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    private static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    // MARK: runs
+
+    /// Records the start of a run and returns its id.
+    public func startRun(inventory: String, profile: String, planned: Int, at date: Date) async throws(StoreError) -> Int64 {
+        do {
+            return try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO auditRun (startedAt, status, inventory, profile, planned, toolVersion, evaluationVersion)
+                        VALUES (?, 'running', ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [date, inventory, profile, planned, PortalAuditVersion.tool, Evaluator.version])
+                return db.lastInsertedRowID
+            }
+        } catch {
+            throw StoreError.wrap(error, "record the run")
+        }
+    }
+
+    /// Marks a run finished or interrupted.
+    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date) async throws(StoreError) {
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "UPDATE auditRun SET status = ?, finishedAt = ? WHERE id = ?",
+                    arguments: [status.rawValue, date, id])
+            }
+        } catch {
+            throw StoreError.wrap(error, "close the run")
+        }
+    }
+
+    /// The most recent run of `inventory` that did not finish (to resume), if any.
+    public func unfinishedRun(inventory: String) throws(StoreError) -> RunSummary? {
+        try runs(where: "inventory = ? AND status != 'finished'", [inventory], limit: 1).first
+    }
+
+    /// A run by id, or the latest run when `id` is nil.
+    public func run(_ id: Int64?) throws(StoreError) -> RunSummary? {
+        if let id { return try runs(where: "id = ?", [id], limit: 1).first }
+        return try runs(where: "1", [], limit: 1).first
+    }
+
+    private func runs(where condition: String, _ arguments: StatementArguments, limit: Int) throws(StoreError) -> [RunSummary] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT r.*, (SELECT COUNT(*) FROM portalResult p WHERE p.runID = r.id) AS done
+                        FROM auditRun r WHERE \(condition) ORDER BY r.id DESC LIMIT \(limit)
+                        """,
+                    arguments: arguments
+                ).map { row in
+                    RunSummary(
+                        id: row["id"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
+                        status: RunSummary.Status(rawValue: row["status"]) ?? .running, inventory: row["inventory"],
+                        profile: row["profile"], planned: row["planned"], done: row["done"])
+                }
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the runs")
+        }
+    }
+
+    /// URLs that already have a result in run `id`.
+    public func finishedURLs(run id: Int64) throws(StoreError) -> Set<String> {
+        do {
+            return try pool.read { db in
+                Set(try String.fetchAll(db, sql: "SELECT url FROM portalResult WHERE runID = ?", arguments: [id]))
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the finished portals")
+        }
+    }
+
+    /// How many portals of run `id` got each verdict.
+    public func verdictCounts(run id: Int64) throws(StoreError) -> [Verdict: Int] {
+        do {
+            return try pool.read { db in
+                var counts: [Verdict: Int] = [:]
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT verdict, COUNT(*) AS n FROM portalResult WHERE runID = ? GROUP BY verdict",
+                    arguments: [id])
+                {
+                    if let verdict = Verdict(rawValue: row["verdict"]) { counts[verdict] = row["n"] }
+                }
+                return counts
+            }
+        } catch {
+            throw StoreError.wrap(error, "count the verdicts of run \(id)")
+        }
+    }
+
+    // MARK: results
+
+    /// Commits one portal's result (and its findings) to run `id` at once.
+    public func save(_ result: SiteResult, run id: Int64, at date: Date) async throws(StoreError) {
+        let json: String
+        do {
+            json = String(decoding: try Self.encoder.encode(result), as: UTF8.self)
+        } catch {
+            throw StoreError.wrap(error, "encode the result of \(result.target.url)")
+        }
+        let findings = result.findings.map { finding -> (Finding, String) in
+            let evidence = (try? Self.encoder.encode(finding.evidence)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return (finding, evidence)
+        }
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO portalResult (runID, url, name, observedAt, verdict, score, grade, profileID,
+                            profileVersion, durationMS, connections, tlsHandshakes, result)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id, result.target.url, result.target.name, date, result.verdict.rawValue, result.score,
+                        result.grade, result.profile.id, result.profile.version, result.durationMS,
+                        result.cost.connections, result.cost.tlsHandshakes, json,
+                    ])
+                let resultID = db.lastInsertedRowID
+                for (finding, evidence) in findings {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO finding (portalResultID, rule, status, requirement, severity, resultCode, evidence)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            resultID, finding.rule, finding.status.rawValue, finding.requirement.rawValue,
+                            finding.severity.rawValue, finding.resultCode, evidence,
+                        ])
+                }
+            }
+        } catch {
+            throw StoreError.wrap(error, "save the result of \(result.target.url)")
+        }
+    }
+
+    /// Every stored result of run `id`, sorted by URL (observations included, for re-grading).
+    public func results(run id: Int64) throws(StoreError) -> [SiteResult] {
+        do {
+            let texts = try pool.read { db in
+                try String.fetchAll(db, sql: "SELECT result FROM portalResult WHERE runID = ? ORDER BY url", arguments: [id])
+            }
+            let decoder = Self.decoder()
+            return try texts.map { try decoder.decode(SiteResult.self, from: Data($0.utf8)) }
+        } catch {
+            throw StoreError.wrap(error, "read the results of run \(id)")
+        }
+    }
+
+    /// Verdicts over time, newest first: of one portal (`url` or a part of it), or of every portal.
+    public func history(matching url: String?, since: Date?, limit: Int = 1_000) throws(StoreError) -> [HistoryEntry] {
+        do {
+            return try pool.read { db in
+                var conditions = ["1"]
+                var arguments: StatementArguments = []
+                if let url {
+                    conditions.append("(p.url = ? OR p.url LIKE ? ESCAPE '\\')")
+                    let escaped = url.replacingOccurrences(of: "\\", with: "\\\\")
+                        .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                    _ = arguments.append(contentsOf: [url, "%\(escaped)%"])
+                }
+                if let since {
+                    conditions.append("p.observedAt >= ?")
+                    _ = arguments.append(contentsOf: [since])
+                }
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.id, p.runID, p.url, p.name, p.observedAt, p.verdict, p.score, p.grade, p.profileID,
+                               p.profileVersion,
+                               (SELECT group_concat(rule, ',') FROM (SELECT rule FROM finding f
+                                 WHERE f.portalResultID = p.id AND f.status = 'fail' ORDER BY rule)) AS failed
+                        FROM portalResult p WHERE \(conditions.joined(separator: " AND "))
+                        ORDER BY p.url, p.observedAt DESC LIMIT \(limit)
+                        """,
+                    arguments: arguments)
+                return rows.map { row in
+                    let failed: String? = row["failed"]
+                    let profileID: String = row["profileID"]
+                    let profileVersion: Int = row["profileVersion"]
+                    return HistoryEntry(
+                        runID: row["runID"], url: row["url"], name: row["name"], observedAt: row["observedAt"],
+                        verdict: Verdict(rawValue: row["verdict"]) ?? .fail, score: row["score"], grade: row["grade"],
+                        profile: "\(profileID)@\(profileVersion)",
+                        failedRules: failed.map { $0.split(separator: ",").map(String.init) } ?? [])
+                }
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the history")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import PortalAuditCore
+import PortalAuditKit
+import PortalAuditReport
+import PortalAuditStore
+
+/// `portal-audit history [TARGET]`: a portal's verdicts over time, from the history database.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show portals' verdicts over time from the history database.")
+
+    @Argument(help: ArgumentHelp("A portal's URL, or part of it (all portals when omitted).", valueName: "target"))
+    var target: String?
+
+    @Option(help: ArgumentHelp("History database.", valueName: "file"))
+    var db: String = "portal-audit.sqlite"
+
+    @Option(help: ArgumentHelp("Only results observed on or after this date (YYYY-MM-DD).", valueName: "date"))
+    var since: String?
+
+    @Option(help: "Language: vi or en.")
+    var lang: Language = .vi
+
+    func run() throws {
+        var sinceDate: Date?
+        if let since {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+            formatter.dateFormat = "yyyy-MM-dd"
+            guard let date = formatter.date(from: since) else {
+                printError("<command line>: error: --since: expected a date YYYY-MM-DD, found '\(since)'")
+                throw ExitStatus.badInput
+            }
+            sinceDate = date
+        }
+        guard FileManager.default.fileExists(atPath: db) else {
+            printError("\(db): error: --db: no history database here (run `portal-audit scan` first)")
+            throw ExitStatus.badInput
+        }
+        let entries: [HistoryEntry]
+        do {
+            entries = try AuditStore(path: db).history(matching: target, since: sinceDate)
+        } catch {
+            printError("portal-audit: \(error)")
+            throw ExitStatus.internalError
+        }
+        let vi = lang == .vi
+        if entries.isEmpty {
+            print(vi ? "Chưa có kết quả nào." : "No results yet.")
+            return
+        }
+        let formatter = ISO8601DateFormatter()
+        var current = ""
+        for entry in entries {
+            if entry.url != current {
+                current = entry.url
+                print(Sanitizer.terminal(entry.url) + (entry.name.map { " — \(Sanitizer.terminal($0))" } ?? ""))
+            }
+            let failed = entry.failedRules.isEmpty ? "" : (vi ? "  không đạt: " : "  fails: ") + entry.failedRules.joined(separator: ", ")
+            print("  \(formatter.string(from: entry.observedAt))  run \(entry.runID)  \(entry.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.grade) \(String(format: "%3d", entry.score))  \(entry.profile)\(failed)")
+        }
+    }
+}
