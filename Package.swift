@@ -46,7 +46,7 @@ let package = Package(
             dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
         ),
         .testTarget(name: "PortalAuditStoreTests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
-        .testTarget(name: "PortalAuditCLITests", dependencies: ["PortalAuditTestSupport"]),
+        .testTarget(name: "PortalAuditCLITests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

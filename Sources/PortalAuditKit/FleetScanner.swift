@@ -177,7 +177,7 @@ public struct FleetScanner: Sendable {
             }
         }
         let interrupted = Task.isCancelled || saveError != nil
-        try await store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date())
+        try store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date())
         if let saveError { throw saveError }
         let stored = try store.verdictCounts(run: runID)
         counts = VerdictCounts()

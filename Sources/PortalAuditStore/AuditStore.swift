@@ -154,9 +154,12 @@ public final class AuditStore: Sendable {
     }
 
     /// Marks a run finished or interrupted.
-    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date) async throws(StoreError) {
+    ///
+    /// Synchronous on purpose: it runs while the scan is being cancelled, and GRDB's async writes
+    /// honour task cancellation (they would refuse to record the interruption itself).
+    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date) throws(StoreError) {
         do {
-            try await pool.write { db in
+            try pool.write { db in
                 try db.execute(
                     sql: "UPDATE auditRun SET status = ?, finishedAt = ? WHERE id = ?",
                     arguments: [status.rawValue, date, id])

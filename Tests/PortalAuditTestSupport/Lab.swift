@@ -64,6 +64,9 @@ public enum Lab {
 /// A lab that could not be started.
 public struct LabError: Error, CustomStringConvertible {
     public var message: String
+
+    public init(message: String) { self.message = message }
+
     public var description: String { message }
 }
 
@@ -110,5 +113,30 @@ public enum Command {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+    }
+}
+
+extension Lab {
+    /// A generated fleet: its inventory and each portal's expected verdict.
+    public struct Fleet: Sendable {
+        public var inventory: String
+        public var expected: [String: String]
+        public var cases: [String: String]
+    }
+
+    /// Starts (or resizes) the lab fleet to `count` portals with `seed`.
+    public static func fleet(_ count: Int, seed: Int) throws -> Fleet {
+        _ = try portals()
+        try script(["fleet", String(count), String(seed)])
+        let text = try String(contentsOfFile: directory + "/fleet/expected.tsv", encoding: .utf8)
+        var expected: [String: String] = [:]
+        var cases: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: "\t").map(String.init)
+            guard f.count == 3 else { continue }
+            expected[f[0]] = f[2]
+            cases[f[0]] = f[1]
+        }
+        return Fleet(inventory: directory + "/fleet/inventory.yaml", expected: expected, cases: cases)
     }
 }

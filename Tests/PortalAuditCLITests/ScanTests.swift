@@ -1,0 +1,134 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditStore
+import PortalAuditTestSupport
+import Testing
+
+private let environment = [
+    "PORTAL_AUDIT_LOOPBACK_ONLY": "1", "PORTAL_AUDIT_PROFILES": Repository.profiles, "NO_COLOR": "1",
+]
+
+private func temporaryDatabase() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("scan-\(UUID().uuidString).sqlite").path
+}
+
+/// Starts `portal-audit ARGS` without waiting for it.
+private func launch(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Repository.binary)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+/// Waits until run 1 of `database` holds at least `count` results.
+private func waitForResults(_ database: String, atLeast count: Int) async throws -> Int {
+    for _ in 0..<400 {
+        if FileManager.default.fileExists(atPath: database),
+            let store = try? AuditStore(path: database), let run = try? store.run(nil), run.done >= count
+        {
+            return run.done
+        }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    throw LabError(message: "the scan never reached \(count) results")
+}
+
+@Suite("portal-audit scan", .serialized, .timeLimit(.minutes(3)))
+struct ScanTests {
+    @Test("a lab fleet scan gives every portal its expected verdict and keeps it in history")
+    func fleetVerdicts() throws {
+        // Given a 150-portal lab fleet with a seeded mix of flaws
+        let fleet = try Lab.fleet(150, seed: 7)
+        let database = temporaryDatabase()
+        // When it is scanned
+        let result = try Command.run(
+            Repository.binary,
+            ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "24"],
+            environment: environment)
+        // Then every portal has one result with its expected verdict
+        #expect(result.status == 1)  // the fleet holds failing portals
+        let store = try AuditStore(path: database)
+        let run = try #require(try store.run(nil))
+        #expect(run.status == .finished && run.done == 150)
+        let results = try store.results(run: run.id)
+        #expect(results.count == fleet.expected.count)
+        for site in results {
+            #expect(site.verdict.rawValue == fleet.expected[site.target.url], "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
+        }
+        // And plain (non-TTY) progress is one line per portal plus the summary
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("[") }.count == 150)
+        #expect(result.stderr.contains("scan: run \(run.id) finished — 150/150 portals"))
+        // And history shows a portal's verdict
+        let url = try #require(results.first?.target.url)
+        let history = try Command.run(Repository.binary, ["history", url, "--db", database, "--lang", "en"], environment: environment)
+        #expect(history.status == 0)
+        #expect(history.stdout.contains("run \(run.id)"))
+    }
+
+    @Test("a scan killed with SIGKILL halfway loses only the portals in flight, and --resume completes it")
+    func killAndResume() async throws {
+        let fleet = try Lab.fleet(150, seed: 7)
+        let database = temporaryDatabase()
+        let arguments = ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3"]
+        // Given a scan running slowly (3 at a time)
+        let process = try launch(arguments)
+        // When it is killed with SIGKILL once 40 portals are done
+        let before = try await waitForResults(database, atLeast: 40)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let store = try AuditStore(path: database)
+        let killed = try #require(try store.run(nil))
+        #expect(killed.status == .running)
+        #expect(killed.done >= before && killed.done < 150)
+        let kept = try store.results(run: killed.id)
+        // Then --resume finishes the same run, scanning only what is missing
+        let resumed = try Command.run(Repository.binary, arguments + ["--resume"], environment: environment)
+        #expect(resumed.stderr.contains("resuming run \(killed.id) (\(killed.done) of 150 portals already done)"))
+        #expect(resumed.stderr.contains("\(150 - killed.done) scanned now"))
+        let run = try #require(try store.run(killed.id))
+        #expect(run.status == .finished && run.done == 150)
+        let results = try store.results(run: run.id)
+        #expect(Set(results.map(\.target.url)) == Set(fleet.expected.keys))
+        for site in results {
+            #expect(site.verdict.rawValue == fleet.expected[site.target.url])
+        }
+        // And what was kept before the kill was not scanned again
+        for site in kept {
+            #expect(results.first { $0.target.url == site.target.url }?.durationMS == site.durationMS)
+        }
+    }
+
+    @Test("Ctrl-C stops cleanly: finished portals kept, run marked interrupted, exit 130")
+    func interrupt() async throws {
+        let fleet = try Lab.fleet(150, seed: 7)
+        let database = temporaryDatabase()
+        let process = try launch(["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3"])
+        _ = try await waitForResults(database, atLeast: 20)
+        let clock = ContinuousClock()
+        let start = clock.now
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(clock.now - start < .seconds(3))
+        #expect(process.terminationStatus == 130)
+        let run = try #require(try AuditStore(path: database).run(nil))
+        #expect(run.status == .interrupted)
+        #expect(run.done >= 20 && run.done < 150)
+    }
+
+    @Test("a bad inventory lists every problem and sends no traffic")
+    func badInventory() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv").path
+        try "url;level\nhttps://a.gov.vn/;9\nnot a url;2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let database = temporaryDatabase()
+        let result = try Command.run(Repository.binary, ["scan", path, "--db", database], environment: environment)
+        #expect(result.status == 64)
+        #expect(result.stderr.split(separator: "\n").count == 2)
+        #expect(result.stderr.contains("\(path):2:19: error: level: expected a security level 1…5, found '9'"))
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+}
