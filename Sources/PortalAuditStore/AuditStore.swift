@@ -234,45 +234,74 @@ public final class AuditStore: Sendable {
     // MARK: results
 
     /// Commits one portal's result (and its findings) to run `id` at once.
+    ///
+    /// When the calling task is being cancelled (Ctrl-C), the result is still written, synchronously:
+    /// a portal that finished is never lost.
     public func save(_ result: SiteResult, run id: Int64, at date: Date) async throws(StoreError) {
-        let json: String
+        let row = try Self.row(result)
         do {
-            json = String(decoding: try Self.encoder.encode(result), as: UTF8.self)
-        } catch {
-            throw StoreError.wrap(error, "encode the result of \(result.target.url)")
-        }
-        let findings = result.findings.map { finding -> (Finding, String) in
-            let evidence = (try? Self.encoder.encode(finding.evidence)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            return (finding, evidence)
-        }
-        do {
-            try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO portalResult (runID, url, name, observedAt, verdict, score, grade, profileID,
-                            profileVersion, durationMS, connections, tlsHandshakes, result)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id, result.target.url, result.target.name, date, result.verdict.rawValue, result.score,
-                        result.grade, result.profile.id, result.profile.version, result.durationMS,
-                        result.cost.connections, result.cost.tlsHandshakes, json,
-                    ])
-                let resultID = db.lastInsertedRowID
-                for (finding, evidence) in findings {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO finding (portalResultID, rule, status, requirement, severity, resultCode, evidence)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            resultID, finding.rule, finding.status.rawValue, finding.requirement.rawValue,
-                            finding.severity.rawValue, finding.resultCode, evidence,
-                        ])
-                }
+            if Task.isCancelled {
+                try writeNow(row, run: id, at: date)
+            } else {
+                try await pool.write { db in try Self.insert(row, run: id, at: date, db) }
+            }
+        } catch is CancellationError {
+            do {
+                try writeNow(row, run: id, at: date)
+            } catch {
+                throw StoreError.wrap(error, "save the result of \(result.target.url)")
             }
         } catch {
             throw StoreError.wrap(error, "save the result of \(result.target.url)")
+        }
+    }
+
+    /// The synchronous write (a non-async function, so GRDB's blocking overload is the one chosen).
+    private func writeNow(_ row: ResultRow, run id: Int64, at date: Date) throws {
+        try pool.write { db in try Self.insert(row, run: id, at: date, db) }
+    }
+
+    /// A result ready to insert: the summary columns, the JSON, and each finding's evidence.
+    private struct ResultRow: Sendable {
+        var result: SiteResult
+        var json: String
+        var evidence: [String]
+    }
+
+    private static func row(_ result: SiteResult) throws(StoreError) -> ResultRow {
+        do {
+            let json = String(decoding: try encoder.encode(result), as: UTF8.self)
+            let evidence = try result.findings.map { String(decoding: try encoder.encode($0.evidence), as: UTF8.self) }
+            return ResultRow(result: result, json: json, evidence: evidence)
+        } catch {
+            throw StoreError.wrap(error, "encode the result of \(result.target.url)")
+        }
+    }
+
+    private static func insert(_ row: ResultRow, run id: Int64, at date: Date, _ db: Database) throws {
+        let result = row.result
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO portalResult (runID, url, name, observedAt, verdict, score, grade, profileID,
+                    profileVersion, durationMS, connections, tlsHandshakes, result)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, result.target.url, result.target.name, date, result.verdict.rawValue, result.score,
+                result.grade, result.profile.id, result.profile.version, result.durationMS,
+                result.cost.connections, result.cost.tlsHandshakes, row.json,
+            ])
+        let resultID = db.lastInsertedRowID
+        for (finding, evidence) in zip(result.findings, row.evidence) {
+            try db.execute(
+                sql: """
+                    INSERT INTO finding (portalResultID, rule, status, requirement, severity, resultCode, evidence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    resultID, finding.rule, finding.status.rawValue, finding.requirement.rawValue,
+                    finding.severity.rawValue, finding.resultCode, evidence,
+                ])
         }
     }
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Fleet benchmark: scans the lab fleet (default 1,000 portals) and prints sites/s, CPU seconds per site,
+# max RSS and connections per site; in the same run it times a floor (one `curl` request per portal with
+# the same concurrency, through xargs -P) and, when it can be installed from PyPI, sslyze (a peer that does
+# only the TLS part) over a sample of the same HTTPS targets. Ratios are against the same-run baselines.
+# Usage: bash Benchmarks/fleet.sh [PORTALS] [CONCURRENCY] [SSLYZE_SAMPLE]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+count=${1:-1000}; concurrency=${2:-32}; sample=${3:-100}
+bash scripts/setup
+swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
+bin=$(swift build -c release --show-bin-path)/portal-audit
+bash scripts/lab start >/dev/null
+bash scripts/lab fleet "$count" >/dev/null
+lab=$(bash scripts/lab dir); fleet=$lab/fleet; ca=$lab/pki/ca.pem
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export PORTAL_AUDIT_LOOPBACK_ONLY=1
+
+# The fleet without its deliberately slow portals (they are measured separately below).
+python3 - "$fleet" "$work" <<'PY'
+import sys
+fleet, work = sys.argv[1], sys.argv[2]
+expected = [l.rstrip("\n").split("\t") for l in open(f"{fleet}/expected.tsv")]
+keep = {u for u, case, _ in expected if case != "slow"}
+lines = open(f"{fleet}/inventory.yaml").read().split("\n  - url: ")
+head, items = lines[0], lines[1:]
+out = [head] + [i for i in items if i.split("\n")[0] in keep]
+open(f"{work}/fast.yaml", "w").write("\n  - url: ".join(out) + ("" if out[-1].endswith("\n") else "\n"))
+with open(f"{work}/urls.txt", "w") as urls, open(f"{work}/sslyze.txt", "w") as ssl:
+    n = 0
+    for u, case, _ in expected:
+        if case == "slow":
+            continue
+        host, port = u.split("/")[2].split(":")
+        urls.write(f"--resolve {host}:{port}:127.0.0.1 {u}\n")
+        if case != "down" and n < int(sys.argv[3] if len(sys.argv) > 3 else 100):
+            ssl.write(f"{host}:{port}{{127.0.0.1}}\n"); n += 1
+PY
+fast=$(grep -c '^  - url: ' "$work/fast.yaml")
+python3 - "$fleet" "$work" "$sample" <<'PY'
+import sys
+fleet, work, sample = sys.argv[1], sys.argv[2], int(sys.argv[3])
+expected = [l.rstrip("\n").split("\t") for l in open(f"{fleet}/expected.tsv")]
+with open(f"{work}/sslyze.txt", "w") as ssl:
+    for u, case, _ in [e for e in expected if e[1] not in ("slow", "down")][:sample]:
+        host, port = u.split("/")[2].split(":")
+        ssl.write(f"{host}:{port}{{127.0.0.1}}\n")
+PY
+
+now() { date +%s%N; }
+secs() { python3 -c "print(f'{($2 - $1) / 1e9:.2f}')" "$@"; }
+
+# 1. portal-audit over the fleet without slow portals
+t0=$(now)
+/usr/bin/time -f "%U %S %M" -o "$work/time" "$bin" scan "$work/fast.yaml" --db "$work/fast.sqlite" --ca-file "$ca" \
+    --concurrency "$concurrency" 2>"$work/scan.log" || true
+t1=$(now)
+read -r user sys rss < <(tail -n 1 "$work/time")
+scan_s=$(secs "$t0" "$t1")
+summary=$(grep '^scan: run' "$work/scan.log")
+conns=$(echo "$summary" | sed -E 's/.*\(([0-9.]+)\/s, ([0-9.]+) connections each\).*/\2/')
+agree=$(python3 - "$work/fast.sqlite" "$fleet/expected.tsv" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+got = dict(db.execute("SELECT url, verdict FROM portalResult"))
+exp = {u: v for u, c, v in (l.rstrip("\n").split("\t") for l in open(sys.argv[2])) if c != "slow"}
+print(f"{sum(got.get(u) == v for u, v in exp.items())}/{len(exp)}")
+PY
+)
+
+# 2. the floor: one curl GET per portal, same concurrency
+t0=$(now)
+xargs -P "$concurrency" -L 1 curl -s -o /dev/null --max-time 10 --cacert "$ca" <"$work/urls.txt" || true
+t1=$(now)
+curl_s=$(secs "$t0" "$t1")
+
+# 3. the whole fleet, slow portals included: they must not hold the rest back
+t0=$(now)
+"$bin" scan "$fleet/inventory.yaml" --db "$work/all.sqlite" --ca-file "$ca" --concurrency "$concurrency" 2>"$work/all.log" || true
+t1=$(now)
+all_s=$(secs "$t0" "$t1")
+fast_done=$(python3 - "$work/all.sqlite" "$fleet/expected.tsv" <<'PY'
+import sqlite3, sys
+from datetime import datetime
+db = sqlite3.connect(sys.argv[1])
+slow = {u for u, c, _ in (l.rstrip("\n").split("\t") for l in open(sys.argv[2])) if c == "slow"}
+start = datetime.fromisoformat(db.execute("SELECT startedAt FROM auditRun").fetchone()[0][:23])
+times = [(u, datetime.fromisoformat(t[:23])) for u, t in db.execute("SELECT url, observedAt FROM portalResult")]
+fast = max(t for u, t in times if u not in slow)
+print(f"{(fast - start).total_seconds():.2f}")
+PY
+)
+slow=$(grep -c $'\tslow\t' "$fleet/expected.tsv" || true)
+
+# 4. sslyze on a sample (TLS only), when PyPI has it
+sslyze_line="sslyze             : not installed (pip install sslyze failed)"
+if command -v sslyze >/dev/null || pip install -q sslyze >/dev/null 2>&1; then
+    n=$(wc -l <"$work/sslyze.txt")
+    t0=$(now)
+    sslyze --quiet --targets_in "$work/sslyze.txt" --tlsv1 --tlsv1_1 --tlsv1_2 --tlsv1_3 --certinfo \
+        --json_out "$work/sslyze.json" >/dev/null 2>&1 || true
+    t1=$(now)
+    ss=$(secs "$t0" "$t1")
+    per_pa=$(python3 -c "print($scan_s / $fast)")
+    sslyze_line=$(python3 -c "s=$ss; n=$n; print(f'sslyze (TLS only)  : {n} targets in {s:.2f} s = {n/s:.1f} sites/s; portal-audit is {(s/n)/$per_pa:.1f}x faster per site')")
+fi
+
+python3 - <<PY
+fast, scan, curl, allw = $fast, $scan_s, $curl_s, $all_s
+user, sys_, rss = $user, $sys, $rss
+print(f"portals            : {fast} (fleet of $count without its $slow slow portals), concurrency $concurrency")
+print(f"portal-audit scan  : {scan:.2f} s wall = {fast/scan:.1f} sites/s; CPU {1000*(user+sys_)/fast:.1f} ms/site; max RSS {rss/1024:.0f} MB; {float('$conns'):.1f} connections/site")
+print(f"verdicts as planned: $agree")
+print(f"curl floor         : {curl:.2f} s wall = {fast/curl:.1f} sites/s (1 connection/site); scan/floor = {scan/curl:.2f}x")
+print(f"with slow portals  : {allw:.2f} s wall for all $count; the {fast} fast ones were all done after $fast_done s (slow ones answer after 5 s; budget 10 s)")
+PY
+echo "$sslyze_line"
