@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortalAuditCore
+import PortalAuditReport
 
 @main
 struct PortalAuditCommand: AsyncParsableCommand {
@@ -12,7 +13,7 @@ struct PortalAuditCommand: AsyncParsableCommand {
             Exit codes: 0 every site meets its profile, 1 some site fails it, 64 bad input, 70 internal error.
             """,
         version: PortalAuditVersion.tool,
-        subcommands: [CheckCommand.self, ScanCommand.self, HistoryCommand.self])
+        subcommands: [CheckCommand.self, ScanCommand.self, ReportCommand.self, HistoryCommand.self])
 }
 
 /// Exit statuses (DESIGN §4).
@@ -25,4 +26,22 @@ enum ExitStatus {
 /// Writes a line to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs a Kit call, mapping input problems to exit 64 (each printed) and anything else to exit 70.
+func exitingOnError<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as InputIssues {
+        for issue in error.issues { printError(issue.description) }
+        throw ExitStatus.badInput
+    } catch {
+        printError("portal-audit: \(error)")
+        throw ExitStatus.internalError
+    }
+}
+
+/// Prints the JSON contract of `document` on stdout.
+func printJSON(_ document: ReportDocument) throws {
+    try exitingOnError { print(try JSONRenderer.render(document), terminator: "") }
 }

@@ -131,4 +131,47 @@ struct ScanTests {
         #expect(result.stderr.contains("\(path):2:19: error: level: expected a security level 1…5, found '9'"))
         #expect(!FileManager.default.fileExists(atPath: database))
     }
+
+    @Test("re-grading a stored run with a stricter profile changes verdicts without any traffic")
+    func regrade() throws {
+        // Given a scan of three lab portals stored in history
+        let portals = try ["exemplary", "no-headers", "insecure-cookies"].map(Lab.portal)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("regrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        var yaml = "defaults: { address: 127.0.0.1, level: 2 }\nportals:\n"
+        for portal in portals { yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n" }
+        try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let strict = folder.appendingPathComponent("strict.yaml").path
+        try """
+            schema: 1
+            id: strict-headers
+            extends: vn-level2
+            rules:
+              headers.hsts: { requirement: required, source: "Quy định nội bộ (thử nghiệm)" }
+              cookies.secure-flags: { requirement: required, source: "Quy định nội bộ (thử nghiệm)" }
+            """.write(toFile: strict, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("h.sqlite").path
+        let scan = try Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        #expect(scan.status == 0)
+        let accessLog = Lab.directory + "/access.log"
+        let before = try String(contentsOfFile: accessLog, encoding: .utf8).count
+        // When the run is reported with the stricter profile
+        let report = try Command.run(
+            Repository.binary, ["report", "--db", database, "--profile", strict, "--format", "json"], environment: environment)
+        // Then the portals that only warned now fail, judged by the new profile, and nginx saw nothing
+        #expect(report.status == 0, "\(report.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let sites = try #require(document["sites"] as? [[String: Any]])
+        let verdicts = Dictionary(uniqueKeysWithValues: sites.map {
+            (($0["target"] as? [String: Any])?["url"] as? String ?? "", $0["verdict"] as? String ?? "")
+        })
+        #expect(verdicts[portals[0].url] == "pass")
+        #expect(verdicts[portals[1].url] == "fail")
+        #expect(verdicts[portals[2].url] == "fail")
+        #expect(sites.allSatisfy { ($0["profile"] as? [String: Any])?["id"] as? String == "strict-headers" })
+        #expect(try String(contentsOfFile: accessLog, encoding: .utf8).count == before)
+        let stored = try Command.run(Repository.binary, ["report", "--db", database, "--lang", "en"], environment: environment)
+        #expect(stored.stdout.contains("pass 1, warn 2"))
+    }
 }

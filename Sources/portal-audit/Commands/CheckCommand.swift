@@ -39,22 +39,11 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let request = CheckRequest(
             targets: targets, httpPort: httpPort, profile: profile, probe: probe.probeOptions, caFile: probe.caFile)
-        let prepared: AuditRunner.PreparedCheck
-        do {
-            prepared = try runner.prepare(request)
-        } catch {
-            for issue in error.issues { printError(issue.description) }
-            throw ExitStatus.badInput
-        }
+        let prepared = try exitingOnError { try runner.prepare(request) }
         let document = await runner.run(prepared)
         switch format {
         case .json:
-            do {
-                print(try JSONRenderer.render(document), terminator: "")
-            } catch {
-                printError("portal-audit: cannot encode the report: \(error)")
-                throw ExitStatus.internalError
-            }
+            try printJSON(document)
         case .text:
             let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             print(TerminalRenderer(language: lang, colour: colour).render(document), terminator: "")

@@ -39,13 +39,7 @@ struct HistoryCommand: ParsableCommand {
             printError("\(db): error: --db: no history database here (run `portal-audit scan` first)")
             throw ExitStatus.badInput
         }
-        let entries: [HistoryEntry]
-        do {
-            entries = try AuditStore(path: db).history(matching: target, since: sinceDate)
-        } catch {
-            printError("portal-audit: \(error)")
-            throw ExitStatus.internalError
-        }
+        let entries = try exitingOnError { try AuditStore(path: db).history(matching: target, since: sinceDate) }
         let vi = lang == .vi
         if entries.isEmpty {
             print(vi ? "Chưa có kết quả nào." : "No results yet.")

@@ -39,16 +39,7 @@ struct ScanCommand: AsyncParsableCommand {
         let request = ScanRequest(
             inventory: inventory, profile: profile, concurrency: concurrency, database: db, resume: resume,
             probe: probe.probeOptions, caFile: probe.caFile)
-        let prepared: FleetScanner.Prepared
-        do {
-            prepared = try scanner.prepare(request)
-        } catch let error as InputIssues {
-            for issue in error.issues { printError(issue.description) }
-            throw ExitStatus.badInput
-        } catch {
-            printError("portal-audit: \(error)")
-            throw ExitStatus.internalError
-        }
+        let prepared = try exitingOnError { try scanner.prepare(request) }
         if let run = prepared.resumeRun {
             printError("scan: resuming run \(run.id) (\(run.done) of \(run.planned) portals already done)")
         } else if resume {

@@ -1,0 +1,45 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditStore
+
+/// Re-judges a stored run from its raw observations: another profile, no new traffic.
+public struct Regrader: Sendable {
+    public var profileLoader: ProfileLoader
+
+    public init(profileLoader: ProfileLoader = ProfileLoader(searchPaths: ProfileLoader.defaultSearchPaths())) {
+        self.profileLoader = profileLoader
+    }
+
+    /// The report of run `runID` (the latest when nil), judged by `profile` when given, else as stored.
+    ///
+    /// - Throws: `InputIssues` for a bad profile or an unknown run; `StoreError` for the database.
+    public func report(database: String, runID: Int64?, profile reference: String?, now: Date = Date()) throws -> ReportDocument {
+        guard FileManager.default.fileExists(atPath: database) else {
+            throw InputIssues([InputIssue(file: database, field: "--db", problem: "no history database here (run `portal-audit scan` first)")])
+        }
+        let store = try AuditStore(path: database)
+        guard let run = try store.run(runID) else {
+            throw InputIssues([InputIssue(
+                file: database, field: "--run", problem: runID.map { "no run \($0) in this database" } ?? "the database holds no run")])
+        }
+        let stored = try store.results(run: run.id)
+        let profile = try profileLoader.load(reference ?? run.profile.split(separator: "@").first.map(String.init) ?? "vn-level2")
+        let sites: [SiteResult]
+        if reference == nil {
+            sites = stored
+        } else {
+            sites = stored.map { site in
+                let evaluation = Evaluator.evaluate(
+                    site.observation, profile: profile, context: EvaluationContext(now: now, target: site.target))
+                var regraded = site
+                regraded.profile = profile.reference
+                regraded.findings = evaluation.findings
+                regraded.verdict = evaluation.verdict
+                regraded.score = evaluation.score
+                regraded.grade = evaluation.grade
+                return regraded
+            }
+        }
+        return ReportDocument(profile: profile, startedAt: run.startedAt, finishedAt: run.finishedAt ?? now, sites: sites)
+    }
+}
