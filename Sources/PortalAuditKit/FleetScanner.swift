@@ -75,7 +75,10 @@ public struct ScanSummary: Sendable {
 public struct FleetScanner: Sendable {
     public struct Prepared: Sendable {
         public var inventory: Inventory
+        /// The run's default profile (`--profile`, else vn-level2).
         public var profile: Profile
+        /// The profile judging each approved level, when `--profile` is not given (`vn-level1` … `vn-level5`).
+        public var levelProfiles: [Int: Profile]
         public var store: AuditStore
         public var request: ScanRequest
         /// The unfinished run to continue, when resuming.
@@ -107,10 +110,22 @@ public struct FleetScanner: Sendable {
         } catch {
             issues.append(contentsOf: error.issues)
         }
+        var levelProfiles: [Int: Profile] = [:]
+        if request.profile == nil, let inventory {
+            for level in Set(inventory.targets.compactMap(\.level)).sorted() {
+                do {
+                    levelProfiles[level] = try runner.profileLoader.load("vn-level\(level)")
+                } catch {
+                    issues.append(contentsOf: error.issues)
+                }
+            }
+        }
         guard issues.isEmpty, let inventory, let profile else { throw InputIssues(issues) }
         let store = try AuditStore(path: request.database)
         let resumeRun = request.resume ? try store.unfinishedRun(inventory: Self.key(request.inventory)) : nil
-        return Prepared(inventory: inventory, profile: profile, store: store, request: request, resumeRun: resumeRun)
+        return Prepared(
+            inventory: inventory, profile: profile, levelProfiles: levelProfiles, store: store, request: request,
+            resumeRun: resumeRun)
     }
 
     /// The inventory's identity in history: its absolute path.
@@ -142,6 +157,7 @@ public struct FleetScanner: Sendable {
         options.authorised = options.authorised || prepared.inventory.authorised
         let prober = SiteProber(options: options)
         let profile = prepared.profile
+        let levelProfiles = prepared.levelProfiles
         let total = prepared.inventory.entries.count
         var counts = VerdictCounts()
         var finished = done.count
@@ -155,7 +171,8 @@ public struct FleetScanner: Sendable {
                 group.addTask {
                     let outcome = await prober.probe(target)
                     if Task.isCancelled { return nil }
-                    return AuditRunner.judge(target: target, outcome: outcome, profile: profile, now: Date())
+                    let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
+                    return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: Date())
                 }
                 return true
             }

@@ -13,15 +13,8 @@ private func temporaryDatabase() -> String {
 }
 
 /// Starts `portal-audit ARGS` without waiting for it.
-private func launch(_ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Repository.binary)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
+private func launch(_ arguments: [String]) throws -> Command.Running {
+    try Command.start(Repository.binary, arguments, environment: environment)
 }
 
 /// Waits until run 1 of `database` holds at least `count` results.
@@ -79,8 +72,8 @@ struct ScanTests {
         let process = try launch(arguments)
         // When it is killed with SIGKILL once 40 portals are done
         let before = try await waitForResults(database, atLeast: 40)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill(SIGKILL)
+        _ = process.wait()
         let store = try AuditStore(path: database)
         let killed = try #require(try store.run(nil))
         #expect(killed.status == .running)
@@ -111,10 +104,10 @@ struct ScanTests {
         _ = try await waitForResults(database, atLeast: 20)
         let clock = ContinuousClock()
         let start = clock.now
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        process.kill(SIGINT)
+        let status = process.wait()
         #expect(clock.now - start < .seconds(3))
-        #expect(process.terminationStatus == 130)
+        #expect(status == 130)
         let run = try #require(try AuditStore(path: database).run(nil))
         #expect(run.status == .interrupted)
         #expect(run.done >= 20 && run.done < 150)
@@ -173,5 +166,37 @@ struct ScanTests {
         #expect(try String(contentsOfFile: accessLog, encoding: .utf8).count == before)
         let stored = try Command.run(Repository.binary, ["report", "--db", database, "--lang", "en"], environment: environment)
         #expect(stored.stdout.contains("pass 1, warn 2"))
+    }
+
+    @Test("each portal is judged by the profile of its approved level when --profile is not given")
+    func levels() throws {
+        let noHeaders = try Lab.portal("no-headers")
+        let cookies = try Lab.portal("insecure-cookies")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("levels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try """
+            defaults: { address: 127.0.0.1 }
+            portals:
+              - url: \(noHeaders.url)
+                http_port: \(noHeaders.httpPort)
+                level: 3
+              - url: \(cookies.url)
+                http_port: \(cookies.httpPort)
+                level: 2
+            """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("h.sqlite").path
+        let scan = try Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        #expect(scan.status == 1)
+        let results = try AuditStore(path: database).results(run: 1)
+        let level3 = try #require(results.first { $0.target.url == noHeaders.url })
+        let level2 = try #require(results.first { $0.target.url == cookies.url })
+        #expect(level3.profile.label == "vn-level3@1")
+        #expect(level3.verdict == .fail)  // HSTS and version leak are required at level 3
+        #expect(level3.findings.first { $0.rule == "headers.hsts" }?.requirement == .required)
+        #expect(level2.profile.label == "vn-level2@1")
+        #expect(level2.verdict == .warn)  // the same cookie flaw is only recommended at level 2
+        let report = try Command.run(Repository.binary, ["report", "--db", database, "--lang", "en"], environment: environment)
+        #expect(report.stdout.contains("vn-level3@1") && report.stdout.contains("vn-level2@1"))
     }
 }

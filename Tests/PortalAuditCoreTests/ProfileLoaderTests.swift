@@ -39,7 +39,7 @@ struct ProfileLoaderTests {
         ])
         let profile = try loader.load("strict")
         let base = try loader.load("vn-level2")
-        #expect(profile.ancestry == ["vn-level2"])
+        #expect(profile.ancestry == ["vn-level2", "vn-level1"])
         #expect(profile.title == base.title)
         #expect(profile.rules["headers.hsts"]?.requirement == .required)
         #expect(profile.rules["headers.hsts"]?.parameters.integer("min_max_age") == 63_072_000)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The loopback portal lab (`scripts/lab`), started once per test process.
 public enum Lab {
@@ -70,7 +73,10 @@ public struct LabError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Runs a program and collects its output.
+/// Runs programs with posix_spawn and waitpid on their own pid.
+///
+/// Not Foundation's `Process`: with several test suites launching programs in parallel, its exit
+/// monitoring on Linux was seen to miss a child's exit (the child a zombie, `waitUntilExit` waiting forever).
 public enum Command {
     public struct Result: Sendable {
         public var status: Int32
@@ -79,43 +85,67 @@ public enum Command {
         public var seconds: Double
     }
 
+    /// A started program whose output goes to files.
+    public struct Running: Sendable {
+        public var pid: pid_t
+        var folder: URL
+
+        /// Waits for the program and returns its exit status (128 + signal when killed).
+        public func wait() -> Int32 {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            let signal = status & 0x7F
+            return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+        }
+
+        /// Sends `signal` to the program.
+        public func kill(_ signal: Int32) { _ = Glibc.kill(pid, signal) }
+
+        func output(_ name: String) -> String {
+            String(decoding: (try? Data(contentsOf: folder.appendingPathComponent(name))) ?? Data(), as: UTF8.self)
+        }
+    }
+
+    /// Starts `executable` with `arguments`, extra `environment` and optional standard input.
+    public static func start(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil
+    ) throws -> Running {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let input = folder.appendingPathComponent("in")
+        try Data((stdin ?? "").utf8).write(to: input)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, input.path, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, folder.appendingPathComponent("out").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, folder.appendingPathComponent("err").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard rc == 0 else { throw LabError(message: "cannot start \(executable): error \(rc)") }
+        return Running(pid: pid, folder: folder)
+    }
+
     /// Runs `executable` with `arguments` (and extra environment) to completion.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        // Output goes to files, not pipes: a large output can never block the child.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("out")
-        let errURL = folder.appendingPathComponent("err")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
         let start = Date()
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try? out.close()
-        try? err.close()
-        let outData = (try? Data(contentsOf: outURL)) ?? Data()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
+        let running = try Command.start(executable, arguments, environment: environment, stdin: stdin)
+        let status = running.wait()
+        defer { try? FileManager.default.removeItem(at: running.folder) }
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+            status: status, stdout: running.output("out"), stderr: running.output("err"),
+            seconds: Date().timeIntervalSince(start))
     }
 }
-
 extension Lab {
     /// A generated fleet: its inventory and each portal's expected verdict.
     public struct Fleet: Sendable {

@@ -15,6 +15,8 @@ struct ProfileDocument {
         var requirement: Located<Requirement>?
         var severity: Located<Severity>?
         var source: Located<String>?
+        /// A `source:` key was written but its value was rejected (already reported).
+        var sourceRejected = false
         var confidence: Located<String>?
         var params: [String: Located<ParameterValue>] = [:]
         var line: Int?
@@ -36,7 +38,6 @@ struct ProfileDocument {
     // MARK: parsing
 
     static func parse(_ text: String, file: String, issues: inout [InputIssue]) -> ProfileDocument? {
-        let start = issues.count
         func issue(_ node: Node?, _ field: String, _ problem: String) {
             issues.append(InputIssue(
                 file: file, line: node?.mark.map { $0.line }, column: node?.mark.map { $0.column }, field: field,
@@ -146,7 +147,8 @@ struct ProfileDocument {
         if let node = values["grading"] {
             grading = parseGrading(node, file: file, issues: &issues)
         }
-        if issues.count > start { return nil }
+        // Problems so far are recorded; the rest of the document is still checked (merge finds more),
+        // so a user sees every problem at once. The loader refuses the profile if any were found.
         return ProfileDocument(
             file: file, id: id, version: version, extends: extends, title: title, rules: rules, grading: grading)
     }
@@ -199,6 +201,7 @@ struct ProfileDocument {
                 if let text = settingValue.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty {
                     entry.source = Located(value: text, line: mark?.line, column: mark?.column)
                 } else {
+                    entry.sourceRejected = true
                     issue(settingValue, "\(field).source", "expected a non-empty citation")
                 }
             case "confidence":
@@ -324,7 +327,9 @@ struct ProfileDocument {
                 continue
             }
             let source = entry.source?.value ?? base?.source
-            if requirement == .required && (source ?? "").isEmpty {
+            // A rule made required here cites its own basis: the parent's citation backed a recommendation.
+            let raised = requirement == .required && base?.requirement != .required && entry.source == nil
+            if requirement == .required && ((source ?? "").isEmpty || raised) && !entry.sourceRejected {
                 issues.append(InputIssue(
                     file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).source",
                     problem: "a required rule needs a source citing its basis"))

@@ -60,8 +60,7 @@ public struct ProfileLoader: Sendable {
                     + searchPaths.joined(separator: ", ") + ")")])
         }
         let profile = resolve(path: path, chain: [], issues: &issues)
-        if !issues.isEmpty || profile == nil { throw InputIssues(issues) }
-        guard let profile else { throw InputIssues(issues) }
+        guard issues.isEmpty, let profile else { throw InputIssues(issues) }
         return profile
     }
 

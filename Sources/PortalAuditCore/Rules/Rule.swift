@@ -44,6 +44,9 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// What a parameter accepts.
+///
+/// Every parameter is ordered from loose to strict: a higher integer, or a later choice, is stricter.
+/// The profile tests rely on this to check that each level is at least as strict as the one below.
 public struct ParameterSpec: Sendable, Equatable {
     /// The accepted type and range.
     public enum Kind: Sendable, Equatable {
@@ -63,6 +66,16 @@ public struct ParameterSpec: Sendable, Equatable {
         self.kind = kind
         self.defaultValue = defaultValue
         self.meaning = meaning
+    }
+
+    /// Whether `value` is at least as strict as `other`.
+    public func isAtLeastAsStrict(_ value: ParameterValue, as other: ParameterValue) -> Bool {
+        switch (kind, value, other) {
+        case (.integer, .integer(let a), .integer(let b)): a >= b
+        case (.choice(let choices), .string(let a), .string(let b)):
+            (choices.firstIndex(of: a) ?? -1) >= (choices.firstIndex(of: b) ?? Int.max)
+        default: false
+        }
     }
 
     /// A readable description of the accepted values, for error messages.
