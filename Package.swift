@@ -46,6 +46,7 @@ let package = Package(
             dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
         ),
         .testTarget(name: "PortalAuditStoreTests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
+        .testTarget(name: "PortalAuditReportTests", dependencies: ["PortalAuditReport", "PortalAuditTestSupport"]),
         .testTarget(name: "PortalAuditCLITests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

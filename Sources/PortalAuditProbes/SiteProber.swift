@@ -66,6 +66,9 @@ public struct SiteProber: Sendable {
                 truncated: mainResult.headersTruncated)
             observation.headers = headers
             observation.cookies = headers.all("set-cookie").compactMap(CookieParser.parse)
+            observation.page = PageFacts(
+                title: HTMLTitle.extract(mainResult.body), bytes: mainResult.body.count,
+                truncated: mainResult.bodyTruncated)
         }
 
         let failure = mainResult.failure.map(Self.failure)

@@ -318,6 +318,32 @@ public final class AuditStore: Sendable {
         }
     }
 
+    /// For each portal of run `id`, its result in the latest earlier run that has it.
+    public func previousResults(run id: Int64) throws(StoreError) -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.url, p.runID, p.verdict, p.grade, p.score FROM portalResult p
+                        JOIN (SELECT q.url, MAX(q.runID) AS previous FROM portalResult q
+                              JOIN portalResult c ON c.url = q.url AND c.runID = ?
+                              WHERE q.runID < ? GROUP BY q.url) m
+                          ON m.url = p.url AND m.previous = p.runID
+                        """,
+                    arguments: [id, id])
+                var out: [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] = [:]
+                for row in rows {
+                    guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
+                    out[row["url"]] = (row["runID"], verdict, row["grade"], row["score"])
+                }
+                return out
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the previous results")
+        }
+    }
+
     /// Verdicts over time, newest first: of one portal (`url` or a part of it), or of every portal.
     public func history(matching url: String?, since: Date?, limit: Int = 1_000) throws(StoreError) -> [HistoryEntry] {
         do {

@@ -151,7 +151,7 @@ struct ScanTests {
         let before = try String(contentsOfFile: accessLog, encoding: .utf8).count
         // When the run is reported with the stricter profile
         let report = try Command.run(
-            Repository.binary, ["report", "--db", database, "--profile", strict, "--format", "json"], environment: environment)
+            Repository.binary, ["report", "--db", database, "--profile", strict, "--format", "json", "--out", "-"], environment: environment)
         // Then the portals that only warned now fail, judged by the new profile, and nginx saw nothing
         #expect(report.status == 0, "\(report.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
@@ -164,7 +164,7 @@ struct ScanTests {
         #expect(verdicts[portals[2].url] == "fail")
         #expect(sites.allSatisfy { ($0["profile"] as? [String: Any])?["id"] as? String == "strict-headers" })
         #expect(try String(contentsOfFile: accessLog, encoding: .utf8).count == before)
-        let stored = try Command.run(Repository.binary, ["report", "--db", database, "--lang", "en"], environment: environment)
+        let stored = try Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
         #expect(stored.stdout.contains("pass 1, warn 2"))
     }
 
@@ -196,7 +196,7 @@ struct ScanTests {
         #expect(level3.findings.first { $0.rule == "headers.hsts" }?.requirement == .required)
         #expect(level2.profile.label == "vn-level2@1")
         #expect(level2.verdict == .warn)  // the same cookie flaw is only recommended at level 2
-        let report = try Command.run(Repository.binary, ["report", "--db", database, "--lang", "en"], environment: environment)
+        let report = try Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
         #expect(report.stdout.contains("vn-level3@1") && report.stdout.contains("vn-level2@1"))
     }
 }

@@ -41,6 +41,7 @@ struct LabCaseTests {
         "down": ["availability.reachable"],
         "slow": [],
         "redirect-loop": ["http.redirect-to-https"],
+        "hostile": ["cookies.secure-flags", "headers.version-leak"],
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())

@@ -11,10 +11,13 @@ public struct Observation: Codable, Sendable, Equatable {
     public var redirect: RedirectFacts?
     public var headers: HeaderFacts?
     public var cookies: [CookieFacts]?
+    /// The HTTPS home page itself (title, size).
+    public var page: PageFacts?
 
     public init(
         reachability: ReachabilityFacts? = nil, tls: TLSFacts? = nil, certificate: CertificateFacts? = nil,
-        redirect: RedirectFacts? = nil, headers: HeaderFacts? = nil, cookies: [CookieFacts]? = nil
+        redirect: RedirectFacts? = nil, headers: HeaderFacts? = nil, cookies: [CookieFacts]? = nil,
+        page: PageFacts? = nil
     ) {
         self.reachability = reachability
         self.tls = tls
@@ -22,6 +25,21 @@ public struct Observation: Codable, Sendable, Equatable {
         self.redirect = redirect
         self.headers = headers
         self.cookies = cookies
+        self.page = page
+    }
+}
+
+/// The home page as received: its title (hostile text: capped, decoded leniently) and size.
+public struct PageFacts: Codable, Sendable, Equatable {
+    public var title: String?
+    public var bytes: Int
+    /// The body was longer than the cap and was cut.
+    public var truncated: Bool
+
+    public init(title: String?, bytes: Int, truncated: Bool) {
+        self.title = title
+        self.bytes = bytes
+        self.truncated = truncated
     }
 }
 

@@ -4,15 +4,29 @@ import PortalAuditCore
 import PortalAuditKit
 import PortalAuditReport
 
-/// `portal-audit report`: a stored run, as stored or re-graded with another profile (no traffic).
+extension ReportFormat: ExpressibleByArgument {}
+
+/// Options shared by `report` and `scan --out`.
+struct ReportOptions: ParsableArguments {
+    @Option(name: .customLong("format"), help: "Report format, repeatable: html, json, csv, md, pdf, text (text: one line per portal on stdout).")
+    var formats: [ReportFormat] = []
+
+    @Option(help: "Language: vi or en.")
+    var lang: Language = .vi
+
+    @Option(help: ArgumentHelp("The reporting unit printed at the top of the report (Vietnamese form).", valueName: "name"))
+    var unit: String = ""
+
+    @Option(help: ArgumentHelp("Where the report is signed, e.g. \"Thanh Hóa\".", valueName: "place"))
+    var place: String = ""
+}
+
+/// `portal-audit report`: graded reports from history, as stored or re-graded with another profile (no traffic).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Report a stored run from the history database; --profile re-grades it without new traffic.")
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
+        abstract: "Write graded reports of a stored run (HTML, JSON, CSV, Markdown, PDF); --profile re-grades without traffic.",
+        discussion: "Files go to Reports/ (or --out DIR), named by run and date, written atomically; --out - prints one format.")
 
     @Option(help: ArgumentHelp("History database.", valueName: "file"))
     var db: String = "portal-audit.sqlite"
@@ -23,11 +37,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Re-grade with this profile (id or YAML path).", valueName: "id|file"))
     var profile: String?
 
-    @Option(help: "Output format: text (one line per portal) or json.")
-    var format: Format = .text
+    @Option(help: ArgumentHelp("Folder for the report files, or - for stdout.", valueName: "dir"))
+    var out: String = "Reports"
 
-    @Option(help: "Language: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var report: ReportOptions
 
     func run() throws {
         var runID: Int64?
@@ -38,12 +51,33 @@ struct ReportCommand: ParsableCommand {
             }
             runID = id
         }
-        let document = try exitingOnError { try Regrader().report(database: db, runID: runID, profile: profile) }
-        switch format {
-        case .json:
-            try printJSON(document)
-        case .text:
-            print(SummaryRenderer(language: lang).render(document), terminator: "")
-        }
+        let formats = report.formats.isEmpty ? [ReportFormat.html] : report.formats
+        let request = ReportRequest(
+            database: db, runID: runID, profile: profile, formats: formats, language: report.lang,
+            outDirectory: out, unit: report.unit, place: report.place)
+        try writeReports(request)
     }
+}
+
+/// Writes the requested reports: files (listed on stderr), or one format on stdout (`--out -`, `text`).
+func writeReports(_ request: ReportRequest) throws {
+    let writer = ReportWriter()
+    let toStdout = request.outDirectory == "-"
+    if toStdout && request.formats.count != 1 {
+        printError("<command line>: error: --out: `-` prints exactly one format (\(request.formats.count) given)")
+        throw ExitStatus.badInput
+    }
+    if toStdout && request.formats == [.pdf] {
+        printError("<command line>: error: --out: a PDF cannot go to stdout; give a folder")
+        throw ExitStatus.badInput
+    }
+    if toStdout || request.formats.contains(.text) {
+        let context = try exitingOnError { try writer.context(request) }
+        for format in request.formats where toStdout || format == .text {
+            print(try exitingOnError { try ReportWriter.render(format, context) }, terminator: "")
+        }
+        if toStdout { return }
+    }
+    let files = try exitingOnError { try writer.write(request) }
+    for file in files { printError("report: \(file)") }
 }

@@ -30,6 +30,11 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Continue the last unfinished run of this inventory instead of starting a new one.")
     var resume = false
 
+    @Option(help: ArgumentHelp("Write reports of the run to this folder when the scan ends.", valueName: "dir"))
+    var out: String?
+
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var probe: ProbeOptionsGroup
 
     func run() async throws {
@@ -67,6 +72,12 @@ struct ScanCommand: AsyncParsableCommand {
             c.pass + c.warn + c.incomplete + c.fail, summary.planned, c.pass, c.warn, c.incomplete, c.fail,
             summary.scanned, seconds, rate, summary.scanned > 0 ? Double(summary.connections) / Double(summary.scanned) : 0,
             db))
+        if let out, !summary.interrupted {
+            let formats = report.formats.isEmpty ? [ReportFormat.html, .json, .csv] : report.formats
+            try writeReports(ReportRequest(
+                database: db, runID: summary.runID, formats: formats, language: report.lang, outDirectory: out,
+                unit: report.unit, place: report.place))
+        }
         if summary.interrupted { throw ExitCode(130) }
         if c.fail > 0 { throw ExitStatus.failed }
     }

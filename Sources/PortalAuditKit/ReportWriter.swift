@@ -1,0 +1,170 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditReport
+import PortalAuditStore
+
+/// A report file format.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    /// Self-contained HTML (inline CSS and SVG), printable on A4.
+    case html
+    /// The versioned JSON contract (docs/report-schema.json).
+    case json
+    /// One row per portal, UTF-8 with BOM.
+    case csv
+    /// Markdown for tickets and chat.
+    case md
+    /// The HTML printed to PDF by headless Chromium.
+    case pdf
+    /// One line per portal on stdout.
+    case text
+}
+
+/// What `portal-audit report` (and `scan --out`) asks for.
+public struct ReportRequest: Sendable {
+    public var database: String
+    public var runID: Int64?
+    public var profile: String?
+    public var formats: [ReportFormat]
+    public var language: Language
+    /// Folder for report files; `-` writes the single requested format to stdout.
+    public var outDirectory: String
+    public var unit: String
+    public var place: String
+
+    public init(
+        database: String, runID: Int64? = nil, profile: String? = nil, formats: [ReportFormat] = [.html],
+        language: Language = .vi, outDirectory: String = "Reports", unit: String = "", place: String = ""
+    ) {
+        self.database = database
+        self.runID = runID
+        self.profile = profile
+        self.formats = formats
+        self.language = language
+        self.outDirectory = outDirectory
+        self.unit = unit
+        self.place = place
+    }
+}
+
+/// A report that could not be produced (not bad input).
+public struct ReportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Builds reports from history (no traffic) and writes them atomically.
+public struct ReportWriter: Sendable {
+    public var regrader: Regrader
+
+    public init(regrader: Regrader = Regrader()) { self.regrader = regrader }
+
+    /// The context every renderer formats: the (re-graded) document and the previous run's verdicts.
+    public func context(_ request: ReportRequest, now: Date = Date()) throws -> ReportContext {
+        let document = try regrader.report(database: request.database, runID: request.runID, profile: request.profile, now: now)
+        let store = try AuditStore(path: request.database)
+        let runID = try store.run(request.runID)?.id
+        var previous: [String: PreviousResult] = [:]
+        if let runID {
+            for (url, value) in try store.previousResults(run: runID) {
+                previous[url] = PreviousResult(runID: value.runID, verdict: value.verdict, grade: value.grade, score: value.score)
+            }
+        }
+        return ReportContext(
+            document: document, runID: runID, language: request.language, unit: request.unit, place: request.place,
+            generatedAt: now, previous: previous)
+    }
+
+    /// The text of `format` (not PDF, which is printed from the HTML).
+    public static func render(_ format: ReportFormat, _ context: ReportContext) throws -> String {
+        switch format {
+        case .html, .pdf: HTMLRenderer().render(context)
+        case .json: try JSONRenderer.render(context.document)
+        case .csv: CSVRenderer().render(context)
+        case .md: MarkdownRenderer().render(context)
+        case .text: SummaryRenderer(language: context.language).render(context.document)
+        }
+    }
+
+    /// Writes every requested file and returns their paths.
+    public func write(_ request: ReportRequest, now: Date = Date()) throws -> [String] {
+        let context = try context(request, now: now)
+        let folder = URL(fileURLWithPath: request.outDirectory)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let day = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt, formatOptions: [.withFullDate])
+        let base = "portal-audit-run\(context.runID ?? 0)-\(day)" + (request.language == .vi ? "" : "-\(request.language.rawValue)")
+        var written: [String] = []
+        for format in request.formats where format != .text {
+            let path = folder.appendingPathComponent("\(base).\(format.rawValue)").path
+            if format == .pdf {
+                let html = try Self.render(.html, context)
+                try PDFPrinter.print(html: html, to: path)
+            } else {
+                try Self.atomicWrite(try Self.render(format, context), to: path)
+            }
+            written.append(path)
+        }
+        return written
+    }
+
+    /// Writes `text` to a temporary file beside `path`, then renames it: a reader never sees half a report.
+    static func atomicWrite(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        try Data(text.utf8).write(to: temporary)
+        try rename(temporary, over: url)
+    }
+
+    /// `rename(2)` of `source` over `target` (same folder): atomic, replacing any old file.
+    static func rename(_ source: URL, over target: URL) throws {
+        if Foundation.rename(source.path, target.path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: source)
+            throw ReportError(description: "cannot write \(target.path): \(String(cString: strerror(code)))")
+        }
+    }
+}
+
+/// Prints HTML to PDF with headless Chromium (Debian's `chromium`), when it is installed.
+public enum PDFPrinter {
+    /// Chromium's path, if installed.
+    public static func chromium(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+            for folder in path where FileManager.default.isExecutableFile(atPath: folder + "/" + name) {
+                return folder + "/" + name
+            }
+        }
+        return nil
+    }
+
+    /// Renders `html` to the PDF file `path` (atomically).
+    public static func print(html: String, to path: String) throws {
+        guard let chromium = chromium() else {
+            throw ReportError(description: "a PDF needs Chromium: install it with `apt-get install chromium` (or open the HTML report in a browser and print it to PDF)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portal-audit-pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("report.html")
+        try Data(html.utf8).write(to: input)
+        let output = folder.appendingPathComponent("report.pdf")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--no-pdf-header-footer",
+            "--print-to-pdf=\(output.path)", input.absoluteString,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: output.path) else {
+            throw ReportError(description: "Chromium could not print the PDF (exit \(process.terminationStatus))")
+        }
+        // Copy beside the target first (the temporary folder may be another file system), then rename.
+        let target = URL(fileURLWithPath: path)
+        let staged = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        try FileManager.default.copyItem(at: output, to: staged)
+        try ReportWriter.rename(staged, over: target)
+    }
+}
