@@ -133,7 +133,7 @@ public struct SiteProber: Sendable {
                 versions[version.rawValue] = .error
                 continue
             }
-            let result = await runtime.perform(handshake(target, pins: pins, budget: budget, version: version, ciphers: nil))
+            let result = await enumerate(handshake(target, pins: pins, budget: budget, version: version, ciphers: nil), budget: budget, into: &results)
             results.append(result)
             versions[version.rawValue] = Self.support(result)
             if versions[version.rawValue] == .accepted { accepted.append(version) }
@@ -152,9 +152,9 @@ public struct SiteProber: Sendable {
         var dheBits: Int?
         let legacy = accepted.filter { $0 <= .tls12 }
         for version in legacy where budget.remainingMS() > 0 {
-            let result = await runtime.perform(
-                handshake(target, pins: pins, budget: budget, version: version, ciphers: Self.weakCipherList))
-            results.append(result)
+            let result = await enumerate(
+                handshake(target, pins: pins, budget: budget, version: version, ciphers: Self.weakCipherList),
+                budget: budget, into: &results)
             if let facts = result.handshake {
                 let reasons = Self.weakReasons(facts)
                 weak.append(WeakSuite(version: version.rawValue, cipher: facts.cipher, reasons: reasons, dhBits: Self.dhBits(facts)))
@@ -163,9 +163,9 @@ public struct SiteProber: Sendable {
         }
         if let highest = legacy.last {
             if staticRSA == nil, budget.remainingMS() > 0 {
-                let result = await runtime.perform(
-                    handshake(target, pins: pins, budget: budget, version: highest, ciphers: Self.staticRSAList))
-                results.append(result)
+                let result = await enumerate(
+                    handshake(target, pins: pins, budget: budget, version: highest, ciphers: Self.staticRSAList),
+                    budget: budget, into: &results)
                 if let facts = result.handshake {
                     staticRSA = true
                     if !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
@@ -176,9 +176,9 @@ public struct SiteProber: Sendable {
                 }
             }
             if budget.remainingMS() > 0 {
-                let result = await runtime.perform(
-                    handshake(target, pins: pins, budget: budget, version: highest, ciphers: Self.dheList))
-                results.append(result)
+                let result = await enumerate(
+                    handshake(target, pins: pins, budget: budget, version: highest, ciphers: Self.dheList),
+                    budget: budget, into: &results)
                 if let facts = result.handshake, let bits = Self.dhBits(facts) {
                     dheBits = bits
                     if bits < 2048, !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
@@ -189,6 +189,33 @@ public struct SiteProber: Sendable {
         }
         let facts = TLSFacts(versions: versions, weakSuites: weak, staticRSAAccepted: staticRSA, dheMinBits: dheBits)
         return (facts, results)
+    }
+
+    /// One enumeration handshake. A refusal the server states (a TLS alert) is an answer; anything else
+    /// that broke the handshake after the TCP connect (a reset, a stall) is retried once, so a busy
+    /// server is not recorded as refusing what it accepts.
+    private func enumerate(_ request: TransferRequest, budget: Budget, into results: inout [TransferResult]) async
+        -> TransferResult
+    {
+        var request = request
+        let first = await runtime.perform(request)
+        results.append(first)
+        guard first.handshake == nil, first.connections > 0, let failure = first.failure,
+            !Self.isStatedRefusal(failure), budget.remainingMS() > 0
+        else { return first }
+        request.connectTimeoutMS = budget.connectMS()
+        request.timeoutMS = max(1, budget.remainingMS())
+        let second = await runtime.perform(request)
+        results.append(second)
+        return second
+    }
+
+    /// Whether a failed handshake is the server saying no (an alert, no shared cipher or version).
+    static func isStatedRefusal(_ failure: TransferFailure) -> Bool {
+        guard failure.kind == .tls else { return false }
+        let message = failure.message.lowercased()
+        return ["alert", "no cipher", "no shared cipher", "unsupported protocol", "no protocols available", "wrong version number"]
+            .contains { message.contains($0) }
     }
 
     static func support(_ result: TransferResult) -> VersionSupport {

@@ -3,8 +3,8 @@ import PortalAuditTestSupport
 import Testing
 
 /// Runs the built binary as a user would, in loopback-only mode.
-private func portalAudit(_ arguments: [String]) throws -> Command.Result {
-    try Command.run(
+private func portalAudit(_ arguments: [String]) async throws -> Command.Result {
+    try await Command.run(
         Repository.binary, arguments,
         environment: ["PORTAL_AUDIT_LOOPBACK_ONLY": "1", "PORTAL_AUDIT_PROFILES": Repository.profiles, "NO_COLOR": "1"])
 }
@@ -23,8 +23,8 @@ struct CLITests {
         (["check", "xa-a.gov.vn", "--ca-file", "/nonexistent/ca.pem"], "cannot read a PEM certificate from CA file"),
         (["check", "xa-a.gov.vn", "--resolve", "xa-a.gov.vn:443"], "expected HOST:PORT:ADDRESS"),
     ])
-    func badInput(arguments: [String], message: String) throws {
-        let result = try portalAudit(arguments)
+    func badInput(arguments: [String], message: String) async throws {
+        let result = try await portalAudit(arguments)
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -33,48 +33,48 @@ struct CLITests {
     }
 
     @Test("every input problem is listed, not only the first")
-    func allProblems() throws {
-        let result = try portalAudit(["check", "bad url", "--profile", "vn-level9", "--ca-file", "/nonexistent"])
+    func allProblems() async throws {
+        let result = try await portalAudit(["check", "bad url", "--profile", "vn-level9", "--ca-file", "/nonexistent"])
         #expect(result.status == 64)
         #expect(result.stderr.split(separator: "\n").count == 3)
     }
 
     @Test("a usage error exits 64 too")
-    func usage() throws {
-        let result = try portalAudit(["check", "--format", "xml", "a.gov.vn"])
+    func usage() async throws {
+        let result = try await portalAudit(["check", "--format", "xml", "a.gov.vn"])
         #expect(result.status == 64)
     }
 
     @Test("JSON output is on stdout alone and validates against docs/report-schema.json",
           arguments: ["exemplary", "legacy-tls", "down", "http-only", "insecure-cookies"])
-    func jsonSchema(_ name: String) throws {
-        let result = try portalAudit(["check", "--format", "json"] + labArguments(name))
+    func jsonSchema(_ name: String) async throws {
+        let result = try await portalAudit(["check", "--format", "json"] + labArguments(name))
         #expect(result.stderr.isEmpty)
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(document["schema_version"] as? Int == 1)
-        let validation = try Command.run(
+        let validation = try await Command.run(
             "/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/validate-json").path],
             stdin: result.stdout)
         #expect(validation.status == 0, "\(validation.stderr)")
     }
 
     @Test("exit status: 0 when the portal meets its profile, 1 when it fails")
-    func exitStatus() throws {
-        #expect(try portalAudit(["check"] + labArguments("exemplary")).status == 0)
-        #expect(try portalAudit(["check"] + labArguments("insecure-cookies")).status == 0)
-        #expect(try portalAudit(["check"] + labArguments("expired")).status == 1)
-        #expect(try portalAudit(["check"] + labArguments("down")).status == 1)
+    func exitStatus() async throws {
+        #expect(try await portalAudit(["check"] + labArguments("exemplary")).status == 0)
+        #expect(try await portalAudit(["check"] + labArguments("insecure-cookies")).status == 0)
+        #expect(try await portalAudit(["check"] + labArguments("expired")).status == 1)
+        #expect(try await portalAudit(["check"] + labArguments("down")).status == 1)
     }
 
     @Test("the terminal report speaks Vietnamese by default and English on request, without colour off a TTY")
-    func languages() throws {
-        let vi = try portalAudit(["check"] + labArguments("expired"))
+    func languages() async throws {
+        let vi = try await portalAudit(["check"] + labArguments("expired"))
         #expect(vi.stdout.contains("Kết luận: KHÔNG ĐẠT"))
         #expect(vi.stdout.contains("Chứng thư số còn hiệu lực"))
         #expect(vi.stdout.contains("Khắc phục:"))
         #expect(!vi.stdout.contains("\u{1B}["))
-        let en = try portalAudit(["check", "--lang", "en"] + labArguments("expired"))
+        let en = try await portalAudit(["check", "--lang", "en"] + labArguments("expired"))
         #expect(en.stdout.contains("Verdict: FAIL"))
         #expect(en.stdout.contains("The certificate is within its validity period"))
         #expect(en.stdout.contains("nginx"))

@@ -2,8 +2,8 @@ import Foundation
 import PortalAuditTestSupport
 import Testing
 
-private func portalAudit(_ arguments: [String]) throws -> Command.Result {
-    try Command.run(
+private func portalAudit(_ arguments: [String]) async throws -> Command.Result {
+    try await Command.run(
         Repository.binary, arguments,
         environment: ["PORTAL_AUDIT_LOOPBACK_ONLY": "1", "PORTAL_AUDIT_PROFILES": Repository.profiles, "NO_COLOR": "1"])
 }
@@ -11,24 +11,24 @@ private func portalAudit(_ arguments: [String]) throws -> Command.Result {
 @Suite("portal-audit profiles", .timeLimit(.minutes(1)))
 struct ProfilesCommandTests {
     @Test("docs/rules.md is what the generator prints")
-    func rulesDocument() throws {
-        let generated = try portalAudit(["profiles", "doc"])
+    func rulesDocument() async throws {
+        let generated = try await portalAudit(["profiles", "doc"])
         #expect(generated.status == 0)
         let committed = try String(contentsOf: Repository.root.appendingPathComponent("docs/rules.md"), encoding: .utf8)
         #expect(generated.stdout == committed, "docs/rules.md drifted: run `portal-audit profiles doc > docs/rules.md`")
     }
 
     @Test("list shows the five levels with id@version")
-    func list() throws {
-        let result = try portalAudit(["profiles", "list", "--lang", "en"])
+    func list() async throws {
+        let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
         for level in 1...5 { #expect(result.stdout.contains("vn-level\(level)@1")) }
         #expect(result.stdout.contains("vn-level3@1 extends vn-level2"))
     }
 
     @Test("show prints the effective rules and where each value came from")
-    func show() throws {
-        let result = try portalAudit(["profiles", "show", "vn-level3", "--lang", "en"])
+    func show() async throws {
+        let result = try await portalAudit(["profiles", "show", "vn-level3", "--lang", "en"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("extends: vn-level2 → vn-level1"))
         #expect(result.stdout.contains("warn_days=45 ← vn-level3.yaml"))
@@ -36,19 +36,19 @@ struct ProfilesCommandTests {
     }
 
     @Test("explain shows the Vietnamese text and both regimes' citations")
-    func explain() throws {
-        let result = try portalAudit(["profiles", "explain", "tls.min-version", "--lang", "vi"])
+    func explain() async throws {
+        let result = try await portalAudit(["profiles", "explain", "tls.min-version", "--lang", "vi"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Chỉ chấp nhận TLS 1.2 trở lên"))
         #expect(result.stdout.contains("TCVN 14423:2026"))
         #expect(result.stdout.contains("trước 01/7/2026: TT 12/2022"))
         #expect(result.stdout.contains("vn-level5@1: bắt buộc (minimum=1.3)"))
-        let unknown = try portalAudit(["profiles", "explain", "tls.nothing"])
+        let unknown = try await portalAudit(["profiles", "explain", "tls.nothing"])
         #expect(unknown.status == 64)
     }
 
     @Test("validate lists every problem of a broken profile with positions, exit 64")
-    func validate() throws {
+    func validate() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml").path
         try """
             schema: 1
@@ -59,7 +59,7 @@ struct ProfilesCommandTests {
               headers.hsts: { requirement: recommended, params: { min_max_age: -5 }, sorce: "typo" }
               headers.csp: { requirement: required }
             """.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try portalAudit(["profiles", "validate", path])
+        let result = try await portalAudit(["profiles", "validate", path])
         #expect(result.status == 64)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -67,7 +67,7 @@ struct ProfilesCommandTests {
         #expect(lines.contains { $0.hasPrefix("\(path):6:68: error: rules.headers.hsts.params.min_max_age") })
         #expect(lines.contains { $0.hasPrefix("\(path):6:74: error: rules.headers.hsts.sorce: unknown key") })
         #expect(lines.contains { $0.hasPrefix("\(path):7:3: error: rules.headers.csp.source: a required rule needs a source") })
-        let good = try portalAudit(["profiles", "validate", Repository.profiles + "/vn-level4.yaml"])
+        let good = try await portalAudit(["profiles", "validate", Repository.profiles + "/vn-level4.yaml"])
         #expect(good.status == 0)
     }
 }

@@ -9,7 +9,7 @@ private let environment = [
 @Suite("portal-audit report in a real browser", .serialized, .timeLimit(.minutes(3)))
 struct ReportCommandTests {
     /// Scans every lab case (the hostile one included) and writes every report format.
-    private func reports() throws -> (folder: URL, names: [String: String], files: [String]) {
+    private func reports() async throws -> (folder: URL, names: [String: String], files: [String]) {
         let portals = try Lab.portals()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -24,7 +24,7 @@ struct ReportCommandTests {
         try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
         let out = folder.appendingPathComponent("out").path
-        let scan = try Command.run(
+        let scan = try await Command.run(
             Repository.binary,
             ["scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--out", out, "--format", "html",
              "--format", "pdf", "--format", "csv", "--format", "json", "--format", "md", "--unit",
@@ -43,8 +43,8 @@ struct ReportCommandTests {
     }
 
     @Test("HTML renders in headless Chromium: screenshot, PDF with the summary and every verdict, hostile script inert")
-    func browser() throws {
-        let (out, names, files) = try reports()
+    func browser() async throws {
+        let (out, names, files) = try await reports()
         #expect(files.filter { !$0.hasPrefix(".") }.map { ($0 as NSString).pathExtension }.sorted() == ["csv", "html", "json", "md", "pdf"])
         #expect(!files.contains { $0.hasSuffix(".tmp") })
         let html = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".html") }))
@@ -52,20 +52,20 @@ struct ReportCommandTests {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chrome-\(UUID().uuidString)").path
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)"]
         // The page as the browser built it: the hostile portal's script never ran
-        let dom = try Command.run(chrome, flags + ["--dump-dom", html.absoluteString])
+        let dom = try await Command.run(chrome, flags + ["--dump-dom", html.absoluteString])
         #expect(dom.status == 0)
         #expect(dom.stdout.contains("<body"))
         #expect(!dom.stdout.contains("data-pwned=\"1\""))
         #expect(dom.stdout.contains("&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;"))
         // A screenshot
         let shot = out.appendingPathComponent("screen.png")
-        let screenshot = try Command.run(chrome, flags + ["--screenshot=\(shot.path)", "--window-size=1200,1600", html.absoluteString])
+        let screenshot = try await Command.run(chrome, flags + ["--screenshot=\(shot.path)", "--window-size=1200,1600", html.absoluteString])
         #expect(screenshot.status == 0)
         let png = try Data(contentsOf: shot)
         #expect(png.count > 10_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         // The PDF's text holds the Vietnamese summary line and each portal's verdict in its section
         let pdf = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".pdf") })).path
-        let text = try Command.run("/usr/bin/pdftotext", [pdf, "-"])
+        let text = try await Command.run("/usr/bin/pdftotext", [pdf, "-"])
         #expect(text.status == 0)
         let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(flat.contains("Trong số \(names.count) cổng/trang được kiểm tra"))
@@ -84,13 +84,13 @@ struct ReportCommandTests {
     }
 
     @Test("JSON validates against the schema; CSV opens with the right columns and Vietnamese intact")
-    func dataFormats() throws {
-        let (out, names, files) = try reports()
+    func dataFormats() async throws {
+        let (out, names, files) = try await reports()
         let json = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".json") })).path
-        let validation = try Command.run("/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/validate-json").path, json])
+        let validation = try await Command.run("/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/validate-json").path, json])
         #expect(validation.status == 0, "\(validation.stderr)")
         let csv = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".csv") })).path
-        let check = try Command.run("/usr/bin/env", ["python3", "-c", """
+        let check = try await Command.run("/usr/bin/env", ["python3", "-c", """
             import csv, sys
             rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
             print(len(rows)); print("|".join(rows[0].keys())); print("\\n".join(r["Tên cổng"] + "=" + r["Kết luận"] for r in rows))
@@ -104,16 +104,16 @@ struct ReportCommandTests {
     }
 
     @Test("a PDF without Chromium says how to install it")
-    func noChromium() throws {
+    func noChromium() async throws {
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).sqlite").path
         let portal = try Lab.portal("exemplary")
         let inventory = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).yaml").path
         try "portals:\n  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    address: 127.0.0.1\n".write(toFile: inventory, atomically: true, encoding: .utf8)
-        _ = try Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        _ = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         var bare = environment
         bare["PATH"] = "/nonexistent"
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("nopdf-\(UUID().uuidString)").path
-        let result = try Command.run(Repository.binary, ["report", "--db", database, "--format", "pdf", "--out", out], environment: bare)
+        let result = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "pdf", "--out", out], environment: bare)
         #expect(result.status == 70)
         #expect(result.stderr.contains("apt-get install chromium"))
     }

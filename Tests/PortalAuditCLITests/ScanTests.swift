@@ -33,12 +33,12 @@ private func waitForResults(_ database: String, atLeast count: Int) async throws
 @Suite("portal-audit scan", .serialized, .timeLimit(.minutes(3)))
 struct ScanTests {
     @Test("a lab fleet scan gives every portal its expected verdict and keeps it in history")
-    func fleetVerdicts() throws {
+    func fleetVerdicts() async throws {
         // Given a 150-portal lab fleet with a seeded mix of flaws
         let fleet = try Lab.fleet(150, seed: 7)
         let database = temporaryDatabase()
         // When it is scanned
-        let result = try Command.run(
+        let result = try await Command.run(
             Repository.binary,
             ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "24"],
             environment: environment)
@@ -58,7 +58,7 @@ struct ScanTests {
         #expect(result.stderr.contains("scan: run \(run.id) finished — 150/150 portals"))
         // And history shows a portal's verdict
         let url = try #require(results.first?.target.url)
-        let history = try Command.run(Repository.binary, ["history", url, "--db", database, "--lang", "en"], environment: environment)
+        let history = try await Command.run(Repository.binary, ["history", url, "--db", database, "--lang", "en"], environment: environment)
         #expect(history.status == 0)
         #expect(history.stdout.contains("run \(run.id)"))
     }
@@ -73,14 +73,14 @@ struct ScanTests {
         // When it is killed with SIGKILL once 40 portals are done
         let before = try await waitForResults(database, atLeast: 40)
         process.kill(SIGKILL)
-        _ = process.wait()
+        _ = await process.wait()
         let store = try AuditStore(path: database)
         let killed = try #require(try store.run(nil))
         #expect(killed.status == .running)
         #expect(killed.done >= before && killed.done < 150)
         let kept = try store.results(run: killed.id)
         // Then --resume finishes the same run, scanning only what is missing
-        let resumed = try Command.run(Repository.binary, arguments + ["--resume"], environment: environment)
+        let resumed = try await Command.run(Repository.binary, arguments + ["--resume"], environment: environment)
         #expect(resumed.stderr.contains("resuming run \(killed.id) (\(killed.done) of 150 portals already done)"))
         #expect(resumed.stderr.contains("\(150 - killed.done) scanned now"))
         let run = try #require(try store.run(killed.id))
@@ -105,7 +105,7 @@ struct ScanTests {
         let clock = ContinuousClock()
         let start = clock.now
         process.kill(SIGINT)
-        let status = process.wait()
+        let status = await process.wait()
         #expect(clock.now - start < .seconds(3))
         #expect(status == 130)
         let run = try #require(try AuditStore(path: database).run(nil))
@@ -114,11 +114,11 @@ struct ScanTests {
     }
 
     @Test("a bad inventory lists every problem and sends no traffic")
-    func badInventory() throws {
+    func badInventory() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv").path
         try "url;level\nhttps://a.gov.vn/;9\nnot a url;2\n".write(toFile: path, atomically: true, encoding: .utf8)
         let database = temporaryDatabase()
-        let result = try Command.run(Repository.binary, ["scan", path, "--db", database], environment: environment)
+        let result = try await Command.run(Repository.binary, ["scan", path, "--db", database], environment: environment)
         #expect(result.status == 64)
         #expect(result.stderr.split(separator: "\n").count == 2)
         #expect(result.stderr.contains("\(path):2:19: error: level: expected a security level 1…5, found '9'"))
@@ -126,7 +126,7 @@ struct ScanTests {
     }
 
     @Test("re-grading a stored run with a stricter profile changes verdicts without any traffic")
-    func regrade() throws {
+    func regrade() async throws {
         // Given a scan of three lab portals stored in history
         let portals = try ["exemplary", "no-headers", "insecure-cookies"].map(Lab.portal)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("regrade-\(UUID().uuidString)")
@@ -145,12 +145,12 @@ struct ScanTests {
               cookies.secure-flags: { requirement: required, source: "Quy định nội bộ (thử nghiệm)" }
             """.write(toFile: strict, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
-        let scan = try Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        let scan = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         #expect(scan.status == 0)
         let accessLog = Lab.directory + "/access.log"
         let before = try String(contentsOfFile: accessLog, encoding: .utf8).count
         // When the run is reported with the stricter profile
-        let report = try Command.run(
+        let report = try await Command.run(
             Repository.binary, ["report", "--db", database, "--profile", strict, "--format", "json", "--out", "-"], environment: environment)
         // Then the portals that only warned now fail, judged by the new profile, and nginx saw nothing
         #expect(report.status == 0, "\(report.stderr)")
@@ -164,12 +164,12 @@ struct ScanTests {
         #expect(verdicts[portals[2].url] == "fail")
         #expect(sites.allSatisfy { ($0["profile"] as? [String: Any])?["id"] as? String == "strict-headers" })
         #expect(try String(contentsOfFile: accessLog, encoding: .utf8).count == before)
-        let stored = try Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
+        let stored = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
         #expect(stored.stdout.contains("pass 1, warn 2"))
     }
 
     @Test("each portal is judged by the profile of its approved level when --profile is not given")
-    func levels() throws {
+    func levels() async throws {
         let noHeaders = try Lab.portal("no-headers")
         let cookies = try Lab.portal("insecure-cookies")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("levels-\(UUID().uuidString)")
@@ -186,7 +186,7 @@ struct ScanTests {
                 level: 2
             """.write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
-        let scan = try Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        let scan = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         #expect(scan.status == 1)
         let results = try AuditStore(path: database).results(run: 1)
         let level3 = try #require(results.first { $0.target.url == noHeaders.url })
@@ -196,7 +196,7 @@ struct ScanTests {
         #expect(level3.findings.first { $0.rule == "headers.hsts" }?.requirement == .required)
         #expect(level2.profile.label == "vn-level2@1")
         #expect(level2.verdict == .warn)  // the same cookie flaw is only recommended at level 2
-        let report = try Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
+        let report = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
         #expect(report.stdout.contains("vn-level3@1") && report.stdout.contains("vn-level2@1"))
     }
 }

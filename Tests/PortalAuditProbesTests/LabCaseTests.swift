@@ -51,7 +51,7 @@ struct LabCaseTests {
         let site = try await check(portal)
         // Then its verdict and failing rules are the ones its flaw calls for
         #expect(site.verdict.rawValue == portal.expectedVerdict)
-        #expect(failed(site) == Self.expectedFailures[portal.name])
+        #expect(failed(site) == Self.expectedFailures[portal.name], "\(String(describing: site.observation.tls))")
         if portal.decidingRule != "-" {
             #expect(failed(site).contains(portal.decidingRule))
         }

@@ -66,7 +66,7 @@ struct AuditStoreTests {
     func superseded() async throws {
         let path = temporaryDatabase()
         _ = try AuditStore(path: path)
-        let sqlite = try Command.run("/usr/bin/env", ["python3", "-c",
+        let sqlite = try await Command.run("/usr/bin/env", ["python3", "-c",
             "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v9-future')\"); c.commit()",
             path])
         #expect(sqlite.status == 0, "\(sqlite.stderr)")

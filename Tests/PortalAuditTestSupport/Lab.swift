@@ -45,7 +45,7 @@ public enum Lab {
     /// Runs `scripts/lab ARGS` and returns its standard output.
     @discardableResult
     public static func script(_ arguments: [String]) throws -> String {
-        let result = try Command.run(
+        let result = try Command.runBlocking(
             "/bin/bash", [Repository.root.appendingPathComponent("scripts/lab").path] + arguments)
         guard result.status == 0 else {
             throw LabError(message: "scripts/lab \(arguments.joined(separator: " ")) failed: \(result.stderr)")
@@ -90,8 +90,20 @@ public enum Command {
         public var pid: pid_t
         var folder: URL
 
-        /// Waits for the program and returns its exit status (128 + signal when killed).
-        public func wait() -> Int32 {
+        /// Waits for the program on a thread of its own (never blocking Swift's cooperative pool, which
+        /// the probes under test need) and returns its exit status (128 + signal when killed).
+        public func wait() async -> Int32 {
+            let pid = pid
+            return await withCheckedContinuation { continuation in
+                let waiter = Thread { continuation.resume(returning: Running.reap(pid)) }
+                waiter.start()
+            }
+        }
+
+        /// Blocks until the program exits (for lab setup outside tests).
+        func waitBlocking() -> Int32 { Running.reap(pid) }
+
+        private static func reap(_ pid: pid_t) -> Int32 {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
             let signal = status & 0x7F
@@ -136,10 +148,21 @@ public enum Command {
     /// Runs `executable` with `arguments` (and extra environment) to completion.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil
-    ) throws -> Result {
+    ) async throws -> Result {
         let start = Date()
         let running = try Command.start(executable, arguments, environment: environment, stdin: stdin)
-        let status = running.wait()
+        let status = await running.wait()
+        defer { try? FileManager.default.removeItem(at: running.folder) }
+        return Result(
+            status: status, stdout: running.output("out"), stderr: running.output("err"),
+            seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Runs a short program to completion, blocking (lab setup only, never inside a test body).
+    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Result {
+        let start = Date()
+        let running = try Command.start(executable, arguments)
+        let status = running.waitBlocking()
         defer { try? FileManager.default.removeItem(at: running.folder) }
         return Result(
             status: status, stdout: running.output("out"), stderr: running.output("err"),
