@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Report benchmark: scans the 1,000-portal lab fleet once, then times `portal-audit report` of that run in
+# each format (from history, no traffic) and prints wall time and file size. Targets (issue 7): HTML of a
+# 1,000-portal run in under 5 s and under 20 MB.
+# Usage: bash Benchmarks/report.sh [PORTALS]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+count=${1:-1000}
+bash scripts/setup
+swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
+bin=$(swift build -c release --show-bin-path)/portal-audit
+bash scripts/lab start >/dev/null
+bash scripts/lab fleet "$count" >/dev/null
+lab=$(bash scripts/lab dir)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export PORTAL_AUDIT_LOOPBACK_ONLY=1
+"$bin" scan "$lab/fleet/inventory.yaml" --db "$work/h.sqlite" --ca-file "$lab/pki/ca.pem" 2>/dev/null || true
+# A second run, so the report shows changes since the previous run.
+"$bin" scan "$lab/fleet/inventory.yaml" --db "$work/h.sqlite" --ca-file "$lab/pki/ca.pem" 2>/dev/null || true
+for format in html json csv md pdf; do
+    if [ "$format" = pdf ] && ! command -v chromium >/dev/null; then echo "pdf : chromium not installed"; continue; fi
+    t0=$(date +%s%N)
+    "$bin" report --db "$work/h.sqlite" --format "$format" --out "$work/out" --unit "Sở Khoa học và Công nghệ tỉnh Thanh Hóa" --place "Thanh Hóa" 2>/dev/null
+    t1=$(date +%s%N)
+    file=$(ls "$work/out"/*."$format")
+    printf '%-4s: %6.2f s, %7.2f MB  (%s portals)\n' "$format" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
+        "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$count"
+done
