@@ -15,7 +15,7 @@ bash scripts/lab start >/dev/null
 lab=$(bash scripts/lab dir)
 IFS=$'\t' read -r _ host https http _ _ < <(grep '^exemplary' "$lab/cases.tsv")
 export PORTAL_AUDIT_LOOPBACK_ONLY=1
-args=("https://$host:$https/" --http-port "$http" --resolve "$host:$https:127.0.0.1" --resolve "$host:$http:127.0.0.1"
+args=("https://$host:$https/" --http-port "$http" --resolve "$host:$https:127.0.0.1,[::1]" --resolve "$host:$http:127.0.0.1,[::1]"
       --ca-file "$lab/pki/ca.pem" --format json)
 
 now() { date +%s%N; }

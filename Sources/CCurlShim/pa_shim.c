@@ -322,6 +322,9 @@ static CURLcode pa_ssl_ctx_cb(CURL *curl, void *sslctx, void *parm) {
     (void)curl;
     SSL_CTX *ctx = sslctx;
     pa_probe *p = parm;
+    if (p->context_count >= 4) return CURLE_SSL_CONNECT_ERROR;
+    SSL_CTX_up_ref(ctx);
+    p->contexts[p->context_count++] = ctx;
     SSL_CTX_set_ex_data(ctx, pa_ex_index, p);
     SSL_CTX_set_info_callback(ctx, pa_info_cb);
     if (p->record_verify) {
@@ -352,6 +355,11 @@ void pa_probe_set_verify_host(pa_probe *p, const char *host) { pa_replace(&p->ve
 
 void pa_probe_free(pa_probe *p) {
     if (p == NULL) return;
+    for (int i = 0; i < p->context_count; i++) {
+        SSL_CTX *ctx = p->contexts[i];
+        SSL_CTX_set_ex_data(ctx, pa_ex_index, NULL);
+        SSL_CTX_free(ctx);
+    }
     for (int i = 0; i < p->cert_count; i++) pa_cert_clear(&p->certs[i]);
     free(p->verify_host); free(p->tls_version); free(p->cipher); free(p->cipher_std); free(p->kx);
     free(p->tmp_key_type); free(p->alpn); free(p->body.data); free(p->headers.data);

@@ -54,8 +54,11 @@ final class EasyTransfer: @unchecked Sendable {
         try check(pa_setopt_str(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
         try check(pa_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeoutMS))
         try check(pa_setopt_long(handle, CURLOPT_TIMEOUT_MS, r.timeoutMS))
-        try check(pa_setopt_long(handle, CURLOPT_FORBID_REUSE, 1))
-        try check(pa_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1))
+        try check(pa_setopt_long(handle, CURLOPT_FORBID_REUSE, r.reuseConnection ? 0 : 1))
+        try check(pa_setopt_long(handle, CURLOPT_FRESH_CONNECT, r.reuseConnection ? 0 : 1))
+        if r.ipv6Only {
+            try check(pa_setopt_long(handle, CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V6)))
+        }
         try check(pa_setopt_long(handle, CURLOPT_SSL_SESSIONID_CACHE, 0))
         try check(pa_setopt_str(handle, CURLOPT_USERAGENT, r.userAgent))
         try check(pa_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "identity"))

@@ -62,13 +62,18 @@ public struct TransferRequest: Sendable, Equatable {
     public var userAgent: String
     /// Offer HTTP/2 through ALPN (libcurl's default for https).
     public var allowHTTP2: Bool
+    /// May reuse a pooled connection (content fetches of one host); TLS probes never do.
+    public var reuseConnection: Bool
+    /// Connect over IPv6 only.
+    public var ipv6Only: Bool
 
     public init(
         url: String, mode: Mode = .get, resolve: [String] = [], verification: Verification = .off,
         tlsVersion: TLSVersion? = nil, cipherList: String? = nil, tls13Ciphers: String? = nil,
         connectTimeoutMS: Int = 5_000, timeoutMS: Int = 10_000, maxBodyBytes: Int = 2 << 20,
         maxHeaderBytes: Int = 64 << 10, maxHeaderLines: Int = 100, maxHeaderLineBytes: Int = 8 << 10,
-        userAgent: String = "portal-audit", allowHTTP2: Bool = true
+        userAgent: String = "portal-audit", allowHTTP2: Bool = true, reuseConnection: Bool = false,
+        ipv6Only: Bool = false
     ) {
         self.url = url
         self.mode = mode
@@ -85,5 +90,7 @@ public struct TransferRequest: Sendable, Equatable {
         self.maxHeaderLineBytes = maxHeaderLineBytes
         self.userAgent = userAgent
         self.allowHTTP2 = allowHTTP2
+        self.reuseConnection = reuseConnection
+        self.ipv6Only = ipv6Only
     }
 }

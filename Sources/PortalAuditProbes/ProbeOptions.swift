@@ -1,3 +1,4 @@
+import Foundation
 import PortalAuditCore
 
 /// How probes reach and treat a site: name pins, trust anchors, time and size caps.
@@ -40,7 +41,8 @@ public struct NamePins: Sendable, Equatable {
     struct Pin: Sendable, Equatable {
         var host: String
         var port: Int
-        var address: String
+        /// One or more addresses (IPv4 and/or IPv6), as curl accepts them comma-separated.
+        var addresses: [String]
     }
 
     private var pins: [Pin]
@@ -49,14 +51,15 @@ public struct NamePins: Sendable, Equatable {
     public init(entries: [String], target: Target? = nil) {
         pins = entries.compactMap(Self.parse)
         if let target, let address = target.address {
-            pins.append(Pin(host: target.host, port: target.httpsPort, address: address))
-            pins.append(Pin(host: target.host, port: target.httpPort, address: address))
+            let addresses = address.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }
+            pins.append(Pin(host: target.host, port: target.httpsPort, addresses: addresses))
+            pins.append(Pin(host: target.host, port: target.httpPort, addresses: addresses))
         }
     }
 
     /// The problem with a `--resolve` entry, or `nil` when it is well formed.
     public static func validate(_ entry: String) -> String? {
-        parse(entry) == nil ? "expected HOST:PORT:ADDRESS (e.g. portal.gov.vn:443:127.0.0.1), found '\(entry)'" : nil
+        parse(entry) == nil ? "expected HOST:PORT:ADDRESS[,ADDRESS] (e.g. portal.gov.vn:443:127.0.0.1), found '\(entry)'" : nil
     }
 
     static func parse(_ entry: String) -> Pin? {
@@ -64,25 +67,33 @@ public struct NamePins: Sendable, Equatable {
         guard parts.count == 3, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port) else {
             return nil
         }
-        let address = parts[2].trimmingCharacters(in: ["[", "]"])
-        guard !address.isEmpty,
-            address.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" })
+        let addresses = parts[2].split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }
+        guard !addresses.isEmpty,
+            addresses.allSatisfy({ !$0.isEmpty && $0.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) })
         else { return nil }
-        return Pin(host: parts[0].lowercased(), port: port, address: address)
+        return Pin(host: parts[0].lowercased(), port: port, addresses: addresses)
+    }
+
+    /// Whether `host` is pinned at all, and whether any of its pins is an IPv6 address.
+    public func pinning(host: String) -> (pinned: Bool, hasIPv6: Bool) {
+        let name = host.lowercased()
+        let mine = pins.filter { $0.host == name }
+        return (!mine.isEmpty, mine.contains { $0.addresses.contains { $0.contains(":") } })
     }
 
     /// curl `RESOLVE` entries covering `host:port`: the exact pin, or the host's pin on another port.
     public func entries(host: String, port: Int) -> [String] {
         let name = host.lowercased()
-        let all = pins.map { "\($0.host):\($0.port):\(Self.bracket($0.address))" }
+        let all = pins.map { "\($0.host):\($0.port):\(Self.list($0.addresses))" }
         if pins.contains(where: { $0.host == name && $0.port == port }) { return all }
         if let any = pins.first(where: { $0.host == name }) {
-            return all + ["\(name):\(port):\(Self.bracket(any.address))"]
+            return all + ["\(name):\(port):\(Self.list(any.addresses))"]
         }
         return all
     }
 
-    private static func bracket(_ address: String) -> String {
-        address.contains(":") ? "[\(address)]" : address
+    private static func list(_ addresses: [String]) -> String {
+        addresses.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ",")
     }
 }

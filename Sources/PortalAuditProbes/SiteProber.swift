@@ -44,12 +44,22 @@ public struct SiteProber: Sendable {
         let budget = Budget(deadline: started + .milliseconds(Int(options.timeoutSeconds * 1000)), options: options)
         let pins = NamePins(entries: options.resolve, target: target)
 
+        // Four chains side by side: the home page (then content and exposure, which need it), TLS
+        // enumeration, the HTTP redirect chain, and IPv6. One connection at a time within each chain.
         async let main = timed { await runtime.perform(verdictRequest(target, pins: pins, budget: budget)) }
         async let tls = timed { await probeTLS(target, pins: pins, budget: budget) }
         async let redirect = timed { await followRedirects(target, pins: pins, budget: budget) }
+        async let ipv6 = timed { await probeIPv6(target, pins: pins, budget: budget) }
         let (mainResult, mainMS) = await main
+        let ((contentFacts, contentResults), contentMS) = await timed {
+            await probeContent(target, home: mainResult, pins: pins, budget: budget)
+        }
+        let ((exposureFacts, exposureResults), exposureMS) = await timed {
+            await probeExposure(target, home: mainResult, pins: pins, budget: budget)
+        }
         let ((tlsFacts, tlsResults), tlsMS) = await tls
         let ((redirectFacts, httpEndpoint, redirectResults), redirectMS) = await redirect
+        let ((ipv6Facts, ipv6Results), ipv6MS) = await ipv6
 
         var observation = Observation()
         let https = Self.endpoint(url: target.httpsURL, mainResult)
@@ -71,6 +81,11 @@ public struct SiteProber: Sendable {
                 truncated: mainResult.bodyTruncated)
         }
 
+        observation.content = contentFacts
+        observation.exposure = exposureFacts
+        observation.ipv6 = ipv6Facts
+        observation.authorised = options.authorised
+
         let failure = mainResult.failure.map(Self.failure)
         let probes = [
             ProbeAttempt(kind: "reachability", status: mainResult.responseCode > 0 || httpEndpoint?.status != nil ? .completed : .failed, durationMS: mainMS, failure: failure),
@@ -78,11 +93,11 @@ public struct SiteProber: Sendable {
             ProbeAttempt(kind: "certificate", status: observation.certificate != nil ? .completed : .failed, durationMS: mainMS, failure: observation.certificate == nil ? failure : nil),
             ProbeAttempt(kind: "redirect", status: redirectFacts.hops.first?.status != nil ? .completed : .failed, durationMS: redirectMS, failure: redirectFacts.hops.first?.failure),
             ProbeAttempt(kind: "headers", status: observation.headers != nil ? .completed : .failed, durationMS: mainMS, failure: observation.headers == nil ? failure : nil),
-            ProbeAttempt(kind: "content", status: .notScheduled, durationMS: 0),
-            ProbeAttempt(kind: "exposure", status: .notScheduled, durationMS: 0),
-            ProbeAttempt(kind: "ipv6", status: .notScheduled, durationMS: 0),
+            ProbeAttempt(kind: "content", status: contentFacts != nil ? .completed : .failed, durationMS: contentMS, failure: contentFacts == nil ? failure : nil),
+            ProbeAttempt(kind: "exposure", status: options.authorised ? (exposureFacts != nil ? .completed : .failed) : .notScheduled, durationMS: exposureMS),
+            ProbeAttempt(kind: "ipv6", status: ipv6Facts != nil ? .completed : .failed, durationMS: ipv6MS),
         ]
-        let all = [mainResult] + tlsResults + redirectResults
+        let all = [mainResult] + tlsResults + redirectResults + contentResults + exposureResults + ipv6Results
         let cost = ProbeCost(
             connections: all.reduce(0) { $0 + $1.connections }, tlsHandshakes: all.filter(\.tlsAttempted).count,
             requests: all.count)
@@ -279,6 +294,161 @@ public struct SiteProber: Sendable {
             guard !name.isEmpty else { return nil }
             return HeaderField(name: String(name.prefix(128)), value: String(value.prefix(8192)))
         }
+    }
+
+    // MARK: content
+
+    /// Caps of the content fetches: a feed that never ends or a 50 MB sitemap costs at most this.
+    static let contentFetchTimeoutMS = 3_000
+    static let documentCap = 2 << 20
+    static let robotsCap = 64 << 10
+
+    private func fetch(_ url: String, pins: NamePins, budget: Budget, cap: Int) -> TransferRequest? {
+        guard let components = URLComponents(string: url), let host = components.host else { return nil }
+        let port = components.port ?? (components.scheme == "http" ? 80 : 443)
+        var request = base(url, pins: pins, host: host, port: port, budget: budget)
+        request.maxBodyBytes = cap
+        request.timeoutMS = max(1, min(budget.remainingMS(), Self.contentFetchTimeoutMS))
+        request.verification = .record(host: host)
+        request.reuseConnection = true
+        request.allowHTTP2 = false
+        return request
+    }
+
+    /// An absolute URL for `link` on the portal's own host (other hosts are not fetched).
+    static func sameHost(_ link: String, base: String, host: String) -> String? {
+        guard let baseURL = URL(string: base), let url = URL(string: link.trimmingCharacters(in: .whitespaces), relativeTo: baseURL)?.absoluteURL,
+            url.host?.lowercased() == host, let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http"
+        else { return nil }
+        return url.absoluteString
+    }
+
+    /// Newest publication date (feed, sitemap, page, Last-Modified) and the mandatory information, from at
+    /// most five documents: the home page already fetched, robots.txt, one sitemap, one or two feeds.
+    private func probeContent(_ target: Target, home: TransferResult, pins: NamePins, budget: Budget) async
+        -> (ContentFacts?, [TransferResult])
+    {
+        guard (200..<400).contains(home.responseCode), !home.body.isEmpty else { return (nil, []) }
+        let now = Date()
+        let root = Target.url(scheme: "https", host: target.host, port: target.httpsPort, path: "/")
+        var results: [TransferResult] = []
+        var sources: [DatedSource] = []
+        let text = PageText.text(of: home.body, limit: 512 << 10)
+        let pageDates = VietnameseDates.dates(in: text, now: now)
+        sources.append(DatedSource(source: "page", url: target.httpsURL, newest: pageDates.max(), count: pageDates.count, truncated: home.bodyTruncated))
+        let headers = Self.headerFields(home.headerLines)
+        if let raw = headers.first(where: { $0.name == "last-modified" })?.value,
+            let date = Self.httpDate(raw), date <= now.addingTimeInterval(86_400)
+        {
+            sources.append(DatedSource(source: "last-modified", url: target.httpsURL, newest: date, count: 1))
+        }
+        // robots.txt → Sitemap:
+        var sitemap = root + "sitemap.xml"
+        if let request = fetch(root + "robots.txt", pins: pins, budget: budget, cap: Self.robotsCap) {
+            let robots = await runtime.perform(request)
+            results.append(robots)
+            if robots.responseCode == 200 {
+                let lines = String(decoding: robots.body, as: UTF8.self).split(whereSeparator: \.isNewline)
+                if let line = lines.first(where: { $0.lowercased().hasPrefix("sitemap:") }),
+                    let url = Self.sameHost(String(line.dropFirst("sitemap:".count)), base: root, host: target.host)
+                {
+                    sitemap = url
+                }
+            }
+        }
+        if let source = await datedDocument("sitemap", sitemap, pins: pins, budget: budget, now: now, into: &results) {
+            sources.append(source)
+        }
+        // Feeds: the ones the page links, else the usual paths; two at most.
+        let linked = PageText.feedLinks(in: home.body).compactMap { Self.sameHost($0, base: target.httpsURL, host: target.host) }
+        var feeds = Array(linked.prefix(2))
+        if feeds.isEmpty { feeds = [root + "rss.xml", root + "feed"] }
+        for feed in feeds where budget.remainingMS() > 0 {
+            if let source = await datedDocument("feed", feed, pins: pins, budget: budget, now: now, into: &results) {
+                sources.append(source)
+                if source.count > 0 { break }
+            }
+        }
+        let best = sources.filter { $0.newest != nil }.max { ($0.newest ?? .distantPast) < ($1.newest ?? .distantPast) }
+        let mandatory = MandatoryInfo.check(text)
+        let facts = ContentFacts(
+            newest: best?.newest, newestSource: best?.source, newestURL: best?.url, sources: sources,
+            mandatoryFound: mandatory.found, mandatoryMissing: mandatory.missing,
+            homeSHA256: SHA256.hex(of: home.body))
+        return (facts, results)
+    }
+
+    private func datedDocument(
+        _ kind: String, _ url: String, pins: NamePins, budget: Budget, now: Date, into results: inout [TransferResult]
+    ) async -> DatedSource? {
+        guard budget.remainingMS() > 0, let request = fetch(url, pins: pins, budget: budget, cap: Self.documentCap) else { return nil }
+        let result = await runtime.perform(request)
+        results.append(result)
+        guard result.responseCode == 200 else {
+            return DatedSource(source: kind, url: url, newest: nil, count: 0, failure: result.failure.map(Self.failure))
+        }
+        let xml = String(decoding: result.body, as: UTF8.self)
+        guard xml.contains("<") else { return DatedSource(source: kind, url: url, newest: nil, count: 0) }
+        let dates = VietnameseDates.feedDates(in: xml, now: now)
+        let stopped = result.failure?.kind == .timeout
+        return DatedSource(
+            source: kind, url: url, newest: dates.max(), count: dates.count, truncated: result.bodyTruncated || stopped,
+            failure: stopped ? result.failure.map(Self.failure) : nil)
+    }
+
+    static func httpDate(_ raw: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: raw.trimmingCharacters(in: .whitespaces))
+    }
+
+    // MARK: exposure
+
+    /// A handful of content-checked requests, one connection reused, only in an authorised audit.
+    private func probeExposure(_ target: Target, home: TransferResult, pins: NamePins, budget: Budget) async
+        -> ([ExposureCheckFacts]?, [TransferResult])
+    {
+        guard options.authorised, home.responseCode > 0 else { return (nil, []) }
+        let root = Target.url(scheme: "https", host: target.host, port: target.httpsPort, path: "")
+        var checks: [ExposureCheckFacts] = []
+        var results: [TransferResult] = []
+        for check in ExposureSignatures.checks {
+            guard budget.remainingMS() > 0, let request = fetch(root + check.path, pins: pins, budget: budget, cap: 64 << 10) else {
+                checks.append(ExposureCheckFacts(path: check.path, kind: check.kind.rawValue, status: nil, matched: false))
+                continue
+            }
+            let result = await runtime.perform(request)
+            results.append(result)
+            let status = result.responseCode > 0 ? result.responseCode : nil
+            let matched = result.responseCode == 200 && check.matches(result.body)
+            checks.append(ExposureCheckFacts(
+                path: check.path, kind: check.kind.rawValue, status: status, matched: matched,
+                failure: status == nil ? result.failure.map(Self.failure) : nil))
+        }
+        return (checks, results)
+    }
+
+    // MARK: IPv6
+
+    /// HTTPS over IPv6 only. A pinned name uses its pins (an IPv6 pin pins the IPv6 probe, as an IPv4
+    /// one pins IPv4); a name pinned to IPv4 only has, for this audit, no IPv6 address.
+    private func probeIPv6(_ target: Target, pins: NamePins, budget: Budget) async -> (IPv6Facts?, [TransferResult]) {
+        let url = target.httpsURL
+        let pinning = pins.pinning(host: target.host)
+        if pinning.pinned && !pinning.hasIPv6 {
+            let endpoint = EndpointFacts(url: url, failure: ProbeFailure(kind: "dns", message: "the name is pinned to IPv4 addresses only"))
+            return (IPv6Facts(https: endpoint, hasAddress: false), [])
+        }
+        var request = base(url, pins: pins, host: target.host, port: target.httpsPort, budget: budget)
+        request.ipv6Only = true
+        request.maxBodyBytes = 64 << 10
+        request.verification = .record(host: target.host)
+        let result = await runtime.perform(request)
+        let endpoint = Self.endpoint(url: url, result)
+        let hasAddress = result.failure?.kind != .dns
+        return (IPv6Facts(https: endpoint, hasAddress: hasAddress), [result])
     }
 
     // MARK: redirect

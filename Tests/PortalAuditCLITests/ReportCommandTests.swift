@@ -13,7 +13,7 @@ struct ReportCommandTests {
         let portals = try Lab.portals()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var yaml = "defaults: { province: \"Tỉnh Thanh Hóa\", level: 2, address: 127.0.0.1 }\nportals:\n"
+        var yaml = "defaults: { province: \"Tỉnh Thanh Hóa\", level: 2, address: \"127.0.0.1,::1\" }\nportals:\n"
         var names: [String: String] = [:]
         for portal in portals {
             let name = "Cổng thử nghiệm \(portal.name)"

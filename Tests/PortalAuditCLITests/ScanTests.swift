@@ -19,7 +19,7 @@ private func launch(_ arguments: [String]) throws -> Command.Running {
 
 /// Waits until run 1 of `database` holds at least `count` results.
 private func waitForResults(_ database: String, atLeast count: Int) async throws -> Int {
-    for _ in 0..<400 {
+    for _ in 0..<2400 {  // up to 60 s: the machine is shared and CI runs suites in parallel
         if FileManager.default.fileExists(atPath: database),
             let store = try? AuditStore(path: database), let run = try? store.run(nil), run.done >= count
         {
@@ -132,7 +132,7 @@ struct ScanTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("regrade-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let inventory = folder.appendingPathComponent("inventory.yaml").path
-        var yaml = "defaults: { address: 127.0.0.1, level: 2 }\nportals:\n"
+        var yaml = "defaults: { address: \"127.0.0.1,::1\", level: 2 }\nportals:\n"
         for portal in portals { yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n" }
         try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
         let strict = folder.appendingPathComponent("strict.yaml").path
@@ -176,7 +176,7 @@ struct ScanTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let inventory = folder.appendingPathComponent("inventory.yaml").path
         try """
-            defaults: { address: 127.0.0.1 }
+            defaults: { address: "127.0.0.1,::1" }
             portals:
               - url: \(noHeaders.url)
                 http_port: \(noHeaders.httpPort)

@@ -64,7 +64,7 @@ struct InventoryTests {
         #expect(text.contains { $0.hasSuffix(":6:5: error: url: missing (every portal needs a url)") })
         #expect(text.contains { $0.hasSuffix(":8:12: error: level: expected a security level 1…5, found '7'") })
         #expect(text.contains { $0.hasSuffix(":9:16: error: http_port: expected a port number 1…65535, found 'http'") })
-        #expect(text.contains { $0.hasSuffix(":10:14: error: address: expected an IPv4 or IPv6 address, found 'somewhere'") })
+        #expect(text.contains { $0.hasSuffix(":10:14: error: address: expected an IPv4 or IPv6 address (or several, comma-separated), found 'somewhere'") })
         #expect(text.contains { $0.hasSuffix(":11:1: error: colour: unknown key (allowed: authorised, defaults, portals)") })
         #expect(text.count == 8)
     }

@@ -229,6 +229,59 @@ let ruleTable: [RuleCase] = [
         $0.headers = nil
         $0.cookies = nil
     },
+    // availability.response-time
+    row("availability.response-time", "4 ms", .pass, "ok"),
+    row("availability.response-time", "5 s", .fail, "slow") {
+        $0.reachability?.https.timings = Timings(dnsMS: 0, connectMS: 1, tlsMS: 2, ttfbMS: 4_990, totalMS: 5_000)
+    },
+    row("availability.response-time", "5 s under a 6 s limit", .pass, "ok", params: ["max_ms": .integer(6_000)]) {
+        $0.reachability?.https.timings = Timings(dnsMS: 0, connectMS: 1, tlsMS: 2, ttfbMS: 4_990, totalMS: 5_000)
+    },
+    row("availability.response-time", "no timings", .inconclusive, "missing-facts") { $0.reachability?.https.timings = nil },
+    // content.freshness
+    row("content.freshness", "2 days old", .pass, "ok"),
+    row("content.freshness", "200 days old", .fail, "stale") { $0.content?.newest = Fixtures.now.addingTimeInterval(-86_400 * 200) },
+    row("content.freshness", "2 days old, 1-day limit", .fail, "stale", params: ["max_age_days": .integer(1)]),
+    row("content.freshness", "no date anywhere", .inconclusive, "no-date-found") { $0.content?.newest = nil },
+    row("content.freshness", "no content facts", .inconclusive, "missing-facts") { $0.content = nil },
+    // content.mandatory-info
+    row("content.mandatory-info", "all shown", .pass, "ok"),
+    row("content.mandatory-info", "no e-mail", .fail, "missing-items") {
+        $0.content?.mandatoryFound = ["agency", "responsible", "address", "phone"]
+        $0.content?.mandatoryMissing = ["email"]
+    },
+    row("content.mandatory-info", "no page", .inconclusive, "missing-facts") { $0.content = nil },
+    // exposure.*
+    row("exposure.vcs", "nothing matched", .pass, "ok"),
+    row("exposure.vcs", ".git/HEAD served", .fail, "exposed") {
+        $0.exposure?[0] = ExposureCheckFacts(path: "/.git/HEAD", kind: "vcs", status: 200, matched: true)
+    },
+    row("exposure.vcs", "not authorised", .notApplicable, "not-authorised") {
+        $0.authorised = false
+        $0.exposure = nil
+    },
+    row("exposure.vcs", "probe did not run", .inconclusive, "missing-facts") { $0.exposure = nil },
+    row("exposure.sensitive-files", "nothing matched", .pass, "ok"),
+    row("exposure.sensitive-files", ".env served", .fail, "exposed") {
+        $0.exposure?[3] = ExposureCheckFacts(path: "/.env", kind: "sensitive", status: 200, matched: true)
+    },
+    row("exposure.sensitive-files", "a path unanswered", .inconclusive, "missing-facts") {
+        $0.exposure?[3] = ExposureCheckFacts(path: "/.env", kind: "sensitive", status: nil, matched: false)
+    },
+    row("exposure.directory-listing", "no listing", .pass, "ok"),
+    row("exposure.directory-listing", "listing", .fail, "exposed") {
+        $0.exposure?[8] = ExposureCheckFacts(path: "/uploads/", kind: "listing", status: 200, matched: true)
+    },
+    row("exposure.directory-listing", "probe did not run", .inconclusive, "missing-facts") { $0.exposure = nil },
+    // ipv6.available
+    row("ipv6.available", "answers over IPv6", .pass, "ok"),
+    row("ipv6.available", "no AAAA", .fail, "no-address") {
+        $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "dns", message: "no AAAA")), hasAddress: false)
+    },
+    row("ipv6.available", "AAAA but refused", .fail, "unreachable") {
+        $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused")), hasAddress: true)
+    },
+    row("ipv6.available", "not probed", .inconclusive, "missing-facts") { $0.ipv6 = nil },
 ]
 
 @Suite("Rule table")

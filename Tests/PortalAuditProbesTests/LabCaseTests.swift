@@ -13,12 +13,12 @@ private func failed(_ site: SiteResult) -> [String] {
 }
 
 /// Checks one lab portal through the whole pipeline (Kit → Probes → libcurl → nginx).
-func check(_ portal: Lab.Portal, timeout: Double = 10) async throws -> SiteResult {
+func check(_ portal: Lab.Portal, timeout: Double = 10, authorised: Bool = false) async throws -> SiteResult {
     let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
     runner.restrictToLoopback(true)
     let request = CheckRequest(
         targets: [portal.url], httpPort: portal.httpPort,
-        probe: ProbeOptions(resolve: portal.resolve, timeoutSeconds: timeout), caFile: Lab.caFile)
+        probe: ProbeOptions(resolve: portal.resolve, timeoutSeconds: timeout, authorised: authorised), caFile: Lab.caFile)
     let prepared = try runner.prepare(request)
     let document = await runner.run(prepared)
     return try #require(document.sites.first)
@@ -33,15 +33,21 @@ struct LabCaseTests {
         "expired": ["cert.not-expired"],
         "wrong-host": ["cert.hostname-match"],
         "self-signed": ["cert.trusted-chain"],
-        "http-only": ["http.redirect-to-https", "tls.https-available"],
+        "http-only": ["http.redirect-to-https", "ipv6.available", "tls.https-available"],
         "no-headers": ["headers.csp", "headers.hsts", "headers.referrer-policy", "headers.version-leak",
                        "headers.x-content-type-options", "headers.x-frame-options"],
         "no-redirect": ["http.redirect-to-https"],
         "insecure-cookies": ["cookies.secure-flags"],
-        "down": ["availability.reachable"],
-        "slow": [],
+        "down": ["availability.reachable", "ipv6.available"],
+        "slow": ["availability.response-time"],
         "redirect-loop": ["http.redirect-to-https"],
-        "hostile": ["cookies.secure-flags", "headers.version-leak"],
+        "hostile": ["content.mandatory-info", "cookies.secure-flags", "headers.version-leak"],
+        "stale": ["content.freshness"],
+        "soft-404": [],
+        "exposed": [],
+        "no-footer": ["content.mandatory-info"],
+        "no-ipv6": ["ipv6.available"],
+        "hostile-feeds": [],
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())

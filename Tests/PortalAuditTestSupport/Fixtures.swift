@@ -45,7 +45,20 @@ public enum Fixtures {
                     HeaderField(name: "referrer-policy", value: "strict-origin-when-cross-origin"),
                     HeaderField(name: "set-cookie", value: "PHPSESSID=x; Path=/; Secure; HttpOnly; SameSite=Lax"),
                 ]),
-            cookies: [CookieFacts(name: "PHPSESSID", secure: true, httpOnly: true, sameSite: "Lax")])
+            cookies: [CookieFacts(name: "PHPSESSID", secure: true, httpOnly: true, sameSite: "Lax")],
+            page: PageFacts(title: "Cổng thông tin điện tử xã A", bytes: 2_000, truncated: false),
+            content: ContentFacts(
+                newest: now.addingTimeInterval(-86_400 * 2), newestSource: "feed", newestURL: "https://xa-a.tinh.gov.vn/rss.xml",
+                sources: [DatedSource(source: "feed", url: "https://xa-a.tinh.gov.vn/rss.xml", newest: now.addingTimeInterval(-86_400 * 2), count: 3)],
+                mandatoryFound: ["agency", "responsible", "address", "phone", "email"], mandatoryMissing: [],
+                homeSHA256: String(repeating: "0", count: 64)),
+            exposure: ExposureSignatures.checks.map {
+                ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
+            },
+            ipv6: IPv6Facts(
+                https: EndpointFacts(url: "https://xa-a.tinh.gov.vn/", status: 200, address: "2001:db8::1", timings: timings),
+                hasAddress: true),
+            authorised: true)
     }
 
     /// The exemplary observation with one change.

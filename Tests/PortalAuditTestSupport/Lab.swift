@@ -13,10 +13,23 @@ public enum Lab {
         public var httpPort: Int
         public var expectedVerdict: String
         public var decidingRule: String
+        /// Which loopback addresses the name is pinned to.
+        public var pins: Pins = .both
+
+        /// How a lab name is pinned.
+        public enum Pins: Sendable {
+            /// 127.0.0.1 and ::1 (the lab serves both).
+            case both
+            /// 127.0.0.1 only.
+            case ipv4Only
+        }
 
         public var url: String { "https://\(host):\(httpsPort)/" }
-        /// `--resolve` entries pinning both ports to 127.0.0.1.
-        public var resolve: [String] { ["\(host):\(httpsPort):127.0.0.1", "\(host):\(httpPort):127.0.0.1"] }
+        /// `--resolve` entries pinning both ports.
+        public var resolve: [String] {
+            let addresses = pins == .both ? "127.0.0.1,[::1]" : "127.0.0.1"
+            return ["\(host):\(httpsPort):\(addresses)", "\(host):\(httpPort):\(addresses)"]
+        }
         public var testDescription: String { name }
     }
 

@@ -80,6 +80,10 @@ typedef struct pa_probe {
     int error_count;
     int error_codes[PA_MAX_ERRORS];
     int error_depths[PA_MAX_ERRORS];
+    /* the SSL_CTXs this record is attached to (up-referenced; detached and released on free, so a
+       pooled connection reused later never calls back into a freed record) */
+    void *contexts[4];
+    int context_count;
     /* collectors */
     pa_buffer body;
     pa_buffer headers;

@@ -74,8 +74,10 @@ public struct Inventory: Sendable, Equatable {
                     issue("level", "expected a security level 1…5, found '\(text)'")
                 }
             }
-            if let address = fields["address"]?.value, !address.isEmpty, !isIPAddress(address) {
-                issue("address", "expected an IPv4 or IPv6 address, found '\(address)'")
+            if let address = fields["address"]?.value, !address.isEmpty,
+                !address.split(separator: ",").allSatisfy({ isIPAddress($0.trimmingCharacters(in: .whitespaces)) })
+            {
+                issue("address", "expected an IPv4 or IPv6 address (or several, comma-separated), found '\(address)'")
             }
             guard let urlText = fields["url"]?.value, !urlText.isEmpty else {
                 issues.append(InputIssue(file: file, line: raw.line, column: raw.column, field: "url", problem: "missing (every portal needs a url)"))
@@ -101,7 +103,9 @@ public struct Inventory: Sendable, Equatable {
             target.level = level
             target.owner = text("owner")
             target.contact = text("contact")
-            target.address = text("address").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
+            target.address = text("address").map {
+                $0.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }.joined(separator: ",")
+            }
             entries.append(Entry(target: target, line: fields["url"]?.line ?? raw.line))
         }
         if raws.isEmpty {

@@ -13,11 +13,20 @@ public struct Observation: Codable, Sendable, Equatable {
     public var cookies: [CookieFacts]?
     /// The HTTPS home page itself (title, size).
     public var page: PageFacts?
+    /// Freshness and mandatory information.
+    public var content: ContentFacts?
+    /// Sensitive paths asked for (authorised audits only).
+    public var exposure: [ExposureCheckFacts]?
+    /// HTTPS over IPv6.
+    public var ipv6: IPv6Facts?
+    /// Whether active probes were allowed (an authorised audit); `nil` for observations made before this existed.
+    public var authorised: Bool?
 
     public init(
         reachability: ReachabilityFacts? = nil, tls: TLSFacts? = nil, certificate: CertificateFacts? = nil,
         redirect: RedirectFacts? = nil, headers: HeaderFacts? = nil, cookies: [CookieFacts]? = nil,
-        page: PageFacts? = nil
+        page: PageFacts? = nil, content: ContentFacts? = nil, exposure: [ExposureCheckFacts]? = nil,
+        ipv6: IPv6Facts? = nil, authorised: Bool? = nil
     ) {
         self.reachability = reachability
         self.tls = tls
@@ -26,6 +35,104 @@ public struct Observation: Codable, Sendable, Equatable {
         self.headers = headers
         self.cookies = cookies
         self.page = page
+        self.content = content
+        self.exposure = exposure
+        self.ipv6 = ipv6
+        self.authorised = authorised
+    }
+}
+
+/// One place a publication date was looked for.
+public struct DatedSource: Codable, Sendable, Equatable {
+    /// `feed`, `sitemap`, `page`, `last-modified`.
+    public var source: String
+    public var url: String
+    /// The newest acceptable date found there.
+    public var newest: Date?
+    /// How many acceptable dates were found.
+    public var count: Int
+    /// The document was longer than the cap and was cut (dates were read from what arrived).
+    public var truncated: Bool
+    public var failure: ProbeFailure?
+
+    public init(source: String, url: String, newest: Date?, count: Int, truncated: Bool = false, failure: ProbeFailure? = nil) {
+        self.source = source
+        self.url = url
+        self.newest = newest
+        self.count = count
+        self.truncated = truncated
+        self.failure = failure
+    }
+}
+
+/// How current the portal is, and whether it shows who runs it.
+public struct ContentFacts: Codable, Sendable, Equatable {
+    /// The newest publication date over every source, and where it came from.
+    public var newest: Date?
+    public var newestSource: String?
+    public var newestURL: String?
+    public var sources: [DatedSource]
+    /// Mandatory items seen on the home page (`agency`, `responsible`, `address`, `phone`, `email`) and missing.
+    public var mandatoryFound: [String]
+    public var mandatoryMissing: [String]
+    /// SHA-256 of the home page body (the content itself is never stored).
+    public var homeSHA256: String?
+
+    enum CodingKeys: String, CodingKey {
+        case newest, sources
+        case newestSource = "newest_source"
+        case newestURL = "newest_url"
+        case mandatoryFound = "mandatory_found"
+        case mandatoryMissing = "mandatory_missing"
+        case homeSHA256 = "home_sha256"
+    }
+
+    public init(
+        newest: Date?, newestSource: String?, newestURL: String?, sources: [DatedSource], mandatoryFound: [String],
+        mandatoryMissing: [String], homeSHA256: String?
+    ) {
+        self.newest = newest
+        self.newestSource = newestSource
+        self.newestURL = newestURL
+        self.sources = sources
+        self.mandatoryFound = mandatoryFound
+        self.mandatoryMissing = mandatoryMissing
+        self.homeSHA256 = homeSHA256
+    }
+}
+
+/// One sensitive path asked for, and whether its content matched the signature.
+public struct ExposureCheckFacts: Codable, Sendable, Equatable {
+    public var path: String
+    /// `vcs`, `sensitive`, `listing`.
+    public var kind: String
+    public var status: Int?
+    public var matched: Bool
+    public var failure: ProbeFailure?
+
+    public init(path: String, kind: String, status: Int?, matched: Bool, failure: ProbeFailure? = nil) {
+        self.path = path
+        self.kind = kind
+        self.status = status
+        self.matched = matched
+        self.failure = failure
+    }
+}
+
+/// HTTPS over IPv6: the address used (from a pin or AAAA) and the answer.
+public struct IPv6Facts: Codable, Sendable, Equatable {
+    public var https: EndpointFacts
+    /// The name resolved to at least one IPv6 address.
+    public var hasAddress: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case https
+        case hasAddress = "has_address"
+    }
+
+    public init(https: EndpointFacts, hasAddress: Bool) {
+        self.https = https
+        self.hasAddress = hasAddress
     }
 }
 

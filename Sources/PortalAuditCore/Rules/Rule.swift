@@ -14,6 +14,12 @@ public enum RuleArea: String, Codable, Sendable, CaseIterable {
     case headers
     /// Cookie flags.
     case cookies
+    /// Freshness and the information a portal must publish.
+    case content
+    /// Files and listings that should not be public (authorised audits only).
+    case exposure
+    /// Reachability over IPv6.
+    case ipv6
 
     /// The area's heading in reports.
     public var title: LocalizedText {
@@ -24,6 +30,9 @@ public enum RuleArea: String, Codable, Sendable, CaseIterable {
         case .http: LocalizedText(en: "HTTPS redirect", vi: "Chuyển hướng sang HTTPS")
         case .headers: LocalizedText(en: "Security headers", vi: "Tiêu đề bảo mật HTTP")
         case .cookies: LocalizedText(en: "Cookies", vi: "Cookie")
+        case .content: LocalizedText(en: "Content and mandatory information", vi: "Nội dung và thông tin bắt buộc")
+        case .exposure: LocalizedText(en: "Exposed files", vi: "Tệp tin bị lộ")
+        case .ipv6: LocalizedText(en: "IPv6", vi: "IPv6")
         }
     }
 }
@@ -45,8 +54,9 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
 
 /// What a parameter accepts.
 ///
-/// Every parameter is ordered from loose to strict: a higher integer, or a later choice, is stricter.
-/// The profile tests rely on this to check that each level is at least as strict as the one below.
+/// Every parameter is ordered from loose to strict: a higher integer (a lower one where
+/// `lowerIsStricter`, as for time and age limits), or a later choice, is stricter. The profile tests rely
+/// on this to check that each level is at least as strict as the one below.
 public struct ParameterSpec: Sendable, Equatable {
     /// The accepted type and range.
     public enum Kind: Sendable, Equatable {
@@ -60,18 +70,21 @@ public struct ParameterSpec: Sendable, Equatable {
     public var kind: Kind
     public var defaultValue: ParameterValue
     public var meaning: LocalizedText
+    /// A smaller value is the stricter one (limits: milliseconds, days).
+    public var lowerIsStricter: Bool
 
-    public init(name: String, kind: Kind, defaultValue: ParameterValue, meaning: LocalizedText) {
+    public init(name: String, kind: Kind, defaultValue: ParameterValue, meaning: LocalizedText, lowerIsStricter: Bool = false) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.meaning = meaning
+        self.lowerIsStricter = lowerIsStricter
     }
 
     /// Whether `value` is at least as strict as `other`.
     public func isAtLeastAsStrict(_ value: ParameterValue, as other: ParameterValue) -> Bool {
         switch (kind, value, other) {
-        case (.integer, .integer(let a), .integer(let b)): a >= b
+        case (.integer, .integer(let a), .integer(let b)): lowerIsStricter ? a <= b : a >= b
         case (.choice(let choices), .string(let a), .string(let b)):
             (choices.firstIndex(of: a) ?? -1) >= (choices.firstIndex(of: b) ?? Int.max)
         default: false

@@ -3,6 +3,13 @@ public enum RuleRegistry {
     /// The catalogue.
     public static let all: [any Rule.Type] = [
         ReachableRule.self,
+        ResponseTimeRule.self,
+        FreshnessRule.self,
+        MandatoryInfoRule.self,
+        VCSExposureRule.self,
+        SensitiveFilesRule.self,
+        DirectoryListingRule.self,
+        IPv6AvailableRule.self,
         ExpirySoonRule.self,
         HostnameMatchRule.self,
         KeyStrengthRule.self,

@@ -1,0 +1,115 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditKit
+import PortalAuditProbes
+import PortalAuditTestSupport
+import Testing
+
+/// The dates the lab planted: case → (source, ISO date or day).
+private func planted() throws -> [String: (source: String, value: String)] {
+    let text = try String(contentsOfFile: Lab.directory + "/planted.tsv", encoding: .utf8)
+    var out: [String: (String, String)] = [:]
+    for line in text.split(separator: "\n") {
+        let f = line.split(separator: "\t").map(String.init)
+        if f.count == 3 { out[f[0]] = (f[1], f[2]) }
+    }
+    return out
+}
+
+private func status(_ site: SiteResult, _ rule: String) -> FindingStatus? {
+    site.findings.first { $0.rule == rule }?.status
+}
+
+@Suite("Content, exposure and IPv6 probes on the lab", .serialized, .timeLimit(.minutes(2)))
+struct ContentProbeTests {
+    @Test("the newest date is the one the lab planted, with its source: a feed, and a stale page")
+    func plantedDates() async throws {
+        _ = try Lab.portals()
+        let dates = try planted()
+        let exemplary = try await check(try Lab.portal("exemplary"))
+        let content = try #require(exemplary.observation.content)
+        let feed = try #require(dates["exemplary"])
+        #expect(content.newestSource == feed.source)
+        #expect(content.newest == ISO8601DateFormatter().date(from: feed.value))
+        #expect(content.newestURL?.hasSuffix("/rss.xml") == true)
+        #expect(content.sources.contains { $0.source == "sitemap" && $0.count == 2 })
+        #expect(content.mandatoryMissing.isEmpty)
+        #expect(status(exemplary, "content.freshness") == .pass)
+
+        let stale = try await check(try Lab.portal("stale"))
+        let old = try #require(stale.observation.content)
+        let page = try #require(dates["stale"])
+        #expect(old.newestSource == page.source)
+        let day = ISO8601DateFormatter.string(
+            from: try #require(old.newest), timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt, formatOptions: [.withFullDate])
+        #expect(day == page.value)
+        #expect(status(stale, "content.freshness") == .fail)
+        #expect(stale.findings.first { $0.rule == "content.freshness" }?.evidence["source"] == "page")
+    }
+
+    @Test("the footer's mandatory information is found, and its absence reported item by item")
+    func mandatoryInfo() async throws {
+        let missing = try await check(try Lab.portal("no-footer"))
+        #expect(missing.observation.content?.mandatoryMissing == ["agency", "responsible", "address", "phone", "email"])
+        #expect(missing.findings.first { $0.rule == "content.mandatory-info" }?.evidence["missing"] == "agency,responsible,address,phone,email")
+    }
+
+    @Test("exposure: matched content fails, a soft-404 portal shows nothing, and without authorisation nothing is asked")
+    func exposure() async throws {
+        let exposed = try await check(try Lab.portal("exposed"), authorised: true)
+        #expect(status(exposed, "exposure.vcs") == .fail)
+        #expect(status(exposed, "exposure.sensitive-files") == .fail)
+        #expect(status(exposed, "exposure.directory-listing") == .fail)
+        let paths = exposed.observation.exposure?.filter(\.matched).map(\.path).sorted()
+        #expect(paths == ["/.env", "/.git/HEAD", "/.git/config", "/uploads/"])
+
+        let soft = try await check(try Lab.portal("soft-404"), authorised: true)
+        let checks = try #require(soft.observation.exposure)
+        #expect(checks.allSatisfy { $0.status == 200 })  // it answers 200 to everything…
+        #expect(checks.allSatisfy { !$0.matched })  // …but nothing it serves is what those paths would hold
+        #expect(status(soft, "exposure.vcs") == .pass)
+
+        let passive = try await check(try Lab.portal("exposed"))
+        #expect(passive.observation.exposure == nil)
+        #expect(status(passive, "exposure.vcs") == .notApplicable)
+        #expect(passive.findings.first { $0.rule == "exposure.vcs" }?.evidence["reason"]?.hasPrefix("not authorised") == true)
+        #expect(passive.probes.first { $0.kind == "exposure" }?.status == .notScheduled)
+    }
+
+    @Test("IPv6: a portal on ::1 passes, one on 127.0.0.1 only fails, a name pinned to IPv4 only has no address")
+    func ipv6() async throws {
+        let both = try await check(try Lab.portal("exemplary"))
+        #expect(both.observation.ipv6?.https.address == "::1")
+        #expect(status(both, "ipv6.available") == .pass)
+        let v4only = try await check(try Lab.portal("no-ipv6"))
+        #expect(v4only.findings.first { $0.rule == "ipv6.available" }?.resultCode == "unreachable")
+        var pinned = try Lab.portal("exemplary")
+        pinned.pins = .ipv4Only
+        let noAddress = try await check(pinned)
+        #expect(noAddress.findings.first { $0.rule == "ipv6.available" }?.resultCode == "no-address")
+    }
+
+    @Test("hostile documents are bounded: a 50 MB sitemap is cut, an endless feed times out, garbage dates are ignored")
+    func hostile() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let site = try await check(try Lab.portal("hostile-feeds"))
+        #expect(clock.now - start < .seconds(6))
+        let content = try #require(site.observation.content)
+        let sitemap = try #require(content.sources.first { $0.source == "sitemap" })
+        #expect(sitemap.truncated && sitemap.count == 0)
+        let feed = try #require(content.sources.first { $0.source == "feed" })
+        #expect(feed.failure?.kind == "timeout")
+        #expect(content.newestSource == "page" || content.newestSource == "last-modified")
+        #expect(site.verdict == .pass)
+    }
+
+    @Test("a check with every content probe stays fast on loopback")
+    func speed() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let site = try await check(try Lab.portal("exemplary"), authorised: true)
+        #expect(clock.now - start < .seconds(1))
+        #expect(site.cost.connections <= 25)
+    }
+}
