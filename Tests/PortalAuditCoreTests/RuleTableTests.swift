@@ -238,6 +238,18 @@ let ruleTable: [RuleCase] = [
         $0.reachability?.https.timings = Timings(dnsMS: 0, connectMS: 1, tlsMS: 2, ttfbMS: 4_990, totalMS: 5_000)
     },
     row("availability.response-time", "no timings", .inconclusive, "missing-facts") { $0.reachability?.https.timings = nil },
+    // availability.uptime
+    row("availability.uptime", "99.92%", .pass, "ok"),
+    row("availability.uptime", "95%", .fail, "below-threshold") {
+        $0.uptime = UptimeFacts(windowHours: 720, upSeconds: 95, downSeconds: 5, unmonitoredSeconds: 0, outages: [])
+    },
+    row("availability.uptime", "95% under a 90% threshold", .pass, "ok", params: ["min_basis_points": .integer(9_000)]) {
+        $0.uptime = UptimeFacts(windowHours: 720, upSeconds: 95, downSeconds: 5, unmonitoredSeconds: 0, outages: [])
+    },
+    row("availability.uptime", "never monitored", .inconclusive, "missing-facts") { $0.uptime = nil },
+    row("availability.uptime", "only unmonitored time", .inconclusive, "missing-facts") {
+        $0.uptime = UptimeFacts(windowHours: 720, upSeconds: 0, downSeconds: 0, unmonitoredSeconds: 2_592_000, outages: [])
+    },
     // content.freshness
     row("content.freshness", "2 days old", .pass, "ok"),
     row("content.freshness", "200 days old", .fail, "stale") { $0.content?.newest = Fixtures.now.addingTimeInterval(-86_400 * 200) },

@@ -58,7 +58,8 @@ public enum Fixtures {
             ipv6: IPv6Facts(
                 https: EndpointFacts(url: "https://xa-a.tinh.gov.vn/", status: 200, address: "2001:db8::1", timings: timings),
                 hasAddress: true),
-            authorised: true)
+            authorised: true,
+            uptime: UptimeFacts(windowHours: 720, upSeconds: 2_590_000, downSeconds: 2_000, unmonitoredSeconds: 0, outages: []))
     }
 
     /// The exemplary observation with one change.

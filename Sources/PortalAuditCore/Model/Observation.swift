@@ -21,12 +21,14 @@ public struct Observation: Codable, Sendable, Equatable {
     public var ipv6: IPv6Facts?
     /// Whether active probes were allowed (an authorised audit); `nil` for observations made before this existed.
     public var authorised: Bool?
+    /// Uptime over the last 30 days, from the monitor's samples in history (`nil` without monitoring).
+    public var uptime: UptimeFacts?
 
     public init(
         reachability: ReachabilityFacts? = nil, tls: TLSFacts? = nil, certificate: CertificateFacts? = nil,
         redirect: RedirectFacts? = nil, headers: HeaderFacts? = nil, cookies: [CookieFacts]? = nil,
         page: PageFacts? = nil, content: ContentFacts? = nil, exposure: [ExposureCheckFacts]? = nil,
-        ipv6: IPv6Facts? = nil, authorised: Bool? = nil
+        ipv6: IPv6Facts? = nil, authorised: Bool? = nil, uptime: UptimeFacts? = nil
     ) {
         self.reachability = reachability
         self.tls = tls
@@ -39,6 +41,7 @@ public struct Observation: Codable, Sendable, Equatable {
         self.exposure = exposure
         self.ipv6 = ipv6
         self.authorised = authorised
+        self.uptime = uptime
     }
 }
 

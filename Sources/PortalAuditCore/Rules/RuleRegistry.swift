@@ -4,6 +4,7 @@ public enum RuleRegistry {
     public static let all: [any Rule.Type] = [
         ReachableRule.self,
         ResponseTimeRule.self,
+        UptimeRule.self,
         FreshnessRule.self,
         MandatoryInfoRule.self,
         VCSExposureRule.self,
