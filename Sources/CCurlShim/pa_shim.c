@@ -327,6 +327,10 @@ static CURLcode pa_ssl_ctx_cb(CURL *curl, void *sslctx, void *parm) {
     p->contexts[p->context_count++] = ctx;
     SSL_CTX_set_ex_data(ctx, pa_ex_index, p);
     SSL_CTX_set_info_callback(ctx, pa_info_cb);
+    if (p->strict_verify) {
+        if (pa_store == NULL) pa_trust_store_init(NULL);
+        if (pa_store != NULL) SSL_CTX_set1_cert_store(ctx, pa_store);
+    }
     if (p->record_verify) {
         /* Runs on the driver thread only; an explicit pa_trust_store_init happens before any transfer. */
         if (pa_store == NULL) pa_trust_store_init(NULL);
@@ -362,8 +366,31 @@ void pa_probe_free(pa_probe *p) {
     }
     for (int i = 0; i < p->cert_count; i++) pa_cert_clear(&p->certs[i]);
     free(p->verify_host); free(p->tls_version); free(p->cipher); free(p->cipher_std); free(p->kx);
-    free(p->tmp_key_type); free(p->alpn); free(p->body.data); free(p->headers.data);
+    free(p->tmp_key_type); free(p->alpn); free(p->body.data); free(p->headers.data); free(p->upload);
     free(p);
+}
+
+static size_t pa_read_upload(char *buffer, size_t size, size_t nitems, void *userdata) {
+    pa_probe *p = userdata;
+    size_t room = size * nitems;
+    size_t left = p->upload_len - p->upload_pos;
+    size_t n = left < room ? left : room;
+    memcpy(buffer, p->upload + p->upload_pos, n);
+    p->upload_pos += n;
+    return n;
+}
+
+int pa_set_upload(CURL *h, pa_probe *p, const char *data, size_t len) {
+    free(p->upload);
+    p->upload = malloc(len ? len : 1);
+    if (p->upload == NULL) return -1;
+    memcpy(p->upload, data, len);
+    p->upload_len = len;
+    p->upload_pos = 0;
+    if (curl_easy_setopt(h, CURLOPT_READFUNCTION, pa_read_upload) != CURLE_OK) return -1;
+    if (curl_easy_setopt(h, CURLOPT_READDATA, p) != CURLE_OK) return -1;
+    if (curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len) != CURLE_OK) return -1;
+    return 0;
 }
 
 const char *pa_x509_error_string(int code) { return X509_verify_cert_error_string(code); }

@@ -11,6 +11,8 @@ final class EasyTransfer: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     let record: UnsafeMutablePointer<pa_probe>
     private var resolveList: UnsafeMutablePointer<curl_slist>?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var recipientList: UnsafeMutablePointer<curl_slist>?
     let request: TransferRequest
     let startedAt: ContinuousClock.Instant
 
@@ -50,7 +52,8 @@ final class EasyTransfer: @unchecked Sendable {
         try check(pa_setopt_str(handle, CURLOPT_URL, r.url))
         try check(pa_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         try check(pa_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
-        try check(pa_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
+        let mail: Bool = if case .mail = r.payload { true } else { false }
+        try check(pa_setopt_str(handle, CURLOPT_PROTOCOLS_STR, mail ? "smtp,smtps" : "http,https"))
         try check(pa_setopt_str(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
         try check(pa_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeoutMS))
         try check(pa_setopt_long(handle, CURLOPT_TIMEOUT_MS, r.timeoutMS))
@@ -78,6 +81,36 @@ final class EasyTransfer: @unchecked Sendable {
         case .off:
             try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0))
             try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0))
+        case .strict:
+            try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
+            try check(pa_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
+            record.pointee.strict_verify = 1
+        }
+        switch r.payload {
+        case .post(let body, let contentType):
+            try check(pa_setopt_long(handle, CURLOPT_POST, 1))
+            try check(body.withUnsafeBufferPointer { buffer in
+                pa_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
+            })
+            try check(body.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.map { pa_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0)) } ?? CURLE_OK
+            })
+            headerList = curl_slist_append(headerList, "Content-Type: \(contentType)")
+            try check(pa_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList.map { UnsafeMutableRawPointer($0) }))
+        case .mail(let from, let to, let message, let requireTLS):
+            try check(pa_setopt_str(handle, CURLOPT_MAIL_FROM, "<\(from)>"))
+            for recipient in to { recipientList = curl_slist_append(recipientList, "<\(recipient)>") }
+            try check(pa_setopt_ptr(handle, CURLOPT_MAIL_RCPT, recipientList.map { UnsafeMutableRawPointer($0) }))
+            try check(pa_setopt_long(handle, CURLOPT_UPLOAD, 1))
+            try check(pa_setopt_long(handle, CURLOPT_USE_SSL, requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue)))
+            let stored = message.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.map { base in
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pa_set_upload(handle, record, $0, buffer.count) }
+                } ?? pa_set_upload(handle, record, "", 0)
+            }
+            if stored != 0 { throw TransferFailure(kind: .other, curlCode: 27, message: "cannot stage the message") }
+        case nil:
+            break
         }
         if let version = r.tlsVersion {
             let (low, high): (Int, Int) =
@@ -232,8 +265,12 @@ final class EasyTransfer: @unchecked Sendable {
     func cleanup() {
         curl_easy_cleanup(handle)
         pa_probe_free(record)
-        if let list = resolveList { curl_slist_free_all(list) }
+        for list in [resolveList, headerList, recipientList] {
+            if let list { curl_slist_free_all(list) }
+        }
         resolveList = nil
+        headerList = nil
+        recipientList = nil
     }
 }
 

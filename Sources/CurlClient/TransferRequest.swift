@@ -40,6 +40,16 @@ public struct TransferRequest: Sendable, Equatable {
         case record(host: String)
         /// No verification: handshake-only enumeration probes, which read no content.
         case off
+        /// Full verification (chain and name) against the shared store: refuse on any error (alerts, mail).
+        case strict
+    }
+
+    /// What a transfer sends, when it is not a plain GET.
+    public enum Payload: Sendable, Equatable {
+        /// An HTTP POST of `body` with `contentType`.
+        case post(body: [UInt8], contentType: String)
+        /// An SMTP message from `from` to `to`; `requireTLS` insists on STARTTLS.
+        case mail(from: String, to: [String], message: [UInt8], requireTLS: Bool)
     }
 
     public var url: String
@@ -66,6 +76,8 @@ public struct TransferRequest: Sendable, Equatable {
     public var reuseConnection: Bool
     /// Connect over IPv6 only.
     public var ipv6Only: Bool
+    /// A POST body or an SMTP message (`nil`: GET, or handshake only).
+    public var payload: Payload?
 
     public init(
         url: String, mode: Mode = .get, resolve: [String] = [], verification: Verification = .off,
@@ -92,5 +104,6 @@ public struct TransferRequest: Sendable, Equatable {
         self.allowHTTP2 = allowHTTP2
         self.reuseConnection = reuseConnection
         self.ipv6Only = ipv6Only
+        self.payload = nil
     }
 }

@@ -14,11 +14,14 @@ public struct ScanRequest: Sendable {
     public var resume: Bool
     public var probe: ProbeOptions
     public var caFile: String?
+    /// The monitor's sampling interval, for the uptime figure judged by `availability.uptime`.
+    public var uptimeInterval: Double
 
     public init(
         inventory: String, profile: String? = nil, concurrency: Int = 32, database: String = "portal-audit.sqlite",
-        resume: Bool = false, probe: ProbeOptions, caFile: String? = nil
+        resume: Bool = false, probe: ProbeOptions, caFile: String? = nil, uptimeInterval: Double = 300
     ) {
+        self.uptimeInterval = uptimeInterval
         self.inventory = inventory
         self.profile = profile
         self.concurrency = concurrency
@@ -158,6 +161,7 @@ public struct FleetScanner: Sendable {
         let prober = SiteProber(options: options)
         let profile = prepared.profile
         let levelProfiles = prepared.levelProfiles
+        let uptimeInterval = prepared.request.uptimeInterval
         let total = prepared.inventory.entries.count
         var counts = VerdictCounts()
         var finished = done.count
@@ -169,8 +173,14 @@ public struct FleetScanner: Sendable {
             func launch() -> Bool {
                 guard !Task.isCancelled, let target = next.next() else { return false }
                 group.addTask {
-                    let outcome = await prober.probe(target)
+                    var outcome = await prober.probe(target)
                     if Task.isCancelled { return nil }
+                    // Uptime comes from the monitor's samples in history, never from this one check.
+                    let now = Date()
+                    if let samples = try? store.samples(url: target.url, since: now.addingTimeInterval(-30 * 86_400)), !samples.isEmpty {
+                        outcome.observation.uptime = UptimeAccounting.facts(
+                            samples, interval: uptimeInterval, windowHours: 720, now: now)
+                    }
                     let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
                     return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: Date())
                 }

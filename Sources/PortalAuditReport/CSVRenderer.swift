@@ -13,6 +13,7 @@ public struct CSVRenderer: Sendable {
         ("grade", "Hạng"), ("score", "Điểm"), ("failed_rules", "Quy tắc không đạt"),
         ("inconclusive_rules", "Quy tắc không xác định"), ("previous_verdict", "Kết luận lần trước"),
         ("page_title", "Tiêu đề trang"), ("connections", "Số kết nối"), ("duration_ms", "Thời gian (ms)"),
+        ("uptime_30d_percent", "Tỷ lệ hoạt động 30 ngày (%)"), ("outages_30d", "Số lần gián đoạn 30 ngày"),
     ]
 
     /// The CSV text, BOM first, CRLF line ends.
@@ -29,6 +30,8 @@ public struct CSVRenderer: Sendable {
                 site.findings.filter { $0.status == .inconclusive }.map(\.rule).joined(separator: " "),
                 context.previous[t.url].map { w.verdict($0.verdict) } ?? "",
                 site.observation.page?.title ?? "", String(site.cost.connections), String(site.durationMS),
+                site.observation.uptime?.percent.map { String(format: "%.2f", $0) } ?? "",
+                site.observation.uptime.map { String($0.outages.count) } ?? "",
             ]
             out += fields.map(Self.cell).joined(separator: ",") + "\r\n"
         }

@@ -181,6 +181,12 @@ public struct HTMLRenderer: Sendable {
         if let title = site.observation.page?.title {
             out += "<br>\(w.t("Page title", "Tiêu đề trang")): “\(e(title))”"
         }
+        if let uptime = site.observation.uptime, let percent = uptime.percent {
+            let permille = Int((percent * 10).rounded())
+            let shown = w.language == .vi ? "\(permille / 10),\(permille % 10)%" : "\(permille / 10).\(permille % 10)%"
+            out += "<br>\(w.t("Uptime over 30 days", "Tỷ lệ hoạt động 30 ngày")): <b>\(shown)</b> · \(uptime.outages.count) \(w.t("outages", "lần gián đoạn"))"
+                + String(format: " <svg width=\"120\" height=\"10\" role=\"img\"><rect width=\"120\" height=\"10\" fill=\"#c0392b\"/><rect width=\"%.1f\" height=\"10\" fill=\"#3a9a3a\"/></svg>", 120 * percent / 100)
+        }
         out += "<br><span class=\"small\">\(w.t("Cost", "Chi phí quét")): \(site.cost.connections) \(w.t("connections", "kết nối")), \(site.cost.tlsHandshakes) TLS, \(site.durationMS) ms</span></p>\n"
         out += "<table><thead><tr><th>\(w.t("Rule", "Quy tắc"))</th><th>\(w.t("Result", "Kết quả"))</th><th>\(w.t("Evidence", "Bằng chứng"))</th><th>\(w.t("Basis and what to do", "Căn cứ và khắc phục"))</th></tr></thead><tbody>\n"
         for finding in site.findings {

@@ -118,6 +118,28 @@ public final class AuditStore: Sendable {
                 CREATE INDEX findingRule ON finding(rule, status);
                 """)
         }
+        migrator.registerMigration("v2-uptime-alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE uptimeSample (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    url TEXT NOT NULL,
+                    at DATETIME NOT NULL,
+                    up BOOLEAN NOT NULL,
+                    status INTEGER,
+                    totalMS DOUBLE,
+                    cause TEXT
+                );
+                CREATE INDEX uptimeSampleURL ON uptimeSample(url, at);
+                CREATE TABLE alertState (
+                    url TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    since DATETIME NOT NULL,
+                    lastSent DATETIME,
+                    PRIMARY KEY (url, kind)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -384,6 +406,76 @@ public final class AuditStore: Sendable {
             }
         } catch {
             throw StoreError.wrap(error, "read the history")
+        }
+    }
+
+    // MARK: uptime and alerts
+
+    /// Records one availability sample.
+    public func saveSample(url: String, _ sample: UptimeSample) throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO uptimeSample (url, at, up, status, totalMS, cause) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [url, sample.at, sample.up, sample.status, sample.totalMS, sample.cause])
+            }
+        } catch {
+            throw StoreError.wrap(error, "save a sample of \(url)")
+        }
+    }
+
+    /// The samples of `url` since `date`, oldest first.
+    public func samples(url: String, since date: Date) throws(StoreError) -> [UptimeSample] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT at, up, status, totalMS, cause FROM uptimeSample WHERE url = ? AND at >= ? ORDER BY at",
+                    arguments: [url, date]
+                ).map { UptimeSample(at: $0["at"], up: $0["up"], status: $0["status"], totalMS: $0["totalMS"], cause: $0["cause"]) }
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the samples of \(url)")
+        }
+    }
+
+    /// When the latest run of `inventory` started (the scan schedule resumes from it).
+    public func lastRunStart(inventory: String) throws(StoreError) -> Date? {
+        try runs(where: "inventory = ?", [inventory], limit: 1).first?.startedAt
+    }
+
+    /// An alert's remembered state: `state` since `since`, last sent at `lastSent`.
+    public struct AlertState: Sendable, Equatable {
+        public var state: String
+        public var since: Date
+        public var lastSent: Date?
+
+        public init(state: String, since: Date, lastSent: Date?) {
+            self.state = state
+            self.since = since
+            self.lastSent = lastSent
+        }
+    }
+
+    public func alertState(url: String, kind: String) throws(StoreError) -> AlertState? {
+        do {
+            return try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT state, since, lastSent FROM alertState WHERE url = ? AND kind = ?", arguments: [url, kind])
+                    .map { AlertState(state: $0["state"], since: $0["since"], lastSent: $0["lastSent"]) }
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the alert state of \(url)")
+        }
+    }
+
+    public func setAlertState(url: String, kind: String, _ state: AlertState) throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO alertState (url, kind, state, since, lastSent) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [url, kind, state.state, state.since, state.lastSent])
+            }
+        } catch {
+            throw StoreError.wrap(error, "save the alert state of \(url)")
         }
     }
 }

@@ -64,6 +64,7 @@ typedef struct pa_cert {
 typedef struct pa_probe {
     /* configuration */
     int record_verify;    /* install the shared store, the recording verify callback and the host check */
+    int strict_verify;    /* install the shared store only: libcurl verifies and refuses (alerts, mail) */
     char *verify_host;    /* name checked by OpenSSL (error 62 on mismatch) */
     /* handshake facts */
     int handshakes;       /* SSL_CB_HANDSHAKE_DONE count */
@@ -87,6 +88,10 @@ typedef struct pa_probe {
     /* collectors */
     pa_buffer body;
     pa_buffer headers;
+    /* request body for uploads (SMTP message) */
+    char *upload;
+    size_t upload_len;
+    size_t upload_pos;
     char errbuf[CURL_ERROR_SIZE];
 } pa_probe;
 
@@ -94,6 +99,9 @@ pa_probe *pa_probe_new(size_t body_limit, size_t header_limit, long header_line_
 void pa_probe_free(pa_probe *p);
 void pa_probe_set_verify_host(pa_probe *p, const char *host);
 const char *pa_x509_error_string(int code);
+
+/* Copies `len` bytes to send as the upload (read callback installed by pa_install_upload). */
+int pa_set_upload(CURL *h, pa_probe *p, const char *data, size_t len);
 
 /* Installs the header/body collectors, the SSL_CTX hook and the socket guard on an easy handle. */
 CURLcode pa_install(CURL *h, pa_probe *p);

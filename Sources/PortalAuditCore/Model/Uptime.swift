@@ -96,6 +96,13 @@ public enum UptimeAccounting {
         return outages
     }
 
+    /// The sampling interval the samples show (their median gap), for history read without the monitor.
+    public static func typicalInterval(_ samples: [UptimeSample], fallback: TimeInterval = 300) -> TimeInterval {
+        let sorted = samples.map(\.at).sorted()
+        let gaps = zip(sorted.dropFirst(), sorted).map { $0.timeIntervalSince($1) }.filter { $0 > 0 }.sorted()
+        return gaps.isEmpty ? fallback : gaps[gaps.count / 2]
+    }
+
     /// Uptime of the window `[now - hours, now]`.
     public static func facts(
         _ samples: [UptimeSample], interval: TimeInterval, windowHours: Int, now: Date, confirmations: Int = 2

@@ -119,12 +119,12 @@ final class ProgressDisplay: Sendable {
 final class SignalCanceller {
     private let sources: [any DispatchSourceSignal]
 
-    init<T: Sendable>(task: Task<T, any Error>) {
+    init<T: Sendable>(task: Task<T, any Error>, message: String = "\nscan: stopping — portals in flight are cancelled, finished ones are kept") {
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                printError("\nscan: stopping — portals in flight are cancelled, finished ones are kept")
+                printError(message)
                 task.cancel()
                 signal(number, SIG_DFL)
             }

@@ -1,0 +1,162 @@
+import Foundation
+import PortalAuditCore
+import Yams
+
+/// Where alerts go and when: a YAML file, every problem located as file:line:column.
+///
+/// ```yaml
+/// webhook: { url: "https://chat.tinh.gov.vn/hooks/abc" }
+/// email: { smtp: "smtp://mail.tinh.gov.vn:587", from: "giamsat@tinh.gov.vn", to: ["it@tinh.gov.vn"], starttls: true }
+/// cert_expiry_days: 14
+/// reminder_hours: 24
+/// ```
+public struct AlertConfig: Sendable, Equatable {
+    public struct Email: Sendable, Equatable {
+        public var smtp: String
+        public var from: String
+        public var to: [String]
+        /// Refuse to send without STARTTLS (default true).
+        public var starttls: Bool
+    }
+
+    public var webhook: String?
+    public var email: Email?
+    /// Alert when a certificate expires within this many days.
+    public var certExpiryDays: Int
+    /// While a portal stays down, remind at most this often.
+    public var reminderHours: Int
+
+    public init(webhook: String? = nil, email: Email? = nil, certExpiryDays: Int = 14, reminderHours: Int = 24) {
+        self.webhook = webhook
+        self.email = email
+        self.certExpiryDays = certExpiryDays
+        self.reminderHours = reminderHours
+    }
+
+    /// Reads and checks `path`.
+    ///
+    /// - Throws: `InputIssues` listing every problem.
+    public static func load(_ path: String) throws(InputIssues) -> AlertConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputIssues([InputIssue(file: path, field: "", problem: "cannot read the alerts file")])
+        }
+        var issues: [InputIssue] = []
+        func issue(_ node: Node?, _ field: String, _ problem: String) {
+            issues.append(InputIssue(file: path, line: node?.mark?.line, column: node?.mark?.column, field: field, problem: problem))
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) else {
+                throw InputIssues([InputIssue(file: path, field: "", problem: "the file is empty")])
+            }
+            root = node
+        } catch let error as InputIssues {
+            throw error
+        } catch {
+            throw InputIssues([InputIssue(file: path, field: "", problem: "not valid YAML: \(error)")])
+        }
+        guard let mapping = root.mapping else {
+            throw InputIssues([InputIssue(file: path, line: 1, column: 1, field: "", problem: "expected a mapping with webhook and/or email")])
+        }
+        var config = AlertConfig()
+        func url(_ node: Node, _ field: String, schemes: [String]) -> String? {
+            guard let text = node.scalar?.string, let scheme = URLComponents(string: text)?.scheme?.lowercased(),
+                schemes.contains(scheme), URLComponents(string: text)?.host?.isEmpty == false
+            else {
+                issue(node, field, "expected a \(schemes.joined(separator: " or ")) URL, found '\(node.scalar?.string ?? "?")'")
+                return nil
+            }
+            return text
+        }
+        for (key, value) in mapping {
+            switch key.string {
+            case "webhook":
+                guard let map = value.mapping else {
+                    issue(value, "webhook", "expected { url: … }")
+                    continue
+                }
+                for (k, v) in map {
+                    if k.string == "url" { config.webhook = url(v, "webhook.url", schemes: ["http", "https"]) } else {
+                        issue(k, "webhook.\(k.string ?? "?")", "unknown key (allowed: url)")
+                    }
+                }
+                if config.webhook == nil && !map.contains(where: { $0.key.string == "url" }) { issue(value, "webhook.url", "missing") }
+            case "email":
+                guard let map = value.mapping else {
+                    issue(value, "email", "expected { smtp, from, to, starttls }")
+                    continue
+                }
+                var smtp: String?
+                var from: String?
+                var to: [String] = []
+                var starttls = true
+                for (k, v) in map {
+                    let field = "email.\(k.string ?? "?")"
+                    switch k.string {
+                    case "smtp": smtp = url(v, field, schemes: ["smtp", "smtps"])
+                    case "from":
+                        if let text = v.scalar?.string, text.contains("@") { from = text } else { issue(v, field, "expected an e-mail address") }
+                    case "to":
+                        let items = v.sequence.map { Array($0) } ?? [v]
+                        for item in items {
+                            if let text = item.scalar?.string, text.contains("@") { to.append(text) } else { issue(item, field, "expected an e-mail address") }
+                        }
+                    case "starttls":
+                        if let flag = v.bool { starttls = flag } else { issue(v, field, "expected true or false") }
+                    default: issue(k, field, "unknown key (allowed: from, smtp, starttls, to)")
+                    }
+                }
+                for (name, present) in [("smtp", smtp != nil), ("from", from != nil), ("to", !to.isEmpty)] where !present {
+                    if !map.contains(where: { $0.key.string == name }) { issue(value, "email.\(name)", "missing") }
+                }
+                if let smtp, let from, !to.isEmpty { config.email = Email(smtp: smtp, from: from, to: to, starttls: starttls) }
+            case "cert_expiry_days":
+                if let days = value.int, (1...365).contains(days) { config.certExpiryDays = days } else { issue(value, "cert_expiry_days", "expected an integer in 1…365") }
+            case "reminder_hours":
+                if let hours = value.int, (1...720).contains(hours) { config.reminderHours = hours } else { issue(value, "reminder_hours", "expected an integer in 1…720") }
+            default:
+                issue(key, key.string ?? "?", "unknown key (allowed: cert_expiry_days, email, reminder_hours, webhook)")
+            }
+        }
+        if !issues.isEmpty { throw InputIssues(issues) }
+        return config
+    }
+}
+
+/// One alert: a state change of one portal.
+public struct Alert: Sendable, Equatable {
+    /// What changed.
+    public enum Kind: String, Sendable {
+        /// Confirmed down (two failed samples in a row).
+        case down
+        /// Back up after an outage.
+        case up
+        /// Still down: the daily reminder.
+        case stillDown = "still-down"
+        /// The certificate expires within the configured days.
+        case certExpiring = "cert-expiring"
+        /// The verdict is worse than at the previous scan.
+        case verdictWorse = "verdict-worse"
+    }
+
+    public var kind: Kind
+    public var url: String
+    public var name: String?
+    public var at: Date
+    public var detail: String
+    /// Outage length, for `up`.
+    public var outageSeconds: Int?
+
+    /// One-line subject, Vietnamese then English.
+    public var subject: String {
+        let label: String =
+            switch kind {
+            case .down: "NGỪNG HOẠT ĐỘNG / DOWN"
+            case .up: "HOẠT ĐỘNG TRỞ LẠI / BACK UP"
+            case .stillDown: "VẪN NGỪNG HOẠT ĐỘNG / STILL DOWN"
+            case .certExpiring: "CHỨNG THƯ SỐ SẮP HẾT HẠN / CERTIFICATE EXPIRING"
+            case .verdictWorse: "KẾT QUẢ KÉM ĐI / VERDICT WORSE"
+            }
+        return "[portal-audit] \(label): \(name ?? url)"
+    }
+}

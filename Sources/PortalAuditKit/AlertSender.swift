@@ -1,0 +1,74 @@
+import CurlClient
+import Foundation
+import PortalAuditCore
+
+/// Delivers alerts by webhook (JSON POST) and e-mail (SMTP with STARTTLS), both through libcurl.
+public struct AlertSender: Sendable {
+    public var config: AlertConfig
+    let runtime: CurlRuntime
+    let resolve: [String]
+
+    public init(config: AlertConfig, resolve: [String] = [], runtime: CurlRuntime = .shared) {
+        self.config = config
+        self.resolve = resolve
+        self.runtime = runtime
+    }
+
+    /// The webhook's JSON body (sorted keys, ISO 8601 dates).
+    static func json(_ alert: Alert) -> [UInt8] {
+        struct Body: Encodable {
+            var event: String
+            var url: String
+            var name: String?
+            var at: Date
+            var detail: String
+            var subject: String
+            var outage_seconds: Int?
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let body = Body(
+            event: alert.kind.rawValue, url: alert.url, name: alert.name, at: alert.at, detail: alert.detail,
+            subject: alert.subject, outage_seconds: alert.outageSeconds)
+        return Array((try? encoder.encode(body)) ?? Data("{}".utf8))
+    }
+
+    /// The e-mail (RFC 5322, UTF-8 subject encoded per RFC 2047).
+    static func message(_ alert: Alert, from: String, to: [String]) -> [UInt8] {
+        let subject = "=?UTF-8?B?" + Data(alert.subject.utf8).base64EncodedString() + "?="
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        var text = "From: <\(from)>\r\nTo: \(to.map { "<\($0)>" }.joined(separator: ", "))\r\nSubject: \(subject)\r\n"
+        text += "Date: \(formatter.string(from: alert.at))\r\nMIME-Version: 1.0\r\n"
+        text += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nX-Portal-Audit-Event: \(alert.kind.rawValue)\r\n\r\n"
+        text += "\(alert.subject)\r\n\r\nCổng/Portal: \(alert.url)\r\n\(alert.detail)\r\n"
+        if let seconds = alert.outageSeconds { text += "Thời gian gián đoạn / outage: \(seconds) s\r\n" }
+        return Array(text.utf8)
+    }
+
+    /// Sends `alert` everywhere configured; returns the failures (delivery problems are logged, not fatal).
+    public func send(_ alert: Alert) async -> [String] {
+        var problems: [String] = []
+        if let webhook = config.webhook {
+            var request = TransferRequest(url: webhook, resolve: resolve, verification: .strict, timeoutMS: 10_000)
+            request.payload = .post(body: Self.json(alert), contentType: "application/json")
+            let result = await runtime.perform(request)
+            if let failure = result.failure {
+                problems.append("webhook: \(failure.message)")
+            } else if !(200..<300).contains(result.responseCode) {
+                problems.append("webhook: HTTP \(result.responseCode)")
+            }
+        }
+        if let email = config.email {
+            var request = TransferRequest(url: email.smtp, resolve: resolve, verification: .strict, timeoutMS: 20_000)
+            request.payload = .mail(
+                from: email.from, to: email.to, message: Self.message(alert, from: email.from, to: email.to),
+                requireTLS: email.starttls)
+            let result = await runtime.perform(request)
+            if let failure = result.failure { problems.append("e-mail: \(failure.message)") }
+        }
+        return problems
+    }
+}

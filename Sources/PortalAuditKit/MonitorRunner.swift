@@ -1,0 +1,253 @@
+import CurlClient
+import Foundation
+import PortalAuditCore
+import PortalAuditProbes
+import PortalAuditStore
+
+/// What `portal-audit monitor` needs.
+public struct MonitorRequest: Sendable {
+    public var scan: ScanRequest
+    /// Seconds between two availability samples of one portal.
+    public var uptimeEvery: Double
+    /// Seconds between two full scans.
+    public var scanEvery: Double
+    public var alertsFile: String?
+    public var metricsFile: String?
+
+    public init(scan: ScanRequest, uptimeEvery: Double = 300, scanEvery: Double = 86_400, alertsFile: String? = nil, metricsFile: String? = nil) {
+        self.scan = scan
+        self.uptimeEvery = uptimeEvery
+        self.scanEvery = scanEvery
+        self.alertsFile = alertsFile
+        self.metricsFile = metricsFile
+    }
+}
+
+/// Watches a fleet: availability samples spread over each interval, a full scan on schedule, alerts on
+/// state changes, Prometheus metrics; everything into the same history. Resumes its schedule from history.
+public struct MonitorRunner: Sendable {
+    /// Failed samples in a row that confirm a portal is down (docs/uptime.md).
+    public static let confirmations = 2
+
+    public struct Prepared: Sendable {
+        public var scan: FleetScanner.Prepared
+        public var request: MonitorRequest
+        public var alerts: AlertSender?
+    }
+
+    let scanner: FleetScanner
+    let runtime: CurlRuntime
+
+    public init(scanner: FleetScanner = FleetScanner()) {
+        self.scanner = scanner
+        self.runtime = .shared
+    }
+
+    /// Validates everything before any traffic.
+    public func prepare(_ request: MonitorRequest) throws -> Prepared {
+        var issues: [InputIssue] = []
+        if !(1...86_400).contains(request.uptimeEvery) {
+            issues.append(InputIssue(file: "<command line>", field: "--uptime-every", problem: "expected a duration from 1s to 24h"))
+        }
+        if !(60...(30 * 86_400)).contains(request.scanEvery) {
+            issues.append(InputIssue(file: "<command line>", field: "--scan-every", problem: "expected a duration from 1m to 30d"))
+        }
+        var alerts: AlertConfig?
+        if let file = request.alertsFile {
+            do { alerts = try AlertConfig.load(file) } catch { issues.append(contentsOf: error.issues) }
+        }
+        var scan = request.scan
+        scan.resume = true
+        let prepared: FleetScanner.Prepared
+        do {
+            prepared = try scanner.prepare(scan)
+        } catch let error as InputIssues {
+            throw InputIssues(issues + error.issues)
+        }
+        if !issues.isEmpty { throw InputIssues(issues) }
+        return Prepared(
+            scan: prepared, request: request,
+            alerts: alerts.map { AlertSender(config: $0, resolve: request.scan.probe.resolve) })
+    }
+
+    /// Runs until the calling task is cancelled (SIGTERM, SIGINT). Nothing finished is lost.
+    public func run(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await sampleForever(prepared, log: log) }
+            group.addTask { await scanForever(prepared, log: log) }
+        }
+    }
+
+    // MARK: availability
+
+    private func sampleForever(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
+        let clock = ContinuousClock()
+        let interval = prepared.request.uptimeEvery
+        let targets = prepared.scan.inventory.targets
+        let store = prepared.scan.store
+        var round = clock.now
+        while !Task.isCancelled {
+            await withTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                for (index, target) in targets.enumerated() {
+                    // Spread the samples over the interval: never the whole fleet at once.
+                    let slot = round + .milliseconds(Int(interval * 1_000 * Double(index) / Double(max(1, targets.count))))
+                    do { try await Task.sleep(until: slot, clock: clock) } catch { break }
+                    if inFlight >= 64 {
+                        await group.next()
+                        inFlight -= 1
+                    }
+                    group.addTask { await sampleOnce(target, prepared: prepared, store: store, log: log) }
+                    inFlight += 1
+                }
+            }
+            if let metrics = prepared.request.metricsFile {
+                do {
+                    try MetricsWriter.write(to: metrics, targets: targets, store: store, interval: interval, now: Date())
+                } catch {
+                    log("monitor: cannot write metrics to \(metrics): \(error)")
+                }
+            }
+            round = round + .milliseconds(Int(interval * 1_000))
+            do { try await Task.sleep(until: round, clock: clock) } catch { return }
+        }
+    }
+
+    /// One light request: status, time, a sanity check of the body. Saves it, then updates the alert state.
+    private func sampleOnce(_ target: Target, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void) async {
+        let options = prepared.request.scan.probe
+        let pins = NamePins(entries: options.resolve, target: target)
+        let timeout = Int(min(10, max(1, prepared.request.uptimeEvery * 0.8)) * 1_000)
+        var request = TransferRequest(
+            url: target.httpsURL, resolve: pins.entries(host: target.host, port: target.httpsPort),
+            verification: .record(host: target.host), connectTimeoutMS: min(timeout, 5_000), timeoutMS: timeout,
+            maxBodyBytes: 64 << 10, userAgent: options.userAgent)
+        request.allowHTTP2 = false
+        let result = await runtime.perform(request)
+        if Task.isCancelled && result.failure?.kind == .cancelled { return }
+        let status = result.responseCode > 0 ? result.responseCode : nil
+        let up = (200..<400).contains(result.responseCode) && (result.responseCode != 200 || !result.body.isEmpty)
+        let cause = up ? nil : (status.map { "http \($0)" } ?? result.failure?.kind.rawValue ?? "no response")
+        let sample = UptimeSample(
+            at: Date(), up: up, status: status, totalMS: Double(result.timings.totalUS) / 1_000, cause: cause)
+        do {
+            try store.saveSample(url: target.url, sample)
+            try await updateAvailability(target, sample: sample, prepared: prepared, store: store, log: log)
+        } catch {
+            log("monitor: \(error)")
+        }
+    }
+
+    /// The availability state machine of one portal: one alert per transition, a reminder at most daily.
+    private func updateAvailability(
+        _ target: Target, sample: UptimeSample, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void
+    ) async throws {
+        let now = sample.at
+        var state = try store.alertState(url: target.url, kind: "availability") ?? AuditStore.AlertState(state: "up", since: now, lastSent: nil)
+        var alert: Alert?
+        if state.state == "up" && !sample.up {
+            let window = now.addingTimeInterval(-prepared.request.uptimeEvery * Double(Self.confirmations + 2))
+            let recent = try store.samples(url: target.url, since: window).suffix(Self.confirmations)
+            if recent.count == Self.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first {
+                state = AuditStore.AlertState(state: "down", since: first.at, lastSent: now)
+                alert = Alert(kind: .down, url: target.url, name: target.name, at: first.at, detail: "cause: \(first.cause ?? "down")")
+            }
+        } else if state.state == "down" && sample.up {
+            let seconds = Int(now.timeIntervalSince(state.since).rounded())
+            alert = Alert(kind: .up, url: target.url, name: target.name, at: now, detail: "outage: \(seconds) s", outageSeconds: seconds)
+            state = AuditStore.AlertState(state: "up", since: now, lastSent: now)
+        } else if state.state == "down", let config = prepared.alerts?.config,
+            now.timeIntervalSince(state.lastSent ?? state.since) >= Double(config.reminderHours) * 3_600
+        {
+            alert = Alert(kind: .stillDown, url: target.url, name: target.name, at: now, detail: "down since \(ISO8601DateFormatter().string(from: state.since))")
+            state.lastSent = now
+        }
+        try store.setAlertState(url: target.url, kind: "availability", state)
+        if let alert { await deliver(alert, prepared: prepared, log: log) }
+    }
+
+    private func deliver(_ alert: Alert, prepared: Prepared, log: @Sendable (String) -> Void) async {
+        log("monitor: \(alert.subject) — \(alert.detail)")
+        guard let sender = prepared.alerts else { return }
+        for problem in await sender.send(alert) { log("monitor: alert not delivered: \(problem)") }
+    }
+
+    // MARK: scans
+
+    private func scanForever(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
+        let store = prepared.scan.store
+        let key = FleetScanner.key(prepared.request.scan.inventory)
+        while !Task.isCancelled {
+            // Resume the schedule from history: an unfinished run now, else one scan-interval after the last start.
+            var wait = 0.0
+            if (try? store.unfinishedRun(inventory: key)) == nil, let last = try? store.lastRunStart(inventory: key) {
+                wait = max(0, last.addingTimeInterval(prepared.request.scanEvery).timeIntervalSinceNow)
+            }
+            if wait > 0 {
+                do { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) } catch { return }
+            }
+            do {
+                let fresh = try scanner.prepare(prepared.scan.request)
+                if let run = fresh.resumeRun { log("monitor: resuming scan run \(run.id) (\(run.done)/\(run.planned) done)") }
+                let summary = try await scanner.scan(fresh) { _ in }
+                log("monitor: scan run \(summary.runID) \(summary.interrupted ? "interrupted" : "finished"): \(summary.scanned) portals scanned")
+                if summary.interrupted { return }
+                await scanAlerts(run: summary.runID, prepared: prepared, log: log)
+            } catch {
+                log("monitor: scan failed: \(error)")
+                do { try await Task.sleep(for: .seconds(60)) } catch { return }
+            }
+        }
+    }
+
+    /// Certificate-expiry and verdict-worse alerts after a scan, each once per state change.
+    private func scanAlerts(run: Int64, prepared: Prepared, log: @Sendable (String) -> Void) async {
+        let store = prepared.scan.store
+        guard let results = try? store.results(run: run) else { return }
+        let previous = (try? store.previousResults(run: run)) ?? [:]
+        let rank: [Verdict: Int] = [.fail: 0, .incomplete: 1, .warn: 2, .pass: 3]
+        let days = prepared.alerts?.config.certExpiryDays ?? 14
+        for site in results {
+            let url = site.target.url
+            if let before = previous[url], (rank[site.verdict] ?? 0) < (rank[before.verdict] ?? 0) {
+                await deliver(Alert(kind: .verdictWorse, url: url, name: site.target.name, at: Date(),
+                                    detail: "\(before.verdict.rawValue) → \(site.verdict.rawValue)"), prepared: prepared, log: log)
+            }
+            if let leaf = site.observation.certificate?.leaf {
+                let expiring = leaf.notAfter.timeIntervalSinceNow < Double(days) * 86_400
+                let state = try? store.alertState(url: url, kind: "certificate")
+                if expiring && state?.state != "expiring" {
+                    try? store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "expiring", since: Date(), lastSent: Date()))
+                    await deliver(Alert(kind: .certExpiring, url: url, name: site.target.name, at: Date(),
+                                        detail: "not after \(ISO8601DateFormatter().string(from: leaf.notAfter))"), prepared: prepared, log: log)
+                } else if !expiring && state?.state == "expiring" {
+                    try? store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "ok", since: Date(), lastSent: nil))
+                }
+            }
+        }
+    }
+}
+
+/// Prometheus text-format metrics for node_exporter's textfile collector, written atomically.
+public enum MetricsWriter {
+    static func label(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    public static func write(to path: String, targets: [Target], store: AuditStore, interval: Double, now: Date) throws {
+        var up = "# HELP portal_audit_up Whether the portal answered its last availability sample.\n# TYPE portal_audit_up gauge\n"
+        var time = "# HELP portal_audit_response_seconds Time of the last availability sample.\n# TYPE portal_audit_response_seconds gauge\n"
+        var ratio = "# HELP portal_audit_uptime_ratio Uptime over the window, from history (docs/uptime.md).\n# TYPE portal_audit_uptime_ratio gauge\n"
+        for target in targets {
+            let samples = try store.samples(url: target.url, since: now.addingTimeInterval(-86_400))
+            guard let last = samples.last else { continue }
+            let labels = "url=\"\(label(target.url))\""
+            up += "portal_audit_up{\(labels)} \(last.up ? 1 : 0)\n"
+            if let ms = last.totalMS { time += "portal_audit_response_seconds{\(labels)} \(ms / 1_000)\n" }
+            let facts = UptimeAccounting.facts(samples, interval: interval, windowHours: 24, now: now)
+            if let percent = facts.percent { ratio += "portal_audit_uptime_ratio{\(labels),window=\"24h\"} \(percent / 100)\n" }
+        }
+        try ReportWriter.atomicWrite(up + time + ratio, to: path)
+    }
+}

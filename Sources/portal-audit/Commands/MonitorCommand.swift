@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import PortalAuditCore
+import PortalAuditKit
+
+/// A duration as people write it: `30s`, `5m`, `2h`, `24h`, `7d`.
+struct DurationArgument: ExpressibleByArgument, Sendable, Decodable {
+    var seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+        guard let unit = argument.last, let factor = units[unit], let value = Double(argument.dropLast()), value > 0 else {
+            return nil
+        }
+        seconds = value * factor
+    }
+}
+
+/// `portal-audit monitor INVENTORY`: uptime samples, scheduled scans, alerts, metrics — until stopped.
+struct MonitorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monitor",
+        abstract: "Watch a fleet: availability samples, a scan on schedule, alerts on state changes, metrics.",
+        discussion: "Runs until SIGTERM or Ctrl-C; resumes its schedule from the history database after a restart. See docs/uptime.md and docs/deploy/.")
+
+    @Argument(help: ArgumentHelp("Inventory file (.yaml or .csv).", valueName: "inventory"))
+    var inventory: String
+
+    @Option(name: .customLong("uptime-every"), help: ArgumentHelp("Time between two samples of one portal (30s, 5m …).", valueName: "duration"))
+    var uptimeEvery: DurationArgument = DurationArgument(seconds: 300)
+
+    @Option(name: .customLong("scan-every"), help: ArgumentHelp("Time between two full scans (24h …).", valueName: "duration"))
+    var scanEvery: DurationArgument = DurationArgument(seconds: 86_400)
+
+    @Option(help: ArgumentHelp("History database.", valueName: "file"))
+    var db: String = "portal-audit.sqlite"
+
+    @Option(help: ArgumentHelp("Alert destinations (YAML: webhook, email).", valueName: "file"))
+    var alerts: String?
+
+    @Option(name: .customLong("metrics-file"), help: ArgumentHelp("Write Prometheus metrics here (textfile collector).", valueName: "path"))
+    var metricsFile: String?
+
+    @Option(help: ArgumentHelp("Profile id or YAML path for every portal (default: by level).", valueName: "id|file"))
+    var profile: String?
+
+    @Option(help: "Portals scanned at the same time during a scheduled scan.")
+    var concurrency: Int = 32
+
+    @OptionGroup var probe: ProbeOptionsGroup
+
+    func run() async throws {
+        let runner = AuditRunner()
+        if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" { runner.restrictToLoopback(true) }
+        let monitor = MonitorRunner(scanner: FleetScanner(runner: runner))
+        let scan = ScanRequest(
+            inventory: inventory, profile: profile, concurrency: concurrency, database: db, probe: probe.probeOptions,
+            caFile: probe.caFile, uptimeInterval: uptimeEvery.seconds)
+        let request = MonitorRequest(
+            scan: scan, uptimeEvery: uptimeEvery.seconds, scanEvery: scanEvery.seconds, alertsFile: alerts, metricsFile: metricsFile)
+        let prepared = try exitingOnError { try monitor.prepare(request) }
+        printError("monitor: \(prepared.scan.inventory.entries.count) portals, a sample every \(Int(uptimeEvery.seconds)) s, a scan every \(Int(scanEvery.seconds)) s; history: \(db)")
+        let task = Task<Void, any Error> { await monitor.run(prepared) { printError($0) } }
+        let signals = SignalCanceller(task: task, message: "\nmonitor: stopping — finished results are kept")
+        _ = await task.result
+        signals.stop()
+        printError("monitor: stopped")
+    }
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Small loopback servers for the monitor's tests (Python stdlib only, 127.0.0.1 only):
+
+  lab-sinks.py portal  PORT CERT KEY          an HTTPS portal the test stops and starts again
+  lab-sinks.py webhook PORT OUTFILE           records every POST body, one JSON per line
+  lab-sinks.py smtp    PORT CERT KEY OUTFILE  an SMTP sink with STARTTLS; records each message's event header
+"""
+import http.server
+import signal
+import socketserver
+import ssl
+import sys
+
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+mode = sys.argv[1]
+
+
+def tls_context(cert, key):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+if mode == "portal":
+    port, cert, key = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    page = "<html><head><title>Cổng giám sát</title></head><body>Cổng thông tin điện tử</body></html>".encode()
+
+    class Portal(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Portal)
+    server.socket = tls_context(cert, key).wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
+
+elif mode == "webhook":
+    port, out = int(sys.argv[2]), sys.argv[3]
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with open(out, "ab") as f:
+                f.write(body.replace(b"\n", b" ") + b"\n")
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    http.server.ThreadingHTTPServer(("127.0.0.1", port), Hook).serve_forever()
+
+elif mode == "smtp":
+    port, cert, key, out = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+    context = tls_context(cert, key)
+
+    class SMTP(socketserver.StreamRequestHandler):
+        def handle(self):
+            conn = self.connection
+            reader = conn.makefile("rb")
+
+            def send(line):
+                conn.sendall(line.encode() + b"\r\n")
+
+            send("220 lab SMTP sink")
+            tls = False
+            while True:
+                line = reader.readline()
+                if not line:
+                    return
+                command = line.decode(errors="replace").strip()
+                verb = command.split(" ")[0].upper()
+                if verb in ("EHLO", "HELO"):
+                    conn.sendall(b"250-lab\r\n" + (b"" if tls else b"250-STARTTLS\r\n") + b"250 8BITMIME\r\n")
+                elif verb == "STARTTLS":
+                    send("220 go ahead")
+                    conn = context.wrap_socket(conn, server_side=True)
+                    reader = conn.makefile("rb")
+                    tls = True
+                elif verb in ("MAIL", "RCPT", "RSET", "NOOP"):
+                    send("250 ok")
+                elif verb == "DATA":
+                    if not tls:
+                        send("530 STARTTLS first")
+                        continue
+                    send("354 end with .")
+                    lines = []
+                    while True:
+                        data = reader.readline()
+                        if not data or data in (b".\r\n", b".\n"):
+                            break
+                        lines.append(data.decode(errors="replace").rstrip("\r\n"))
+                    event = next((l.split(":", 1)[1].strip() for l in lines if l.lower().startswith("x-portal-audit-event:")), "?")
+                    with open(out, "a") as f:
+                        f.write(event + "\n")
+                    send("250 queued")
+                elif verb == "QUIT":
+                    send("221 bye")
+                    return
+                else:
+                    send("502 not implemented")
+
+    class Server(socketserver.ThreadingTCPServer):
+        allow_reuse_address = True
+        daemon_threads = True
+
+    Server(("127.0.0.1", port), SMTP).serve_forever()
+else:
+    sys.exit("usage: lab-sinks.py portal|webhook|smtp …")
