@@ -1,0 +1,178 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditStore
+import PortalAuditTestSupport
+import Testing
+
+private let environment = [
+    "PORTAL_AUDIT_LOOPBACK_ONLY": "1", "PORTAL_AUDIT_PROFILES": Repository.profiles, "NO_COLOR": "1",
+]
+
+private func sink(_ arguments: [String]) throws -> Command.Running {
+    try Command.start("/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path] + arguments)
+}
+
+/// Waits until `condition` holds (checked every 100 ms, at most `seconds`).
+private func eventually(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if (try? condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return try condition()
+}
+
+@Suite("portal-audit monitor", .serialized, .timeLimit(.minutes(3)))
+struct MonitorTests {
+    @Test("a portal stopped and started again: one outage with the right bounds, uptime from it, one down and one up alert by webhook and e-mail")
+    func outageAndAlerts() async throws {
+        _ = try Lab.portals()
+        let pki = Lab.directory + "/pki"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let hookLog = folder.appendingPathComponent("hook.log").path
+        let mailLog = folder.appendingPathComponent("mail.log").path
+        let portalArgs = ["portal", "18481", pki + "/monitor-portal.pem", pki + "/monitor-portal.key"]
+        var portal = try sink(portalArgs)
+        let hook = try sink(["webhook", "18482", hookLog])
+        let smtp = try sink(["smtp", "18483", pki + "/smtp-sink.pem", pki + "/smtp-sink.key", mailLog])
+        defer {
+            hook.kill(SIGKILL)
+            smtp.kill(SIGKILL)
+        }
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try """
+            portals:
+              - url: https://xa-giamsat.laocai.gov.vn:18481/
+                name: "Trang thông tin điện tử xã Giám Sát"
+                address: 127.0.0.1
+            """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let alerts = folder.appendingPathComponent("alerts.yaml").path
+        try """
+            webhook: { url: "http://127.0.0.1:18482/hook" }
+            email: { smtp: "smtp://mail.portal-audit.lab:18483", from: "giamsat@portal-audit.lab", to: ["attt@portal-audit.lab"] }
+            """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("m.sqlite").path
+        let metrics = folder.appendingPathComponent("portal_audit.prom").path
+        try await Task.sleep(for: .milliseconds(500))
+        // Given the monitor sampling every second
+        let monitor = try Command.start(
+            Repository.binary,
+            ["monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db", database, "--alerts", alerts,
+             "--metrics-file", metrics, "--ca-file", Lab.caFile, "--resolve", "mail.portal-audit.lab:18483:127.0.0.1",
+             "--timeout", "3"],
+            environment: environment)
+        try await Task.sleep(for: .seconds(3))
+        // When the portal stops for about four seconds and comes back
+        portal.kill(SIGKILL)
+        _ = await portal.wait()
+        let stopped = Date()
+        try await Task.sleep(for: .seconds(4))
+        portal = try sink(portalArgs)
+        let restarted = Date()
+        #expect(try await eventually(10) { (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"up\"") == true })
+        try await Task.sleep(for: .seconds(1.5))
+        monitor.kill(SIGTERM)
+        let status = await monitor.wait()
+        portal.kill(SIGKILL)
+        #expect(status == 0)
+        // Then the outage is recorded with the right bounds (± one interval) and uptime comes from it
+        let store = try AuditStore(path: database)
+        let samples = try store.samples(url: "https://xa-giamsat.laocai.gov.vn:18481/", since: .distantPast)
+        let outages = UptimeAccounting.outages(samples)
+        #expect(outages.count == 1)
+        let outage = try #require(outages.first)
+        #expect(abs(outage.start.timeIntervalSince(stopped)) <= 1.5)
+        let end = try #require(outage.end)
+        #expect(end.timeIntervalSince(restarted) >= -0.5 && end.timeIntervalSince(restarted) <= 2.5)
+        let facts = UptimeAccounting.facts(samples, interval: 1, windowHours: 24, now: Date())
+        let percent = try #require(facts.percent)
+        #expect(percent > 30 && percent < 90)
+        let history = try await Command.run(Repository.binary, ["history", "--db", database, "--lang", "en"], environment: environment)
+        #expect(history.stdout.contains("Uptime: 24h"))
+        #expect(history.stdout.contains("Outage: "))
+        // And exactly one "down" and one "up" alert arrived by webhook and by e-mail (STARTTLS)
+        let hooks = try String(contentsOfFile: hookLog, encoding: .utf8).split(separator: "\n")
+        #expect(hooks.filter { $0.contains("\"event\":\"down\"") }.count == 1)
+        #expect(hooks.filter { $0.contains("\"event\":\"up\"") }.count == 1)
+        #expect(hooks.count == 2)
+        let mails = try String(contentsOfFile: mailLog, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(mails == ["down", "up"])
+        // And the metrics file is Prometheus text
+        let prom = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(prom.contains("# TYPE portal_audit_up gauge"))
+        #expect(prom.contains("portal_audit_up{url=\"https://xa-giamsat.laocai.gov.vn:18481/\"} 1"))
+    }
+
+    @Test("SIGTERM in the middle of a scheduled scan keeps every finished result; a restart resumes it without a second scan")
+    func resumeSchedule() async throws {
+        let fleet = try Lab.fleet(150, seed: 7)
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString).sqlite").path
+        let arguments = ["monitor", fleet.inventory, "--uptime-every", "10m", "--scan-every", "24h", "--db", database,
+                         "--ca-file", Lab.caFile, "--concurrency", "3"]
+        // Given a monitor whose first scheduled scan is running
+        let first = try Command.start(Repository.binary, arguments, environment: environment)
+        #expect(try await eventually(60) { (try AuditStore(path: database).run(nil)?.done ?? 0) >= 20 })
+        // When it gets SIGTERM halfway
+        first.kill(SIGTERM)
+        #expect(await first.wait() == 0)
+        let store = try AuditStore(path: database)
+        let stopped = try #require(try store.run(nil))
+        #expect(stopped.status == .interrupted)
+        #expect(stopped.done >= 20 && stopped.done < 150)
+        let kept = try store.results(run: stopped.id)
+        // Then a restart resumes that run, and no second scan starts
+        let second = try Command.start(Repository.binary, arguments, environment: environment)
+        #expect(try await eventually(120) { try AuditStore(path: database).run(stopped.id)?.status == .finished })
+        try await Task.sleep(for: .seconds(1))
+        second.kill(SIGTERM)
+        #expect(await second.wait() == 0)
+        #expect(try store.run(nil)?.id == stopped.id)  // no new run
+        let results = try store.results(run: stopped.id)
+        #expect(results.count == 150)
+        #expect(Set(results.map(\.target.url)).count == 150)
+        for site in kept {
+            #expect(results.first { $0.target.url == site.target.url }?.durationMS == site.durationMS)
+        }
+    }
+
+    @Test("a bad alerts file lists every problem with its position, exit 64")
+    func badAlerts() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let alerts = folder.appendingPathComponent("alerts.yaml").path
+        try """
+            webhook: { url: "ftp://x" }
+            email: { smtp: "smtp://mail.x", from: "nobody", to: ["a@b"], starttls: maybe }
+            pager: yes
+            """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try "portals:\n  - url: https://a.gov.vn/\n".write(toFile: inventory, atomically: true, encoding: .utf8)
+        let result = try await Command.run(
+            Repository.binary, ["monitor", inventory, "--alerts", alerts, "--db", folder.appendingPathComponent("m.sqlite").path],
+            environment: environment)
+        #expect(result.status == 64)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("\(alerts):1:17: error: webhook.url: expected a http or https URL, found 'ftp://x'"))
+        #expect(lines.contains("\(alerts):2:39: error: email.from: expected an e-mail address"))
+        #expect(lines.contains("\(alerts):2:72: error: email.starttls: expected true or false"))
+        #expect(lines.contains("\(alerts):3:1: error: pager: unknown key (allowed: cert_expiry_days, email, reminder_hours, webhook)"))
+    }
+
+    @Test("the deployment units pass systemd-analyze verify")
+    func units() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var paths: [String] = []
+        for name in ["portal-audit-monitor.service", "portal-audit-scan.service", "portal-audit-scan.timer"] {
+            let text = try String(contentsOf: Repository.root.appendingPathComponent("docs/deploy/\(name)"), encoding: .utf8)
+                .replacingOccurrences(of: "/usr/local/bin/portal-audit", with: Repository.binary)
+            let path = folder.appendingPathComponent(name).path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            paths.append(path)
+        }
+        let result = try await Command.run("/usr/bin/systemd-analyze", ["verify"] + paths)
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}
