@@ -103,7 +103,7 @@ public struct MonitorRunner: Sendable {
             }
             if let metrics = prepared.request.metricsFile {
                 do {
-                    try MetricsWriter.write(to: metrics, targets: targets, store: store, interval: interval, now: Date())
+                    try MetricsWriter.write(to: metrics, targets: targets, store: store, now: Date())
                 } catch {
                     log("monitor: cannot write metrics to \(metrics): \(error)")
                 }
@@ -235,18 +235,17 @@ public enum MetricsWriter {
             .replacingOccurrences(of: "\n", with: "\\n")
     }
 
-    public static func write(to path: String, targets: [Target], store: AuditStore, interval: Double, now: Date) throws {
+    public static func write(to path: String, targets: [Target], store: AuditStore, now: Date) throws {
         var up = "# HELP portal_audit_up Whether the portal answered its last availability sample.\n# TYPE portal_audit_up gauge\n"
         var time = "# HELP portal_audit_response_seconds Time of the last availability sample.\n# TYPE portal_audit_response_seconds gauge\n"
-        var ratio = "# HELP portal_audit_uptime_ratio Uptime over the window, from history (docs/uptime.md).\n# TYPE portal_audit_uptime_ratio gauge\n"
+        var ratio = "# HELP portal_audit_uptime_ratio Share of up samples over 24 h, a lone failed sample counted as up (docs/uptime.md).\n# TYPE portal_audit_uptime_ratio gauge\n"
+        let summary = try store.metricsSummary(since: now.addingTimeInterval(-86_400))
         for target in targets {
-            let samples = try store.samples(url: target.url, since: now.addingTimeInterval(-86_400))
-            guard let last = samples.last else { continue }
+            guard let facts = summary[target.url] else { continue }
             let labels = "url=\"\(label(target.url))\""
-            up += "portal_audit_up{\(labels)} \(last.up ? 1 : 0)\n"
-            if let ms = last.totalMS { time += "portal_audit_response_seconds{\(labels)} \(ms / 1_000)\n" }
-            let facts = UptimeAccounting.facts(samples, interval: interval, windowHours: 24, now: now)
-            if let percent = facts.percent { ratio += "portal_audit_uptime_ratio{\(labels),window=\"24h\"} \(percent / 100)\n" }
+            up += "portal_audit_up{\(labels)} \(facts.up ? 1 : 0)\n"
+            if let ms = facts.totalMS { time += "portal_audit_response_seconds{\(labels)} \(ms / 1_000)\n" }
+            ratio += "portal_audit_uptime_ratio{\(labels),window=\"24h\"} \(facts.ratio)\n"
         }
         try ReportWriter.atomicWrite(up + time + ratio, to: path)
     }

@@ -478,4 +478,45 @@ public final class AuditStore: Sendable {
             throw StoreError.wrap(error, "save the alert state of \(url)")
         }
     }
+
+    /// For metrics, per portal: the last sample, and the share of up samples since `date` where a single
+    /// failed sample between good ones counts as up (the confirmation rule of docs/uptime.md, sample-weighted).
+    /// One aggregate query: the cost does not grow with what the process reads into memory.
+    public func metricsSummary(since date: Date) throws(StoreError) -> [String: (up: Bool, totalMS: Double?, ratio: Double)] {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT url,
+                               SUM(CASE WHEN up = 0 AND (previousUp = 0 OR nextUp = 0) THEN 0 ELSE 1 END) * 1.0 / COUNT(*) AS ratio,
+                               MAX(at) AS lastAt
+                        FROM (SELECT url, up, at,
+                                     LAG(up) OVER (PARTITION BY url ORDER BY at) AS previousUp,
+                                     LEAD(up) OVER (PARTITION BY url ORDER BY at) AS nextUp
+                              FROM uptimeSample WHERE at >= ?)
+                        GROUP BY url
+                        """,
+                    arguments: [date])
+                let last = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.url, s.up, s.totalMS FROM uptimeSample s
+                        JOIN (SELECT url, MAX(id) AS id FROM uptimeSample WHERE at >= ? GROUP BY url) m ON m.id = s.id
+                        """,
+                    arguments: [date])
+                var latest: [String: (Bool, Double?)] = [:]
+                for row in last { latest[row["url"]] = (row["up"], row["totalMS"]) }
+                var out: [String: (up: Bool, totalMS: Double?, ratio: Double)] = [:]
+                for row in rows {
+                    let url: String = row["url"]
+                    guard let (up, ms) = latest[url] else { continue }
+                    out[url] = (up, ms, row["ratio"])
+                }
+                return out
+            }
+        } catch {
+            throw StoreError.wrap(error, "summarise the samples")
+        }
+    }
 }

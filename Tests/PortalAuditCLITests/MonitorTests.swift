@@ -102,6 +102,9 @@ struct MonitorTests {
         let prom = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(prom.contains("# TYPE portal_audit_up gauge"))
         #expect(prom.contains("portal_audit_up{url=\"https://xa-giamsat.laocai.gov.vn:18481/\"} 1"))
+        let ratioLine = try #require(prom.split(separator: "\n").first { $0.hasPrefix("portal_audit_uptime_ratio{") })
+        let ratio = try #require(Double(ratioLine.split(separator: " ").last ?? ""))
+        #expect(ratio > 0.3 && ratio < 0.95)
     }
 
     @Test("SIGTERM in the middle of a scheduled scan keeps every finished result; a restart resumes it without a second scan")
