@@ -131,9 +131,10 @@ public struct HTMLRenderer: Sendable {
             "Trong số \(w.number(s.sites)) cổng/trang được kiểm tra, \(w.number(meets)) cổng đáp ứng yêu cầu cấp độ (\(w.number(s.pass)) đạt, \(w.number(s.warn)) đạt có cảnh báo), \(w.number(s.fail)) cổng không đạt và \(w.number(s.incomplete)) cổng chưa đủ căn cứ kết luận.")
         out += "</p>\n" + bar(s, w)
         out += "<h3>\(w.t("By unit, worst first", "Theo đơn vị, kém nhất trước"))</h3>\n"
-        out += "<table><thead><tr><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Portals", "Số cổng"))</th><th>\(w.verdict(.pass))</th><th>\(w.verdict(.warn))</th><th>\(w.verdict(.incomplete))</th><th>\(w.verdict(.fail))</th><th>\(w.t("Meeting the level", "Tỷ lệ đáp ứng"))</th></tr></thead><tbody>\n"
+        out += "<table><thead><tr><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Portals", "Số cổng"))</th><th>\(w.verdict(.pass))</th><th>\(w.verdict(.warn))</th><th>\(w.verdict(.incomplete))</th><th>\(w.verdict(.fail))</th><th>\(w.t("Meeting the level", "Tỷ lệ đáp ứng"))</th><th>\(w.t("Uptime, 30 days", "Hoạt động 30 ngày"))</th></tr></thead><tbody>\n"
         for unit in UnitSummary.rows(context.document.sites, language: context.language) {
-            out += "<tr><td>\(Self.escape(unit.name))</td><td>\(w.number(unit.total))</td><td>\(w.number(unit.pass))</td><td>\(w.number(unit.warn))</td><td>\(w.number(unit.incomplete))</td><td class=\"\(unit.fail > 0 ? "fail" : "")\">\(w.number(unit.fail))</td><td>\(w.percent(unit.pass + unit.warn, of: unit.total))</td></tr>\n"
+            let uptime = unit.uptimePercent.map { w.percent(Int(($0 * 100).rounded()), of: 10_000) } ?? "–"
+            out += "<tr><td>\(Self.escape(unit.name))</td><td>\(w.number(unit.total))</td><td>\(w.number(unit.pass))</td><td>\(w.number(unit.warn))</td><td>\(w.number(unit.incomplete))</td><td class=\"\(unit.fail > 0 ? "fail" : "")\">\(w.number(unit.fail))</td><td>\(w.percent(unit.pass + unit.warn, of: unit.total))</td><td>\(uptime)</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }
@@ -232,6 +233,14 @@ struct UnitSummary {
     var warn = 0
     var incomplete = 0
     var fail = 0
+    /// Monitored up and down seconds over 30 days, summed over the unit's portals.
+    var upSeconds = 0.0
+    var downSeconds = 0.0
+
+    /// The unit's uptime: its portals' up time over their monitored time; `nil` without monitoring.
+    var uptimePercent: Double? {
+        upSeconds + downSeconds > 0 ? upSeconds * 100 / (upSeconds + downSeconds) : nil
+    }
 
     static func unitName(_ target: Target, language: Language) -> String {
         let parts = [target.province, target.district, target.commune].compactMap { $0 }.filter { !$0.isEmpty }
@@ -260,6 +269,8 @@ struct UnitSummary {
                 case .incomplete: unit.incomplete += 1
                 case .fail: unit.fail += 1
                 }
+                unit.upSeconds += site.observation.uptime?.upSeconds ?? 0
+                unit.downSeconds += site.observation.uptime?.downSeconds ?? 0
                 units[key] = unit
             }
         }

@@ -52,6 +52,9 @@ struct RenderersTests {
         #expect(!html.contains("\u{1B}"))
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
         #expect(html.contains("default-src 'none'"))
+        // Uptime per portal (bar) and per unit (the fixture's 2,590,000 s up, 2,000 s down on each portal)
+        #expect(html.contains("Tỷ lệ hoạt động 30 ngày: <b>99,9%</b>"))
+        #expect(html.contains("<td>99,9%</td>"))
     }
 
     @Test("English HTML has no Vietnamese form")
