@@ -38,12 +38,6 @@ public struct TerminalRenderer: Sendable {
         }
     }
 
-    func requirementLabel(_ requirement: Requirement) -> String {
-        switch requirement {
-        case .required: t("required", "bắt buộc")
-        case .recommended: t("recommended", "khuyến nghị")
-        }
-    }
 
     /// The whole report.
     public func render(_ document: ReportDocument) -> String {
@@ -79,7 +73,7 @@ public struct TerminalRenderer: Sendable {
             lines.append("")
             lines.append("  " + paint(area.title(language), "1"))
             for finding in findings {
-                let requirement = requirementLabel(finding.requirement)
+                let requirement = Words(language: language).requirement(finding.requirement)
                 lines.append("   \(statusMark(finding.status)) \(finding.title(language))  "
                     + paint("[\(finding.rule), \(requirement)]", "2"))
                 let showDetail = finding.status == .fail || finding.status == .inconclusive
