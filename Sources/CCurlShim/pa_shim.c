@@ -2,6 +2,8 @@
 #include "pa_shim.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -17,7 +19,16 @@
 static int pa_ex_index = -1;
 static atomic_int pa_loopback_flag = 0;
 static atomic_long pa_socket_count = 0;
+static atomic_long pa_socket_exhausted = 0;
+/* The shared trust store: built once (pa_trust_store_build, before the driver thread starts), never
+   replaced or freed. Extra anchors are added to it under pa_store_lock; OpenSSL's X509_STORE takes its
+   own lock for every lookup and addition, so adding while handshakes read it is safe. */
+static pthread_mutex_t pa_store_lock = PTHREAD_MUTEX_INITIALIZER;
 static X509_STORE *pa_store = NULL;
+static int pa_store_system_count = 0;
+#define PA_MAX_EXTRA 16
+static char *pa_store_extra[PA_MAX_EXTRA];
+static int pa_store_extra_count = 0;
 
 int pa_global_init(void) {
     signal(SIGPIPE, SIG_IGN);
@@ -32,24 +43,64 @@ void pa_set_loopback_only(int on) { atomic_store(&pa_loopback_flag, on ? 1 : 0);
 int pa_loopback_only(void) { return atomic_load(&pa_loopback_flag); }
 long pa_sockets_opened(void) { return atomic_load(&pa_socket_count); }
 
-int pa_trust_store_init(const char *extra_pem) {
-    X509_STORE *store = X509_STORE_new();
-    if (store == NULL) return -1;
-    /* The system store, parsed once per process (curl 7.88 would re-read the bundle per connection). */
-    X509_STORE_set_default_paths(store);
-    if (extra_pem != NULL && extra_pem[0] != '\0') {
-        if (X509_STORE_load_file(store, extra_pem) != 1) {
+static int pa_store_objects(X509_STORE *store) {
+    STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(store);
+    return objects == NULL ? 0 : sk_X509_OBJECT_num(objects);
+}
+
+int pa_trust_store_build(void) {
+    pthread_mutex_lock(&pa_store_lock);
+    if (pa_store == NULL) {
+        X509_STORE *store = X509_STORE_new();
+        if (store != NULL) {
+            /* The system store, parsed once per process (curl 7.88 would re-read the bundle per connection).
+               The bundle file is loaded now; the hashed directory is looked up lazily, so the count below is
+               the bundle's: zero means no system anchors (ca-certificates missing or SSL_CERT_FILE wrong). */
+            X509_STORE_set_default_paths(store);
             ERR_clear_error();
-            X509_STORE_free(store);
-            return -1;
+            pa_store_system_count = pa_store_objects(store);
+            pa_store = store;
         }
     }
-    ERR_clear_error();
-    X509_STORE *old = pa_store;
-    pa_store = store;
-    if (old != NULL) X509_STORE_free(old);
-    return 0;
+    int ok = pa_store != NULL ? 0 : -1;
+    pthread_mutex_unlock(&pa_store_lock);
+    return ok;
 }
+
+int pa_trust_store_system_count(void) {
+    pthread_mutex_lock(&pa_store_lock);
+    int n = pa_store_system_count;
+    pthread_mutex_unlock(&pa_store_lock);
+    return n;
+}
+
+int pa_trust_store_add(const char *extra_pem) {
+    if (extra_pem == NULL || extra_pem[0] == '\0') return 0;
+    if (pa_trust_store_build() != 0) return -1;
+    pthread_mutex_lock(&pa_store_lock);
+    int rc = 0;
+    int seen = 0;
+    for (int i = 0; i < pa_store_extra_count; i++) {
+        if (strcmp(pa_store_extra[i], extra_pem) == 0) seen = 1;
+    }
+    if (!seen) {
+        /* Check the file first in a scratch store: a bad file must not leave half its content behind. */
+        X509_STORE *scratch = X509_STORE_new();
+        if (scratch == NULL || X509_STORE_load_file(scratch, extra_pem) != 1 || pa_store_objects(scratch) == 0) {
+            rc = -1;
+        } else if (pa_store_extra_count >= PA_MAX_EXTRA || X509_STORE_load_file(pa_store, extra_pem) != 1) {
+            rc = -1;
+        } else {
+            pa_store_extra[pa_store_extra_count++] = strdup(extra_pem);
+        }
+        if (scratch != NULL) X509_STORE_free(scratch);
+        ERR_clear_error();
+    }
+    pthread_mutex_unlock(&pa_store_lock);
+    return rc;
+}
+
+long pa_sockets_exhausted(void) { return atomic_load(&pa_socket_exhausted); }
 
 CURLcode pa_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 CURLcode pa_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
@@ -119,7 +170,11 @@ static size_t pa_write_header(char *ptr, size_t size, size_t nmemb, void *userda
     }
     pa_buffer_append(b, ptr, keep);
     if (keep < n) pa_buffer_append(b, "\r\n", 2);
-    if (b->len >= b->limit) return 0;
+    if (b->len >= b->limit) {
+        /* The cap is full (exactly or past it): whatever follows is lost, so say so. */
+        b->truncated = 1;
+        return 0;
+    }
     return n;
 }
 
@@ -139,13 +194,19 @@ static int pa_is_loopback(const struct sockaddr *sa) {
 }
 
 static curl_socket_t pa_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr) {
-    (void)clientp;
+    pa_probe *p = clientp;
     (void)purpose;
     if (atomic_load(&pa_loopback_flag) && !pa_is_loopback(&addr->addr)) {
         return CURL_SOCKET_BAD;
     }
     curl_socket_t s = socket(addr->family, addr->socktype, addr->protocol);
-    if (s != CURL_SOCKET_BAD) atomic_fetch_add(&pa_socket_count, 1);
+    if (s != CURL_SOCKET_BAD) {
+        atomic_fetch_add(&pa_socket_count, 1);
+    } else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        /* The auditor's own limit, not the portal's failure: the Swift side reports it as such. */
+        atomic_fetch_add(&pa_socket_exhausted, 1);
+        if (p != NULL) p->local_exhausted = 1;
+    }
     return s;
 }
 
@@ -327,19 +388,33 @@ static CURLcode pa_ssl_ctx_cb(CURL *curl, void *sslctx, void *parm) {
     p->contexts[p->context_count++] = ctx;
     SSL_CTX_set_ex_data(ctx, pa_ex_index, p);
     SSL_CTX_set_info_callback(ctx, pa_info_cb);
+    /* pa_store was built before the driver thread started and is never replaced: no lock needed to read it. */
     if (p->strict_verify) {
-        if (pa_store == NULL) pa_trust_store_init(NULL);
-        if (pa_store != NULL) SSL_CTX_set1_cert_store(ctx, pa_store);
+        if (pa_store == NULL) return CURLE_SSL_CACERT_BADFILE;
+        SSL_CTX_set1_cert_store(ctx, pa_store);
     }
     if (p->record_verify) {
-        /* Runs on the driver thread only; an explicit pa_trust_store_init happens before any transfer. */
-        if (pa_store == NULL) pa_trust_store_init(NULL);
-        if (pa_store != NULL) SSL_CTX_set1_cert_store(ctx, pa_store);
+        if (pa_store == NULL) return CURLE_SSL_CACERT_BADFILE;
+        SSL_CTX_set1_cert_store(ctx, pa_store);
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, pa_verify_cb);
         if (p->verify_host != NULL) {
             X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
-            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-            X509_VERIFY_PARAM_set1_host(param, p->verify_host, 0);
+            /* An IP-address target is checked against the certificate's IP names, as browsers do. */
+            unsigned char raw[16];
+            const char *literal = p->verify_host;
+            char bare[64];
+            size_t len = strlen(literal);
+            if (len > 2 && len < sizeof bare && literal[0] == '[' && literal[len - 1] == ']') {
+                memcpy(bare, literal + 1, len - 2);
+                bare[len - 2] = '\0';
+                literal = bare;
+            }
+            if (inet_pton(AF_INET, literal, raw) == 1 || inet_pton(AF_INET6, literal, raw) == 1) {
+                X509_VERIFY_PARAM_set1_ip_asc(param, literal);
+            } else {
+                X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+                X509_VERIFY_PARAM_set1_host(param, p->verify_host, 0);
+            }
         }
     }
     return CURLE_OK;
@@ -403,6 +478,7 @@ CURLcode pa_install(CURL *h, pa_probe *p) {
     if ((rc = curl_easy_setopt(h, CURLOPT_HEADERDATA, p))) return rc;
     if ((rc = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, p->errbuf))) return rc;
     if ((rc = curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, pa_open_socket))) return rc;
+    if ((rc = curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, p))) return rc;
     if ((rc = curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, pa_ssl_ctx_cb))) return rc;
     if ((rc = curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, p))) return rc;
     return rc;

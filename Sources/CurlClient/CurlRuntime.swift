@@ -12,24 +12,57 @@ public final class CurlRuntime: Sendable {
     public static let shared = CurlRuntime()
 
     private let driver: MultiDriver
+    /// The open-descriptor limit of this process, after raising the soft limit to the hard one.
+    public let descriptorLimit: Int
 
     private init() {
         _ = pa_global_init()
-        driver = MultiDriver()
+        descriptorLimit = Self.raiseDescriptorLimit()
+        // The trust store exists before the driver thread does, and is never replaced: handshakes on
+        // that thread only ever read it.
+        _ = pa_trust_store_build()
+        driver = MultiDriver(maxConnects: min(64, max(8, descriptorLimit / 8)))
     }
 
-    /// Adds a PEM file of extra trust anchors to the system store (parsed once, shared by every handshake).
+    /// Raises the soft `RLIMIT_NOFILE` to the hard limit and returns the limit now in force.
+    private static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(min(limit.rlim_cur, 1 << 20))
+    }
+
+    /// Adds a PEM file of extra trust anchors to the shared store (the system store plus these).
     ///
-    /// Call before the first transfer; without it the system store alone is loaded at the first handshake.
+    /// The store itself is built once, before the first transfer, and never replaced; adding the same
+    /// file twice does nothing.
     /// - Throws: `CurlConfigurationError.unreadableCAFile` when the file cannot be read or holds no certificate.
     public func trust(extraCAFile path: String?) throws(CurlConfigurationError) {
-        if pa_trust_store_init(path) != 0 {
-            throw .unreadableCAFile(path: path ?? "")
+        if let path, pa_trust_store_add(path) != 0 {
+            throw .unreadableCAFile(path: path)
         }
     }
 
+    /// Certificates the system CA bundle gave the trust store.
+    public var systemAnchors: Int { Int(pa_trust_store_system_count()) }
+
+    /// - Throws: `CurlConfigurationError.noSystemAnchors` when the system CA store holds no certificate.
+    public func checkSystemStore() throws(CurlConfigurationError) {
+        if systemAnchors == 0 { throw .noSystemAnchors }
+    }
+
+    /// Sockets that could not be opened for lack of descriptors (the auditor's limit, never a portal's).
+    public var socketsExhausted: Int { Int(pa_sockets_exhausted()) }
+
     /// Refuses (at socket level) every connection outside 127.0.0.0/8 and ::1 while on.
     public func restrictToLoopback(_ on: Bool) { pa_set_loopback_only(on ? 1 : 0) }
+
+    /// Whether connections outside loopback are refused (and so no name may be looked up in DNS).
+    public var isLoopbackOnly: Bool { pa_loopback_only() != 0 }
 
     /// TCP sockets libcurl opened in this process so far.
     public var socketsOpened: Int { Int(pa_sockets_opened()) }
@@ -76,10 +109,15 @@ extension CurlRuntime {
 public enum CurlConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The `--ca-file` could not be read or contains no PEM certificate.
     case unreadableCAFile(path: String)
+    /// The system CA store is empty (no `ca-certificates`, or `SSL_CERT_FILE` pointing nowhere).
+    case noSystemAnchors
 
     public var description: String {
         switch self {
         case .unreadableCAFile(let path): "cannot read a PEM certificate from CA file '\(path)'"
+        case .noSystemAnchors:
+            "the system CA store holds no certificate, so every portal would be graded untrusted: install it "
+                + "(`apt-get install ca-certificates`) or point SSL_CERT_FILE at a CA bundle"
         }
     }
 }

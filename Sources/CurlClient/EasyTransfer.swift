@@ -52,6 +52,10 @@ final class EasyTransfer: @unchecked Sendable {
         try check(pa_setopt_str(handle, CURLOPT_URL, r.url))
         try check(pa_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         try check(pa_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
+        // Never a proxy, whatever `http_proxy`/`https_proxy`/`ALL_PROXY` say: a proxy would bypass the
+        // name pins and the loopback guard, and a TLS-inspecting one would replace every certificate.
+        try check(pa_setopt_str(handle, CURLOPT_PROXY, ""))
+        try check(pa_setopt_str(handle, CURLOPT_NOPROXY, "*"))
         let mail: Bool = if case .mail = r.payload { true } else { false }
         try check(pa_setopt_str(handle, CURLOPT_PROTOCOLS_STR, mail ? "smtp,smtps" : "http,https"))
         try check(pa_setopt_str(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
@@ -147,6 +151,10 @@ final class EasyTransfer: @unchecked Sendable {
         let headerCapped = p.headers.truncated != 0 && code == CURLE_WRITE_ERROR
         if cancelled {
             failure = TransferFailure(kind: .cancelled, curlCode: 42, message: "cancelled")
+        } else if p.local_exhausted != 0 {
+            failure = TransferFailure(
+                kind: .localResources, curlCode: Int(code.rawValue),
+                message: "this machine ran out of file descriptors (raise `ulimit -n` or lower --concurrency)")
         } else if code != CURLE_OK && !bodyCapped {
             let detail = withUnsafeBytes(of: record.pointee.errbuf) { raw -> String in
                 let bytes = raw.bindMemory(to: UInt8.self)

@@ -23,11 +23,13 @@ final class MultiDriver: @unchecked Sendable {
     /// Driver-thread state.
     private var active: [UnsafeMutableRawPointer: Job] = [:]
 
-    init() {
+    /// - Parameter maxConnects: idle connections the multi handle keeps for reuse (each holds a descriptor).
+    init(maxConnects: Int) {
         guard let multi = curl_multi_init() else {
             preconditionFailure("curl_multi_init failed: libcurl is unusable")
         }
         self.multi = multi
+        _ = pa_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnects)
         let thread = Thread { [self] in self.loop() }
         thread.name = "portal-audit.curl"
         thread.stackSize = 1 << 20

@@ -14,6 +14,8 @@ public enum TransferFailureKind: String, Sendable, Codable, Equatable {
     case http
     /// The transfer was cancelled by the caller.
     case cancelled
+    /// The auditor itself ran out of descriptors or memory: never the portal's failure.
+    case localResources = "local_resources"
     /// Anything else libcurl reported.
     case other
 }

@@ -40,6 +40,9 @@ public struct AuditRunner: Sendable {
                 issues.append(InputIssue(file: "<command line>", field: "--resolve", problem: problem))
             }
         }
+        if let perAddress = request.probe.connectionsPerAddress, !(1...4096).contains(perAddress) {
+            issues.append(InputIssue(file: "<command line>", field: "--per-address", problem: "expected 1…4096 connections"))
+        }
         if !(0.1...600).contains(request.probe.timeoutSeconds) {
             issues.append(InputIssue(file: "<command line>", field: "--timeout", problem: "expected seconds in 0.1…600"))
         }
@@ -60,14 +63,28 @@ public struct AuditRunner: Sendable {
         return PreparedCheck(profile: profile, targets: targets, request: request)
     }
 
+    /// Fails unless the system CA store has certificates: without them every portal would be graded
+    /// "untrusted", silently.
+    ///
+    /// - Throws: `CurlConfigurationError.noSystemAnchors` (the tool's own problem: exit 70).
+    public func checkTrustStore() throws(CurlConfigurationError) {
+        try runtime.checkSystemStore()
+    }
+
     /// Probes and judges every target of a prepared check, a few at a time.
-    public func run(_ check: PreparedCheck, now: @Sendable () -> Date = Date.init) async -> ReportDocument {
+    ///
+    /// - Throws: `LocalResourceError` when this machine ran out of descriptors: no verdict is given then,
+    ///   since the failure was the auditor's, not the portal's.
+    public func run(_ check: PreparedCheck, now: @Sendable () -> Date = Date.init) async throws(LocalResourceError)
+        -> ReportDocument
+    {
         let started = now()
         let prober = SiteProber(runtime: runtime, options: check.request.probe)
         let profile = check.profile
-        let results = await boundedMap(check.targets, limit: 8) { target in
-            let outcome = await prober.probe(target)
-            return Self.judge(target: target, outcome: outcome, profile: profile, now: Date())
+        let outcomes = await boundedMap(check.targets, limit: 8) { target in (target, await prober.probe(target)) }
+        if let failure = outcomes.lazy.compactMap(\.1.localFailure).first { throw LocalResourceError(failure: failure) }
+        let results = outcomes.map { target, outcome in
+            Self.judge(target: target, outcome: outcome, profile: profile, now: outcome.observedAt)
         }
         return ReportDocument(profile: profile, startedAt: started, finishedAt: now(), sites: results)
     }
@@ -87,6 +104,18 @@ public struct AuditRunner: Sendable {
 
     /// TCP sockets opened by this process so far.
     public var socketsOpened: Int { runtime.socketsOpened }
+
+    /// The open-descriptor limit of this process (raised to the hard limit at start).
+    public var descriptorLimit: Int { runtime.descriptorLimit }
+}
+
+/// This machine ran out of file descriptors (or memory for sockets) while probing.
+public struct LocalResourceError: Error, Sendable, CustomStringConvertible {
+    public var failure: TransferFailure
+
+    public var description: String {
+        "stopped: \(failure.message); results so far are kept, and no portal was judged on this failure"
+    }
 }
 
 /// Maps `items` with at most `limit` bodies in flight; output keeps input order.

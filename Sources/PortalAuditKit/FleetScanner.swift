@@ -86,6 +86,40 @@ public struct FleetScanner: Sendable {
         public var request: ScanRequest
         /// The unfinished run to continue, when resuming.
         public var resumeRun: RunSummary?
+        /// Portals scanned at once: `--concurrency`, lowered to what the descriptor limit allows.
+        public var concurrency: Int
+        /// Said once when `--concurrency` was lowered.
+        public var concurrencyNote: String?
+    }
+
+    /// This scanner's lease on the runs it scans.
+    static let lease = RunLease(holder: UUID().uuidString, host: hostName(), pid: Int(getpid()))
+    /// A lease whose heartbeat is older than this is stale (a scanner on another host that died).
+    static let staleAfter: TimeInterval = 60
+    static let heartbeatEvery: Duration = .seconds(10)
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Whether process `pid` of this host still runs.
+    @Sendable static func isAlive(_ pid: Int) -> Bool {
+        kill(pid_t(pid), 0) == 0 || errno == EPERM
+    }
+
+    /// Descriptors one portal may hold at once (its probe chains, one spare), and those kept for the
+    /// rest of the process (the history, the connection cache, standard streams).
+    static let descriptorsPerSite = ProbeOptions.connectionsPerSite + 1
+    static let descriptorReserve = 128
+
+    /// The concurrency the descriptor limit allows for `requested`, and a note when it is lower.
+    public static func clamp(_ requested: Int, descriptorLimit: Int) -> (Int, String?) {
+        let allowed = max(1, (descriptorLimit - descriptorReserve) / descriptorsPerSite)
+        guard requested > allowed else { return (requested, nil) }
+        return (allowed, "scan: --concurrency \(requested) lowered to \(allowed): this process may open \(descriptorLimit) files "
+            + "(ulimit -n) and each portal needs up to \(descriptorsPerSite)")
     }
 
     let runner: AuditRunner
@@ -95,7 +129,8 @@ public struct FleetScanner: Sendable {
     /// Validates the inventory, profile, options and database before any traffic.
     ///
     /// - Throws: `InputIssues` (exit 64) listing every problem; `StoreError` when the database cannot be opened.
-    public func prepare(_ request: ScanRequest) throws -> Prepared {
+    /// - Parameter checkLease: refuse a run another live scanner holds (the monitor checks at each round instead).
+    public func prepare(_ request: ScanRequest, checkLease: Bool = true) throws -> Prepared {
         var issues: [InputIssue] = []
         var inventory: Inventory?
         do {
@@ -124,11 +159,18 @@ public struct FleetScanner: Sendable {
             }
         }
         guard issues.isEmpty, let inventory, let profile else { throw InputIssues(issues) }
+        try runner.checkTrustStore()
         let store = try AuditStore(path: request.database)
         let resumeRun = request.resume ? try store.unfinishedRun(inventory: Self.key(request.inventory)) : nil
+        if let run = resumeRun, checkLease, let holder = try store.liveHolder(
+            run: run.id, other: Self.lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
+        {
+            throw InputIssues([InputIssue(file: request.database, field: "--resume", problem: RunLeaseConflict(run: run.id, holder: holder).description)])
+        }
+        let (concurrency, note) = Self.clamp(request.concurrency, descriptorLimit: runner.descriptorLimit)
         return Prepared(
             inventory: inventory, profile: profile, levelProfiles: levelProfiles, store: store, request: request,
-            resumeRun: resumeRun)
+            resumeRun: resumeRun, concurrency: concurrency, concurrencyNote: note)
     }
 
     /// The inventory's identity in history: its absolute path.
@@ -147,13 +189,19 @@ public struct FleetScanner: Sendable {
         let socketsBefore = runner.socketsOpened
         let runID: Int64
         var done: Set<String> = []
+        let lease = Self.lease
         if let run = prepared.resumeRun {
+            if let holder = try await store.claim(
+                run: run.id, for: lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
+            {
+                throw RunLeaseConflict(run: run.id, holder: holder)
+            }
             runID = run.id
             done = try store.finishedURLs(run: run.id)
         } else {
             runID = try await store.startRun(
                 inventory: Self.key(prepared.request.inventory), profile: prepared.profile.reference.label,
-                planned: prepared.inventory.entries.count, at: Date())
+                planned: prepared.inventory.entries.count, at: Date(), lease: lease)
         }
         let pending = prepared.inventory.targets.filter { !done.contains($0.url) }
         var options = prepared.request.probe
@@ -168,43 +216,45 @@ public struct FleetScanner: Sendable {
         var scanned = 0
         var saveError: (any Error)?
 
-        await withTaskGroup(of: SiteResult?.self) { group in
-            var next = pending.makeIterator()
-            func launch() -> Bool {
-                guard !Task.isCancelled, let target = next.next() else { return false }
-                group.addTask {
-                    var outcome = await prober.probe(target)
-                    if Task.isCancelled { return nil }
-                    // Uptime comes from the monitor's samples in history, never from this one check.
-                    let now = Date()
-                    if let samples = try? store.samples(url: target.url, since: now.addingTimeInterval(-30 * 86_400)), !samples.isEmpty {
-                        outcome.observation.uptime = UptimeAccounting.facts(
-                            samples, interval: uptimeInterval, windowHours: 720, now: now)
-                    }
-                    let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
-                    return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: Date())
-                }
-                return true
-            }
-            for _ in 0..<prepared.request.concurrency where !launch() { break }
-            while let result = await group.next() {
-                if let site = result, saveError == nil {
+        await withTaskGroup(of: Void.self) { beat in
+            // The lease's heartbeat, for as long as the scan runs.
+            beat.addTask {
+                while !Task.isCancelled {
                     do {
-                        try await store.save(site, run: runID, at: Date())
-                        finished += 1
-                        scanned += 1
-                        counts.add(site.verdict)
-                        onEvent(ScanEvent(done: finished, total: total, counts: counts, site: site, elapsed: clock.now - started))
+                        try await Task.sleep(for: Self.heartbeatEvery)
+                        _ = try await store.heartbeat(run: runID, lease: lease, at: Date())
+                    } catch is CancellationError {
+                        return
                     } catch {
-                        saveError = error
-                        group.cancelAll()
+                        // A missed heartbeat only ages the lease; the next one renews it.
+                        continue
                     }
                 }
-                if saveError == nil { _ = launch() }
             }
+            await scanPending(
+                pending, prober: prober, store: store, runID: runID, concurrency: prepared.concurrency
+            ) { site in
+                finished += 1
+                scanned += 1
+                counts.add(site.verdict)
+                onEvent(ScanEvent(done: finished, total: total, counts: counts, site: site, elapsed: clock.now - started))
+            } judge: { target, outcome in
+                // Uptime comes from the monitor's samples in history, never from this one check.
+                var outcome = outcome
+                let now = outcome.observedAt
+                let samples = try await store.samples(url: target.url, since: now.addingTimeInterval(-30 * 86_400))
+                if !samples.isEmpty {
+                    outcome.observation.uptime = UptimeAccounting.facts(samples, interval: uptimeInterval, windowHours: 720, now: now)
+                }
+                let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
+                return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: now)
+            } failed: { error in
+                saveError = error
+            }
+            beat.cancelAll()
         }
         let interrupted = Task.isCancelled || saveError != nil
-        try store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date())
+        try store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date(), lease: lease)
         if let saveError { throw saveError }
         let stored = try store.verdictCounts(run: runID)
         counts = VerdictCounts()
@@ -215,5 +265,61 @@ public struct FleetScanner: Sendable {
         return ScanSummary(
             runID: runID, planned: total, scanned: scanned, resumedFrom: done.count, counts: counts,
             interrupted: interrupted, elapsed: clock.now - started, connections: runner.socketsOpened - socketsBefore)
+    }
+
+    /// Probes `pending` with at most `concurrency` at once, judging and saving each as it finishes.
+    ///
+    /// The first error (a save that failed, the machine out of descriptors) stops the scan: in-flight
+    /// portals are cancelled and not saved, and `failed` hears of it once.
+    private func scanPending(
+        _ pending: [Target], prober: SiteProber, store: AuditStore, runID: Int64, concurrency: Int,
+        saved: (SiteResult) -> Void,
+        judge: @escaping @Sendable (Target, SiteProber.Outcome) async throws -> SiteResult,
+        failed: (any Error) -> Void
+    ) async {
+        await withTaskGroup(of: Result<SiteResult, any Error>?.self) { group in
+            var next = pending.makeIterator()
+            var stopped = false
+            func launch() -> Bool {
+                guard !Task.isCancelled, !stopped, let target = next.next() else { return false }
+                group.addTask {
+                    let outcome = await prober.probe(target)
+                    if Task.isCancelled { return nil }
+                    if let failure = outcome.localFailure { return .failure(LocalResourceError(failure: failure)) }
+                    do {
+                        return .success(try await judge(target, outcome))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                return true
+            }
+            for _ in 0..<concurrency where !launch() { break }
+            while let result = await group.next() {
+                guard !stopped, let result else { continue }
+                do {
+                    let site = try result.get()
+                    try await store.save(site, run: runID, at: Date())
+                    saved(site)
+                    _ = launch()
+                } catch {
+                    stopped = true
+                    failed(error)
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+}
+
+/// Another live scanner holds the run (`--resume` while the nightly timer or the monitor scans it).
+public struct RunLeaseConflict: Error, Sendable, CustomStringConvertible {
+    public var run: Int64
+    public var holder: LeaseHolder
+
+    public var description: String {
+        let age = max(0, Int(Date().timeIntervalSince(holder.heartbeat)))
+        return "run \(run) is being scanned now by process \(holder.pid) on \(holder.host) (last heartbeat \(age) s ago); "
+            + "wait for it to end, or stop it and then --resume"
     }
 }

@@ -28,6 +28,8 @@ public struct MonitorRequest: Sendable {
 public struct MonitorRunner: Sendable {
     /// Failed samples in a row that confirm a portal is down (docs/uptime.md).
     public static let confirmations = 2
+    /// How long availability samples are kept: the 30-day uptime window and a day more.
+    public static let sampleRetention: TimeInterval = 31 * 86_400
 
     public struct Prepared: Sendable {
         public var scan: FleetScanner.Prepared
@@ -60,7 +62,7 @@ public struct MonitorRunner: Sendable {
         scan.resume = true
         let prepared: FleetScanner.Prepared
         do {
-            prepared = try scanner.prepare(scan)
+            prepared = try scanner.prepare(scan, checkLease: false)
         } catch let error as InputIssues {
             throw InputIssues(issues + error.issues)
         }
@@ -103,10 +105,16 @@ public struct MonitorRunner: Sendable {
             }
             if let metrics = prepared.request.metricsFile {
                 do {
-                    try MetricsWriter.write(to: metrics, targets: targets, store: store, now: Date())
+                    try await MetricsWriter.write(to: metrics, targets: targets, store: store, now: Date())
                 } catch {
                     log("monitor: cannot write metrics to \(metrics): \(error)")
                 }
+            }
+            // Keep what the 30-day uptime needs (and a day more); older samples only cost space and time.
+            do {
+                try await store.pruneSamples(before: Date().addingTimeInterval(-Self.sampleRetention))
+            } catch {
+                log("monitor: cannot prune old samples: \(error)")
             }
             round = round + .milliseconds(Int(interval * 1_000))
             do { try await Task.sleep(until: round, clock: clock) } catch { return }
@@ -131,7 +139,7 @@ public struct MonitorRunner: Sendable {
         let sample = UptimeSample(
             at: Date(), up: up, status: status, totalMS: Double(result.timings.totalUS) / 1_000, cause: cause)
         do {
-            try store.saveSample(url: target.url, sample)
+            try await store.saveSample(url: target.url, sample)
             try await updateAvailability(target, sample: sample, prepared: prepared, store: store, log: log)
         } catch {
             log("monitor: \(error)")
@@ -143,11 +151,11 @@ public struct MonitorRunner: Sendable {
         _ target: Target, sample: UptimeSample, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void
     ) async throws {
         let now = sample.at
-        var state = try store.alertState(url: target.url, kind: "availability") ?? AuditStore.AlertState(state: "up", since: now, lastSent: nil)
+        var state = try await store.alertState(url: target.url, kind: "availability") ?? AuditStore.AlertState(state: "up", since: now, lastSent: nil)
         var alert: Alert?
         if state.state == "up" && !sample.up {
             let window = now.addingTimeInterval(-prepared.request.uptimeEvery * Double(Self.confirmations + 2))
-            let recent = try store.samples(url: target.url, since: window).suffix(Self.confirmations)
+            let recent = try await store.samples(url: target.url, since: window).suffix(Self.confirmations)
             if recent.count == Self.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first {
                 state = AuditStore.AlertState(state: "down", since: first.at, lastSent: now)
                 alert = Alert(kind: .down, url: target.url, name: target.name, at: first.at, detail: "cause: \(first.cause ?? "down")")
@@ -162,7 +170,7 @@ public struct MonitorRunner: Sendable {
             alert = Alert(kind: .stillDown, url: target.url, name: target.name, at: now, detail: "down since \(ISO8601DateFormatter().string(from: state.since))")
             state.lastSent = now
         }
-        try store.setAlertState(url: target.url, kind: "availability", state)
+        try await store.setAlertState(url: target.url, kind: "availability", state)
         if let alert { await deliver(alert, prepared: prepared, log: log) }
     }
 
@@ -180,8 +188,13 @@ public struct MonitorRunner: Sendable {
         while !Task.isCancelled {
             // Resume the schedule from history: an unfinished run now, else one scan-interval after the last start.
             var wait = 0.0
-            if (try? store.unfinishedRun(inventory: key)) == nil, let last = try? store.lastRunStart(inventory: key) {
-                wait = max(0, last.addingTimeInterval(prepared.request.scanEvery).timeIntervalSinceNow)
+            do {
+                if try store.unfinishedRun(inventory: key) == nil, let last = try store.lastRunStart(inventory: key) {
+                    wait = max(0, last.addingTimeInterval(prepared.request.scanEvery).timeIntervalSinceNow)
+                }
+            } catch {
+                log("monitor: cannot read the scan schedule from history: \(error)")
+                wait = 60
             }
             if wait > 0 {
                 do { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) } catch { return }
@@ -193,6 +206,13 @@ public struct MonitorRunner: Sendable {
                 log("monitor: scan run \(summary.runID) \(summary.interrupted ? "interrupted" : "finished"): \(summary.scanned) portals scanned")
                 if summary.interrupted { return }
                 await scanAlerts(run: summary.runID, prepared: prepared, log: log)
+            } catch let conflict as RunLeaseConflict {
+                // The nightly timer (or an officer) is scanning this run: it finishes it, not us.
+                log("monitor: \(conflict); trying again in a minute")
+                do { try await Task.sleep(for: .seconds(60)) } catch { return }
+            } catch let issues as InputIssues {
+                log("monitor: \(issues.issues.map(\.description).joined(separator: "; ")); trying again in a minute")
+                do { try await Task.sleep(for: .seconds(60)) } catch { return }
             } catch {
                 log("monitor: scan failed: \(error)")
                 do { try await Task.sleep(for: .seconds(60)) } catch { return }
@@ -203,8 +223,16 @@ public struct MonitorRunner: Sendable {
     /// Certificate-expiry and verdict-worse alerts after a scan, each once per state change.
     private func scanAlerts(run: Int64, prepared: Prepared, log: @Sendable (String) -> Void) async {
         let store = prepared.scan.store
-        guard let results = try? store.results(run: run) else { return }
-        let previous = (try? store.previousResults(run: run)) ?? [:]
+        do {
+            try await scanAlerts(run: run, store: store, prepared: prepared, log: log)
+        } catch {
+            log("monitor: no alerts after scan run \(run): \(error)")
+        }
+    }
+
+    private func scanAlerts(run: Int64, store: AuditStore, prepared: Prepared, log: @Sendable (String) -> Void) async throws {
+        let results = try await store.results(run: run)
+        let previous = try await store.previousResults(run: run)
         let rank: [Verdict: Int] = [.fail: 0, .incomplete: 1, .warn: 2, .pass: 3]
         let days = prepared.alerts?.config.certExpiryDays ?? 14
         for site in results {
@@ -215,13 +243,13 @@ public struct MonitorRunner: Sendable {
             }
             if let leaf = site.observation.certificate?.leaf {
                 let expiring = leaf.notAfter.timeIntervalSinceNow < Double(days) * 86_400
-                let state = try? store.alertState(url: url, kind: "certificate")
+                let state = try await store.alertState(url: url, kind: "certificate")
                 if expiring && state?.state != "expiring" {
-                    try? store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "expiring", since: Date(), lastSent: Date()))
+                    try await store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "expiring", since: Date(), lastSent: Date()))
                     await deliver(Alert(kind: .certExpiring, url: url, name: site.target.name, at: Date(),
                                         detail: "not after \(ISO8601DateFormatter().string(from: leaf.notAfter))"), prepared: prepared, log: log)
                 } else if !expiring && state?.state == "expiring" {
-                    try? store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "ok", since: Date(), lastSent: nil))
+                    try await store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "ok", since: Date(), lastSent: nil))
                 }
             }
         }
@@ -235,11 +263,11 @@ public enum MetricsWriter {
             .replacingOccurrences(of: "\n", with: "\\n")
     }
 
-    public static func write(to path: String, targets: [Target], store: AuditStore, now: Date) throws {
+    public static func write(to path: String, targets: [Target], store: AuditStore, now: Date) async throws {
         var up = "# HELP portal_audit_up Whether the portal answered its last availability sample.\n# TYPE portal_audit_up gauge\n"
         var time = "# HELP portal_audit_response_seconds Time of the last availability sample.\n# TYPE portal_audit_response_seconds gauge\n"
         var ratio = "# HELP portal_audit_uptime_ratio Share of up samples over 24 h, a lone failed sample counted as up (docs/uptime.md).\n# TYPE portal_audit_uptime_ratio gauge\n"
-        let summary = try store.metricsSummary(since: now.addingTimeInterval(-86_400))
+        let summary = try await store.metricsSummary(since: now.addingTimeInterval(-86_400))
         for target in targets {
             guard let facts = summary[target.url] else { continue }
             let labels = "url=\"\(label(target.url))\""

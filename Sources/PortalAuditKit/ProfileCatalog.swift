@@ -9,9 +9,22 @@ public struct ProfileCatalog: Sendable {
         self.loader = loader
     }
 
-    /// Every profile found in the search paths, resolved (ones that fail to load are left out).
-    public func shipped() -> [Profile] {
-        loader.availableIDs().compactMap { try? loader.load($0) }
+    /// Every profile found in the search paths, resolved.
+    ///
+    /// - Throws: `InputIssues` naming every profile that fails to load (a broken shipped profile must
+    ///   never silently disappear from the list).
+    public func shipped() throws(InputIssues) -> [Profile] {
+        var profiles: [Profile] = []
+        var issues: [InputIssue] = []
+        for id in loader.availableIDs() {
+            do {
+                profiles.append(try loader.load(id))
+            } catch {
+                issues.append(contentsOf: error.issues)
+            }
+        }
+        if !issues.isEmpty { throw InputIssues(issues) }
+        return profiles
     }
 
     /// Loads one profile (id or path), reporting every problem.

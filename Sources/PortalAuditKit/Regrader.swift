@@ -12,6 +12,8 @@ public struct Regrader: Sendable {
 
     /// The report of run `runID` (the latest when nil), judged by `profile` when given, else as stored.
     ///
+    /// `now` only closes a run that never finished; every judgement uses the time of its observation.
+    ///
     /// - Throws: `InputIssues` for a bad profile or an unknown run; `StoreError` for the database.
     public func report(database: String, runID: Int64?, profile reference: String?, now: Date = Date()) throws -> ReportDocument {
         guard FileManager.default.fileExists(atPath: database) else {
@@ -22,15 +24,17 @@ public struct Regrader: Sendable {
             throw InputIssues([InputIssue(
                 file: database, field: "--run", problem: runID.map { "no run \($0) in this database" } ?? "the database holds no run")])
         }
-        let stored = try store.results(run: run.id)
+        let stored = try store.observedResults(run: run.id)
         let profile = try profileLoader.load(reference ?? run.profile.split(separator: "@").first.map(String.init) ?? "vn-level2")
         let sites: [SiteResult]
         if reference == nil {
-            sites = stored
+            sites = stored.map(\.result)
         } else {
-            sites = stored.map { site in
+            // Each portal is judged as of when it was observed, not today: a certificate valid at scan
+            // time stays valid in the report, a portal fresh then stays fresh.
+            sites = stored.map { site, observedAt in
                 let evaluation = Evaluator.evaluate(
-                    site.observation, profile: profile, context: EvaluationContext(now: now, target: site.target))
+                    site.observation, profile: profile, context: EvaluationContext(now: observedAt, target: site.target))
                 var regraded = site
                 regraded.profile = profile.reference
                 regraded.findings = evaluation.findings

@@ -106,6 +106,9 @@ public struct ReportWriter: Sendable {
     }
 
     /// Writes `text` to a temporary file beside `path`, then renames it: a reader never sees half a report.
+    ///
+    /// The data reaches the disk before the rename and the rename before this returns (fsync of the
+    /// file, then of its folder): after a power cut the report is the old one or the new one, never empty.
     static func atomicWrite(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
@@ -113,12 +116,23 @@ public struct ReportWriter: Sendable {
         try rename(temporary, over: url)
     }
 
-    /// `rename(2)` of `source` over `target` (same folder): atomic, replacing any old file.
+    /// `rename(2)` of `source` over `target` (same folder): atomic, replacing any old file, made durable.
     static func rename(_ source: URL, over target: URL) throws {
-        if Foundation.rename(source.path, target.path) != 0 {
+        func failure(_ what: String) -> ReportError {
             let code = errno
-            try? FileManager.default.removeItem(at: source)
-            throw ReportError(description: "cannot write \(target.path): \(String(cString: strerror(code)))")
+            try? FileManager.default.removeItem(at: source)  // a leftover temporary file; the error below says why
+            return ReportError(description: "cannot write \(target.path): \(what): \(String(cString: strerror(code)))")
+        }
+        let file = open(source.path, O_RDONLY)
+        guard file >= 0 else { throw failure("open") }
+        let synced = fsync(file)
+        close(file)
+        guard synced == 0 else { throw failure("fsync") }
+        guard Foundation.rename(source.path, target.path) == 0 else { throw failure("rename") }
+        let folder = open(target.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY)
+        if folder >= 0 {
+            defer { close(folder) }
+            guard fsync(folder) == 0 else { throw failure("fsync of the folder") }
         }
     }
 }
@@ -134,6 +148,11 @@ public enum PDFPrinter {
             }
         }
         return nil
+    }
+
+    /// Seconds Chromium may take to print one report: `PORTAL_AUDIT_PDF_TIMEOUT`, else 180.
+    static func timeoutSeconds(environment: [String: String] = ProcessInfo.processInfo.environment) -> Double {
+        environment["PORTAL_AUDIT_PDF_TIMEOUT"].flatMap(Double.init).map { max(1, $0) } ?? 180
     }
 
     /// Renders `html` to the PDF file `path` (atomically).
@@ -157,7 +176,17 @@ public enum PDFPrinter {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        // A Chromium that hangs (a broken profile, a missing display library) must not hang the report.
+        let seconds = timeoutSeconds()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            kill(-process.processIdentifier, SIGKILL)
+            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw ReportError(description: "Chromium did not print the PDF within \(Int(seconds)) s and was stopped (set PORTAL_AUDIT_PDF_TIMEOUT to allow more)")
+        }
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: output.path) else {
             throw ReportError(description: "Chromium could not print the PDF (exit \(process.terminationStatus))")
         }

@@ -16,12 +16,29 @@ public struct ProbeOptions: Sendable, Equatable {
     /// Active probes allowed (sensitive paths): an authorised audit of one's own portals.
     public var authorised: Bool
     public var userAgent: String
+    /// Sites admitted at once to an address of scope `scope` (`nil`: no limit).
+    public func sitesPerAddress(_ scope: AddressScope?) -> Int? {
+        if let explicit = connectionsPerAddress { return max(1, explicit / Self.connectionsPerSite) }
+        if scope == .loopback { return nil }
+        return max(1, Self.defaultConnectionsPerAddress / Self.connectionsPerSite)
+    }
+
+    /// Connections at once to one address, across the fleet (`nil`: `defaultConnectionsPerAddress`, not
+    /// applied to loopback, which is this machine; a value given applies to every address).
+    public var connectionsPerAddress: Int?
+
+    /// Connections one site may hold at once (its four probe chains).
+    public static let connectionsPerSite = 4
+    /// Connections at once per address unless told otherwise: two sites of a shared hosting IP at a time.
+    public static let defaultConnectionsPerAddress = 8
 
     public init(
         resolve: [String] = [], timeoutSeconds: Double = 10, connectTimeoutSeconds: Double = 5,
         maxBodyBytes: Int = 2 << 20, maxRedirects: Int = 10, authorised: Bool = false,
-        userAgent: String = "portal-audit/\(PortalAuditVersion.tool) (+compliance audit)"
+        userAgent: String = "portal-audit/\(PortalAuditVersion.tool) (+compliance audit)",
+        connectionsPerAddress: Int? = nil
     ) {
+        self.connectionsPerAddress = connectionsPerAddress
         self.resolve = resolve
         self.timeoutSeconds = timeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
@@ -73,6 +90,19 @@ public struct NamePins: Sendable, Equatable {
             addresses.allSatisfy({ !$0.isEmpty && $0.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) })
         else { return nil }
         return Pin(host: parts[0].lowercased(), port: port, addresses: addresses)
+    }
+
+    /// Pins `host` on `ports` to `addresses` (names the scanner resolved itself, so that curl connects
+    /// to exactly the addresses the redirect scope and the per-address limit were judged on).
+    public mutating func pin(host: String, ports: [Int], addresses: [String]) {
+        guard !addresses.isEmpty else { return }
+        for port in ports { pins.append(Pin(host: host.lowercased(), port: port, addresses: addresses)) }
+    }
+
+    /// The first address `host` is pinned to, if it is pinned.
+    public func address(of host: String) -> String? {
+        let name = host.lowercased()
+        return pins.first { $0.host == name }?.addresses.first
     }
 
     /// Whether `host` is pinned at all, and whether any of its pins is an IPv6 address.

@@ -23,6 +23,8 @@ public struct SiteProber: Sendable {
 
     let runtime: CurlRuntime
     let options: ProbeOptions
+    /// Fleet-wide: how many sites hold each address (one prober serves a whole scan).
+    let admission = AddressAdmission()
 
     public init(runtime: CurlRuntime = .shared, options: ProbeOptions) {
         self.runtime = runtime
@@ -35,20 +37,45 @@ public struct SiteProber: Sendable {
         public var probes: [ProbeAttempt]
         public var cost: ProbeCost
         public var durationMS: Int
+        /// Set when this machine ran out of descriptors during the probes: the observation says nothing
+        /// about the portal and must not be judged or saved.
+        public var localFailure: TransferFailure?
+        /// When the probes ended: the "now" the observation is judged at, today and when re-graded.
+        public var observedAt = Date()
     }
 
     /// Probes `target` within the time budget.
+    ///
+    /// The name is resolved once (unless pinned) and pinned for every request, so curl connects to the
+    /// very addresses the per-address limit and the redirect scope were judged on. The budget starts
+    /// when the site is admitted to its address.
     public func probe(_ target: Target) async -> Outcome {
+        var pins = NamePins(entries: options.resolve, target: target)
+        var address = AddressScope.of(target.host) != nil ? target.host : pins.address(of: target.host)
+        if address == nil, !runtime.isLoopbackOnly {
+            let resolved = await AddressResolver.resolve(
+                target.host, timeoutMS: Int(min(options.connectTimeoutSeconds, options.timeoutSeconds) * 1000))
+            pins.pin(host: target.host, ports: [target.httpsPort, target.httpPort], addresses: resolved)
+            address = resolved.first
+        }
+        let scope = address.flatMap(AddressScope.of)
+        let admitted = address.flatMap { address in options.sitesPerAddress(scope).map { (address, $0) } }
+        if let (address, limit) = admitted { await admission.acquire(address, limit: limit) }
+        let outcome = await probe(target, pins: pins, scope: scope)
+        if let (address, _) = admitted { await admission.release(address) }
+        return outcome
+    }
+
+    private func probe(_ target: Target, pins: NamePins, scope: AddressScope?) async -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         let budget = Budget(deadline: started + .milliseconds(Int(options.timeoutSeconds * 1000)), options: options)
-        let pins = NamePins(entries: options.resolve, target: target)
 
         // Four chains side by side: the home page (then content and exposure, which need it), TLS
         // enumeration, the HTTP redirect chain, and IPv6. One connection at a time within each chain.
         async let main = timed { await runtime.perform(verdictRequest(target, pins: pins, budget: budget)) }
         async let tls = timed { await probeTLS(target, pins: pins, budget: budget) }
-        async let redirect = timed { await followRedirects(target, pins: pins, budget: budget) }
+        async let redirect = timed { await followRedirects(target, pins: pins, origin: scope, budget: budget) }
         async let ipv6 = timed { await probeIPv6(target, pins: pins, budget: budget) }
         let (mainResult, mainMS) = await main
         let ((contentFacts, contentResults), contentMS) = await timed {
@@ -70,15 +97,20 @@ public struct SiteProber: Sendable {
             observation.certificate = Self.certificate(handshake, host: target.host)
         }
         if mainResult.responseCode > 0 {
-            let fields = Self.headerFields(mainResult.headerLines)
-            let headers = HeaderFacts(
+            let home = mainResult
+            let (fields, cookies, title) = await ParseWorker.run {
+                let raw = Self.headerFields(home.headerLines)
+                let cookies = raw.filter { $0.name == "set-cookie" }.compactMap { CookieParser.parse($0.value) }
+                // Cookie values (session ids, balancer cookies naming internal hosts) are dropped here,
+                // before anything is stored or reported: names and flags are all the rules need.
+                let fields = raw.map { $0.name == "set-cookie" ? HeaderField(name: $0.name, value: CookieParser.redacted($0.value)) : $0 }
+                return (fields, cookies, HTMLTitle.extract(home.body))
+            }
+            observation.headers = HeaderFacts(
                 url: target.httpsURL, status: mainResult.responseCode, fields: fields,
                 truncated: mainResult.headersTruncated)
-            observation.headers = headers
-            observation.cookies = headers.all("set-cookie").compactMap(CookieParser.parse)
-            observation.page = PageFacts(
-                title: HTMLTitle.extract(mainResult.body), bytes: mainResult.body.count,
-                truncated: mainResult.bodyTruncated)
+            observation.cookies = cookies
+            observation.page = PageFacts(title: title, bytes: mainResult.body.count, truncated: mainResult.bodyTruncated)
         }
 
         observation.content = contentFacts
@@ -103,7 +135,8 @@ public struct SiteProber: Sendable {
             requests: all.count)
         return Outcome(
             observation: observation, probes: probes, cost: cost,
-            durationMS: Int((clock.now - started) / .milliseconds(1)))
+            durationMS: Int((clock.now - started) / .milliseconds(1)),
+            localFailure: all.lazy.compactMap(\.failure).first { $0.kind == .localResources })
     }
 
     // MARK: requests
@@ -333,12 +366,21 @@ public struct SiteProber: Sendable {
         let root = Target.url(scheme: "https", host: target.host, port: target.httpsPort, path: "/")
         var results: [TransferResult] = []
         var sources: [DatedSource] = []
-        let text = PageText.text(of: home.body, limit: 512 << 10)
-        let pageDates = VietnameseDates.dates(in: text, now: now)
-        sources.append(DatedSource(source: "page", url: target.httpsURL, newest: pageDates.max(), count: pageDates.count, truncated: home.bodyTruncated))
+        let body = home.body
+        let (text, pageDates, links, digest, stopped) = await ParseWorker.run {
+            var stopped = false
+            let text = PageText.text(of: body, limit: 512 << 10) {
+                stopped = budget.remainingMS() == 0
+                return stopped
+            }
+            return (text, VietnameseDates.dates(in: text, now: now), PageText.feedLinks(in: body), SHA256.hex(of: body), stopped)
+        }
+        sources.append(DatedSource(
+            source: "page", url: target.httpsURL, newest: pageDates.max(), count: pageDates.count,
+            truncated: home.bodyTruncated || stopped))
         let headers = Self.headerFields(home.headerLines)
         if let raw = headers.first(where: { $0.name == "last-modified" })?.value,
-            let date = Self.httpDate(raw), date <= now.addingTimeInterval(86_400)
+            let date = VietnameseDates.parseFeedDate(raw), date <= now.addingTimeInterval(86_400)
         {
             sources.append(DatedSource(source: "last-modified", url: target.httpsURL, newest: date, count: 1))
         }
@@ -360,7 +402,7 @@ public struct SiteProber: Sendable {
             sources.append(source)
         }
         // Feeds: the ones the page links, else the usual paths; two at most.
-        let linked = PageText.feedLinks(in: home.body).compactMap { Self.sameHost($0, base: target.httpsURL, host: target.host) }
+        let linked = links.compactMap { Self.sameHost($0, base: target.httpsURL, host: target.host) }
         var feeds = Array(linked.prefix(2))
         if feeds.isEmpty { feeds = [root + "rss.xml", root + "feed"] }
         for feed in feeds where budget.remainingMS() > 0 {
@@ -370,11 +412,11 @@ public struct SiteProber: Sendable {
             }
         }
         let best = sources.filter { $0.newest != nil }.max { ($0.newest ?? .distantPast) < ($1.newest ?? .distantPast) }
-        let mandatory = MandatoryInfo.check(text)
+        let mandatory = await ParseWorker.run { MandatoryInfo.check(text) }
         let facts = ContentFacts(
             newest: best?.newest, newestSource: best?.source, newestURL: best?.url, sources: sources,
             mandatoryFound: mandatory.found, mandatoryMissing: mandatory.missing,
-            homeSHA256: SHA256.hex(of: home.body))
+            homeSHA256: digest)
         return (facts, results)
     }
 
@@ -387,21 +429,13 @@ public struct SiteProber: Sendable {
         guard result.responseCode == 200 else {
             return DatedSource(source: kind, url: url, newest: nil, count: 0, failure: result.failure.map(Self.failure))
         }
-        let xml = String(decoding: result.body, as: UTF8.self)
-        guard xml.contains("<") else { return DatedSource(source: kind, url: url, newest: nil, count: 0) }
-        let dates = VietnameseDates.feedDates(in: xml, now: now)
+        let body = result.body
+        guard body.contains(UInt8(ascii: "<")) else { return DatedSource(source: kind, url: url, newest: nil, count: 0) }
+        let dates = await ParseWorker.run { VietnameseDates.feedDates(in: String(decoding: body, as: UTF8.self), now: now) }
         let stopped = result.failure?.kind == .timeout
         return DatedSource(
             source: kind, url: url, newest: dates.max(), count: dates.count, truncated: result.bodyTruncated || stopped,
             failure: stopped ? result.failure.map(Self.failure) : nil)
-    }
-
-    static func httpDate(_ raw: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: raw.trimmingCharacters(in: .whitespaces))
     }
 
     // MARK: exposure
@@ -453,9 +487,16 @@ public struct SiteProber: Sendable {
 
     // MARK: redirect
 
-    private func followRedirects(_ target: Target, pins: NamePins, budget: Budget) async
+    /// Follows the redirect chain from `http://host/` by hand, one hop at a time.
+    ///
+    /// A `Location` is refused (recorded, not followed) when it carries credentials, or when its address
+    /// is more private than the portal's own (`origin`): a public portal cannot make the auditor fetch
+    /// from 10/8, 169.254/16 or loopback. Pinned names count as what they are pinned to; other names are
+    /// resolved once and pinned for the hop, so curl connects to the address that was judged.
+    private func followRedirects(_ target: Target, pins: NamePins, origin: AddressScope?, budget: Budget) async
         -> (RedirectFacts, EndpointFacts?, [TransferResult])
     {
+        var pins = pins
         var hops: [RedirectHop] = []
         var results: [TransferResult] = []
         var seen = Set<String>()
@@ -497,6 +538,11 @@ public struct SiteProber: Sendable {
                 outcome = .badScheme
                 break
             }
+            if let refusal = await refusal(of: next, pins: &pins, origin: origin, budget: budget) {
+                hops[hops.count - 1].refused = refusal
+                outcome = .refused
+                break
+            }
             url = next
         }
         let last = hops.last(where: { $0.status != nil }) ?? hops.last
@@ -505,6 +551,24 @@ public struct SiteProber: Sendable {
             hops: hops, outcome: outcome, finalScheme: finalURL.flatMap { URLComponents(string: $0)?.scheme?.lowercased() },
             finalURL: finalURL)
         return (facts, endpoint, results)
+    }
+
+    /// Why the hop to `url` may not be followed, or `nil` when it may.
+    private func refusal(of url: String, pins: inout NamePins, origin: AddressScope?, budget: Budget) async
+        -> RedirectScope.Refusal?
+    {
+        guard let components = URLComponents(string: url), let host = components.host else { return nil }
+        if components.user != nil || components.password != nil { return .credentials }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        var address = AddressScope.of(bare) != nil ? bare : pins.address(of: bare)
+        if address == nil, !runtime.isLoopbackOnly {
+            let resolved = await AddressResolver.resolve(bare, timeoutMS: budget.connectMS())
+            let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+            pins.pin(host: bare, ports: [port], addresses: resolved)
+            address = resolved.first
+        }
+        guard let address, let scope = AddressScope.of(address) else { return nil }
+        return RedirectScope.permits(from: origin, to: scope) ? nil : .privateAddress
     }
 
     static func location(_ result: TransferResult) -> String? {

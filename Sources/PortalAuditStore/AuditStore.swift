@@ -37,6 +37,27 @@ public struct HistoryEntry: Sendable, Equatable {
     public var failedRules: [String]
 }
 
+/// Who scans a run: one process on one host, renewed by a heartbeat.
+public struct RunLease: Sendable, Equatable {
+    /// Unique per process (a UUID), so a restarted scanner never mistakes an old lease for its own.
+    public var holder: String
+    public var host: String
+    public var pid: Int
+
+    public init(holder: String, host: String, pid: Int) {
+        self.holder = holder
+        self.host = host
+        self.pid = pid
+    }
+}
+
+/// The live holder of a run's lease.
+public struct LeaseHolder: Sendable, Equatable {
+    public var host: String
+    public var pid: Int
+    public var heartbeat: Date
+}
+
 /// Errors of the history database.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
@@ -140,6 +161,17 @@ public final class AuditStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3-run-lease") { db in
+            // Who is scanning a run right now: a resume takes over only a run whose lease is stale.
+            // The sample index on time alone serves the metrics query and the pruning.
+            try db.execute(sql: """
+                ALTER TABLE auditRun ADD COLUMN leaseHolder TEXT;
+                ALTER TABLE auditRun ADD COLUMN leaseHost TEXT;
+                ALTER TABLE auditRun ADD COLUMN leasePID INTEGER;
+                ALTER TABLE auditRun ADD COLUMN leaseHeartbeat DATETIME;
+                CREATE INDEX uptimeSampleAt ON uptimeSample(at);
+                """)
+        }
         return migrator
     }
 
@@ -159,15 +191,21 @@ public final class AuditStore: Sendable {
     // MARK: runs
 
     /// Records the start of a run and returns its id.
-    public func startRun(inventory: String, profile: String, planned: Int, at date: Date) async throws(StoreError) -> Int64 {
+    public func startRun(
+        inventory: String, profile: String, planned: Int, at date: Date, lease: RunLease? = nil
+    ) async throws(StoreError) -> Int64 {
         do {
             return try await pool.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO auditRun (startedAt, status, inventory, profile, planned, toolVersion, evaluationVersion)
-                        VALUES (?, 'running', ?, ?, ?, ?, ?)
+                        INSERT INTO auditRun (startedAt, status, inventory, profile, planned, toolVersion, evaluationVersion,
+                            leaseHolder, leaseHost, leasePID, leaseHeartbeat)
+                        VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [date, inventory, profile, planned, PortalAuditVersion.tool, Evaluator.version])
+                    arguments: [
+                        date, inventory, profile, planned, PortalAuditVersion.tool, Evaluator.version, lease?.holder,
+                        lease?.host, lease?.pid, lease.map { _ in date },
+                    ])
                 return db.lastInsertedRowID
             }
         } catch {
@@ -179,12 +217,18 @@ public final class AuditStore: Sendable {
     ///
     /// Synchronous on purpose: it runs while the scan is being cancelled, and GRDB's async writes
     /// honour task cancellation (they would refuse to record the interruption itself).
-    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date) throws(StoreError) {
+    ///
+    /// With `lease`, only while this scanner still holds the run (a scanner whose lease was taken over
+    /// never rewrites the run another one finished); the lease is given back.
+    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date, lease: RunLease? = nil) throws(StoreError) {
         do {
             try pool.write { db in
                 try db.execute(
-                    sql: "UPDATE auditRun SET status = ?, finishedAt = ? WHERE id = ?",
-                    arguments: [status.rawValue, date, id])
+                    sql: """
+                        UPDATE auditRun SET status = ?, finishedAt = ?, leaseHolder = NULL, leaseHeartbeat = NULL
+                        WHERE id = ? AND (? IS NULL OR leaseHolder IS NULL OR leaseHolder = ?)
+                        """,
+                    arguments: [status.rawValue, date, id, lease?.holder, lease?.holder])
             }
         } catch {
             throw StoreError.wrap(error, "close the run")
@@ -221,6 +265,74 @@ public final class AuditStore: Sendable {
             }
         } catch {
             throw StoreError.wrap(error, "read the runs")
+        }
+    }
+
+    // MARK: leases
+
+    /// Takes run `id` for `lease` unless another live scanner holds it.
+    ///
+    /// A lease is live while its heartbeat is younger than `staleAfter` and, when it was taken on this
+    /// host, its process still runs (`isAlive`): a scanner killed with `kill -9` can be resumed at once.
+    /// - Returns: `nil` when the run is now this scanner's, else the live holder.
+    public func claim(
+        run id: Int64, for lease: RunLease, now: Date, staleAfter: TimeInterval, isAlive: @escaping @Sendable (Int) -> Bool
+    ) async throws(StoreError) -> LeaseHolder? {
+        do {
+            return try await pool.write { db -> LeaseHolder? in
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?", arguments: [id])
+                else { return nil }
+                let holder: String? = row["leaseHolder"]
+                let host: String? = row["leaseHost"]
+                let pid: Int? = row["leasePID"]
+                let heartbeat: Date? = row["leaseHeartbeat"]
+                if let holder, holder != lease.holder, let heartbeat, now.timeIntervalSince(heartbeat) < staleAfter {
+                    let deadHere = host == lease.host && pid.map { !isAlive($0) } == true
+                    if !deadHere { return LeaseHolder(host: host ?? "?", pid: pid ?? 0, heartbeat: heartbeat) }
+                }
+                try db.execute(
+                    sql: "UPDATE auditRun SET leaseHolder = ?, leaseHost = ?, leasePID = ?, leaseHeartbeat = ?, status = 'running' WHERE id = ?",
+                    arguments: [lease.holder, lease.host, lease.pid, now, id])
+                return nil
+            }
+        } catch {
+            throw StoreError.wrap(error, "take over run \(id)")
+        }
+    }
+
+    /// The live holder of run `id`'s lease, if another scanner holds it (see `claim`).
+    public func liveHolder(
+        run id: Int64, other lease: RunLease, now: Date, staleAfter: TimeInterval, isAlive: (Int) -> Bool
+    ) throws(StoreError) -> LeaseHolder? {
+        do {
+            return try pool.read { db -> LeaseHolder? in
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?", arguments: [id]),
+                    let holder: String = row["leaseHolder"], holder != lease.holder, let heartbeat: Date = row["leaseHeartbeat"],
+                    now.timeIntervalSince(heartbeat) < staleAfter
+                else { return nil }
+                let host: String? = row["leaseHost"]
+                let pid: Int? = row["leasePID"]
+                if host == lease.host, let pid, !isAlive(pid) { return nil }
+                return LeaseHolder(host: host ?? "?", pid: pid ?? 0, heartbeat: heartbeat)
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the lease of run \(id)")
+        }
+    }
+
+    /// Renews `lease` on run `id`; `false` when another scanner has taken the run over.
+    public func heartbeat(run id: Int64, lease: RunLease, at date: Date) async throws(StoreError) -> Bool {
+        do {
+            return try await pool.write { db in
+                try db.execute(
+                    sql: "UPDATE auditRun SET leaseHeartbeat = ? WHERE id = ? AND leaseHolder = ?",
+                    arguments: [date, id, lease.holder])
+                return db.changesCount > 0
+            }
+        } catch {
+            throw StoreError.wrap(error, "renew the lease of run \(id)")
         }
     }
 
@@ -329,8 +441,29 @@ public final class AuditStore: Sendable {
 
     /// Every stored result of run `id`, sorted by URL (observations included, for re-grading).
     public func results(run id: Int64) throws(StoreError) -> [SiteResult] {
+        try observedResults(run: id).map(\.result)
+    }
+
+    /// Every stored result of run `id` with the time it was observed (the "now" it is judged at).
+    public func observedResults(run id: Int64) throws(StoreError) -> [(result: SiteResult, observedAt: Date)] {
         do {
-            let texts = try pool.read { db in
+            let rows = try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT result, observedAt FROM portalResult WHERE runID = ? ORDER BY url", arguments: [id])
+            }
+            let decoder = Self.decoder()
+            return try rows.map { row in
+                let text: String = row["result"]
+                return (try decoder.decode(SiteResult.self, from: Data(text.utf8)), row["observedAt"])
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the results of run \(id)")
+        }
+    }
+
+    /// Every stored result of run `id`, read off the cooperative pool.
+    public func results(run id: Int64) async throws(StoreError) -> [SiteResult] {
+        do {
+            let texts = try await pool.read { db in
                 try String.fetchAll(db, sql: "SELECT result FROM portalResult WHERE runID = ? ORDER BY url", arguments: [id])
             }
             let decoder = Self.decoder()
@@ -341,29 +474,40 @@ public final class AuditStore: Sendable {
     }
 
     /// For each portal of run `id`, its result in the latest earlier run that has it.
-    public func previousResults(run id: Int64) throws(StoreError) -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
+    public func previousResults(run id: Int64) async throws(StoreError) -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
         do {
-            return try pool.read { db in
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT p.url, p.runID, p.verdict, p.grade, p.score FROM portalResult p
-                        JOIN (SELECT q.url, MAX(q.runID) AS previous FROM portalResult q
-                              JOIN portalResult c ON c.url = q.url AND c.runID = ?
-                              WHERE q.runID < ? GROUP BY q.url) m
-                          ON m.url = p.url AND m.previous = p.runID
-                        """,
-                    arguments: [id, id])
-                var out: [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] = [:]
-                for row in rows {
-                    guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
-                    out[row["url"]] = (row["runID"], verdict, row["grade"], row["score"])
-                }
-                return out
-            }
+            return try await pool.read { db in try Self.previous(run: id, db) }
         } catch {
             throw StoreError.wrap(error, "read the previous results")
         }
+    }
+
+    /// For each portal of run `id`, its result in the latest earlier run that has it.
+    public func previousResults(run id: Int64) throws(StoreError) -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
+        do {
+            return try pool.read { db in try Self.previous(run: id, db) }
+        } catch {
+            throw StoreError.wrap(error, "read the previous results")
+        }
+    }
+
+    private static func previous(run id: Int64, _ db: Database) throws -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.url, p.runID, p.verdict, p.grade, p.score FROM portalResult p
+                JOIN (SELECT q.url, MAX(q.runID) AS previous FROM portalResult q
+                      JOIN portalResult c ON c.url = q.url AND c.runID = ?
+                      WHERE q.runID < ? GROUP BY q.url) m
+                  ON m.url = p.url AND m.previous = p.runID
+                """,
+            arguments: [id, id])
+        var out: [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] = [:]
+        for row in rows {
+            guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
+            out[row["url"]] = (row["runID"], verdict, row["grade"], row["score"])
+        }
+        return out
     }
 
     /// Verdicts over time, newest first: of one portal (`url` or a part of it), or of every portal.
@@ -412,9 +556,9 @@ public final class AuditStore: Sendable {
     // MARK: uptime and alerts
 
     /// Records one availability sample.
-    public func saveSample(url: String, _ sample: UptimeSample) throws(StoreError) {
+    public func saveSample(url: String, _ sample: UptimeSample) async throws(StoreError) {
         do {
-            try pool.write { db in
+            try await pool.write { db in
                 try db.execute(
                     sql: "INSERT INTO uptimeSample (url, at, up, status, totalMS, cause) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [url, sample.at, sample.up, sample.status, sample.totalMS, sample.cause])
@@ -424,10 +568,24 @@ public final class AuditStore: Sendable {
         }
     }
 
-    /// The samples of `url` since `date`, oldest first.
-    public func samples(url: String, since date: Date) throws(StoreError) -> [UptimeSample] {
+    /// Deletes the samples older than `date` (the monitor keeps 31 days, what the 30-day uptime needs).
+    /// - Returns: how many were deleted.
+    @discardableResult
+    public func pruneSamples(before date: Date) async throws(StoreError) -> Int {
         do {
-            return try pool.read { db in
+            return try await pool.write { db in
+                try db.execute(sql: "DELETE FROM uptimeSample WHERE at < ?", arguments: [date])
+                return db.changesCount
+            }
+        } catch {
+            throw StoreError.wrap(error, "prune the samples")
+        }
+    }
+
+    /// The samples of `url` since `date`, oldest first.
+    public func samples(url: String, since date: Date) async throws(StoreError) -> [UptimeSample] {
+        do {
+            return try await pool.read { db in
                 try Row.fetchAll(
                     db, sql: "SELECT at, up, status, totalMS, cause FROM uptimeSample WHERE url = ? AND at >= ? ORDER BY at",
                     arguments: [url, date]
@@ -456,9 +614,9 @@ public final class AuditStore: Sendable {
         }
     }
 
-    public func alertState(url: String, kind: String) throws(StoreError) -> AlertState? {
+    public func alertState(url: String, kind: String) async throws(StoreError) -> AlertState? {
         do {
-            return try pool.read { db in
+            return try await pool.read { db in
                 try Row.fetchOne(db, sql: "SELECT state, since, lastSent FROM alertState WHERE url = ? AND kind = ?", arguments: [url, kind])
                     .map { AlertState(state: $0["state"], since: $0["since"], lastSent: $0["lastSent"]) }
             }
@@ -467,9 +625,9 @@ public final class AuditStore: Sendable {
         }
     }
 
-    public func setAlertState(url: String, kind: String, _ state: AlertState) throws(StoreError) {
+    public func setAlertState(url: String, kind: String, _ state: AlertState) async throws(StoreError) {
         do {
-            try pool.write { db in
+            try await pool.write { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO alertState (url, kind, state, since, lastSent) VALUES (?, ?, ?, ?, ?)",
                     arguments: [url, kind, state.state, state.since, state.lastSent])
@@ -482,9 +640,9 @@ public final class AuditStore: Sendable {
     /// For metrics, per portal: the last sample, and the share of up samples since `date` where a single
     /// failed sample between good ones counts as up (the confirmation rule of docs/uptime.md, sample-weighted).
     /// One aggregate query: the cost does not grow with what the process reads into memory.
-    public func metricsSummary(since date: Date) throws(StoreError) -> [String: (up: Bool, totalMS: Double?, ratio: Double)] {
+    public func metricsSummary(since date: Date) async throws(StoreError) -> [String: (up: Bool, totalMS: Double?, ratio: Double)] {
         do {
-            return try pool.read { db in
+            return try await pool.read { db in
                 let rows = try Row.fetchAll(
                     db,
                     sql: """

@@ -78,7 +78,7 @@ struct MonitorTests {
         #expect(status == 0)
         // Then the outage is recorded with the right bounds (± one interval) and uptime comes from it
         let store = try AuditStore(path: database)
-        let samples = try store.samples(url: "https://xa-giamsat.laocai.gov.vn:18481/", since: .distantPast)
+        let samples = try await store.samples(url: "https://xa-giamsat.laocai.gov.vn:18481/", since: .distantPast)
         let outages = UptimeAccounting.outages(samples)
         #expect(outages.count == 1)
         let outage = try #require(outages.first)
@@ -123,7 +123,7 @@ struct MonitorTests {
         let stopped = try #require(try store.run(nil))
         #expect(stopped.status == .interrupted)
         #expect(stopped.done >= 20 && stopped.done < 150)
-        let kept = try store.results(run: stopped.id)
+        let kept = try await store.results(run: stopped.id)
         // Then a restart resumes that run, and no second scan starts
         let second = try Command.start(Repository.binary, arguments, environment: environment)
         #expect(try await eventually(120) { try AuditStore(path: database).run(stopped.id)?.status == .finished })
@@ -131,7 +131,7 @@ struct MonitorTests {
         second.kill(SIGTERM)
         #expect(await second.wait() == 0)
         #expect(try store.run(nil)?.id == stopped.id)  // no new run
-        let results = try store.results(run: stopped.id)
+        let results = try await store.results(run: stopped.id)
         #expect(results.count == 150)
         #expect(Set(results.map(\.target.url)).count == 150)
         for site in kept {

@@ -47,7 +47,7 @@ struct ScanTests {
         let store = try AuditStore(path: database)
         let run = try #require(try store.run(nil))
         #expect(run.status == .finished && run.done == 150)
-        let results = try store.results(run: run.id)
+        let results = try await store.results(run: run.id)
         #expect(results.count == fleet.expected.count)
         for site in results {
             #expect(site.verdict.rawValue == fleet.expected[site.target.url], "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
@@ -78,14 +78,14 @@ struct ScanTests {
         let killed = try #require(try store.run(nil))
         #expect(killed.status == .running)
         #expect(killed.done >= before && killed.done < 150)
-        let kept = try store.results(run: killed.id)
+        let kept = try await store.results(run: killed.id)
         // Then --resume finishes the same run, scanning only what is missing
         let resumed = try await Command.run(Repository.binary, arguments + ["--resume"], environment: environment)
         #expect(resumed.stderr.contains("resuming run \(killed.id) (\(killed.done) of 150 portals already done)"))
         #expect(resumed.stderr.contains("\(150 - killed.done) scanned now"))
         let run = try #require(try store.run(killed.id))
         #expect(run.status == .finished && run.done == 150)
-        let results = try store.results(run: run.id)
+        let results = try await store.results(run: run.id)
         #expect(Set(results.map(\.target.url)) == Set(fleet.expected.keys))
         for site in results {
             #expect(site.verdict.rawValue == fleet.expected[site.target.url])
@@ -188,7 +188,7 @@ struct ScanTests {
         let database = folder.appendingPathComponent("h.sqlite").path
         let scan = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         #expect(scan.status == 1)
-        let results = try AuditStore(path: database).results(run: 1)
+        let results = try await AuditStore(path: database).results(run: 1)
         let level3 = try #require(results.first { $0.target.url == noHeaders.url })
         let level2 = try #require(results.first { $0.target.url == cookies.url })
         #expect(level3.profile.label == "vn-level3@1")

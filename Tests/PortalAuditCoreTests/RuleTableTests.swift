@@ -167,6 +167,11 @@ let ruleTable: [RuleCase] = [
             outcome: .failed, finalScheme: "http", finalURL: "http://x/")
     },
     row("http.redirect-to-https", "not probed", .inconclusive, "missing-facts") { $0.redirect = nil },
+    row("http.redirect-to-https", "redirect to a private address, not followed", .fail, "unsafe-redirect") {
+        $0.redirect = RedirectFacts(
+            hops: [RedirectHop(url: "http://x/", status: 302, location: "http://10.0.0.5/", refused: .privateAddress)],
+            outcome: .refused, finalScheme: "http", finalURL: "http://10.0.0.5/")
+    },
     // headers.hsts
     row("headers.hsts", "two years", .pass, "ok"),
     row("headers.hsts", "missing", .fail, "missing") { Fixtures.setHeader(&$0, "strict-transport-security", nil) },

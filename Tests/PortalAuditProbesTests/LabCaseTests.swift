@@ -20,7 +20,7 @@ func check(_ portal: Lab.Portal, timeout: Double = 10, authorised: Bool = false)
         targets: [portal.url], httpPort: portal.httpPort,
         probe: ProbeOptions(resolve: portal.resolve, timeoutSeconds: timeout, authorised: authorised), caFile: Lab.caFile)
     let prepared = try runner.prepare(request)
-    let document = await runner.run(prepared)
+    let document = try await runner.run(prepared)
     return try #require(document.sites.first)
 }
 

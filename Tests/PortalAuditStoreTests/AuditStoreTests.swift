@@ -32,7 +32,7 @@ struct AuditStoreTests {
         try await store.save(site("https://a.gov.vn/", .pass), run: run, at: Date())
         try await store.save(site("https://b.gov.vn/", .fail, failing: ["tls.min-version"]), run: run, at: Date())
         // Then they come back with their observations, and the run is resumable
-        let results = try store.results(run: run)
+        let results = try await store.results(run: run)
         #expect(results.map(\.target.url) == ["https://a.gov.vn/", "https://b.gov.vn/"])
         #expect(results[0].observation == Fixtures.exemplary())
         #expect(try store.finishedURLs(run: run) == ["https://a.gov.vn/", "https://b.gov.vn/"])

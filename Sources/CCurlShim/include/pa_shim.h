@@ -19,9 +19,16 @@ int pa_loopback_only(void);
 /* Process-wide count of TCP sockets opened through libcurl (for `--stats` and benchmarks). */
 long pa_sockets_opened(void);
 
-/* The shared trust store: the system store plus an optional extra PEM file, parsed once.
- * Returns 0 on success, -1 when extra_pem cannot be read or holds no certificate. */
-int pa_trust_store_init(const char *extra_pem);
+/* The shared trust store: the system store, parsed once. Call before the driver thread starts; later
+ * calls do nothing. Never replaced or freed. Returns 0, or -1 when OpenSSL cannot allocate it. */
+int pa_trust_store_build(void);
+/* Certificates the system bundle gave the store (0: no system anchors, e.g. ca-certificates missing). */
+int pa_trust_store_system_count(void);
+/* Adds the anchors of a PEM file to the shared store (once per path). Returns 0 on success, -1 when the
+ * file cannot be read or holds no certificate (then nothing of it is added). */
+int pa_trust_store_add(const char *extra_pem);
+/* Sockets that could not be opened for lack of descriptors or memory (the auditor's limit). */
+long pa_sockets_exhausted(void);
 
 CURLcode pa_setopt_long(CURL *h, CURLoption o, long v);
 CURLcode pa_setopt_off(CURL *h, CURLoption o, curl_off_t v);
@@ -92,6 +99,8 @@ typedef struct pa_probe {
     char *upload;
     size_t upload_len;
     size_t upload_pos;
+    /* set when a socket could not be opened for lack of descriptors (EMFILE/ENFILE) */
+    int local_exhausted;
     char errbuf[CURL_ERROR_SIZE];
 } pa_probe;
 

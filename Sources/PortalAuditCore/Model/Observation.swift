@@ -399,12 +399,18 @@ public struct RedirectHop: Codable, Sendable, Equatable {
     public var status: Int?
     public var location: String?
     public var failure: ProbeFailure?
+    /// Set when the scanner refused to follow this hop's `Location` (and why).
+    public var refused: RedirectScope.Refusal?
 
-    public init(url: String, status: Int? = nil, location: String? = nil, failure: ProbeFailure? = nil) {
+    public init(
+        url: String, status: Int? = nil, location: String? = nil, failure: ProbeFailure? = nil,
+        refused: RedirectScope.Refusal? = nil
+    ) {
         self.url = url
         self.status = status
         self.location = location
         self.failure = failure
+        self.refused = refused
     }
 }
 
@@ -422,6 +428,9 @@ public struct RedirectFacts: Codable, Sendable, Equatable {
         case badScheme = "bad_scheme"
         /// A hop failed (connect, timeout, TLS).
         case failed
+        /// A `Location` the scanner would not follow: credentials in it, or an address more private
+        /// than the portal's own (the last hop's `refused` says which).
+        case refused
     }
 
     public var hops: [RedirectHop]

@@ -25,4 +25,16 @@ public enum CookieParser {
         }
         return CookieFacts(name: String(name.prefix(128)), secure: secure, httpOnly: httpOnly, sameSite: sameSite)
     }
+
+    /// A `Set-Cookie` value with its value and every attribute but the flags removed, for storing and
+    /// reporting: `PHPSESSID=…; Secure; HttpOnly; SameSite=Lax`. Session ids and load-balancer cookies
+    /// (which may encode internal addresses) never leave the probe.
+    public static func redacted(_ header: String) -> String {
+        guard let cookie = parse(header) else { return "…" }
+        var parts = ["\(cookie.name)=…"]
+        if cookie.secure { parts.append("Secure") }
+        if cookie.httpOnly { parts.append("HttpOnly") }
+        if let sameSite = cookie.sameSite { parts.append("SameSite=\(sameSite)") }
+        return parts.joined(separator: "; ")
+    }
 }

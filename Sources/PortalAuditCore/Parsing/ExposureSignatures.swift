@@ -25,7 +25,7 @@ public enum ExposureSignatures {
     public static let checks: [Check] = [
         Check(path: "/.git/HEAD", kind: .vcs) {
             let t = text($0).trimmingCharacters(in: .whitespacesAndNewlines)
-            return t.hasPrefix("ref: refs/") || t.range(of: "^[0-9a-f]{40}$", options: .regularExpression) != nil
+            return t.hasPrefix("ref: refs/") || (t.utf8.count == 40 && t.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
         },
         Check(path: "/.git/config", kind: .vcs) { text($0).contains("[core]") && text($0).contains("repositoryformatversion") },
         Check(path: "/.svn/entries", kind: .vcs) {
@@ -34,8 +34,7 @@ public enum ExposureSignatures {
         },
         Check(path: "/.env", kind: .sensitive) {
             let t = text($0)
-            return !t.lowercased().contains("<html")
-                && t.range(of: #"(?m)^(APP_KEY|DB_PASSWORD|DB_HOST|DB_USERNAME|SECRET_KEY|DATABASE_URL|MAIL_PASSWORD)\s*="#, options: .regularExpression) != nil
+            return !t.lowercased().contains("<html") && hasAssignment(t, of: envKeys)
         },
         Check(path: "/backup.sql", kind: .sensitive) {
             let t = text($0)
@@ -46,6 +45,21 @@ public enum ExposureSignatures {
         Check(path: "/server-status", kind: .sensitive) { text($0).contains("Apache Server Status") || text($0).contains("Active connections:") && text($0).contains("server accepts handled requests") },
         Check(path: "/uploads/", kind: .listing) { isListing(text($0)) },
     ]
+
+    static let envKeys = ["APP_KEY", "DB_PASSWORD", "DB_HOST", "DB_USERNAME", "SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD"]
+
+    /// Whether a line of `text` starts with one of `keys` followed by optional blanks and `=` (a dotenv
+    /// assignment), read line by line.
+    static func hasAssignment(_ text: String, of keys: [String]) -> Bool {
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            for key in keys where line.starts(with: key.utf8) {
+                var rest = line.dropFirst(key.utf8.count)
+                while let b = rest.first, b == 0x20 || b == 0x09 { rest = rest.dropFirst() }
+                if rest.first == UInt8(ascii: "=") { return true }
+            }
+        }
+        return false
+    }
 
     /// nginx autoindex, Apache mod_autoindex and IIS directory browsing pages.
     public static func isListing(_ html: String) -> Bool {

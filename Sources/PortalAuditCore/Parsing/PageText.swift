@@ -3,17 +3,10 @@ import Foundation
 /// The visible text of an HTML page, for date and mandatory-information search: scripts, styles and
 /// tags removed, entities for spaces and quotes decoded, whitespace collapsed. Input is capped bytes.
 public enum PageText {
-    public static func text(of body: [UInt8], limit: Int = 1 << 20) -> String {
-        var html = String(decoding: body.prefix(limit), as: UTF8.self)
-        for block in ["script", "style", "noscript"] {
-            html = html.replacingOccurrences(
-                of: "<\(block)\\b[^>]*>.*?</\(block)\\s*>", with: " ", options: [.regularExpression, .caseInsensitive])
-        }
-        html = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
-        for (entity, value) in [("&nbsp;", " "), ("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
-            html = html.replacingOccurrences(of: entity, with: value)
-        }
-        return html.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    /// The visible text of the first `limit` bytes of `body` (see `HTMLScanner.visibleText`): linear in
+    /// the input; `shouldStop` is asked every 64 KiB and ends the scan early (a site's deadline passed).
+    public static func text(of body: [UInt8], limit: Int = 1 << 20, shouldStop: () -> Bool = { false }) -> String {
+        HTMLScanner.visibleText(body.prefix(limit), limit: limit, shouldStop: shouldStop)
     }
 
     /// Lower case without diacritics (`Điện thoại` → `dien thoai`): Vietnamese pages are written both ways.
@@ -22,22 +15,16 @@ public enum PageText {
             .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "vi_VN"))
     }
 
-    /// Feed links a page declares (`<link rel="alternate" type="application/rss+xml" href="…">`).
+    /// Feed links a page declares (`<link rel="alternate" type="application/rss+xml" href="…">`), at most
+    /// three, from the first 256 KiB.
     public static func feedLinks(in body: [UInt8]) -> [String] {
-        let html = String(decoding: body.prefix(256 << 10), as: UTF8.self)
-        guard let link = try? NSRegularExpression(pattern: #"<link\b[^>]*>"#, options: [.caseInsensitive]),
-            let href = try? NSRegularExpression(pattern: #"href\s*=\s*["']([^"'<>\s]{1,512})["']"#, options: [.caseInsensitive])
-        else { return [] }
-        let source = html as NSString
         var out: [String] = []
-        for match in link.matches(in: html, range: NSRange(location: 0, length: source.length)) {
-            let tag = source.substring(with: match.range)
-            let lower = tag.lowercased()
-            guard lower.contains("application/rss+xml") || lower.contains("application/atom+xml") else { continue }
-            let tagSource = tag as NSString
-            if let h = href.firstMatch(in: tag, range: NSRange(location: 0, length: tagSource.length)) {
-                out.append(tagSource.substring(with: h.range(at: 1)))
-            }
+        for attributes in HTMLScanner.tags(named: "link", in: body.prefix(256 << 10), maxTags: 256) {
+            let type = attributes["type"]?.lowercased() ?? ""
+            guard type.contains("application/rss+xml") || type.contains("application/atom+xml"),
+                let href = attributes["href"]?.trimmingCharacters(in: .whitespaces), !href.isEmpty, href.utf8.count <= 512
+            else { continue }
+            out.append(href)
             if out.count >= 3 { break }
         }
         return out
@@ -63,11 +50,49 @@ public enum MandatoryInfo {
         var missing: [String] = []
         for item in items {
             var present = item.phrases.contains { folded.contains($0) }
-            if item.id == "email" && !present {
-                present = folded.range(of: #"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}"#, options: .regularExpression) != nil
-            }
+            if item.id == "email" && !present { present = containsEmailAddress(folded) }
             if present { found.append(item.id) } else { missing.append(item.id) }
         }
         return (found, missing)
+    }
+
+    /// Whether `text` holds something shaped like an e-mail address (`local@domain.tld`), in one pass:
+    /// each `@` looks one byte back and forward over its domain, which ends at the next `@` at the latest.
+    public static func containsEmailAddress(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func isLocal(_ b: UInt8) -> Bool {
+            (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 46 || b == 95 || b == 37 || b == 43 || b == 45
+        }
+        func isLetter(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "@") else {
+                i += 1
+                continue
+            }
+            let hasLocal = i > 0 && isLocal(bytes[i - 1])
+            var j = i + 1
+            var letters = 0
+            var sawDot = false
+            var found = false
+            // The domain: [a-z0-9.-]+ holding a dot (not its first byte) followed by two letters.
+            while j < bytes.count, isLocal(bytes[j]), bytes[j] != 95, bytes[j] != 37, bytes[j] != 43 {
+                let b = bytes[j]
+                if b == 46 {
+                    sawDot = j > i + 1
+                    letters = 0
+                } else if sawDot && isLetter(b) {
+                    letters += 1
+                    if letters >= 2 { found = true }
+                } else {
+                    sawDot = false
+                    letters = 0
+                }
+                j += 1
+            }
+            if hasLocal && found { return true }
+            i = max(j, i + 1)
+        }
+        return false
     }
 }

@@ -14,35 +14,36 @@ public enum VietnameseDates {
         return calendar
     }()
 
-    private static let numeric = try? NSRegularExpression(
-        pattern: #"(?<![\d/.\-])(\d{1,2})([/\-])(\d{1,2})\2(\d{2,4})(?![\d/\-]|\.\d)"#)
-    private static let spelled = try? NSRegularExpression(
-        pattern: #"ng[aà]y\s+(\d{1,2})\s+th[aá]ng\s+(\d{1,2})\s+n[aă]m\s+(\d{4})(?!\d)"#, options: [.caseInsensitive])
-    /// `số 30-CT/TW ngày` / `số 42/2022/NĐ-CP ngày` right before a date: a citation of a document.
-    private static let citation = try? NSRegularExpression(
-        pattern: #"s[oố]\s+[0-9][0-9A-Za-zĐđ/\-.]*[/\-][0-9A-Za-zĐđ/\-.]*\s*,?\s*ng[aà]y\s*$"#, options: [.caseInsensitive])
-
     /// Every acceptable date in `text`, in order of appearance.
+    ///
+    /// One pass over the text's scalars (no regular expression): each digit run is read once as a
+    /// possible `d/m/yyyy`, each `ngày` once as a possible spelled date, and each citation check looks at
+    /// the 60 scalars before a date only.
     public static func dates(in text: String, now: Date) -> [Date] {
-        let source = text as NSString
-        let whole = NSRange(location: 0, length: source.length)
-        var found: [(Int, Date)] = []
-        for match in numeric?.matches(in: text, range: whole) ?? [] {
-            let day = Int(source.substring(with: match.range(at: 1))) ?? 0
-            let month = Int(source.substring(with: match.range(at: 3))) ?? 0
-            let yearText = source.substring(with: match.range(at: 4))
-            guard yearText.count == 4, let year = Int(yearText) else { continue }
-            if isCitation(source, before: match.range.location) { continue }
-            if let date = date(day: day, month: month, year: year, now: now) { found.append((match.range.location, date)) }
+        let s = Array(text.unicodeScalars)
+        var found: [Date] = []
+        var i = 0
+        while i < s.count {
+            if isDigit(s[i]) {
+                let runEnd = digitRun(s, from: i)
+                if let (date, end) = numericDate(s, at: i, runEnd: runEnd, now: now) {
+                    if !isCitation(s, before: i) { found.append(date) }
+                    i = end
+                } else {
+                    i = runEnd
+                }
+                continue
+            }
+            if let (day, month, year, end) = spelledDate(s, at: i) {
+                if !isCitation(s, before: i + 4), let date = date(day: day, month: month, year: year, now: now) {
+                    found.append(date)
+                }
+                i = end
+                continue
+            }
+            i += 1
         }
-        for match in spelled?.matches(in: text, range: whole) ?? [] {
-            let day = Int(source.substring(with: match.range(at: 1))) ?? 0
-            let month = Int(source.substring(with: match.range(at: 2))) ?? 0
-            let year = Int(source.substring(with: match.range(at: 3))) ?? 0
-            if isCitation(source, before: match.range.location + 4) { continue }
-            if let date = date(day: day, month: month, year: year, now: now) { found.append((match.range.location, date)) }
-        }
-        return found.sorted { $0.0 < $1.0 }.map(\.1)
+        return found
     }
 
     /// The newest acceptable date in `text`.
@@ -50,11 +51,116 @@ public enum VietnameseDates {
         dates(in: text, now: now).max()
     }
 
-    private static func isCitation(_ source: NSString, before location: Int) -> Bool {
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
+
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+
+    private static func digitRun(_ s: [Unicode.Scalar], from i: Int) -> Int {
+        var j = i
+        while j < s.count, isDigit(s[j]) { j += 1 }
+        return j
+    }
+
+    private static func number(_ s: [Unicode.Scalar], _ range: Range<Int>) -> Int {
+        s[range].reduce(0) { $0 * 10 + Int($1.value - 48) }
+    }
+
+    /// `d/m/yyyy` or `d-m-yyyy` starting at the digit run `i..<runEnd`, not part of a longer number or path.
+    private static func numericDate(_ s: [Unicode.Scalar], at i: Int, runEnd: Int, now: Date) -> (Date, Int)? {
+        if i > 0, isDigit(s[i - 1]) || s[i - 1] == "/" || s[i - 1] == "." || s[i - 1] == "-" { return nil }
+        guard (1...2).contains(runEnd - i), runEnd < s.count, s[runEnd] == "/" || s[runEnd] == "-" else { return nil }
+        let separator = s[runEnd]
+        let monthStart = runEnd + 1
+        let monthEnd = digitRun(s, from: monthStart)
+        guard (1...2).contains(monthEnd - monthStart), monthEnd < s.count, s[monthEnd] == separator else { return nil }
+        let yearStart = monthEnd + 1
+        let yearEnd = digitRun(s, from: yearStart)
+        guard yearEnd - yearStart == 4 else { return nil }
+        if yearEnd < s.count {
+            let next = s[yearEnd]
+            if next == "/" || next == "-" { return nil }
+            if next == ".", yearEnd + 1 < s.count, isDigit(s[yearEnd + 1]) { return nil }
+        }
+        let day = number(s, i..<runEnd)
+        let month = number(s, monthStart..<monthEnd)
+        let year = number(s, yearStart..<yearEnd)
+        guard let date = date(day: day, month: month, year: year, now: now) else { return nil }
+        return (date, yearEnd)
+    }
+
+    /// Whether `word` (lower case ASCII with the given accented alternatives) starts at `i`, any case.
+    private static func matchWord(_ s: [Unicode.Scalar], at i: Int, _ letters: [Set<Unicode.Scalar>]) -> Int? {
+        guard i + letters.count <= s.count else { return nil }
+        for (k, options) in letters.enumerated() {
+            let c = s[i + k]
+            let lowered: Unicode.Scalar = c.value >= 65 && c.value <= 90 ? Unicode.Scalar(c.value + 32) ?? c : c
+            guard options.contains(lowered) || options.contains(c) else { return nil }
+        }
+        return i + letters.count
+    }
+
+    private static let ngay: [Set<Unicode.Scalar>] = [["n"], ["g"], ["a", "à", "À"], ["y"]]
+    private static let thang: [Set<Unicode.Scalar>] = [["t"], ["h"], ["a", "á", "Á"], ["n"], ["g"]]
+    private static let nam: [Set<Unicode.Scalar>] = [["n"], ["a", "ă", "Ă"], ["m"]]
+
+    private static func spaces(_ s: [Unicode.Scalar], from i: Int) -> Int? {
+        var j = i
+        while j < s.count, isSpace(s[j]) { j += 1 }
+        return j > i ? j : nil
+    }
+
+    /// `ngày 25 tháng 12 năm 2013` (with or without diacritics, any case) starting at `i`.
+    private static func spelledDate(_ s: [Unicode.Scalar], at i: Int) -> (Int, Int, Int, Int)? {
+        guard s[i] == "n" || s[i] == "N", var j = matchWord(s, at: i, ngay), let a = spaces(s, from: j) else { return nil }
+        let dayEnd = digitRun(s, from: a)
+        guard (1...2).contains(dayEnd - a), let b = spaces(s, from: dayEnd), let t = matchWord(s, at: b, thang),
+            let c = spaces(s, from: t)
+        else { return nil }
+        let monthEnd = digitRun(s, from: c)
+        guard (1...2).contains(monthEnd - c), let d = spaces(s, from: monthEnd), let n = matchWord(s, at: d, nam),
+            let e = spaces(s, from: n)
+        else { return nil }
+        j = digitRun(s, from: e)
+        guard j - e == 4 else { return nil }
+        return (number(s, a..<dayEnd), number(s, c..<monthEnd), number(s, e..<j), j)
+    }
+
+    /// Whether the 60 scalars before `location` end with `số <document number> [,] ngày`: the date is
+    /// a cited document's (`Chỉ thị số 30-CT/TW ngày 25/12/2013`), not a publication.
+    private static func isCitation(_ s: [Unicode.Scalar], before location: Int) -> Bool {
         let start = max(0, location - 60)
-        let prefix = source.substring(with: NSRange(location: start, length: location - start))
-        let range = NSRange(location: 0, length: (prefix as NSString).length)
-        return citation?.firstMatch(in: prefix, range: range) != nil
+        var j = location
+        while j > start, isSpace(s[j - 1]) { j -= 1 }
+        // "ngày" (or "ngay") right before.
+        guard j - 4 >= start, matchWord(s, at: j - 4, ngay) == j else { return false }
+        j -= 4
+        while j > start, isSpace(s[j - 1]) { j -= 1 }
+        if j > start, s[j - 1] == "," { j -= 1 }
+        while j > start, isSpace(s[j - 1]) { j -= 1 }
+        // The document number: [0-9A-Za-zĐđ/\-.]+ starting with a digit and holding a / or -.
+        func isNumberScalar(_ c: Unicode.Scalar) -> Bool {
+            isDigit(c) || (c.value >= 65 && c.value <= 90) || (c.value >= 97 && c.value <= 122) || c == "Đ" || c == "đ"
+                || c == "/" || c == "-" || c == "."
+        }
+        let numberEnd = j
+        while j > start, isNumberScalar(s[j - 1]) { j -= 1 }
+        // The number may start at any digit inside the run (the pattern is not anchored there).
+        var sawSeparator = false
+        var candidate: Int?
+        var k = numberEnd
+        while k > j {
+            k -= 1
+            if s[k] == "/" || s[k] == "-" { sawSeparator = true }
+            if sawSeparator, isDigit(s[k]), k > start, isSpace(s[k - 1]) { candidate = k }
+        }
+        guard let numberStart = candidate else { return false }
+        // "số" or "so" (any case) and at least one space before the number.
+        var m = numberStart
+        while m > start, isSpace(s[m - 1]) { m -= 1 }
+        guard m < numberStart, m - 2 >= start else { return false }
+        let first = s[m - 2]
+        let second = s[m - 1]
+        return (first == "s" || first == "S") && (second == "o" || second == "ố" || second == "O" || second == "Ố")
     }
 
     /// Noon (Vietnam time) of a real calendar day between 1995 and `now`.
@@ -114,33 +220,112 @@ public enum VietnameseDates {
         return out
     }
 
-    /// Parses one feed or sitemap date value.
+    /// Parses one feed or sitemap date value: ISO 8601 / W3C (`2023-11-29`, `2023-11-29T08:00:00+07:00`,
+    /// fractions allowed; a date alone is midnight UTC) or RFC 822 (`Wed, 05 Dec 2018 21:29:00 +0700`,
+    /// zone names GMT/UT/UTC/Z and the US ones). By hand, in constant time: no formatter per value.
     public static func parseFeedDate(_ raw: String) -> Date? {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let scalars = Array(value.unicodeScalars.prefix(10))
-        // Cheap shape checks first: ISO starts with YYYY-MM-DD, RFC 822 with a day name or day number.
-        let isoShape = scalars.count == 10 && scalars[4] == "-" && scalars[7] == "-"
-            && scalars.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || ("0"..."9").contains($0.element) }
-        if isoShape {
-            let month = Int(String(String.UnicodeScalarView(scalars[5..<7]))) ?? 0
-            let day = Int(String(String.UnicodeScalarView(scalars[8..<10]))) ?? 0
-            guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        } else if !(value.count >= 16 && value.contains(" ") && value.contains(":")) {
-            return nil
+        let value = Array(raw.utf8.prefix(96)).trimmingSpaces()
+        guard value.count >= 10 else { return nil }
+        if let date = parseISO(value) { return date }
+        return parseRFC822(value)
+    }
+
+    /// Seconds since 1970 of a UTC civil date and time (H. Hinnant's days-from-civil).
+    static func epoch(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> Double? {
+        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+            (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
+        let monthDays = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= monthDays[month - 1] else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Double(days * 86_400 + hour * 3_600 + minute * 60 + second)
+    }
+
+    private static func digits(_ v: [UInt8], _ from: Int, _ count: Int) -> Int? {
+        guard from >= 0, from + count <= v.count else { return nil }
+        var n = 0
+        for b in v[from..<(from + count)] {
+            guard b >= 48 && b <= 57 else { return nil }
+            n = n * 10 + Int(b - 48)
         }
-        let iso = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [
-            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
-        ] {
-            iso.formatOptions = options
-            if let date = iso.date(from: value) { return date }
+        return n
+    }
+
+    private static func parseISO(_ v: [UInt8]) -> Date? {
+        guard let year = digits(v, 0, 4), v[4] == UInt8(ascii: "-"), let month = digits(v, 5, 2), v[7] == UInt8(ascii: "-"),
+            let day = digits(v, 8, 2)
+        else { return nil }
+        if v.count == 10 { return epoch(year: year, month: month, day: day).map(Date.init(timeIntervalSince1970:)) }
+        guard v[10] == UInt8(ascii: "T") || v[10] == UInt8(ascii: "t") || v[10] == UInt8(ascii: " "),
+            let hour = digits(v, 11, 2), v.count > 13, v[13] == UInt8(ascii: ":"), let minute = digits(v, 14, 2)
+        else { return nil }
+        var i = 16
+        var second = 0
+        if i < v.count, v[i] == UInt8(ascii: ":") {
+            guard let s = digits(v, i + 1, 2) else { return nil }
+            second = s
+            i += 3
+            if i < v.count, v[i] == UInt8(ascii: ".") || v[i] == UInt8(ascii: ",") {
+                i += 1
+                let fractionStart = i
+                while i < v.count, v[i] >= 48 && v[i] <= 57, i - fractionStart < 9 { i += 1 }
+                guard i > fractionStart else { return nil }
+            }
         }
-        let rfc = DateFormatter()
-        rfc.locale = Locale(identifier: "en_US_POSIX")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z", "EEE, dd MMM yyyy HH:mm:ss zzz"] {
-            rfc.dateFormat = format
-            if let date = rfc.date(from: value) { return date }
-        }
-        return nil
+        guard i < v.count, let offset = zoneOffset(Array(v[i...])), let base = epoch(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        else { return nil }
+        return Date(timeIntervalSince1970: base - Double(offset))
+    }
+
+    /// `Z`, `+07:00`, `+0700`, `-05`, or a zone name, as seconds east of UTC.
+    private static func zoneOffset(_ z: [UInt8]) -> Int? {
+        let text = String(decoding: z, as: UTF8.self).uppercased()
+        let names = ["Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7]
+        if let hours = names[text] { return hours * 3_600 }
+        guard let sign = z.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        let rest = Array(z.dropFirst()).filter { $0 != UInt8(ascii: ":") }
+        guard rest.count == 4 || rest.count == 2, let hours = digits(rest, 0, 2), hours <= 14 else { return nil }
+        let minutes = rest.count == 4 ? digits(rest, 2, 2) : 0
+        guard let minutes, minutes < 60 else { return nil }
+        let seconds = hours * 3_600 + minutes * 60
+        return sign == UInt8(ascii: "-") ? -seconds : seconds
+    }
+
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    private static func parseRFC822(_ v: [UInt8]) -> Date? {
+        // Tokens split on spaces and commas: [day name] day month year time zone.
+        var tokens = v.split(whereSeparator: { $0 == 0x20 || $0 == UInt8(ascii: ",") || $0 == 0x09 }).map(Array.init)
+        guard tokens.count >= 5, tokens.count <= 6 else { return nil }
+        if tokens.count == 6 || (tokens[0].first.map { !($0 >= 48 && $0 <= 57) } ?? true) { tokens.removeFirst() }
+        guard tokens.count == 5, (1...2).contains(tokens[0].count), let day = digits(tokens[0], 0, tokens[0].count),
+            tokens[1].count == 3, let monthIndex = months.firstIndex(of: String(decoding: tokens[1], as: UTF8.self).lowercased()),
+            tokens[2].count == 4, let year = digits(tokens[2], 0, 4)
+        else { return nil }
+        let time = tokens[3].split(separator: UInt8(ascii: ":")).map(Array.init)
+        guard (2...3).contains(time.count), time.allSatisfy({ $0.count == 2 }), let hour = digits(time[0], 0, 2),
+            let minute = digits(time[1], 0, 2)
+        else { return nil }
+        let second = time.count == 3 ? digits(time[2], 0, 2) : 0
+        guard let second, let offset = zoneOffset(tokens[4]),
+            let base = epoch(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)
+        else { return nil }
+        return Date(timeIntervalSince1970: base - Double(offset))
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Without leading and trailing ASCII whitespace.
+    func trimmingSpaces() -> [UInt8] {
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = firstIndex(where: { !space($0) }), let last = lastIndex(where: { !space($0) }) else { return [] }
+        return Array(self[first...last])
     }
 }

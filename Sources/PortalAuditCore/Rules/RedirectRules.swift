@@ -10,7 +10,7 @@ struct RedirectToHTTPSRule: Rule {
             en: "Answer every plain-HTTP request with a permanent redirect to the same host over HTTPS (nginx: `server { listen 80; server_name …; return 301 https://$host$request_uri; }`; Apache: `Redirect permanent / https://host/` in the port-80 VirtualHost; IIS: URL Rewrite rule \"HTTP to HTTPS\" with a 301).",
             vi: "Trả lời mọi yêu cầu HTTP bằng chuyển hướng vĩnh viễn sang HTTPS cùng tên miền (nginx: `server { listen 80; server_name …; return 301 https://$host$request_uri; }`; Apache: `Redirect permanent / https://host/` trong VirtualHost cổng 80; IIS: quy tắc URL Rewrite \"HTTP to HTTPS\" với mã 301)."),
         citations: ["CISA BOD 18-01 (Always-On HTTPS)", "OWASP ASVS 4.0.3 V9.1.1"], defaultSeverity: .high,
-        resultCodes: ["ok", "no-redirect", "redirect-to-http", "loop", "too-many-hops", "bad-scheme", "http-not-served"])
+        resultCodes: ["ok", "no-redirect", "redirect-to-http", "loop", "too-many-hops", "bad-scheme", "http-not-served", "unsafe-redirect"])
 
     static func evaluate(_ observation: Observation, _ parameters: RuleParameters, _ context: EvaluationContext)
         -> RuleOutcome
@@ -25,6 +25,13 @@ struct RedirectToHTTPSRule: Rule {
         case .loop: return .fail("loop", evidence)
         case .tooManyHops: return .fail("too-many-hops", evidence)
         case .badScheme: return .fail("bad-scheme", evidence)
+        case .refused:
+            // Sending visitors to a private address or with credentials in the URL is broken for the
+            // public whatever comes after; the scanner did not follow it.
+            let last = redirect.hops.last
+            return .fail("unsafe-redirect", evidence.merging([
+                "refused": last?.refused?.rawValue ?? "", "location": clip(last?.location ?? ""),
+            ]) { a, _ in a })
         case .failed:
             if first.status == nil {
                 // Nothing listens for HTTP: there is no plaintext page to leave (HTTPS-only host).

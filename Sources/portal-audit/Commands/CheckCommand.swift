@@ -40,7 +40,14 @@ struct CheckCommand: AsyncParsableCommand {
         let request = CheckRequest(
             targets: targets, httpPort: httpPort, profile: profile, probe: probe.probeOptions, caFile: probe.caFile)
         let prepared = try exitingOnError { try runner.prepare(request) }
-        let document = await runner.run(prepared)
+        try exitingOnError { try runner.checkTrustStore() }
+        let document: ReportDocument
+        do {
+            document = try await runner.run(prepared)
+        } catch {
+            printError("portal-audit: \(error)")
+            throw ExitStatus.internalError
+        }
         switch format {
         case .json:
             try printJSON(document)

@@ -6,7 +6,7 @@ import PortalAuditReport
 import PortalAuditStore
 
 /// `portal-audit history [TARGET]`: a portal's verdicts over time, from the history database.
-struct HistoryCommand: ParsableCommand {
+struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "Show portals' verdicts over time from the history database.")
 
@@ -22,7 +22,7 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: "Language: vi or en.")
     var lang: Language = .vi
 
-    func run() throws {
+    func run() async throws {
         var sinceDate: Date?
         if let since {
             let formatter = DateFormatter()
@@ -52,7 +52,7 @@ struct HistoryCommand: ParsableCommand {
             if entry.url != current {
                 current = entry.url
                 print(Sanitizer.terminal(entry.url) + (entry.name.map { " — \(Sanitizer.terminal($0))" } ?? ""))
-                printUptime(url: entry.url, store: store, vi: vi)
+                try await printUptime(url: entry.url, store: store, vi: vi)
             }
             let failed = entry.failedRules.isEmpty ? "" : (vi ? "  không đạt: " : "  fails: ") + entry.failedRules.joined(separator: ", ")
             print("  \(formatter.string(from: entry.observedAt))  run \(entry.runID)  \(entry.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.grade) \(String(format: "%3d", entry.score))  \(entry.profile)\(failed)")
@@ -60,9 +60,16 @@ struct HistoryCommand: ParsableCommand {
     }
 
     /// Uptime over 24 h / 7 d / 30 d and the outages of the last 30 days, from the monitor's samples.
-    private func printUptime(url: String, store: AuditStore, vi: Bool) {
+    private func printUptime(url: String, store: AuditStore, vi: Bool) async throws {
         let now = Date()
-        guard let samples = try? store.samples(url: url, since: now.addingTimeInterval(-30 * 86_400)), !samples.isEmpty else { return }
+        let samples: [UptimeSample]
+        do {
+            samples = try await store.samples(url: url, since: now.addingTimeInterval(-30 * 86_400))
+        } catch {
+            printError("portal-audit: \(error)")
+            throw ExitStatus.internalError
+        }
+        guard !samples.isEmpty else { return }
         let interval = UptimeAccounting.typicalInterval(samples)
         let figures = [(24, "24h"), (168, "7d"), (720, "30d")].map { hours, label -> String in
             let facts = UptimeAccounting.facts(samples, interval: interval, windowHours: hours, now: now)

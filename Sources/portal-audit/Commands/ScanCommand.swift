@@ -45,6 +45,7 @@ struct ScanCommand: AsyncParsableCommand {
             inventory: inventory, profile: profile, concurrency: concurrency, database: db, resume: resume,
             probe: probe.probeOptions, caFile: probe.caFile)
         let prepared = try exitingOnError { try scanner.prepare(request) }
+        if let note = prepared.concurrencyNote { printError(note) }
         if let run = prepared.resumeRun {
             printError("scan: resuming run \(run.id) (\(run.done) of \(run.planned) portals already done)")
         } else if resume {
@@ -56,6 +57,10 @@ struct ScanCommand: AsyncParsableCommand {
         let summary: ScanSummary
         do {
             summary = try await task.value
+        } catch let conflict as RunLeaseConflict {
+            progress.finish()
+            printError("portal-audit: \(conflict)")
+            throw ExitStatus.badInput
         } catch {
             progress.finish()
             printError("portal-audit: \(error)")

@@ -17,7 +17,14 @@ struct ProbeOptionsGroup: ParsableArguments {
     @Flag(help: "This is an authorised audit of your own portals: active probes (sensitive paths) may run.")
     var authorised = false
 
+    @Option(name: .customLong("per-address"), help: ArgumentHelp(
+        "Connections at once to one IP address across the fleet (default 8, that is two portals of a shared host; "
+            + "loopback is not limited unless this is given). Proxies are never used: http_proxy, https_proxy and "
+            + "ALL_PROXY are ignored, so pins and certificates are the portal's own.",
+        valueName: "n"))
+    var perAddress: Int?
+
     var probeOptions: ProbeOptions {
-        ProbeOptions(resolve: resolve, timeoutSeconds: timeout, authorised: authorised)
+        ProbeOptions(resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress)
     }
 }

@@ -1,0 +1,289 @@
+import Foundation
+
+/// Single-pass readers of the HTML a portal sends: every function here looks at each byte a bounded
+/// number of times, whatever the page holds (a title of 200,000 `<`, a one-word megabyte, a `<script>`
+/// that never closes). No regular expression runs over site content.
+///
+/// The reading follows browsers where it matters for the audit: comments and the content of `script`,
+/// `style`, `noscript`, `template` and `textarea` are not visible text, even over many lines; a `<` not
+/// followed by a tag name is text; an unterminated tag or comment hides the rest of the page.
+public enum HTMLScanner {
+    /// Elements whose content is not markup and never visible text.
+    static let rawText: [[UInt8]] = ["script", "style", "noscript", "template", "textarea"].map { Array($0.utf8) }
+
+    /// How often (in bytes) a long scan asks whether to stop.
+    static let stopCheckInterval = 1 << 16
+
+    /// The visible text of `bytes`: tags, comments and raw-text elements removed, the common entities
+    /// decoded, whitespace collapsed to single spaces; at most `limit` bytes of output.
+    ///
+    /// - Parameter shouldStop: asked every 64 KiB; `true` ends the scan with what was read (a site's
+    ///   deadline has passed).
+    public static func visibleText(
+        _ bytes: ArraySlice<UInt8>, limit: Int = 1 << 20, shouldStop: () -> Bool = { false }
+    ) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(bytes.count, limit))
+        var space = false
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        var nextCheck = i + stopCheckInterval
+        func emit(_ byte: UInt8) {
+            if space && !out.isEmpty { out.append(0x20) }
+            space = false
+            out.append(byte)
+        }
+        while i < end, out.count < limit {
+            if i >= nextCheck {
+                if shouldStop() { break }
+                nextCheck = i + stopCheckInterval
+            }
+            let b = bytes[i]
+            if b == UInt8(ascii: "<") {
+                guard let after = skipMarkup(bytes, at: i) else {
+                    emit(b)
+                    i += 1
+                    continue
+                }
+                space = true
+                i = after
+                continue
+            }
+            if b == UInt8(ascii: "&"), let (scalar, after) = entity(bytes, at: i) {
+                if scalar == " " || scalar == "\u{A0}" {
+                    space = true
+                } else {
+                    for byte in String(Character(scalar)).utf8 { emit(byte) }
+                }
+                i = after
+                continue
+            }
+            if isSpace(b) {
+                space = true
+            } else {
+                emit(b)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The text of the first `<title>` element, or `nil` when there is none or it is empty after clean-up:
+    /// markup inside dropped, entities decoded, control characters and whitespace collapsed, at most
+    /// `maxCharacters` characters (an ellipsis marks a cut).
+    public static func title(_ bytes: ArraySlice<UInt8>, maxCharacters: Int = 300) -> String? {
+        let open = Array("<title".utf8)
+        guard let start = find(open, in: bytes, from: bytes.startIndex, caseInsensitive: true),
+            let openEnd = bytes[(start + open.count)...].firstIndex(of: UInt8(ascii: ">"))
+        else { return nil }
+        let close = Array("</title".utf8)
+        guard let closeStart = find(close, in: bytes, from: openEnd + 1, caseInsensitive: true) else { return nil }
+        let text = visibleText(bytes[(openEnd + 1)..<closeStart], limit: maxCharacters * 4 + 16)
+        var collapsed = ""
+        var space = false
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar.properties.isWhitespace {
+                space = !collapsed.isEmpty
+                continue
+            }
+            if space {
+                collapsed.unicodeScalars.append(" ")
+                count += 1
+                space = false
+            }
+            collapsed.unicodeScalars.append(scalar)
+            count += 1
+            if count > maxCharacters { break }
+        }
+        guard !collapsed.isEmpty else { return nil }
+        if collapsed.count > maxCharacters { return String(collapsed.prefix(maxCharacters)) + "…" }
+        return collapsed
+    }
+
+    /// The attributes (names lower-cased) of every start tag named `name` (lower case), in page order, at
+    /// most `maxTags`. Comments and raw-text elements are skipped, as a browser would.
+    public static func tags(named name: String, in bytes: ArraySlice<UInt8>, maxTags: Int = 64) -> [[String: String]] {
+        let wanted = Array(name.utf8)
+        var out: [[String: String]] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex, out.count < maxTags {
+            guard let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) else { break }
+            let (tag, closing, nameEnd) = tagName(bytes, at: open)
+            guard let after = skipMarkup(bytes, at: open) else {
+                i = open + 1
+                continue
+            }
+            if !closing, tag == wanted {
+                out.append(attributes(bytes[nameEnd..<max(nameEnd, after - 1)]))
+            }
+            i = after
+        }
+        return out
+    }
+
+    // MARK: pieces
+
+    static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
+    }
+
+    static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+
+    static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == UInt8(ascii: "-")
+            || b == UInt8(ascii: ":")
+    }
+
+    /// The lower-cased name of the tag opening at `open` (`<` at `open`), whether it is a closing tag,
+    /// and the index after the name. Names longer than 32 bytes are cut (nothing here needs them).
+    static func tagName(_ bytes: ArraySlice<UInt8>, at open: Int) -> (name: [UInt8], closing: Bool, end: Int) {
+        var j = open + 1
+        var closing = false
+        if j < bytes.endIndex, bytes[j] == UInt8(ascii: "/") {
+            closing = true
+            j += 1
+        }
+        var name: [UInt8] = []
+        while j < bytes.endIndex, isNameByte(bytes[j]) {
+            if name.count < 32 { name.append(lower(bytes[j])) }
+            j += 1
+        }
+        return (name, closing, j)
+    }
+
+    /// Where the markup opening at `open` ends: after a comment, a tag, or a raw-text element with its
+    /// content; the end of input when it never closes. `nil` when the `<` is plain text.
+    static func skipMarkup(_ bytes: ArraySlice<UInt8>, at open: Int) -> Int? {
+        let end = bytes.endIndex
+        if hasPrefix(bytes, at: open, Array("<!--".utf8)) {
+            guard let close = find(Array("-->".utf8), in: bytes, from: open + 4, caseInsensitive: false) else { return end }
+            return close + 3
+        }
+        let next = open + 1
+        guard next < end else { return nil }
+        let first = bytes[next]
+        let startsTag = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first == UInt8(ascii: "/")
+            || first == UInt8(ascii: "!") || first == UInt8(ascii: "?")
+        guard startsTag else { return nil }
+        let (name, closing, nameEnd) = tagName(bytes, at: open)
+        guard let close = bytes[nameEnd...].firstIndex(of: UInt8(ascii: ">")) else { return end }
+        if !closing, rawText.contains(name) {
+            // The content runs to `</name` (any case), whatever it holds; unclosed, it runs to the end.
+            var closer = Array("</".utf8)
+            closer.append(contentsOf: name)
+            guard let contentEnd = find(closer, in: bytes, from: close + 1, caseInsensitive: true) else { return end }
+            guard let gt = bytes[(contentEnd + closer.count)...].firstIndex(of: UInt8(ascii: ">")) else { return end }
+            return gt + 1
+        }
+        return close + 1
+    }
+
+    static func hasPrefix(_ bytes: ArraySlice<UInt8>, at index: Int, _ prefix: [UInt8]) -> Bool {
+        guard index + prefix.count <= bytes.endIndex else { return false }
+        for (k, p) in prefix.enumerated() where bytes[index + k] != p { return false }
+        return true
+    }
+
+    /// The first index at or after `from` where `needle` (lower case when `caseInsensitive`) starts.
+    ///
+    /// Linear: the needles are short and fixed, so each position costs at most their length.
+    static func find(_ needle: [UInt8], in bytes: ArraySlice<UInt8>, from: Int, caseInsensitive: Bool) -> Int? {
+        guard let first = needle.first, needle.count <= bytes.endIndex - from else { return nil }
+        var i = from
+        let last = bytes.endIndex - needle.count
+        while i <= last {
+            let b = caseInsensitive ? lower(bytes[i]) : bytes[i]
+            if b == first {
+                var k = 1
+                while k < needle.count, (caseInsensitive ? lower(bytes[i + k]) : bytes[i + k]) == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The attributes of a tag's inside (after its name, before `>`): `name`, `name=value`, quoted or not.
+    static func attributes(_ bytes: ArraySlice<UInt8>) -> [String: String] {
+        var out: [String: String] = [:]
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end, out.count < 32 {
+            while i < end, isSpace(bytes[i]) || bytes[i] == UInt8(ascii: "/") { i += 1 }
+            var name: [UInt8] = []
+            while i < end, !isSpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: "/") {
+                if name.count < 64 { name.append(lower(bytes[i])) }
+                i += 1
+            }
+            while i < end, isSpace(bytes[i]) { i += 1 }
+            var value: [UInt8] = []
+            if i < end, bytes[i] == UInt8(ascii: "=") {
+                i += 1
+                while i < end, isSpace(bytes[i]) { i += 1 }
+                if i < end, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") {
+                    let quote = bytes[i]
+                    i += 1
+                    while i < end, bytes[i] != quote {
+                        if value.count < 2_048 { value.append(bytes[i]) }
+                        i += 1
+                    }
+                    i += 1
+                } else {
+                    while i < end, !isSpace(bytes[i]) {
+                        if value.count < 2_048 { value.append(bytes[i]) }
+                        i += 1
+                    }
+                }
+            }
+            if !name.isEmpty, out[String(decoding: name, as: UTF8.self)] == nil {
+                out[String(decoding: name, as: UTF8.self)] = decodeEntities(value)
+            }
+        }
+        return out
+    }
+
+    /// `value` with its entities decoded.
+    static func decodeEntities(_ value: [UInt8]) -> String {
+        guard value.contains(UInt8(ascii: "&")) else { return String(decoding: value, as: UTF8.self) }
+        var out: [UInt8] = []
+        let slice = value[...]
+        var i = slice.startIndex
+        while i < slice.endIndex {
+            if slice[i] == UInt8(ascii: "&"), let (scalar, after) = entity(slice, at: i) {
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                i = after
+            } else {
+                out.append(slice[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let named: [String: Unicode.Scalar] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "copy": "©", "reg": "®",
+        "ndash": "–", "mdash": "—", "hellip": "…", "laquo": "«", "raquo": "»",
+    ]
+
+    /// The entity at `index` (`&name;`, `&#123;`, `&#x1F;`) and the index after it; `nil` when there is none.
+    static func entity(_ bytes: ArraySlice<UInt8>, at index: Int) -> (Unicode.Scalar, Int)? {
+        var j = index + 1
+        var body: [UInt8] = []
+        while j < bytes.endIndex, body.count < 10, bytes[j] != UInt8(ascii: ";") {
+            body.append(bytes[j])
+            j += 1
+        }
+        guard j < bytes.endIndex, bytes[j] == UInt8(ascii: ";"), !body.isEmpty else { return nil }
+        let text = String(decoding: body, as: UTF8.self)
+        if body[0] == UInt8(ascii: "#") {
+            let digits = text.dropFirst()
+            let value: UInt32? =
+                digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
+            guard let value, value != 0, let scalar = Unicode.Scalar(value) else { return nil }
+            return (scalar, j + 1)
+        }
+        guard let scalar = named[text.lowercased()] else { return nil }
+        return (scalar, j + 1)
+    }
+}
