@@ -4,7 +4,13 @@
   lab-sinks.py portal  PORT CERT KEY          an HTTPS portal the test stops and starts again
   lab-sinks.py webhook PORT OUTFILE           records every POST body, one JSON per line
   lab-sinks.py smtp    PORT CERT KEY OUTFILE  an SMTP sink with STARTTLS; records each message's event header
+  lab-sinks.py headers PORT CERT KEY TOTAL    an HTTPS portal whose response headers take exactly TOTAL bytes
+  lab-sinks.py count   PORT OUTFILE           accepts TCP connections, holds each 300 ms, and writes the most
+                                              ever open at once to OUTFILE after each close
 """
+import socket
+import threading
+import time
 import http.server
 import signal
 import socketserver
@@ -113,5 +119,62 @@ elif mode == "smtp":
         daemon_threads = True
 
     Server(("127.0.0.1", port), SMTP).serve_forever()
+elif mode == "headers":
+    port, cert, key, total = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+    context = tls_context(cert, key)
+    status = b"HTTP/1.1 200 OK\r\n"
+    fixed = status + b"Content-Length: 0\r\n" + b"\r\n"
+    # Filler lines of 1,000 bytes (under the 8 KiB line cap, and few enough for the 100-line cap), the
+    # last one sized so that every header byte, status line and blank line included, adds up to TOTAL.
+    lines, left = [], total - len(fixed)
+    while left > 0:
+        size = 1000 if left >= 2000 else left
+        name = b"X-Fill-%02d: " % len(lines)
+        lines.append(name + b"a" * (size - len(name) - 2) + b"\r\n")
+        left -= size
+    response = status + b"".join(lines) + b"Content-Length: 0\r\n\r\n"
+    assert len(response) == total, (len(response), total)
+
+    class Headers(socketserver.StreamRequestHandler):
+        def handle(self):
+            try:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                self.wfile.write(response)
+            except (OSError, ssl.SSLError):
+                pass
+
+    class Server(socketserver.ThreadingTCPServer):
+        allow_reuse_address = True
+        daemon_threads = True
+
+        def get_request(self):
+            sock, address = self.socket.accept()
+            return context.wrap_socket(sock, server_side=True), address
+
+    Server(("127.0.0.1", port), Headers).serve_forever()
+
+elif mode == "count":
+    port, out = int(sys.argv[2]), sys.argv[3]
+    lock, state = threading.Lock(), {"open": 0, "peak": 0}
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(512)
+
+    def hold(conn):
+        with lock:
+            state["open"] += 1
+            state["peak"] = max(state["peak"], state["open"])
+        time.sleep(0.3)
+        conn.close()
+        with lock:
+            state["open"] -= 1
+            with open(out, "w") as f:
+                f.write(str(state["peak"]))
+
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=hold, args=(conn,), daemon=True).start()
 else:
-    sys.exit("usage: lab-sinks.py portal|webhook|smtp …")
+    sys.exit("usage: lab-sinks.py portal|webhook|smtp|headers|count …")

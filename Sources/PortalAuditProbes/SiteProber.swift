@@ -540,6 +540,8 @@ public struct SiteProber: Sendable {
             }
             if let refusal = await refusal(of: next, pins: &pins, origin: origin, budget: budget) {
                 hops[hops.count - 1].refused = refusal
+                // The password a portal put in its Location is a secret it sent: it is not kept.
+                if refusal == .credentials { hops[hops.count - 1].location = Self.withoutPassword(next) }
                 outcome = .refused
                 break
             }
@@ -551,6 +553,13 @@ public struct SiteProber: Sendable {
             hops: hops, outcome: outcome, finalScheme: finalURL.flatMap { URLComponents(string: $0)?.scheme?.lowercased() },
             finalURL: finalURL)
         return (facts, endpoint, results)
+    }
+
+    /// `url` with the password of its user information replaced by `…`.
+    static func withoutPassword(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "…"
+        return components.string ?? "(a URL with credentials)"
     }
 
     /// Why the hop to `url` may not be followed, or `nil` when it may.
