@@ -5,7 +5,9 @@ let package = Package(
     name: "portal-audit",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "portal-audit", targets: ["portal-audit"])
+        .executable(name: "portal-audit", targets: ["portal-audit"]),
+        // The pure core, for the fuzz harnesses (Tests/Fuzz) and the parser benchmark (Benchmarks/Parsers).
+        .library(name: "PortalAuditCore", targets: ["PortalAuditCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

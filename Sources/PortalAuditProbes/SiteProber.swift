@@ -319,15 +319,7 @@ public struct SiteProber: Sendable {
             checkedHost: host)
     }
 
-    static func headerFields(_ lines: [String]) -> [HeaderField] {
-        lines.dropFirst().compactMap { line in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { return nil }
-            return HeaderField(name: String(name.prefix(128)), value: String(value.prefix(8192)))
-        }
-    }
+    static func headerFields(_ lines: [String]) -> [HeaderField] { HeaderLines.fields(lines) }
 
     // MARK: content
 

@@ -48,6 +48,12 @@ struct LabCaseTests {
         "no-footer": ["content.mandatory-info"],
         "no-ipv6": ["ipv6.available"],
         "hostile-feeds": [],
+        "tag-bomb": [],
+        "megaword": [],
+        "endless-body": ["availability.response-time", "content.mandatory-info"],
+        "script-dates": ["content.mandatory-info"],
+        "credentials-redirect": ["http.redirect-to-https"],
+        "ip-address": [],
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())

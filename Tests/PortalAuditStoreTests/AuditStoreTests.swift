@@ -72,4 +72,16 @@ struct AuditStoreTests {
         #expect(sqlite.status == 0, "\(sqlite.stderr)")
         #expect(throws: StoreError.self) { try AuditStore(path: path) }
     }
+
+    @Test("samples older than the retention are pruned; newer ones stay and still count")
+    func pruneSamples() async throws {
+        let store = try AuditStore(path: temporaryDatabase())
+        let now = Date()
+        for days in [40.0, 32, 2, 0] {
+            try await store.saveSample(url: "https://a.gov.vn/", UptimeSample(at: now.addingTimeInterval(-days * 86_400), up: true, status: 200, totalMS: 10, cause: nil))
+        }
+        #expect(try await store.pruneSamples(before: now.addingTimeInterval(-31 * 86_400)) == 2)
+        #expect(try await store.samples(url: "https://a.gov.vn/", since: .distantPast).count == 2)
+        #expect(try await store.metricsSummary(since: now.addingTimeInterval(-86_400))["https://a.gov.vn/"]?.up == true)
+    }
 }

@@ -1,0 +1,16 @@
+import FuzzSupport
+import PortalAuditCore
+
+/// Page text, title, feed links and mandatory information of arbitrary bytes.
+func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let text = PageText.text(of: bytes, limit: 512 << 10)
+    _ = HTMLTitle.extract(bytes)
+    _ = PageText.feedLinks(in: bytes)
+    _ = MandatoryInfo.check(text)
+    _ = MandatoryInfo.containsEmailAddress(String(decoding: bytes, as: UTF8.self))
+    return 0
+}
+
+// libFuzzer's driver runs the harness (SwiftPM gives the executable its own main).
+runFuzzer { data, size in fuzz(data, size) }
