@@ -4,14 +4,15 @@ import Foundation
 public enum CookieParser {
     /// The cookie a `Set-Cookie` value sets, or `nil` when it has no name.
     public static func parse(_ header: String) -> CookieFacts? {
-        let parts = header.split(separator: ";", omittingEmptySubsequences: false)
+        let parts = header.split(separator: ";", maxSplits: 33, omittingEmptySubsequences: false)
         guard let first = parts.first, let equals = first.firstIndex(of: "=") else { return nil }
         let name = first[..<equals].trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { return nil }
         var secure = false
         var httpOnly = false
         var sameSite: String?
-        for attribute in parts.dropFirst() {
+        // A real cookie has a handful of attributes; past 32 the rest is noise (and bounded work).
+        for attribute in parts.dropFirst().prefix(32) {
             let pair = attribute.split(separator: "=", maxSplits: 1)
             let key = pair.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             switch key {

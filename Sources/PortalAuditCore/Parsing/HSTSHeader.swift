@@ -11,7 +11,8 @@ public struct HSTSHeader: Sendable, Equatable {
         var maxAge: Int?
         var include = false
         var preload = false
-        for directive in value.split(separator: ";") {
+        // A real value has three directives; past 32 the rest is noise (and bounded work).
+        for directive in value.split(separator: ";", maxSplits: 32).prefix(32) {
             let pair = directive.split(separator: "=", maxSplits: 1)
             let key = pair.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             switch key {

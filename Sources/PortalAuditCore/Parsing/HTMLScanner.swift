@@ -11,6 +11,9 @@ public enum HTMLScanner {
     /// Elements whose content is not markup and never visible text.
     static let rawText: [[UInt8]] = ["script", "style", "noscript", "template", "textarea"].map { Array($0.utf8) }
 
+    static let commentOpen = Array("<!--".utf8)
+    static let commentClose = Array("-->".utf8)
+
     /// How often (in bytes) a long scan asks whether to stop.
     static let stopCheckInterval = 1 << 16
 
@@ -156,8 +159,8 @@ public enum HTMLScanner {
     /// content; the end of input when it never closes. `nil` when the `<` is plain text.
     static func skipMarkup(_ bytes: ArraySlice<UInt8>, at open: Int) -> Int? {
         let end = bytes.endIndex
-        if hasPrefix(bytes, at: open, Array("<!--".utf8)) {
-            guard let close = find(Array("-->".utf8), in: bytes, from: open + 4, caseInsensitive: false) else { return end }
+        if hasPrefix(bytes, at: open, commentOpen) {
+            guard let close = find(commentClose, in: bytes, from: open + 4, caseInsensitive: false) else { return end }
             return close + 3
         }
         let next = open + 1
@@ -269,14 +272,11 @@ public enum HTMLScanner {
     /// The entity at `index` (`&name;`, `&#123;`, `&#x1F;`) and the index after it; `nil` when there is none.
     static func entity(_ bytes: ArraySlice<UInt8>, at index: Int) -> (Unicode.Scalar, Int)? {
         var j = index + 1
-        var body: [UInt8] = []
-        while j < bytes.endIndex, body.count < 10, bytes[j] != UInt8(ascii: ";") {
-            body.append(bytes[j])
-            j += 1
-        }
-        guard j < bytes.endIndex, bytes[j] == UInt8(ascii: ";"), !body.isEmpty else { return nil }
+        while j < bytes.endIndex, j - index <= 10, bytes[j] != UInt8(ascii: ";") { j += 1 }
+        guard j < bytes.endIndex, bytes[j] == UInt8(ascii: ";"), j > index + 1 else { return nil }
+        let body = bytes[(index + 1)..<j]
         let text = String(decoding: body, as: UTF8.self)
-        if body[0] == UInt8(ascii: "#") {
+        if body.first == UInt8(ascii: "#") {
             let digits = text.dropFirst()
             let value: UInt32? =
                 digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)

@@ -10,10 +10,42 @@ public enum PageText {
     }
 
     /// Lower case without diacritics (`Điện thoại` → `dien thoai`): Vietnamese pages are written both ways.
+    ///
+    /// One pass with a table of the Latin letters Vietnamese uses (built once from their canonical
+    /// decompositions): each becomes its lower-case ASCII base; `đ`/`Đ` become `d`; combining marks are
+    /// dropped; other scalars are lower-cased by Unicode's mapping.
     public static func folded(_ text: String) -> String {
-        text.lowercased().replacingOccurrences(of: "đ", with: "d")
-            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "vi_VN"))
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                out.append(v >= 65 && v <= 90 ? Unicode.Scalar(UInt8(v + 32)) : scalar)
+            } else if let base = foldTable[v] {
+                if base != 0 { out.append(Unicode.Scalar(base)) }
+            } else {
+                out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return String(out)
     }
+
+    /// Scalar → lower-case ASCII base letter (0: drop it, a combining mark), for U+00C0–U+024F,
+    /// U+1E00–U+1EFF and the combining diacritics U+0300–U+036F.
+    static let foldTable: [UInt32: UInt8] = {
+        var table: [UInt32: UInt8] = [0x111: 100, 0x110: 100]
+        for v in UInt32(0x300)...0x36F { table[v] = 0 }
+        for range in [UInt32(0xC0)...0x24F, 0x1E00...0x1EFF] {
+            for v in range {
+                guard table[v] == nil, let scalar = Unicode.Scalar(v),
+                    let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, first.value < 0x80,
+                    first.properties.isAlphabetic
+                else { continue }
+                let b = UInt8(first.value)
+                table[v] = b >= 65 && b <= 90 ? b + 32 : b
+            }
+        }
+        return table
+    }()
 
     /// Feed links a page declares (`<link rel="alternate" type="application/rss+xml" href="…">`), at most
     /// three, from the first 256 KiB.
@@ -46,10 +78,13 @@ public enum MandatoryInfo {
     /// The items present and missing in `text`.
     public static func check(_ text: String) -> (found: [String], missing: [String]) {
         let folded = PageText.folded(text)
+        let bytes = Array(folded.utf8)[...]
         var found: [String] = []
         var missing: [String] = []
         for item in items {
-            var present = item.phrases.contains { folded.contains($0) }
+            var present = item.phrases.contains {
+                HTMLScanner.find(Array($0.utf8), in: bytes, from: bytes.startIndex, caseInsensitive: false) != nil
+            }
             if item.id == "email" && !present { present = containsEmailAddress(folded) }
             if present { found.append(item.id) } else { missing.append(item.id) }
         }

@@ -8,12 +8,6 @@ import Foundation
 /// time zones), digits that belong to a longer number or path (`2023/11/29/`, `0237.3852.456`, `5.925`),
 /// and dates cited as a document's date (`Chỉ thị số 30-CT/TW ngày 25/12/2013`), which are not publications.
 public enum VietnameseDates {
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt
-        return calendar
-    }()
-
     /// Every acceptable date in `text`, in order of appearance.
     ///
     /// One pass over the text's scalars (no regular expression): each digit run is read once as a
@@ -23,7 +17,8 @@ public enum VietnameseDates {
         let s = Array(text.unicodeScalars)
         var found: [Date] = []
         var i = 0
-        while i < s.count {
+        // A page with more than this many dates is not a news page; the first ones are enough.
+        while i < s.count, found.count < 5_000 {
             if isDigit(s[i]) {
                 let runEnd = digitRun(s, from: i)
                 if let (date, end) = numericDate(s, at: i, runEnd: runEnd, now: now) {
@@ -53,7 +48,9 @@ public enum VietnameseDates {
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
 
-    private static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D) || (c.value >= 0x80 && c.properties.isWhitespace)
+    }
 
     private static func digitRun(_ s: [Unicode.Scalar], from i: Int) -> Int {
         var j = i
@@ -163,15 +160,11 @@ public enum VietnameseDates {
         return (first == "s" || first == "S") && (second == "o" || second == "ố" || second == "O" || second == "Ố")
     }
 
-    /// Noon (Vietnam time) of a real calendar day between 1995 and `now`.
+    /// Noon (Vietnam time, UTC+7 all year) of a real calendar day between 1995 and `now`.
     static func date(day: Int, month: Int, year: Int, now: Date) -> Date? {
-        guard (1995...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let components = DateComponents(year: year, month: month, day: day, hour: 12)
-        guard let date = calendar.date(from: components),
-            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month,
-            date <= now.addingTimeInterval(86_400)
-        else { return nil }
-        return date
+        guard (1995...9999).contains(year), let noonUTC = epoch(year: year, month: month, day: day, hour: 12) else { return nil }
+        let date = Date(timeIntervalSince1970: noonUTC - 7 * 3_600)
+        return date <= now.addingTimeInterval(86_400) ? date : nil
     }
 
     /// Dates in feeds and sitemaps: RFC 822 (`Wed, 05 Dec 2018 21:29:00 +0700`) and ISO 8601 / W3C
@@ -182,7 +175,7 @@ public enum VietnameseDates {
     /// At most `limit` values are parsed.
     public static func feedDates(in xml: String, now: Date, limit: Int = 20_000) -> [Date] {
         let bytes = Array(xml.utf8)
-        let tags = ["pubdate", "lastbuilddate", "updated", "published", "lastmod", "dc:date"]
+        let tagBytes = ["pubdate", "lastbuilddate", "updated", "published", "lastmod", "dc:date"].map { Array($0.utf8) }
         let floor = Date(timeIntervalSince1970: 788_918_400)  // 1995-01-01
         let ceiling = now.addingTimeInterval(86_400)
         var out: [Date] = []
@@ -196,14 +189,15 @@ public enum VietnameseDates {
             }
             // Read the tag name (lower-cased) up to '>' (short names only).
             var j = i + 1
-            var name: [UInt8] = []
-            while j < count, j - i <= 16, bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: " ") {
-                let b = bytes[j]
-                name.append(b >= 65 && b <= 90 ? b + 32 : b)
+            while j < count, j - i <= 16, bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: " "), bytes[j] != UInt8(ascii: "<") {
                 j += 1
             }
-            guard j < count, bytes[j] == UInt8(ascii: ">"), let tag = String(bytes: name, encoding: .ascii), tags.contains(tag) else {
-                i += 1
+            guard j < count, bytes[j] == UInt8(ascii: ">"), j > i + 1,
+                tagBytes.contains(where: { tag in
+                    tag.count == j - i - 1 && zip(tag, bytes[(i + 1)..<j]).allSatisfy { $0 == ($1 >= 65 && $1 <= 90 ? $1 + 32 : $1) }
+                })
+            else {
+                i = j > i + 1 && j < count && bytes[j] == UInt8(ascii: "<") ? j : i + 1
                 continue
             }
             // The value runs to the next '<' (at most 64 bytes).
@@ -298,7 +292,7 @@ public enum VietnameseDates {
         return sign == UInt8(ascii: "-") ? -seconds : seconds
     }
 
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map { Array($0.utf8) }
 
     private static func parseRFC822(_ v: [UInt8]) -> Date? {
         // Tokens split on spaces and commas: [day name] day month year time zone.
@@ -306,7 +300,7 @@ public enum VietnameseDates {
         guard tokens.count >= 5, tokens.count <= 6 else { return nil }
         if tokens.count == 6 || (tokens[0].first.map { !($0 >= 48 && $0 <= 57) } ?? true) { tokens.removeFirst() }
         guard tokens.count == 5, (1...2).contains(tokens[0].count), let day = digits(tokens[0], 0, tokens[0].count),
-            tokens[1].count == 3, let monthIndex = months.firstIndex(of: String(decoding: tokens[1], as: UTF8.self).lowercased()),
+            tokens[1].count == 3, let monthIndex = months.firstIndex(of: tokens[1].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }),
             tokens[2].count == 4, let year = digits(tokens[2], 0, 4)
         else { return nil }
         let time = tokens[3].split(separator: UInt8(ascii: ":")).map(Array.init)
