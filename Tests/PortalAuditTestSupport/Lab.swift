@@ -190,10 +190,13 @@ extension Lab {
         public var cases: [String: String]
     }
 
+    private static let fleetLock = NSLock()
+
     /// Starts (or resizes) the lab fleet to `count` portals with `seed`.
     public static func fleet(_ count: Int, seed: Int) throws -> Fleet {
         _ = try portals()
-        try script(["fleet", String(count), String(seed)])
+        // Suites run in parallel: two starting the fleet at once would race for its ports.
+        try fleetLock.withLock { _ = try script(["fleet", String(count), String(seed)]) }
         let text = try String(contentsOfFile: directory + "/fleet/expected.tsv", encoding: .utf8)
         var expected: [String: String] = [:]
         var cases: [String: String] = [:]
