@@ -41,6 +41,7 @@ GOOD_HEADERS = ("add_header Strict-Transport-Security \"max-age=63072000; includ
                 "add_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'self'\" always; "
                 "add_header X-Frame-Options SAMEORIGIN always; add_header X-Content-Type-Options nosniff always; "
                 "add_header Referrer-Policy strict-origin-when-cross-origin always; "
+                "add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always; "
                 "add_header Set-Cookie \"PHPSESSID=lab; Path=/; Secure; HttpOnly; SameSite=Lax\" always;")
 BAD_HEADERS = "server_tokens on; add_header X-Powered-By \"PHP/5.6.40\" always;"
 BAD_COOKIES = GOOD_HEADERS.replace("Path=/; Secure; HttpOnly; SameSite=Lax", "path=/")

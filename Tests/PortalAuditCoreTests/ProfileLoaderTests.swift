@@ -15,12 +15,13 @@ struct ProfileLoaderTests {
         return (ProfileLoader(searchPaths: [folder.path, Repository.profiles]), folder.path)
     }
 
-    @Test("vn-level2 loads, every rule in the catalogue is in it, every required rule cites a source")
+    @Test("vn-level2 loads, its rules are from the catalogue, every required rule cites a source")
     func shipped() throws {
         let profile = try ProfileLoader(searchPaths: [Repository.profiles]).load("vn-level2")
         #expect(profile.id == "vn-level2")
         #expect(profile.reference.label == "vn-level2@1")
-        #expect(Set(profile.ruleIDs) == Set(RuleRegistry.all.map { $0.descriptor.id }))
+        #expect(Set(profile.ruleIDs).isSubset(of: RuleRegistry.all.map { $0.descriptor.id }))
+        #expect(profile.rules["headers.permissions-policy"] == nil, "recommended from level 3 only")
         #expect(profile.rules.values.allSatisfy { !$0.source.isEmpty && $0.confidence != nil })
         #expect(profile.rules["tls.min-version"]?.requirement == .required)
         #expect(profile.digest.hasPrefix("sha256:") && profile.digest.count == 71)
@@ -42,7 +43,7 @@ struct ProfileLoaderTests {
         #expect(profile.ancestry == ["vn-level2", "vn-level1"])
         #expect(profile.title == base.title)
         #expect(profile.rules["headers.hsts"]?.requirement == .required)
-        #expect(profile.rules["headers.hsts"]?.parameters.integer("min_max_age") == 63_072_000)
+        #expect(profile.rules["headers.hsts"]?.parameters.values["min_max_age"] == .integer(63_072_000))
         #expect(profile.rules["headers.hsts"]?.origin["params.min_max_age"] == "strict.yaml")
         #expect(profile.rules["tls.min-version"] == base.rules["tls.min-version"])
         #expect(profile.digest != base.digest)

@@ -12,14 +12,16 @@ struct ShippedProfilesTests {
         profiles = try (1...5).map { try loader.load("vn-level\($0)") }
     }
 
-    @Test("each level extends the one below, carries a version, and holds every rule of the catalogue")
+    @Test("each level extends the one below, carries a version; the top level holds every rule of the catalogue")
     func chain() {
         for (index, profile) in profiles.enumerated() {
             #expect(profile.id == "vn-level\(index + 1)")
             #expect(profile.version >= 1)
             #expect(profile.ancestry == (0..<index).reversed().map { "vn-level\($0 + 1)" })
-            #expect(Set(profile.ruleIDs) == Set(RuleRegistry.all.map { $0.descriptor.id }))
+            #expect(Set(profile.ruleIDs).isSubset(of: RuleRegistry.all.map { $0.descriptor.id }))
         }
+        // The top level checks every rule of the catalogue; lower levels may leave some out.
+        #expect(Set(profiles[4].ruleIDs) == Set(RuleRegistry.all.map { $0.descriptor.id }))
     }
 
     @Test("no level is weaker than the one below: no requirement relaxed, no parameter loosened")
@@ -48,8 +50,8 @@ struct ShippedProfilesTests {
         #expect(profiles[1].rules["tls.weak-ciphers"]?.requirement == .recommended)
         #expect(profiles[2].rules["tls.weak-ciphers"]?.requirement == .required)
         #expect(profiles[2].rules["headers.hsts"]?.requirement == .required)
-        #expect(profiles[2].rules["cert.expiry-soon"]?.parameters.integer("warn_days") == 45)
-        #expect(profiles[4].rules["tls.min-version"]?.parameters.string("minimum") == "1.3")
+        #expect(profiles[2].rules["cert.expiry-soon"]?.parameters.values["warn_days"] == .integer(45))
+        #expect(profiles[4].rules["tls.min-version"]?.parameters.values["minimum"] == .string("1.3"))
     }
 
     @Test("every rule entry written in a level's own file has a requirement, a source and a confidence")

@@ -1,66 +1,18 @@
 import Foundation
 import PortalAuditCore
 
-/// Observation fixtures: one exemplary portal, changed one fact at a time by each test.
+/// Observation fixtures for tests: the rule examples' exemplary portal (`ExampleFacts`), changed one fact
+/// at a time by each test.
 public enum Fixtures {
     /// A fixed clock for evaluation tests.
-    public static let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+    public static let now = ExampleFacts.now
 
-    public static let target = Target(
-        url: "https://xa-a.tinh.gov.vn/", host: "xa-a.tinh.gov.vn", httpsPort: 443, httpPort: 80, path: "/")
+    public static let target = ExampleFacts.target
 
-    public static var context: EvaluationContext { EvaluationContext(now: now, target: target) }
+    public static var context: EvaluationContext { ExampleFacts.context }
 
     /// Everything an exemplary portal shows.
-    public static func exemplary() -> Observation {
-        let timings = Timings(dnsMS: 0, connectMS: 0.2, tlsMS: 2, ttfbMS: 1, totalMS: 4)
-        return Observation(
-            reachability: ReachabilityFacts(
-                https: EndpointFacts(url: "https://xa-a.tinh.gov.vn/", status: 200, httpVersion: "2", timings: timings),
-                http: EndpointFacts(url: "http://xa-a.tinh.gov.vn/", status: 301, httpVersion: "1.1", timings: timings)),
-            tls: TLSFacts(
-                versions: ["SSLv3": .notTestable, "TLSv1.0": .rejected, "TLSv1.1": .rejected, "TLSv1.2": .accepted,
-                           "TLSv1.3": .accepted],
-                negotiatedVersion: "TLSv1.3", negotiatedCipher: "TLS_AES_256_GCM_SHA384", alpn: "h2",
-                weakSuites: [], staticRSAAccepted: false, dheMinBits: nil),
-            certificate: CertificateFacts(
-                chain: [CertificateSummary(
-                    subject: "CN=xa-a.tinh.gov.vn", issuer: "CN=Lab CA", subjectAltNames: ["xa-a.tinh.gov.vn"],
-                    keyType: "RSA", keyBits: 2048, signatureAlgorithm: "RSA-SHA256",
-                    notBefore: now.addingTimeInterval(-86_400 * 30), notAfter: now.addingTimeInterval(86_400 * 200),
-                    selfIssued: false)],
-                verifyErrors: [], checkedHost: "xa-a.tinh.gov.vn"),
-            redirect: RedirectFacts(
-                hops: [RedirectHop(url: "http://xa-a.tinh.gov.vn/", status: 301, location: "https://xa-a.tinh.gov.vn/"),
-                       RedirectHop(url: "https://xa-a.tinh.gov.vn/", status: 200)],
-                outcome: .final, finalScheme: "https", finalURL: "https://xa-a.tinh.gov.vn/"),
-            headers: HeaderFacts(
-                url: "https://xa-a.tinh.gov.vn/", status: 200,
-                fields: [
-                    HeaderField(name: "server", value: "nginx"),
-                    HeaderField(name: "strict-transport-security", value: "max-age=63072000; includeSubDomains"),
-                    HeaderField(name: "content-security-policy", value: "default-src 'self'; frame-ancestors 'self'"),
-                    HeaderField(name: "x-frame-options", value: "SAMEORIGIN"),
-                    HeaderField(name: "x-content-type-options", value: "nosniff"),
-                    HeaderField(name: "referrer-policy", value: "strict-origin-when-cross-origin"),
-                    HeaderField(name: "set-cookie", value: "PHPSESSID=x; Path=/; Secure; HttpOnly; SameSite=Lax"),
-                ]),
-            cookies: [CookieFacts(name: "PHPSESSID", secure: true, httpOnly: true, sameSite: "Lax")],
-            page: PageFacts(title: "Cổng thông tin điện tử xã A", bytes: 2_000, truncated: false),
-            content: ContentFacts(
-                newest: now.addingTimeInterval(-86_400 * 2), newestSource: "feed", newestURL: "https://xa-a.tinh.gov.vn/rss.xml",
-                sources: [DatedSource(source: "feed", url: "https://xa-a.tinh.gov.vn/rss.xml", newest: now.addingTimeInterval(-86_400 * 2), count: 3)],
-                mandatoryFound: ["agency", "responsible", "address", "phone", "email"], mandatoryMissing: [],
-                homeSHA256: String(repeating: "0", count: 64)),
-            exposure: ExposureSignatures.checks.map {
-                ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
-            },
-            ipv6: IPv6Facts(
-                https: EndpointFacts(url: "https://xa-a.tinh.gov.vn/", status: 200, address: "2001:db8::1", timings: timings),
-                hasAddress: true),
-            authorised: true,
-            uptime: UptimeFacts(windowHours: 720, upSeconds: 2_590_000, downSeconds: 2_000, unmonitoredSeconds: 0, outages: []))
-    }
+    public static func exemplary() -> Observation { ExampleFacts.exemplary() }
 
     /// The exemplary observation with one change.
     public static func exemplary(_ change: (inout Observation) -> Void) -> Observation {
@@ -71,9 +23,6 @@ public enum Fixtures {
 
     /// Replaces (or removes, with `nil`) header `name` in `observation`.
     public static func setHeader(_ observation: inout Observation, _ name: String, _ value: String?) {
-        guard var headers = observation.headers else { return }
-        headers.fields.removeAll { $0.name == name }
-        if let value { headers.fields.append(HeaderField(name: name, value: value)) }
-        observation.headers = headers
+        ExampleFacts.setHeader(&observation, name, value)
     }
 }

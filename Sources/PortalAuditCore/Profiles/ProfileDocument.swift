@@ -335,6 +335,14 @@ struct ProfileDocument {
                     problem: "a required rule needs a source citing its basis"))
                 continue
             }
+            do {
+                _ = try rule.parameters(params)
+            } catch {
+                issues.append(InputIssue(
+                    file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).params",
+                    problem: "does not fit the rule's parameters: \(error)"))
+                continue
+            }
             if entry.requirement != nil { origin["requirement"] = name }
             if entry.source != nil { origin["source"] = name }
             if entry.severity != nil { origin["severity"] = name }

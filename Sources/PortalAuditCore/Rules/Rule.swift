@@ -100,26 +100,15 @@ public struct ParameterSpec: Sendable, Equatable {
     }
 }
 
-/// A rule's parameters after the profile's values were applied over the defaults.
+/// A rule's parameter values as a profile sets them, after the defaults were filled in; rules read them
+/// decoded into their typed `Parameters`.
 public struct RuleParameters: Sendable, Equatable {
     public var values: [String: ParameterValue]
 
     public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
-
-    /// The integer parameter `name` (0 when absent: the profile loader fills every declared default).
-    public func integer(_ name: String) -> Int {
-        if case .integer(let value) = values[name] { return value }
-        return 0
-    }
-
-    /// The string parameter `name` ("" when absent).
-    public func string(_ name: String) -> String {
-        if case .string(let value) = values[name] { return value }
-        return ""
-    }
 }
 
-/// The data that describes a rule: identity, texts, citations, parameters and result codes.
+/// The data that describes a rule: identity, texts, citations and parameters.
 public struct RuleDescriptor: Sendable {
     public var id: String
     public var area: RuleArea
@@ -131,11 +120,10 @@ public struct RuleDescriptor: Sendable {
     public var citations: [String]
     public var defaultSeverity: Severity
     public var parameters: [ParameterSpec]
-    public var resultCodes: [String]
 
     public init(
         id: String, area: RuleArea, title: LocalizedText, rationale: LocalizedText, advice: LocalizedText,
-        citations: [String], defaultSeverity: Severity, parameters: [ParameterSpec] = [], resultCodes: [String]
+        citations: [String], defaultSeverity: Severity, parameters: [ParameterSpec] = []
     ) {
         self.id = id
         self.area = area
@@ -145,7 +133,6 @@ public struct RuleDescriptor: Sendable {
         self.citations = citations
         self.defaultSeverity = defaultSeverity
         self.parameters = parameters
-        self.resultCodes = resultCodes
     }
 
     /// The default value of every declared parameter.
@@ -165,47 +152,111 @@ public struct EvaluationContext: Sendable {
     }
 }
 
-/// A rule's judgement before the profile adds requirement and severity.
-public struct RuleOutcome: Sendable, Equatable {
+/// A rule's result codes: a closed set, with the shared code for missing facts.
+public protocol RuleCode: RawRepresentable<String>, CaseIterable, Sendable, Equatable {
+    /// The observation section the rule needs is missing, or its probe failed.
+    static var missingFacts: Self { get }
+}
+
+/// A rule's typed parameters, decoded from the profile's values (snake_case names, see `ParameterDecoder`).
+public protocol RuleParameterSet: Decodable, Sendable, Equatable {}
+
+/// The parameters of a rule that takes none.
+public struct NoParameters: RuleParameterSet {}
+
+/// A rule's judgement in its own codes, before the profile adds requirement and severity.
+public struct Judgement<Code: RuleCode>: Sendable, Equatable {
     public var status: FindingStatus
-    public var resultCode: String
+    public var code: Code
     public var evidence: [String: String]
 
-    /// The shared code for a rule whose facts are missing.
-    public static let missingFactsCode = "missing-facts"
-
-    public static func pass(_ code: String, _ evidence: [String: String] = [:]) -> Self {
-        Self(status: .pass, resultCode: code, evidence: evidence)
+    public static func pass(_ code: Code, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .pass, code: code, evidence: evidence)
     }
 
-    public static func fail(_ code: String, _ evidence: [String: String] = [:]) -> Self {
-        Self(status: .fail, resultCode: code, evidence: evidence)
+    public static func fail(_ code: Code, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .fail, code: code, evidence: evidence)
     }
 
-    public static func notApplicable(_ code: String, _ evidence: [String: String] = [:]) -> Self {
-        Self(status: .notApplicable, resultCode: code, evidence: evidence)
+    public static func notApplicable(_ code: Code, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .notApplicable, code: code, evidence: evidence)
+    }
+
+    /// The probe ran but could not decide (a code from the rule's set).
+    public static func inconclusive(_ code: Code, _ evidence: [String: String] = [:]) -> Self {
+        Self(status: .inconclusive, code: code, evidence: evidence)
     }
 
     /// The observation `section` is missing or its probe failed.
     public static func missingFacts(_ section: String, _ evidence: [String: String] = [:]) -> Self {
         var details = evidence
         details["missing"] = section
-        return Self(status: .inconclusive, resultCode: missingFactsCode, evidence: details)
-    }
-
-    /// The probe ran but could not decide (code from the rule's set).
-    public static func inconclusive(_ code: String, _ evidence: [String: String] = [:]) -> Self {
-        Self(status: .inconclusive, resultCode: code, evidence: evidence)
+        return Self(status: .inconclusive, code: .missingFacts, evidence: details)
     }
 }
 
-/// A built-in check: a descriptor (data) and a pure judgement of an observation.
+/// A judgement with its code as text, as findings carry it.
+public struct RuleOutcome: Sendable, Equatable {
+    public var status: FindingStatus
+    public var resultCode: String
+    public var evidence: [String: String]
+
+    /// The code of a rule whose profile values do not decode into its parameters (a programming error the
+    /// profile loader and the rule tests rule out; kept visible rather than crashing a scan).
+    public static let invalidParametersCode = "invalid-parameters"
+
+    public init(status: FindingStatus, resultCode: String, evidence: [String: String]) {
+        self.status = status
+        self.resultCode = resultCode
+        self.evidence = evidence
+    }
+
+    public init<Code>(_ judgement: Judgement<Code>) {
+        self.init(status: judgement.status, resultCode: judgement.code.rawValue, evidence: judgement.evidence)
+    }
+}
+
+/// A built-in check: a descriptor (data), a pure judgement of an observation, and its own examples.
+///
+/// One rule per file under `Rules/<Area>/`, registered in `RuleRegistry.all`; see docs/CONTRIBUTING.md.
 public protocol Rule: Sendable {
+    associatedtype Parameters: RuleParameterSet = NoParameters
+    associatedtype Code: RuleCode
+
     static var descriptor: RuleDescriptor { get }
 
     /// Judges `observation`; pure: no I/O, no clock but `context.now`.
-    static func evaluate(_ observation: Observation, _ parameters: RuleParameters, _ context: EvaluationContext)
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+
+    /// Worked cases, each one fact changed from `ExampleFacts.exemplary()`: at least a pass, a fail and an
+    /// inconclusive. One test runs every rule's examples.
+    static var examples: [RuleExample<Self>] { get }
+}
+
+extension Rule {
+    /// Every result code the rule can give, `missing-facts` included.
+    public static var resultCodes: [String] { Code.allCases.map(\.rawValue) }
+
+    /// The profile's values decoded into the rule's parameters.
+    public static func parameters(_ values: RuleParameters) throws -> Parameters {
+        try ParameterDecoder.decode(Parameters.self, from: values.values)
+    }
+
+    /// Judges with the profile's values, the code as text.
+    public static func evaluate(_ observation: Observation, _ values: RuleParameters, _ context: EvaluationContext)
         -> RuleOutcome
+    {
+        let parameters: Parameters
+        do {
+            parameters = try Self.parameters(values)
+        } catch {
+            return RuleOutcome(
+                status: .inconclusive, resultCode: RuleOutcome.invalidParametersCode,
+                evidence: ["error": clip(String(describing: error))])
+        }
+        return RuleOutcome(judge(observation, parameters, context))
+    }
 }
 
 /// Evidence values are small: at most 256 characters each.

@@ -19,6 +19,7 @@ public enum RuleRegistry {
         CookieFlagsRule.self,
         CSPRule.self,
         HSTSRule.self,
+        PermissionsPolicyRule.self,
         ReferrerPolicyRule.self,
         VersionLeakRule.self,
         ContentTypeOptionsRule.self,

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Fails when the portal answers neither over HTTPS nor over HTTP, or answers only with server errors.
+struct ReachableRule: Rule {
+    enum Code: String, RuleCode {
+        case ok
+        case unreachable
+        case timeout
+        case serverError = "server-error"
+        case missingFacts = "missing-facts"
+    }
+
+    static let descriptor = RuleDescriptor(
+        id: "availability.reachable", area: .availability,
+        title: LocalizedText(en: "The portal answers", vi: "Cổng thông tin phản hồi truy cập"),
+        rationale: LocalizedText(
+            en: "A portal that does not answer cannot serve citizens; the law asks portals to run reliably and continuously.",
+            vi: "Cổng không phản hồi thì không phục vụ được người dân; pháp luật yêu cầu cổng hoạt động tin cậy, liên tục."),
+        advice: LocalizedText(
+            en: "Check that the web server is running and that firewalls allow ports 443 and 80 from the Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: the site and its application pool are started). Announce planned downtime at least 7 working days ahead.",
+            vi: "Kiểm tra máy chủ web đang chạy và tường lửa cho phép cổng 443 và 80 từ Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: trang và application pool đang chạy). Thông báo tạm ngừng có kế hoạch trước ít nhất 07 ngày làm việc."),
+        citations: ["NĐ 224/2026 Điều 21.2.a", "NĐ 224/2026 Điều 13.1.a"], defaultSeverity: .critical)
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let reach = observation.reachability else { return .missingFacts("reachability") }
+        // The HTTPS home page decides. A plain-HTTP answer counts only for a portal that serves no
+        // HTTPS at all (nothing listens, or TLS is broken): a redirect to an HTTPS page that never
+        // answers is not a portal that answers.
+        if let status = reach.https.status {
+            let evidence = ["url": clip(reach.https.url), "status": String(status)]
+            return status < 500 ? .pass(.ok, evidence) : .fail(.serverError, evidence)
+        }
+        let httpsDetail = clip(reach.https.failure.map { "\($0.kind): \($0.message)" } ?? "no response")
+        let httpsServed = !(reach.https.failure.map { ["connect", "tls"].contains($0.kind) } ?? false)
+        if !httpsServed, let http = reach.http, let status = http.status, !(300...399).contains(status) {
+            let evidence = ["url": clip(http.url), "status": String(status), "https": httpsDetail]
+            return status < 500 ? .pass(.ok, evidence) : .fail(.serverError, evidence)
+        }
+        var evidence = ["https": httpsDetail]
+        if let http = reach.http {
+            evidence["http"] = clip(http.status.map { "status \($0)" } ?? http.failure.map { "\($0.kind): \($0.message)" } ?? "no response")
+        }
+        let timedOut = reach.https.failure?.kind == "timeout"
+        return .fail(timedOut ? .timeout : .unreachable, evidence)
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("https answers", .pass, .ok),
+        .init("https 503", .fail, .serverError) { $0.reachability?.https.status = 503 },
+        .init("nothing answers", .fail, .unreachable) {
+            $0.reachability = ReachabilityFacts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused")),
+                http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: "connect", message: "refused")))
+        },
+        .init("https times out behind a redirect", .fail, .timeout) {
+            $0.reachability = ReachabilityFacts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "timeout", message: "slow")),
+                http: EndpointFacts(url: "http://x/", status: 301))
+        },
+        .init("http-only portal", .pass, .ok) {
+            $0.reachability = ReachabilityFacts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused")),
+                http: EndpointFacts(url: "http://x/", status: 200))
+        },
+        .init("no facts", .inconclusive, .missingFacts) { $0.reachability = nil },
+    ]
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Fails on a weak leaf key (RSA/DSA below the minimum, EC below 256 bits) or a SHA-1/MD5 signature.
+struct KeyStrengthRule: Rule {
+    struct Parameters: RuleParameterSet {
+        var minRsaBits: Int
+        var minEcBits: Int
+    }
+
+    enum Code: String, RuleCode {
+        case ok
+        case weakKey = "weak-key"
+        case weakSignature = "weak-signature"
+        case missingFacts = "missing-facts"
+    }
+
+    static let descriptor = RuleDescriptor(
+        id: "cert.key-strength", area: .certificate,
+        title: LocalizedText(en: "The certificate key and signature are strong", vi: "Khóa và chữ ký của chứng thư số đủ mạnh"),
+        rationale: LocalizedText(
+            en: "RSA keys under 2048 bits and SHA-1 or MD5 signatures can be broken or forged.",
+            vi: "Khóa RSA dưới 2048 bit và chữ ký SHA-1 hoặc MD5 có thể bị phá hoặc giả mạo."),
+        advice: LocalizedText(
+            en: "Re-issue the certificate with an RSA 2048+ or ECDSA P-256 key and a SHA-256 signature (`openssl req -newkey rsa:2048 -sha256 …`), then install it (nginx `ssl_certificate`; Apache `SSLCertificateFile`; IIS binding).",
+            vi: "Xin cấp lại chứng thư với khóa RSA từ 2048 bit hoặc ECDSA P-256 và chữ ký SHA-256 (`openssl req -newkey rsa:2048 -sha256 …`), rồi cài đặt (nginx `ssl_certificate`; Apache `SSLCertificateFile`; IIS binding)."),
+        citations: ["Mozilla Server Side TLS 6.0", "NIST SP 800-57 Part 1"], defaultSeverity: .medium,
+        parameters: [
+            ParameterSpec(
+                name: "min_rsa_bits", kind: .integer(1024...16384), defaultValue: .integer(2048),
+                meaning: LocalizedText(en: "Smallest RSA key allowed (bits)", vi: "Khóa RSA nhỏ nhất được phép (bit)")),
+            ParameterSpec(
+                name: "min_ec_bits", kind: .integer(160...521), defaultValue: .integer(256),
+                meaning: LocalizedText(en: "Smallest EC key allowed (bits)", vi: "Khóa EC nhỏ nhất được phép (bit)")),
+        ])
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let leaf = observation.certificate?.leaf else { return .missingFacts("certificate") }
+        let evidence = ["key": "\(leaf.keyType) \(leaf.keyBits)", "signature": leaf.signatureAlgorithm]
+        let type = leaf.keyType.uppercased()
+        let minimum = type == "EC" ? parameters.minEcBits : parameters.minRsaBits
+        if ["RSA", "RSA-PSS", "DSA", "EC"].contains(type), leaf.keyBits < minimum {
+            return .fail(.weakKey, evidence)
+        }
+        let signature = leaf.signatureAlgorithm.uppercased()
+        if signature.contains("SHA1") || signature.contains("MD5") || signature.contains("MD2") {
+            return .fail(.weakSignature, evidence)
+        }
+        return .pass(.ok, evidence)
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("RSA 2048 SHA-256", .pass, .ok),
+        .init("RSA 1024", .fail, .weakKey) { $0.certificate?.chain[0].keyBits = 1024 },
+        .init("EC 256", .pass, .ok) {
+            $0.certificate?.chain[0].keyType = "EC"
+            $0.certificate?.chain[0].keyBits = 256
+        },
+        .init("SHA-1 signature", .fail, .weakSignature) {
+            $0.certificate?.chain[0].signatureAlgorithm = "RSA-SHA1"
+        },
+        .init("no certificate", .inconclusive, .missingFacts) { $0.certificate = nil },
+    ]
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Fails when `Strict-Transport-Security` is missing, malformed, or shorter than the profile's minimum.
+struct HSTSRule: Rule {
+    struct Parameters: RuleParameterSet {
+        var minMaxAge: Int
+    }
+
+    enum Code: String, RuleCode {
+        case ok
+        case missing
+        case invalid
+        case tooShort = "too-short"
+        case missingFacts = "missing-facts"
+    }
+
+    static let descriptor = RuleDescriptor(
+        id: "headers.hsts", area: .headers,
+        title: LocalizedText(en: "HSTS is set with a long max-age", vi: "Có HSTS với thời hạn đủ dài"),
+        rationale: LocalizedText(
+            en: "HSTS makes browsers use HTTPS on every later visit, so a network attacker cannot downgrade them to HTTP.",
+            vi: "HSTS buộc trình duyệt luôn dùng HTTPS ở các lần truy cập sau, kẻ tấn công trên mạng không thể hạ cấp về HTTP."),
+        advice: LocalizedText(
+            en: "Send `Strict-Transport-Security: max-age=31536000; includeSubDomains` on HTTPS responses (nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`; Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`; IIS: HSTS settings of the site, or a custom header).",
+            vi: "Gửi `Strict-Transport-Security: max-age=31536000; includeSubDomains` trên phản hồi HTTPS (nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`; Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`; IIS: mục HSTS của site, hoặc thêm custom header)."),
+        citations: ["RFC 6797", "OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.5"],
+        defaultSeverity: .medium,
+        parameters: [
+            ParameterSpec(
+                name: "min_max_age", kind: .integer(0...315_360_000), defaultValue: .integer(31_536_000),
+                meaning: LocalizedText(en: "Smallest max-age allowed (seconds)", vi: "max-age nhỏ nhất được phép (giây)"))
+        ])
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let headers = observation.headers else { return .missingFacts("headers") }
+        guard let raw = headers.first("strict-transport-security") else { return .fail(.missing) }
+        guard let hsts = HSTSHeader(parsing: raw) else { return .fail(.invalid, ["value": clip(raw)]) }
+        if hsts.maxAge < parameters.minMaxAge {
+            return .fail(.tooShort, ["value": clip(raw), "max_age": String(hsts.maxAge)])
+        }
+        return .pass(.ok, ["value": clip(raw)])
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("two years", .pass, .ok),
+        .init("missing", .fail, .missing) { ExampleFacts.setHeader(&$0, "strict-transport-security", nil) },
+        .init("one minute", .fail, .tooShort) {
+            ExampleFacts.setHeader(&$0, "strict-transport-security", "max-age=60")
+        },
+        .init("garbage", .fail, .invalid) {
+            ExampleFacts.setHeader(&$0, "strict-transport-security", "max-age=soon")
+        },
+        .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
+    ]
+}

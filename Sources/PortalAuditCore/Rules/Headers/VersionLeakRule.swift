@@ -1,0 +1,49 @@
+import Foundation
+
+/// Fails when `Server`, `X-Powered-By` or similar headers disclose a software version.
+struct VersionLeakRule: Rule {
+    enum Code: String, RuleCode {
+        case ok
+        case versionDisclosed = "version-disclosed"
+        case missingFacts = "missing-facts"
+    }
+
+    static let disclosing = ["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version", "x-generator"]
+
+    static let descriptor = RuleDescriptor(
+        id: "headers.version-leak", area: .headers,
+        title: LocalizedText(en: "No software versions disclosed", vi: "Không để lộ phiên bản phần mềm"),
+        rationale: LocalizedText(
+            en: "Version banners tell attackers which known vulnerabilities to try first.",
+            vi: "Thông tin phiên bản giúp kẻ tấn công biết ngay lỗ hổng nào để khai thác."),
+        advice: LocalizedText(
+            en: "Hide versions (nginx: `server_tokens off;` and `fastcgi_hide_header X-Powered-By;`; PHP: `expose_php = Off`; Apache: `ServerTokens Prod` and `ServerSignature Off`; IIS: `removeServerHeader=\"true\"` in requestFiltering and remove X-Powered-By/X-AspNet-Version in web.config).",
+            vi: "Ẩn phiên bản (nginx: `server_tokens off;` và `fastcgi_hide_header X-Powered-By;`; PHP: `expose_php = Off`; Apache: `ServerTokens Prod` và `ServerSignature Off`; IIS: `removeServerHeader=\"true\"` trong requestFiltering và bỏ X-Powered-By/X-AspNet-Version trong web.config)."),
+        citations: ["OWASP ASVS 4.0.3 V14.3.3", "OWASP Secure Headers Project (headers to remove)"],
+        defaultSeverity: .low)
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let headers = observation.headers else { return .missingFacts("headers") }
+        var leaks: [String: String] = [:]
+        for name in disclosing {
+            for value in headers.all(name) {
+                let reveals = name == "server" ? value.contains(where: \.isNumber) : true
+                if reveals { leaks[name] = clip(value) }
+            }
+        }
+        return leaks.isEmpty ? .pass(.ok) : .fail(.versionDisclosed, leaks)
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("bare server name", .pass, .ok),
+        .init("nginx/1.22.1", .fail, .versionDisclosed) {
+            ExampleFacts.setHeader(&$0, "server", "nginx/1.22.1")
+        },
+        .init("X-Powered-By", .fail, .versionDisclosed) {
+            ExampleFacts.setHeader(&$0, "x-powered-by", "PHP/5.6.40")
+        },
+        .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
+    ]
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Fails when a TLS version below the profile's minimum is accepted.
+struct MinimumVersionRule: Rule {
+    struct Parameters: RuleParameterSet {
+        /// The lowest version allowed; the profile writes its number.
+        enum Minimum: String, Decodable, Sendable, CaseIterable {
+            case tls12 = "1.2"
+            case tls13 = "1.3"
+        }
+
+        var minimum: Minimum
+    }
+
+    enum Code: String, RuleCode {
+        case ok
+        case oldVersionsAccepted = "old-versions-accepted"
+        case missingFacts = "missing-facts"
+    }
+
+    static let order = ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+
+    static let descriptor = RuleDescriptor(
+        id: "tls.min-version", area: .tls,
+        title: LocalizedText(en: "Only TLS 1.2 or newer is accepted", vi: "Chỉ chấp nhận TLS 1.2 trở lên"),
+        rationale: LocalizedText(
+            en: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and lack modern protections; Vietnamese texts mandate TLS 1.2 and the international yardsticks require the old versions off.",
+            vi: "TLS 1.0 và 1.1 đã bị loại bỏ (RFC 8996), thiếu cơ chế bảo vệ hiện đại; văn bản Việt Nam bắt buộc TLS 1.2 và các chuẩn quốc tế yêu cầu tắt phiên bản cũ."),
+        advice: LocalizedText(
+            en: "Turn off TLS 1.0/1.1 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`; Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: disable TLS 1.0/1.1 under SCHANNEL\\Protocols in the registry or with IIS Crypto).",
+            vi: "Tắt TLS 1.0/1.1 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`; Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: tắt TLS 1.0/1.1 trong registry SCHANNEL\\Protocols hoặc bằng IIS Crypto)."),
+        citations: ["RFC 8996", "Mozilla Server Side TLS 6.0 (intermediate)", "OWASP ASVS 4.0.3 V9.1.3"],
+        defaultSeverity: .high,
+        parameters: [
+            ParameterSpec(
+                name: "minimum", kind: .choice(Parameters.Minimum.allCases.map(\.rawValue)), defaultValue: .string(Parameters.Minimum.tls12.rawValue),
+                meaning: LocalizedText(en: "Lowest TLS version allowed", vi: "Phiên bản TLS thấp nhất được phép"))
+        ])
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let tls = observation.tls else { return .missingFacts("tls") }
+        let minimum = "TLSv" + parameters.minimum.rawValue
+        let below = order.prefix { $0 != minimum }
+        let accepted = order.filter { tls.versions[$0] == .accepted }
+        let old = below.filter { tls.versions[$0] == .accepted }
+        let evidence = ["accepted": accepted.joined(separator: ",")]
+        if !old.isEmpty {
+            return .fail(.oldVersionsAccepted, evidence.merging(["too_old": old.joined(separator: ",")]) { a, _ in a })
+        }
+        let unknown = below.filter { tls.versions[$0] != .rejected }
+        if !unknown.isEmpty {
+            return .missingFacts("tls.versions", ["untested": unknown.joined(separator: ",")])
+        }
+        return .pass(.ok, evidence)
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("1.2 and 1.3 only", .pass, .ok),
+        .init("1.0 accepted", .fail, .oldVersionsAccepted) { $0.tls?.versions["TLSv1.0"] = .accepted },
+        .init("1.2 accepted under a 1.3 minimum", .fail, .oldVersionsAccepted, parameters: { $0.minimum = .tls13 }),
+        .init("1.1 untested", .inconclusive, .missingFacts) { $0.tls?.versions["TLSv1.1"] = .error },
+        .init("no tls facts", .inconclusive, .missingFacts) { $0.tls = nil },
+    ]
+}
