@@ -7,7 +7,6 @@ import Yams
 /// ```yaml
 /// webhook: { url: "https://chat.tinh.gov.vn/hooks/abc" }
 /// email: { smtp: "smtp://mail.tinh.gov.vn:587", from: "giamsat@tinh.gov.vn", to: ["it@tinh.gov.vn"], starttls: true }
-/// cert_expiry_days: 14
 /// reminder_hours: 24
 /// ```
 public struct AlertConfig: Sendable, Equatable {
@@ -21,15 +20,12 @@ public struct AlertConfig: Sendable, Equatable {
 
     public var webhook: String?
     public var email: Email?
-    /// Alert when a certificate expires within this many days.
-    public var certExpiryDays: Int
     /// While a portal stays down, remind at most this often.
     public var reminderHours: Int
 
-    public init(webhook: String? = nil, email: Email? = nil, certExpiryDays: Int = 14, reminderHours: Int = 24) {
+    public init(webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24) {
         self.webhook = webhook
         self.email = email
-        self.certExpiryDays = certExpiryDays
         self.reminderHours = reminderHours
     }
 
@@ -111,11 +107,12 @@ public struct AlertConfig: Sendable, Equatable {
                 }
                 if let smtp, let from, !to.isEmpty { config.email = Email(smtp: smtp, from: from, to: to, starttls: starttls) }
             case "cert_expiry_days":
-                if let days = value.int, (1...365).contains(days) { config.certExpiryDays = days } else { issue(value, "cert_expiry_days", "expected an integer in 1…365") }
+                // Certificate alerts follow the profile's expiry window, the same one the reports judge by.
+                issue(key, "cert_expiry_days", "no longer read: certificate alerts follow the profile's cert.expiry-soon warn_days; remove this line")
             case "reminder_hours":
                 if let hours = value.int, (1...720).contains(hours) { config.reminderHours = hours } else { issue(value, "reminder_hours", "expected an integer in 1…720") }
             default:
-                issue(key, key.string ?? "?", "unknown key (allowed: cert_expiry_days, email, reminder_hours, webhook)")
+                issue(key, key.string ?? "?", "unknown key (allowed: email, reminder_hours, webhook)")
             }
         }
         if !issues.isEmpty { throw InputIssues(issues) }

@@ -27,7 +27,6 @@ public struct MonitorRequest: Sendable {
 /// state changes, Prometheus metrics; everything into the same history. Resumes its schedule from history.
 public struct MonitorRunner: Sendable {
     /// Failed samples in a row that confirm a portal is down (docs/uptime.md).
-    public static let confirmations = 2
     /// How long availability samples are kept: the 30-day uptime window and a day more.
     public static let sampleRetention: TimeInterval = 31 * 86_400
 
@@ -134,7 +133,7 @@ public struct MonitorRunner: Sendable {
         let result = await runtime.perform(request)
         if Task.isCancelled && result.failure?.kind == .cancelled { return }
         let status = result.responseCode > 0 ? result.responseCode : nil
-        let up = (200..<400).contains(result.responseCode) && (result.responseCode != 200 || !result.body.isEmpty)
+        let up = status.map { AvailabilityPolicy.serves(status: $0, bodyBytes: result.body.count) } ?? false
         let cause = up ? nil : (status.map { "http \($0)" } ?? result.failure?.kind.rawValue ?? "no response")
         let sample = UptimeSample(
             at: Date(), up: up, status: status, totalMS: Double(result.timings.totalUS) / 1_000, cause: cause)
@@ -154,9 +153,9 @@ public struct MonitorRunner: Sendable {
         var state = try await store.alertState(url: target.url, kind: "availability") ?? AuditStore.AlertState(state: "up", since: now, lastSent: nil)
         var alert: Alert?
         if state.state == "up" && !sample.up {
-            let window = now.addingTimeInterval(-prepared.request.uptimeEvery * Double(Self.confirmations + 2))
-            let recent = try await store.samples(url: target.url, since: window).suffix(Self.confirmations)
-            if recent.count == Self.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first {
+            let window = now.addingTimeInterval(-prepared.request.uptimeEvery * Double(AvailabilityPolicy.confirmations + 2))
+            let recent = try await store.samples(url: target.url, since: window).suffix(AvailabilityPolicy.confirmations)
+            if recent.count == AvailabilityPolicy.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first {
                 state = AuditStore.AlertState(state: "down", since: first.at, lastSent: now)
                 alert = Alert(kind: .down, url: target.url, name: target.name, at: first.at, detail: "cause: \(first.cause ?? "down")")
             }
@@ -234,15 +233,17 @@ public struct MonitorRunner: Sendable {
         let results = try await store.results(run: run)
         let previous = try await store.previousResults(run: run)
         let rank: [Verdict: Int] = [.fail: 0, .incomplete: 1, .warn: 2, .pass: 3]
-        let days = prepared.alerts?.config.certExpiryDays ?? 14
         for site in results {
             let url = site.target.url
             if let before = previous[url], (rank[site.verdict] ?? 0) < (rank[before.verdict] ?? 0) {
                 await deliver(Alert(kind: .verdictWorse, url: url, name: site.target.name, at: Date(),
                                     detail: "\(before.verdict.rawValue) → \(site.verdict.rawValue)"), prepared: prepared, log: log)
             }
+            // The profile's judgement decides: cert.expiry-soon's window, or an already expired certificate.
             if let leaf = site.observation.certificate?.leaf {
-                let expiring = leaf.notAfter.timeIntervalSinceNow < Double(days) * 86_400
+                let expiring = site.findings.contains {
+                    ($0.rule == "cert.expiry-soon" || $0.rule == "cert.not-expired") && $0.status == .fail
+                }
                 let state = try await store.alertState(url: url, kind: "certificate")
                 if expiring && state?.state != "expiring" {
                     try await store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "expiring", since: Date(), lastSent: Date()))

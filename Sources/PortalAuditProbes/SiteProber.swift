@@ -120,14 +120,14 @@ public struct SiteProber: Sendable {
 
         let failure = mainResult.failure.map(Self.failure)
         let probes = [
-            ProbeAttempt(kind: "reachability", status: mainResult.responseCode > 0 || httpEndpoint?.status != nil ? .completed : .failed, durationMS: mainMS, failure: failure),
-            ProbeAttempt(kind: "tls", status: observation.tls != nil ? .completed : .failed, durationMS: tlsMS, failure: observation.tls == nil ? failure : nil),
-            ProbeAttempt(kind: "certificate", status: observation.certificate != nil ? .completed : .failed, durationMS: mainMS, failure: observation.certificate == nil ? failure : nil),
-            ProbeAttempt(kind: "redirect", status: redirectFacts.hops.first?.status != nil ? .completed : .failed, durationMS: redirectMS, failure: redirectFacts.hops.first?.failure),
-            ProbeAttempt(kind: "headers", status: observation.headers != nil ? .completed : .failed, durationMS: mainMS, failure: observation.headers == nil ? failure : nil),
-            ProbeAttempt(kind: "content", status: contentFacts != nil ? .completed : .failed, durationMS: contentMS, failure: contentFacts == nil ? failure : nil),
-            ProbeAttempt(kind: "exposure", status: options.authorised ? (exposureFacts != nil ? .completed : .failed) : .notScheduled, durationMS: exposureMS),
-            ProbeAttempt(kind: "ipv6", status: ipv6Facts != nil ? .completed : .failed, durationMS: ipv6MS),
+            ProbeAttempt(kind: .reachability, status: mainResult.responseCode > 0 || httpEndpoint?.status != nil ? .completed : .failed, durationMS: mainMS, failure: failure),
+            ProbeAttempt(kind: .tls, status: observation.tls != nil ? .completed : .failed, durationMS: tlsMS, failure: observation.tls == nil ? failure : nil),
+            ProbeAttempt(kind: .certificate, status: observation.certificate != nil ? .completed : .failed, durationMS: mainMS, failure: observation.certificate == nil ? failure : nil),
+            ProbeAttempt(kind: .redirect, status: redirectFacts.hops.first?.status != nil ? .completed : .failed, durationMS: redirectMS, failure: redirectFacts.hops.first?.failure),
+            ProbeAttempt(kind: .headers, status: observation.headers != nil ? .completed : .failed, durationMS: mainMS, failure: observation.headers == nil ? failure : nil),
+            ProbeAttempt(kind: .content, status: contentFacts != nil ? .completed : .failed, durationMS: contentMS, failure: contentFacts == nil ? failure : nil),
+            ProbeAttempt(kind: .exposure, status: options.authorised ? (exposureFacts != nil ? .completed : .failed) : .notScheduled, durationMS: exposureMS),
+            ProbeAttempt(kind: .ipv6, status: ipv6Facts != nil ? .completed : .failed, durationMS: ipv6MS),
         ]
         let all = [mainResult] + tlsResults + redirectResults + contentResults + exposureResults + ipv6Results
         let cost = ProbeCost(
@@ -464,7 +464,7 @@ public struct SiteProber: Sendable {
         let url = target.httpsURL
         let pinning = pins.pinning(host: target.host)
         if pinning.pinned && !pinning.hasIPv6 {
-            let endpoint = EndpointFacts(url: url, failure: ProbeFailure(kind: "dns", message: "the name is pinned to IPv4 addresses only"))
+            let endpoint = EndpointFacts(url: url, failure: ProbeFailure(kind: .dns, message: "the name is pinned to IPv4 addresses only"))
             return (IPv6Facts(https: endpoint, hasAddress: false), [])
         }
         var request = base(url, pins: pins, host: target.host, port: target.httpsPort, budget: budget)
@@ -603,7 +603,7 @@ public struct SiteProber: Sendable {
     static func ms(_ microseconds: Int) -> Double { (Double(microseconds) / 100).rounded() / 10 }
 
     static func failure(_ failure: TransferFailure) -> ProbeFailure {
-        ProbeFailure(kind: failure.kind.rawValue, curlCode: failure.curlCode, message: String(failure.message.prefix(256)))
+        ProbeFailure(kind: FailureKind(rawValue: failure.kind.rawValue) ?? .other, curlCode: failure.curlCode, message: String(failure.message.prefix(256)))
     }
 
     private func timed<T: Sendable>(_ body: () async -> T) async -> (T, Int) {

@@ -637,8 +637,10 @@ public final class AuditStore: Sendable {
         }
     }
 
-    /// For metrics, per portal: the last sample, and the share of up samples since `date` where a single
-    /// failed sample between good ones counts as up (the confirmation rule of docs/uptime.md, sample-weighted).
+    /// For metrics, per portal: the last sample, and the share of up samples since `date` where failed
+    /// samples count as down only in a run of `AvailabilityPolicy.confirmations` (docs/uptime.md,
+    /// sample-weighted). Failed samples share `upsBefore`, the count of up samples before them, exactly
+    /// when they are consecutive.
     /// One aggregate query: the cost does not grow with what the process reads into memory.
     public func metricsSummary(since date: Date) async throws(StoreError) -> [String: (up: Bool, totalMS: Double?, ratio: Double)] {
         do {
@@ -647,15 +649,15 @@ public final class AuditStore: Sendable {
                     db,
                     sql: """
                         SELECT url,
-                               SUM(CASE WHEN up = 0 AND (previousUp = 0 OR nextUp = 0) THEN 0 ELSE 1 END) * 1.0 / COUNT(*) AS ratio,
+                               SUM(CASE WHEN up = 0 AND run >= ? THEN 0 ELSE 1 END) * 1.0 / COUNT(*) AS ratio,
                                MAX(at) AS lastAt
-                        FROM (SELECT url, up, at,
-                                     LAG(up) OVER (PARTITION BY url ORDER BY at) AS previousUp,
-                                     LEAD(up) OVER (PARTITION BY url ORDER BY at) AS nextUp
-                              FROM uptimeSample WHERE at >= ?)
+                        FROM (SELECT url, up, at, COUNT(*) OVER (PARTITION BY url, up, upsBefore) AS run
+                              FROM (SELECT url, up, at,
+                                           SUM(up) OVER (PARTITION BY url ORDER BY at ROWS UNBOUNDED PRECEDING) AS upsBefore
+                                    FROM uptimeSample WHERE at >= ?))
                         GROUP BY url
                         """,
-                    arguments: [date])
+                    arguments: [AvailabilityPolicy.confirmations, date])
                 let last = try Row.fetchAll(
                     db,
                     sql: """

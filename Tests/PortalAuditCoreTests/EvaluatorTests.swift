@@ -50,7 +50,7 @@ struct EvaluatorTests {
     @Test("an unreachable portal fails")
     func unreachable() {
         let observation = Observation(reachability: ReachabilityFacts(
-            https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused"))))
+            https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused"))))
         let evaluation = evaluate(observation)
         #expect(evaluation.verdict == .fail)
         #expect(evaluation.score == 0)

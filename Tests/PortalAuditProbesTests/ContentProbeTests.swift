@@ -73,7 +73,7 @@ struct ContentProbeTests {
         #expect(passive.observation.exposure == nil)
         #expect(status(passive, "exposure.vcs") == .notApplicable)
         #expect(passive.findings.first { $0.rule == "exposure.vcs" }?.evidence["reason"]?.hasPrefix("not authorised") == true)
-        #expect(passive.probes.first { $0.kind == "exposure" }?.status == .notScheduled)
+        #expect(passive.probes.first { $0.kind == .exposure }?.status == .notScheduled)
     }
 
     @Test("IPv6: a portal on ::1 passes, one on 127.0.0.1 only fails, a name pinned to IPv4 only has no address")
@@ -99,7 +99,7 @@ struct ContentProbeTests {
         let sitemap = try #require(content.sources.first { $0.source == "sitemap" })
         #expect(sitemap.truncated && sitemap.count == 0)
         let feed = try #require(content.sources.first { $0.source == "feed" })
-        #expect(feed.failure?.kind == "timeout")
+        #expect(feed.failure?.kind == .timeout)
         #expect(content.newestSource == "page" || content.newestSource == "last-modified")
         #expect(site.verdict == .pass)
     }

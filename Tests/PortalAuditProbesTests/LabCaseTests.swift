@@ -115,7 +115,7 @@ struct LabCaseTests {
         // 1 verdict+GET, 4 versions, 1 weak, 1 static RSA, 1 DHE, 2 redirect hops
         #expect(site.cost.connections <= 15)
         #expect(site.cost.tlsHandshakes >= 8)
-        #expect(site.probes.map(\.kind) == ["reachability", "tls", "certificate", "redirect", "headers", "content", "exposure", "ipv6"])
+        #expect(site.probes.map(\.kind) == ProbeKind.allCases)
     }
 
     @Test("headers and cookies are recorded as received, values of cookies never")

@@ -154,9 +154,34 @@ public struct PageFacts: Codable, Sendable, Equatable {
 }
 
 /// Why a probe's request did not complete.
+/// Why a probe's transfer failed: a closed set, as the JSON contract writes it.
+public enum FailureKind: String, Codable, Sendable, CaseIterable {
+    /// The name did not resolve (or has no address of the family asked for).
+    case dns
+    /// TCP connect refused or unreachable, or refused by the loopback guard.
+    case connect
+    /// The TLS handshake failed.
+    case tls
+    /// The connect or total timeout was reached.
+    case timeout
+    /// An HTTP-level problem (malformed response, too many headers).
+    case http
+    /// The transfer was cancelled by the caller.
+    case cancelled
+    /// The auditor itself ran out of descriptors or memory: never the portal's failure.
+    case localResources = "local_resources"
+    /// Anything else.
+    case other
+
+    /// A kind a newer or older release wrote that this one does not know reads as `other`.
+    public init(from decoder: Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        self = FailureKind(rawValue: raw) ?? .other
+    }
+}
+
 public struct ProbeFailure: Codable, Sendable, Equatable {
-    /// `dns`, `connect`, `tls`, `timeout`, `http`, `too_large`, `redirect_loop`, `cancelled`, `other`.
-    public var kind: String
+    public var kind: FailureKind
     public var curlCode: Int?
     public var message: String
 
@@ -165,7 +190,7 @@ public struct ProbeFailure: Codable, Sendable, Equatable {
         case curlCode = "curl_code"
     }
 
-    public init(kind: String, curlCode: Int? = nil, message: String) {
+    public init(kind: FailureKind, curlCode: Int? = nil, message: String) {
         self.kind = kind
         self.curlCode = curlCode
         self.message = message

@@ -11,6 +11,11 @@ public enum Verdict: String, Codable, Sendable, Equatable, CaseIterable {
 }
 
 /// Whether one probe ran, and how long it took.
+/// The probes a site's audit runs, in the order reports list them.
+public enum ProbeKind: String, Codable, Sendable, CaseIterable {
+    case reachability, tls, certificate, redirect, headers, content, exposure, ipv6
+}
+
 public struct ProbeAttempt: Codable, Sendable, Equatable {
     /// How a probe ended.
     public enum Status: String, Codable, Sendable, Equatable {
@@ -22,7 +27,7 @@ public struct ProbeAttempt: Codable, Sendable, Equatable {
         case notScheduled = "not_scheduled"
     }
 
-    public var kind: String
+    public var kind: ProbeKind
     public var status: Status
     public var durationMS: Int
     public var failure: ProbeFailure?
@@ -32,7 +37,7 @@ public struct ProbeAttempt: Codable, Sendable, Equatable {
         case durationMS = "duration_ms"
     }
 
-    public init(kind: String, status: Status, durationMS: Int, failure: ProbeFailure? = nil) {
+    public init(kind: ProbeKind, status: Status, durationMS: Int, failure: ProbeFailure? = nil) {
         self.kind = kind
         self.status = status
         self.durationMS = durationMS

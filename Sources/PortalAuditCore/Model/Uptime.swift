@@ -76,7 +76,7 @@ public struct UptimeFacts: Codable, Sendable, Equatable {
 /// - A portal is down only when `confirmations` consecutive samples failed (one failed sample is a blip:
 ///   its time counts as up). The outage runs from the first failed sample to the first successful one.
 public enum UptimeAccounting {
-    public static func outages(_ samples: [UptimeSample], confirmations: Int = 2) -> [Outage] {
+    public static func outages(_ samples: [UptimeSample], confirmations: Int = AvailabilityPolicy.confirmations) -> [Outage] {
         let sorted = samples.sorted { $0.at < $1.at }
         var outages: [Outage] = []
         var runStart: Int?
@@ -105,7 +105,7 @@ public enum UptimeAccounting {
 
     /// Uptime of the window `[now - hours, now]`.
     public static func facts(
-        _ samples: [UptimeSample], interval: TimeInterval, windowHours: Int, now: Date, confirmations: Int = 2
+        _ samples: [UptimeSample], interval: TimeInterval, windowHours: Int, now: Date, confirmations: Int = AvailabilityPolicy.confirmations
     ) -> UptimeFacts {
         let windowStart = now.addingTimeInterval(-Double(windowHours) * 3_600)
         let sorted = samples.sorted { $0.at < $1.at }

@@ -7,6 +7,8 @@ struct ReachableRule: Rule {
         case unreachable
         case timeout
         case serverError = "server-error"
+        case clientError = "client-error"
+        case emptyPage = "empty-page"
         case missingFacts = "missing-facts"
     }
 
@@ -30,38 +32,52 @@ struct ReachableRule: Rule {
         // answers is not a portal that answers.
         if let status = reach.https.status {
             let evidence = ["url": clip(reach.https.url), "status": String(status)]
-            return status < 500 ? .pass(.ok, evidence) : .fail(.serverError, evidence)
+            return judge(status: status, bodyBytes: observation.page?.bytes, evidence)
         }
-        let httpsDetail = clip(reach.https.failure.map { "\($0.kind): \($0.message)" } ?? "no response")
-        let httpsServed = !(reach.https.failure.map { ["connect", "tls"].contains($0.kind) } ?? false)
-        if !httpsServed, let http = reach.http, let status = http.status, !(300...399).contains(status) {
+        let httpsDetail = clip(reach.https.failure.map { "\($0.kind.rawValue): \($0.message)" } ?? "no response")
+        if AvailabilityPolicy.httpsNotServed(reach.https.failure), let http = reach.http, let status = http.status,
+            !(300...399).contains(status)
+        {
             let evidence = ["url": clip(http.url), "status": String(status), "https": httpsDetail]
-            return status < 500 ? .pass(.ok, evidence) : .fail(.serverError, evidence)
+            return judge(status: status, bodyBytes: nil, evidence)
         }
         var evidence = ["https": httpsDetail]
         if let http = reach.http {
-            evidence["http"] = clip(http.status.map { "status \($0)" } ?? http.failure.map { "\($0.kind): \($0.message)" } ?? "no response")
+            evidence["http"] = clip(http.status.map { "status \($0)" } ?? http.failure.map { "\($0.kind.rawValue): \($0.message)" } ?? "no response")
         }
-        let timedOut = reach.https.failure?.kind == "timeout"
+        let timedOut = reach.https.failure?.kind == .timeout
         return .fail(timedOut ? .timeout : .unreachable, evidence)
+    }
+
+    /// An answer, judged by the availability policy the monitor also uses.
+    private static func judge(status: Int, bodyBytes: Int?, _ evidence: [String: String]) -> Judgement<Code> {
+        switch AvailabilityPolicy.problem(status: status, bodyBytes: bodyBytes) {
+        case nil: .pass(.ok, evidence)
+        case .serverError: .fail(.serverError, evidence)
+        case .clientError: .fail(.clientError, evidence)
+        case .emptyPage: .fail(.emptyPage, evidence)
+        }
     }
 
     static let examples: [RuleExample<Self>] = [
         .init("https answers", .pass, .ok),
         .init("https 503", .fail, .serverError) { $0.reachability?.https.status = 503 },
+        .init("home page 403 (refused to citizens too)", .fail, .clientError) { $0.reachability?.https.status = 403 },
+        .init("blank 200", .fail, .emptyPage) { $0.page?.bytes = 0 },
+        .init("redirect to a login page", .pass, .ok) { $0.reachability?.https.status = 302 },
         .init("nothing answers", .fail, .unreachable) {
             $0.reachability = ReachabilityFacts(
-                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused")),
-                http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: "connect", message: "refused")))
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
+                http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: .connect, message: "refused")))
         },
         .init("https times out behind a redirect", .fail, .timeout) {
             $0.reachability = ReachabilityFacts(
-                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "timeout", message: "slow")),
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .timeout, message: "slow")),
                 http: EndpointFacts(url: "http://x/", status: 301))
         },
         .init("http-only portal", .pass, .ok) {
             $0.reachability = ReachabilityFacts(
-                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused")),
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
                 http: EndpointFacts(url: "http://x/", status: 200))
         },
         .init("no facts", .inconclusive, .missingFacts) { $0.reachability = nil },

@@ -48,7 +48,7 @@ struct RedirectToHTTPSRule: Rule {
         case .failed:
             if first.status == nil {
                 // Nothing listens for HTTP: there is no plaintext page to leave (HTTPS-only host).
-                if first.failure?.kind == "connect" && observation.reachability?.https.status != nil {
+                if first.failure?.kind == .connect && observation.reachability?.https.status != nil {
                     return .notApplicable(.httpNotServed, evidence)
                 }
                 return .missingFacts("redirect", evidence)
@@ -82,12 +82,12 @@ struct RedirectToHTTPSRule: Rule {
         .init("too many hops", .fail, .tooManyHops) { $0.redirect?.outcome = .tooManyHops },
         .init("port 80 closed on an https-only host", .notApplicable, .httpNotServed) {
             $0.redirect = RedirectFacts(
-                hops: [RedirectHop(url: "http://x/", failure: ProbeFailure(kind: "connect", message: "refused"))],
+                hops: [RedirectHop(url: "http://x/", failure: ProbeFailure(kind: .connect, message: "refused"))],
                 outcome: .failed, finalScheme: "http", finalURL: "http://x/")
         },
         .init("http times out", .inconclusive, .missingFacts) {
             $0.redirect = RedirectFacts(
-                hops: [RedirectHop(url: "http://x/", failure: ProbeFailure(kind: "timeout", message: "slow"))],
+                hops: [RedirectHop(url: "http://x/", failure: ProbeFailure(kind: .timeout, message: "slow"))],
                 outcome: .failed, finalScheme: "http", finalURL: "http://x/")
         },
         .init("not probed", .inconclusive, .missingFacts) { $0.redirect = nil },

@@ -34,10 +34,10 @@ struct IPv6AvailableRule: Rule {
     static let examples: [RuleExample<Self>] = [
         .init("answers over IPv6", .pass, .ok),
         .init("no AAAA", .fail, .noAddress) {
-            $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "dns", message: "no AAAA")), hasAddress: false)
+            $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .dns, message: "no AAAA")), hasAddress: false)
         },
         .init("AAAA but refused", .fail, .unreachable) {
-            $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused")), hasAddress: true)
+            $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")), hasAddress: true)
         },
         .init("not probed", .inconclusive, .missingFacts) { $0.ipv6 = nil },
     ]

@@ -33,7 +33,7 @@ struct HTTPSAvailableRule: Rule {
         if reach.http?.status != nil {
             return .fail(.noHttps, ["https": detail])
         }
-        if failure?.kind == "tls" {
+        if failure?.kind == .tls {
             return .fail(.handshakeFailed, ["https": detail])
         }
         return .missingFacts("reachability", ["https": detail])
@@ -44,19 +44,19 @@ struct HTTPSAvailableRule: Rule {
         .init("http only", .fail, .noHttps) {
             $0.tls = nil
             $0.reachability = ReachabilityFacts(
-                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "connect", message: "refused")),
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
                 http: EndpointFacts(url: "http://x/", status: 200))
         },
         .init("broken tls", .fail, .handshakeFailed) {
             $0.tls = nil
             $0.reachability = ReachabilityFacts(
-                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "tls", message: "alert")),
-                http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: "connect", message: "refused")))
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .tls, message: "alert")),
+                http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: .connect, message: "refused")))
         },
         .init("nothing answers", .inconclusive, .missingFacts) {
             $0.tls = nil
             $0.reachability = ReachabilityFacts(
-                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: "timeout", message: "t")))
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .timeout, message: "t")))
         },
     ]
 }
