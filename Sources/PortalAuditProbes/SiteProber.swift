@@ -217,7 +217,9 @@ public struct SiteProber: Sendable {
                 if let facts = result.handshake {
                     staticRSA = true
                     if !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
-                        weak.append(WeakSuite(version: highest.rawValue, cipher: facts.cipher, reasons: Self.weakReasons(facts)))
+                        weak.append(WeakSuite(
+                            version: highest.rawValue, cipher: facts.cipher, reasons: Self.weakReasons(facts),
+                            dhBits: Self.dhBits(facts)))
                     }
                 } else if Self.support(result) == .rejected {
                     staticRSA = false
@@ -227,12 +229,8 @@ public struct SiteProber: Sendable {
                 let result = await enumerate(
                     handshake(target, pins: pins, budget: budget, version: highest, ciphers: Self.dheList),
                     budget: budget, into: &results)
-                if let facts = result.handshake, let bits = Self.dhBits(facts) {
-                    dheBits = bits
-                    if bits < 2048, !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
-                        weak.append(WeakSuite(version: highest.rawValue, cipher: facts.cipher, reasons: ["dh-small"], dhBits: bits))
-                    }
-                }
+                // The group size is a fact; whether it is too small is the profile's `min_dh_bits`.
+                if let facts = result.handshake, let bits = Self.dhBits(facts) { dheBits = bits }
             }
         }
         let facts = TLSFacts(versions: versions, weakSuites: weak, staticRSAAccepted: staticRSA, dheMinBits: dheBits)
@@ -286,7 +284,6 @@ public struct SiteProber: Sendable {
         if name.hasPrefix("ADH") || name.hasPrefix("AECDH") { reasons.append("anonymous") }
         if !facts.cipherIsAEAD && !name.contains("NULL") { reasons.append("cbc") }
         if name.hasSuffix("-SHA") || name == "SHA" { reasons.append("sha1-mac") }
-        if let bits = dhBits(facts), bits < 2048 { reasons.append("dh-small") }
         return reasons.isEmpty ? ["weak"] : reasons
     }
 

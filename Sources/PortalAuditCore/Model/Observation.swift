@@ -280,7 +280,7 @@ public enum VersionSupport: String, Codable, Sendable, Equatable {
 public struct WeakSuite: Codable, Sendable, Equatable {
     public var version: String
     public var cipher: String
-    /// `static-rsa`, `cbc`, `sha1-mac`, `dh-small`, `null`, `anonymous`.
+    /// `static-rsa`, `cbc`, `sha1-mac`, `null`, `anonymous` (DH group size is `dhBits`, judged by the rule).
     public var reasons: [String]
     /// DH group size when the suite used ephemeral DH.
     public var dhBits: Int?

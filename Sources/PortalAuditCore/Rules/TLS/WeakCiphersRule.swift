@@ -34,9 +34,15 @@ struct WeakCiphersRule: Rule {
     {
         guard let tls = observation.tls else { return .missingFacts("tls") }
         guard tls.versions.values.contains(.accepted) else { return .missingFacts("tls.versions") }
-        var weak = tls.weakSuites.map { "\($0.version) \($0.cipher) (\($0.reasons.joined(separator: "+")))" }
+        // The probe records DH group sizes; the profile's minimum decides which are too small.
         let minimumDH = parameters.minDhBits
-        if let bits = tls.dheMinBits, bits < minimumDH, !tls.weakSuites.contains(where: { $0.reasons.contains("dh-small") }) {
+        // (Histories written before 2026-12 tag small groups `dh-small` at a fixed 2048: the size decides.)
+        var weak = tls.weakSuites.compactMap { suite -> String? in
+            let small = suite.dhBits.map { $0 < minimumDH } ?? false
+            let reasons = suite.reasons.filter { $0 != "dh-small" } + (small ? ["dh-\(suite.dhBits ?? 0)"] : [])
+            return reasons.isEmpty ? nil : "\(suite.version) \(suite.cipher) (\(reasons.joined(separator: "+")))"
+        }
+        if let bits = tls.dheMinBits, bits < minimumDH, !tls.weakSuites.contains(where: { ($0.dhBits ?? Int.max) < minimumDH }) {
             weak.append("DHE \(bits) bit")
         }
         let untested = ["not_testable": tls.notTestable.joined(separator: ",")]
@@ -50,6 +56,9 @@ struct WeakCiphersRule: Rule {
             $0.tls?.weakSuites = [WeakSuite(version: "TLSv1.2", cipher: "ECDHE-RSA-AES128-SHA", reasons: ["cbc", "sha1-mac"])]
         },
         .init("DH 1024", .fail, .weakAccepted) { $0.tls?.dheMinBits = 1024 },
+        .init("DH 1024 allowed by a profile's 1024 minimum", .pass, .ok, parameters: { $0.minDhBits = 1024 }) {
+            $0.tls?.dheMinBits = 1024
+        },
         .init("DH 2048 with a 4096 minimum", .fail, .weakAccepted, parameters: { $0.minDhBits = 4096 }) { $0.tls?.dheMinBits = 2048 },
         .init("no version known", .inconclusive, .missingFacts) {
             $0.tls?.versions = ["TLSv1.2": .error, "TLSv1.3": .error]
