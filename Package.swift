@@ -29,9 +29,11 @@ let package = Package(
         .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore"]),
         .target(name: "PortalAuditReport", dependencies: ["PortalAuditCore"]),
+        // The history's compact encoding (zlib is libcurl's own dependency).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "PortalAuditStore",
-            dependencies: ["PortalAuditCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PortalAuditCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "PortalAuditKit",

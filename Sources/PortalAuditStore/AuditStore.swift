@@ -69,7 +69,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The SQLite history (GRDB, WAL): runs, each portal's raw observation, verdict and findings.
+/// The SQLite history (GRDB, WAL): runs, each portal's raw observation, verdict and findings (compact:
+/// see `LeanResult`).
 ///
 /// Every portal's result is committed the moment it is saved, in one transaction, so a killed scan
 /// loses only the portals in flight. Observations are stored raw, for re-grading without traffic.
@@ -82,7 +83,12 @@ public final class AuditStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             pool = try DatabasePool(path: path, configuration: configuration)
+            let applied = try pool.read { try Self.migrator.appliedIdentifiers($0) }
             try Self.migrator.migrate(pool)
+            // The lean conversion frees most of an old history's pages: give them back once.
+            if !applied.isEmpty && !applied.contains("v4-lean-results") {
+                try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)") }
+            }
             if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
                 throw StoreError("\(path) was written by a newer portal-audit; upgrade before writing to it")
             }
@@ -172,6 +178,7 @@ public final class AuditStore: Sendable {
                 CREATE INDEX uptimeSampleAt ON uptimeSample(at);
                 """)
         }
+        migrator.registerMigration("v4-lean-results") { db in try LeanResult.migrate(db) }
         return migrator
     }
 
@@ -372,16 +379,21 @@ public final class AuditStore: Sendable {
     /// When the calling task is being cancelled (Ctrl-C), the result is still written, synchronously:
     /// a portal that finished is never lost.
     public func save(_ result: SiteResult, run id: Int64, at date: Date) async throws(StoreError) {
-        let row = try Self.row(result)
+        let blob: Data
+        do {
+            blob = try LeanResult(result).blob()
+        } catch {
+            throw StoreError.wrap(error, "encode the result of \(result.target.url)")
+        }
         do {
             if Task.isCancelled {
-                try writeNow(row, run: id, at: date)
+                try writeNow(result, blob: blob, run: id, at: date)
             } else {
-                try await pool.write { db in try Self.insert(row, run: id, at: date, db) }
+                try await pool.write { db in try LeanResult.insert(result, blob: blob, run: id, at: date, db) }
             }
         } catch is CancellationError {
             do {
-                try writeNow(row, run: id, at: date)
+                try writeNow(result, blob: blob, run: id, at: date)
             } catch {
                 throw StoreError.wrap(error, "save the result of \(result.target.url)")
             }
@@ -391,52 +403,8 @@ public final class AuditStore: Sendable {
     }
 
     /// The synchronous write (a non-async function, so GRDB's blocking overload is the one chosen).
-    private func writeNow(_ row: ResultRow, run id: Int64, at date: Date) throws {
-        try pool.write { db in try Self.insert(row, run: id, at: date, db) }
-    }
-
-    /// A result ready to insert: the summary columns, the JSON, and each finding's evidence.
-    private struct ResultRow: Sendable {
-        var result: SiteResult
-        var json: String
-        var evidence: [String]
-    }
-
-    private static func row(_ result: SiteResult) throws(StoreError) -> ResultRow {
-        do {
-            let json = String(decoding: try encoder.encode(result), as: UTF8.self)
-            let evidence = try result.findings.map { String(decoding: try encoder.encode($0.evidence), as: UTF8.self) }
-            return ResultRow(result: result, json: json, evidence: evidence)
-        } catch {
-            throw StoreError.wrap(error, "encode the result of \(result.target.url)")
-        }
-    }
-
-    private static func insert(_ row: ResultRow, run id: Int64, at date: Date, _ db: Database) throws {
-        let result = row.result
-        try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO portalResult (runID, url, name, observedAt, verdict, score, grade, profileID,
-                    profileVersion, durationMS, connections, tlsHandshakes, result)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id, result.target.url, result.target.name, date, result.verdict.rawValue, result.score,
-                result.grade, result.profile.id, result.profile.version, result.durationMS,
-                result.cost.connections, result.cost.tlsHandshakes, row.json,
-            ])
-        let resultID = db.lastInsertedRowID
-        for (finding, evidence) in zip(result.findings, row.evidence) {
-            try db.execute(
-                sql: """
-                    INSERT INTO finding (portalResultID, rule, status, requirement, severity, resultCode, evidence)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    resultID, finding.rule, finding.status.rawValue, finding.requirement.rawValue,
-                    finding.severity.rawValue, finding.resultCode, evidence,
-                ])
-        }
+    private func writeNow(_ result: SiteResult, blob: Data, run id: Int64, at date: Date) throws {
+        try pool.write { db in try LeanResult.insert(result, blob: blob, run: id, at: date, db) }
     }
 
     /// Every stored result of run `id`, sorted by URL (observations included, for re-grading).
@@ -447,14 +415,7 @@ public final class AuditStore: Sendable {
     /// Every stored result of run `id` with the time it was observed (the "now" it is judged at).
     public func observedResults(run id: Int64) throws(StoreError) -> [(result: SiteResult, observedAt: Date)] {
         do {
-            let rows = try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT result, observedAt FROM portalResult WHERE runID = ? ORDER BY url", arguments: [id])
-            }
-            let decoder = Self.decoder()
-            return try rows.map { row in
-                let text: String = row["result"]
-                return (try decoder.decode(SiteResult.self, from: Data(text.utf8)), row["observedAt"])
-            }
+            return try pool.read { db in try LeanResult.results(run: id, db) }
         } catch {
             throw StoreError.wrap(error, "read the results of run \(id)")
         }
@@ -463,15 +424,12 @@ public final class AuditStore: Sendable {
     /// Every stored result of run `id`, read off the cooperative pool.
     public func results(run id: Int64) async throws(StoreError) -> [SiteResult] {
         do {
-            let texts = try await pool.read { db in
-                try String.fetchAll(db, sql: "SELECT result FROM portalResult WHERE runID = ? ORDER BY url", arguments: [id])
-            }
-            let decoder = Self.decoder()
-            return try texts.map { try decoder.decode(SiteResult.self, from: Data($0.utf8)) }
+            return try await pool.read { db in try LeanResult.results(run: id, db).map(\.result) }
         } catch {
             throw StoreError.wrap(error, "read the results of run \(id)")
         }
     }
+
 
     /// For each portal of run `id`, its result in the latest earlier run that has it.
     public func previousResults(run id: Int64) async throws(StoreError) -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {

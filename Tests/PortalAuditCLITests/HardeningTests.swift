@@ -247,9 +247,13 @@ struct HardeningTests {
         try ("portals:\n" + inventoryEntries([portal])).write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = temporaryFile(".sqlite")
         _ = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
-        let stored = try Data(contentsOf: URL(fileURLWithPath: database)) + ((try? Data(contentsOf: URL(fileURLWithPath: database + "-wal"))) ?? Data())
+        // The file's plain columns, and every stored result decoded from its compressed blob
+        let store = try AuditStore(path: database)
+        let run = try #require(try store.run(nil))
+        let decoded = try JSONEncoder().encode(try await store.results(run: run.id))
+        let stored = try Data(contentsOf: URL(fileURLWithPath: database)) + ((try? Data(contentsOf: URL(fileURLWithPath: database + "-wal"))) ?? Data()) + decoded
         #expect(stored.range(of: Data("lab4567".utf8)) == nil && stored.range(of: Data("lab89ab".utf8)) == nil)
-        #expect(stored.range(of: Data("PHPSESSID".utf8)) != nil)
+        #expect(decoded.range(of: Data("PHPSESSID".utf8)) != nil)
         let json = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "json", "--out", "-"], environment: environment)
         #expect(json.stdout.contains("PHPSESSID=…") && !json.stdout.contains("lab4567"))
     }

@@ -94,6 +94,12 @@ struct ScanTests {
         for site in kept {
             #expect(results.first { $0.target.url == site.target.url }?.durationMS == site.durationMS)
         }
+        // And the history of the fleet's run takes at most 4 KiB per portal (pages in use, all tables and indexes)
+        let pages = try await Command.run("/usr/bin/env", ["python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA page_count').fetchone()[0] - c.execute('PRAGMA freelist_count').fetchone()[0], c.execute('PRAGMA page_size').fetchone()[0])",
+            database])
+        let numbers = pages.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(numbers.count == 2 && numbers[0] * numbers[1] / 150 <= 4_096, "\(pages.stdout) \(pages.stderr)")
     }
 
     @Test("Ctrl-C stops cleanly: finished portals kept, run marked interrupted, exit 130")

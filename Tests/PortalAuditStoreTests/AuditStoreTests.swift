@@ -1,6 +1,6 @@
 import Foundation
 import PortalAuditCore
-import PortalAuditStore
+@testable import PortalAuditStore
 import PortalAuditTestSupport
 import Testing
 
@@ -83,5 +83,92 @@ struct AuditStoreTests {
         #expect(try await store.pruneSamples(before: now.addingTimeInterval(-31 * 86_400)) == 2)
         #expect(try await store.samples(url: "https://a.gov.vn/", since: .distantPast).count == 2)
         #expect(try await store.metricsSummary(since: now.addingTimeInterval(-86_400))["https://a.gov.vn/"]?.up == true)
+    }
+}
+
+@Suite("Lean history")
+struct LeanHistoryTests {
+    private func copyOfFixture() throws -> String {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("history-v3-\(UUID().uuidString).sqlite").path
+        try FileManager.default.copyItem(atPath: Repository.root.appendingPathComponent("Tests/Fixtures/history-v3.sqlite").path, toPath: copy)
+        return copy
+    }
+
+    /// runID, url → (verdict, grade, score, profile), as the release before the lean history reported them.
+    private func expected() throws -> [String: [String]] {
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/history-v3.expected.tsv"), encoding: .utf8)
+        var out: [String: [String]] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t").map(String.init)
+            out[fields[0] + " " + fields[1]] = Array(fields[2...])
+        }
+        return out
+    }
+
+    @Test("a database written before the lean history opens, migrates, shrinks and reports the same results")
+    func migratesFixture() async throws {
+        // Given a history of two runs of 19 lab portals written by the previous release (schema v3)
+        let path = try copyOfFixture()
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        // When the current release opens it
+        let store = try AuditStore(path: path)
+        // Then every result reads back with the verdict, grade, score and profile it was stored with
+        let expected = try expected()
+        var seen = 0
+        for run in [Int64(1), 2] {
+            for site in try await store.results(run: run) {
+                let row = try #require(expected["\(run) \(site.target.url)"])
+                #expect([site.verdict.rawValue, site.grade, String(site.score), site.profile.label] == row)
+                // with its findings' texts back from the profile version's settings
+                #expect(!site.findings.isEmpty)
+                #expect(site.findings.filter { $0.requirement == .required }.allSatisfy { !$0.source.isEmpty })
+                #expect(site.findings.allSatisfy { $0.title.en != $0.rule })
+                seen += 1
+            }
+        }
+        #expect(seen == expected.count)
+        // And the failed rules are still indexed for `history`, and the file is smaller
+        let history = try store.history(matching: "phuong-dongson", since: nil)
+        #expect(history.count == 2 && history.allSatisfy { $0.failedRules.contains("tls.min-version") })
+        let after = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(after < before / 4, "\(before) → \(after) bytes")
+    }
+
+    @Test("the migrated history reports identically to a fresh read: report --format json twice")
+    func reportsMigrated() async throws {
+        // Given the migrated fixture
+        let path = try copyOfFixture()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("lean-\(UUID().uuidString)").path
+        // When its last run is reported
+        let report = try await Command.run(Repository.binary, ["report", "--db", path, "--format", "json", "--out", out])
+        #expect(report.status == 0, "\(report.stderr)")
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".json") })
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + file))) as? [String: Any]
+        let sites = try #require(document?["sites"] as? [[String: Any]])
+        // Then it holds the 19 portals of run 2, their verdicts as stored, every finding cited
+        let expected = try expected()
+        #expect(sites.count == 19)
+        for site in sites {
+            let url = try #require((site["target"] as? [String: Any])?["url"] as? String)
+            #expect(site["verdict"] as? String == expected["2 \(url)"]?.first)
+            let findings = try #require(site["findings"] as? [[String: Any]])
+            #expect(findings.allSatisfy { ($0["title"] as? [String: String])?["vi"]?.isEmpty == false })
+        }
+    }
+
+    @Test("the blob dictionary is frozen: its bytes are those every stored blob was written with")
+    func dictionaryFrozen() {
+        #expect(SHA256.hex(of: HistoryDictionary.v1) == "52a48e6fff49411bf6bace146145b23be905f979ac9f6f090953c62bb0ffcba9")
+    }
+
+    @Test("a damaged blob is a clear error, never a crash or an unbounded allocation")
+    func damagedBlob() {
+        // A length past the limit, an unknown format, a truncated stream
+        #expect(throws: Deflate.Failure.self) { try Deflate.decompress(Data([1, 0xff, 0xff, 0xff, 0xff, 0x78])) }
+        #expect(throws: Deflate.Failure.self) { try Deflate.decompress(Data([9, 0, 0, 0, 1])) }
+        #expect(throws: Deflate.Failure.self) { try Deflate.decompress(Data([1, 0, 0, 0, 10, 1, 2, 3])) }
+        // And a good blob round-trips
+        let text = Data("{\"observation\":{\"tls\":null}}".utf8)
+        #expect((try? Deflate.decompress(Deflate.compress(text))) == text)
     }
 }
