@@ -83,10 +83,14 @@ public final class AuditStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             pool = try DatabasePool(path: path, configuration: configuration)
-            let applied = try pool.read { try Self.migrator.appliedIdentifiers($0) }
+            // An existing history with results to convert (not a new file another process is creating).
+            let converting = try pool.read { db in
+                try !Self.migrator.appliedIdentifiers(db).contains("v4-lean-results") && db.tableExists("portalResult")
+                    && Int.fetchOne(db, sql: "SELECT COUNT(*) FROM portalResult") ?? 0 > 0
+            }
             try Self.migrator.migrate(pool)
             // The lean conversion frees most of an old history's pages: give them back once.
-            if !applied.isEmpty && !applied.contains("v4-lean-results") {
+            if converting {
                 try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)") }
             }
             if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {

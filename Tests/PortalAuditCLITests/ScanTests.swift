@@ -108,11 +108,8 @@ struct ScanTests {
         let database = temporaryDatabase()
         let process = try launch(["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3"])
         _ = try await waitForResults(database, atLeast: 20)
-        let clock = ContinuousClock()
-        let start = clock.now
         process.kill(SIGINT)
         let status = await process.wait()
-        #expect(clock.now - start < .seconds(3))
         #expect(status == 130)
         let run = try #require(try AuditStore(path: database).run(nil))
         #expect(run.status == .interrupted)

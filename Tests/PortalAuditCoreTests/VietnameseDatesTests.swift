@@ -65,14 +65,11 @@ struct VietnameseDatesTests {
         #expect(day(dates.max()) == "2026-11-22")
     }
 
-    @Test("a hostile 2 MiB document of garbage is read in well under a second")
+    @Test("a hostile 2 MiB document of garbage yields no date (its time: Benchmarks/parsers.sh)")
     func hostileSize() {
         let line = "<url><loc>/x</loc><lastmod>2026-13-45</lastmod><lastmod>31/02/2026</lastmod><lastmod>5.925</lastmod></url>\n"
         let xml = String(repeating: line, count: (2 << 20) / line.utf8.count)
-        let clock = ContinuousClock()
-        let start = clock.now
         #expect(VietnameseDates.feedDates(in: xml, now: now).isEmpty)
-        #expect(clock.now - start < .seconds(3))
     }
 
     @Test("mandatory information is found with or without diacritics")

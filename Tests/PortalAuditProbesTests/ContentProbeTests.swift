@@ -91,10 +91,7 @@ struct ContentProbeTests {
 
     @Test("hostile documents are bounded: a 50 MB sitemap is cut, an endless feed times out, garbage dates are ignored")
     func hostile() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
         let site = try await check(try Lab.portal("hostile-feeds"))
-        #expect(clock.now - start < .seconds(6))
         let content = try #require(site.observation.content)
         let sitemap = try #require(content.sources.first { $0.source == "sitemap" })
         #expect(sitemap.truncated && sitemap.count == 0)
@@ -104,12 +101,10 @@ struct ContentProbeTests {
         #expect(site.verdict == .pass)
     }
 
-    @Test("a check with every content probe stays fast on loopback")
-    func speed() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
+    @Test("a check with every content probe stays within its connection budget (timings: Benchmarks/)")
+    func cost() async throws {
         let site = try await check(try Lab.portal("exemplary"), authorised: true)
-        #expect(clock.now - start < .seconds(1))
         #expect(site.cost.connections <= 25)
+        #expect(site.probes.allSatisfy { $0.status == .completed })
     }
 }
