@@ -41,9 +41,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-audit",
-            dependencies: ["PortalAuditKit", "PortalAuditStore", "PortalAuditReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "PortalAuditKit", "PortalAuditStore", "PortalAuditReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
-        .target(name: "PortalAuditTestSupport", dependencies: ["PortalAuditCore"], path: "Tests/PortalAuditTestSupport"),
+        .target(
+            name: "PortalAuditTestSupport", dependencies: ["PortalAuditCore"], path: "Tests/PortalAuditTestSupport"),
         .testTarget(name: "PortalAuditCoreTests", dependencies: ["PortalAuditCore", "PortalAuditTestSupport"]),
         .testTarget(
             name: "PortalAuditProbesTests",

@@ -21,8 +21,9 @@ final class EasyTransfer: @unchecked Sendable {
         guard let handle = curl_easy_init() else {
             throw TransferFailure(kind: .other, curlCode: 2, message: "curl_easy_init failed")
         }
-        guard let record = pa_probe_new(
-            request.maxBodyBytes, request.maxHeaderBytes, request.maxHeaderLines, request.maxHeaderLineBytes)
+        guard
+            let record = pa_probe_new(
+                request.maxBodyBytes, request.maxHeaderBytes, request.maxHeaderLines, request.maxHeaderLineBytes)
         else {
             curl_easy_cleanup(handle)
             throw TransferFailure(kind: .other, curlCode: 27, message: "out of memory")
@@ -69,9 +70,10 @@ final class EasyTransfer: @unchecked Sendable {
         try check(pa_setopt_long(handle, CURLOPT_SSL_SESSIONID_CACHE, 0))
         try check(pa_setopt_str(handle, CURLOPT_USERAGENT, r.userAgent))
         try check(pa_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "identity"))
-        try check(pa_setopt_long(
-            handle, CURLOPT_HTTP_VERSION,
-            r.allowHTTP2 ? Int(CURL_HTTP_VERSION_2TLS) : Int(CURL_HTTP_VERSION_1_1)))
+        try check(
+            pa_setopt_long(
+                handle, CURLOPT_HTTP_VERSION,
+                r.allowHTTP2 ? Int(CURL_HTTP_VERSION_2TLS) : Int(CURL_HTTP_VERSION_1_1)))
         // Never read the CA bundle per handle (curl 7.88 re-parses it for every connection): the
         // shared store parsed once is installed from the SSL_CTX hook instead.
         try check(pa_setopt_ptr(handle, CURLOPT_CAINFO, nil))
@@ -93,12 +95,16 @@ final class EasyTransfer: @unchecked Sendable {
         switch r.payload {
         case .post(let body, let contentType):
             try check(pa_setopt_long(handle, CURLOPT_POST, 1))
-            try check(body.withUnsafeBufferPointer { buffer in
-                pa_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
-            })
-            try check(body.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.map { pa_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0)) } ?? CURLE_OK
-            })
+            try check(
+                body.withUnsafeBufferPointer { buffer in
+                    pa_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
+                })
+            try check(
+                body.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress.map {
+                        pa_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0))
+                    } ?? CURLE_OK
+                })
             headerList = curl_slist_append(headerList, "Content-Type: \(contentType)")
             try check(pa_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList.map { UnsafeMutableRawPointer($0) }))
         case .mail(let from, let to, let message, let requireTLS):
@@ -106,10 +112,14 @@ final class EasyTransfer: @unchecked Sendable {
             for recipient in to { recipientList = curl_slist_append(recipientList, "<\(recipient)>") }
             try check(pa_setopt_ptr(handle, CURLOPT_MAIL_RCPT, recipientList.map { UnsafeMutableRawPointer($0) }))
             try check(pa_setopt_long(handle, CURLOPT_UPLOAD, 1))
-            try check(pa_setopt_long(handle, CURLOPT_USE_SSL, requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue)))
+            try check(
+                pa_setopt_long(
+                    handle, CURLOPT_USE_SSL, requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue)))
             let stored = message.withUnsafeBufferPointer { buffer in
                 buffer.baseAddress.map { base in
-                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pa_set_upload(handle, record, $0, buffer.count) }
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        pa_set_upload(handle, record, $0, buffer.count)
+                    }
                 } ?? pa_set_upload(handle, record, "", 0)
             }
             if stored != 0 { throw TransferFailure(kind: .other, curlCode: 27, message: "cannot stage the message") }
@@ -203,7 +213,11 @@ final class EasyTransfer: @unchecked Sendable {
             primaryIP: (ipText?.isEmpty ?? true) ? nil : ipText,
             headerLines: Self.lines(p.headers),
             headersTruncated: p.headers.truncated != 0,
-            body: p.body.data.map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: p.body.len)) } ?? [],
+            body: p.body.data.map {
+                Array(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: p.body.len))
+            } ?? [],
             bodyTruncated: p.body.truncated != 0,
             timings: timings,
             handshake: Self.handshake(p),
@@ -215,7 +229,8 @@ final class EasyTransfer: @unchecked Sendable {
 
     private static func lines(_ buffer: pa_buffer) -> [String] {
         guard let data = buffer.data, buffer.len > 0 else { return [] }
-        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: buffer.len)
+        let bytes = UnsafeBufferPointer(
+            start: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: buffer.len)
         // Split on LF and drop CR on bytes: "\r\n" is one Character in Swift (LIBCURL-NOTES §4).
         var out: [String] = []
         var start = 0
@@ -240,16 +255,17 @@ final class EasyTransfer: @unchecked Sendable {
             let certs = raw.bindMemory(to: pa_cert.self)
             for i in 0..<min(Int(p.cert_count), certs.count) {
                 let c = certs[i]
-                chain.append(PresentedCertificate(
-                    subject: string(c.subject) ?? "",
-                    issuer: string(c.issuer) ?? "",
-                    subjectAltNames: (string(c.sans) ?? "").split(separator: ",").map(String.init),
-                    keyType: string(c.key_type) ?? "unknown",
-                    keyBits: Int(c.key_bits),
-                    signatureAlgorithm: string(c.sig_alg) ?? "unknown",
-                    notBefore: Date(timeIntervalSince1970: TimeInterval(c.not_before)),
-                    notAfter: Date(timeIntervalSince1970: TimeInterval(c.not_after)),
-                    selfIssued: c.self_issued != 0))
+                chain.append(
+                    PresentedCertificate(
+                        subject: string(c.subject) ?? "",
+                        issuer: string(c.issuer) ?? "",
+                        subjectAltNames: (string(c.sans) ?? "").split(separator: ",").map(String.init),
+                        keyType: string(c.key_type) ?? "unknown",
+                        keyBits: Int(c.key_bits),
+                        signatureAlgorithm: string(c.sig_alg) ?? "unknown",
+                        notBefore: Date(timeIntervalSince1970: TimeInterval(c.not_before)),
+                        notAfter: Date(timeIntervalSince1970: TimeInterval(c.not_after)),
+                        selfIssued: c.self_issued != 0))
             }
         }
         var errors: [(code: Int, depth: Int)] = []

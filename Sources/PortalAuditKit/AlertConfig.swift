@@ -38,7 +38,9 @@ public struct AlertConfig: Sendable, Equatable {
         }
         var issues: [InputIssue] = []
         func issue(_ node: Node?, _ field: String, _ problem: String) {
-            issues.append(InputIssue(file: path, line: node?.mark?.line, column: node?.mark?.column, field: field, problem: problem))
+            issues.append(
+                InputIssue(
+                    file: path, line: node?.mark?.line, column: node?.mark?.column, field: field, problem: problem))
         }
         let root: Node
         do {
@@ -52,14 +54,19 @@ public struct AlertConfig: Sendable, Equatable {
             throw InputIssues([InputIssue(file: path, field: "", problem: "not valid YAML: \(error)")])
         }
         guard let mapping = root.mapping else {
-            throw InputIssues([InputIssue(file: path, line: 1, column: 1, field: "", problem: "expected a mapping with webhook and/or email")])
+            throw InputIssues([
+                InputIssue(
+                    file: path, line: 1, column: 1, field: "", problem: "expected a mapping with webhook and/or email")
+            ])
         }
         var config = AlertConfig()
         func url(_ node: Node, _ field: String, schemes: [String]) -> String? {
             guard let text = node.scalar?.string, let scheme = URLComponents(string: text)?.scheme?.lowercased(),
                 schemes.contains(scheme), URLComponents(string: text)?.host?.isEmpty == false
             else {
-                issue(node, field, "expected a \(schemes.joined(separator: " or ")) URL, found '\(node.scalar?.string ?? "?")'")
+                issue(
+                    node, field,
+                    "expected a \(schemes.joined(separator: " or ")) URL, found '\(node.scalar?.string ?? "?")'")
                 return nil
             }
             return text
@@ -72,11 +79,15 @@ public struct AlertConfig: Sendable, Equatable {
                     continue
                 }
                 for (k, v) in map {
-                    if k.string == "url" { config.webhook = url(v, "webhook.url", schemes: ["http", "https"]) } else {
+                    if k.string == "url" {
+                        config.webhook = url(v, "webhook.url", schemes: ["http", "https"])
+                    } else {
                         issue(k, "webhook.\(k.string ?? "?")", "unknown key (allowed: url)")
                     }
                 }
-                if config.webhook == nil && !map.contains(where: { $0.key.string == "url" }) { issue(value, "webhook.url", "missing") }
+                if config.webhook == nil && !map.contains(where: { $0.key.string == "url" }) {
+                    issue(value, "webhook.url", "missing")
+                }
             case "email":
                 guard let map = value.mapping else {
                     issue(value, "email", "expected { smtp, from, to, starttls }")
@@ -91,26 +102,44 @@ public struct AlertConfig: Sendable, Equatable {
                     switch k.string {
                     case "smtp": smtp = url(v, field, schemes: ["smtp", "smtps"])
                     case "from":
-                        if let text = v.scalar?.string, text.contains("@") { from = text } else { issue(v, field, "expected an e-mail address") }
+                        if let text = v.scalar?.string, text.contains("@") {
+                            from = text
+                        } else {
+                            issue(v, field, "expected an e-mail address")
+                        }
                     case "to":
                         let items = v.sequence.map { Array($0) } ?? [v]
                         for item in items {
-                            if let text = item.scalar?.string, text.contains("@") { to.append(text) } else { issue(item, field, "expected an e-mail address") }
+                            if let text = item.scalar?.string, text.contains("@") {
+                                to.append(text)
+                            } else {
+                                issue(item, field, "expected an e-mail address")
+                            }
                         }
                     case "starttls":
                         if let flag = v.bool { starttls = flag } else { issue(v, field, "expected true or false") }
                     default: issue(k, field, "unknown key (allowed: from, smtp, starttls, to)")
                     }
                 }
-                for (name, present) in [("smtp", smtp != nil), ("from", from != nil), ("to", !to.isEmpty)] where !present {
+                for (name, present) in [("smtp", smtp != nil), ("from", from != nil), ("to", !to.isEmpty)]
+                where !present {
                     if !map.contains(where: { $0.key.string == name }) { issue(value, "email.\(name)", "missing") }
                 }
-                if let smtp, let from, !to.isEmpty { config.email = Email(smtp: smtp, from: from, to: to, starttls: starttls) }
+                if let smtp, let from, !to.isEmpty {
+                    config.email = Email(smtp: smtp, from: from, to: to, starttls: starttls)
+                }
             case "cert_expiry_days":
                 // Certificate alerts follow the profile's expiry window, the same one the reports judge by.
-                issue(key, "cert_expiry_days", "no longer read: certificate alerts follow the profile's cert.expiry-soon warn_days; remove this line")
+                issue(
+                    key, "cert_expiry_days",
+                    "no longer read: certificate alerts follow the profile's cert.expiry-soon warn_days; remove this line"
+                )
             case "reminder_hours":
-                if let hours = value.int, (1...720).contains(hours) { config.reminderHours = hours } else { issue(value, "reminder_hours", "expected an integer in 1…720") }
+                if let hours = value.int, (1...720).contains(hours) {
+                    config.reminderHours = hours
+                } else {
+                    issue(value, "reminder_hours", "expected an integer in 1…720")
+                }
             default:
                 issue(key, key.string ?? "?", "unknown key (allowed: email, reminder_hours, webhook)")
             }

@@ -23,14 +23,19 @@ public struct AlertSender: Sendable {
             var at: Date
             var detail: String
             var subject: String
-            var outage_seconds: Int?
+            var outageSeconds: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case event, url, name, at, detail, subject
+                case outageSeconds = "outage_seconds"
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         let body = Body(
             event: alert.kind.rawValue, url: alert.url, name: alert.name, at: alert.at, detail: alert.detail,
-            subject: alert.subject, outage_seconds: alert.outageSeconds)
+            subject: alert.subject, outageSeconds: alert.outageSeconds)
         return Array((try? encoder.encode(body)) ?? Data("{}".utf8))
     }
 
@@ -42,7 +47,8 @@ public struct AlertSender: Sendable {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         var text = "From: <\(from)>\r\nTo: \(to.map { "<\($0)>" }.joined(separator: ", "))\r\nSubject: \(subject)\r\n"
         text += "Date: \(formatter.string(from: alert.at))\r\nMIME-Version: 1.0\r\n"
-        text += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nX-Portal-Audit-Event: \(alert.kind.rawValue)\r\n\r\n"
+        text +=
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nX-Portal-Audit-Event: \(alert.kind.rawValue)\r\n\r\n"
         text += "\(alert.subject)\r\n\r\nCổng/Portal: \(alert.url)\r\n\(alert.detail)\r\n"
         if let seconds = alert.outageSeconds { text += "Thời gian gián đoạn / outage: \(seconds) s\r\n" }
         return Array(text.utf8)

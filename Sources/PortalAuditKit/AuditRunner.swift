@@ -30,9 +30,11 @@ public struct AuditRunner: Sendable {
             if let target = Target.parse(text, httpPort: request.httpPort) {
                 targets.append(target)
             } else {
-                issues.append(InputIssue(
-                    file: "<command line>", field: "TARGET",
-                    problem: "'\(text)' is not a host name or an http(s) URL (example: https://xa-abc.tinh.gov.vn/)"))
+                issues.append(
+                    InputIssue(
+                        file: "<command line>", field: "TARGET",
+                        problem: "'\(text)' is not a host name or an http(s) URL (example: https://xa-abc.tinh.gov.vn/)"
+                    ))
             }
         }
         for entry in request.probe.resolve {
@@ -41,10 +43,12 @@ public struct AuditRunner: Sendable {
             }
         }
         if let perAddress = request.probe.connectionsPerAddress, !(1...4096).contains(perAddress) {
-            issues.append(InputIssue(file: "<command line>", field: "--per-address", problem: "expected 1…4096 connections"))
+            issues.append(
+                InputIssue(file: "<command line>", field: "--per-address", problem: "expected 1…4096 connections"))
         }
         if !(0.1...600).contains(request.probe.timeoutSeconds) {
-            issues.append(InputIssue(file: "<command line>", field: "--timeout", problem: "expected seconds in 0.1…600"))
+            issues.append(
+                InputIssue(file: "<command line>", field: "--timeout", problem: "expected seconds in 0.1…600"))
         }
         if let caFile = request.caFile {
             do {

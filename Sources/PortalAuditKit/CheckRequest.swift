@@ -10,7 +10,10 @@ public struct CheckRequest: Sendable {
     public var probe: ProbeOptions
     public var caFile: String?
 
-    public init(targets: [String], httpPort: Int? = nil, profile: String = "vn-level2", probe: ProbeOptions, caFile: String? = nil) {
+    public init(
+        targets: [String], httpPort: Int? = nil, profile: String = "vn-level2", probe: ProbeOptions,
+        caFile: String? = nil
+    ) {
         self.targets = targets
         self.httpPort = httpPort
         self.profile = profile

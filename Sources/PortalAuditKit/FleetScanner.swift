@@ -118,8 +118,11 @@ public struct FleetScanner: Sendable {
     public static func clamp(_ requested: Int, descriptorLimit: Int) -> (Int, String?) {
         let allowed = max(1, (descriptorLimit - descriptorReserve) / descriptorsPerSite)
         guard requested > allowed else { return (requested, nil) }
-        return (allowed, "scan: --concurrency \(requested) lowered to \(allowed): this process may open \(descriptorLimit) files "
-            + "(ulimit -n) and each portal needs up to \(descriptorsPerSite)")
+        return (
+            allowed,
+            "scan: --concurrency \(requested) lowered to \(allowed): this process may open \(descriptorLimit) files "
+                + "(ulimit -n) and each portal needs up to \(descriptorsPerSite)"
+        )
     }
 
     let runner: AuditRunner
@@ -141,7 +144,8 @@ public struct FleetScanner: Sendable {
         if !(1...4096).contains(request.concurrency) {
             issues.append(InputIssue(file: "<command line>", field: "--concurrency", problem: "expected 1…4096"))
         }
-        let check = CheckRequest(targets: [], profile: request.profile ?? "vn-level2", probe: request.probe, caFile: request.caFile)
+        let check = CheckRequest(
+            targets: [], profile: request.profile ?? "vn-level2", probe: request.probe, caFile: request.caFile)
         var profile: Profile?
         do {
             profile = try runner.prepare(check).profile
@@ -162,10 +166,15 @@ public struct FleetScanner: Sendable {
         try runner.checkTrustStore()
         let store = try AuditStore(path: request.database)
         let resumeRun = request.resume ? try store.unfinishedRun(inventory: Self.key(request.inventory)) : nil
-        if let run = resumeRun, checkLease, let holder = try store.liveHolder(
-            run: run.id, other: Self.lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
+        if let run = resumeRun, checkLease,
+            let holder = try store.liveHolder(
+                run: run.id, other: Self.lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
         {
-            throw InputIssues([InputIssue(file: request.database, field: "--resume", problem: RunLeaseConflict(run: run.id, holder: holder).description)])
+            throw InputIssues([
+                InputIssue(
+                    file: request.database, field: "--resume",
+                    problem: RunLeaseConflict(run: run.id, holder: holder).description)
+            ])
         }
         let (concurrency, note) = Self.clamp(request.concurrency, descriptorLimit: runner.descriptorLimit)
         return Prepared(
@@ -182,7 +191,8 @@ public struct FleetScanner: Sendable {
     ///
     /// Cancelling the calling task stops the scan: in-flight portals are cancelled and not saved,
     /// the run is marked interrupted, and `--resume` continues it later.
-    public func scan(_ prepared: Prepared, onEvent: @escaping @Sendable (ScanEvent) -> Void) async throws -> ScanSummary {
+    public func scan(_ prepared: Prepared, onEvent: @escaping @Sendable (ScanEvent) -> Void) async throws -> ScanSummary
+    {
         let clock = ContinuousClock()
         let started = clock.now
         let store = prepared.store
@@ -237,14 +247,16 @@ public struct FleetScanner: Sendable {
                 finished += 1
                 scanned += 1
                 counts.add(site.verdict)
-                onEvent(ScanEvent(done: finished, total: total, counts: counts, site: site, elapsed: clock.now - started))
+                onEvent(
+                    ScanEvent(done: finished, total: total, counts: counts, site: site, elapsed: clock.now - started))
             } judge: { target, outcome in
                 // Uptime comes from the monitor's samples in history, never from this one check.
                 var outcome = outcome
                 let now = outcome.observedAt
                 let samples = try await store.samples(url: target.url, since: now.addingTimeInterval(-30 * 86_400))
                 if !samples.isEmpty {
-                    outcome.observation.uptime = UptimeAccounting.facts(samples, interval: uptimeInterval, windowHours: 720, now: now)
+                    outcome.observation.uptime = UptimeAccounting.facts(
+                        samples, interval: uptimeInterval, windowHours: 720, now: now)
                 }
                 let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
                 return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: now)
@@ -319,7 +331,8 @@ public struct RunLeaseConflict: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         let age = max(0, Int(Date().timeIntervalSince(holder.heartbeat)))
-        return "run \(run) is being scanned now by process \(holder.pid) on \(holder.host) (last heartbeat \(age) s ago); "
+        return
+            "run \(run) is being scanned now by process \(holder.pid) on \(holder.host) (last heartbeat \(age) s ago); "
             + "wait for it to end, or stop it and then --resume"
     }
 }

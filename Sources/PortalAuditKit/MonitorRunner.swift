@@ -14,7 +14,10 @@ public struct MonitorRequest: Sendable {
     public var alertsFile: String?
     public var metricsFile: String?
 
-    public init(scan: ScanRequest, uptimeEvery: Double = 300, scanEvery: Double = 86_400, alertsFile: String? = nil, metricsFile: String? = nil) {
+    public init(
+        scan: ScanRequest, uptimeEvery: Double = 300, scanEvery: Double = 86_400, alertsFile: String? = nil,
+        metricsFile: String? = nil
+    ) {
         self.scan = scan
         self.uptimeEvery = uptimeEvery
         self.scanEvery = scanEvery
@@ -48,10 +51,14 @@ public struct MonitorRunner: Sendable {
     public func prepare(_ request: MonitorRequest) throws -> Prepared {
         var issues: [InputIssue] = []
         if !(1...86_400).contains(request.uptimeEvery) {
-            issues.append(InputIssue(file: "<command line>", field: "--uptime-every", problem: "expected a duration from 1s to 24h"))
+            issues.append(
+                InputIssue(
+                    file: "<command line>", field: "--uptime-every", problem: "expected a duration from 1s to 24h"))
         }
         if !(60...(30 * 86_400)).contains(request.scanEvery) {
-            issues.append(InputIssue(file: "<command line>", field: "--scan-every", problem: "expected a duration from 1m to 30d"))
+            issues.append(
+                InputIssue(file: "<command line>", field: "--scan-every", problem: "expected a duration from 1m to 30d")
+            )
         }
         var alerts: AlertConfig?
         if let file = request.alertsFile {
@@ -92,7 +99,8 @@ public struct MonitorRunner: Sendable {
                 var inFlight = 0
                 for (index, target) in targets.enumerated() {
                     // Spread the samples over the interval: never the whole fleet at once.
-                    let slot = round + .milliseconds(Int(interval * 1_000 * Double(index) / Double(max(1, targets.count))))
+                    let slot =
+                        round + .milliseconds(Int(interval * 1_000 * Double(index) / Double(max(1, targets.count))))
                     do { try await Task.sleep(until: slot, clock: clock) } catch { break }
                     if inFlight >= 64 {
                         await group.next()
@@ -121,7 +129,9 @@ public struct MonitorRunner: Sendable {
     }
 
     /// One light request: status, time, a sanity check of the body. Saves it, then updates the alert state.
-    private func sampleOnce(_ target: Target, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void) async {
+    private func sampleOnce(_ target: Target, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void)
+        async
+    {
         let options = prepared.request.scan.probe
         let pins = NamePins(entries: options.resolve, target: target)
         let timeout = Int(min(10, max(1, prepared.request.uptimeEvery * 0.8)) * 1_000)
@@ -150,23 +160,34 @@ public struct MonitorRunner: Sendable {
         _ target: Target, sample: UptimeSample, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void
     ) async throws {
         let now = sample.at
-        var state = try await store.alertState(url: target.url, kind: "availability") ?? AuditStore.AlertState(state: "up", since: now, lastSent: nil)
+        var state =
+            try await store.alertState(url: target.url, kind: "availability")
+            ?? AuditStore.AlertState(state: "up", since: now, lastSent: nil)
         var alert: Alert?
         if state.state == "up" && !sample.up {
-            let window = now.addingTimeInterval(-prepared.request.uptimeEvery * Double(AvailabilityPolicy.confirmations + 2))
-            let recent = try await store.samples(url: target.url, since: window).suffix(AvailabilityPolicy.confirmations)
-            if recent.count == AvailabilityPolicy.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first {
+            let window = now.addingTimeInterval(
+                -prepared.request.uptimeEvery * Double(AvailabilityPolicy.confirmations + 2))
+            let recent = try await store.samples(url: target.url, since: window).suffix(
+                AvailabilityPolicy.confirmations)
+            if recent.count == AvailabilityPolicy.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first
+            {
                 state = AuditStore.AlertState(state: "down", since: first.at, lastSent: now)
-                alert = Alert(kind: .down, url: target.url, name: target.name, at: first.at, detail: "cause: \(first.cause ?? "down")")
+                alert = Alert(
+                    kind: .down, url: target.url, name: target.name, at: first.at,
+                    detail: "cause: \(first.cause ?? "down")")
             }
         } else if state.state == "down" && sample.up {
             let seconds = Int(now.timeIntervalSince(state.since).rounded())
-            alert = Alert(kind: .up, url: target.url, name: target.name, at: now, detail: "outage: \(seconds) s", outageSeconds: seconds)
+            alert = Alert(
+                kind: .up, url: target.url, name: target.name, at: now, detail: "outage: \(seconds) s",
+                outageSeconds: seconds)
             state = AuditStore.AlertState(state: "up", since: now, lastSent: now)
         } else if state.state == "down", let config = prepared.alerts?.config,
             now.timeIntervalSince(state.lastSent ?? state.since) >= Double(config.reminderHours) * 3_600
         {
-            alert = Alert(kind: .stillDown, url: target.url, name: target.name, at: now, detail: "down since \(ISO8601DateFormatter().string(from: state.since))")
+            alert = Alert(
+                kind: .stillDown, url: target.url, name: target.name, at: now,
+                detail: "down since \(ISO8601DateFormatter().string(from: state.since))")
             state.lastSent = now
         }
         try await store.setAlertState(url: target.url, kind: "availability", state)
@@ -200,9 +221,13 @@ public struct MonitorRunner: Sendable {
             }
             do {
                 let fresh = try scanner.prepare(prepared.scan.request)
-                if let run = fresh.resumeRun { log("monitor: resuming scan run \(run.id) (\(run.done)/\(run.planned) done)") }
+                if let run = fresh.resumeRun {
+                    log("monitor: resuming scan run \(run.id) (\(run.done)/\(run.planned) done)")
+                }
                 let summary = try await scanner.scan(fresh) { _ in }
-                log("monitor: scan run \(summary.runID) \(summary.interrupted ? "interrupted" : "finished"): \(summary.scanned) portals scanned")
+                log(
+                    "monitor: scan run \(summary.runID) \(summary.interrupted ? "interrupted" : "finished"): \(summary.scanned) portals scanned"
+                )
                 if summary.interrupted { return }
                 await scanAlerts(run: summary.runID, prepared: prepared, log: log)
             } catch let conflict as RunLeaseConflict {
@@ -229,15 +254,19 @@ public struct MonitorRunner: Sendable {
         }
     }
 
-    private func scanAlerts(run: Int64, store: AuditStore, prepared: Prepared, log: @Sendable (String) -> Void) async throws {
+    private func scanAlerts(run: Int64, store: AuditStore, prepared: Prepared, log: @Sendable (String) -> Void)
+        async throws
+    {
         let results = try await store.results(run: run)
         let previous = try await store.previousResults(run: run)
         let rank: [Verdict: Int] = [.fail: 0, .incomplete: 1, .warn: 2, .pass: 3]
         for site in results {
             let url = site.target.url
             if let before = previous[url], (rank[site.verdict] ?? 0) < (rank[before.verdict] ?? 0) {
-                await deliver(Alert(kind: .verdictWorse, url: url, name: site.target.name, at: Date(),
-                                    detail: "\(before.verdict.rawValue) → \(site.verdict.rawValue)"), prepared: prepared, log: log)
+                await deliver(
+                    Alert(
+                        kind: .verdictWorse, url: url, name: site.target.name, at: Date(),
+                        detail: "\(before.verdict.rawValue) → \(site.verdict.rawValue)"), prepared: prepared, log: log)
             }
             // The profile's judgement decides: cert.expiry-soon's window, or an already expired certificate.
             if let leaf = site.observation.certificate?.leaf {
@@ -246,11 +275,17 @@ public struct MonitorRunner: Sendable {
                 }
                 let state = try await store.alertState(url: url, kind: "certificate")
                 if expiring && state?.state != "expiring" {
-                    try await store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "expiring", since: Date(), lastSent: Date()))
-                    await deliver(Alert(kind: .certExpiring, url: url, name: site.target.name, at: Date(),
-                                        detail: "not after \(ISO8601DateFormatter().string(from: leaf.notAfter))"), prepared: prepared, log: log)
+                    try await store.setAlertState(
+                        url: url, kind: "certificate",
+                        AuditStore.AlertState(state: "expiring", since: Date(), lastSent: Date()))
+                    await deliver(
+                        Alert(
+                            kind: .certExpiring, url: url, name: site.target.name, at: Date(),
+                            detail: "not after \(ISO8601DateFormatter().string(from: leaf.notAfter))"),
+                        prepared: prepared, log: log)
                 } else if !expiring && state?.state == "expiring" {
-                    try await store.setAlertState(url: url, kind: "certificate", AuditStore.AlertState(state: "ok", since: Date(), lastSent: nil))
+                    try await store.setAlertState(
+                        url: url, kind: "certificate", AuditStore.AlertState(state: "ok", since: Date(), lastSent: nil))
                 }
             }
         }
@@ -265,9 +300,12 @@ public enum MetricsWriter {
     }
 
     public static func write(to path: String, targets: [Target], store: AuditStore, now: Date) async throws {
-        var up = "# HELP portal_audit_up Whether the portal answered its last availability sample.\n# TYPE portal_audit_up gauge\n"
-        var time = "# HELP portal_audit_response_seconds Time of the last availability sample.\n# TYPE portal_audit_response_seconds gauge\n"
-        var ratio = "# HELP portal_audit_uptime_ratio Share of up samples over 24 h, a lone failed sample counted as up (docs/uptime.md).\n# TYPE portal_audit_uptime_ratio gauge\n"
+        var up =
+            "# HELP portal_audit_up Whether the portal answered its last availability sample.\n# TYPE portal_audit_up gauge\n"
+        var time =
+            "# HELP portal_audit_response_seconds Time of the last availability sample.\n# TYPE portal_audit_response_seconds gauge\n"
+        var ratio =
+            "# HELP portal_audit_uptime_ratio Share of up samples over 24 h, a lone failed sample counted as up (docs/uptime.md).\n# TYPE portal_audit_uptime_ratio gauge\n"
         let summary = try await store.metricsSummary(since: now.addingTimeInterval(-86_400))
         for target in targets {
             guard let facts = summary[target.url] else { continue }

@@ -36,7 +36,9 @@ public struct ProfileCatalog: Sendable {
     public func rule(_ id: String) throws(InputIssues) -> RuleDescriptor {
         guard let rule = RuleRegistry.rule(id) else {
             let known = RuleRegistry.all.map { $0.descriptor.id }.joined(separator: ", ")
-            throw InputIssues([InputIssue(file: "<command line>", field: "RULE", problem: "unknown rule '\(id)' (known: \(known))")])
+            throw InputIssues([
+                InputIssue(file: "<command line>", field: "RULE", problem: "unknown rule '\(id)' (known: \(known))")
+            ])
         }
         return rule.descriptor
     }

@@ -15,17 +15,26 @@ public struct Regrader: Sendable {
     /// `now` only closes a run that never finished; every judgement uses the time of its observation.
     ///
     /// - Throws: `InputIssues` for a bad profile or an unknown run; `StoreError` for the database.
-    public func report(database: String, runID: Int64?, profile reference: String?, now: Date = Date()) throws -> ReportDocument {
+    public func report(database: String, runID: Int64?, profile reference: String?, now: Date = Date()) throws
+        -> ReportDocument
+    {
         guard FileManager.default.fileExists(atPath: database) else {
-            throw InputIssues([InputIssue(file: database, field: "--db", problem: "no history database here (run `portal-audit scan` first)")])
+            throw InputIssues([
+                InputIssue(
+                    file: database, field: "--db", problem: "no history database here (run `portal-audit scan` first)")
+            ])
         }
         let store = try AuditStore(path: database)
         guard let run = try store.run(runID) else {
-            throw InputIssues([InputIssue(
-                file: database, field: "--run", problem: runID.map { "no run \($0) in this database" } ?? "the database holds no run")])
+            throw InputIssues([
+                InputIssue(
+                    file: database, field: "--run",
+                    problem: runID.map { "no run \($0) in this database" } ?? "the database holds no run")
+            ])
         }
         let stored = try store.observedResults(run: run.id)
-        let profile = try profileLoader.load(reference ?? run.profile.split(separator: "@").first.map(String.init) ?? "vn-level2")
+        let profile = try profileLoader.load(
+            reference ?? run.profile.split(separator: "@").first.map(String.init) ?? "vn-level2")
         let sites: [SiteResult]
         if reference == nil {
             sites = stored.map(\.result)
@@ -34,7 +43,8 @@ public struct Regrader: Sendable {
             // time stays valid in the report, a portal fresh then stays fresh.
             sites = stored.map { site, observedAt in
                 let evaluation = Evaluator.evaluate(
-                    site.observation, profile: profile, context: EvaluationContext(now: observedAt, target: site.target))
+                    site.observation, profile: profile, context: EvaluationContext(now: observedAt, target: site.target)
+                )
                 var regraded = site
                 regraded.profile = profile.reference
                 regraded.findings = evaluation.findings
@@ -44,6 +54,7 @@ public struct Regrader: Sendable {
                 return regraded
             }
         }
-        return ReportDocument(profile: profile, startedAt: run.startedAt, finishedAt: run.finishedAt ?? now, sites: sites)
+        return ReportDocument(
+            profile: profile, startedAt: run.startedAt, finishedAt: run.finishedAt ?? now, sites: sites)
     }
 }

@@ -59,13 +59,15 @@ public struct ReportWriter: Sendable {
 
     /// The context every renderer formats: the (re-graded) document and the previous run's verdicts.
     public func context(_ request: ReportRequest, now: Date = Date()) throws -> ReportContext {
-        let document = try regrader.report(database: request.database, runID: request.runID, profile: request.profile, now: now)
+        let document = try regrader.report(
+            database: request.database, runID: request.runID, profile: request.profile, now: now)
         let store = try AuditStore(path: request.database)
         let runID = try store.run(request.runID)?.id
         var previous: [String: PreviousResult] = [:]
         if let runID {
             for (url, value) in try store.previousResults(run: runID) {
-                previous[url] = PreviousResult(runID: value.runID, verdict: value.verdict, grade: value.grade, score: value.score)
+                previous[url] = PreviousResult(
+                    runID: value.runID, verdict: value.verdict, grade: value.grade, score: value.score)
             }
         }
         return ReportContext(
@@ -89,8 +91,11 @@ public struct ReportWriter: Sendable {
         let context = try context(request, now: now)
         let folder = URL(fileURLWithPath: request.outDirectory)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let day = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt, formatOptions: [.withFullDate])
-        let base = "portal-audit-run\(context.runID ?? 0)-\(day)" + (request.language == .vi ? "" : "-\(request.language.rawValue)")
+        let day = ISO8601DateFormatter.string(
+            from: now, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt, formatOptions: [.withFullDate])
+        let base =
+            "portal-audit-run\(context.runID ?? 0)-\(day)"
+            + (request.language == .vi ? "" : "-\(request.language.rawValue)")
         var written: [String] = []
         for format in request.formats where format != .text {
             let path = folder.appendingPathComponent("\(base).\(format.rawValue)").path
@@ -111,7 +116,8 @@ public struct ReportWriter: Sendable {
     /// file, then of its folder): after a power cut the report is the old one or the new one, never empty.
     static func atomicWrite(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         try Data(text.utf8).write(to: temporary)
         try rename(temporary, over: url)
     }
@@ -158,9 +164,13 @@ public enum PDFPrinter {
     /// Renders `html` to the PDF file `path` (atomically).
     public static func print(html: String, to path: String) throws {
         guard let chromium = chromium() else {
-            throw ReportError(description: "a PDF needs Chromium: install it with `apt-get install chromium` (or open the HTML report in a browser and print it to PDF)")
+            throw ReportError(
+                description:
+                    "a PDF needs Chromium: install it with `apt-get install chromium` (or open the HTML report in a browser and print it to PDF)"
+            )
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portal-audit-pdf-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "portal-audit-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("report.html")
@@ -185,14 +195,18 @@ public enum PDFPrinter {
             process.terminate()
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            throw ReportError(description: "Chromium did not print the PDF within \(Int(seconds)) s and was stopped (set PORTAL_AUDIT_PDF_TIMEOUT to allow more)")
+            throw ReportError(
+                description:
+                    "Chromium did not print the PDF within \(Int(seconds)) s and was stopped (set PORTAL_AUDIT_PDF_TIMEOUT to allow more)"
+            )
         }
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: output.path) else {
             throw ReportError(description: "Chromium could not print the PDF (exit \(process.terminationStatus))")
         }
         // Copy beside the target first (the temporary folder may be another file system), then rename.
         let target = URL(fileURLWithPath: path)
-        let staged = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        let staged = target.deletingLastPathComponent().appendingPathComponent(
+            ".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         try FileManager.default.copyItem(at: output, to: staged)
         try ReportWriter.rename(staged, over: target)
     }

@@ -68,7 +68,9 @@ public struct NamePins: Sendable, Equatable {
     public init(entries: [String], target: Target? = nil) {
         pins = entries.compactMap(Self.parse)
         if let target, let address = target.address {
-            let addresses = address.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }
+            let addresses = address.split(separator: ",").map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: " []"))
+            }
             pins.append(Pin(host: target.host, port: target.httpsPort, addresses: addresses))
             pins.append(Pin(host: target.host, port: target.httpPort, addresses: addresses))
         }
@@ -76,7 +78,8 @@ public struct NamePins: Sendable, Equatable {
 
     /// The problem with a `--resolve` entry, or `nil` when it is well formed.
     public static func validate(_ entry: String) -> String? {
-        parse(entry) == nil ? "expected HOST:PORT:ADDRESS[,ADDRESS] (e.g. portal.gov.vn:443:127.0.0.1), found '\(entry)'" : nil
+        parse(entry) == nil
+            ? "expected HOST:PORT:ADDRESS[,ADDRESS] (e.g. portal.gov.vn:443:127.0.0.1), found '\(entry)'" : nil
     }
 
     static func parse(_ entry: String) -> Pin? {

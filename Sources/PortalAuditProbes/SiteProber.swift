@@ -103,14 +103,17 @@ public struct SiteProber: Sendable {
                 let cookies = raw.filter { $0.name == "set-cookie" }.compactMap { CookieParser.parse($0.value) }
                 // Cookie values (session ids, balancer cookies naming internal hosts) are dropped here,
                 // before anything is stored or reported: names and flags are all the rules need.
-                let fields = raw.map { $0.name == "set-cookie" ? HeaderField(name: $0.name, value: CookieParser.redacted($0.value)) : $0 }
+                let fields = raw.map {
+                    $0.name == "set-cookie" ? HeaderField(name: $0.name, value: CookieParser.redacted($0.value)) : $0
+                }
                 return (fields, cookies, HTMLTitle.extract(home.body))
             }
             observation.headers = HeaderFacts(
                 url: target.httpsURL, status: mainResult.responseCode, fields: fields,
                 truncated: mainResult.headersTruncated)
             observation.cookies = cookies
-            observation.page = PageFacts(title: title, bytes: mainResult.body.count, truncated: mainResult.bodyTruncated)
+            observation.page = PageFacts(
+                title: title, bytes: mainResult.body.count, truncated: mainResult.bodyTruncated)
         }
 
         observation.content = contentFacts
@@ -120,13 +123,29 @@ public struct SiteProber: Sendable {
 
         let failure = mainResult.failure.map(Self.failure)
         let probes = [
-            ProbeAttempt(kind: .reachability, status: mainResult.responseCode > 0 || httpEndpoint?.status != nil ? .completed : .failed, durationMS: mainMS, failure: failure),
-            ProbeAttempt(kind: .tls, status: observation.tls != nil ? .completed : .failed, durationMS: tlsMS, failure: observation.tls == nil ? failure : nil),
-            ProbeAttempt(kind: .certificate, status: observation.certificate != nil ? .completed : .failed, durationMS: mainMS, failure: observation.certificate == nil ? failure : nil),
-            ProbeAttempt(kind: .redirect, status: redirectFacts.hops.first?.status != nil ? .completed : .failed, durationMS: redirectMS, failure: redirectFacts.hops.first?.failure),
-            ProbeAttempt(kind: .headers, status: observation.headers != nil ? .completed : .failed, durationMS: mainMS, failure: observation.headers == nil ? failure : nil),
-            ProbeAttempt(kind: .content, status: contentFacts != nil ? .completed : .failed, durationMS: contentMS, failure: contentFacts == nil ? failure : nil),
-            ProbeAttempt(kind: .exposure, status: options.authorised ? (exposureFacts != nil ? .completed : .failed) : .notScheduled, durationMS: exposureMS),
+            ProbeAttempt(
+                kind: .reachability,
+                status: mainResult.responseCode > 0 || httpEndpoint?.status != nil ? .completed : .failed,
+                durationMS: mainMS, failure: failure),
+            ProbeAttempt(
+                kind: .tls, status: observation.tls != nil ? .completed : .failed, durationMS: tlsMS,
+                failure: observation.tls == nil ? failure : nil),
+            ProbeAttempt(
+                kind: .certificate, status: observation.certificate != nil ? .completed : .failed, durationMS: mainMS,
+                failure: observation.certificate == nil ? failure : nil),
+            ProbeAttempt(
+                kind: .redirect, status: redirectFacts.hops.first?.status != nil ? .completed : .failed,
+                durationMS: redirectMS, failure: redirectFacts.hops.first?.failure),
+            ProbeAttempt(
+                kind: .headers, status: observation.headers != nil ? .completed : .failed, durationMS: mainMS,
+                failure: observation.headers == nil ? failure : nil),
+            ProbeAttempt(
+                kind: .content, status: contentFacts != nil ? .completed : .failed, durationMS: contentMS,
+                failure: contentFacts == nil ? failure : nil),
+            ProbeAttempt(
+                kind: .exposure,
+                status: options.authorised ? (exposureFacts != nil ? .completed : .failed) : .notScheduled,
+                durationMS: exposureMS),
             ProbeAttempt(kind: .ipv6, status: ipv6Facts != nil ? .completed : .failed, durationMS: ipv6MS),
         ]
         let all = [mainResult] + tlsResults + redirectResults + contentResults + exposureResults + ipv6Results
@@ -161,7 +180,8 @@ public struct SiteProber: Sendable {
         request.mode = .handshakeOnly
         request.tlsVersion = version
         if version == .tls13 {
-            request.tls13Ciphers = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+            request.tls13Ciphers =
+                "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
         } else {
             request.cipherList = ciphers ?? Self.enumerationList
         }
@@ -181,7 +201,9 @@ public struct SiteProber: Sendable {
                 versions[version.rawValue] = .error
                 continue
             }
-            let result = await enumerate(handshake(target, pins: pins, budget: budget, version: version, ciphers: nil), budget: budget, into: &results)
+            let result = await enumerate(
+                handshake(target, pins: pins, budget: budget, version: version, ciphers: nil), budget: budget,
+                into: &results)
             results.append(result)
             versions[version.rawValue] = Self.support(result)
             if versions[version.rawValue] == .accepted { accepted.append(version) }
@@ -205,7 +227,9 @@ public struct SiteProber: Sendable {
                 budget: budget, into: &results)
             if let facts = result.handshake {
                 let reasons = Self.weakReasons(facts)
-                weak.append(WeakSuite(version: version.rawValue, cipher: facts.cipher, reasons: reasons, dhBits: Self.dhBits(facts)))
+                weak.append(
+                    WeakSuite(
+                        version: version.rawValue, cipher: facts.cipher, reasons: reasons, dhBits: Self.dhBits(facts)))
                 if reasons.contains("static-rsa") { staticRSA = true }
             }
         }
@@ -217,9 +241,10 @@ public struct SiteProber: Sendable {
                 if let facts = result.handshake {
                     staticRSA = true
                     if !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
-                        weak.append(WeakSuite(
-                            version: highest.rawValue, cipher: facts.cipher, reasons: Self.weakReasons(facts),
-                            dhBits: Self.dhBits(facts)))
+                        weak.append(
+                            WeakSuite(
+                                version: highest.rawValue, cipher: facts.cipher, reasons: Self.weakReasons(facts),
+                                dhBits: Self.dhBits(facts)))
                     }
                 } else if Self.support(result) == .rejected {
                     staticRSA = false
@@ -260,8 +285,11 @@ public struct SiteProber: Sendable {
     static func isStatedRefusal(_ failure: TransferFailure) -> Bool {
         guard failure.kind == .tls else { return false }
         let message = failure.message.lowercased()
-        return ["alert", "no cipher", "no shared cipher", "unsupported protocol", "no protocols available", "wrong version number"]
-            .contains { message.contains($0) }
+        return [
+            "alert", "no cipher", "no shared cipher", "unsupported protocol", "no protocols available",
+            "wrong version number",
+        ]
+        .contains { message.contains($0) }
     }
 
     static func support(_ result: TransferResult) -> VersionSupport {
@@ -339,7 +367,8 @@ public struct SiteProber: Sendable {
 
     /// An absolute URL for `link` on the portal's own host (other hosts are not fetched).
     static func sameHost(_ link: String, base: String, host: String) -> String? {
-        guard let baseURL = URL(string: base), let url = URL(string: link.trimmingCharacters(in: .whitespaces), relativeTo: baseURL)?.absoluteURL,
+        guard let baseURL = URL(string: base),
+            let url = URL(string: link.trimmingCharacters(in: .whitespaces), relativeTo: baseURL)?.absoluteURL,
             url.host?.lowercased() == host, let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http"
         else { return nil }
         return url.absoluteString
@@ -362,11 +391,15 @@ public struct SiteProber: Sendable {
                 stopped = budget.remainingMS() == 0
                 return stopped
             }
-            return (text, VietnameseDates.dates(in: text, now: now), PageText.feedLinks(in: body), SHA256.hex(of: body), stopped)
+            return (
+                text, VietnameseDates.dates(in: text, now: now), PageText.feedLinks(in: body), SHA256.hex(of: body),
+                stopped
+            )
         }
-        sources.append(DatedSource(
-            source: "page", url: target.httpsURL, newest: pageDates.max(), count: pageDates.count,
-            truncated: home.bodyTruncated || stopped))
+        sources.append(
+            DatedSource(
+                source: "page", url: target.httpsURL, newest: pageDates.max(), count: pageDates.count,
+                truncated: home.bodyTruncated || stopped))
         let headers = Self.headerFields(home.headerLines)
         if let raw = headers.first(where: { $0.name == "last-modified" })?.value,
             let date = VietnameseDates.parseFeedDate(raw), date <= now.addingTimeInterval(86_400)
@@ -412,15 +445,20 @@ public struct SiteProber: Sendable {
     private func datedDocument(
         _ kind: String, _ url: String, pins: NamePins, budget: Budget, now: Date, into results: inout [TransferResult]
     ) async -> DatedSource? {
-        guard budget.remainingMS() > 0, let request = fetch(url, pins: pins, budget: budget, cap: Self.documentCap) else { return nil }
+        guard budget.remainingMS() > 0, let request = fetch(url, pins: pins, budget: budget, cap: Self.documentCap)
+        else { return nil }
         let result = await runtime.perform(request)
         results.append(result)
         guard result.responseCode == 200 else {
             return DatedSource(source: kind, url: url, newest: nil, count: 0, failure: result.failure.map(Self.failure))
         }
         let body = result.body
-        guard body.contains(UInt8(ascii: "<")) else { return DatedSource(source: kind, url: url, newest: nil, count: 0) }
-        let dates = await ParseWorker.run { VietnameseDates.feedDates(in: String(decoding: body, as: UTF8.self), now: now) }
+        guard body.contains(UInt8(ascii: "<")) else {
+            return DatedSource(source: kind, url: url, newest: nil, count: 0)
+        }
+        let dates = await ParseWorker.run {
+            VietnameseDates.feedDates(in: String(decoding: body, as: UTF8.self), now: now)
+        }
         let stopped = result.failure?.kind == .timeout
         return DatedSource(
             source: kind, url: url, newest: dates.max(), count: dates.count, truncated: result.bodyTruncated || stopped,
@@ -438,17 +476,21 @@ public struct SiteProber: Sendable {
         var checks: [ExposureCheckFacts] = []
         var results: [TransferResult] = []
         for check in ExposureSignatures.checks {
-            guard budget.remainingMS() > 0, let request = fetch(root + check.path, pins: pins, budget: budget, cap: 64 << 10) else {
-                checks.append(ExposureCheckFacts(path: check.path, kind: check.kind.rawValue, status: nil, matched: false))
+            guard budget.remainingMS() > 0,
+                let request = fetch(root + check.path, pins: pins, budget: budget, cap: 64 << 10)
+            else {
+                checks.append(
+                    ExposureCheckFacts(path: check.path, kind: check.kind.rawValue, status: nil, matched: false))
                 continue
             }
             let result = await runtime.perform(request)
             results.append(result)
             let status = result.responseCode > 0 ? result.responseCode : nil
             let matched = result.responseCode == 200 && check.matches(result.body)
-            checks.append(ExposureCheckFacts(
-                path: check.path, kind: check.kind.rawValue, status: status, matched: matched,
-                failure: status == nil ? result.failure.map(Self.failure) : nil))
+            checks.append(
+                ExposureCheckFacts(
+                    path: check.path, kind: check.kind.rawValue, status: status, matched: matched,
+                    failure: status == nil ? result.failure.map(Self.failure) : nil))
         }
         return (checks, results)
     }
@@ -461,7 +503,8 @@ public struct SiteProber: Sendable {
         let url = target.httpsURL
         let pinning = pins.pinning(host: target.host)
         if pinning.pinned && !pinning.hasIPv6 {
-            let endpoint = EndpointFacts(url: url, failure: ProbeFailure(kind: .dns, message: "the name is pinned to IPv4 addresses only"))
+            let endpoint = EndpointFacts(
+                url: url, failure: ProbeFailure(kind: .dns, message: "the name is pinned to IPv4 addresses only"))
             return (IPv6Facts(https: endpoint, hasAddress: false), [])
         }
         var request = base(url, pins: pins, host: target.host, port: target.httpsPort, budget: budget)
@@ -516,7 +559,8 @@ public struct SiteProber: Sendable {
             if hops.isEmpty { endpoint = Self.endpoint(url: url, result) }
             let status = result.responseCode > 0 ? result.responseCode : nil
             let location = (300...399).contains(result.responseCode) ? result.redirectURL ?? Self.location(result) : nil
-            hops.append(RedirectHop(url: url, status: status, location: location, failure: result.failure.map(Self.failure)))
+            hops.append(
+                RedirectHop(url: url, status: status, location: location, failure: result.failure.map(Self.failure)))
             guard status != nil else {
                 outcome = .failed
                 break
@@ -539,7 +583,8 @@ public struct SiteProber: Sendable {
         let last = hops.last(where: { $0.status != nil }) ?? hops.last
         let finalURL = outcome == .final ? last?.url : (hops.last?.location ?? hops.last?.url)
         let facts = RedirectFacts(
-            hops: hops, outcome: outcome, finalScheme: finalURL.flatMap { URLComponents(string: $0)?.scheme?.lowercased() },
+            hops: hops, outcome: outcome,
+            finalScheme: finalURL.flatMap { URLComponents(string: $0)?.scheme?.lowercased() },
             finalURL: finalURL)
         return (facts, endpoint, results)
     }
@@ -600,7 +645,9 @@ public struct SiteProber: Sendable {
     static func ms(_ microseconds: Int) -> Double { (Double(microseconds) / 100).rounded() / 10 }
 
     static func failure(_ failure: TransferFailure) -> ProbeFailure {
-        ProbeFailure(kind: FailureKind(rawValue: failure.kind.rawValue) ?? .other, curlCode: failure.curlCode, message: String(failure.message.prefix(256)))
+        ProbeFailure(
+            kind: FailureKind(rawValue: failure.kind.rawValue) ?? .other, curlCode: failure.curlCode,
+            message: String(failure.message.prefix(256)))
     }
 
     private func timed<T: Sendable>(_ body: () async -> T) async -> (T, Int) {

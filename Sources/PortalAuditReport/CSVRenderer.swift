@@ -24,7 +24,8 @@ public struct CSVRenderer: Sendable {
         for site in context.document.sites {
             let t = site.target
             let fields: [String] = [
-                t.url, t.name ?? "", t.province ?? "", t.district ?? "", t.commune ?? "", t.level.map(String.init) ?? "",
+                t.url, t.name ?? "", t.province ?? "", t.district ?? "", t.commune ?? "",
+                t.level.map(String.init) ?? "",
                 site.profile.label, w.verdict(site.verdict), site.grade, String(site.score),
                 site.findings.filter { $0.status == .fail }.map(\.rule).joined(separator: " "),
                 site.findings.filter { $0.status == .inconclusive }.map(\.rule).joined(separator: " "),
@@ -41,9 +42,11 @@ public struct CSVRenderer: Sendable {
     /// One RFC 4180 cell, formula-neutralised.
     static func cell(_ value: String) -> String {
         // Control characters (escape sequences included) are dropped, line breaks kept inside quotes.
-        var text = String(String.UnicodeScalarView(value.unicodeScalars.filter {
-            $0.properties.generalCategory != .control || $0 == "\n" || $0 == "\r" || $0 == "\t"
-        }))
+        var text = String(
+            String.UnicodeScalarView(
+                value.unicodeScalars.filter {
+                    $0.properties.generalCategory != .control || $0 == "\n" || $0 == "\r" || $0 == "\t"
+                }))
         if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             text = "'" + text
         }

@@ -89,7 +89,8 @@ public struct HTMLRenderer: Sendable {
 
                 """
         }
-        out += "<p class=\"small\">portal-audit \(e(doc.toolVersion)) · schema \(doc.schemaVersion) · evaluation \(doc.evaluationVersion) · "
+        out +=
+            "<p class=\"small\">portal-audit \(e(doc.toolVersion)) · schema \(doc.schemaVersion) · evaluation \(doc.evaluationVersion) · "
             + "\(e(doc.profile.id))@\(doc.profile.version) \(e(doc.profile.digest))</p>\n</body></html>\n"
         return out
     }
@@ -118,7 +119,8 @@ public struct HTMLRenderer: Sendable {
                 """
         }
         let run = context.runID.map { w.t("run ", "lượt quét ") + String($0) + " · " } ?? ""
-        out += "<p class=\"small\">\(e(run))\(e(w.t("observed", "thời gian quét"))): \(e(w.dateTime(doc.startedAt))) – \(e(w.dateTime(doc.finishedAt)))</p>\n"
+        out +=
+            "<p class=\"small\">\(e(run))\(e(w.t("observed", "thời gian quét"))): \(e(w.dateTime(doc.startedAt))) – \(e(w.dateTime(doc.finishedAt)))</p>\n"
         return out
     }
 
@@ -128,30 +130,43 @@ public struct HTMLRenderer: Sendable {
         var out = "<h2>\(w.t("1. Summary", "1. Tổng hợp kết quả"))</h2>\n<p class=\"lead\">"
         out += w.t(
             "Of \(w.number(s.sites)) portals checked, \(w.number(meets)) meet their security level (\(w.number(s.pass)) pass, \(w.number(s.warn)) pass with warnings), \(w.number(s.fail)) fail it and \(w.number(s.incomplete)) could not be fully judged.",
-            "Trong số \(w.number(s.sites)) cổng/trang được kiểm tra, \(w.number(meets)) cổng đáp ứng yêu cầu cấp độ (\(w.number(s.pass)) đạt, \(w.number(s.warn)) đạt có cảnh báo), \(w.number(s.fail)) cổng không đạt và \(w.number(s.incomplete)) cổng chưa đủ căn cứ kết luận.")
+            "Trong số \(w.number(s.sites)) cổng/trang được kiểm tra, \(w.number(meets)) cổng đáp ứng yêu cầu cấp độ (\(w.number(s.pass)) đạt, \(w.number(s.warn)) đạt có cảnh báo), \(w.number(s.fail)) cổng không đạt và \(w.number(s.incomplete)) cổng chưa đủ căn cứ kết luận."
+        )
         out += "</p>\n" + bar(s, w)
         out += "<h3>\(w.t("By unit, worst first", "Theo đơn vị, kém nhất trước"))</h3>\n"
-        out += "<table><thead><tr><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Portals", "Số cổng"))</th><th>\(w.verdict(.pass))</th><th>\(w.verdict(.warn))</th><th>\(w.verdict(.incomplete))</th><th>\(w.verdict(.fail))</th><th>\(w.t("Meeting the level", "Tỷ lệ đáp ứng"))</th><th>\(w.t("Uptime, 30 days", "Hoạt động 30 ngày"))</th></tr></thead><tbody>\n"
+        out +=
+            "<table><thead><tr><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Portals", "Số cổng"))</th><th>\(w.verdict(.pass))</th><th>\(w.verdict(.warn))</th><th>\(w.verdict(.incomplete))</th><th>\(w.verdict(.fail))</th><th>\(w.t("Meeting the level", "Tỷ lệ đáp ứng"))</th><th>\(w.t("Uptime, 30 days", "Hoạt động 30 ngày"))</th></tr></thead><tbody>\n"
         for unit in UnitSummary.rows(context.document.sites, language: context.language) {
             let uptime = unit.uptimePercent.map { w.percent(Int(($0 * 100).rounded()), of: 10_000) } ?? "–"
-            out += "<tr><td>\(Self.escape(unit.name))</td><td>\(w.number(unit.total))</td><td>\(w.number(unit.pass))</td><td>\(w.number(unit.warn))</td><td>\(w.number(unit.incomplete))</td><td class=\"\(unit.fail > 0 ? "fail" : "")\">\(w.number(unit.fail))</td><td>\(w.percent(unit.pass + unit.warn, of: unit.total))</td><td>\(uptime)</td></tr>\n"
+            out +=
+                "<tr><td>\(Self.escape(unit.name))</td><td>\(w.number(unit.total))</td><td>\(w.number(unit.pass))</td><td>\(w.number(unit.warn))</td><td>\(w.number(unit.incomplete))</td><td class=\"\(unit.fail > 0 ? "fail" : "")\">\(w.number(unit.fail))</td><td>\(w.percent(unit.pass + unit.warn, of: unit.total))</td><td>\(uptime)</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }
 
     private func bar(_ s: VerdictSummary, _ w: Words) -> String {
         guard s.sites > 0 else { return "" }
-        let parts: [(Verdict, Int, String)] = [(.pass, s.pass, "#3a9a3a"), (.warn, s.warn, "#d9a400"), (.incomplete, s.incomplete, "#8a5aaa"), (.fail, s.fail, "#c0392b")]
+        let parts: [(Verdict, Int, String)] = [
+            (.pass, s.pass, "#3a9a3a"), (.warn, s.warn, "#d9a400"), (.incomplete, s.incomplete, "#8a5aaa"),
+            (.fail, s.fail, "#c0392b"),
+        ]
         var x = 0.0
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" height=\"54\" viewBox=\"0 0 600 54\" role=\"img\" aria-label=\"\(w.t("verdicts", "kết luận"))\">"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" height=\"54\" viewBox=\"0 0 600 54\" role=\"img\" aria-label=\"\(w.t("verdicts", "kết luận"))\">"
         for (verdict, count, colour) in parts where count > 0 {
             let width = 600.0 * Double(count) / Double(s.sites)
-            out += String(format: "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"28\" fill=\"%@\"><title>%@: %@</title></rect>", x, width, colour, w.verdict(verdict), w.number(count))
+            out += String(
+                format:
+                    "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"28\" fill=\"%@\"><title>%@: %@</title></rect>", x,
+                width, colour, w.verdict(verdict), w.number(count))
             x += width
         }
         x = 0
         for (verdict, count, colour) in parts {
-            out += String(format: "<rect x=\"%.0f\" y=\"38\" width=\"10\" height=\"10\" fill=\"%@\"/><text x=\"%.0f\" y=\"47\" font-size=\"10\">%@ %@</text>", x, colour, x + 14, Self.escape(w.verdict(verdict)), w.number(count))
+            out += String(
+                format:
+                    "<rect x=\"%.0f\" y=\"38\" width=\"10\" height=\"10\" fill=\"%@\"/><text x=\"%.0f\" y=\"47\" font-size=\"10\">%@ %@</text>",
+                x, colour, x + 14, Self.escape(w.verdict(verdict)), w.number(count))
             x += 150
         }
         return out + "</svg>\n"
@@ -159,12 +174,15 @@ public struct HTMLRenderer: Sendable {
 
     private func portalTable(_ context: ReportContext, _ w: Words) -> String {
         var out = "<h2>\(w.t("2. All portals", "2. Danh sách cổng/trang được kiểm tra"))</h2>\n"
-        out += "<table class=\"portals\"><colgroup><col style=\"width:4%\"><col style=\"width:28%\"><col style=\"width:14%\"><col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:9%\"><col style=\"width:14%\"></colgroup>"
-        out += "<thead><tr><th>#</th><th>\(w.t("Portal", "Cổng/trang"))</th><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Profile", "Hồ sơ"))</th><th>\(w.t("Verdict", "Kết luận"))</th><th>\(w.t("Grade", "Hạng"))</th><th>\(w.t("Score", "Điểm"))</th><th>\(w.t("Since last run", "So với lần trước"))</th><th>\(w.t("Rules failed", "Quy tắc không đạt"))</th></tr></thead><tbody>\n"
+        out +=
+            "<table class=\"portals\"><colgroup><col style=\"width:4%\"><col style=\"width:28%\"><col style=\"width:14%\"><col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:9%\"><col style=\"width:14%\"></colgroup>"
+        out +=
+            "<thead><tr><th>#</th><th>\(w.t("Portal", "Cổng/trang"))</th><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Profile", "Hồ sơ"))</th><th>\(w.t("Verdict", "Kết luận"))</th><th>\(w.t("Grade", "Hạng"))</th><th>\(w.t("Score", "Điểm"))</th><th>\(w.t("Since last run", "So với lần trước"))</th><th>\(w.t("Rules failed", "Quy tắc không đạt"))</th></tr></thead><tbody>\n"
         for (index, site) in context.document.sites.enumerated() {
             let failed = site.findings.filter { $0.status == .fail }.map(\.rule).joined(separator: ", ")
             let unit = UnitSummary.unitName(site.target, language: context.language)
-            out += "<tr><td>\(index + 1)</td><td>\(site.target.name.map { Self.escape($0) + "<br>" } ?? "")<span class=\"small url\">\(Self.escape(site.target.url))</span></td>"
+            out +=
+                "<tr><td>\(index + 1)</td><td>\(site.target.name.map { Self.escape($0) + "<br>" } ?? "")<span class=\"small url\">\(Self.escape(site.target.url))</span></td>"
                 + "<td>\(Self.escape(unit))</td><td>\(Self.escape(site.profile.label))</td>"
                 + "<td class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</td><td>\(Self.escape(site.grade))</td><td>\(site.score)</td>"
                 + "<td>\(Self.escape(w.change(site, context.previous[site.target.url])))</td><td class=\"small\">\(Self.escape(failed))</td></tr>\n"
@@ -176,7 +194,8 @@ public struct HTMLRenderer: Sendable {
         let e = Self.escape
         var out = "<section class=\"portal\"><h3>3.\(number). \(e(site.target.name ?? site.target.url))</h3>\n<p>"
         out += "<span class=\"small\">\(e(site.target.url))</span><br>"
-        out += "\(w.t("Verdict", "Kết luận")): <b class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</b> · "
+        out +=
+            "\(w.t("Verdict", "Kết luận")): <b class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</b> · "
             + "\(w.t("grade", "hạng")) \(e(site.grade)) · \(w.t("score", "điểm")) \(site.score)/100 · "
             + "\(w.t("judged by", "hồ sơ đánh giá")) \(e(site.profile.label)) · \(w.t("since last run", "so với lần trước")): \(e(w.change(site, context.previous[site.target.url])))"
         if let title = site.observation.page?.title {
@@ -185,22 +204,31 @@ public struct HTMLRenderer: Sendable {
         if let uptime = site.observation.uptime, let percent = uptime.percent {
             let permille = Int((percent * 10).rounded())
             let shown = w.language == .vi ? "\(permille / 10),\(permille % 10)%" : "\(permille / 10).\(permille % 10)%"
-            out += "<br>\(w.t("Uptime over 30 days", "Tỷ lệ hoạt động 30 ngày")): <b>\(shown)</b> · \(uptime.outages.count) \(w.t("outages", "lần gián đoạn"))"
-                + String(format: " <svg width=\"120\" height=\"10\" role=\"img\"><rect width=\"120\" height=\"10\" fill=\"#c0392b\"/><rect width=\"%.1f\" height=\"10\" fill=\"#3a9a3a\"/></svg>", 120 * percent / 100)
+            out +=
+                "<br>\(w.t("Uptime over 30 days", "Tỷ lệ hoạt động 30 ngày")): <b>\(shown)</b> · \(uptime.outages.count) \(w.t("outages", "lần gián đoạn"))"
+                + String(
+                    format:
+                        " <svg width=\"120\" height=\"10\" role=\"img\"><rect width=\"120\" height=\"10\" fill=\"#c0392b\"/><rect width=\"%.1f\" height=\"10\" fill=\"#3a9a3a\"/></svg>",
+                    120 * percent / 100)
         }
-        out += "<br><span class=\"small\">\(w.t("Cost", "Chi phí quét")): \(site.cost.connections) \(w.t("connections", "kết nối")), \(site.cost.tlsHandshakes) TLS, \(site.durationMS) ms</span></p>\n"
-        out += "<table><thead><tr><th>\(w.t("Rule", "Quy tắc"))</th><th>\(w.t("Result", "Kết quả"))</th><th>\(w.t("Evidence", "Bằng chứng"))</th><th>\(w.t("Basis and what to do", "Căn cứ và khắc phục"))</th></tr></thead><tbody>\n"
+        out +=
+            "<br><span class=\"small\">\(w.t("Cost", "Chi phí quét")): \(site.cost.connections) \(w.t("connections", "kết nối")), \(site.cost.tlsHandshakes) TLS, \(site.durationMS) ms</span></p>\n"
+        out +=
+            "<table><thead><tr><th>\(w.t("Rule", "Quy tắc"))</th><th>\(w.t("Result", "Kết quả"))</th><th>\(w.t("Evidence", "Bằng chứng"))</th><th>\(w.t("Basis and what to do", "Căn cứ và khắc phục"))</th></tr></thead><tbody>\n"
         for finding in site.findings {
             let cls = finding.status == .notApplicable ? "na" : finding.status.rawValue
-            let evidence = finding.evidence.keys.sorted().map { "\(e($0)): \(e(finding.evidence[$0] ?? ""))" }.joined(separator: "<br>")
+            let evidence = finding.evidence.keys.sorted().map { "\(e($0)): \(e(finding.evidence[$0] ?? ""))" }.joined(
+                separator: "<br>")
             var basis = ""
             if finding.status == .fail || finding.status == .inconclusive {
-                basis = e(finding.source) + (finding.confidence.map { " <span class=\"small\">(\(e($0)))</span>" } ?? "")
+                basis =
+                    e(finding.source) + (finding.confidence.map { " <span class=\"small\">(\(e($0)))</span>" } ?? "")
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
                     basis += "<br><b>\(w.t("Fix", "Khắc phục")):</b> " + e(rule.descriptor.advice(context.language))
                 }
             }
-            out += "<tr><td>\(e(finding.title(context.language)))<br><span class=\"small\">\(e(finding.rule)) · \(w.requirement(finding.requirement))</span></td>"
+            out +=
+                "<tr><td>\(e(finding.title(context.language)))<br><span class=\"small\">\(e(finding.rule)) · \(w.requirement(finding.requirement))</span></td>"
                 + "<td class=\"\(cls)\">\(w.status(finding.status))</td><td class=\"small\">\(evidence)</td><td class=\"small\">\(basis)</td></tr>\n"
         }
         return out + "</tbody></table></section>\n"
@@ -209,15 +237,21 @@ public struct HTMLRenderer: Sendable {
     private func appendix(_ context: ReportContext, _ w: Words) -> String {
         var profiles: [String: (String, [String: (Requirement, String)])] = [:]
         for site in context.document.sites where profiles[site.profile.label] == nil {
-            profiles[site.profile.label] = (site.profile.label, Dictionary(uniqueKeysWithValues: site.findings.map { ($0.rule, ($0.requirement, $0.source)) }))
+            profiles[site.profile.label] = (
+                site.profile.label,
+                Dictionary(uniqueKeysWithValues: site.findings.map { ($0.rule, ($0.requirement, $0.source)) })
+            )
         }
-        var out = "<section class=\"portal\"><h2>\(w.t("4. Basis of every rule, per profile", "4. Căn cứ của từng quy tắc theo hồ sơ"))</h2>\n"
+        var out =
+            "<section class=\"portal\"><h2>\(w.t("4. Basis of every rule, per profile", "4. Căn cứ của từng quy tắc theo hồ sơ"))</h2>\n"
         for label in profiles.keys.sorted() {
             guard let rules = profiles[label]?.1 else { continue }
-            out += "<h3>\(Self.escape(label))</h3><table><thead><tr><th>\(w.t("Rule", "Quy tắc"))</th><th>\(w.t("Requirement", "Yêu cầu"))</th><th>\(w.t("Source", "Căn cứ"))</th></tr></thead><tbody>\n"
+            out +=
+                "<h3>\(Self.escape(label))</h3><table><thead><tr><th>\(w.t("Rule", "Quy tắc"))</th><th>\(w.t("Requirement", "Yêu cầu"))</th><th>\(w.t("Source", "Căn cứ"))</th></tr></thead><tbody>\n"
             for rule in rules.keys.sorted() {
                 guard let (requirement, source) = rules[rule] else { continue }
-                out += "<tr><td>\(Self.escape(rule))</td><td>\(w.requirement(requirement))</td><td class=\"small\">\(Self.escape(source))</td></tr>\n"
+                out +=
+                    "<tr><td>\(Self.escape(rule))</td><td>\(w.requirement(requirement))</td><td class=\"small\">\(Self.escape(source))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
@@ -244,7 +278,8 @@ struct UnitSummary {
 
     static func unitName(_ target: Target, language: Language) -> String {
         let parts = [target.province, target.district, target.commune].compactMap { $0 }.filter { !$0.isEmpty }
-        return parts.isEmpty ? (language == .vi ? "(không ghi đơn vị)" : "(no unit given)") : parts.joined(separator: " › ")
+        return parts.isEmpty
+            ? (language == .vi ? "(không ghi đơn vị)" : "(no unit given)") : parts.joined(separator: " › ")
     }
 
     static func rows(_ sites: [SiteResult], language: Language) -> [UnitSummary] {

@@ -29,19 +29,29 @@ public struct ProfileRenderer: Sendable {
     /// The effective rule set after `extends`, with where each value came from.
     public func show(_ profile: Profile) -> String {
         var out = "\(profile.reference.label) — \(profile.title(language))\n"
-        if !profile.ancestry.isEmpty { out += t("extends", "kế thừa") + ": " + profile.ancestry.joined(separator: " → ") + "\n" }
+        if !profile.ancestry.isEmpty {
+            out += t("extends", "kế thừa") + ": " + profile.ancestry.joined(separator: " → ") + "\n"
+        }
         out += "digest: \(profile.digest)\n\n"
         for id in profile.ruleIDs {
             guard let rule = profile.rules[id] else { continue }
             let params = rule.parameters.values.keys.sorted().map { key in
-                "\(key)=\(rule.parameters.values[key]?.description ?? "")" + (rule.origin["params.\(key)"].map { " ← \($0)" } ?? "")
+                "\(key)=\(rule.parameters.values[key]?.description ?? "")"
+                    + (rule.origin["params.\(key)"].map { " ← \($0)" } ?? "")
             }
             out += "\(id)\n"
-            out += "  \(t("requirement", "yêu cầu")): \(requirement(rule.requirement))" + (rule.origin["requirement"].map { " ← \($0)" } ?? "") + "\n"
-            out += "  \(t("severity", "mức độ")): \(rule.severity.rawValue)" + (rule.origin["severity"].map { " ← \($0)" } ?? "") + "\n"
+            out +=
+                "  \(t("requirement", "yêu cầu")): \(requirement(rule.requirement))"
+                + (rule.origin["requirement"].map { " ← \($0)" } ?? "") + "\n"
+            out +=
+                "  \(t("severity", "mức độ")): \(rule.severity.rawValue)"
+                + (rule.origin["severity"].map { " ← \($0)" } ?? "") + "\n"
             if !params.isEmpty { out += "  \(t("parameters", "tham số")): " + params.joined(separator: ", ") + "\n" }
-            out += "  \(t("source", "căn cứ")): \(rule.source)" + (rule.origin["source"].map { " ← \($0)" } ?? "") + "\n"
-            out += "  \(t("confidence", "độ tin cậy")): \(rule.confidence ?? "-")" + (rule.origin["confidence"].map { " ← \($0)" } ?? "") + "\n"
+            out +=
+                "  \(t("source", "căn cứ")): \(rule.source)" + (rule.origin["source"].map { " ← \($0)" } ?? "") + "\n"
+            out +=
+                "  \(t("confidence", "độ tin cậy")): \(rule.confidence ?? "-")"
+                + (rule.origin["confidence"].map { " ← \($0)" } ?? "") + "\n"
         }
         return out
     }
@@ -53,7 +63,9 @@ public struct ProfileRenderer: Sendable {
         if !rule.parameters.isEmpty {
             out += t("Parameters", "Tham số") + ":\n"
             for spec in rule.parameters {
-                out += "  \(spec.name) (\(spec.expected); " + t("default", "mặc định") + " \(spec.defaultValue)): \(spec.meaning(language))\n"
+                out +=
+                    "  \(spec.name) (\(spec.expected); " + t("default", "mặc định")
+                    + " \(spec.defaultValue)): \(spec.meaning(language))\n"
             }
             out += "\n"
         }
@@ -65,8 +77,11 @@ public struct ProfileRenderer: Sendable {
                 out += "  \(profile.reference.label): " + t("not checked", "không kiểm tra") + "\n"
                 continue
             }
-            let params = setting.parameters.values.keys.sorted().map { "\($0)=\(setting.parameters.values[$0]?.description ?? "")" }
-            out += "  \(profile.reference.label): \(requirement(setting.requirement))"
+            let params = setting.parameters.values.keys.sorted().map {
+                "\($0)=\(setting.parameters.values[$0]?.description ?? "")"
+            }
+            out +=
+                "  \(profile.reference.label): \(requirement(setting.requirement))"
                 + (params.isEmpty ? "" : " (" + params.joined(separator: ", ") + ")") + "\n"
             out += "    \(t("source", "căn cứ")): \(setting.source) [\(setting.confidence ?? "-")]\n"
         }
@@ -94,7 +109,8 @@ public struct ProfileRenderer: Sendable {
                 let changed = setting.parameters.values.keys.sorted().filter {
                     setting.parameters.values[$0] != d.defaultParameters.values[$0]
                 }.map { "\($0)=\(setting.parameters.values[$0]?.description ?? "")" }
-                return (setting.requirement == .required ? "R" : "r") + (changed.isEmpty ? "" : " (" + changed.joined(separator: ", ") + ")")
+                return (setting.requirement == .required ? "R" : "r")
+                    + (changed.isEmpty ? "" : " (" + changed.joined(separator: ", ") + ")")
             }
             var sources: [String] = []
             for profile in levels {

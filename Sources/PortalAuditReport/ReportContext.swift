@@ -105,8 +105,10 @@ struct Words {
     func longDate(_ date: Date) -> String {
         let c = components(date)
         if language == .vi { return "ngày \(c.day ?? 0) tháng \(c.month ?? 0) năm \(c.year ?? 0)" }
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                      "October", "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ]
         return "\(c.day ?? 0) \(months[max(0, min(11, (c.month ?? 1) - 1))]) \(c.year ?? 0)"
     }
 
@@ -124,7 +126,9 @@ struct Words {
         let rank: [Verdict: Int] = [.fail: 0, .incomplete: 1, .warn: 2, .pass: 3]
         let now = rank[site.verdict] ?? 0
         let before = rank[previous.verdict] ?? 0
-        if now == before { return previous.score == site.score ? t("unchanged", "không đổi") : "\(previous.score) → \(site.score)" }
+        if now == before {
+            return previous.score == site.score ? t("unchanged", "không đổi") : "\(previous.score) → \(site.score)"
+        }
         return (now > before ? "▲ " : "▼ ") + t("was ", "trước: ") + verdict(previous.verdict)
     }
 }

@@ -38,14 +38,14 @@ public struct TerminalRenderer: Sendable {
         }
     }
 
-
     /// The whole report.
     public func render(_ document: ReportDocument) -> String {
         var out = ""
         for site in document.sites { out += render(site) + "\n" }
         if document.sites.count > 1 {
             let s = document.summary
-            out += t("Summary", "Tổng hợp") + ": \(s.sites) " + t("portals", "cổng") + " — "
+            out +=
+                t("Summary", "Tổng hợp") + ": \(s.sites) " + t("portals", "cổng") + " — "
                 + "\(t("pass", "đạt")) \(s.pass), \(t("warn", "cảnh báo")) \(s.warn), "
                 + "\(t("incomplete", "chưa đủ căn cứ")) \(s.incomplete), \(t("fail", "không đạt")) \(s.fail)\n"
         }
@@ -57,11 +57,14 @@ public struct TerminalRenderer: Sendable {
         var lines: [String] = []
         let name = site.target.name.map { " — \(Sanitizer.terminal($0))" } ?? ""
         lines.append(paint(Sanitizer.terminal(site.target.url), "1") + name)
-        lines.append("  " + t("Verdict", "Kết luận") + ": " + verdictLabel(site.verdict) + "   "
-            + t("Grade", "Xếp hạng") + ": \(paint(site.grade, "1"))   " + t("Score", "Điểm") + ": \(site.score)/100")
-        lines.append("  " + t("Profile", "Hồ sơ") + ": \(site.profile.label)   "
-            + t("Time", "Thời gian") + ": \(site.durationMS) ms   "
-            + t("Connections", "Kết nối") + ": \(site.cost.connections) (TLS \(site.cost.tlsHandshakes))")
+        lines.append(
+            "  " + t("Verdict", "Kết luận") + ": " + verdictLabel(site.verdict) + "   "
+                + t("Grade", "Xếp hạng") + ": \(paint(site.grade, "1"))   " + t("Score", "Điểm") + ": \(site.score)/100"
+        )
+        lines.append(
+            "  " + t("Profile", "Hồ sơ") + ": \(site.profile.label)   "
+                + t("Time", "Thời gian") + ": \(site.durationMS) ms   "
+                + t("Connections", "Kết nối") + ": \(site.cost.connections) (TLS \(site.cost.tlsHandshakes))")
         // When the portal did not answer, every other rule is "could not tell": say so once.
         let unreachable = site.findings.contains { $0.rule == "availability.reachable" && $0.status == .fail }
         let hidden = unreachable ? site.findings.filter { $0.status == .inconclusive } : []
@@ -74,27 +77,35 @@ public struct TerminalRenderer: Sendable {
             lines.append("  " + paint(area.title(language), "1"))
             for finding in findings {
                 let requirement = Words(language: language).requirement(finding.requirement)
-                lines.append("   \(statusMark(finding.status)) \(finding.title(language))  "
-                    + paint("[\(finding.rule), \(requirement)]", "2"))
-                let showDetail = finding.status == .fail || finding.status == .inconclusive
+                lines.append(
+                    "   \(statusMark(finding.status)) \(finding.title(language))  "
+                        + paint("[\(finding.rule), \(requirement)]", "2"))
+                let showDetail =
+                    finding.status == .fail || finding.status == .inconclusive
                     || (finding.status == .notApplicable && !finding.evidence.isEmpty)
                 if showDetail {
-                    let evidence = finding.evidence.keys.sorted().map { "\($0)=\(Sanitizer.terminal(finding.evidence[$0] ?? ""))" }
-                    lines.append("       " + t("Result", "Kết quả") + ": \(finding.resultCode)"
-                        + (evidence.isEmpty ? "" : "; " + evidence.joined(separator: "; ")))
+                    let evidence = finding.evidence.keys.sorted().map {
+                        "\($0)=\(Sanitizer.terminal(finding.evidence[$0] ?? ""))"
+                    }
+                    lines.append(
+                        "       " + t("Result", "Kết quả") + ": \(finding.resultCode)"
+                            + (evidence.isEmpty ? "" : "; " + evidence.joined(separator: "; ")))
                 }
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
                     lines.append("       " + t("Fix", "Khắc phục") + ": " + rule.descriptor.advice(language))
-                    lines.append("       " + t("Basis", "Căn cứ") + ": " + finding.source
-                        + (finding.confidence.map { " (\($0))" } ?? ""))
+                    lines.append(
+                        "       " + t("Basis", "Căn cứ") + ": " + finding.source
+                            + (finding.confidence.map { " (\($0))" } ?? ""))
                 }
             }
         }
         if !hidden.isEmpty {
             lines.append("")
-            lines.append("  " + paint("?", "35") + " " + t(
-                "\(hidden.count) other rules could not be checked because the portal did not answer.",
-                "\(hidden.count) quy tắc khác không kiểm tra được vì cổng không phản hồi."))
+            lines.append(
+                "  " + paint("?", "35") + " "
+                    + t(
+                        "\(hidden.count) other rules could not be checked because the portal did not answer.",
+                        "\(hidden.count) quy tắc khác không kiểm tra được vì cổng không phản hồi."))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -104,9 +115,12 @@ public struct TerminalRenderer: Sendable {
 public enum Sanitizer {
     /// Drops control characters (escape sequences included) and caps the length.
     public static func terminal(_ text: String, limit: Int = 300) -> String {
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.filter {
-            !($0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0 != "\u{200D}")
-        }))
+        let cleaned = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.filter {
+                    !($0.properties.generalCategory == .control
+                        || $0.properties.generalCategory == .format && $0 != "\u{200D}")
+                }))
         return cleaned.count > limit ? String(cleaned.prefix(limit)) + "…" : cleaned
     }
 }

@@ -106,81 +106,84 @@ public final class AuditStore: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial") { db in
-            try db.execute(sql: """
-                CREATE TABLE auditRun (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    startedAt DATETIME NOT NULL,
-                    finishedAt DATETIME,
-                    status TEXT NOT NULL,
-                    inventory TEXT NOT NULL,
-                    profile TEXT NOT NULL,
-                    planned INTEGER NOT NULL,
-                    toolVersion TEXT NOT NULL,
-                    evaluationVersion INTEGER NOT NULL
-                );
-                CREATE TABLE portalResult (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    runID INTEGER NOT NULL REFERENCES auditRun(id) ON DELETE CASCADE,
-                    url TEXT NOT NULL,
-                    name TEXT,
-                    observedAt DATETIME NOT NULL,
-                    verdict TEXT NOT NULL,
-                    score INTEGER NOT NULL,
-                    grade TEXT NOT NULL,
-                    profileID TEXT NOT NULL,
-                    profileVersion INTEGER NOT NULL,
-                    durationMS INTEGER NOT NULL,
-                    connections INTEGER NOT NULL,
-                    tlsHandshakes INTEGER NOT NULL,
-                    result TEXT NOT NULL,
-                    UNIQUE(runID, url)
-                );
-                CREATE INDEX portalResultURL ON portalResult(url, observedAt);
-                CREATE TABLE finding (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    portalResultID INTEGER NOT NULL REFERENCES portalResult(id) ON DELETE CASCADE,
-                    rule TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    requirement TEXT NOT NULL,
-                    severity TEXT NOT NULL,
-                    resultCode TEXT NOT NULL,
-                    evidence TEXT NOT NULL
-                );
-                CREATE INDEX findingRule ON finding(rule, status);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE auditRun (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        startedAt DATETIME NOT NULL,
+                        finishedAt DATETIME,
+                        status TEXT NOT NULL,
+                        inventory TEXT NOT NULL,
+                        profile TEXT NOT NULL,
+                        planned INTEGER NOT NULL,
+                        toolVersion TEXT NOT NULL,
+                        evaluationVersion INTEGER NOT NULL
+                    );
+                    CREATE TABLE portalResult (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        runID INTEGER NOT NULL REFERENCES auditRun(id) ON DELETE CASCADE,
+                        url TEXT NOT NULL,
+                        name TEXT,
+                        observedAt DATETIME NOT NULL,
+                        verdict TEXT NOT NULL,
+                        score INTEGER NOT NULL,
+                        grade TEXT NOT NULL,
+                        profileID TEXT NOT NULL,
+                        profileVersion INTEGER NOT NULL,
+                        durationMS INTEGER NOT NULL,
+                        connections INTEGER NOT NULL,
+                        tlsHandshakes INTEGER NOT NULL,
+                        result TEXT NOT NULL,
+                        UNIQUE(runID, url)
+                    );
+                    CREATE INDEX portalResultURL ON portalResult(url, observedAt);
+                    CREATE TABLE finding (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        portalResultID INTEGER NOT NULL REFERENCES portalResult(id) ON DELETE CASCADE,
+                        rule TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        requirement TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        resultCode TEXT NOT NULL,
+                        evidence TEXT NOT NULL
+                    );
+                    CREATE INDEX findingRule ON finding(rule, status);
+                    """)
         }
         migrator.registerMigration("v2-uptime-alerts") { db in
-            try db.execute(sql: """
-                CREATE TABLE uptimeSample (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    url TEXT NOT NULL,
-                    at DATETIME NOT NULL,
-                    up BOOLEAN NOT NULL,
-                    status INTEGER,
-                    totalMS DOUBLE,
-                    cause TEXT
-                );
-                CREATE INDEX uptimeSampleURL ON uptimeSample(url, at);
-                CREATE TABLE alertState (
-                    url TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    since DATETIME NOT NULL,
-                    lastSent DATETIME,
-                    PRIMARY KEY (url, kind)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE uptimeSample (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        url TEXT NOT NULL,
+                        at DATETIME NOT NULL,
+                        up BOOLEAN NOT NULL,
+                        status INTEGER,
+                        totalMS DOUBLE,
+                        cause TEXT
+                    );
+                    CREATE INDEX uptimeSampleURL ON uptimeSample(url, at);
+                    CREATE TABLE alertState (
+                        url TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        since DATETIME NOT NULL,
+                        lastSent DATETIME,
+                        PRIMARY KEY (url, kind)
+                    );
+                    """)
         }
         migrator.registerMigration("v3-run-lease") { db in
             // Who is scanning a run right now: a resume takes over only a run whose lease is stale.
             // The sample index on time alone serves the metrics query and the pruning.
-            try db.execute(sql: """
-                ALTER TABLE auditRun ADD COLUMN leaseHolder TEXT;
-                ALTER TABLE auditRun ADD COLUMN leaseHost TEXT;
-                ALTER TABLE auditRun ADD COLUMN leasePID INTEGER;
-                ALTER TABLE auditRun ADD COLUMN leaseHeartbeat DATETIME;
-                CREATE INDEX uptimeSampleAt ON uptimeSample(at);
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE auditRun ADD COLUMN leaseHolder TEXT;
+                    ALTER TABLE auditRun ADD COLUMN leaseHost TEXT;
+                    ALTER TABLE auditRun ADD COLUMN leasePID INTEGER;
+                    ALTER TABLE auditRun ADD COLUMN leaseHeartbeat DATETIME;
+                    CREATE INDEX uptimeSampleAt ON uptimeSample(at);
+                    """)
         }
         migrator.registerMigration("v4-lean-results") { db in try LeanResult.migrate(db) }
         return migrator
@@ -231,7 +234,8 @@ public final class AuditStore: Sendable {
     ///
     /// With `lease`, only while this scanner still holds the run (a scanner whose lease was taken over
     /// never rewrites the run another one finished); the lease is given back.
-    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date, lease: RunLease? = nil) throws(StoreError) {
+    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date, lease: RunLease? = nil) throws(StoreError)
+    {
         do {
             try pool.write { db in
                 try db.execute(
@@ -257,7 +261,9 @@ public final class AuditStore: Sendable {
         return try runs(where: "1", [], limit: 1).first
     }
 
-    private func runs(where condition: String, _ arguments: StatementArguments, limit: Int) throws(StoreError) -> [RunSummary] {
+    private func runs(where condition: String, _ arguments: StatementArguments, limit: Int) throws(StoreError)
+        -> [RunSummary]
+    {
         do {
             return try pool.read { db in
                 try Row.fetchAll(
@@ -287,12 +293,15 @@ public final class AuditStore: Sendable {
     /// host, its process still runs (`isAlive`): a scanner killed with `kill -9` can be resumed at once.
     /// - Returns: `nil` when the run is now this scanner's, else the live holder.
     public func claim(
-        run id: Int64, for lease: RunLease, now: Date, staleAfter: TimeInterval, isAlive: @escaping @Sendable (Int) -> Bool
+        run id: Int64, for lease: RunLease, now: Date, staleAfter: TimeInterval,
+        isAlive: @escaping @Sendable (Int) -> Bool
     ) async throws(StoreError) -> LeaseHolder? {
         do {
             return try await pool.write { db -> LeaseHolder? in
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?", arguments: [id])
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?",
+                        arguments: [id])
                 else { return nil }
                 let holder: String? = row["leaseHolder"]
                 let host: String? = row["leaseHost"]
@@ -303,7 +312,8 @@ public final class AuditStore: Sendable {
                     if !deadHere { return LeaseHolder(host: host ?? "?", pid: pid ?? 0, heartbeat: heartbeat) }
                 }
                 try db.execute(
-                    sql: "UPDATE auditRun SET leaseHolder = ?, leaseHost = ?, leasePID = ?, leaseHeartbeat = ?, status = 'running' WHERE id = ?",
+                    sql:
+                        "UPDATE auditRun SET leaseHolder = ?, leaseHost = ?, leasePID = ?, leaseHeartbeat = ?, status = 'running' WHERE id = ?",
                     arguments: [lease.holder, lease.host, lease.pid, now, id])
                 return nil
             }
@@ -318,9 +328,12 @@ public final class AuditStore: Sendable {
     ) throws(StoreError) -> LeaseHolder? {
         do {
             return try pool.read { db -> LeaseHolder? in
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?", arguments: [id]),
-                    let holder: String = row["leaseHolder"], holder != lease.holder, let heartbeat: Date = row["leaseHeartbeat"],
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?",
+                        arguments: [id]),
+                    let holder: String = row["leaseHolder"], holder != lease.holder,
+                    let heartbeat: Date = row["leaseHeartbeat"],
                     now.timeIntervalSince(heartbeat) < staleAfter
                 else { return nil }
                 let host: String? = row["leaseHost"]
@@ -434,9 +447,10 @@ public final class AuditStore: Sendable {
         }
     }
 
-
     /// For each portal of run `id`, its result in the latest earlier run that has it.
-    public func previousResults(run id: Int64) async throws(StoreError) -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
+    public func previousResults(run id: Int64) async throws(StoreError) -> [String: (
+        runID: Int64, verdict: Verdict, grade: String, score: Int
+    )] {
         do {
             return try await pool.read { db in try Self.previous(run: id, db) }
         } catch {
@@ -445,7 +459,9 @@ public final class AuditStore: Sendable {
     }
 
     /// For each portal of run `id`, its result in the latest earlier run that has it.
-    public func previousResults(run id: Int64) throws(StoreError) -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
+    public func previousResults(run id: Int64) throws(StoreError) -> [String: (
+        runID: Int64, verdict: Verdict, grade: String, score: Int
+    )] {
         do {
             return try pool.read { db in try Self.previous(run: id, db) }
         } catch {
@@ -453,7 +469,9 @@ public final class AuditStore: Sendable {
         }
     }
 
-    private static func previous(run id: Int64, _ db: Database) throws -> [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] {
+    private static func previous(run id: Int64, _ db: Database) throws -> [String: (
+        runID: Int64, verdict: Verdict, grade: String, score: Int
+    )] {
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -549,9 +567,14 @@ public final class AuditStore: Sendable {
         do {
             return try await pool.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT at, up, status, totalMS, cause FROM uptimeSample WHERE url = ? AND at >= ? ORDER BY at",
+                    db,
+                    sql:
+                        "SELECT at, up, status, totalMS, cause FROM uptimeSample WHERE url = ? AND at >= ? ORDER BY at",
                     arguments: [url, date]
-                ).map { UptimeSample(at: $0["at"], up: $0["up"], status: $0["status"], totalMS: $0["totalMS"], cause: $0["cause"]) }
+                ).map {
+                    UptimeSample(
+                        at: $0["at"], up: $0["up"], status: $0["status"], totalMS: $0["totalMS"], cause: $0["cause"])
+                }
             }
         } catch {
             throw StoreError.wrap(error, "read the samples of \(url)")
@@ -579,8 +602,11 @@ public final class AuditStore: Sendable {
     public func alertState(url: String, kind: String) async throws(StoreError) -> AlertState? {
         do {
             return try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT state, since, lastSent FROM alertState WHERE url = ? AND kind = ?", arguments: [url, kind])
-                    .map { AlertState(state: $0["state"], since: $0["since"], lastSent: $0["lastSent"]) }
+                try Row.fetchOne(
+                    db, sql: "SELECT state, since, lastSent FROM alertState WHERE url = ? AND kind = ?",
+                    arguments: [url, kind]
+                )
+                .map { AlertState(state: $0["state"], since: $0["since"], lastSent: $0["lastSent"]) }
             }
         } catch {
             throw StoreError.wrap(error, "read the alert state of \(url)")
@@ -604,7 +630,9 @@ public final class AuditStore: Sendable {
     /// sample-weighted). Failed samples share `upsBefore`, the count of up samples before them, exactly
     /// when they are consecutive.
     /// One aggregate query: the cost does not grow with what the process reads into memory.
-    public func metricsSummary(since date: Date) async throws(StoreError) -> [String: (up: Bool, totalMS: Double?, ratio: Double)] {
+    public func metricsSummary(since date: Date) async throws(StoreError) -> [String: (
+        up: Bool, totalMS: Double?, ratio: Double
+    )] {
         do {
             return try await pool.read { db in
                 let rows = try Row.fetchAll(

@@ -25,7 +25,8 @@ enum Deflate {
 
     static func compress(_ data: Data, format: Format = .dictionaryV1) throws(Failure) -> Data {
         var stream = z_stream()
-        guard deflateInit_(&stream, Z_BEST_COMPRESSION, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard deflateInit_(&stream, Z_BEST_COMPRESSION, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw Failure(description: "zlib deflateInit failed")
         }
         defer { deflateEnd(&stream) }
@@ -45,7 +46,10 @@ enum Deflate {
         }
         guard status == Z_STREAM_END else { throw Failure(description: "zlib deflate failed (\(status))") }
         let length = UInt32(input.count)
-        var blob = Data([format.rawValue, UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)])
+        var blob = Data([
+            format.rawValue, UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff),
+            UInt8(length & 0xff),
+        ])
         blob.append(contentsOf: output.prefix(Int(stream.total_out)))
         return blob
     }
@@ -72,7 +76,9 @@ enum Deflate {
                 stream.avail_out = uInt(target.count)
                 var status = inflate(&stream, Z_FINISH)
                 if status == Z_NEED_DICT {
-                    let set = dictionary.withUnsafeBufferPointer { inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
+                    let set = dictionary.withUnsafeBufferPointer {
+                        inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count))
+                    }
                     guard set == Z_OK else { return set }
                     status = inflate(&stream, Z_FINISH)
                 }

@@ -29,7 +29,9 @@ struct LeanResult: Codable {
         cost = result.cost
         probes = result.probes
         observation = result.observation
-        findings = result.findings.map { Judged(rule: $0.rule, status: $0.status, code: $0.resultCode, evidence: $0.evidence) }
+        findings = result.findings.map {
+            Judged(rule: $0.rule, status: $0.status, code: $0.resultCode, evidence: $0.evidence)
+        }
     }
 
     /// How a profile version sets one rule: what a finding needs besides its judgement.
@@ -51,7 +53,8 @@ struct LeanResult: Codable {
                 rule: judged.rule, status: judged.status, requirement: setting?.requirement ?? .recommended,
                 severity: setting?.severity ?? RuleRegistry.rule(judged.rule)?.descriptor.defaultSeverity ?? .info,
                 resultCode: judged.code, evidence: judged.evidence,
-                title: RuleRegistry.rule(judged.rule)?.descriptor.title ?? LocalizedText(en: judged.rule, vi: judged.rule),
+                title: RuleRegistry.rule(judged.rule)?.descriptor.title
+                    ?? LocalizedText(en: judged.rule, vi: judged.rule),
                 source: setting?.source ?? "", confidence: setting?.confidence)
         }
         return SiteResult(
@@ -156,41 +159,42 @@ struct LeanResult: Codable {
     /// v3 → v4: every stored result re-encoded lean, the profile settings extracted from its findings, the
     /// finding table reduced to an index of the failed findings. History, ids and verdicts are kept.
     static func migrate(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE profileRule (
-                profileID TEXT NOT NULL,
-                profileVersion INTEGER NOT NULL,
-                rule TEXT NOT NULL,
-                requirement TEXT NOT NULL,
-                severity TEXT NOT NULL,
-                source TEXT NOT NULL,
-                confidence TEXT,
-                PRIMARY KEY (profileID, profileVersion, rule)
-            );
-            CREATE TABLE portalResultLean (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                runID INTEGER NOT NULL REFERENCES auditRun(id) ON DELETE CASCADE,
-                url TEXT NOT NULL,
-                name TEXT,
-                observedAt DATETIME NOT NULL,
-                verdict TEXT NOT NULL,
-                score INTEGER NOT NULL,
-                grade TEXT NOT NULL,
-                profileID TEXT NOT NULL,
-                profileVersion INTEGER NOT NULL,
-                durationMS INTEGER NOT NULL,
-                connections INTEGER NOT NULL,
-                tlsHandshakes INTEGER NOT NULL,
-                observation BLOB NOT NULL,
-                UNIQUE(runID, url)
-            );
-            CREATE TABLE findingLean (
-                portalResultID INTEGER NOT NULL REFERENCES portalResult(id) ON DELETE CASCADE,
-                rule TEXT NOT NULL,
-                status TEXT NOT NULL,
-                resultCode TEXT NOT NULL
-            );
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE profileRule (
+                    profileID TEXT NOT NULL,
+                    profileVersion INTEGER NOT NULL,
+                    rule TEXT NOT NULL,
+                    requirement TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    confidence TEXT,
+                    PRIMARY KEY (profileID, profileVersion, rule)
+                );
+                CREATE TABLE portalResultLean (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    runID INTEGER NOT NULL REFERENCES auditRun(id) ON DELETE CASCADE,
+                    url TEXT NOT NULL,
+                    name TEXT,
+                    observedAt DATETIME NOT NULL,
+                    verdict TEXT NOT NULL,
+                    score INTEGER NOT NULL,
+                    grade TEXT NOT NULL,
+                    profileID TEXT NOT NULL,
+                    profileVersion INTEGER NOT NULL,
+                    durationMS INTEGER NOT NULL,
+                    connections INTEGER NOT NULL,
+                    tlsHandshakes INTEGER NOT NULL,
+                    observation BLOB NOT NULL,
+                    UNIQUE(runID, url)
+                );
+                CREATE TABLE findingLean (
+                    portalResultID INTEGER NOT NULL REFERENCES portalResult(id) ON DELETE CASCADE,
+                    rule TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    resultCode TEXT NOT NULL
+                );
+                """)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let rows = try Row.fetchCursor(
@@ -218,14 +222,15 @@ struct LeanResult: Codable {
             }
         }
         // GRDB runs migrations with foreign keys off and checks them at the end: the drops cascade nowhere.
-        try db.execute(sql: """
-            DROP TABLE finding;
-            DROP TABLE portalResult;
-            ALTER TABLE portalResultLean RENAME TO portalResult;
-            ALTER TABLE findingLean RENAME TO finding;
-            CREATE INDEX portalResultURL ON portalResult(url, observedAt);
-            CREATE INDEX findingRule ON finding(rule, status);
-            CREATE INDEX findingResult ON finding(portalResultID);
-            """)
+        try db.execute(
+            sql: """
+                DROP TABLE finding;
+                DROP TABLE portalResult;
+                ALTER TABLE portalResultLean RENAME TO portalResult;
+                ALTER TABLE findingLean RENAME TO finding;
+                CREATE INDEX portalResultURL ON portalResult(url, observedAt);
+                CREATE INDEX findingRule ON finding(rule, status);
+                CREATE INDEX findingResult ON finding(portalResultID);
+                """)
     }
 }

@@ -13,7 +13,10 @@ struct PortalAuditCommand: AsyncParsableCommand {
             Exit codes: 0 every site meets its profile, 1 some site fails it, 64 bad input, 70 internal error.
             """,
         version: PortalAuditVersion.tool,
-        subcommands: [CheckCommand.self, ScanCommand.self, ReportCommand.self, MonitorCommand.self, HistoryCommand.self, ProfilesCommand.self])
+        subcommands: [
+            CheckCommand.self, ScanCommand.self, ReportCommand.self, MonitorCommand.self, HistoryCommand.self,
+            ProfilesCommand.self,
+        ])
 }
 
 /// Exit statuses (DESIGN §4).

@@ -17,12 +17,17 @@ private func labArguments(_ name: String) throws -> [String] {
 
 @Suite("portal-audit command line", .serialized, .timeLimit(.minutes(2)))
 struct CLITests {
-    @Test("bad input gets one clear line on stderr and exit 64, before any traffic", arguments: [
-        (["check", "https://exa mple.gov.vn/"], "is not a host name or an http(s) URL"),
-        (["check", "xa-a.gov.vn", "--profile", "vn-level9"], "no such profile"),
-        (["check", "xa-a.gov.vn", "--ca-file", "/nonexistent/ca.pem"], "cannot read a PEM certificate from CA file"),
-        (["check", "xa-a.gov.vn", "--resolve", "xa-a.gov.vn:443"], "expected HOST:PORT:ADDRESS"),
-    ])
+    @Test(
+        "bad input gets one clear line on stderr and exit 64, before any traffic",
+        arguments: [
+            (["check", "https://exa mple.gov.vn/"], "is not a host name or an http(s) URL"),
+            (["check", "xa-a.gov.vn", "--profile", "vn-level9"], "no such profile"),
+            (
+                ["check", "xa-a.gov.vn", "--ca-file", "/nonexistent/ca.pem"],
+                "cannot read a PEM certificate from CA file"
+            ),
+            (["check", "xa-a.gov.vn", "--resolve", "xa-a.gov.vn:443"], "expected HOST:PORT:ADDRESS"),
+        ])
     func badInput(arguments: [String], message: String) async throws {
         let result = try await portalAudit(arguments)
         #expect(result.status == 64)
@@ -45,8 +50,9 @@ struct CLITests {
         #expect(result.status == 64)
     }
 
-    @Test("JSON output is on stdout alone and validates against docs/report-schema.json",
-          arguments: ["exemplary", "legacy-tls", "down", "http-only", "insecure-cookies"])
+    @Test(
+        "JSON output is on stdout alone and validates against docs/report-schema.json",
+        arguments: ["exemplary", "legacy-tls", "down", "http-only", "insecure-cookies"])
     func jsonSchema(_ name: String) async throws {
         let result = try await portalAudit(["check", "--format", "json"] + labArguments(name))
         #expect(result.stderr.isEmpty)

@@ -13,7 +13,8 @@ private func temporaryFile(_ suffix: String) -> String {
 }
 
 private func sink(_ arguments: [String]) throws -> Command.Running {
-    try Command.start("/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path] + arguments)
+    try Command.start(
+        "/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path] + arguments)
 }
 
 /// `check` of a lab portal as JSON, with extra environment.
@@ -41,8 +42,10 @@ private func statuses(_ site: [String: Any]) -> [String: String] {
 
 /// The YAML inventory entries of lab portals, pinned to loopback.
 private func inventoryEntries(_ portals: [Lab.Portal]) -> String {
-    portals.map { "  - url: \($0.url)\n    http_port: \($0.httpPort)\n    address: \"127.0.0.1,::1\"\n    name: \"\($0.name)\"\n" }
-        .joined()
+    portals.map {
+        "  - url: \($0.url)\n    http_port: \($0.httpPort)\n    address: \"127.0.0.1,::1\"\n    name: \"\($0.name)\"\n"
+    }
+    .joined()
 }
 
 @Suite("Hostile portals cannot stall, mislead or reach past the scanner", .serialized, .timeLimit(.minutes(5)))
@@ -69,7 +72,8 @@ struct HardeningTests {
         #expect(results.count == 155)
         for site in results {
             if let expected = fleet.expected[site.target.url] {
-                #expect(site.verdict.rawValue == expected, "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
+                #expect(
+                    site.verdict.rawValue == expected, "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
             } else {
                 let bomb = try #require(bombs.first { $0.url == site.target.url })
                 #expect(site.verdict.rawValue == bomb.expectedVerdict, "\(bomb.name)")
@@ -90,7 +94,9 @@ struct HardeningTests {
     func credentialsRedirect() async throws {
         let (status, site, _) = try await checkJSON(try Lab.portal("credentials-redirect"))
         #expect(status == 1)
-        let finding = (site["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "http.redirect-to-https" }
+        let finding = (site["findings"] as? [[String: Any]])?.first {
+            $0["rule"] as? String == "http.redirect-to-https"
+        }
         #expect(finding?["result_code"] as? String == "unsafe-redirect")
         let evidence = finding?["evidence"] as? [String: String]
         #expect(evidence?["refused"] == "credentials")
@@ -103,9 +109,11 @@ struct HardeningTests {
         let portal = try Lab.portal("exemplary")
         let plain = try await checkJSON(portal)
         let dead = "http://127.0.0.1:9"
-        let proxied = try await checkJSON(portal, extra: [
-            "http_proxy": dead, "https_proxy": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead, "all_proxy": dead,
-        ])
+        let proxied = try await checkJSON(
+            portal,
+            extra: [
+                "http_proxy": dead, "https_proxy": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead, "all_proxy": dead,
+            ])
         #expect(plain.status == 0 && proxied.status == 0)
         #expect(statuses(proxied.site) == statuses(plain.site))
         #expect(proxied.site["verdict"] as? String == "pass")
@@ -120,7 +128,9 @@ struct HardeningTests {
         let dead = "http://127.0.0.1:9"
         _ = try await Command.run(
             Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile],
-            environment: environment.merging(["https_proxy": dead, "ALL_PROXY": dead, "http_proxy": dead]) { _, new in new })
+            environment: environment.merging(["https_proxy": dead, "ALL_PROXY": dead, "http_proxy": dead]) { _, new in
+                new
+            })
         for site in try await AuditStore(path: database).results(run: 1) {
             let portal = try #require(portals.first { $0.url == site.target.url })
             #expect(site.verdict.rawValue == portal.expectedVerdict, "\(portal.name)")
@@ -133,7 +143,8 @@ struct HardeningTests {
         let database = temporaryFile(".sqlite")
         let script = "ulimit -n 256 && exec \"$0\" scan \"$1\" --db \"$2\" --ca-file \"$3\" --concurrency 2000"
         let result = try await Command.run(
-            "/bin/bash", ["-c", script, Repository.binary, fleet.inventory, database, Lab.caFile], environment: environment)
+            "/bin/bash", ["-c", script, Repository.binary, fleet.inventory, database, Lab.caFile],
+            environment: environment)
         #expect(result.status == 1, "\(result.stderr.suffix(400))")
         #expect(result.stderr.components(separatedBy: "--concurrency 2000 lowered to").count == 2)
         #expect(!result.stderr.contains("file descriptors"))
@@ -153,12 +164,17 @@ struct HardeningTests {
         defer { counter.kill(SIGKILL) }
         try await Task.sleep(for: .milliseconds(500))
         let inventory = temporaryFile(".yaml")
-        let entries = (1...10).map { "  - url: https://xa-\($0).chungip.gov.vn:\(port)/\n    http_port: \(port)\n    address: 127.0.0.1\n" }
+        let entries = (1...10).map {
+            "  - url: https://xa-\($0).chungip.gov.vn:\(port)/\n    http_port: \(port)\n    address: 127.0.0.1\n"
+        }
         try ("portals:\n" + entries.joined()).write(toFile: inventory, atomically: true, encoding: .utf8)
         // When they are scanned 10 at a time with at most 4 connections per address
         _ = try await Command.run(
             Repository.binary,
-            ["scan", inventory, "--db", temporaryFile(".sqlite"), "--concurrency", "10", "--per-address", "4", "--timeout", "3"],
+            [
+                "scan", inventory, "--db", temporaryFile(".sqlite"), "--concurrency", "10", "--per-address", "4",
+                "--timeout", "3",
+            ],
             environment: environment)
         let bounded = Int(try String(contentsOfFile: peakFile, encoding: .utf8)) ?? -1
         // Then the server never saw more than 4 at once, while without the bound it sees more
@@ -173,7 +189,10 @@ struct HardeningTests {
             .write(toFile: inventory, atomically: true, encoding: .utf8)
         _ = try await Command.run(
             Repository.binary,
-            ["scan", inventory, "--db", temporaryFile(".sqlite"), "--concurrency", "10", "--per-address", "64", "--timeout", "3"],
+            [
+                "scan", inventory, "--db", temporaryFile(".sqlite"), "--concurrency", "10", "--per-address", "64",
+                "--timeout", "3",
+            ],
             environment: environment)
         #expect((Int(try String(contentsOfFile: peakFile, encoding: .utf8)) ?? 0) > 4)
     }
@@ -184,7 +203,8 @@ struct HardeningTests {
         let database = temporaryFile(".sqlite")
         // Given a scan in progress (one portal at a time, so it lasts)
         let first = try Command.start(
-            Repository.binary, ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "1"],
+            Repository.binary,
+            ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "1"],
             environment: environment)
         defer { first.kill(SIGKILL) }
         var started = false
@@ -220,7 +240,8 @@ struct HardeningTests {
         let inventory = temporaryFile(".yaml")
         try ("portals:\n" + inventoryEntries(portals)).write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = temporaryFile(".sqlite")
-        _ = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        _ = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         func outcomes(_ arguments: [String]) async throws -> [String: [String: String]] {
             let result = try await Command.run(arguments[0], Array(arguments.dropFirst()), environment: environment)
             let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -228,7 +249,9 @@ struct HardeningTests {
             for site in json?["sites"] as? [[String: Any]] ?? [] {
                 let all = statuses(site)
                 let url = (site["target"] as? [String: Any])?["url"] as? String ?? "?"
-                out[url] = all.filter { ["cert.not-expired", "cert.expiry-soon", "content.freshness"].contains($0.key) }
+                out[url] = all.filter {
+                    ["cert.not-expired", "cert.expiry-soon", "content.freshness"].contains($0.key)
+                }
             }
             return out
         }
@@ -237,7 +260,8 @@ struct HardeningTests {
         let later = try await outcomes(["/usr/bin/faketime", "-f", "+1500d", Repository.binary] + report)
         #expect(now.count == 3 && now.values.allSatisfy { $0.count == 3 })
         #expect(later == now)
-        #expect(now[portals[0].url]?["cert.not-expired"] == "pass" && now[portals[0].url]?["content.freshness"] == "pass")
+        #expect(
+            now[portals[0].url]?["cert.not-expired"] == "pass" && now[portals[0].url]?["content.freshness"] == "pass")
     }
 
     @Test("cookie values never reach the history or the reports")
@@ -246,15 +270,19 @@ struct HardeningTests {
         let inventory = temporaryFile(".yaml")
         try ("portals:\n" + inventoryEntries([portal])).write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = temporaryFile(".sqlite")
-        _ = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        _ = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         // The file's plain columns, and every stored result decoded from its compressed blob
         let store = try AuditStore(path: database)
         let run = try #require(try store.run(nil))
         let decoded = try JSONEncoder().encode(try await store.results(run: run.id))
-        let stored = try Data(contentsOf: URL(fileURLWithPath: database)) + ((try? Data(contentsOf: URL(fileURLWithPath: database + "-wal"))) ?? Data()) + decoded
+        let stored =
+            try Data(contentsOf: URL(fileURLWithPath: database))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: database + "-wal"))) ?? Data()) + decoded
         #expect(stored.range(of: Data("lab4567".utf8)) == nil && stored.range(of: Data("lab89ab".utf8)) == nil)
         #expect(decoded.range(of: Data("PHPSESSID".utf8)) != nil)
-        let json = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "json", "--out", "-"], environment: environment)
+        let json = try await Command.run(
+            Repository.binary, ["report", "--db", database, "--format", "json", "--out", "-"], environment: environment)
         #expect(json.stdout.contains("PHPSESSID=…") && !json.stdout.contains("lab4567"))
     }
 
@@ -263,7 +291,9 @@ struct HardeningTests {
         let exemplary = try Lab.portal("exemplary")
         let port = 18_495
         let pki = Lab.directory + "/pki"
-        let server = try sink(["headers", String(port), pki + "/exemplary.pem", pki + "/exemplary.key", String(64 << 10)])
+        let server = try sink([
+            "headers", String(port), pki + "/exemplary.pem", pki + "/exemplary.key", String(64 << 10),
+        ])
         defer { server.kill(SIGKILL) }
         try await Task.sleep(for: .milliseconds(700))
         var portal = exemplary
@@ -283,7 +313,8 @@ struct HardeningTests {
     @Test("without a system CA store, check refuses to grade (exit 70) and says what to install")
     func noSystemStore() async throws {
         let result = try await checkJSON(
-            try Lab.portal("exemplary"), extra: ["SSL_CERT_FILE": "/nonexistent/ca.pem", "SSL_CERT_DIR": "/nonexistent"])
+            try Lab.portal("exemplary"),
+            extra: ["SSL_CERT_FILE": "/nonexistent/ca.pem", "SSL_CERT_DIR": "/nonexistent"])
         #expect(result.status == 70)
         #expect(result.stderr.contains("ca-certificates"))
     }
@@ -299,11 +330,14 @@ struct HardeningTests {
         let inventory = temporaryFile(".yaml")
         try ("portals:\n" + inventoryEntries([portal])).write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = temporaryFile(".sqlite")
-        _ = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        _ = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         // When a PDF is asked for with a 2-second allowance
         let result = try await Command.run(
             Repository.binary, ["report", "--db", database, "--format", "pdf", "--out", temporaryFile("-out")],
-            environment: environment.merging(["PATH": folder + ":/usr/bin:/bin", "PORTAL_AUDIT_PDF_TIMEOUT": "2"]) { _, new in new })
+            environment: environment.merging(["PATH": folder + ":/usr/bin:/bin", "PORTAL_AUDIT_PDF_TIMEOUT": "2"]) {
+                _, new in new
+            })
         // Then the report fails, saying so, instead of hanging
         #expect(result.status != 0)
         #expect(result.stderr.contains("did not print the PDF within 2 s"))

@@ -9,7 +9,8 @@ private let environment = [
 ]
 
 private func sink(_ arguments: [String]) throws -> Command.Running {
-    try Command.start("/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path] + arguments)
+    try Command.start(
+        "/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path] + arguments)
 }
 
 /// Waits until `condition` holds (checked every 100 ms, at most `seconds`).
@@ -24,7 +25,9 @@ private func eventually(_ seconds: Double, _ condition: () throws -> Bool) async
 
 @Suite("portal-audit monitor", .serialized, .timeLimit(.minutes(3)))
 struct MonitorTests {
-    @Test("a portal stopped and started again: one outage with the right bounds, uptime from it, one down and one up alert by webhook and e-mail")
+    @Test(
+        "a portal stopped and started again: one outage with the right bounds, uptime from it, one down and one up alert by webhook and e-mail"
+    )
     func outageAndAlerts() async throws {
         _ = try Lab.portals()
         let pki = Lab.directory + "/pki"
@@ -42,25 +45,29 @@ struct MonitorTests {
         }
         let inventory = folder.appendingPathComponent("inventory.yaml").path
         try """
-            portals:
-              - url: https://xa-giamsat.laocai.gov.vn:18481/
-                name: "Trang thông tin điện tử xã Giám Sát"
-                address: 127.0.0.1
-            """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        portals:
+          - url: https://xa-giamsat.laocai.gov.vn:18481/
+            name: "Trang thông tin điện tử xã Giám Sát"
+            address: 127.0.0.1
+        """.write(toFile: inventory, atomically: true, encoding: .utf8)
         let alerts = folder.appendingPathComponent("alerts.yaml").path
         try """
-            webhook: { url: "http://127.0.0.1:18482/hook" }
-            email: { smtp: "smtp://mail.portal-audit.lab:18483", from: "giamsat@portal-audit.lab", to: ["attt@portal-audit.lab"] }
-            """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        webhook: { url: "http://127.0.0.1:18482/hook" }
+        email: { smtp: "smtp://mail.portal-audit.lab:18483", from: "giamsat@portal-audit.lab", to: ["attt@portal-audit.lab"] }
+        """.write(toFile: alerts, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("m.sqlite").path
         let metrics = folder.appendingPathComponent("portal_audit.prom").path
         try await Task.sleep(for: .milliseconds(500))
         // Given the monitor sampling every second
         let monitor = try Command.start(
             Repository.binary,
-            ["monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db", database, "--alerts", alerts,
-             "--metrics-file", metrics, "--ca-file", Lab.caFile, "--resolve", "mail.portal-audit.lab:18483:127.0.0.1",
-             "--timeout", "3"],
+            [
+                "monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db", database, "--alerts",
+                alerts,
+                "--metrics-file", metrics, "--ca-file", Lab.caFile, "--resolve",
+                "mail.portal-audit.lab:18483:127.0.0.1",
+                "--timeout", "3",
+            ],
             environment: environment)
         try await Task.sleep(for: .seconds(3))
         // When the portal stops for about four seconds and comes back
@@ -70,7 +77,10 @@ struct MonitorTests {
         try await Task.sleep(for: .seconds(4))
         portal = try sink(portalArgs)
         let restarted = Date()
-        #expect(try await eventually(10) { (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"up\"") == true })
+        #expect(
+            try await eventually(10) {
+                (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"up\"") == true
+            })
         try await Task.sleep(for: .seconds(1.5))
         monitor.kill(SIGTERM)
         let status = await monitor.wait()
@@ -88,7 +98,8 @@ struct MonitorTests {
         let facts = UptimeAccounting.facts(samples, interval: 1, windowHours: 24, now: Date())
         let percent = try #require(facts.percent)
         #expect(percent > 30 && percent < 90)
-        let history = try await Command.run(Repository.binary, ["history", "--db", database, "--lang", "en"], environment: environment)
+        let history = try await Command.run(
+            Repository.binary, ["history", "--db", database, "--lang", "en"], environment: environment)
         #expect(history.stdout.contains("Uptime: 24h"))
         #expect(history.stdout.contains("Outage: "))
         // And exactly one "down" and one "up" alert arrived by webhook and by e-mail (STARTTLS)
@@ -107,12 +118,18 @@ struct MonitorTests {
         #expect(ratio > 0.3 && ratio < 0.95)
     }
 
-    @Test("SIGTERM in the middle of a scheduled scan keeps every finished result; a restart resumes it without a second scan")
+    @Test(
+        "SIGTERM in the middle of a scheduled scan keeps every finished result; a restart resumes it without a second scan"
+    )
     func resumeSchedule() async throws {
         let fleet = try Lab.fleet(150, seed: 7)
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString).sqlite").path
-        let arguments = ["monitor", fleet.inventory, "--uptime-every", "10m", "--scan-every", "24h", "--db", database,
-                         "--ca-file", Lab.caFile, "--concurrency", "3"]
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "monitor-\(UUID().uuidString).sqlite"
+        ).path
+        let arguments = [
+            "monitor", fleet.inventory, "--uptime-every", "10m", "--scan-every", "24h", "--db", database,
+            "--ca-file", Lab.caFile, "--concurrency", "3",
+        ]
         // Given a monitor whose first scheduled scan is running
         let first = try Command.start(Repository.binary, arguments, environment: environment)
         #expect(try await eventually(60) { (try AuditStore(path: database).run(nil)?.done ?? 0) >= 20 })
@@ -145,14 +162,15 @@ struct MonitorTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let alerts = folder.appendingPathComponent("alerts.yaml").path
         try """
-            webhook: { url: "ftp://x" }
-            email: { smtp: "smtp://mail.x", from: "nobody", to: ["a@b"], starttls: maybe }
-            pager: yes
-            """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        webhook: { url: "ftp://x" }
+        email: { smtp: "smtp://mail.x", from: "nobody", to: ["a@b"], starttls: maybe }
+        pager: yes
+        """.write(toFile: alerts, atomically: true, encoding: .utf8)
         let inventory = folder.appendingPathComponent("inventory.yaml").path
         try "portals:\n  - url: https://a.gov.vn/\n".write(toFile: inventory, atomically: true, encoding: .utf8)
         let result = try await Command.run(
-            Repository.binary, ["monitor", inventory, "--alerts", alerts, "--db", folder.appendingPathComponent("m.sqlite").path],
+            Repository.binary,
+            ["monitor", inventory, "--alerts", alerts, "--db", folder.appendingPathComponent("m.sqlite").path],
             environment: environment)
         #expect(result.status == 64)
         let lines = result.stderr.split(separator: "\n").map(String.init)
@@ -169,8 +187,10 @@ struct MonitorTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var paths: [String] = []
         for name in ["portal-audit-monitor.service", "portal-audit-scan.service", "portal-audit-scan.timer"] {
-            let text = try String(contentsOf: Repository.root.appendingPathComponent("docs/deploy/\(name)"), encoding: .utf8)
-                .replacingOccurrences(of: "/usr/local/bin/portal-audit", with: Repository.binary)
+            let text = try String(
+                contentsOf: Repository.root.appendingPathComponent("docs/deploy/\(name)"), encoding: .utf8
+            )
+            .replacingOccurrences(of: "/usr/local/bin/portal-audit", with: Repository.binary)
             let path = folder.appendingPathComponent(name).path
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             paths.append(path)

@@ -22,7 +22,9 @@ struct ProfilesCommandTests {
     func list() async throws {
         let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
-        for (level, version) in [(1, 1), (2, 1), (3, 2), (4, 2), (5, 2)] { #expect(result.stdout.contains("vn-level\(level)@\(version)")) }
+        for (level, version) in [(1, 1), (2, 1), (3, 2), (4, 2), (5, 2)] {
+            #expect(result.stdout.contains("vn-level\(level)@\(version)"))
+        }
         #expect(result.stdout.contains("vn-level3@2 extends vn-level2"))
     }
 
@@ -49,16 +51,17 @@ struct ProfilesCommandTests {
 
     @Test("validate lists every problem of a broken profile with positions, exit 64")
     func validate() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
+            .path
         try """
-            schema: 1
-            id: broken
-            extends: vn-level2
-            rules:
-              tls.min-versoin: { requirement: required, source: "x" }
-              headers.hsts: { requirement: recommended, params: { min_max_age: -5 }, sorce: "typo" }
-              headers.csp: { requirement: required }
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        schema: 1
+        id: broken
+        extends: vn-level2
+        rules:
+          tls.min-versoin: { requirement: required, source: "x" }
+          headers.hsts: { requirement: recommended, params: { min_max_age: -5 }, sorce: "typo" }
+          headers.csp: { requirement: required }
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let result = try await portalAudit(["profiles", "validate", path])
         #expect(result.status == 64)
         let lines = result.stderr.split(separator: "\n").map(String.init)
@@ -66,7 +69,10 @@ struct ProfilesCommandTests {
         #expect(lines.contains { $0.hasPrefix("\(path):5:3: error: rules.tls.min-versoin: unknown rule id") })
         #expect(lines.contains { $0.hasPrefix("\(path):6:68: error: rules.headers.hsts.params.min_max_age") })
         #expect(lines.contains { $0.hasPrefix("\(path):6:74: error: rules.headers.hsts.sorce: unknown key") })
-        #expect(lines.contains { $0.hasPrefix("\(path):7:3: error: rules.headers.csp.source: a required rule needs a source") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("\(path):7:3: error: rules.headers.csp.source: a required rule needs a source")
+            })
         let good = try await portalAudit(["profiles", "validate", Repository.profiles + "/vn-level4.yaml"])
         #expect(good.status == 0)
     }

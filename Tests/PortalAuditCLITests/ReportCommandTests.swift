@@ -18,7 +18,8 @@ struct ReportCommandTests {
         for portal in portals {
             let name = "Cổng thử nghiệm \(portal.name)"
             names[portal.url] = name
-            yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    name: \"\(name)\"\n    commune: \"Xã \(portal.name)\"\n"
+            yaml +=
+                "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    name: \"\(name)\"\n    commune: \"Xã \(portal.name)\"\n"
         }
         let inventory = folder.appendingPathComponent("inventory.yaml").path
         try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
@@ -26,9 +27,11 @@ struct ReportCommandTests {
         let out = folder.appendingPathComponent("out").path
         let scan = try await Command.run(
             Repository.binary,
-            ["scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--out", out, "--format", "html",
-             "--format", "pdf", "--format", "csv", "--format", "json", "--format", "md", "--unit",
-             "Sở Khoa học và Công nghệ tỉnh Thanh Hóa", "--place", "Thanh Hóa"],
+            [
+                "scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--out", out, "--format", "html",
+                "--format", "pdf", "--format", "csv", "--format", "json", "--format", "md", "--unit",
+                "Sở Khoa học và Công nghệ tỉnh Thanh Hóa", "--place", "Thanh Hóa",
+            ],
             environment: environment)
         #expect(scan.status == 1, "\(scan.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
@@ -36,7 +39,8 @@ struct ReportCommandTests {
     }
 
     private func chromium() throws -> String {
-        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] where FileManager.default.isExecutableFile(atPath: path) {
+        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        where FileManager.default.isExecutableFile(atPath: path) {
             return path
         }
         throw LabError(message: "chromium is not installed (scripts/setup installs it)")
@@ -45,12 +49,17 @@ struct ReportCommandTests {
     @Test("HTML renders in headless Chromium: screenshot, PDF with the summary and every verdict, hostile script inert")
     func browser() async throws {
         let (out, names, files) = try await reports()
-        #expect(files.filter { !$0.hasPrefix(".") }.map { ($0 as NSString).pathExtension }.sorted() == ["csv", "html", "json", "md", "pdf"])
+        #expect(
+            files.filter { !$0.hasPrefix(".") }.map { ($0 as NSString).pathExtension }.sorted() == [
+                "csv", "html", "json", "md", "pdf",
+            ])
         #expect(!files.contains { $0.hasSuffix(".tmp") })
         let html = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".html") }))
         let chrome = try chromium()
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chrome-\(UUID().uuidString)").path
-        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)"]
+        let flags = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
+        ]
         // The page as the browser built it: the hostile portal's script never ran
         let dom = try await Command.run(chrome, flags + ["--dump-dom", html.absoluteString])
         #expect(dom.status == 0)
@@ -59,7 +68,8 @@ struct ReportCommandTests {
         #expect(dom.stdout.contains("&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;"))
         // A screenshot
         let shot = out.appendingPathComponent("screen.png")
-        let screenshot = try await Command.run(chrome, flags + ["--screenshot=\(shot.path)", "--window-size=1200,1600", html.absoluteString])
+        let screenshot = try await Command.run(
+            chrome, flags + ["--screenshot=\(shot.path)", "--window-size=1200,1600", html.absoluteString])
         #expect(screenshot.status == 0)
         let png = try Data(contentsOf: shot)
         #expect(png.count > 10_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
@@ -71,9 +81,13 @@ struct ReportCommandTests {
         #expect(flat.contains("Trong số \(names.count) cổng/trang được kiểm tra"))
         #expect(flat.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
         #expect(flat.contains("Thanh Hóa, ngày"))
-        let json = try String(contentsOf: out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".json") })), encoding: .utf8)
+        let json = try String(
+            contentsOf: out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".json") })), encoding: .utf8
+        )
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        let verdictWords = ["pass": "Đạt", "warn": "Đạt, có cảnh báo", "incomplete": "Chưa đủ căn cứ", "fail": "Không đạt"]
+        let verdictWords = [
+            "pass": "Đạt", "warn": "Đạt, có cảnh báo", "incomplete": "Chưa đủ căn cứ", "fail": "Không đạt",
+        ]
         for site in try #require(document["sites"] as? [[String: Any]]) {
             let url = (site["target"] as? [String: Any])?["url"] as? String ?? ""
             let name = try #require(names[url])
@@ -87,33 +101,47 @@ struct ReportCommandTests {
     func dataFormats() async throws {
         let (out, names, files) = try await reports()
         let json = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".json") })).path
-        let validation = try await Command.run("/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/validate-json").path, json])
+        let validation = try await Command.run(
+            "/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/validate-json").path, json])
         #expect(validation.status == 0, "\(validation.stderr)")
         let csv = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".csv") })).path
-        let check = try await Command.run("/usr/bin/env", ["python3", "-c", """
-            import csv, sys
-            rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
-            print(len(rows)); print("|".join(rows[0].keys())); print("\\n".join(r["Tên cổng"] + "=" + r["Kết luận"] for r in rows))
-            """, csv])
+        let check = try await Command.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import csv, sys
+                rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+                print(len(rows)); print("|".join(rows[0].keys())); print("\\n".join(r["Tên cổng"] + "=" + r["Kết luận"] for r in rows))
+                """, csv,
+            ])
         #expect(check.status == 0, "\(check.stderr)")
         let lines = check.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == String(names.count))
-        #expect(lines.dropFirst().first?.hasPrefix("Địa chỉ|Tên cổng|Tỉnh/thành|Quận/huyện|Xã/phường|Cấp độ|Hồ sơ|Kết luận") == true)
+        #expect(
+            lines.dropFirst().first?.hasPrefix("Địa chỉ|Tên cổng|Tỉnh/thành|Quận/huyện|Xã/phường|Cấp độ|Hồ sơ|Kết luận")
+                == true)
         #expect(lines.contains("Cổng thử nghiệm expired=Không đạt"))
         #expect(lines.contains("Cổng thử nghiệm exemplary=Đạt"))
     }
 
     @Test("a PDF without Chromium says how to install it")
     func noChromium() async throws {
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).sqlite").path
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "empty-\(UUID().uuidString).sqlite"
+        ).path
         let portal = try Lab.portal("exemplary")
-        let inventory = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).yaml").path
-        try "portals:\n  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    address: 127.0.0.1\n".write(toFile: inventory, atomically: true, encoding: .utf8)
-        _ = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        let inventory = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).yaml")
+            .path
+        try "portals:\n  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    address: 127.0.0.1\n".write(
+            toFile: inventory, atomically: true, encoding: .utf8)
+        _ = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         var bare = environment
         bare["PATH"] = "/nonexistent"
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("nopdf-\(UUID().uuidString)").path
-        let result = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "pdf", "--out", out], environment: bare)
+        let result = try await Command.run(
+            Repository.binary, ["report", "--db", database, "--format", "pdf", "--out", out], environment: bare)
         #expect(result.status == 70)
         #expect(result.stderr.contains("apt-get install chromium"))
     }

@@ -50,7 +50,9 @@ struct ScanTests {
         let results = try await store.results(run: run.id)
         #expect(results.count == fleet.expected.count)
         for site in results {
-            #expect(site.verdict.rawValue == fleet.expected[site.target.url], "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
+            #expect(
+                site.verdict.rawValue == fleet.expected[site.target.url],
+                "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
         }
         // And plain (non-TTY) progress is one line per portal plus the summary
         let lines = result.stderr.split(separator: "\n")
@@ -58,7 +60,8 @@ struct ScanTests {
         #expect(result.stderr.contains("scan: run \(run.id) finished — 150/150 portals"))
         // And history shows a portal's verdict
         let url = try #require(results.first?.target.url)
-        let history = try await Command.run(Repository.binary, ["history", url, "--db", database, "--lang", "en"], environment: environment)
+        let history = try await Command.run(
+            Repository.binary, ["history", url, "--db", database, "--lang", "en"], environment: environment)
         #expect(history.status == 0)
         #expect(history.stdout.contains("run \(run.id)"))
     }
@@ -95,10 +98,16 @@ struct ScanTests {
             #expect(results.first { $0.target.url == site.target.url }?.durationMS == site.durationMS)
         }
         // And the history of the fleet's run takes at most 4 KiB per portal (pages in use, all tables and indexes)
-        let pages = try await Command.run("/usr/bin/env", ["python3", "-c",
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA page_count').fetchone()[0] - c.execute('PRAGMA freelist_count').fetchone()[0], c.execute('PRAGMA page_size').fetchone()[0])",
-            database])
-        let numbers = pages.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let pages = try await Command.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('PRAGMA page_count').fetchone()[0] - c.execute('PRAGMA freelist_count').fetchone()[0], c.execute('PRAGMA page_size').fetchone()[0])",
+                database,
+            ])
+        let numbers = pages.stdout.split(separator: " ").compactMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         #expect(numbers.count == 2 && numbers[0] * numbers[1] / 150 <= 4_096, "\(pages.stdout) \(pages.stderr)")
     }
 
@@ -106,7 +115,9 @@ struct ScanTests {
     func interrupt() async throws {
         let fleet = try Lab.fleet(150, seed: 7)
         let database = temporaryDatabase()
-        let process = try launch(["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3"])
+        let process = try launch([
+            "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3",
+        ])
         _ = try await waitForResults(database, atLeast: 20)
         process.kill(SIGINT)
         let status = await process.wait()
@@ -121,7 +132,8 @@ struct ScanTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv").path
         try "url;level\nhttps://a.gov.vn/;9\nnot a url;2\n".write(toFile: path, atomically: true, encoding: .utf8)
         let database = temporaryDatabase()
-        let result = try await Command.run(Repository.binary, ["scan", path, "--db", database], environment: environment)
+        let result = try await Command.run(
+            Repository.binary, ["scan", path, "--db", database], environment: environment)
         #expect(result.status == 64)
         #expect(result.stderr.split(separator: "\n").count == 2)
         #expect(result.stderr.contains("\(path):2:19: error: level: expected a security level 1…5, found '9'"))
@@ -140,34 +152,39 @@ struct ScanTests {
         try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
         let strict = folder.appendingPathComponent("strict.yaml").path
         try """
-            schema: 1
-            id: strict-headers
-            extends: vn-level2
-            rules:
-              headers.hsts: { requirement: required, source: "Quy định nội bộ (thử nghiệm)" }
-              cookies.secure-flags: { requirement: required, source: "Quy định nội bộ (thử nghiệm)" }
-            """.write(toFile: strict, atomically: true, encoding: .utf8)
+        schema: 1
+        id: strict-headers
+        extends: vn-level2
+        rules:
+          headers.hsts: { requirement: required, source: "Quy định nội bộ (thử nghiệm)" }
+          cookies.secure-flags: { requirement: required, source: "Quy định nội bộ (thử nghiệm)" }
+        """.write(toFile: strict, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
-        let scan = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        let scan = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         #expect(scan.status == 0)
         let accessLog = Lab.directory + "/access.log"
         let before = try String(contentsOfFile: accessLog, encoding: .utf8).count
         // When the run is reported with the stricter profile
         let report = try await Command.run(
-            Repository.binary, ["report", "--db", database, "--profile", strict, "--format", "json", "--out", "-"], environment: environment)
+            Repository.binary, ["report", "--db", database, "--profile", strict, "--format", "json", "--out", "-"],
+            environment: environment)
         // Then the portals that only warned now fail, judged by the new profile, and nginx saw nothing
         #expect(report.status == 0, "\(report.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
         let sites = try #require(document["sites"] as? [[String: Any]])
-        let verdicts = Dictionary(uniqueKeysWithValues: sites.map {
-            (($0["target"] as? [String: Any])?["url"] as? String ?? "", $0["verdict"] as? String ?? "")
-        })
+        let verdicts = Dictionary(
+            uniqueKeysWithValues: sites.map {
+                (($0["target"] as? [String: Any])?["url"] as? String ?? "", $0["verdict"] as? String ?? "")
+            })
         #expect(verdicts[portals[0].url] == "pass")
         #expect(verdicts[portals[1].url] == "fail")
         #expect(verdicts[portals[2].url] == "fail")
         #expect(sites.allSatisfy { ($0["profile"] as? [String: Any])?["id"] as? String == "strict-headers" })
         #expect(try String(contentsOfFile: accessLog, encoding: .utf8).count == before)
-        let stored = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
+        let stored = try await Command.run(
+            Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"],
+            environment: environment)
         #expect(stored.stdout.contains("pass 1, warn 2"))
     }
 
@@ -179,17 +196,18 @@ struct ScanTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let inventory = folder.appendingPathComponent("inventory.yaml").path
         try """
-            defaults: { address: "127.0.0.1,::1" }
-            portals:
-              - url: \(noHeaders.url)
-                http_port: \(noHeaders.httpPort)
-                level: 3
-              - url: \(cookies.url)
-                http_port: \(cookies.httpPort)
-                level: 2
-            """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        defaults: { address: "127.0.0.1,::1" }
+        portals:
+          - url: \(noHeaders.url)
+            http_port: \(noHeaders.httpPort)
+            level: 3
+          - url: \(cookies.url)
+            http_port: \(cookies.httpPort)
+            level: 2
+        """.write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
-        let scan = try await Command.run(Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
+        let scan = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         #expect(scan.status == 1)
         let results = try await AuditStore(path: database).results(run: 1)
         let level3 = try #require(results.first { $0.target.url == noHeaders.url })
@@ -199,7 +217,9 @@ struct ScanTests {
         #expect(level3.findings.first { $0.rule == "headers.hsts" }?.requirement == .required)
         #expect(level2.profile.label == "vn-level2@1")
         #expect(level2.verdict == .warn)  // the same cookie flaw is only recommended at level 2
-        let report = try await Command.run(Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"], environment: environment)
+        let report = try await Command.run(
+            Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"],
+            environment: environment)
         #expect(report.stdout.contains("vn-level3@2") && report.stdout.contains("vn-level2@1"))
     }
 }

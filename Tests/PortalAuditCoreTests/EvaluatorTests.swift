@@ -49,26 +49,31 @@ struct EvaluatorTests {
 
     @Test("an unreachable portal fails")
     func unreachable() {
-        let observation = Observation(reachability: ReachabilityFacts(
-            https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused"))))
+        let observation = Observation(
+            reachability: ReachabilityFacts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused"))))
         let evaluation = evaluate(observation)
         #expect(evaluation.verdict == .fail)
         #expect(evaluation.score == 0)
     }
 
-    @Test("verdict table", arguments: [
-        ([FindingStatus.pass, .pass], [FindingStatus.pass], Verdict.pass),
-        ([.pass, .fail], [.pass], .fail),
-        ([.pass, .inconclusive], [.fail], .incomplete),
-        ([.pass, .notApplicable], [.fail], .warn),
-        ([.pass], [.inconclusive], .pass),
-    ])
+    @Test(
+        "verdict table",
+        arguments: [
+            ([FindingStatus.pass, .pass], [FindingStatus.pass], Verdict.pass),
+            ([.pass, .fail], [.pass], .fail),
+            ([.pass, .inconclusive], [.fail], .incomplete),
+            ([.pass, .notApplicable], [.fail], .warn),
+            ([.pass], [.inconclusive], .pass),
+        ])
     func verdicts(required: [FindingStatus], recommended: [FindingStatus], expected: Verdict) {
         func finding(_ status: FindingStatus, _ requirement: Requirement, _ index: Int) -> Finding {
-            Finding(rule: "headers.r\(index)", status: status, requirement: requirement, severity: .low, resultCode: "x",
-                    evidence: [:], title: LocalizedText(en: "x", vi: "x"), source: "s")
+            Finding(
+                rule: "headers.r\(index)", status: status, requirement: requirement, severity: .low, resultCode: "x",
+                evidence: [:], title: LocalizedText(en: "x", vi: "x"), source: "s")
         }
-        let findings = required.enumerated().map { finding($1, .required, $0) }
+        let findings =
+            required.enumerated().map { finding($1, .required, $0) }
             + recommended.enumerated().map { finding($1, .recommended, 100 + $0) }
         #expect(Evaluator.verdict(findings) == expected)
     }
@@ -76,8 +81,9 @@ struct EvaluatorTests {
     @Test("score weighs passed rules by severity and ignores the ones not judged")
     func score() {
         func finding(_ status: FindingStatus, _ severity: Severity) -> Finding {
-            Finding(rule: "x.y", status: status, requirement: .recommended, severity: severity, resultCode: "x",
-                    evidence: [:], title: LocalizedText(en: "x", vi: "x"), source: "s")
+            Finding(
+                rule: "x.y", status: status, requirement: .recommended, severity: severity, resultCode: "x",
+                evidence: [:], title: LocalizedText(en: "x", vi: "x"), source: "s")
         }
         let findings = [finding(.pass, .high), finding(.fail, .medium), finding(.inconclusive, .critical)]
         #expect(Evaluator.score(findings, grading: .standard) == 67)

@@ -14,7 +14,8 @@ struct InventoryTests {
 
     @Test("YAML with defaults, hierarchy, level, address and http_port")
     func yaml() throws {
-        let path = try write("""
+        let path = try write(
+            """
             authorised: true
             defaults: { province: "Tỉnh Thanh Hóa", level: 2 }
             portals:
@@ -43,7 +44,8 @@ struct InventoryTests {
 
     @Test("every YAML problem is listed with its position")
     func yamlErrors() throws {
-        let path = try write("""
+        let path = try write(
+            """
             portals:
               - url: https://a.gov.vn/
                 levle: 2
@@ -58,14 +60,27 @@ struct InventoryTests {
             """, ext: "yaml")
         let error = #expect(throws: InputIssues.self) { try Inventory.load(path) }
         let text = (error?.issues ?? []).map(\.description)
-        #expect(text.contains { $0.hasSuffix(":3:12: error: levle: unknown key (allowed: url, name, province, district, commune, level, owner, contact, address, http_port)") })
+        #expect(
+            text.contains {
+                $0.hasSuffix(
+                    ":3:12: error: levle: unknown key (allowed: url, name, province, district, commune, level, owner, contact, address, http_port)"
+                )
+            })
         #expect(text.contains { $0.hasSuffix(":4:10: error: url: duplicate of the portal on line 2") })
-        #expect(text.contains { $0.hasSuffix(":5:10: error: url: 'ftp://b.gov.vn/' is not an http(s) URL or host name") })
+        #expect(
+            text.contains { $0.hasSuffix(":5:10: error: url: 'ftp://b.gov.vn/' is not an http(s) URL or host name") })
         #expect(text.contains { $0.hasSuffix(":6:5: error: url: missing (every portal needs a url)") })
         #expect(text.contains { $0.hasSuffix(":8:12: error: level: expected a security level 1…5, found '7'") })
         #expect(text.contains { $0.hasSuffix(":9:16: error: http_port: expected a port number 1…65535, found 'http'") })
-        #expect(text.contains { $0.hasSuffix(":10:14: error: address: expected an IPv4 or IPv6 address (or several, comma-separated), found 'somewhere'") })
-        #expect(text.contains { $0.hasSuffix(":11:1: error: colour: unknown key (allowed: authorised, defaults, portals)") })
+        #expect(
+            text.contains {
+                $0.hasSuffix(
+                    ":10:14: error: address: expected an IPv4 or IPv6 address (or several, comma-separated), found 'somewhere'"
+                )
+            })
+        #expect(
+            text.contains { $0.hasSuffix(":11:1: error: colour: unknown key (allowed: authorised, defaults, portals)") }
+        )
         #expect(text.count == 8)
     }
 
@@ -92,7 +107,12 @@ struct InventoryTests {
             ext: "csv")
         let error = #expect(throws: InputIssues.self) { try Inventory.load(path) }
         let text = (error?.issues ?? []).map(\.description)
-        #expect(text.contains { $0.hasSuffix(":1:10: error: colour: unknown column (allowed: url, name, province, district, commune, level, owner, contact, address, http_port)") })
+        #expect(
+            text.contains {
+                $0.hasSuffix(
+                    ":1:10: error: colour: unknown column (allowed: url, name, province, district, commune, level, owner, contact, address, http_port)"
+                )
+            })
         #expect(text.contains { $0.hasSuffix(":3:1: error: url: duplicate of the portal on line 2") })
         #expect(text.contains { $0.hasSuffix(":4:1: error: url: 'not a url' is not an http(s) URL or host name") })
         #expect(text.contains { $0.hasSuffix(":5:23: error: more cells (4) than header columns (3)") })
@@ -102,6 +122,7 @@ struct InventoryTests {
     @Test("an unreadable inventory is one clear error")
     func unreadable() {
         let error = #expect(throws: InputIssues.self) { try Inventory.load("/nonexistent/inventory.yaml") }
-        #expect(error?.issues.first?.description == "/nonexistent/inventory.yaml: error: cannot read the inventory file")
+        #expect(
+            error?.issues.first?.description == "/nonexistent/inventory.yaml: error: cannot read the inventory file")
     }
 }

@@ -4,12 +4,14 @@ import Testing
 
 @Suite("Parsing")
 struct ParsingTests {
-    @Test("targets: hosts and URLs as users type them", arguments: [
-        ("xa-abc.tinh.gov.vn", "https://xa-abc.tinh.gov.vn/", 443, 80),
-        ("https://XA-ABC.tinh.gov.vn:8443/portal", "https://xa-abc.tinh.gov.vn:8443/portal", 8443, 80),
-        ("http://xa-abc.tinh.gov.vn:8080/", "https://xa-abc.tinh.gov.vn/", 443, 8080),
-        ("https://[::1]:18401/", "https://[::1]:18401/", 18401, 80),
-    ])
+    @Test(
+        "targets: hosts and URLs as users type them",
+        arguments: [
+            ("xa-abc.tinh.gov.vn", "https://xa-abc.tinh.gov.vn/", 443, 80),
+            ("https://XA-ABC.tinh.gov.vn:8443/portal", "https://xa-abc.tinh.gov.vn:8443/portal", 8443, 80),
+            ("http://xa-abc.tinh.gov.vn:8080/", "https://xa-abc.tinh.gov.vn/", 443, 8080),
+            ("https://[::1]:18401/", "https://[::1]:18401/", 18401, 80),
+        ])
     func targets(text: String, url: String, httpsPort: Int, httpPort: Int) throws {
         let target = try #require(Target.parse(text))
         #expect(target.url == url)
@@ -17,10 +19,13 @@ struct ParsingTests {
         #expect(target.httpPort == httpPort)
     }
 
-    @Test("unusable targets are rejected", arguments: [
-        "", "ftp://host/", "https://", "https://exa mple.vn/", "https://host:99999/", "https://user@host/", "-bad-.vn",
-        "https://ho$t.vn/",
-    ])
+    @Test(
+        "unusable targets are rejected",
+        arguments: [
+            "", "ftp://host/", "https://", "https://exa mple.vn/", "https://host:99999/", "https://user@host/",
+            "-bad-.vn",
+            "https://ho$t.vn/",
+        ])
     func badTargets(text: String) {
         #expect(Target.parse(text) == nil)
     }
@@ -31,11 +36,16 @@ struct ParsingTests {
         #expect(target.httpURL == "http://a.gov.vn:18451/")
     }
 
-    @Test("Set-Cookie flags are read, values never kept", arguments: [
-        ("PHPSESSID=abc; path=/", CookieFacts(name: "PHPSESSID", secure: false, httpOnly: false, sameSite: nil)),
-        ("sid=1; Secure; HttpOnly; SameSite=strict", CookieFacts(name: "sid", secure: true, httpOnly: true, sameSite: "Strict")),
-        ("a=b;secure;samesite=None", CookieFacts(name: "a", secure: true, httpOnly: false, sameSite: "None")),
-    ])
+    @Test(
+        "Set-Cookie flags are read, values never kept",
+        arguments: [
+            ("PHPSESSID=abc; path=/", CookieFacts(name: "PHPSESSID", secure: false, httpOnly: false, sameSite: nil)),
+            (
+                "sid=1; Secure; HttpOnly; SameSite=strict",
+                CookieFacts(name: "sid", secure: true, httpOnly: true, sameSite: "Strict")
+            ),
+            ("a=b;secure;samesite=None", CookieFacts(name: "a", secure: true, httpOnly: false, sameSite: "None")),
+        ])
     func cookies(header: String, expected: CookieFacts) {
         #expect(CookieParser.parse(header) == expected)
     }
@@ -46,11 +56,13 @@ struct ParsingTests {
         #expect(CookieParser.parse("garbage") == nil)
     }
 
-    @Test("HSTS values", arguments: [
-        ("max-age=31536000; includeSubDomains", 31_536_000, true),
-        ("max-age=\"600\"", 600, false),
-        ("MAX-AGE=0;preload", 0, false),
-    ])
+    @Test(
+        "HSTS values",
+        arguments: [
+            ("max-age=31536000; includeSubDomains", 31_536_000, true),
+            ("max-age=\"600\"", 600, false),
+            ("MAX-AGE=0;preload", 0, false),
+        ])
     func hsts(value: String, maxAge: Int, include: Bool) throws {
         let parsed = try #require(HSTSHeader(parsing: value))
         #expect(parsed.maxAge == maxAge)
@@ -66,7 +78,8 @@ struct ParsingTests {
     func sha256() {
         #expect(SHA256.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }

@@ -68,12 +68,28 @@ struct ProfileLoaderTests {
         let issues = error?.issues ?? []
         let text = issues.map(\.description)
         let file = folder + "/bad.yaml"
-        #expect(text.contains("\(file):4:1: error: colour: unknown key (allowed: extends, grading, id, rules, schema, title, version)"))
-        #expect(text.contains("\(file):6:3: error: rules.tls.min-versoin: unknown rule id (did you mean tls.min-version?)"))
-        #expect(text.contains { $0.hasPrefix("\(file):7:32: error: rules.headers.hsts.requirement: expected required or recommended") })
-        #expect(text.contains { $0.hasPrefix("\(file):7:66: error: rules.headers.hsts.params.min_max_age: expected an integer") })
-        #expect(text.contains { $0.hasPrefix("\(file):8:70: error: rules.cert.expiry-soon.params.warn_days: expected an integer in 1…365") })
-        #expect(text.contains { $0.hasPrefix("\(file):8:76: error: rules.cert.expiry-soon.params.days: unknown parameter") })
+        #expect(
+            text.contains(
+                "\(file):4:1: error: colour: unknown key (allowed: extends, grading, id, rules, schema, title, version)"
+            ))
+        #expect(
+            text.contains("\(file):6:3: error: rules.tls.min-versoin: unknown rule id (did you mean tls.min-version?)"))
+        #expect(
+            text.contains {
+                $0.hasPrefix("\(file):7:32: error: rules.headers.hsts.requirement: expected required or recommended")
+            })
+        #expect(
+            text.contains {
+                $0.hasPrefix("\(file):7:66: error: rules.headers.hsts.params.min_max_age: expected an integer")
+            })
+        #expect(
+            text.contains {
+                $0.hasPrefix(
+                    "\(file):8:70: error: rules.cert.expiry-soon.params.warn_days: expected an integer in 1…365")
+            })
+        #expect(
+            text.contains { $0.hasPrefix("\(file):8:76: error: rules.cert.expiry-soon.params.days: unknown parameter") }
+        )
         #expect(text.contains { $0.contains("rules.headers.csp.source: expected a non-empty citation") })
         #expect(issues.count == 7)
     }

@@ -6,39 +6,44 @@ private let now = ISO8601DateFormatter().date(from: "2026-11-23T03:00:00Z") ?? D
 
 private func day(_ date: Date?) -> String? {
     guard let date else { return nil }
-    return ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt, formatOptions: [.withFullDate])
+    return ISO8601DateFormatter.string(
+        from: date, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt, formatOptions: [.withFullDate])
 }
 
 @Suite("Vietnamese dates in page text")
 struct VietnameseDatesTests {
-    @Test("the newest publication date in real portal text", arguments: [
-        ("Thứ Tư, 05/12/2018, 21:29 (GMT+7)", "2018-12-05"),
-        ("Cập nhật: 29/11/2023 | Lượt xem: 5.925", "2023-11-29"),
-        ("Ngày 13-11-2024, UBND xã tổ chức tiếp công dân định kỳ.", "2024-11-13"),
-        ("Quyết định ban hành ngày 25 tháng 12 năm 2013 của UBND tỉnh", "2013-12-25"),
-        ("ngay 25 thang 12 nam 2013 (khong dau)", "2013-12-25"),
-        ("Bản tin 25-12-2013; cập nhật 2/3/2024", "2024-03-02"),
-        // body text citing older decrees next to the news date: the news date, not the citation
-        ("Thứ Hai, 16/11/2026, 08:30 — Thực hiện Chỉ thị số 30-CT/TW ngày 25/12/2013 của Ban Bí thư", "2026-11-16"),
-        // a decree newer than the news is still a citation, never a publication date
-        ("Tin ngày 01/10/2026. Căn cứ Nghị định số 224/2026/NĐ-CP ngày 24/06/2026 …", "2026-10-01"),
-        ("Đăng ngày 10/11/2026. Theo Kế hoạch số 12/KH-UBND ngày 20/11/2026 của UBND tỉnh", "2026-11-10"),
-    ])
+    @Test(
+        "the newest publication date in real portal text",
+        arguments: [
+            ("Thứ Tư, 05/12/2018, 21:29 (GMT+7)", "2018-12-05"),
+            ("Cập nhật: 29/11/2023 | Lượt xem: 5.925", "2023-11-29"),
+            ("Ngày 13-11-2024, UBND xã tổ chức tiếp công dân định kỳ.", "2024-11-13"),
+            ("Quyết định ban hành ngày 25 tháng 12 năm 2013 của UBND tỉnh", "2013-12-25"),
+            ("ngay 25 thang 12 nam 2013 (khong dau)", "2013-12-25"),
+            ("Bản tin 25-12-2013; cập nhật 2/3/2024", "2024-03-02"),
+            // body text citing older decrees next to the news date: the news date, not the citation
+            ("Thứ Hai, 16/11/2026, 08:30 — Thực hiện Chỉ thị số 30-CT/TW ngày 25/12/2013 của Ban Bí thư", "2026-11-16"),
+            // a decree newer than the news is still a citation, never a publication date
+            ("Tin ngày 01/10/2026. Căn cứ Nghị định số 224/2026/NĐ-CP ngày 24/06/2026 …", "2026-10-01"),
+            ("Đăng ngày 10/11/2026. Theo Kế hoạch số 12/KH-UBND ngày 20/11/2026 của UBND tỉnh", "2026-11-10"),
+        ])
     func newest(text: String, expected: String) {
         #expect(day(VietnameseDates.newest(in: text, now: now)) == expected)
     }
 
-    @Test("traps give no date", arguments: [
-        "Sự kiện dự kiến ngày 25/12/2099",  // future
-        "31/02/2026 và 30/02/2025",  // impossible
-        "Ngày 05/12/18",  // two-digit year
-        "Lượt truy cập: 5.925 · 12.345.678",  // counts with a thousands dot
-        "Điện thoại: 0237.3852.456 · 0237 3800 000 · Fax 0237-3852-457",  // phone numbers
-        "/uploads/2023/11/29/anh.jpg",  // a path
-        "Mã hồ sơ 123/45/67890",  // longer numbers
-        "32/13/2026",  // out of range
-        "Năm 1990: 01/01/1990",  // before the web
-    ])
+    @Test(
+        "traps give no date",
+        arguments: [
+            "Sự kiện dự kiến ngày 25/12/2099",  // future
+            "31/02/2026 và 30/02/2025",  // impossible
+            "Ngày 05/12/18",  // two-digit year
+            "Lượt truy cập: 5.925 · 12.345.678",  // counts with a thousands dot
+            "Điện thoại: 0237.3852.456 · 0237 3800 000 · Fax 0237-3852-457",  // phone numbers
+            "/uploads/2023/11/29/anh.jpg",  // a path
+            "Mã hồ sơ 123/45/67890",  // longer numbers
+            "32/13/2026",  // out of range
+            "Năm 1990: 01/01/1990",  // before the web
+        ])
     func traps(text: String) {
         #expect(VietnameseDates.dates(in: text, now: now).isEmpty)
     }
@@ -67,17 +72,23 @@ struct VietnameseDatesTests {
 
     @Test("a hostile 2 MiB document of garbage yields no date (its time: Benchmarks/parsers.sh)")
     func hostileSize() {
-        let line = "<url><loc>/x</loc><lastmod>2026-13-45</lastmod><lastmod>31/02/2026</lastmod><lastmod>5.925</lastmod></url>\n"
+        let line =
+            "<url><loc>/x</loc><lastmod>2026-13-45</lastmod><lastmod>31/02/2026</lastmod><lastmod>5.925</lastmod></url>\n"
         let xml = String(repeating: line, count: (2 << 20) / line.utf8.count)
         #expect(VietnameseDates.feedDates(in: xml, now: now).isEmpty)
     }
 
     @Test("mandatory information is found with or without diacritics")
     func mandatory() {
-        let full = "Cơ quan chủ quản: UBND xã A. Người chịu trách nhiệm: Chủ tịch. Địa chỉ: thôn 1. Điện thoại: 0237 3800 000. Email: ubnd@xa-a.gov.vn"
+        let full =
+            "Cơ quan chủ quản: UBND xã A. Người chịu trách nhiệm: Chủ tịch. Địa chỉ: thôn 1. Điện thoại: 0237 3800 000. Email: ubnd@xa-a.gov.vn"
         #expect(MandatoryInfo.check(full).missing.isEmpty)
-        let plain = "Co quan chu quan: UBND xa A - Chiu trach nhiem: Chu tich - Dia chi: thon 1 - DT: 0237 - lienhe@xa-a.gov.vn"
+        let plain =
+            "Co quan chu quan: UBND xa A - Chiu trach nhiem: Chu tich - Dia chi: thon 1 - DT: 0237 - lienhe@xa-a.gov.vn"
         #expect(MandatoryInfo.check(plain).missing.isEmpty)
-        #expect(MandatoryInfo.check("Bản quyền thuộc về UBND xã A").missing == ["agency", "responsible", "address", "phone", "email"])
+        #expect(
+            MandatoryInfo.check("Bản quyền thuộc về UBND xã A").missing == [
+                "agency", "responsible", "address", "phone", "email",
+            ])
     }
 }

@@ -41,7 +41,8 @@ struct ContentProbeTests {
         let page = try #require(dates["stale"])
         #expect(old.newestSource == page.source)
         let day = ISO8601DateFormatter.string(
-            from: try #require(old.newest), timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt, formatOptions: [.withFullDate])
+            from: try #require(old.newest), timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt,
+            formatOptions: [.withFullDate])
         #expect(day == page.value)
         #expect(status(stale, "content.freshness") == .fail)
         #expect(stale.findings.first { $0.rule == "content.freshness" }?.evidence["source"] == "page")
@@ -50,11 +51,15 @@ struct ContentProbeTests {
     @Test("the footer's mandatory information is found, and its absence reported item by item")
     func mandatoryInfo() async throws {
         let missing = try await check(try Lab.portal("no-footer"))
-        #expect(missing.observation.content?.mandatoryMissing == ["agency", "responsible", "address", "phone", "email"])
-        #expect(missing.findings.first { $0.rule == "content.mandatory-info" }?.evidence["missing"] == "agency,responsible,address,phone,email")
+        #expect(
+            missing.observation.content?.mandatoryMissing == ["agency", "responsible", "address", "phone", "email"])
+        #expect(
+            missing.findings.first { $0.rule == "content.mandatory-info" }?.evidence["missing"]
+                == "agency,responsible,address,phone,email")
     }
 
-    @Test("exposure: matched content fails, a soft-404 portal shows nothing, and without authorisation nothing is asked")
+    @Test(
+        "exposure: matched content fails, a soft-404 portal shows nothing, and without authorisation nothing is asked")
     func exposure() async throws {
         let exposed = try await check(try Lab.portal("exposed"), authorised: true)
         #expect(status(exposed, "exposure.vcs") == .fail)
@@ -72,7 +77,9 @@ struct ContentProbeTests {
         let passive = try await check(try Lab.portal("exposed"))
         #expect(passive.observation.exposure == nil)
         #expect(status(passive, "exposure.vcs") == .notApplicable)
-        #expect(passive.findings.first { $0.rule == "exposure.vcs" }?.evidence["reason"]?.hasPrefix("not authorised") == true)
+        #expect(
+            passive.findings.first { $0.rule == "exposure.vcs" }?.evidence["reason"]?.hasPrefix("not authorised")
+                == true)
         #expect(passive.probes.first { $0.kind == .exposure }?.status == .notScheduled)
     }
 

@@ -18,7 +18,8 @@ func check(_ portal: Lab.Portal, timeout: Double = 10, authorised: Bool = false)
     runner.restrictToLoopback(true)
     let request = CheckRequest(
         targets: [portal.url], httpPort: portal.httpPort,
-        probe: ProbeOptions(resolve: portal.resolve, timeoutSeconds: timeout, authorised: authorised), caFile: Lab.caFile)
+        probe: ProbeOptions(resolve: portal.resolve, timeoutSeconds: timeout, authorised: authorised),
+        caFile: Lab.caFile)
     let prepared = try runner.prepare(request)
     let document = try await runner.run(prepared)
     return try #require(document.sites.first)
@@ -34,8 +35,10 @@ struct LabCaseTests {
         "wrong-host": ["cert.hostname-match"],
         "self-signed": ["cert.trusted-chain"],
         "http-only": ["http.redirect-to-https", "ipv6.available", "tls.https-available"],
-        "no-headers": ["headers.csp", "headers.hsts", "headers.referrer-policy", "headers.version-leak",
-                       "headers.x-content-type-options", "headers.x-frame-options"],
+        "no-headers": [
+            "headers.csp", "headers.hsts", "headers.referrer-policy", "headers.version-leak",
+            "headers.x-content-type-options", "headers.x-frame-options",
+        ],
         "no-redirect": ["http.redirect-to-https"],
         "insecure-cookies": ["cookies.secure-flags"],
         "down": ["availability.reachable", "ipv6.available"],

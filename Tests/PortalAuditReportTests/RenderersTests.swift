@@ -7,7 +7,8 @@ import Testing
 /// A two-portal document; the second portal is hostile (markup, quotes, control bytes, a formula).
 private func context(_ language: Language = .vi) throws -> ReportContext {
     let profile = try ProfileLoader(searchPaths: [Repository.profiles]).load("vn-level2")
-    let hostileText = "=HYPERLINK(\"http://x\")<script>document.body.setAttribute('data-pwned','1')</script>\"'\u{1B}[31m"
+    let hostileText =
+        "=HYPERLINK(\"http://x\")<script>document.body.setAttribute('data-pwned','1')</script>\"'\u{1B}[31m"
     func site(_ url: String, _ name: String, _ change: (inout Observation) -> Void) -> SiteResult {
         var target = Fixtures.target
         target.url = url
@@ -15,7 +16,8 @@ private func context(_ language: Language = .vi) throws -> ReportContext {
         target.province = "Tỉnh Thanh Hóa"
         target.commune = "Xã Yên Thái"
         let observation = Fixtures.exemplary(change)
-        let evaluation = Evaluator.evaluate(observation, profile: profile, context: EvaluationContext(now: Fixtures.now, target: target))
+        let evaluation = Evaluator.evaluate(
+            observation, profile: profile, context: EvaluationContext(now: Fixtures.now, target: target))
         return SiteResult(
             target: target, profile: profile.reference, verdict: evaluation.verdict, score: evaluation.score,
             grade: evaluation.grade, durationMS: 12, cost: ProbeCost(connections: 10, tlsHandshakes: 9, requests: 10),
@@ -27,7 +29,8 @@ private func context(_ language: Language = .vi) throws -> ReportContext {
         $0.page = PageFacts(title: hostileText, bytes: 10, truncated: false)
         $0.tls?.versions["TLSv1.0"] = .accepted
     }
-    let document = ReportDocument(profile: profile, startedAt: Fixtures.now, finishedAt: Fixtures.now, sites: [bad, good])
+    let document = ReportDocument(
+        profile: profile, startedAt: Fixtures.now, finishedAt: Fixtures.now, sites: [bad, good])
     return ReportContext(
         document: document, runID: 7, language: language, unit: "Sở Khoa học và Công nghệ tỉnh Thanh Hóa",
         place: "Thanh Hóa", generatedAt: Date(timeIntervalSince1970: 1_795_400_000),  // 2026-11-23 Vietnam time
@@ -48,7 +51,9 @@ struct RenderersTests {
         // No markup, quote or escape byte from the site survives unescaped; no script, no external resource
         #expect(!html.contains("<script"))
         #expect(!html.contains("'data-pwned'"))
-        #expect(html.contains("&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;1&#39;)&lt;/script&gt;&quot;&#39;"))
+        #expect(
+            html.contains(
+                "&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;1&#39;)&lt;/script&gt;&quot;&#39;"))
         #expect(!html.contains("\u{1B}"))
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
         #expect(html.contains("default-src 'none'"))
@@ -76,7 +81,9 @@ struct RenderersTests {
         #expect(!lines[2].contains("\u{1B}"))
         #expect(lines[1].hasPrefix("https://a.gov.vn/,Cổng xã A,Tỉnh Thanh Hóa"))
         let english = CSVRenderer().render(try context(.en))
-        #expect(english.hasPrefix("\u{FEFF}url,name,province,district,commune,level,profile,verdict,grade,score,failed_rules"))
+        #expect(
+            english.hasPrefix(
+                "\u{FEFF}url,name,province,district,commune,level,profile,verdict,grade,score,failed_rules"))
     }
 
     @Test("Markdown escapes table breakers and markup")

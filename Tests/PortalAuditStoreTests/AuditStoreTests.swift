@@ -1,8 +1,9 @@
 import Foundation
 import PortalAuditCore
-@testable import PortalAuditStore
 import PortalAuditTestSupport
 import Testing
+
+@testable import PortalAuditStore
 
 @Suite("History database")
 struct AuditStoreTests {
@@ -14,12 +15,14 @@ struct AuditStoreTests {
         var target = Fixtures.target
         target.url = url
         let findings = failing.map {
-            Finding(rule: $0, status: .fail, requirement: .required, severity: .high, resultCode: "x",
-                    evidence: ["k": "v"], title: LocalizedText(en: "t", vi: "t"), source: "s")
+            Finding(
+                rule: $0, status: .fail, requirement: .required, severity: .high, resultCode: "x",
+                evidence: ["k": "v"], title: LocalizedText(en: "t", vi: "t"), source: "s")
         }
         return SiteResult(
             target: target, profile: ProfileReference(id: "vn-level2", version: 1), verdict: verdict, score: 50,
-            grade: verdict == .fail ? "F" : "A", durationMS: 10, cost: ProbeCost(connections: 9, tlsHandshakes: 8, requests: 9),
+            grade: verdict == .fail ? "F" : "A", durationMS: 10,
+            cost: ProbeCost(connections: 9, tlsHandshakes: 8, requests: 9),
             probes: [], observation: Fixtures.exemplary(), findings: findings)
     }
 
@@ -49,7 +52,9 @@ struct AuditStoreTests {
         let path = temporaryDatabase()
         let store = try AuditStore(path: path)
         let first = try await store.startRun(inventory: "i", profile: "p", planned: 1, at: Date())
-        try await store.save(site("https://a.gov.vn/", .fail, failing: ["cert.not-expired"]), run: first, at: Date(timeIntervalSinceNow: -3600))
+        try await store.save(
+            site("https://a.gov.vn/", .fail, failing: ["cert.not-expired"]), run: first,
+            at: Date(timeIntervalSinceNow: -3600))
         let second = try await store.startRun(inventory: "i", profile: "p", planned: 1, at: Date())
         try await store.save(site("https://a.gov.vn/", .pass), run: second, at: Date())
         // Reopening the file keeps everything (committed, WAL)
@@ -66,9 +71,13 @@ struct AuditStoreTests {
     func superseded() async throws {
         let path = temporaryDatabase()
         _ = try AuditStore(path: path)
-        let sqlite = try await Command.run("/usr/bin/env", ["python3", "-c",
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v9-future')\"); c.commit()",
-            path])
+        let sqlite = try await Command.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v9-future')\"); c.commit()",
+                path,
+            ])
         #expect(sqlite.status == 0, "\(sqlite.stderr)")
         #expect(throws: StoreError.self) { try AuditStore(path: path) }
     }
@@ -78,7 +87,10 @@ struct AuditStoreTests {
         let store = try AuditStore(path: temporaryDatabase())
         let now = Date()
         for days in [40.0, 32, 2, 0] {
-            try await store.saveSample(url: "https://a.gov.vn/", UptimeSample(at: now.addingTimeInterval(-days * 86_400), up: true, status: 200, totalMS: 10, cause: nil))
+            try await store.saveSample(
+                url: "https://a.gov.vn/",
+                UptimeSample(at: now.addingTimeInterval(-days * 86_400), up: true, status: 200, totalMS: 10, cause: nil)
+            )
         }
         #expect(try await store.pruneSamples(before: now.addingTimeInterval(-31 * 86_400)) == 2)
         #expect(try await store.samples(url: "https://a.gov.vn/", since: .distantPast).count == 2)
@@ -89,14 +101,19 @@ struct AuditStoreTests {
 @Suite("Lean history")
 struct LeanHistoryTests {
     private func copyOfFixture() throws -> String {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("history-v3-\(UUID().uuidString).sqlite").path
-        try FileManager.default.copyItem(atPath: Repository.root.appendingPathComponent("Tests/Fixtures/history-v3.sqlite").path, toPath: copy)
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "history-v3-\(UUID().uuidString).sqlite"
+        ).path
+        try FileManager.default.copyItem(
+            atPath: Repository.root.appendingPathComponent("Tests/Fixtures/history-v3.sqlite").path, toPath: copy)
         return copy
     }
 
     /// runID, url → (verdict, grade, score, profile), as the release before the lean history reported them.
     private func expected() throws -> [String: [String]] {
-        let text = try String(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/history-v3.expected.tsv"), encoding: .utf8)
+        let text = try String(
+            contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/history-v3.expected.tsv"),
+            encoding: .utf8)
         var out: [String: [String]] = [:]
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: "\t").map(String.init)
@@ -140,10 +157,14 @@ struct LeanHistoryTests {
         let path = try copyOfFixture()
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("lean-\(UUID().uuidString)").path
         // When its last run is reported
-        let report = try await Command.run(Repository.binary, ["report", "--db", path, "--format", "json", "--out", out])
+        let report = try await Command.run(
+            Repository.binary, ["report", "--db", path, "--format", "json", "--out", out])
         #expect(report.status == 0, "\(report.stderr)")
-        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".json") })
-        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + file))) as? [String: Any]
+        let file = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".json") })
+        let document =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + file)))
+            as? [String: Any]
         let sites = try #require(document?["sites"] as? [[String: Any]])
         // Then it holds the 19 portals of run 2, their verdicts as stored, every finding cited
         let expected = try expected()
@@ -158,7 +179,8 @@ struct LeanHistoryTests {
 
     @Test("the blob dictionary is frozen: its bytes are those every stored blob was written with")
     func dictionaryFrozen() {
-        #expect(SHA256.hex(of: HistoryDictionary.v1) == "52a48e6fff49411bf6bace146145b23be905f979ac9f6f090953c62bb0ffcba9")
+        #expect(
+            SHA256.hex(of: HistoryDictionary.v1) == "52a48e6fff49411bf6bace146145b23be905f979ac9f6f090953c62bb0ffcba9")
     }
 
     @Test("a damaged blob is a clear error, never a crash or an unbounded allocation")

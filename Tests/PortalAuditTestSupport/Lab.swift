@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The loopback portal lab (`scripts/lab`), started once per test process.
@@ -72,7 +73,8 @@ public enum Lab {
         return table.split(separator: "\n").compactMap { line -> Portal? in
             let f = line.split(separator: "\t").map(String.init)
             guard f.count == 6, let https = Int(f[2]), let http = Int(f[3]) else { return nil }
-            return Portal(name: f[0], host: f[1], httpsPort: https, httpPort: http, expectedVerdict: f[4], decidingRule: f[5])
+            return Portal(
+                name: f[0], host: f[1], httpsPort: https, httpPort: http, expectedVerdict: f[4], decidingRule: f[5])
         }
     }
 }
@@ -143,9 +145,13 @@ public enum Command {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, input.path, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, folder.appendingPathComponent("out").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, folder.appendingPathComponent("err").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
+        posix_spawn_file_actions_addopen(
+            &actions, 1, folder.appendingPathComponent("out").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(
+            &actions, 2, folder.appendingPathComponent("err").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map {
+            "\($0.key)=\($0.value)"
+        }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
         defer {

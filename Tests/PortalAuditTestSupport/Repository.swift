@@ -29,6 +29,7 @@ extension Repository {
             }
         }
         candidates.append(root.appendingPathComponent(".build/debug/portal-audit"))
-        return candidates.first { fm.isExecutableFile(atPath: $0.path) }?.path ?? candidates.last?.path ?? "portal-audit"
+        return candidates.first { fm.isExecutableFile(atPath: $0.path) }?.path ?? candidates.last?.path
+            ?? "portal-audit"
     }
 }

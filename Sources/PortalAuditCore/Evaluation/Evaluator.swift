@@ -14,15 +14,17 @@ public enum Evaluator {
     public static let version = 1
 
     /// Every rule of `profile` applied to `observation`, with verdict, score and grade.
-    public static func evaluate(_ observation: Observation, profile: Profile, context: EvaluationContext) -> Evaluation {
+    public static func evaluate(_ observation: Observation, profile: Profile, context: EvaluationContext) -> Evaluation
+    {
         var findings: [Finding] = []
         for id in profile.ruleIDs {
             guard let setting = profile.rules[id], let rule = RuleRegistry.rule(id) else { continue }
             let outcome = rule.evaluate(observation, setting.parameters, context)
-            findings.append(Finding(
-                rule: id, status: outcome.status, requirement: setting.requirement, severity: setting.severity,
-                resultCode: outcome.resultCode, evidence: outcome.evidence, title: rule.descriptor.title,
-                source: setting.source, confidence: setting.confidence))
+            findings.append(
+                Finding(
+                    rule: id, status: outcome.status, requirement: setting.requirement, severity: setting.severity,
+                    resultCode: outcome.resultCode, evidence: outcome.evidence, title: rule.descriptor.title,
+                    source: setting.source, confidence: setting.confidence))
         }
         let verdict = verdict(findings)
         let score = score(findings, grading: profile.grading)

@@ -56,21 +56,27 @@ public struct Inventory: Sendable, Equatable {
             for (key, value) in raw.fields { fields[key] = value }
             func issue(_ key: String, _ problem: String) {
                 let at = fields[key]
-                issues.append(InputIssue(
-                    file: file, line: at?.line ?? raw.line, column: at?.column ?? raw.column, field: key, problem: problem))
+                issues.append(
+                    InputIssue(
+                        file: file, line: at?.line ?? raw.line, column: at?.column ?? raw.column, field: key,
+                        problem: problem))
             }
             for key in raw.fields.keys where !portalKeys.contains(key) {
                 issue(key, "unknown key (allowed: \(portalKeys.joined(separator: ", ")))")
             }
             var httpPort: Int?
             if let text = fields["http_port"]?.value, !text.isEmpty {
-                if let port = Int(text), (1...65_535).contains(port) { httpPort = port } else {
+                if let port = Int(text), (1...65_535).contains(port) {
+                    httpPort = port
+                } else {
                     issue("http_port", "expected a port number 1…65535, found '\(text)'")
                 }
             }
             var level: Int?
             if let text = fields["level"]?.value, !text.isEmpty {
-                if let value = Int(text), (1...5).contains(value) { level = value } else {
+                if let value = Int(text), (1...5).contains(value) {
+                    level = value
+                } else {
                     issue("level", "expected a security level 1…5, found '\(text)'")
                 }
             }
@@ -80,7 +86,10 @@ public struct Inventory: Sendable, Equatable {
                 issue("address", "expected an IPv4 or IPv6 address (or several, comma-separated), found '\(address)'")
             }
             guard let urlText = fields["url"]?.value, !urlText.isEmpty else {
-                issues.append(InputIssue(file: file, line: raw.line, column: raw.column, field: "url", problem: "missing (every portal needs a url)"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: raw.line, column: raw.column, field: "url",
+                        problem: "missing (every portal needs a url)"))
                 continue
             }
             guard var target = Target.parse(urlText, httpPort: httpPort) else {
@@ -93,7 +102,9 @@ public struct Inventory: Sendable, Equatable {
             }
             seen[target.url] = fields["url"]?.line ?? raw.line
             func text(_ key: String) -> String? {
-                guard let value = fields[key]?.value.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+                guard let value = fields[key]?.value.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+                    return nil
+                }
                 return value
             }
             target.name = text("name")
@@ -104,7 +115,8 @@ public struct Inventory: Sendable, Equatable {
             target.owner = text("owner")
             target.contact = text("contact")
             target.address = text("address").map {
-                $0.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }.joined(separator: ",")
+                $0.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }.joined(
+                    separator: ",")
             }
             entries.append(Entry(target: target, line: fields["url"]?.line ?? raw.line))
         }
@@ -118,10 +130,11 @@ public struct Inventory: Sendable, Equatable {
         let bare = text.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if bare.contains(":") { return bare.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
         let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            guard let value = Int(part), part.count <= 3 else { return false }
-            return (0...255).contains(value)
-        }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                guard let value = Int(part), part.count <= 3 else { return false }
+                return (0...255).contains(value)
+            }
     }
 
     // MARK: YAML
@@ -140,9 +153,11 @@ public struct Inventory: Sendable, Equatable {
             throw InputIssues([InputIssue(file: file, field: "", problem: "not valid YAML: \(error)")])
         }
         guard let mapping = root.mapping else {
-            throw InputIssues([InputIssue(
-                file: file, line: root.mark?.line, column: root.mark?.column, field: "",
-                problem: "expected a mapping with `portals:` (a list) and optional `defaults:` and `authorised:`")])
+            throw InputIssues([
+                InputIssue(
+                    file: file, line: root.mark?.line, column: root.mark?.column, field: "",
+                    problem: "expected a mapping with `portals:` (a list) and optional `defaults:` and `authorised:`")
+            ])
         }
         var authorised = false
         var defaults: [String: Located<String>] = [:]
@@ -151,57 +166,88 @@ public struct Inventory: Sendable, Equatable {
         for (key, value) in mapping {
             switch key.string {
             case "authorised":
-                if let flag = value.bool { authorised = flag } else {
-                    issues.append(InputIssue(file: file, line: value.mark?.line, column: value.mark?.column, field: "authorised", problem: "expected true or false"))
+                if let flag = value.bool {
+                    authorised = flag
+                } else {
+                    issues.append(
+                        InputIssue(
+                            file: file, line: value.mark?.line, column: value.mark?.column, field: "authorised",
+                            problem: "expected true or false"))
                 }
             case "defaults":
                 guard let map = value.mapping else {
-                    issues.append(InputIssue(file: file, line: value.mark?.line, column: value.mark?.column, field: "defaults", problem: "expected a mapping of portal keys"))
+                    issues.append(
+                        InputIssue(
+                            file: file, line: value.mark?.line, column: value.mark?.column, field: "defaults",
+                            problem: "expected a mapping of portal keys"))
                     continue
                 }
                 let raw = portal(map, file: file, field: "defaults", issues: &issues)
                 for (name, located) in raw where name == "url" {
-                    issues.append(InputIssue(file: file, line: located.line, column: located.column, field: "defaults.url", problem: "a default url makes no sense"))
+                    issues.append(
+                        InputIssue(
+                            file: file, line: located.line, column: located.column, field: "defaults.url",
+                            problem: "a default url makes no sense"))
                 }
                 for (name, located) in raw where !portalKeys.contains(name) {
-                    issues.append(InputIssue(file: file, line: located.line, column: located.column, field: "defaults.\(name)", problem: "unknown key (allowed: \(portalKeys.joined(separator: ", ")))"))
+                    issues.append(
+                        InputIssue(
+                            file: file, line: located.line, column: located.column, field: "defaults.\(name)",
+                            problem: "unknown key (allowed: \(portalKeys.joined(separator: ", ")))"))
                 }
                 defaults = raw.filter { portalKeys.contains($0.key) && $0.key != "url" }
             case "portals":
                 sawPortals = true
                 guard let list = value.sequence else {
-                    issues.append(InputIssue(file: file, line: value.mark?.line, column: value.mark?.column, field: "portals", problem: "expected a list of portals"))
+                    issues.append(
+                        InputIssue(
+                            file: file, line: value.mark?.line, column: value.mark?.column, field: "portals",
+                            problem: "expected a list of portals"))
                     continue
                 }
                 for (index, item) in list.enumerated() {
                     guard let map = item.mapping else {
-                        issues.append(InputIssue(file: file, line: item.mark?.line, column: item.mark?.column, field: "portals[\(index)]", problem: "expected a mapping with at least `url:`"))
+                        issues.append(
+                            InputIssue(
+                                file: file, line: item.mark?.line, column: item.mark?.column,
+                                field: "portals[\(index)]", problem: "expected a mapping with at least `url:`"))
                         continue
                     }
                     let fields = portal(map, file: file, field: "portals[\(index)]", issues: &issues)
                     raws.append(RawPortal(fields: fields, line: item.mark?.line ?? 0, column: item.mark?.column ?? 0))
                 }
             default:
-                issues.append(InputIssue(file: file, line: key.mark?.line, column: key.mark?.column, field: key.string ?? "?", problem: "unknown key (allowed: authorised, defaults, portals)"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: key.mark?.line, column: key.mark?.column, field: key.string ?? "?",
+                        problem: "unknown key (allowed: authorised, defaults, portals)"))
             }
         }
         if !sawPortals {
-            issues.append(InputIssue(file: file, line: 1, column: 1, field: "portals", problem: "missing (a list of portals)"))
+            issues.append(
+                InputIssue(file: file, line: 1, column: 1, field: "portals", problem: "missing (a list of portals)"))
         }
         let inventory = build(raws, defaults: defaults, file: file, authorised: authorised, issues: &issues)
         if !issues.isEmpty { throw InputIssues(issues) }
         return inventory
     }
 
-    private static func portal(_ map: Node.Mapping, file: String, field: String, issues: inout [InputIssue]) -> [String: Located<String>] {
+    private static func portal(_ map: Node.Mapping, file: String, field: String, issues: inout [InputIssue]) -> [String:
+        Located<String>]
+    {
         var fields: [String: Located<String>] = [:]
         for (key, value) in map {
             let name = key.string ?? ""
             guard let scalar = value.scalar else {
-                issues.append(InputIssue(file: file, line: value.mark?.line, column: value.mark?.column, field: "\(field).\(name)", problem: "expected a single value"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: value.mark?.line, column: value.mark?.column, field: "\(field).\(name)",
+                        problem: "expected a single value"))
                 continue
             }
-            fields[name] = Located(value: scalar.string, line: value.mark?.line ?? key.mark?.line, column: value.mark?.column ?? key.mark?.column)
+            fields[name] = Located(
+                value: scalar.string, line: value.mark?.line ?? key.mark?.line,
+                column: value.mark?.column ?? key.mark?.column)
         }
         return fields
     }
@@ -218,21 +264,32 @@ public struct Inventory: Sendable, Equatable {
         for cell in header.cells {
             let name = cell.value.trimmingCharacters(in: .whitespaces).lowercased()
             if !portalKeys.contains(name) {
-                issues.append(InputIssue(file: file, line: header.line, column: cell.column, field: name, problem: "unknown column (allowed: \(portalKeys.joined(separator: ", ")))"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: header.line, column: cell.column, field: name,
+                        problem: "unknown column (allowed: \(portalKeys.joined(separator: ", ")))"))
             }
             columns.append(name)
         }
         if !columns.contains("url") {
-            issues.append(InputIssue(file: file, line: header.line, column: 1, field: "url", problem: "the header row needs a url column"))
+            issues.append(
+                InputIssue(
+                    file: file, line: header.line, column: 1, field: "url", problem: "the header row needs a url column"
+                ))
         }
         var raws: [RawPortal] = []
-        for row in rows.dropFirst() where !row.cells.allSatisfy({ $0.value.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        for row in rows.dropFirst()
+        where !row.cells.allSatisfy({ $0.value.trimmingCharacters(in: .whitespaces).isEmpty }) {
             if row.cells.count > columns.count {
                 let extra = row.cells[columns.count]
-                issues.append(InputIssue(file: file, line: row.line, column: extra.column, field: "", problem: "more cells (\(row.cells.count)) than header columns (\(columns.count))"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: row.line, column: extra.column, field: "",
+                        problem: "more cells (\(row.cells.count)) than header columns (\(columns.count))"))
             }
             var fields: [String: Located<String>] = [:]
-            for (index, cell) in row.cells.enumerated() where index < columns.count && portalKeys.contains(columns[index]) {
+            for (index, cell) in row.cells.enumerated()
+            where index < columns.count && portalKeys.contains(columns[index]) {
                 fields[columns[index]] = Located(value: cell.value, line: cell.line, column: cell.column)
             }
             raws.append(RawPortal(fields: fields, line: row.line, column: 1))
@@ -260,7 +317,8 @@ enum CSVReader {
     static func rows(_ text: String) -> [Row] {
         let scalars = Array(text.unicodeScalars)
         let firstLine = scalars.prefix { $0 != "\n" }
-        let separator: Unicode.Scalar = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
+        let separator: Unicode.Scalar =
+            firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
         var rows: [Row] = []
         var cells: [Cell] = []
         var value = String.UnicodeScalarView()

@@ -24,7 +24,9 @@ public enum AvailabilityPolicy {
     }
 
     /// Whether the portal served its home page.
-    public static func serves(status: Int, bodyBytes: Int?) -> Bool { problem(status: status, bodyBytes: bodyBytes) == nil }
+    public static func serves(status: Int, bodyBytes: Int?) -> Bool {
+        problem(status: status, bodyBytes: bodyBytes) == nil
+    }
 
     /// Whether a failed HTTPS attempt means HTTPS is not offered at all (nothing listens, or TLS is broken),
     /// so that a plain-HTTP answer may stand for the portal.

@@ -54,7 +54,8 @@ public struct UptimeFacts: Codable, Sendable, Equatable {
         case unmonitoredSeconds = "unmonitored_seconds"
     }
 
-    public init(windowHours: Int, upSeconds: Double, downSeconds: Double, unmonitoredSeconds: Double, outages: [Outage]) {
+    public init(windowHours: Int, upSeconds: Double, downSeconds: Double, unmonitoredSeconds: Double, outages: [Outage])
+    {
         self.windowHours = windowHours
         self.upSeconds = upSeconds
         self.downSeconds = downSeconds
@@ -76,7 +77,9 @@ public struct UptimeFacts: Codable, Sendable, Equatable {
 /// - A portal is down only when `confirmations` consecutive samples failed (one failed sample is a blip:
 ///   its time counts as up). The outage runs from the first failed sample to the first successful one.
 public enum UptimeAccounting {
-    public static func outages(_ samples: [UptimeSample], confirmations: Int = AvailabilityPolicy.confirmations) -> [Outage] {
+    public static func outages(_ samples: [UptimeSample], confirmations: Int = AvailabilityPolicy.confirmations)
+        -> [Outage]
+    {
         let sorted = samples.sorted { $0.at < $1.at }
         var outages: [Outage] = []
         var runStart: Int?
@@ -85,7 +88,8 @@ public enum UptimeAccounting {
                 if runStart == nil { runStart = index }
             } else if let start = runStart {
                 if index - start >= confirmations {
-                    outages.append(Outage(start: sorted[start].at, end: sample.at, cause: sorted[start].cause ?? "down"))
+                    outages.append(
+                        Outage(start: sorted[start].at, end: sample.at, cause: sorted[start].cause ?? "down"))
                 }
                 runStart = nil
             }
@@ -105,7 +109,8 @@ public enum UptimeAccounting {
 
     /// Uptime of the window `[now - hours, now]`.
     public static func facts(
-        _ samples: [UptimeSample], interval: TimeInterval, windowHours: Int, now: Date, confirmations: Int = AvailabilityPolicy.confirmations
+        _ samples: [UptimeSample], interval: TimeInterval, windowHours: Int, now: Date,
+        confirmations: Int = AvailabilityPolicy.confirmations
     ) -> UptimeFacts {
         let windowStart = now.addingTimeInterval(-Double(windowHours) * 3_600)
         let sorted = samples.sorted { $0.at < $1.at }

@@ -25,12 +25,16 @@ public enum ExposureSignatures {
     public static let checks: [Check] = [
         Check(path: "/.git/HEAD", kind: .vcs) {
             let t = text($0).trimmingCharacters(in: .whitespacesAndNewlines)
-            return t.hasPrefix("ref: refs/") || (t.utf8.count == 40 && t.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
+            return t.hasPrefix("ref: refs/")
+                || (t.utf8.count == 40 && t.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
         },
-        Check(path: "/.git/config", kind: .vcs) { text($0).contains("[core]") && text($0).contains("repositoryformatversion") },
+        Check(path: "/.git/config", kind: .vcs) {
+            text($0).contains("[core]") && text($0).contains("repositoryformatversion")
+        },
         Check(path: "/.svn/entries", kind: .vcs) {
             let t = text($0)
-            return t.hasPrefix("8\n") || t.hasPrefix("9\n") || t.hasPrefix("10\n") || t.hasPrefix("12\n") || t.hasPrefix("<?xml") && t.contains("wc-entries")
+            return t.hasPrefix("8\n") || t.hasPrefix("9\n") || t.hasPrefix("10\n") || t.hasPrefix("12\n")
+                || t.hasPrefix("<?xml") && t.contains("wc-entries")
         },
         Check(path: "/.env", kind: .sensitive) {
             let t = text($0)
@@ -38,15 +42,24 @@ public enum ExposureSignatures {
         },
         Check(path: "/backup.sql", kind: .sensitive) {
             let t = text($0)
-            return !t.lowercased().contains("<html") && (t.contains("CREATE TABLE") || t.contains("INSERT INTO") || t.contains("-- MySQL dump"))
+            return !t.lowercased().contains("<html")
+                && (t.contains("CREATE TABLE") || t.contains("INSERT INTO") || t.contains("-- MySQL dump"))
         },
         Check(path: "/backup.zip", kind: .sensitive) { $0.starts(with: [0x50, 0x4B, 0x03, 0x04]) },
-        Check(path: "/phpinfo.php", kind: .sensitive) { text($0).contains("phpinfo()") || text($0).contains("PHP Version") && text($0).contains("Configuration File") },
-        Check(path: "/server-status", kind: .sensitive) { text($0).contains("Apache Server Status") || text($0).contains("Active connections:") && text($0).contains("server accepts handled requests") },
+        Check(path: "/phpinfo.php", kind: .sensitive) {
+            text($0).contains("phpinfo()")
+                || text($0).contains("PHP Version") && text($0).contains("Configuration File")
+        },
+        Check(path: "/server-status", kind: .sensitive) {
+            text($0).contains("Apache Server Status")
+                || text($0).contains("Active connections:") && text($0).contains("server accepts handled requests")
+        },
         Check(path: "/uploads/", kind: .listing) { isListing(text($0)) },
     ]
 
-    static let envKeys = ["APP_KEY", "DB_PASSWORD", "DB_HOST", "DB_USERNAME", "SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD"]
+    static let envKeys = [
+        "APP_KEY", "DB_PASSWORD", "DB_HOST", "DB_USERNAME", "SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD",
+    ]
 
     /// Whether a line of `text` starts with one of `keys` followed by optional blanks and `=` (a dotenv
     /// assignment), read line by line.

@@ -166,7 +166,8 @@ public enum HTMLScanner {
         let next = open + 1
         guard next < end else { return nil }
         let first = bytes[next]
-        let startsTag = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first == UInt8(ascii: "/")
+        let startsTag =
+            (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first == UInt8(ascii: "/")
             || first == UInt8(ascii: "!") || first == UInt8(ascii: "?")
         guard startsTag else { return nil }
         let (name, closing, nameEnd) = tagName(bytes, at: open)
@@ -279,7 +280,8 @@ public enum HTMLScanner {
         if body.first == UInt8(ascii: "#") {
             let digits = text.dropFirst()
             let value: UInt32? =
-                digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
+                digits.first == "x" || digits.first == "X"
+                ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
             guard let value, value != 0, let scalar = Unicode.Scalar(value) else { return nil }
             return (scalar, j + 1)
         }

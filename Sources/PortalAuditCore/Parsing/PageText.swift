@@ -37,7 +37,8 @@ public enum PageText {
         for range in [UInt32(0xC0)...0x24F, 0x1E00...0x1EFF] {
             for v in range {
                 guard table[v] == nil, let scalar = Unicode.Scalar(v),
-                    let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, first.value < 0x80,
+                    let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first,
+                    first.value < 0x80,
                     first.properties.isAlphabetic
                 else { continue }
                 let b = UInt8(first.value)
@@ -54,7 +55,8 @@ public enum PageText {
         for attributes in HTMLScanner.tags(named: "link", in: body.prefix(256 << 10), maxTags: 256) {
             let type = attributes["type"]?.lowercased() ?? ""
             guard type.contains("application/rss+xml") || type.contains("application/atom+xml"),
-                let href = attributes["href"]?.trimmingCharacters(in: .whitespaces), !href.isEmpty, href.utf8.count <= 512
+                let href = attributes["href"]?.trimmingCharacters(in: .whitespaces), !href.isEmpty,
+                href.utf8.count <= 512
             else { continue }
             out.append(href)
             if out.count >= 3 { break }

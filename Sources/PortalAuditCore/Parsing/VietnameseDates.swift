@@ -108,7 +108,9 @@ public enum VietnameseDates {
 
     /// `ngày 25 tháng 12 năm 2013` (with or without diacritics, any case) starting at `i`.
     private static func spelledDate(_ s: [Unicode.Scalar], at i: Int) -> (Int, Int, Int, Int)? {
-        guard s[i] == "n" || s[i] == "N", var j = matchWord(s, at: i, ngay), let a = spaces(s, from: j) else { return nil }
+        guard s[i] == "n" || s[i] == "N", var j = matchWord(s, at: i, ngay), let a = spaces(s, from: j) else {
+            return nil
+        }
         let dayEnd = digitRun(s, from: a)
         guard (1...2).contains(dayEnd - a), let b = spaces(s, from: dayEnd), let t = matchWord(s, at: b, thang),
             let c = spaces(s, from: t)
@@ -162,7 +164,9 @@ public enum VietnameseDates {
 
     /// Noon (Vietnam time, UTC+7 all year) of a real calendar day between 1995 and `now`.
     static func date(day: Int, month: Int, year: Int, now: Date) -> Date? {
-        guard (1995...9999).contains(year), let noonUTC = epoch(year: year, month: month, day: day, hour: 12) else { return nil }
+        guard (1995...9999).contains(year), let noonUTC = epoch(year: year, month: month, day: day, hour: 12) else {
+            return nil
+        }
         let date = Date(timeIntervalSince1970: noonUTC - 7 * 3_600)
         return date <= now.addingTimeInterval(86_400) ? date : nil
     }
@@ -189,12 +193,15 @@ public enum VietnameseDates {
             }
             // Read the tag name (lower-cased) up to '>' (short names only).
             var j = i + 1
-            while j < count, j - i <= 16, bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: " "), bytes[j] != UInt8(ascii: "<") {
+            while j < count, j - i <= 16, bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: " "),
+                bytes[j] != UInt8(ascii: "<")
+            {
                 j += 1
             }
             guard j < count, bytes[j] == UInt8(ascii: ">"), j > i + 1,
                 tagBytes.contains(where: { tag in
-                    tag.count == j - i - 1 && zip(tag, bytes[(i + 1)..<j]).allSatisfy { $0 == ($1 >= 65 && $1 <= 90 ? $1 + 32 : $1) }
+                    tag.count == j - i - 1
+                        && zip(tag, bytes[(i + 1)..<j]).allSatisfy { $0 == ($1 >= 65 && $1 <= 90 ? $1 + 32 : $1) }
                 })
             else {
                 i = j > i + 1 && j < count && bytes[j] == UInt8(ascii: "<") ? j : i + 1
@@ -229,7 +236,9 @@ public enum VietnameseDates {
         guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
             (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
-        let monthDays = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let monthDays = [
+            31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+        ]
         guard day <= monthDays[month - 1] else { return nil }
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -252,7 +261,8 @@ public enum VietnameseDates {
     }
 
     private static func parseISO(_ v: [UInt8]) -> Date? {
-        guard let year = digits(v, 0, 4), v[4] == UInt8(ascii: "-"), let month = digits(v, 5, 2), v[7] == UInt8(ascii: "-"),
+        guard let year = digits(v, 0, 4), v[4] == UInt8(ascii: "-"), let month = digits(v, 5, 2),
+            v[7] == UInt8(ascii: "-"),
             let day = digits(v, 8, 2)
         else { return nil }
         if v.count == 10 { return epoch(year: year, month: month, day: day).map(Date.init(timeIntervalSince1970:)) }
@@ -272,8 +282,9 @@ public enum VietnameseDates {
                 guard i > fractionStart else { return nil }
             }
         }
-        guard i < v.count, let offset = zoneOffset(Array(v[i...])), let base = epoch(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard i < v.count, let offset = zoneOffset(Array(v[i...])),
+            let base = epoch(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
         return Date(timeIntervalSince1970: base - Double(offset))
     }
@@ -281,7 +292,10 @@ public enum VietnameseDates {
     /// `Z`, `+07:00`, `+0700`, `-05`, or a zone name, as seconds east of UTC.
     private static func zoneOffset(_ z: [UInt8]) -> Int? {
         let text = String(decoding: z, as: UTF8.self).uppercased()
-        let names = ["Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7]
+        let names = [
+            "Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+            "PST": -8, "PDT": -7,
+        ]
         if let hours = names[text] { return hours * 3_600 }
         guard let sign = z.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
         let rest = Array(z.dropFirst()).filter { $0 != UInt8(ascii: ":") }
@@ -292,7 +306,8 @@ public enum VietnameseDates {
         return sign == UInt8(ascii: "-") ? -seconds : seconds
     }
 
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map { Array($0.utf8) }
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map
+    { Array($0.utf8) }
 
     private static func parseRFC822(_ v: [UInt8]) -> Date? {
         // Tokens split on spaces and commas: [day name] day month year time zone.
@@ -300,7 +315,8 @@ public enum VietnameseDates {
         guard tokens.count >= 5, tokens.count <= 6 else { return nil }
         if tokens.count == 6 || (tokens[0].first.map { !($0 >= 48 && $0 <= 57) } ?? true) { tokens.removeFirst() }
         guard tokens.count == 5, (1...2).contains(tokens[0].count), let day = digits(tokens[0], 0, tokens[0].count),
-            tokens[1].count == 3, let monthIndex = months.firstIndex(of: tokens[1].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }),
+            tokens[1].count == 3,
+            let monthIndex = months.firstIndex(of: tokens[1].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }),
             tokens[2].count == 4, let year = digits(tokens[2], 0, 4)
         else { return nil }
         let time = tokens[3].split(separator: UInt8(ascii: ":")).map(Array.init)
@@ -319,7 +335,9 @@ extension Array where Element == UInt8 {
     /// Without leading and trailing ASCII whitespace.
     func trimmingSpaces() -> [UInt8] {
         func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        guard let first = firstIndex(where: { !space($0) }), let last = lastIndex(where: { !space($0) }) else { return [] }
+        guard let first = firstIndex(where: { !space($0) }), let last = lastIndex(where: { !space($0) }) else {
+            return []
+        }
         return Array(self[first...last])
     }
 }

@@ -39,9 +39,10 @@ struct ProfileDocument {
 
     static func parse(_ text: String, file: String, issues: inout [InputIssue]) -> ProfileDocument? {
         func issue(_ node: Node?, _ field: String, _ problem: String) {
-            issues.append(InputIssue(
-                file: file, line: node?.mark.map { $0.line }, column: node?.mark.map { $0.column }, field: field,
-                problem: problem))
+            issues.append(
+                InputIssue(
+                    file: file, line: node?.mark.map { $0.line }, column: node?.mark.map { $0.column }, field: field,
+                    problem: problem))
         }
         let root: Node
         do {
@@ -73,7 +74,10 @@ struct ProfileDocument {
         if let schemaNode = values["schema"] {
             if let schema = schemaNode.int {
                 if !supported(schema) {
-                    issue(schemaNode, "schema", "unsupported schema \(schema) (supported: \(ProfileLoader.supportedSchemas.lowerBound)…\(ProfileLoader.supportedSchemas.upperBound)); upgrade portal-audit")
+                    issue(
+                        schemaNode, "schema",
+                        "unsupported schema \(schema) (supported: \(ProfileLoader.supportedSchemas.lowerBound)…\(ProfileLoader.supportedSchemas.upperBound)); upgrade portal-audit"
+                    )
                 }
             } else {
                 issue(schemaNode, "schema", "expected an integer, found '\(schemaNode.string ?? "?")'")
@@ -84,7 +88,9 @@ struct ProfileDocument {
         // id
         var id = Located(value: (file as NSString).lastPathComponent, line: nil, column: nil)
         if let idNode = values["id"] {
-            if let text = idNode.scalar?.string, text.range(of: #"^[a-z0-9][a-z0-9.-]*$"#, options: .regularExpression) != nil {
+            if let text = idNode.scalar?.string,
+                text.range(of: #"^[a-z0-9][a-z0-9.-]*$"#, options: .regularExpression) != nil
+            {
                 id = Located(value: text, line: idNode.mark?.line, column: idNode.mark?.column)
             } else {
                 issue(idNode, "id", "expected lowercase letters, digits, '.' and '-'")
@@ -94,7 +100,9 @@ struct ProfileDocument {
         }
         var version = 1
         if let versionNode = values["version"] {
-            if let value = versionNode.int, value >= 1 { version = value } else {
+            if let value = versionNode.int, value >= 1 {
+                version = value
+            } else {
                 issue(versionNode, "version", "expected a positive integer")
             }
         }
@@ -159,7 +167,8 @@ struct ProfileDocument {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            return InputIssue(file: file, line: mark.line, column: mark.column, field: "", problem: "not valid YAML: \(detail)")
+            return InputIssue(
+                file: file, line: mark.line, column: mark.column, field: "", problem: "not valid YAML: \(detail)")
         default:
             return InputIssue(file: file, field: "", problem: "not valid YAML: \(error)")
         }
@@ -189,13 +198,17 @@ struct ProfileDocument {
                 if let text = settingValue.string, let requirement = Requirement(rawValue: text) {
                     entry.requirement = Located(value: requirement, line: mark?.line, column: mark?.column)
                 } else {
-                    issue(settingValue, "\(field).requirement", "expected required or recommended, found '\(settingValue.string ?? "?")'")
+                    issue(
+                        settingValue, "\(field).requirement",
+                        "expected required or recommended, found '\(settingValue.string ?? "?")'")
                 }
             case "severity":
                 if let text = settingValue.string, let severity = Severity(rawValue: text) {
                     entry.severity = Located(value: severity, line: mark?.line, column: mark?.column)
                 } else {
-                    issue(settingValue, "\(field).severity", "expected one of info, low, medium, high, critical, found '\(settingValue.string ?? "?")'")
+                    issue(
+                        settingValue, "\(field).severity",
+                        "expected one of info, low, medium, high, critical, found '\(settingValue.string ?? "?")'")
                 }
             case "source":
                 if let text = settingValue.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -208,12 +221,17 @@ struct ProfileDocument {
                 if let text = settingValue.scalar?.string, confidences.contains(text) {
                     entry.confidence = Located(value: text, line: mark?.line, column: mark?.column)
                 } else {
-                    issue(settingValue, "\(field).confidence", "expected one of \(confidences.sorted().joined(separator: ", "))")
+                    issue(
+                        settingValue, "\(field).confidence",
+                        "expected one of \(confidences.sorted().joined(separator: ", "))")
                 }
             case "params":
-                entry.params = parseParams(settingValue, specs: descriptor.parameters, field: field, collector: collector)
+                entry.params = parseParams(
+                    settingValue, specs: descriptor.parameters, field: field, collector: collector)
             default:
-                issue(settingKey, "\(field).\(name)", "unknown key (allowed: \(ruleKeys.sorted().joined(separator: ", ")))")
+                issue(
+                    settingKey, "\(field).\(name)",
+                    "unknown key (allowed: \(ruleKeys.sorted().joined(separator: ", ")))")
             }
         }
         return entry
@@ -232,7 +250,10 @@ struct ProfileDocument {
             let path = "\(field).params.\(paramName)"
             guard let spec = specs.first(where: { $0.name == paramName }) else {
                 let known = specs.map(\.name).joined(separator: ", ")
-                collector.add(paramKey, path, known.isEmpty ? "unknown parameter (this rule takes none)" : "unknown parameter (allowed: \(known))")
+                collector.add(
+                    paramKey, path,
+                    known.isEmpty ? "unknown parameter (this rule takes none)" : "unknown parameter (allowed: \(known))"
+                )
                 continue
             }
             if let value = parameterValue(paramValue, spec: spec) {
@@ -257,8 +278,9 @@ struct ProfileDocument {
 
     private static func parseGrading(_ node: Node, file: String, issues: inout [InputIssue]) -> Grading? {
         func issue(_ node: Node?, _ path: String, _ problem: String) {
-            issues.append(InputIssue(
-                file: file, line: node?.mark?.line, column: node?.mark?.column, field: path, problem: problem))
+            issues.append(
+                InputIssue(
+                    file: file, line: node?.mark?.line, column: node?.mark?.column, field: path, problem: problem))
         }
         guard let map = node.mapping else {
             issue(node, "grading", "expected a mapping with weights and grades")
@@ -321,26 +343,29 @@ struct ProfileDocument {
                 origin["params.\(key)"] = name
             }
             guard let requirement = entry.requirement?.value ?? base?.requirement else {
-                issues.append(InputIssue(
-                    file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).requirement",
-                    problem: "missing (required or recommended)"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).requirement",
+                        problem: "missing (required or recommended)"))
                 continue
             }
             let source = entry.source?.value ?? base?.source
             // A rule made required here cites its own basis: the parent's citation backed a recommendation.
             let raised = requirement == .required && base?.requirement != .required && entry.source == nil
             if requirement == .required && ((source ?? "").isEmpty || raised) && !entry.sourceRejected {
-                issues.append(InputIssue(
-                    file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).source",
-                    problem: "a required rule needs a source citing its basis"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).source",
+                        problem: "a required rule needs a source citing its basis"))
                 continue
             }
             do {
                 _ = try rule.parameters(params)
             } catch {
-                issues.append(InputIssue(
-                    file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).params",
-                    problem: "does not fit the rule's parameters: \(error)"))
+                issues.append(
+                    InputIssue(
+                        file: file, line: entry.line, column: entry.column, field: "rules.\(entry.id).params",
+                        problem: "does not fit the rule's parameters: \(error)"))
                 continue
             }
             if entry.requirement != nil { origin["requirement"] = name }
@@ -386,6 +411,7 @@ final class IssueCollector {
     init(file: String) { self.file = file }
 
     func add(_ node: Node?, _ field: String, _ problem: String) {
-        issues.append(InputIssue(file: file, line: node?.mark?.line, column: node?.mark?.column, field: field, problem: problem))
+        issues.append(
+            InputIssue(file: file, line: node?.mark?.line, column: node?.mark?.column, field: field, problem: problem))
     }
 }

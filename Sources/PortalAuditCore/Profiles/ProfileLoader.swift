@@ -15,7 +15,8 @@ public struct ProfileLoader: Sendable {
     /// executable or the working directory, else `/usr/local/share/portal-audit/Profiles`.
     public static func defaultSearchPaths(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        executable: String = CommandLine.arguments.first ?? "", workingDirectory: String = FileManager.default.currentDirectoryPath
+        executable: String = CommandLine.arguments.first ?? "",
+        workingDirectory: String = FileManager.default.currentDirectoryPath
     ) -> [String] {
         var paths: [String] = []
         if let custom = environment["PORTAL_AUDIT_PROFILES"], !custom.isEmpty { paths.append(custom) }
@@ -55,9 +56,12 @@ public struct ProfileLoader: Sendable {
     public func load(_ reference: String) throws(InputIssues) -> Profile {
         var issues: [InputIssue] = []
         guard let path = locate(reference) else {
-            throw InputIssues([InputIssue(
-                file: reference, field: "", problem: "no such profile (looked for \(reference).yaml in "
-                    + searchPaths.joined(separator: ", ") + ")")])
+            throw InputIssues([
+                InputIssue(
+                    file: reference, field: "",
+                    problem: "no such profile (looked for \(reference).yaml in "
+                        + searchPaths.joined(separator: ", ") + ")")
+            ])
         }
         let profile = resolve(path: path, chain: [], issues: &issues)
         guard issues.isEmpty, let profile else { throw InputIssues(issues) }
@@ -79,10 +83,12 @@ public struct ProfileLoader: Sendable {
     private func resolve(path: String, chain: [String], issues: inout [InputIssue]) -> Profile? {
         let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
         if chain.contains(canonical) {
-            issues.append(InputIssue(
-                file: path, field: "extends",
-                problem: "cycle in extends: " + (chain + [canonical]).map { ($0 as NSString).lastPathComponent }
-                    .joined(separator: " → ")))
+            issues.append(
+                InputIssue(
+                    file: path, field: "extends",
+                    problem: "cycle in extends: "
+                        + (chain + [canonical]).map { ($0 as NSString).lastPathComponent }
+                        .joined(separator: " → ")))
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -98,9 +104,10 @@ public struct ProfileLoader: Sendable {
                 parent = resolve(path: basePath, chain: chain + [canonical], issues: &issues)
                 if parent == nil { return nil }
             } else {
-                issues.append(InputIssue(
-                    file: path, line: base.line, column: base.column, field: "extends",
-                    problem: "unknown profile '\(base.value)'"))
+                issues.append(
+                    InputIssue(
+                        file: path, line: base.line, column: base.column, field: "extends",
+                        problem: "unknown profile '\(base.value)'"))
                 return nil
             }
         }

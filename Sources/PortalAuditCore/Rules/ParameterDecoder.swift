@@ -2,7 +2,7 @@ import Foundation
 
 /// Decodes a rule's profile values (`min_max_age: 31536000`) into its typed `Parameters`.
 ///
-/// Property names map to snake_case (`minMaxAge` ↔ `min_max_age`). Strict both ways: a value the type
+/// Keys are the Parameters' `CodingKeys`, spelt as profiles spell them (`min_max_age`). Strict both ways: a value the type
 /// does not read is an error (a descriptor's parameter the type forgot), and so is a property without a
 /// value (the loader fills every declared default, so this means a property the descriptor does not
 /// declare). The rule tests decode every rule's defaults, which catches either mismatch.
@@ -22,27 +22,13 @@ public enum ParameterDecoder {
         return decoded
     }
 
-    /// `minMaxAge` → `min_max_age`.
-    static func snakeCase(_ name: String) -> String {
-        var out = ""
-        for character in name {
-            if character.isUppercase {
-                out.append("_")
-                out.append(contentsOf: character.lowercased())
-            } else {
-                out.append(character)
-            }
-        }
-        return out
-    }
-
     final class Reader {
         let values: [String: ParameterValue]
         var read: Set<String> = []
         init(values: [String: ParameterValue]) { self.values = values }
 
         func value(_ key: CodingKey) throws -> ParameterValue {
-            let name = ParameterDecoder.snakeCase(key.stringValue)
+            let name = key.stringValue
             guard let value = values[name] else {
                 throw Mismatch(parameter: name, problem: "read by the rule's Parameters but not declared")
             }
@@ -61,11 +47,13 @@ public enum ParameterDecoder {
         }
 
         func unkeyedContainer() throws -> UnkeyedDecodingContainer {
-            throw DecodingError.typeMismatch([Any].self, .init(codingPath: [], debugDescription: "parameters are a flat mapping"))
+            throw DecodingError.typeMismatch(
+                [Any].self, .init(codingPath: [], debugDescription: "parameters are a flat mapping"))
         }
 
         func singleValueContainer() throws -> SingleValueDecodingContainer {
-            throw DecodingError.typeMismatch(Any.self, .init(codingPath: [], debugDescription: "parameters are a flat mapping"))
+            throw DecodingError.typeMismatch(
+                Any.self, .init(codingPath: [], debugDescription: "parameters are a flat mapping"))
         }
     }
 
@@ -74,7 +62,7 @@ public enum ParameterDecoder {
         var codingPath: [CodingKey] { [] }
         var allKeys: [Key] { reader.values.keys.compactMap { Key(stringValue: $0) } }
 
-        func contains(_ key: Key) -> Bool { reader.values[ParameterDecoder.snakeCase(key.stringValue)] != nil }
+        func contains(_ key: Key) -> Bool { reader.values[key.stringValue] != nil }
 
         func decodeNil(forKey key: Key) throws -> Bool { !contains(key) }
 
@@ -82,29 +70,59 @@ public enum ParameterDecoder {
             try T(from: ValueDecoder(value: reader.value(key), key: key))
         }
 
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try Int(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: String.Type, forKey key: Key) throws -> String { try String(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try Bool(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try Double(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try Float(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try Int8(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try Int16(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try Int32(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try Int64(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try UInt(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try UInt8(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try UInt16(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try UInt32(from: ValueDecoder(value: reader.value(key), key: key)) }
-        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try UInt64(from: ValueDecoder(value: reader.value(key), key: key)) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+            try Int(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            try String(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+            try Bool(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+            try Double(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+            try Float(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+            try Int8(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+            try Int16(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+            try Int32(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+            try Int64(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+            try UInt(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+            try UInt8(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+            try UInt16(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+            try UInt32(from: ValueDecoder(value: reader.value(key), key: key))
+        }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+            try UInt64(from: ValueDecoder(value: reader.value(key), key: key))
+        }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
             -> KeyedDecodingContainer<NestedKey>
         {
-            throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: [key], debugDescription: "parameters are flat"))
+            throw DecodingError.typeMismatch(
+                [String: Any].self, .init(codingPath: [key], debugDescription: "parameters are flat"))
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
-            throw DecodingError.typeMismatch([Any].self, .init(codingPath: [key], debugDescription: "parameters are flat"))
+            throw DecodingError.typeMismatch(
+                [Any].self, .init(codingPath: [key], debugDescription: "parameters are flat"))
         }
 
         func superDecoder() throws -> Decoder { TopDecoder(reader: reader) }
@@ -154,7 +172,8 @@ public enum ParameterDecoder {
         func decode(_ type: UInt64.Type) throws -> UInt64 { throw mismatch(UInt64.self) }
 
         private func mismatch(_ type: Any.Type) -> DecodingError {
-            DecodingError.typeMismatch(type, .init(codingPath: [key], debugDescription: "expected \(type), found \(value)"))
+            DecodingError.typeMismatch(
+                type, .init(codingPath: [key], debugDescription: "expected \(type), found \(value)"))
         }
     }
 }

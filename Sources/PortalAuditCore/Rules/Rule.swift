@@ -73,7 +73,9 @@ public struct ParameterSpec: Sendable, Equatable {
     /// A smaller value is the stricter one (limits: milliseconds, days).
     public var lowerIsStricter: Bool
 
-    public init(name: String, kind: Kind, defaultValue: ParameterValue, meaning: LocalizedText, lowerIsStricter: Bool = false) {
+    public init(
+        name: String, kind: Kind, defaultValue: ParameterValue, meaning: LocalizedText, lowerIsStricter: Bool = false
+    ) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
@@ -158,7 +160,7 @@ public protocol RuleCode: RawRepresentable<String>, CaseIterable, Sendable, Equa
     static var missingFacts: Self { get }
 }
 
-/// A rule's typed parameters, decoded from the profile's values (snake_case names, see `ParameterDecoder`).
+/// A rule's typed parameters, decoded from the profile's values by explicit `CodingKeys` (see `ParameterDecoder`).
 public protocol RuleParameterSet: Decodable, Sendable, Equatable {}
 
 /// The parameters of a rule that takes none.

@@ -58,20 +58,26 @@ public enum ExampleFacts {
                 https: EndpointFacts(url: "https://xa-a.tinh.gov.vn/", status: 200, httpVersion: "2", timings: timings),
                 http: EndpointFacts(url: "http://xa-a.tinh.gov.vn/", status: 301, httpVersion: "1.1", timings: timings)),
             tls: TLSFacts(
-                versions: ["SSLv3": .notTestable, "TLSv1.0": .rejected, "TLSv1.1": .rejected, "TLSv1.2": .accepted,
-                           "TLSv1.3": .accepted],
+                versions: [
+                    "SSLv3": .notTestable, "TLSv1.0": .rejected, "TLSv1.1": .rejected, "TLSv1.2": .accepted,
+                    "TLSv1.3": .accepted,
+                ],
                 negotiatedVersion: "TLSv1.3", negotiatedCipher: "TLS_AES_256_GCM_SHA384", alpn: "h2",
                 weakSuites: [], staticRSAAccepted: false, dheMinBits: nil),
             certificate: CertificateFacts(
-                chain: [CertificateSummary(
-                    subject: "CN=xa-a.tinh.gov.vn", issuer: "CN=Lab CA", subjectAltNames: ["xa-a.tinh.gov.vn"],
-                    keyType: "RSA", keyBits: 2048, signatureAlgorithm: "RSA-SHA256",
-                    notBefore: now.addingTimeInterval(-86_400 * 30), notAfter: now.addingTimeInterval(86_400 * 200),
-                    selfIssued: false)],
+                chain: [
+                    CertificateSummary(
+                        subject: "CN=xa-a.tinh.gov.vn", issuer: "CN=Lab CA", subjectAltNames: ["xa-a.tinh.gov.vn"],
+                        keyType: "RSA", keyBits: 2048, signatureAlgorithm: "RSA-SHA256",
+                        notBefore: now.addingTimeInterval(-86_400 * 30), notAfter: now.addingTimeInterval(86_400 * 200),
+                        selfIssued: false)
+                ],
                 verifyErrors: [], checkedHost: "xa-a.tinh.gov.vn"),
             redirect: RedirectFacts(
-                hops: [RedirectHop(url: "http://xa-a.tinh.gov.vn/", status: 301, location: "https://xa-a.tinh.gov.vn/"),
-                       RedirectHop(url: "https://xa-a.tinh.gov.vn/", status: 200)],
+                hops: [
+                    RedirectHop(url: "http://xa-a.tinh.gov.vn/", status: 301, location: "https://xa-a.tinh.gov.vn/"),
+                    RedirectHop(url: "https://xa-a.tinh.gov.vn/", status: 200),
+                ],
                 outcome: .final, finalScheme: "https", finalURL: "https://xa-a.tinh.gov.vn/"),
             headers: HeaderFacts(
                 url: "https://xa-a.tinh.gov.vn/", status: 200,
@@ -88,18 +94,25 @@ public enum ExampleFacts {
             cookies: [CookieFacts(name: "PHPSESSID", secure: true, httpOnly: true, sameSite: "Lax")],
             page: PageFacts(title: "Cổng thông tin điện tử xã A", bytes: 2_000, truncated: false),
             content: ContentFacts(
-                newest: now.addingTimeInterval(-86_400 * 2), newestSource: "feed", newestURL: "https://xa-a.tinh.gov.vn/rss.xml",
-                sources: [DatedSource(source: "feed", url: "https://xa-a.tinh.gov.vn/rss.xml", newest: now.addingTimeInterval(-86_400 * 2), count: 3)],
+                newest: now.addingTimeInterval(-86_400 * 2), newestSource: "feed",
+                newestURL: "https://xa-a.tinh.gov.vn/rss.xml",
+                sources: [
+                    DatedSource(
+                        source: "feed", url: "https://xa-a.tinh.gov.vn/rss.xml",
+                        newest: now.addingTimeInterval(-86_400 * 2), count: 3)
+                ],
                 mandatoryFound: ["agency", "responsible", "address", "phone", "email"], mandatoryMissing: [],
                 homeSHA256: String(repeating: "0", count: 64)),
             exposure: ExposureSignatures.checks.map {
                 ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
             },
             ipv6: IPv6Facts(
-                https: EndpointFacts(url: "https://xa-a.tinh.gov.vn/", status: 200, address: "2001:db8::1", timings: timings),
+                https: EndpointFacts(
+                    url: "https://xa-a.tinh.gov.vn/", status: 200, address: "2001:db8::1", timings: timings),
                 hasAddress: true),
             authorised: true,
-            uptime: UptimeFacts(windowHours: 720, upSeconds: 2_590_000, downSeconds: 2_000, unmonitoredSeconds: 0, outages: []))
+            uptime: UptimeFacts(
+                windowHours: 720, upSeconds: 2_590_000, downSeconds: 2_000, unmonitoredSeconds: 0, outages: []))
     }
 
     /// Replaces (or removes, with `nil`) header `name` in `observation`.

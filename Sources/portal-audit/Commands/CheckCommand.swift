@@ -27,7 +27,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Report language: vi or en.")
     var lang: Language = .vi
 
-    @Option(name: .customLong("http-port"), help: ArgumentHelp("Port where the HTTP→HTTPS redirect is checked (default 80).", valueName: "port"))
+    @Option(
+        name: .customLong("http-port"),
+        help: ArgumentHelp("Port where the HTTP→HTTPS redirect is checked (default 80).", valueName: "port"))
     var httpPort: Int?
 
     @OptionGroup var probe: ProbeOptionsGroup

@@ -54,8 +54,12 @@ struct HistoryCommand: AsyncParsableCommand {
                 print(Sanitizer.terminal(entry.url) + (entry.name.map { " — \(Sanitizer.terminal($0))" } ?? ""))
                 try await printUptime(url: entry.url, store: store, vi: vi)
             }
-            let failed = entry.failedRules.isEmpty ? "" : (vi ? "  không đạt: " : "  fails: ") + entry.failedRules.joined(separator: ", ")
-            print("  \(formatter.string(from: entry.observedAt))  run \(entry.runID)  \(entry.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.grade) \(String(format: "%3d", entry.score))  \(entry.profile)\(failed)")
+            let failed =
+                entry.failedRules.isEmpty
+                ? "" : (vi ? "  không đạt: " : "  fails: ") + entry.failedRules.joined(separator: ", ")
+            print(
+                "  \(formatter.string(from: entry.observedAt))  run \(entry.runID)  \(entry.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.grade) \(String(format: "%3d", entry.score))  \(entry.profile)\(failed)"
+            )
         }
     }
 
@@ -79,7 +83,9 @@ struct HistoryCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         for outage in UptimeAccounting.outages(samples) {
             let end = outage.end.map { formatter.string(from: $0) } ?? (vi ? "đang gián đoạn" : "ongoing")
-            print("  " + (vi ? "Gián đoạn: " : "Outage: ") + "\(formatter.string(from: outage.start)) → \(end) (\(outage.cause))")
+            print(
+                "  " + (vi ? "Gián đoạn: " : "Outage: ")
+                    + "\(formatter.string(from: outage.start)) → \(end) (\(outage.cause))")
         }
     }
 }

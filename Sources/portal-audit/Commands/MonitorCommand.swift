@@ -11,7 +11,8 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Decodable {
 
     init?(argument: String) {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
-        guard let unit = argument.last, let factor = units[unit], let value = Double(argument.dropLast()), value > 0 else {
+        guard let unit = argument.last, let factor = units[unit], let value = Double(argument.dropLast()), value > 0
+        else {
             return nil
         }
         seconds = value * factor
@@ -23,15 +24,21 @@ struct MonitorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
         abstract: "Watch a fleet: availability samples, a scan on schedule, alerts on state changes, metrics.",
-        discussion: "Runs until SIGTERM or Ctrl-C; resumes its schedule from the history database after a restart. See docs/uptime.md and docs/deploy/.")
+        discussion:
+            "Runs until SIGTERM or Ctrl-C; resumes its schedule from the history database after a restart. See docs/uptime.md and docs/deploy/."
+    )
 
     @Argument(help: ArgumentHelp("Inventory file (.yaml or .csv).", valueName: "inventory"))
     var inventory: String
 
-    @Option(name: .customLong("uptime-every"), help: ArgumentHelp("Time between two samples of one portal (30s, 5m …).", valueName: "duration"))
+    @Option(
+        name: .customLong("uptime-every"),
+        help: ArgumentHelp("Time between two samples of one portal (30s, 5m …).", valueName: "duration"))
     var uptimeEvery: DurationArgument = DurationArgument(seconds: 300)
 
-    @Option(name: .customLong("scan-every"), help: ArgumentHelp("Time between two full scans (24h …).", valueName: "duration"))
+    @Option(
+        name: .customLong("scan-every"),
+        help: ArgumentHelp("Time between two full scans (24h …).", valueName: "duration"))
     var scanEvery: DurationArgument = DurationArgument(seconds: 86_400)
 
     @Option(help: ArgumentHelp("History database.", valueName: "file"))
@@ -40,7 +47,9 @@ struct MonitorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Alert destinations (YAML: webhook, email).", valueName: "file"))
     var alerts: String?
 
-    @Option(name: .customLong("metrics-file"), help: ArgumentHelp("Write Prometheus metrics here (textfile collector).", valueName: "path"))
+    @Option(
+        name: .customLong("metrics-file"),
+        help: ArgumentHelp("Write Prometheus metrics here (textfile collector).", valueName: "path"))
     var metricsFile: String?
 
     @Option(help: ArgumentHelp("Profile id or YAML path for every portal (default: by level).", valueName: "id|file"))
@@ -59,9 +68,12 @@ struct MonitorCommand: AsyncParsableCommand {
             inventory: inventory, profile: profile, concurrency: concurrency, database: db, probe: probe.probeOptions,
             caFile: probe.caFile, uptimeInterval: uptimeEvery.seconds)
         let request = MonitorRequest(
-            scan: scan, uptimeEvery: uptimeEvery.seconds, scanEvery: scanEvery.seconds, alertsFile: alerts, metricsFile: metricsFile)
+            scan: scan, uptimeEvery: uptimeEvery.seconds, scanEvery: scanEvery.seconds, alertsFile: alerts,
+            metricsFile: metricsFile)
         let prepared = try exitingOnError { try monitor.prepare(request) }
-        printError("monitor: \(prepared.scan.inventory.entries.count) portals, a sample every \(Int(uptimeEvery.seconds)) s, a scan every \(Int(scanEvery.seconds)) s; history: \(db)")
+        printError(
+            "monitor: \(prepared.scan.inventory.entries.count) portals, a sample every \(Int(uptimeEvery.seconds)) s, a scan every \(Int(scanEvery.seconds)) s; history: \(db)"
+        )
         let task = Task<Void, any Error> { await monitor.run(prepared) { printError($0) } }
         let signals = SignalCanceller(task: task, message: "\nmonitor: stopping — finished results are kept")
         _ = await task.result

@@ -16,7 +16,9 @@ struct ProfilesCommand: ParsableCommand {
         @Option(help: "Language: vi or en.") var lang: Language = .vi
 
         func run() throws {
-            print(ProfileRenderer(language: lang).list(try exitingOnError { try ProfileCatalog().shipped() }), terminator: "")
+            print(
+                ProfileRenderer(language: lang).list(try exitingOnError { try ProfileCatalog().shipped() }),
+                terminator: "")
         }
     }
 
@@ -41,7 +43,9 @@ struct ProfilesCommand: ParsableCommand {
         func run() throws {
             let catalog = ProfileCatalog()
             let descriptor = try exitingOnError { try catalog.rule(rule) }
-            print(ProfileRenderer(language: lang).explain(descriptor, profiles: try exitingOnError { try catalog.shipped() }), terminator: "")
+            print(
+                ProfileRenderer(language: lang).explain(
+                    descriptor, profiles: try exitingOnError { try catalog.shipped() }), terminator: "")
         }
     }
 
@@ -61,7 +65,9 @@ struct ProfilesCommand: ParsableCommand {
             abstract: "Print docs/rules.md (the rule table generated from the catalogue and the shipped profiles).")
 
         func run() throws {
-            print(ProfileRenderer.rulesDocument(profiles: try exitingOnError { try ProfileCatalog().shipped() }), terminator: "")
+            print(
+                ProfileRenderer.rulesDocument(profiles: try exitingOnError { try ProfileCatalog().shipped() }),
+                terminator: "")
         }
     }
 }

@@ -8,13 +8,16 @@ extension ReportFormat: ExpressibleByArgument {}
 
 /// Options shared by `report` and `scan --out`.
 struct ReportOptions: ParsableArguments {
-    @Option(name: .customLong("format"), help: "Report format, repeatable: html, json, csv, md, pdf, text (text: one line per portal on stdout).")
+    @Option(
+        name: .customLong("format"),
+        help: "Report format, repeatable: html, json, csv, md, pdf, text (text: one line per portal on stdout).")
     var formats: [ReportFormat] = []
 
     @Option(help: "Language: vi or en.")
     var lang: Language = .vi
 
-    @Option(help: ArgumentHelp("The reporting unit printed at the top of the report (Vietnamese form).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("The reporting unit printed at the top of the report (Vietnamese form).", valueName: "name"))
     var unit: String = ""
 
     @Option(help: ArgumentHelp("Where the report is signed, e.g. \"Thanh Hóa\".", valueName: "place"))
@@ -25,8 +28,11 @@ struct ReportOptions: ParsableArguments {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write graded reports of a stored run (HTML, JSON, CSV, Markdown, PDF); --profile re-grades without traffic.",
-        discussion: "Files go to Reports/ (or --out DIR), named by run and date, written atomically; --out - prints one format.")
+        abstract:
+            "Write graded reports of a stored run (HTML, JSON, CSV, Markdown, PDF); --profile re-grades without traffic.",
+        discussion:
+            "Files go to Reports/ (or --out DIR), named by run and date, written atomically; --out - prints one format."
+    )
 
     @Option(help: ArgumentHelp("History database.", valueName: "file"))
     var db: String = "portal-audit.sqlite"

@@ -71,17 +71,21 @@ struct ScanCommand: AsyncParsableCommand {
         let c = summary.counts
         let seconds = Double(summary.elapsed.components.seconds) + Double(summary.elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(summary.scanned) / seconds : 0
-        printError(String(
-            format: "scan: run %lld %@ — %d/%d portals: pass %d, warn %d, incomplete %d, fail %d; %d scanned now in %.1f s (%.1f/s, %.1f connections each); history: %@",
-            summary.runID, summary.interrupted ? "INTERRUPTED (finish it with --resume)" : "finished",
-            c.pass + c.warn + c.incomplete + c.fail, summary.planned, c.pass, c.warn, c.incomplete, c.fail,
-            summary.scanned, seconds, rate, summary.scanned > 0 ? Double(summary.connections) / Double(summary.scanned) : 0,
-            db))
+        printError(
+            String(
+                format:
+                    "scan: run %lld %@ — %d/%d portals: pass %d, warn %d, incomplete %d, fail %d; %d scanned now in %.1f s (%.1f/s, %.1f connections each); history: %@",
+                summary.runID, summary.interrupted ? "INTERRUPTED (finish it with --resume)" : "finished",
+                c.pass + c.warn + c.incomplete + c.fail, summary.planned, c.pass, c.warn, c.incomplete, c.fail,
+                summary.scanned, seconds, rate,
+                summary.scanned > 0 ? Double(summary.connections) / Double(summary.scanned) : 0,
+                db))
         if let out, !summary.interrupted {
             let formats = report.formats.isEmpty ? [ReportFormat.html, .json, .csv] : report.formats
-            try writeReports(ReportRequest(
-                database: db, runID: summary.runID, formats: formats, language: report.lang, outDirectory: out,
-                unit: report.unit, place: report.place))
+            try writeReports(
+                ReportRequest(
+                    database: db, runID: summary.runID, formats: formats, language: report.lang, outDirectory: out,
+                    unit: report.unit, place: report.place))
         }
         if summary.interrupted { throw ExitCode(130) }
         if c.fail > 0 { throw ExitStatus.failed }
@@ -105,13 +109,16 @@ final class ProgressDisplay: Sendable {
                 format: "[%d/%d] pass %d · warn %d · incomplete %d · fail %d · %.1f/s · ETA %d:%02d",
                 event.done, event.total, c.pass, c.warn, c.incomplete, c.fail, rate, remaining / 60, remaining % 60)
             lastWidth.withLock { width in
-                FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: max(0, width - line.count))).utf8))
+                FileHandle.standardError.write(
+                    Data(("\r" + line + String(repeating: " ", count: max(0, width - line.count))).utf8))
                 width = line.count
             }
         } else {
             let site = event.site
             let failed = site.findings.filter { $0.status == .fail }.map(\.rule).joined(separator: ",")
-            printError("[\(event.done)/\(event.total)] \(site.verdict.rawValue) \(site.grade) \(site.score) \(site.target.url) \(site.durationMS)ms" + (failed.isEmpty ? "" : " fails: \(failed)"))
+            printError(
+                "[\(event.done)/\(event.total)] \(site.verdict.rawValue) \(site.grade) \(site.score) \(site.target.url) \(site.durationMS)ms"
+                    + (failed.isEmpty ? "" : " fails: \(failed)"))
         }
     }
 
@@ -124,7 +131,10 @@ final class ProgressDisplay: Sendable {
 final class SignalCanceller {
     private let sources: [any DispatchSourceSignal]
 
-    init<T: Sendable>(task: Task<T, any Error>, message: String = "\nscan: stopping — portals in flight are cancelled, finished ones are kept") {
+    init<T: Sendable>(
+        task: Task<T, any Error>,
+        message: String = "\nscan: stopping — portals in flight are cancelled, finished ones are kept"
+    ) {
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

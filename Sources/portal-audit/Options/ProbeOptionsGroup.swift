@@ -3,12 +3,16 @@ import PortalAuditProbes
 
 /// PROBE-OPTIONS: the same option group for check, scan and monitor.
 struct ProbeOptionsGroup: ParsableArguments {
-    @Option(name: .customLong("resolve"), help: ArgumentHelp(
-        "Pin HOST:PORT to ADDRESS, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
+    @Option(
+        name: .customLong("resolve"),
+        help: ArgumentHelp(
+            "Pin HOST:PORT to ADDRESS, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
     var resolve: [String] = []
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
-        "Extra trust anchors (PEM) added to the system store.", valueName: "pem"))
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp(
+            "Extra trust anchors (PEM) added to the system store.", valueName: "pem"))
     var caFile: String?
 
     @Option(help: ArgumentHelp("Time budget per site, in seconds.", valueName: "seconds"))
@@ -17,14 +21,17 @@ struct ProbeOptionsGroup: ParsableArguments {
     @Flag(help: "This is an authorised audit of your own portals: active probes (sensitive paths) may run.")
     var authorised = false
 
-    @Option(name: .customLong("per-address"), help: ArgumentHelp(
-        "Connections at once to one IP address across the fleet (default 8, that is two portals of a shared host; "
-            + "loopback is not limited unless this is given). Proxies are never used: http_proxy, https_proxy and "
-            + "ALL_PROXY are ignored, so pins and certificates are the portal's own.",
-        valueName: "n"))
+    @Option(
+        name: .customLong("per-address"),
+        help: ArgumentHelp(
+            "Connections at once to one IP address across the fleet (default 8, that is two portals of a shared host; "
+                + "loopback is not limited unless this is given). Proxies are never used: http_proxy, https_proxy and "
+                + "ALL_PROXY are ignored, so pins and certificates are the portal's own.",
+            valueName: "n"))
     var perAddress: Int?
 
     var probeOptions: ProbeOptions {
-        ProbeOptions(resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress)
+        ProbeOptions(
+            resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress)
     }
 }

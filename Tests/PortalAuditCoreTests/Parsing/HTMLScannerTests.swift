@@ -29,7 +29,8 @@ struct HTMLScannerTests {
     func edges() {
         #expect(text("<p>a</p><script>x = 1; <p>b</p>") == "a")
         #expect(text("a <b c=\"1\" b") == "a")
-        #expect(text("1 < 2 &amp;&amp; 3 &gt; 2&nbsp;ok &#273;&#x1EA1;i &bogus; &") == "1 < 2 && 3 > 2 ok đại &bogus; &")
+        #expect(
+            text("1 < 2 &amp;&amp; 3 &gt; 2&nbsp;ok &#273;&#x1EA1;i &bogus; &") == "1 < 2 && 3 > 2 ok đại &bogus; &")
         #expect(text("<p>Tin\n\n  tức</p>") == "Tin tức")
     }
 
@@ -76,14 +77,19 @@ struct HTMLScannerTests {
         #expect(VietnameseDates.parseFeedDate("Wed, 05 Dec 2018 21:29:00 +0700") == iso("2018-12-05T14:29:00Z"))
         #expect(VietnameseDates.parseFeedDate("Wed, 21 Oct 2015 07:28:00 GMT") == iso("2015-10-21T07:28:00Z"))
         #expect(VietnameseDates.parseFeedDate("5 Dec 2018 21:29 -0500") == iso("2018-12-06T02:29:00Z"))
-        for bad in ["2026-13-45", "2026-02-30", "31/02/2026", "5.925", "2023-11-29T08:00:00", "Wed, 05 Foo 2018 21:29:00 +0700", ""] {
+        for bad in [
+            "2026-13-45", "2026-02-30", "31/02/2026", "5.925", "2023-11-29T08:00:00", "Wed, 05 Foo 2018 21:29:00 +0700",
+            "",
+        ] {
             #expect(VietnameseDates.parseFeedDate(bad) == nil, "\(bad)")
         }
     }
 
     @Test("a cookie is kept by name and flags only")
     func redactedCookie() {
-        #expect(CookieParser.redacted("PHPSESSID=abc123; path=/; Secure; HttpOnly; SameSite=lax") == "PHPSESSID=…; Secure; HttpOnly; SameSite=Lax")
+        #expect(
+            CookieParser.redacted("PHPSESSID=abc123; path=/; Secure; HttpOnly; SameSite=lax")
+                == "PHPSESSID=…; Secure; HttpOnly; SameSite=Lax")
         #expect(CookieParser.redacted("lb=10.1.2.3:8080; Domain=x.gov.vn") == "lb=…")
         #expect(CookieParser.redacted("no-equals-sign") == "…")
     }
@@ -91,14 +97,16 @@ struct HTMLScannerTests {
 
 @Suite("Redirect scope: no hop into a more private network than the portal's own")
 struct AddressScopeTests {
-    @Test("addresses are classed", arguments: [
-        ("203.113.131.1", AddressScope.public), ("8.8.8.8", .public), ("2001:db8::1", .public),
-        ("10.0.0.5", .private), ("172.16.0.1", .private), ("172.31.255.255", .private), ("172.32.0.1", .public),
-        ("192.168.1.1", .private), ("100.64.0.1", .private), ("fd12:3456::1", .private),
-        ("169.254.169.254", .linkLocal), ("fe80::1%eth0", .linkLocal),
-        ("127.0.0.1", .loopback), ("127.8.9.10", .loopback), ("::1", .loopback), ("[::1]", .loopback),
-        ("0.0.0.0", .loopback), ("::ffff:10.1.2.3", .private), ("::ffff:127.0.0.1", .loopback),
-    ])
+    @Test(
+        "addresses are classed",
+        arguments: [
+            ("203.113.131.1", AddressScope.public), ("8.8.8.8", .public), ("2001:db8::1", .public),
+            ("10.0.0.5", .private), ("172.16.0.1", .private), ("172.31.255.255", .private), ("172.32.0.1", .public),
+            ("192.168.1.1", .private), ("100.64.0.1", .private), ("fd12:3456::1", .private),
+            ("169.254.169.254", .linkLocal), ("fe80::1%eth0", .linkLocal),
+            ("127.0.0.1", .loopback), ("127.8.9.10", .loopback), ("::1", .loopback), ("[::1]", .loopback),
+            ("0.0.0.0", .loopback), ("::ffff:10.1.2.3", .private), ("::ffff:127.0.0.1", .loopback),
+        ])
     func scope(_ address: String, _ expected: AddressScope) {
         #expect(AddressScope.of(address) == expected)
     }

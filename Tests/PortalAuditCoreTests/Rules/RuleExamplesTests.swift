@@ -29,6 +29,10 @@ private func cases<R: Rule>(_ rule: R.Type) -> [ExampleCase] {
 /// Parameters shaped as the HSTS rule's, for the decoder tests.
 private struct HSTSParameters: Decodable {
     var minMaxAge: Int
+
+    enum CodingKeys: String, CodingKey {
+        case minMaxAge = "min_max_age"
+    }
 }
 
 let everyExample: [ExampleCase] = RuleRegistry.all.flatMap { cases($0) }
@@ -59,7 +63,8 @@ struct RuleExamplesTests {
     @Test("every rule's defaults decode into its parameters, and the exemplary observation fails no rule")
     func exemplaryPasses() {
         for rule in RuleRegistry.all {
-            let outcome = rule.evaluate(ExampleFacts.exemplary(), rule.descriptor.defaultParameters, ExampleFacts.context)
+            let outcome = rule.evaluate(
+                ExampleFacts.exemplary(), rule.descriptor.defaultParameters, ExampleFacts.context)
             #expect(outcome.status == .pass, "\(rule.descriptor.id): \(outcome.resultCode) \(outcome.evidence)")
         }
     }
@@ -72,7 +77,9 @@ struct RuleExamplesTests {
         let extra = RuleParameters(["min_max_age": .integer(1), "min_maxage": .integer(1)])
         let misspelt = RuleParameters(["min_maxage": .integer(1)])
         // Then decoding names the parameter, and the evaluation says so instead of passing anything
-        #expect(throws: ParameterDecoder.Mismatch.self) { _ = try ParameterDecoder.decode(HSTSParameters.self, from: extra.values) }
+        #expect(throws: ParameterDecoder.Mismatch.self) {
+            _ = try ParameterDecoder.decode(HSTSParameters.self, from: extra.values)
+        }
         let outcome = rule.evaluate(ExampleFacts.exemplary(), misspelt, ExampleFacts.context)
         #expect(outcome.resultCode == RuleOutcome.invalidParametersCode)
         #expect(outcome.evidence["error"]?.contains("min_max_age") == true)
@@ -107,7 +114,9 @@ struct RuleExamplesTests {
         let files = try #require(FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil))
         var declared: [String: String] = [:]
         for case let file as URL in files
-        where file.lastPathComponent.hasSuffix("Rule.swift") && file.deletingLastPathComponent().standardized != folder.standardized {
+        where file.lastPathComponent.hasSuffix("Rule.swift")
+            && file.deletingLastPathComponent().standardized != folder.standardized
+        {
             let text = try String(contentsOf: file, encoding: .utf8)
             let name = file.deletingPathExtension().lastPathComponent
             #expect(text.contains("struct \(name): Rule {"), "\(file.lastPathComponent) does not declare \(name)")
@@ -115,12 +124,15 @@ struct RuleExamplesTests {
         }
         // Then the registry holds exactly those types, each in the folder of its area
         let registered = RuleRegistry.all.map { String(describing: $0) }
-        #expect(Set(registered) == Set(declared.keys), "unregistered: \(Set(declared.keys).subtracting(registered).sorted())")
+        #expect(
+            Set(registered) == Set(declared.keys),
+            "unregistered: \(Set(declared.keys).subtracting(registered).sorted())")
         #expect(registered.count == declared.count)
         for rule in RuleRegistry.all {
             let folderName = declared[String(describing: rule)]?.lowercased()
             let area = rule.descriptor.area
-            #expect(folderName == (area == .certificate ? "certificate" : area.rawValue), "\(rule) is not in Rules/\(area)")
+            #expect(
+                folderName == (area == .certificate ? "certificate" : area.rawValue), "\(rule) is not in Rules/\(area)")
         }
     }
 }

@@ -37,42 +37,101 @@ struct Case {
     var run: ([UInt8]) -> Int
 }
 let cases: [Case] = [
-    Case(parser: "page text", input: "2 MiB of '<'", bytes: repeated("<", bytes: page)) { PageText.text(of: $0, limit: page).utf8.count },
-    Case(parser: "page text", input: "2 MiB one word", bytes: repeated("a", bytes: page)) { PageText.text(of: $0, limit: page).utf8.count },
-    Case(parser: "page text", input: "unclosed <script> + 2 MiB", bytes: Array("<script>".utf8) + repeated("</scrip <", bytes: page)) { PageText.text(of: $0, limit: page).utf8.count },
-    Case(parser: "page text", input: "2 MiB of '<!-- '", bytes: repeated("<!-- -", bytes: page)) { PageText.text(of: $0, limit: page).utf8.count },
-    Case(parser: "page text", input: "2 MiB of '&#'", bytes: repeated("&#1", bytes: page)) { PageText.text(of: $0, limit: page).utf8.count },
-    Case(parser: "page text", input: "2 MiB of '<a b=\"'", bytes: repeated("<a b=\"", bytes: page)) { PageText.text(of: $0, limit: page).utf8.count },
-    Case(parser: "title", input: "<title> + 256 KiB of '<'", bytes: Array("<title>".utf8) + repeated("<", bytes: head)) { HTMLTitle.extract($0)?.count ?? 0 },
-    Case(parser: "title", input: "256 KiB of '<title'", bytes: repeated("<title", bytes: head)) { HTMLTitle.extract($0)?.count ?? 0 },
-    Case(parser: "feed links", input: "256 KiB of '<link type=application/rss+xml '", bytes: repeated("<link type=application/rss+xml href=", bytes: head)) { PageText.feedLinks(in: $0).count },
-    Case(parser: "e-mail", input: "1 MiB word + '@x'", bytes: repeated("a", bytes: 1 << 20) + Array("@x".utf8)) { MandatoryInfo.containsEmailAddress(String(decoding: $0, as: UTF8.self)) ? 1 : 0 },
-    Case(parser: "e-mail", input: "512 KiB of 'a@'", bytes: repeated("a@", bytes: text)) { MandatoryInfo.containsEmailAddress(String(decoding: $0, as: UTF8.self)) ? 1 : 0 },
-    Case(parser: "mandatory info", input: "512 KiB Vietnamese text", bytes: repeated("Điện thoại liên hệ: ", bytes: text)) { MandatoryInfo.check(String(decoding: $0, as: UTF8.self)).found.count },
-    Case(parser: "page dates", input: "512 KiB of '1/1/1'", bytes: repeated("1/1/1", bytes: text)) { VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count },
-    Case(parser: "page dates", input: "512 KiB of real dates", bytes: repeated("Thứ Hai, 05/12/2018 ", bytes: text)) { VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count },
-    Case(parser: "page dates", input: "512 KiB of citations", bytes: repeated("số 30-CT/TW ngày 25/12/2013 ", bytes: text)) { VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count },
-    Case(parser: "page dates", input: "512 KiB of 'ngày 1 tháng 1 năm '", bytes: repeated("ngày 1 tháng 1 năm ", bytes: text)) { VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count },
-    Case(parser: "feed dates", input: "2 MiB of valid <pubDate>", bytes: repeated("<pubDate>Wed, 05 Dec 2018 21:29:00 +0700</pubDate>", bytes: page)) { VietnameseDates.feedDates(in: String(decoding: $0, as: UTF8.self), now: now).count },
-    Case(parser: "feed dates", input: "2 MiB of valid <lastmod>", bytes: repeated("<lastmod>2023-11-29T08:00:00+07:00</lastmod>", bytes: page)) { VietnameseDates.feedDates(in: String(decoding: $0, as: UTF8.self), now: now).count },
-    Case(parser: "feed dates", input: "2 MiB of '<'", bytes: repeated("<", bytes: page)) { VietnameseDates.feedDates(in: String(decoding: $0, as: UTF8.self), now: now).count },
-    Case(parser: "headers", input: "100 lines of 8 KiB", bytes: repeated("X-A: " + String(repeating: "b", count: 8180) + "\n", bytes: 100 * 8186)) { _ in
+    Case(parser: "page text", input: "2 MiB of '<'", bytes: repeated("<", bytes: page)) {
+        PageText.text(of: $0, limit: page).utf8.count
+    },
+    Case(parser: "page text", input: "2 MiB one word", bytes: repeated("a", bytes: page)) {
+        PageText.text(of: $0, limit: page).utf8.count
+    },
+    Case(
+        parser: "page text", input: "unclosed <script> + 2 MiB",
+        bytes: Array("<script>".utf8) + repeated("</scrip <", bytes: page)
+    ) { PageText.text(of: $0, limit: page).utf8.count },
+    Case(parser: "page text", input: "2 MiB of '<!-- '", bytes: repeated("<!-- -", bytes: page)) {
+        PageText.text(of: $0, limit: page).utf8.count
+    },
+    Case(parser: "page text", input: "2 MiB of '&#'", bytes: repeated("&#1", bytes: page)) {
+        PageText.text(of: $0, limit: page).utf8.count
+    },
+    Case(parser: "page text", input: "2 MiB of '<a b=\"'", bytes: repeated("<a b=\"", bytes: page)) {
+        PageText.text(of: $0, limit: page).utf8.count
+    },
+    Case(parser: "title", input: "<title> + 256 KiB of '<'", bytes: Array("<title>".utf8) + repeated("<", bytes: head))
+    { HTMLTitle.extract($0)?.count ?? 0 },
+    Case(parser: "title", input: "256 KiB of '<title'", bytes: repeated("<title", bytes: head)) {
+        HTMLTitle.extract($0)?.count ?? 0
+    },
+    Case(
+        parser: "feed links", input: "256 KiB of '<link type=application/rss+xml '",
+        bytes: repeated("<link type=application/rss+xml href=", bytes: head)
+    ) { PageText.feedLinks(in: $0).count },
+    Case(parser: "e-mail", input: "1 MiB word + '@x'", bytes: repeated("a", bytes: 1 << 20) + Array("@x".utf8)) {
+        MandatoryInfo.containsEmailAddress(String(decoding: $0, as: UTF8.self)) ? 1 : 0
+    },
+    Case(parser: "e-mail", input: "512 KiB of 'a@'", bytes: repeated("a@", bytes: text)) {
+        MandatoryInfo.containsEmailAddress(String(decoding: $0, as: UTF8.self)) ? 1 : 0
+    },
+    Case(
+        parser: "mandatory info", input: "512 KiB Vietnamese text", bytes: repeated("Điện thoại liên hệ: ", bytes: text)
+    ) { MandatoryInfo.check(String(decoding: $0, as: UTF8.self)).found.count },
+    Case(parser: "page dates", input: "512 KiB of '1/1/1'", bytes: repeated("1/1/1", bytes: text)) {
+        VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count
+    },
+    Case(parser: "page dates", input: "512 KiB of real dates", bytes: repeated("Thứ Hai, 05/12/2018 ", bytes: text)) {
+        VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count
+    },
+    Case(
+        parser: "page dates", input: "512 KiB of citations",
+        bytes: repeated("số 30-CT/TW ngày 25/12/2013 ", bytes: text)
+    ) { VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count },
+    Case(
+        parser: "page dates", input: "512 KiB of 'ngày 1 tháng 1 năm '",
+        bytes: repeated("ngày 1 tháng 1 năm ", bytes: text)
+    ) { VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count },
+    Case(
+        parser: "feed dates", input: "2 MiB of valid <pubDate>",
+        bytes: repeated("<pubDate>Wed, 05 Dec 2018 21:29:00 +0700</pubDate>", bytes: page)
+    ) { VietnameseDates.feedDates(in: String(decoding: $0, as: UTF8.self), now: now).count },
+    Case(
+        parser: "feed dates", input: "2 MiB of valid <lastmod>",
+        bytes: repeated("<lastmod>2023-11-29T08:00:00+07:00</lastmod>", bytes: page)
+    ) { VietnameseDates.feedDates(in: String(decoding: $0, as: UTF8.self), now: now).count },
+    Case(parser: "feed dates", input: "2 MiB of '<'", bytes: repeated("<", bytes: page)) {
+        VietnameseDates.feedDates(in: String(decoding: $0, as: UTF8.self), now: now).count
+    },
+    Case(
+        parser: "headers", input: "100 lines of 8 KiB",
+        bytes: repeated("X-A: " + String(repeating: "b", count: 8180) + "\n", bytes: 100 * 8186)
+    ) { _ in
         HeaderLines.fields(headerLines).count
     },
-    Case(parser: "cookies", input: "64 KiB Set-Cookie of ';'", bytes: Array("a=b".utf8) + repeated(";secure", bytes: 64 << 10)) { bytes in
+    Case(
+        parser: "cookies", input: "64 KiB Set-Cookie of ';'",
+        bytes: Array("a=b".utf8) + repeated(";secure", bytes: 64 << 10)
+    ) { bytes in
         CookieParser.redacted(String(decoding: bytes, as: UTF8.self)).count
     },
-    Case(parser: "HSTS", input: "8 KiB of ';'", bytes: Array("max-age=1".utf8) + repeated(";", bytes: 8 << 10)) { HSTSHeader(parsing: String(decoding: $0, as: UTF8.self))?.maxAge ?? 0 },
+    Case(parser: "HSTS", input: "8 KiB of ';'", bytes: Array("max-age=1".utf8) + repeated(";", bytes: 8 << 10)) {
+        HSTSHeader(parsing: String(decoding: $0, as: UTF8.self))?.maxAge ?? 0
+    },
 ]
 
-print(String(format: "%-15@ %-42@ %9@ %10@ %8@", "parser" as NSString, "adversarial input" as NSString, "ms" as NSString, "ms/MiB" as NSString, "×utf8" as NSString))
+print(
+    String(
+        format: "%-15@ %-42@ %9@ %10@ %8@", "parser" as NSString, "adversarial input" as NSString, "ms" as NSString,
+        "ms/MiB" as NSString, "×utf8" as NSString))
 var worst = 0.0
 for c in cases {
     let baseline = best { sink &+= String(decoding: c.bytes, as: UTF8.self).utf8.count }
     let ms = best { sink &+= c.run(c.bytes) }
     let perMiB = ms / (Double(c.bytes.count) / mib)
     worst = max(worst, perMiB)
-    print(String(format: "%-15@ %-42@ %9.2f %10.2f %8.1f", c.parser as NSString, c.input as NSString, ms, perMiB, baseline > 0 ? ms / baseline : 0))
+    print(
+        String(
+            format: "%-15@ %-42@ %9.2f %10.2f %8.1f", c.parser as NSString, c.input as NSString, ms, perMiB,
+            baseline > 0 ? ms / baseline : 0))
 }
-print(String(format: "slowest: %.2f ms/MiB (budget 50 ms/MiB) %@", worst, (worst <= 50 ? "ok" : "OVER BUDGET") as NSString))
+print(
+    String(
+        format: "slowest: %.2f ms/MiB (budget 50 ms/MiB) %@", worst, (worst <= 50 ? "ok" : "OVER BUDGET") as NSString))
 if sink == 42 { print("") }

@@ -16,11 +16,17 @@ struct ReachableRule: Rule {
         id: "availability.reachable", area: .availability,
         title: LocalizedText(en: "The portal answers", vi: "Cổng thông tin phản hồi truy cập"),
         rationale: LocalizedText(
-            en: "A portal that does not answer cannot serve citizens; the law asks portals to run reliably and continuously.",
-            vi: "Cổng không phản hồi thì không phục vụ được người dân; pháp luật yêu cầu cổng hoạt động tin cậy, liên tục."),
+            en:
+                "A portal that does not answer cannot serve citizens; the law asks portals to run reliably and continuously.",
+            vi:
+                "Cổng không phản hồi thì không phục vụ được người dân; pháp luật yêu cầu cổng hoạt động tin cậy, liên tục."
+        ),
         advice: LocalizedText(
-            en: "Check that the web server is running and that firewalls allow ports 443 and 80 from the Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: the site and its application pool are started). Announce planned downtime at least 7 working days ahead.",
-            vi: "Kiểm tra máy chủ web đang chạy và tường lửa cho phép cổng 443 và 80 từ Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: trang và application pool đang chạy). Thông báo tạm ngừng có kế hoạch trước ít nhất 07 ngày làm việc."),
+            en:
+                "Check that the web server is running and that firewalls allow ports 443 and 80 from the Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: the site and its application pool are started). Announce planned downtime at least 7 working days ahead.",
+            vi:
+                "Kiểm tra máy chủ web đang chạy và tường lửa cho phép cổng 443 và 80 từ Internet (nginx: `systemctl status nginx`; Apache: `systemctl status apache2`; IIS: trang và application pool đang chạy). Thông báo tạm ngừng có kế hoạch trước ít nhất 07 ngày làm việc."
+        ),
         citations: ["NĐ 224/2026 Điều 21.2.a", "NĐ 224/2026 Điều 13.1.a"], defaultSeverity: .critical)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
@@ -43,7 +49,9 @@ struct ReachableRule: Rule {
         }
         var evidence = ["https": httpsDetail]
         if let http = reach.http {
-            evidence["http"] = clip(http.status.map { "status \($0)" } ?? http.failure.map { "\($0.kind.rawValue): \($0.message)" } ?? "no response")
+            evidence["http"] = clip(
+                http.status.map { "status \($0)" } ?? http.failure.map { "\($0.kind.rawValue): \($0.message)" }
+                    ?? "no response")
         }
         let timedOut = reach.https.failure?.kind == .timeout
         return .fail(timedOut ? .timeout : .unreachable, evidence)

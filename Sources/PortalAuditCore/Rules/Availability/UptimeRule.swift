@@ -4,6 +4,10 @@ import Foundation
 struct UptimeRule: Rule {
     struct Parameters: RuleParameterSet {
         var minBasisPoints: Int
+
+        enum CodingKeys: String, CodingKey {
+            case minBasisPoints = "min_basis_points"
+        }
     }
 
     enum Code: String, RuleCode {
@@ -14,18 +18,28 @@ struct UptimeRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "availability.uptime", area: .availability,
-        title: LocalizedText(en: "The portal stays up (monitored uptime)", vi: "Cổng hoạt động liên tục (thời gian hoạt động được giám sát)"),
+        title: LocalizedText(
+            en: "The portal stays up (monitored uptime)",
+            vi: "Cổng hoạt động liên tục (thời gian hoạt động được giám sát)"),
         rationale: LocalizedText(
-            en: "NĐ 224/2026 asks portals to run reliably and continuously. Vietnamese law sets no percentage: the threshold is the tool's default, and the figure comes from the monitor's samples (docs/uptime.md), never from a single check.",
-            vi: "NĐ 224/2026 yêu cầu cổng hoạt động tin cậy, liên tục. Pháp luật Việt Nam không quy định tỷ lệ: ngưỡng là mặc định của công cụ, số liệu lấy từ các lần lấy mẫu của chế độ giám sát (docs/uptime.md), không từ một lần kiểm tra."),
+            en:
+                "NĐ 224/2026 asks portals to run reliably and continuously. Vietnamese law sets no percentage: the threshold is the tool's default, and the figure comes from the monitor's samples (docs/uptime.md), never from a single check.",
+            vi:
+                "NĐ 224/2026 yêu cầu cổng hoạt động tin cậy, liên tục. Pháp luật Việt Nam không quy định tỷ lệ: ngưỡng là mặc định của công cụ, số liệu lấy từ các lần lấy mẫu của chế độ giám sát (docs/uptime.md), không từ một lần kiểm tra."
+        ),
         advice: LocalizedText(
-            en: "Find the outages in the report and their causes; add monitoring of the server itself, a standby (nginx `upstream` with `backup`; Apache mod_proxy_balancer; IIS ARR), and announce planned downtime 7 working days ahead.",
-            vi: "Xem các lần gián đoạn và nguyên nhân trong báo cáo; giám sát chính máy chủ, bố trí máy dự phòng (nginx `upstream` với `backup`; Apache mod_proxy_balancer; IIS ARR) và thông báo tạm ngừng có kế hoạch trước 07 ngày làm việc."),
+            en:
+                "Find the outages in the report and their causes; add monitoring of the server itself, a standby (nginx `upstream` with `backup`; Apache mod_proxy_balancer; IIS ARR), and announce planned downtime 7 working days ahead.",
+            vi:
+                "Xem các lần gián đoạn và nguyên nhân trong báo cáo; giám sát chính máy chủ, bố trí máy dự phòng (nginx `upstream` với `backup`; Apache mod_proxy_balancer; IIS ARR) và thông báo tạm ngừng có kế hoạch trước 07 ngày làm việc."
+        ),
         citations: ["NĐ 224/2026 Điều 21.2.a", "NĐ 224/2026 Điều 13"], defaultSeverity: .medium,
         parameters: [
             ParameterSpec(
                 name: "min_basis_points", kind: .integer(0...10_000), defaultValue: .integer(9_900),
-                meaning: LocalizedText(en: "Lowest uptime over 30 days, in hundredths of a percent (9900 = 99.00%)", vi: "Tỷ lệ hoạt động tối thiểu trong 30 ngày, phần vạn (9900 = 99,00%)"))
+                meaning: LocalizedText(
+                    en: "Lowest uptime over 30 days, in hundredths of a percent (9900 = 99.00%)",
+                    vi: "Tỷ lệ hoạt động tối thiểu trong 30 ngày, phần vạn (9900 = 99,00%)"))
         ])
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
@@ -37,7 +51,8 @@ struct UptimeRule: Rule {
             "unmonitored_hours": String(format: "%.1f", uptime.unmonitoredSeconds / 3_600),
             "window_hours": String(uptime.windowHours),
         ]
-        return percent * 100 < Double(parameters.minBasisPoints) ? .fail(.belowThreshold, evidence) : .pass(.ok, evidence)
+        return percent * 100 < Double(parameters.minBasisPoints)
+            ? .fail(.belowThreshold, evidence) : .pass(.ok, evidence)
     }
 
     static let examples: [RuleExample<Self>] = [
@@ -50,7 +65,8 @@ struct UptimeRule: Rule {
         },
         .init("never monitored", .inconclusive, .missingFacts) { $0.uptime = nil },
         .init("only unmonitored time", .inconclusive, .missingFacts) {
-            $0.uptime = UptimeFacts(windowHours: 720, upSeconds: 0, downSeconds: 0, unmonitoredSeconds: 2_592_000, outages: [])
+            $0.uptime = UptimeFacts(
+                windowHours: 720, upSeconds: 0, downSeconds: 0, unmonitoredSeconds: 2_592_000, outages: [])
         },
     ]
 }

@@ -4,6 +4,10 @@ import Foundation
 struct ExpirySoonRule: Rule {
     struct Parameters: RuleParameterSet {
         var warnDays: Int
+
+        enum CodingKeys: String, CodingKey {
+            case warnDays = "warn_days"
+        }
     }
 
     enum Code: String, RuleCode {
@@ -20,13 +24,17 @@ struct ExpirySoonRule: Rule {
             en: "Renewing before the last days leaves time to fix problems without an outage.",
             vi: "Gia hạn sớm để còn thời gian xử lý sự cố mà không làm gián đoạn cổng."),
         advice: LocalizedText(
-            en: "Renew now and automate renewal (ACME/certbot, or a reminder well before expiry); reload the server after installing (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: rebind).",
-            vi: "Gia hạn ngay và tự động hóa gia hạn (ACME/certbot, hoặc nhắc lịch trước khi hết hạn); nạp lại máy chủ sau khi cài (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: gắn lại)."),
+            en:
+                "Renew now and automate renewal (ACME/certbot, or a reminder well before expiry); reload the server after installing (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: rebind).",
+            vi:
+                "Gia hạn ngay và tự động hóa gia hạn (ACME/certbot, hoặc nhắc lịch trước khi hết hạn); nạp lại máy chủ sau khi cài (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: gắn lại)."
+        ),
         citations: ["Mozilla Server Side TLS 6.0 (certificate lifespan)"], defaultSeverity: .low,
         parameters: [
             ParameterSpec(
                 name: "warn_days", kind: .integer(1...365), defaultValue: .integer(30),
-                meaning: LocalizedText(en: "Warn this many days before expiry", vi: "Cảnh báo trước khi hết hạn bao nhiêu ngày"))
+                meaning: LocalizedText(
+                    en: "Warn this many days before expiry", vi: "Cảnh báo trước khi hết hạn bao nhiêu ngày"))
         ])
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

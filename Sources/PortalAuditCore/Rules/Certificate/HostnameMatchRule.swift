@@ -10,13 +10,17 @@ struct HostnameMatchRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "cert.hostname-match", area: .certificate,
-        title: LocalizedText(en: "The certificate matches the portal's name", vi: "Chứng thư số đúng tên miền của cổng"),
+        title: LocalizedText(
+            en: "The certificate matches the portal's name", vi: "Chứng thư số đúng tên miền của cổng"),
         rationale: LocalizedText(
             en: "A certificate issued for another name proves nothing about this portal, and browsers block it.",
             vi: "Chứng thư cấp cho tên miền khác không chứng minh được danh tính cổng này và bị trình duyệt chặn."),
         advice: LocalizedText(
-            en: "Issue a certificate whose Subject Alternative Names include this exact host name (and `www.` if used), then install it on the virtual host that serves this name (nginx: the `server` block with the matching `server_name`; Apache: the matching `ServerName`; IIS: the binding with the right host name and SNI).",
-            vi: "Xin chứng thư có Subject Alternative Name chứa đúng tên miền này (và cả `www.` nếu dùng), rồi gắn vào virtual host phục vụ tên miền đó (nginx: khối `server` có `server_name` tương ứng; Apache: `ServerName` tương ứng; IIS: binding đúng host name và bật SNI)."),
+            en:
+                "Issue a certificate whose Subject Alternative Names include this exact host name (and `www.` if used), then install it on the virtual host that serves this name (nginx: the `server` block with the matching `server_name`; Apache: the matching `ServerName`; IIS: the binding with the right host name and SNI).",
+            vi:
+                "Xin chứng thư có Subject Alternative Name chứa đúng tên miền này (và cả `www.` nếu dùng), rồi gắn vào virtual host phục vụ tên miền đó (nginx: khối `server` có `server_name` tương ứng; Apache: `ServerName` tương ứng; IIS: binding đúng host name và bật SNI)."
+        ),
         citations: ["RFC 6125", "OWASP ASVS 4.0.3 V9.2.1"], defaultSeverity: .high)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

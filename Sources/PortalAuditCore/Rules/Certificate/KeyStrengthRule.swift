@@ -3,8 +3,13 @@ import Foundation
 /// Fails on a weak leaf key (RSA/DSA below the minimum, EC below 256 bits) or a SHA-1/MD5 signature.
 struct KeyStrengthRule: Rule {
     struct Parameters: RuleParameterSet {
-        var minRsaBits: Int
-        var minEcBits: Int
+        var minRSABits: Int
+        var minECBits: Int
+
+        enum CodingKeys: String, CodingKey {
+            case minRSABits = "min_rsa_bits"
+            case minECBits = "min_ec_bits"
+        }
     }
 
     enum Code: String, RuleCode {
@@ -16,13 +21,17 @@ struct KeyStrengthRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "cert.key-strength", area: .certificate,
-        title: LocalizedText(en: "The certificate key and signature are strong", vi: "Khóa và chữ ký của chứng thư số đủ mạnh"),
+        title: LocalizedText(
+            en: "The certificate key and signature are strong", vi: "Khóa và chữ ký của chứng thư số đủ mạnh"),
         rationale: LocalizedText(
             en: "RSA keys under 2048 bits and SHA-1 or MD5 signatures can be broken or forged.",
             vi: "Khóa RSA dưới 2048 bit và chữ ký SHA-1 hoặc MD5 có thể bị phá hoặc giả mạo."),
         advice: LocalizedText(
-            en: "Re-issue the certificate with an RSA 2048+ or ECDSA P-256 key and a SHA-256 signature (`openssl req -newkey rsa:2048 -sha256 …`), then install it (nginx `ssl_certificate`; Apache `SSLCertificateFile`; IIS binding).",
-            vi: "Xin cấp lại chứng thư với khóa RSA từ 2048 bit hoặc ECDSA P-256 và chữ ký SHA-256 (`openssl req -newkey rsa:2048 -sha256 …`), rồi cài đặt (nginx `ssl_certificate`; Apache `SSLCertificateFile`; IIS binding)."),
+            en:
+                "Re-issue the certificate with an RSA 2048+ or ECDSA P-256 key and a SHA-256 signature (`openssl req -newkey rsa:2048 -sha256 …`), then install it (nginx `ssl_certificate`; Apache `SSLCertificateFile`; IIS binding).",
+            vi:
+                "Xin cấp lại chứng thư với khóa RSA từ 2048 bit hoặc ECDSA P-256 và chữ ký SHA-256 (`openssl req -newkey rsa:2048 -sha256 …`), rồi cài đặt (nginx `ssl_certificate`; Apache `SSLCertificateFile`; IIS binding)."
+        ),
         citations: ["Mozilla Server Side TLS 6.0", "NIST SP 800-57 Part 1"], defaultSeverity: .medium,
         parameters: [
             ParameterSpec(
@@ -39,7 +48,7 @@ struct KeyStrengthRule: Rule {
         guard let leaf = observation.certificate?.leaf else { return .missingFacts("certificate") }
         let evidence = ["key": "\(leaf.keyType) \(leaf.keyBits)", "signature": leaf.signatureAlgorithm]
         let type = leaf.keyType.uppercased()
-        let minimum = type == "EC" ? parameters.minEcBits : parameters.minRsaBits
+        let minimum = type == "EC" ? parameters.minECBits : parameters.minRSABits
         if ["RSA", "RSA-PSS", "DSA", "EC"].contains(type), leaf.keyBits < minimum {
             return .fail(.weakKey, evidence)
         }

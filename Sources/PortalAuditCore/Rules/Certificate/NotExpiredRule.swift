@@ -16,8 +16,11 @@ struct NotExpiredRule: Rule {
             en: "An expired certificate makes every browser show a full-page warning.",
             vi: "Chứng thư hết hạn khiến mọi trình duyệt hiện cảnh báo chặn toàn trang."),
         advice: LocalizedText(
-            en: "Renew the certificate and reload the server (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: rebind the new certificate). Automate renewal (ACME/certbot, or a calendar reminder 30 days ahead).",
-            vi: "Gia hạn chứng thư và nạp lại máy chủ (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: gắn lại chứng thư mới). Tự động hóa gia hạn (ACME/certbot, hoặc nhắc lịch trước 30 ngày)."),
+            en:
+                "Renew the certificate and reload the server (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: rebind the new certificate). Automate renewal (ACME/certbot, or a calendar reminder 30 days ahead).",
+            vi:
+                "Gia hạn chứng thư và nạp lại máy chủ (nginx: `nginx -s reload`; Apache: `apachectl graceful`; IIS: gắn lại chứng thư mới). Tự động hóa gia hạn (ACME/certbot, hoặc nhắc lịch trước 30 ngày)."
+        ),
         citations: ["RFC 5280 §4.1.2.5", "OWASP ASVS 4.0.3 V9.2.1"], defaultSeverity: .high)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

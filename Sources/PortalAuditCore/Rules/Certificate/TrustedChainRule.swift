@@ -13,11 +13,17 @@ struct TrustedChainRule: Rule {
         id: "cert.trusted-chain", area: .certificate,
         title: LocalizedText(en: "The certificate chain is trusted", vi: "Chuỗi chứng thư số được tin cậy"),
         rationale: LocalizedText(
-            en: "Browsers warn on a certificate they cannot trace to a trusted authority; users learn to click through warnings, which makes impersonation easy.",
-            vi: "Trình duyệt cảnh báo khi chứng thư không dẫn tới tổ chức tin cậy; người dùng quen bỏ qua cảnh báo khiến việc giả mạo trở nên dễ dàng."),
+            en:
+                "Browsers warn on a certificate they cannot trace to a trusted authority; users learn to click through warnings, which makes impersonation easy.",
+            vi:
+                "Trình duyệt cảnh báo khi chứng thư không dẫn tới tổ chức tin cậy; người dùng quen bỏ qua cảnh báo khiến việc giả mạo trở nên dễ dàng."
+        ),
         advice: LocalizedText(
-            en: "Use a certificate from a publicly trusted CA and serve the full chain (nginx: `ssl_certificate` must hold the leaf followed by the intermediates; Apache ≥ 2.4.8: the same in `SSLCertificateFile`; IIS: import the intermediate certificates into the Intermediate Certification Authorities store).",
-            vi: "Dùng chứng thư của tổ chức cung cấp dịch vụ chứng thực được tin cậy công khai và gửi đủ chuỗi (nginx: tệp `ssl_certificate` chứa chứng thư máy chủ rồi tới các chứng thư trung gian; Apache ≥ 2.4.8: tương tự trong `SSLCertificateFile`; IIS: nhập chứng thư trung gian vào kho Intermediate Certification Authorities)."),
+            en:
+                "Use a certificate from a publicly trusted CA and serve the full chain (nginx: `ssl_certificate` must hold the leaf followed by the intermediates; Apache ≥ 2.4.8: the same in `SSLCertificateFile`; IIS: import the intermediate certificates into the Intermediate Certification Authorities store).",
+            vi:
+                "Dùng chứng thư của tổ chức cung cấp dịch vụ chứng thực được tin cậy công khai và gửi đủ chuỗi (nginx: tệp `ssl_certificate` chứa chứng thư máy chủ rồi tới các chứng thư trung gian; Apache ≥ 2.4.8: tương tự trong `SSLCertificateFile`; IIS: nhập chứng thư trung gian vào kho Intermediate Certification Authorities)."
+        ),
         citations: ["OWASP ASVS 4.0.3 V9.2.1", "Tín nhiệm mạng: chứng nhận SSL/TLS hợp lệ"],
         defaultSeverity: .high)
 
@@ -30,7 +36,8 @@ struct TrustedChainRule: Rule {
             return .fail(.selfSigned, issuer)
         }
         if let problem = cert.verifyErrors.first(where: { !X509Code.notChain.contains($0.code) }) {
-            return .fail(.untrustedIssuer, issuer.merging(["error": "\(problem.code) \(problem.message)"]) { a, _ in a })
+            return .fail(
+                .untrustedIssuer, issuer.merging(["error": "\(problem.code) \(problem.message)"]) { a, _ in a })
         }
         return .pass(.ok, issuer)
     }

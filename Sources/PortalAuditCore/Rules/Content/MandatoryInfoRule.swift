@@ -10,13 +10,21 @@ struct MandatoryInfoRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "content.mandatory-info", area: .content,
-        title: LocalizedText(en: "The portal shows who runs it and how to reach them", vi: "Cổng công bố cơ quan chủ quản và thông tin liên hệ"),
+        title: LocalizedText(
+            en: "The portal shows who runs it and how to reach them",
+            vi: "Cổng công bố cơ quan chủ quản và thông tin liên hệ"),
         rationale: LocalizedText(
-            en: "A state agency's portal must show its governing agency, the person responsible, address, phone and e-mail, so citizens know who answers for it and how to ask for information.",
-            vi: "Cổng của cơ quan nhà nước phải công bố cơ quan chủ quản, người chịu trách nhiệm, địa chỉ, điện thoại và thư điện tử để người dân biết ai chịu trách nhiệm và liên hệ yêu cầu cung cấp thông tin."),
+            en:
+                "A state agency's portal must show its governing agency, the person responsible, address, phone and e-mail, so citizens know who answers for it and how to ask for information.",
+            vi:
+                "Cổng của cơ quan nhà nước phải công bố cơ quan chủ quản, người chịu trách nhiệm, địa chỉ, điện thoại và thư điện tử để người dân biết ai chịu trách nhiệm và liên hệ yêu cầu cung cấp thông tin."
+        ),
         advice: LocalizedText(
-            en: "Add a footer on every page: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\" in the CMS's footer template (nginx, Apache and IIS only serve what the CMS renders: nothing to change there).",
-            vi: "Thêm chân trang ở mọi trang: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\" trong mẫu chân trang của CMS (nginx, Apache, IIS chỉ phục vụ nội dung CMS tạo ra: không cần sửa máy chủ web)."),
+            en:
+                "Add a footer on every page: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\" in the CMS's footer template (nginx, Apache and IIS only serve what the CMS renders: nothing to change there).",
+            vi:
+                "Thêm chân trang ở mọi trang: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\" trong mẫu chân trang của CMS (nginx, Apache, IIS chỉ phục vụ nội dung CMS tạo ra: không cần sửa máy chủ web)."
+        ),
         citations: ["NĐ 224/2026 Điều 9", "Luật Tiếp cận thông tin 2016 Điều 19.1", "TT 32/2017 Điều 16"],
         defaultSeverity: .low)
 
@@ -24,8 +32,15 @@ struct MandatoryInfoRule: Rule {
         -> Judgement<Code>
     {
         guard let content = observation.content else { return .missingFacts("content") }
-        if content.mandatoryMissing.isEmpty { return .pass(.ok, ["found": content.mandatoryFound.joined(separator: ",")]) }
-        return .fail(.missingItems, ["missing": content.mandatoryMissing.joined(separator: ","), "found": content.mandatoryFound.joined(separator: ",")])
+        if content.mandatoryMissing.isEmpty {
+            return .pass(.ok, ["found": content.mandatoryFound.joined(separator: ",")])
+        }
+        return .fail(
+            .missingItems,
+            [
+                "missing": content.mandatoryMissing.joined(separator: ","),
+                "found": content.mandatoryFound.joined(separator: ","),
+            ])
     }
 
     static let examples: [RuleExample<Self>] = [

@@ -11,13 +11,20 @@ struct CookieFlagsRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "cookies.secure-flags", area: .cookies,
-        title: LocalizedText(en: "Cookies carry Secure, HttpOnly and SameSite", vi: "Cookie có cờ Secure, HttpOnly và SameSite"),
+        title: LocalizedText(
+            en: "Cookies carry Secure, HttpOnly and SameSite", vi: "Cookie có cờ Secure, HttpOnly và SameSite"),
         rationale: LocalizedText(
-            en: "Session cookies without these flags can be sent over HTTP, read by injected scripts, or replayed from other sites.",
-            vi: "Cookie phiên thiếu các cờ này có thể bị gửi qua HTTP, bị script chèn đọc được, hoặc bị trang khác lợi dụng."),
+            en:
+                "Session cookies without these flags can be sent over HTTP, read by injected scripts, or replayed from other sites.",
+            vi:
+                "Cookie phiên thiếu các cờ này có thể bị gửi qua HTTP, bị script chèn đọc được, hoặc bị trang khác lợi dụng."
+        ),
         advice: LocalizedText(
-            en: "Set the flags where the cookie is created (PHP: `session.cookie_secure=1`, `session.cookie_httponly=1`, `session.cookie_samesite=Lax`; ASP.NET: `<httpCookies requireSSL=\"true\" httpOnlyCookies=\"true\" sameSite=\"Lax\"/>`; nginx in front of an app: `proxy_cookie_flags ~ secure httponly samesite=lax;`; Apache: `Header edit Set-Cookie ^(.*)$ \"$1; Secure; HttpOnly; SameSite=Lax\"`).",
-            vi: "Đặt cờ ở nơi tạo cookie (PHP: `session.cookie_secure=1`, `session.cookie_httponly=1`, `session.cookie_samesite=Lax`; ASP.NET: `<httpCookies requireSSL=\"true\" httpOnlyCookies=\"true\" sameSite=\"Lax\"/>`; nginx làm proxy: `proxy_cookie_flags ~ secure httponly samesite=lax;`; Apache: `Header edit Set-Cookie ^(.*)$ \"$1; Secure; HttpOnly; SameSite=Lax\"`)."),
+            en:
+                "Set the flags where the cookie is created (PHP: `session.cookie_secure=1`, `session.cookie_httponly=1`, `session.cookie_samesite=Lax`; ASP.NET: `<httpCookies requireSSL=\"true\" httpOnlyCookies=\"true\" sameSite=\"Lax\"/>`; nginx in front of an app: `proxy_cookie_flags ~ secure httponly samesite=lax;`; Apache: `Header edit Set-Cookie ^(.*)$ \"$1; Secure; HttpOnly; SameSite=Lax\"`).",
+            vi:
+                "Đặt cờ ở nơi tạo cookie (PHP: `session.cookie_secure=1`, `session.cookie_httponly=1`, `session.cookie_samesite=Lax`; ASP.NET: `<httpCookies requireSSL=\"true\" httpOnlyCookies=\"true\" sameSite=\"Lax\"/>`; nginx làm proxy: `proxy_cookie_flags ~ secure httponly samesite=lax;`; Apache: `Header edit Set-Cookie ^(.*)$ \"$1; Secure; HttpOnly; SameSite=Lax\"`)."
+        ),
         citations: ["OWASP ASVS 4.0.3 V3.4.1–V3.4.3", "RFC 6265bis"], defaultSeverity: .medium)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

@@ -11,8 +11,11 @@ struct DirectoryListingRule: Rule {
             en: "Directory listings show every uploaded file, including ones never linked (drafts, personal data).",
             vi: "Liệt kê thư mục làm lộ mọi tệp đã tải lên, kể cả tệp không được liên kết (bản nháp, dữ liệu cá nhân)."),
         advice: LocalizedText(
-            en: "Turn listings off (nginx: `autoindex off;`; Apache: `Options -Indexes`; IIS: disable Directory Browsing).",
-            vi: "Tắt liệt kê thư mục (nginx: `autoindex off;`; Apache: `Options -Indexes`; IIS: tắt Directory Browsing)."),
+            en:
+                "Turn listings off (nginx: `autoindex off;`; Apache: `Options -Indexes`; IIS: disable Directory Browsing).",
+            vi:
+                "Tắt liệt kê thư mục (nginx: `autoindex off;`; Apache: `Options -Indexes`; IIS: tắt Directory Browsing)."
+        ),
         citations: ["OWASP ASVS 4.0.3 V12.5.1"], defaultSeverity: .medium)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

@@ -13,14 +13,18 @@ enum ExposureCode: String, RuleCode {
 enum ExposureJudgement {
     static func judge(_ observation: Observation, kind: String) -> Judgement<ExposureCode> {
         guard observation.authorised == true else {
-            return .notApplicable(.notAuthorised, ["reason": "not authorised: active probes need --authorised or `authorised: true` in the inventory"])
+            return .notApplicable(
+                .notAuthorised,
+                ["reason": "not authorised: active probes need --authorised or `authorised: true` in the inventory"])
         }
         guard let checks = observation.exposure else { return .missingFacts("exposure") }
         let relevant = checks.filter { $0.kind == kind }
         let matched = relevant.filter(\.matched).map(\.path)
         if !matched.isEmpty { return .fail(.exposed, ["paths": clip(matched.joined(separator: ","))]) }
         if relevant.contains(where: { $0.status == nil }) {
-            return .missingFacts("exposure", ["unanswered": clip(relevant.filter { $0.status == nil }.map(\.path).joined(separator: ","))])
+            return .missingFacts(
+                "exposure",
+                ["unanswered": clip(relevant.filter { $0.status == nil }.map(\.path).joined(separator: ","))])
         }
         return .pass(.ok, ["checked": clip(relevant.map(\.path).joined(separator: ","))])
     }

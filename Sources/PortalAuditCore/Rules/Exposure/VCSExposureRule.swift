@@ -6,13 +6,18 @@ struct VCSExposureRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "exposure.vcs", area: .exposure,
-        title: LocalizedText(en: "No version-control metadata is served", vi: "Không để lộ thư mục quản lý mã nguồn (.git, .svn)"),
+        title: LocalizedText(
+            en: "No version-control metadata is served", vi: "Không để lộ thư mục quản lý mã nguồn (.git, .svn)"),
         rationale: LocalizedText(
-            en: "An exposed .git or .svn folder lets anyone download the site's source code and history, often with passwords.",
+            en:
+                "An exposed .git or .svn folder lets anyone download the site's source code and history, often with passwords.",
             vi: "Thư mục .git hoặc .svn bị lộ cho phép tải toàn bộ mã nguồn và lịch sử, thường kèm cả mật khẩu."),
         advice: LocalizedText(
-            en: "Deploy without VCS folders, and deny them (nginx: `location ~ /\\.(git|svn) { deny all; }`; Apache: `RedirectMatch 404 /\\.(git|svn)`; IIS: request filtering hidden segments `.git`, `.svn`).",
-            vi: "Triển khai không kèm thư mục quản lý mã nguồn và chặn truy cập (nginx: `location ~ /\\.(git|svn) { deny all; }`; Apache: `RedirectMatch 404 /\\.(git|svn)`; IIS: request filtering, hidden segments `.git`, `.svn`)."),
+            en:
+                "Deploy without VCS folders, and deny them (nginx: `location ~ /\\.(git|svn) { deny all; }`; Apache: `RedirectMatch 404 /\\.(git|svn)`; IIS: request filtering hidden segments `.git`, `.svn`).",
+            vi:
+                "Triển khai không kèm thư mục quản lý mã nguồn và chặn truy cập (nginx: `location ~ /\\.(git|svn) { deny all; }`; Apache: `RedirectMatch 404 /\\.(git|svn)`; IIS: request filtering, hidden segments `.git`, `.svn`)."
+        ),
         citations: ["OWASP ASVS 4.0.3 V14.3.2", "TCVN 14423:2026 5.17.2.3"], defaultSeverity: .high)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

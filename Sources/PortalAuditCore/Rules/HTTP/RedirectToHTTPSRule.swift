@@ -18,11 +18,15 @@ struct RedirectToHTTPSRule: Rule {
         id: "http.redirect-to-https", area: .http,
         title: LocalizedText(en: "HTTP redirects to HTTPS", vi: "Truy cập HTTP được chuyển hướng sang HTTPS"),
         rationale: LocalizedText(
-            en: "Citizens who type the portal's name reach http:// first; without a redirect they stay on an unencrypted page.",
+            en:
+                "Citizens who type the portal's name reach http:// first; without a redirect they stay on an unencrypted page.",
             vi: "Người dân gõ tên cổng sẽ vào http:// trước; nếu không chuyển hướng, họ ở lại trang không mã hóa."),
         advice: LocalizedText(
-            en: "Answer every plain-HTTP request with a permanent redirect to the same host over HTTPS (nginx: `server { listen 80; server_name …; return 301 https://$host$request_uri; }`; Apache: `Redirect permanent / https://host/` in the port-80 VirtualHost; IIS: URL Rewrite rule \"HTTP to HTTPS\" with a 301).",
-            vi: "Trả lời mọi yêu cầu HTTP bằng chuyển hướng vĩnh viễn sang HTTPS cùng tên miền (nginx: `server { listen 80; server_name …; return 301 https://$host$request_uri; }`; Apache: `Redirect permanent / https://host/` trong VirtualHost cổng 80; IIS: quy tắc URL Rewrite \"HTTP to HTTPS\" với mã 301)."),
+            en:
+                "Answer every plain-HTTP request with a permanent redirect to the same host over HTTPS (nginx: `server { listen 80; server_name …; return 301 https://$host$request_uri; }`; Apache: `Redirect permanent / https://host/` in the port-80 VirtualHost; IIS: URL Rewrite rule \"HTTP to HTTPS\" with a 301).",
+            vi:
+                "Trả lời mọi yêu cầu HTTP bằng chuyển hướng vĩnh viễn sang HTTPS cùng tên miền (nginx: `server { listen 80; server_name …; return 301 https://$host$request_uri; }`; Apache: `Redirect permanent / https://host/` trong VirtualHost cổng 80; IIS: quy tắc URL Rewrite \"HTTP to HTTPS\" với mã 301)."
+        ),
         citations: ["CISA BOD 18-01 (Always-On HTTPS)", "OWASP ASVS 4.0.3 V9.1.1"], defaultSeverity: .high)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
@@ -31,8 +35,9 @@ struct RedirectToHTTPSRule: Rule {
         guard let redirect = observation.redirect, let first = redirect.hops.first else {
             return .missingFacts("redirect")
         }
-        let chain = clip(redirect.hops.map { hop in "\(hop.status.map(String.init) ?? "-") \(hop.url)" }
-            .joined(separator: " → "))
+        let chain = clip(
+            redirect.hops.map { hop in "\(hop.status.map(String.init) ?? "-") \(hop.url)" }
+                .joined(separator: " → "))
         let evidence = ["chain": chain]
         switch redirect.outcome {
         case .loop: return .fail(.loop, evidence)
@@ -42,9 +47,11 @@ struct RedirectToHTTPSRule: Rule {
             // Sending visitors to a private address or with credentials in the URL is broken for the
             // public whatever comes after; the scanner did not follow it.
             let last = redirect.hops.last
-            return .fail(.unsafeRedirect, evidence.merging([
-                "refused": last?.refused?.rawValue ?? "", "location": clip(last?.location ?? ""),
-            ]) { a, _ in a })
+            return .fail(
+                .unsafeRedirect,
+                evidence.merging([
+                    "refused": last?.refused?.rawValue ?? "", "location": clip(last?.location ?? ""),
+                ]) { a, _ in a })
         case .failed:
             if first.status == nil {
                 // Nothing listens for HTTP: there is no plaintext page to leave (HTTPS-only host).
@@ -65,18 +72,23 @@ struct RedirectToHTTPSRule: Rule {
     static let examples: [RuleExample<Self>] = [
         .init("301 to https", .pass, .ok),
         .init("200 over http", .fail, .noRedirect) {
-            $0.redirect = RedirectFacts(hops: [RedirectHop(url: "http://x/", status: 200)], outcome: .final,
-                                        finalScheme: "http", finalURL: "http://x/")
+            $0.redirect = RedirectFacts(
+                hops: [RedirectHop(url: "http://x/", status: 200)], outcome: .final,
+                finalScheme: "http", finalURL: "http://x/")
         },
         .init("redirect stays on http", .fail, .redirectToHttp) {
             $0.redirect = RedirectFacts(
-                hops: [RedirectHop(url: "http://x/", status: 301, location: "http://x/home"),
-                       RedirectHop(url: "http://x/home", status: 200)],
+                hops: [
+                    RedirectHop(url: "http://x/", status: 301, location: "http://x/home"),
+                    RedirectHop(url: "http://x/home", status: 200),
+                ],
                 outcome: .final, finalScheme: "http", finalURL: "http://x/home")
         },
         .init("loop", .fail, .loop) {
             $0.redirect = RedirectFacts(
-                hops: [RedirectHop(url: "http://x/", status: 302, location: "http://x/"), RedirectHop(url: "http://x/")],
+                hops: [
+                    RedirectHop(url: "http://x/", status: 302, location: "http://x/"), RedirectHop(url: "http://x/"),
+                ],
                 outcome: .loop, finalScheme: "http", finalURL: "http://x/")
         },
         .init("too many hops", .fail, .tooManyHops) { $0.redirect?.outcome = .tooManyHops },
@@ -93,7 +105,9 @@ struct RedirectToHTTPSRule: Rule {
         .init("not probed", .inconclusive, .missingFacts) { $0.redirect = nil },
         .init("redirect to a private address, not followed", .fail, .unsafeRedirect) {
             $0.redirect = RedirectFacts(
-                hops: [RedirectHop(url: "http://x/", status: 302, location: "http://10.0.0.5/", refused: .privateAddress)],
+                hops: [
+                    RedirectHop(url: "http://x/", status: 302, location: "http://10.0.0.5/", refused: .privateAddress)
+                ],
                 outcome: .refused, finalScheme: "http", finalURL: "http://10.0.0.5/")
         },
     ]

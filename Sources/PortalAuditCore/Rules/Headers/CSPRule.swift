@@ -12,11 +12,17 @@ struct CSPRule: Rule {
         id: "headers.csp", area: .headers,
         title: LocalizedText(en: "A Content-Security-Policy is set", vi: "Có chính sách Content-Security-Policy"),
         rationale: LocalizedText(
-            en: "A CSP limits where scripts may come from, which blunts cross-site scripting and defacement through injected scripts.",
-            vi: "CSP giới hạn nguồn được phép tải mã script, giảm tác hại của tấn công XSS và thay đổi giao diện bằng mã chèn."),
+            en:
+                "A CSP limits where scripts may come from, which blunts cross-site scripting and defacement through injected scripts.",
+            vi:
+                "CSP giới hạn nguồn được phép tải mã script, giảm tác hại của tấn công XSS và thay đổi giao diện bằng mã chèn."
+        ),
         advice: LocalizedText(
-            en: "Start with `Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; object-src 'none'` and widen it for the sources the portal really uses (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` in web.config).",
-            vi: "Bắt đầu với `Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; object-src 'none'` rồi nới cho các nguồn cổng thực sự dùng (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` trong web.config)."),
+            en:
+                "Start with `Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; object-src 'none'` and widen it for the sources the portal really uses (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` in web.config).",
+            vi:
+                "Bắt đầu với `Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; object-src 'none'` rồi nới cho các nguồn cổng thực sự dùng (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` trong web.config)."
+        ),
         citations: ["OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.3"], defaultSeverity: .low)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

@@ -16,8 +16,11 @@ struct ContentTypeOptionsRule: Rule {
             en: "Without nosniff, browsers may run an uploaded file as a script.",
             vi: "Thiếu nosniff, trình duyệt có thể chạy tệp tải lên như mã script."),
         advice: LocalizedText(
-            en: "Send `X-Content-Type-Options: nosniff` (nginx: `add_header X-Content-Type-Options nosniff always;`; Apache: `Header always set X-Content-Type-Options nosniff`; IIS: custom header).",
-            vi: "Gửi `X-Content-Type-Options: nosniff` (nginx: `add_header X-Content-Type-Options nosniff always;`; Apache: `Header always set X-Content-Type-Options nosniff`; IIS: custom header)."),
+            en:
+                "Send `X-Content-Type-Options: nosniff` (nginx: `add_header X-Content-Type-Options nosniff always;`; Apache: `Header always set X-Content-Type-Options nosniff`; IIS: custom header).",
+            vi:
+                "Gửi `X-Content-Type-Options: nosniff` (nginx: `add_header X-Content-Type-Options nosniff always;`; Apache: `Header always set X-Content-Type-Options nosniff`; IIS: custom header)."
+        ),
         citations: ["OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.4"], defaultSeverity: .low)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

@@ -11,13 +11,17 @@ struct FrameOptionsRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "headers.x-frame-options", area: .headers,
-        title: LocalizedText(en: "Framing by other sites is blocked", vi: "Chặn trang khác nhúng cổng (chống clickjacking)"),
+        title: LocalizedText(
+            en: "Framing by other sites is blocked", vi: "Chặn trang khác nhúng cổng (chống clickjacking)"),
         rationale: LocalizedText(
             en: "Without it, another site can embed the portal invisibly and trick users into clicking (clickjacking).",
             vi: "Thiếu tiêu đề này, trang khác có thể nhúng ẩn cổng và lừa người dùng bấm (clickjacking)."),
         advice: LocalizedText(
-            en: "Send `X-Frame-Options: SAMEORIGIN` or CSP `frame-ancestors 'self'` (nginx: `add_header X-Frame-Options SAMEORIGIN always;`; Apache: `Header always set X-Frame-Options SAMEORIGIN`; IIS: custom header X-Frame-Options).",
-            vi: "Gửi `X-Frame-Options: SAMEORIGIN` hoặc CSP `frame-ancestors 'self'` (nginx: `add_header X-Frame-Options SAMEORIGIN always;`; Apache: `Header always set X-Frame-Options SAMEORIGIN`; IIS: custom header X-Frame-Options)."),
+            en:
+                "Send `X-Frame-Options: SAMEORIGIN` or CSP `frame-ancestors 'self'` (nginx: `add_header X-Frame-Options SAMEORIGIN always;`; Apache: `Header always set X-Frame-Options SAMEORIGIN`; IIS: custom header X-Frame-Options).",
+            vi:
+                "Gửi `X-Frame-Options: SAMEORIGIN` hoặc CSP `frame-ancestors 'self'` (nginx: `add_header X-Frame-Options SAMEORIGIN always;`; Apache: `Header always set X-Frame-Options SAMEORIGIN`; IIS: custom header X-Frame-Options)."
+        ),
         citations: ["RFC 7034", "OWASP ASVS 4.0.3 V14.4.7"], defaultSeverity: .low)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

@@ -4,6 +4,10 @@ import Foundation
 struct HSTSRule: Rule {
     struct Parameters: RuleParameterSet {
         var minMaxAge: Int
+
+        enum CodingKeys: String, CodingKey {
+            case minMaxAge = "min_max_age"
+        }
     }
 
     enum Code: String, RuleCode {
@@ -18,17 +22,24 @@ struct HSTSRule: Rule {
         id: "headers.hsts", area: .headers,
         title: LocalizedText(en: "HSTS is set with a long max-age", vi: "Có HSTS với thời hạn đủ dài"),
         rationale: LocalizedText(
-            en: "HSTS makes browsers use HTTPS on every later visit, so a network attacker cannot downgrade them to HTTP.",
-            vi: "HSTS buộc trình duyệt luôn dùng HTTPS ở các lần truy cập sau, kẻ tấn công trên mạng không thể hạ cấp về HTTP."),
+            en:
+                "HSTS makes browsers use HTTPS on every later visit, so a network attacker cannot downgrade them to HTTP.",
+            vi:
+                "HSTS buộc trình duyệt luôn dùng HTTPS ở các lần truy cập sau, kẻ tấn công trên mạng không thể hạ cấp về HTTP."
+        ),
         advice: LocalizedText(
-            en: "Send `Strict-Transport-Security: max-age=31536000; includeSubDomains` on HTTPS responses (nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`; Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`; IIS: HSTS settings of the site, or a custom header).",
-            vi: "Gửi `Strict-Transport-Security: max-age=31536000; includeSubDomains` trên phản hồi HTTPS (nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`; Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`; IIS: mục HSTS của site, hoặc thêm custom header)."),
+            en:
+                "Send `Strict-Transport-Security: max-age=31536000; includeSubDomains` on HTTPS responses (nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`; Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`; IIS: HSTS settings of the site, or a custom header).",
+            vi:
+                "Gửi `Strict-Transport-Security: max-age=31536000; includeSubDomains` trên phản hồi HTTPS (nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`; Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`; IIS: mục HSTS của site, hoặc thêm custom header)."
+        ),
         citations: ["RFC 6797", "OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.5"],
         defaultSeverity: .medium,
         parameters: [
             ParameterSpec(
                 name: "min_max_age", kind: .integer(0...315_360_000), defaultValue: .integer(31_536_000),
-                meaning: LocalizedText(en: "Smallest max-age allowed (seconds)", vi: "max-age nhỏ nhất được phép (giây)"))
+                meaning: LocalizedText(
+                    en: "Smallest max-age allowed (seconds)", vi: "max-age nhỏ nhất được phép (giây)"))
         ])
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

@@ -14,13 +14,21 @@ struct PermissionsPolicyRule: Rule {
 
     static let descriptor = RuleDescriptor(
         id: "headers.permissions-policy", area: .headers,
-        title: LocalizedText(en: "A Permissions-Policy limits browser features", vi: "Có Permissions-Policy giới hạn tính năng trình duyệt"),
+        title: LocalizedText(
+            en: "A Permissions-Policy limits browser features",
+            vi: "Có Permissions-Policy giới hạn tính năng trình duyệt"),
         rationale: LocalizedText(
-            en: "A portal embeds third-party scripts and widgets; without a Permissions-Policy any of them, or an injected script, may ask visitors for their camera, microphone or location under the portal's name.",
-            vi: "Cổng nhúng mã và tiện ích của bên thứ ba; thiếu Permissions-Policy, bất kỳ mã nào (kể cả mã bị chèn) cũng có thể xin quyền camera, micro hoặc vị trí của người dân dưới danh nghĩa cổng."),
+            en:
+                "A portal embeds third-party scripts and widgets; without a Permissions-Policy any of them, or an injected script, may ask visitors for their camera, microphone or location under the portal's name.",
+            vi:
+                "Cổng nhúng mã và tiện ích của bên thứ ba; thiếu Permissions-Policy, bất kỳ mã nào (kể cả mã bị chèn) cũng có thể xin quyền camera, micro hoặc vị trí của người dân dưới danh nghĩa cổng."
+        ),
         advice: LocalizedText(
-            en: "Send `Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=()` and allow only what the portal uses (nginx: `add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always;`; Apache: `Header always set Permissions-Policy \"camera=(), microphone=(), geolocation=()\"`; IIS: `<customHeaders>` in web.config). Replace an old `Feature-Policy` header with it.",
-            vi: "Gửi `Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=()` và chỉ cho phép tính năng cổng thực sự dùng (nginx: `add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always;`; Apache: `Header always set Permissions-Policy \"camera=(), microphone=(), geolocation=()\"`; IIS: `<customHeaders>` trong web.config). Thay tiêu đề `Feature-Policy` cũ bằng tiêu đề này."),
+            en:
+                "Send `Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=()` and allow only what the portal uses (nginx: `add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always;`; Apache: `Header always set Permissions-Policy \"camera=(), microphone=(), geolocation=()\"`; IIS: `<customHeaders>` in web.config). Replace an old `Feature-Policy` header with it.",
+            vi:
+                "Gửi `Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=()` và chỉ cho phép tính năng cổng thực sự dùng (nginx: `add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always;`; Apache: `Header always set Permissions-Policy \"camera=(), microphone=(), geolocation=()\"`; IIS: `<customHeaders>` trong web.config). Thay tiêu đề `Feature-Policy` cũ bằng tiêu đề này."
+        ),
         citations: ["W3C Permissions Policy", "OWASP Secure Headers Project"], defaultSeverity: .info)
 
     static func judge(_ observation: Observation, _ parameters: NoParameters, _ context: EvaluationContext)
@@ -28,7 +36,9 @@ struct PermissionsPolicyRule: Rule {
     {
         guard let headers = observation.headers else { return .missingFacts("headers") }
         guard let value = headers.first("permissions-policy") else {
-            if let legacy = headers.first("feature-policy") { return .fail(.legacyOnly, ["feature_policy": clip(legacy)]) }
+            if let legacy = headers.first("feature-policy") {
+                return .fail(.legacyOnly, ["feature_policy": clip(legacy)])
+            }
             return .fail(.missing)
         }
         let members = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

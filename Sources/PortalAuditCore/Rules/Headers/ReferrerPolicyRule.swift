@@ -18,8 +18,11 @@ struct ReferrerPolicyRule: Rule {
             en: "Full URLs, which may carry record numbers or search terms, should not leak to other sites.",
             vi: "Không để lộ đường dẫn đầy đủ (có thể chứa mã hồ sơ, từ khóa tìm kiếm) sang trang khác."),
         advice: LocalizedText(
-            en: "Send `Referrer-Policy: strict-origin-when-cross-origin` (nginx: `add_header Referrer-Policy strict-origin-when-cross-origin always;`; Apache: `Header always set Referrer-Policy strict-origin-when-cross-origin`; IIS: custom header).",
-            vi: "Gửi `Referrer-Policy: strict-origin-when-cross-origin` (nginx: `add_header Referrer-Policy strict-origin-when-cross-origin always;`; Apache: `Header always set Referrer-Policy strict-origin-when-cross-origin`; IIS: custom header)."),
+            en:
+                "Send `Referrer-Policy: strict-origin-when-cross-origin` (nginx: `add_header Referrer-Policy strict-origin-when-cross-origin always;`; Apache: `Header always set Referrer-Policy strict-origin-when-cross-origin`; IIS: custom header).",
+            vi:
+                "Gửi `Referrer-Policy: strict-origin-when-cross-origin` (nginx: `add_header Referrer-Policy strict-origin-when-cross-origin always;`; Apache: `Header always set Referrer-Policy strict-origin-when-cross-origin`; IIS: custom header)."
+        ),
         citations: ["W3C Referrer Policy", "OWASP Secure Headers Project"], defaultSeverity: .info)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)

@@ -17,8 +17,11 @@ struct VersionLeakRule: Rule {
             en: "Version banners tell attackers which known vulnerabilities to try first.",
             vi: "Thông tin phiên bản giúp kẻ tấn công biết ngay lỗ hổng nào để khai thác."),
         advice: LocalizedText(
-            en: "Hide versions (nginx: `server_tokens off;` and `fastcgi_hide_header X-Powered-By;`; PHP: `expose_php = Off`; Apache: `ServerTokens Prod` and `ServerSignature Off`; IIS: `removeServerHeader=\"true\"` in requestFiltering and remove X-Powered-By/X-AspNet-Version in web.config).",
-            vi: "Ẩn phiên bản (nginx: `server_tokens off;` và `fastcgi_hide_header X-Powered-By;`; PHP: `expose_php = Off`; Apache: `ServerTokens Prod` và `ServerSignature Off`; IIS: `removeServerHeader=\"true\"` trong requestFiltering và bỏ X-Powered-By/X-AspNet-Version trong web.config)."),
+            en:
+                "Hide versions (nginx: `server_tokens off;` and `fastcgi_hide_header X-Powered-By;`; PHP: `expose_php = Off`; Apache: `ServerTokens Prod` and `ServerSignature Off`; IIS: `removeServerHeader=\"true\"` in requestFiltering and remove X-Powered-By/X-AspNet-Version in web.config).",
+            vi:
+                "Ẩn phiên bản (nginx: `server_tokens off;` và `fastcgi_hide_header X-Powered-By;`; PHP: `expose_php = Off`; Apache: `ServerTokens Prod` và `ServerSignature Off`; IIS: `removeServerHeader=\"true\"` trong requestFiltering và bỏ X-Powered-By/X-AspNet-Version trong web.config)."
+        ),
         citations: ["OWASP ASVS 4.0.3 V14.3.3", "OWASP Secure Headers Project (headers to remove)"],
         defaultSeverity: .low)
 

@@ -13,31 +13,48 @@ struct IPv6AvailableRule: Rule {
         id: "ipv6.available", area: .ipv6,
         title: LocalizedText(en: "The portal is reachable over IPv6", vi: "Cổng truy cập được qua IPv6"),
         rationale: LocalizedText(
-            en: "NĐ 224/2026 Điều 11.4 requires state portals to use IPv6 (as TT 32/2017 Điều 15.4 did); a portal needs an AAAA record and HTTPS that answers on it.",
-            vi: "NĐ 224/2026 Điều 11.4 yêu cầu cổng của cơ quan nhà nước sử dụng IPv6 (như TT 32/2017 Điều 15.4 trước đây); cổng cần có bản ghi AAAA và HTTPS phản hồi trên địa chỉ đó."),
+            en:
+                "NĐ 224/2026 Điều 11.4 requires state portals to use IPv6 (as TT 32/2017 Điều 15.4 did); a portal needs an AAAA record and HTTPS that answers on it.",
+            vi:
+                "NĐ 224/2026 Điều 11.4 yêu cầu cổng của cơ quan nhà nước sử dụng IPv6 (như TT 32/2017 Điều 15.4 trước đây); cổng cần có bản ghi AAAA và HTTPS phản hồi trên địa chỉ đó."
+        ),
         advice: LocalizedText(
-            en: "Ask the hosting provider for IPv6, add an AAAA record, and listen on it (nginx: `listen [::]:443 ssl;`; Apache: `Listen [::]:443`; IIS: bind the site to the IPv6 address); open port 443 for IPv6 in the firewall.",
-            vi: "Đề nghị nhà cung cấp hạ tầng cấp IPv6, thêm bản ghi AAAA và lắng nghe trên địa chỉ đó (nginx: `listen [::]:443 ssl;`; Apache: `Listen [::]:443`; IIS: binding địa chỉ IPv6); mở cổng 443 cho IPv6 trên tường lửa."),
+            en:
+                "Ask the hosting provider for IPv6, add an AAAA record, and listen on it (nginx: `listen [::]:443 ssl;`; Apache: `Listen [::]:443`; IIS: bind the site to the IPv6 address); open port 443 for IPv6 in the firewall.",
+            vi:
+                "Đề nghị nhà cung cấp hạ tầng cấp IPv6, thêm bản ghi AAAA và lắng nghe trên địa chỉ đó (nginx: `listen [::]:443 ssl;`; Apache: `Listen [::]:443`; IIS: binding địa chỉ IPv6); mở cổng 443 cho IPv6 trên tường lửa."
+        ),
         citations: ["NĐ 224/2026 Điều 11.4", "TT 32/2017 Điều 15.4"], defaultSeverity: .low)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
     {
         guard let ipv6 = observation.ipv6 else { return .missingFacts("ipv6") }
-        if !ipv6.hasAddress { return .fail(.noAddress, ["detail": clip(ipv6.https.failure?.message ?? "no IPv6 address")]) }
+        if !ipv6.hasAddress {
+            return .fail(.noAddress, ["detail": clip(ipv6.https.failure?.message ?? "no IPv6 address")])
+        }
         if let status = ipv6.https.status, status < 500 {
             return .pass(.ok, ["address": ipv6.https.address ?? "?", "status": String(status)])
         }
-        return .fail(.unreachable, ["detail": clip(ipv6.https.failure.map { "\($0.kind): \($0.message)" } ?? "status \(ipv6.https.status ?? 0)")])
+        return .fail(
+            .unreachable,
+            [
+                "detail": clip(
+                    ipv6.https.failure.map { "\($0.kind): \($0.message)" } ?? "status \(ipv6.https.status ?? 0)")
+            ])
     }
 
     static let examples: [RuleExample<Self>] = [
         .init("answers over IPv6", .pass, .ok),
         .init("no AAAA", .fail, .noAddress) {
-            $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .dns, message: "no AAAA")), hasAddress: false)
+            $0.ipv6 = IPv6Facts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .dns, message: "no AAAA")),
+                hasAddress: false)
         },
         .init("AAAA but refused", .fail, .unreachable) {
-            $0.ipv6 = IPv6Facts(https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")), hasAddress: true)
+            $0.ipv6 = IPv6Facts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
+                hasAddress: true)
         },
         .init("not probed", .inconclusive, .missingFacts) { $0.ipv6 = nil },
     ]

@@ -12,11 +12,17 @@ struct ForwardSecrecyRule: Rule {
         id: "tls.forward-secrecy", area: .tls,
         title: LocalizedText(en: "Forward secrecy is enforced", vi: "Bảo đảm bí mật chuyển tiếp (forward secrecy)"),
         rationale: LocalizedText(
-            en: "With static-RSA key exchange, anyone who later obtains the server's private key can decrypt recorded traffic.",
-            vi: "Với trao đổi khóa RSA tĩnh, ai lấy được khóa bí mật của máy chủ sau này đều giải mã được dữ liệu đã ghi lại."),
+            en:
+                "With static-RSA key exchange, anyone who later obtains the server's private key can decrypt recorded traffic.",
+            vi:
+                "Với trao đổi khóa RSA tĩnh, ai lấy được khóa bí mật của máy chủ sau này đều giải mã được dữ liệu đã ghi lại."
+        ),
         advice: LocalizedText(
-            en: "Remove suites without ECDHE/DHE (nginx: drop `AES128-SHA`, `AES256-SHA`, `AES128-GCM-SHA256` … from `ssl_ciphers`; Apache: add `!kRSA` to `SSLCipherSuite`; IIS: disable the TLS_RSA_WITH_* suites).",
-            vi: "Loại các bộ mã không có ECDHE/DHE (nginx: bỏ `AES128-SHA`, `AES256-SHA`, `AES128-GCM-SHA256` … khỏi `ssl_ciphers`; Apache: thêm `!kRSA` vào `SSLCipherSuite`; IIS: tắt các bộ TLS_RSA_WITH_*)."),
+            en:
+                "Remove suites without ECDHE/DHE (nginx: drop `AES128-SHA`, `AES256-SHA`, `AES128-GCM-SHA256` … from `ssl_ciphers`; Apache: add `!kRSA` to `SSLCipherSuite`; IIS: disable the TLS_RSA_WITH_* suites).",
+            vi:
+                "Loại các bộ mã không có ECDHE/DHE (nginx: bỏ `AES128-SHA`, `AES256-SHA`, `AES128-GCM-SHA256` … khỏi `ssl_ciphers`; Apache: thêm `!kRSA` vào `SSLCipherSuite`; IIS: tắt các bộ TLS_RSA_WITH_*)."
+        ),
         citations: ["Mozilla Server Side TLS 6.0 (intermediate)", "NIST SP 800-52r2 §3.3.1"],
         defaultSeverity: .medium)
 
@@ -25,7 +31,9 @@ struct ForwardSecrecyRule: Rule {
     {
         guard let tls = observation.tls, let accepted = tls.staticRSAAccepted else { return .missingFacts("tls") }
         if accepted {
-            let suites = tls.weakSuites.filter { $0.reasons.contains("static-rsa") }.map { "\($0.version) \($0.cipher)" }
+            let suites = tls.weakSuites.filter { $0.reasons.contains("static-rsa") }.map {
+                "\($0.version) \($0.cipher)"
+            }
             return .fail(.staticRsaAccepted, ["suites": clip(suites.joined(separator: "; "))])
         }
         return .pass(.ok)

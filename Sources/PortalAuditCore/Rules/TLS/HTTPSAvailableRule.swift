@@ -14,10 +14,15 @@ struct HTTPSAvailableRule: Rule {
         title: LocalizedText(en: "The portal is served over HTTPS", vi: "Cổng được phục vụ qua HTTPS"),
         rationale: LocalizedText(
             en: "Without HTTPS, everything citizens read or send can be read and altered on the way.",
-            vi: "Không có HTTPS, mọi nội dung người dân xem hoặc gửi đều có thể bị đọc trộm và sửa đổi trên đường truyền."),
+            vi:
+                "Không có HTTPS, mọi nội dung người dân xem hoặc gửi đều có thể bị đọc trộm và sửa đổi trên đường truyền."
+        ),
         advice: LocalizedText(
-            en: "Obtain a certificate from a trusted CA and enable HTTPS on port 443 (nginx: `listen 443 ssl;` with `ssl_certificate`/`ssl_certificate_key`; Apache: `SSLEngine on` in a `<VirtualHost *:443>`; IIS: add an https binding with the certificate).",
-            vi: "Xin chứng thư số từ tổ chức tin cậy và bật HTTPS trên cổng 443 (nginx: `listen 443 ssl;` với `ssl_certificate`/`ssl_certificate_key`; Apache: `SSLEngine on` trong `<VirtualHost *:443>`; IIS: thêm binding https gắn chứng thư)."),
+            en:
+                "Obtain a certificate from a trusted CA and enable HTTPS on port 443 (nginx: `listen 443 ssl;` with `ssl_certificate`/`ssl_certificate_key`; Apache: `SSLEngine on` in a `<VirtualHost *:443>`; IIS: add an https binding with the certificate).",
+            vi:
+                "Xin chứng thư số từ tổ chức tin cậy và bật HTTPS trên cổng 443 (nginx: `listen 443 ssl;` với `ssl_certificate`/`ssl_certificate_key`; Apache: `SSLEngine on` trong `<VirtualHost *:443>`; IIS: thêm binding https gắn chứng thư)."
+        ),
         citations: ["TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS)", "OWASP ASVS 4.0.3 V9.1.1"],
         defaultSeverity: .critical)
 

@@ -10,6 +10,10 @@ struct MinimumVersionRule: Rule {
         }
 
         var minimum: Minimum
+
+        enum CodingKeys: String, CodingKey {
+            case minimum
+        }
     }
 
     enum Code: String, RuleCode {
@@ -24,16 +28,23 @@ struct MinimumVersionRule: Rule {
         id: "tls.min-version", area: .tls,
         title: LocalizedText(en: "Only TLS 1.2 or newer is accepted", vi: "Chỉ chấp nhận TLS 1.2 trở lên"),
         rationale: LocalizedText(
-            en: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and lack modern protections; Vietnamese texts mandate TLS 1.2 and the international yardsticks require the old versions off.",
-            vi: "TLS 1.0 và 1.1 đã bị loại bỏ (RFC 8996), thiếu cơ chế bảo vệ hiện đại; văn bản Việt Nam bắt buộc TLS 1.2 và các chuẩn quốc tế yêu cầu tắt phiên bản cũ."),
+            en:
+                "TLS 1.0 and 1.1 are deprecated (RFC 8996) and lack modern protections; Vietnamese texts mandate TLS 1.2 and the international yardsticks require the old versions off.",
+            vi:
+                "TLS 1.0 và 1.1 đã bị loại bỏ (RFC 8996), thiếu cơ chế bảo vệ hiện đại; văn bản Việt Nam bắt buộc TLS 1.2 và các chuẩn quốc tế yêu cầu tắt phiên bản cũ."
+        ),
         advice: LocalizedText(
-            en: "Turn off TLS 1.0/1.1 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`; Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: disable TLS 1.0/1.1 under SCHANNEL\\Protocols in the registry or with IIS Crypto).",
-            vi: "Tắt TLS 1.0/1.1 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`; Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: tắt TLS 1.0/1.1 trong registry SCHANNEL\\Protocols hoặc bằng IIS Crypto)."),
+            en:
+                "Turn off TLS 1.0/1.1 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`; Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: disable TLS 1.0/1.1 under SCHANNEL\\Protocols in the registry or with IIS Crypto).",
+            vi:
+                "Tắt TLS 1.0/1.1 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`; Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: tắt TLS 1.0/1.1 trong registry SCHANNEL\\Protocols hoặc bằng IIS Crypto)."
+        ),
         citations: ["RFC 8996", "Mozilla Server Side TLS 6.0 (intermediate)", "OWASP ASVS 4.0.3 V9.1.3"],
         defaultSeverity: .high,
         parameters: [
             ParameterSpec(
-                name: "minimum", kind: .choice(Parameters.Minimum.allCases.map(\.rawValue)), defaultValue: .string(Parameters.Minimum.tls12.rawValue),
+                name: "minimum", kind: .choice(Parameters.Minimum.allCases.map(\.rawValue)),
+                defaultValue: .string(Parameters.Minimum.tls12.rawValue),
                 meaning: LocalizedText(en: "Lowest TLS version allowed", vi: "Phiên bản TLS thấp nhất được phép"))
         ])
 
