@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "portal-audit",
             dependencies: [
-                "PortalAuditKit", "PortalAuditStore", "PortalAuditReport",
+                "PortalAuditKit", "PortalAuditProbes", "PortalAuditReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

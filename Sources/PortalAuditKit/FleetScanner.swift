@@ -75,6 +75,14 @@ public struct ScanSummary: Sendable {
 }
 
 /// Scans a fleet: bounded concurrency, results written to history as they arrive, resumable.
+/// An unfinished run a scan continues.
+public struct ResumedRun: Sendable, Equatable {
+    public var id: Int64
+    /// Portals already stored.
+    public var done: Int
+    public var planned: Int
+}
+
 public struct FleetScanner: Sendable {
     public struct Prepared: Sendable {
         public var inventory: Inventory
@@ -82,10 +90,14 @@ public struct FleetScanner: Sendable {
         public var profile: Profile
         /// The profile judging each approved level, when `--profile` is not given (`vn-level1` … `vn-level5`).
         public var levelProfiles: [Int: Profile]
-        public var store: AuditStore
+        var store: AuditStore
         public var request: ScanRequest
         /// The unfinished run to continue, when resuming.
-        public var resumeRun: RunSummary?
+        var resumeRun: RunSummary?
+        /// The unfinished run `--resume` continues, if any.
+        public var resuming: ResumedRun? {
+            resumeRun.map { ResumedRun(id: $0.id, done: $0.done, planned: $0.planned) }
+        }
         /// Portals scanned at once: `--concurrency`, lowered to what the descriptor limit allows.
         public var concurrency: Int
         /// Said once when `--concurrency` was lowered.

@@ -128,25 +128,14 @@ public struct MonitorRunner: Sendable {
         }
     }
 
-    /// One light request: status, time, a sanity check of the body. Saves it, then updates the alert state.
+    /// One light request (`AvailabilitySampler`): status, time, a sanity check of the body. Saves it, then
+    /// updates the alert state.
     private func sampleOnce(_ target: Target, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void)
         async
     {
-        let options = prepared.request.scan.probe
-        let pins = NamePins(entries: options.resolve, target: target)
+        let sampler = AvailabilitySampler(runtime: runtime, options: prepared.request.scan.probe)
         let timeout = Int(min(10, max(1, prepared.request.uptimeEvery * 0.8)) * 1_000)
-        var request = TransferRequest(
-            url: target.httpsURL, resolve: pins.entries(host: target.host, port: target.httpsPort),
-            verification: .record(host: target.host), connectTimeoutMS: min(timeout, 5_000), timeoutMS: timeout,
-            maxBodyBytes: 64 << 10, userAgent: options.userAgent)
-        request.allowHTTP2 = false
-        let result = await runtime.perform(request)
-        if Task.isCancelled && result.failure?.kind == .cancelled { return }
-        let status = result.responseCode > 0 ? result.responseCode : nil
-        let up = status.map { AvailabilityPolicy.serves(status: $0, bodyBytes: result.body.count) } ?? false
-        let cause = up ? nil : (status.map { "http \($0)" } ?? result.failure?.kind.rawValue ?? "no response")
-        let sample = UptimeSample(
-            at: Date(), up: up, status: status, totalMS: Double(result.timings.totalUS) / 1_000, cause: cause)
+        guard let sample = await sampler.sample(target, timeoutMS: timeout) else { return }
         do {
             try await store.saveSample(url: target.url, sample)
             try await updateAvailability(target, sample: sample, prepared: prepared, store: store, log: log)

@@ -3,7 +3,6 @@ import Foundation
 import PortalAuditCore
 import PortalAuditKit
 import PortalAuditReport
-import PortalAuditStore
 
 /// `portal-audit history [TARGET]`: a portal's verdicts over time, from the history database.
 struct HistoryCommand: AsyncParsableCommand {
@@ -35,57 +34,17 @@ struct HistoryCommand: AsyncParsableCommand {
             }
             sinceDate = date
         }
-        guard FileManager.default.fileExists(atPath: db) else {
-            printError("\(db): error: --db: no history database here (run `portal-audit scan` first)")
-            throw ExitStatus.badInput
-        }
-        let entries = try exitingOnError { try AuditStore(path: db).history(matching: target, since: sinceDate) }
-        let vi = lang == .vi
-        if entries.isEmpty {
-            print(vi ? "Chưa có kết quả nào." : "No results yet.")
-            return
-        }
-        let formatter = ISO8601DateFormatter()
-        let store = try exitingOnError { try AuditStore(path: db) }
-        var current = ""
-        for entry in entries {
-            if entry.url != current {
-                current = entry.url
-                print(Sanitizer.terminal(entry.url) + (entry.name.map { " — \(Sanitizer.terminal($0))" } ?? ""))
-                try await printUptime(url: entry.url, store: store, vi: vi)
-            }
-            let failed =
-                entry.failedRules.isEmpty
-                ? "" : (vi ? "  không đạt: " : "  fails: ") + entry.failedRules.joined(separator: ", ")
-            print(
-                "  \(formatter.string(from: entry.observedAt))  run \(entry.runID)  \(entry.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.grade) \(String(format: "%3d", entry.score))  \(entry.profile)\(failed)"
-            )
-        }
-    }
-
-    /// Uptime over 24 h / 7 d / 30 d and the outages of the last 30 days, from the monitor's samples.
-    private func printUptime(url: String, store: AuditStore, vi: Bool) async throws {
-        let now = Date()
-        let samples: [UptimeSample]
+        let request = HistoryRequest(database: db, target: target, since: sinceDate)
+        let portals: [PortalHistory]
         do {
-            samples = try await store.samples(url: url, since: now.addingTimeInterval(-30 * 86_400))
+            portals = try await HistoryReader.read(request)
+        } catch let error as NoHistoryDatabase {
+            printError(error.description)
+            throw ExitStatus.badInput
         } catch {
             printError("portal-audit: \(error)")
             throw ExitStatus.internalError
         }
-        guard !samples.isEmpty else { return }
-        let interval = UptimeAccounting.typicalInterval(samples)
-        let figures = [(24, "24h"), (168, "7d"), (720, "30d")].map { hours, label -> String in
-            let facts = UptimeAccounting.facts(samples, interval: interval, windowHours: hours, now: now)
-            return "\(label) " + (facts.percent.map { String(format: "%.2f%%", $0) } ?? "–")
-        }
-        print("  " + (vi ? "Thời gian hoạt động: " : "Uptime: ") + figures.joined(separator: " · "))
-        let formatter = ISO8601DateFormatter()
-        for outage in UptimeAccounting.outages(samples) {
-            let end = outage.end.map { formatter.string(from: $0) } ?? (vi ? "đang gián đoạn" : "ongoing")
-            print(
-                "  " + (vi ? "Gián đoạn: " : "Outage: ")
-                    + "\(formatter.string(from: outage.start)) → \(end) (\(outage.cause))")
-        }
+        print(HistoryRenderer.render(portals, language: lang), terminator: "")
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PortalAuditCore
 import PortalAuditKit
-import PortalAuditStore
 import Synchronization
 
 /// `portal-audit scan INVENTORY`: a whole fleet, concurrently, into the SQLite history.
@@ -46,7 +45,7 @@ struct ScanCommand: AsyncParsableCommand {
             probe: probe.probeOptions, caFile: probe.caFile)
         let prepared = try exitingOnError { try scanner.prepare(request) }
         if let note = prepared.concurrencyNote { printError(note) }
-        if let run = prepared.resumeRun {
+        if let run = prepared.resuming {
             printError("scan: resuming run \(run.id) (\(run.done) of \(run.planned) portals already done)")
         } else if resume {
             printError("scan: no unfinished run of this inventory; starting a new one")

@@ -1,0 +1,64 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditStore
+
+/// What `portal-audit history` asks for.
+public struct HistoryRequest: Sendable {
+    public var database: String
+    /// A portal's URL or part of it; every portal when `nil`.
+    public var target: String?
+    public var since: Date?
+    public var now: Date
+
+    public init(database: String, target: String?, since: Date?, now: Date = Date()) {
+        self.database = database
+        self.target = target
+        self.since = since
+        self.now = now
+    }
+}
+
+/// The history database does not exist where the request points.
+public struct NoHistoryDatabase: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var description: String { "\(path): error: --db: no history database here (run `portal-audit scan` first)" }
+}
+
+/// Reads portals' verdicts over time and their uptime from the history, one store opened once.
+public enum HistoryReader {
+    /// The windows `history` shows, in hours.
+    static let windows = [(24, "24h"), (168, "7d"), (720, "30d")]
+
+    public static func read(_ request: HistoryRequest) async throws -> [PortalHistory] {
+        guard FileManager.default.fileExists(atPath: request.database) else {
+            throw NoHistoryDatabase(path: request.database)
+        }
+        let store = try AuditStore(path: request.database)
+        let entries = try store.history(matching: request.target, since: request.since)
+        var portals: [PortalHistory] = []
+        for entry in entries {
+            let view = PortalHistory.Entry(
+                runID: entry.runID, observedAt: entry.observedAt, verdict: entry.verdict, score: entry.score,
+                grade: entry.grade, profile: entry.profile, failedRules: entry.failedRules)
+            if portals.last?.url == entry.url {
+                portals[portals.count - 1].entries.append(view)
+                continue
+            }
+            let samples = try await store.samples(url: entry.url, since: request.now.addingTimeInterval(-30 * 86_400))
+            var uptime: [PortalHistory.Uptime] = []
+            var outages: [Outage] = []
+            if !samples.isEmpty {
+                let interval = UptimeAccounting.typicalInterval(samples)
+                uptime = windows.map { hours, label in
+                    let facts = UptimeAccounting.facts(
+                        samples, interval: interval, windowHours: hours, now: request.now)
+                    return PortalHistory.Uptime(label: label, percent: facts.percent)
+                }
+                outages = UptimeAccounting.outages(samples)
+            }
+            portals.append(
+                PortalHistory(url: entry.url, name: entry.name, entries: [view], uptime: uptime, outages: outages))
+        }
+        return portals
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import PortalAuditCore
+
+/// The terminal text of `portal-audit history`: per portal, its uptime, outages and verdicts over time.
+public enum HistoryRenderer {
+    public static func render(_ portals: [PortalHistory], language: Language) -> String {
+        let vi = language == .vi
+        if portals.isEmpty { return (vi ? "Chưa có kết quả nào." : "No results yet.") + "\n" }
+        let formatter = ISO8601DateFormatter()
+        var out = ""
+        for portal in portals {
+            out += Sanitizer.terminal(portal.url) + (portal.name.map { " — \(Sanitizer.terminal($0))" } ?? "") + "\n"
+            if !portal.uptime.isEmpty {
+                let figures = portal.uptime.map {
+                    "\($0.label) " + ($0.percent.map { String(format: "%.2f%%", $0) } ?? "–")
+                }
+                out += "  " + (vi ? "Thời gian hoạt động: " : "Uptime: ") + figures.joined(separator: " · ") + "\n"
+            }
+            for outage in portal.outages {
+                let end = outage.end.map { formatter.string(from: $0) } ?? (vi ? "đang gián đoạn" : "ongoing")
+                out +=
+                    "  " + (vi ? "Gián đoạn: " : "Outage: ")
+                    + "\(formatter.string(from: outage.start)) → \(end) (\(Sanitizer.terminal(outage.cause)))\n"
+            }
+            for entry in portal.entries {
+                let failed =
+                    entry.failedRules.isEmpty
+                    ? "" : (vi ? "  không đạt: " : "  fails: ") + entry.failedRules.joined(separator: ", ")
+                let verdict = entry.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                out +=
+                    "  \(formatter.string(from: entry.observedAt))  run \(entry.runID)  \(verdict) \(entry.grade) "
+                    + "\(String(format: "%3d", entry.score))  \(Sanitizer.terminal(entry.profile))\(failed)\n"
+            }
+        }
+        return out
+    }
+}
