@@ -55,7 +55,8 @@ let package = Package(
         ),
         .testTarget(name: "PortalAuditStoreTests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
         .testTarget(name: "PortalAuditReportTests", dependencies: ["PortalAuditReport", "PortalAuditTestSupport"]),
-        .testTarget(name: "PortalAuditCLITests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
+        .testTarget(
+            name: "PortalAuditCLITests", dependencies: ["PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -150,28 +150,28 @@ public struct MonitorRunner: Sendable {
     ) async throws {
         let now = sample.at
         var state =
-            try await store.alertState(url: target.url, kind: "availability")
-            ?? AuditStore.AlertState(state: "up", since: now, lastSent: nil)
+            try await store.alertState(url: target.url, kind: .availability)
+            ?? AuditStore.AlertState(state: .up, since: now, lastSent: nil)
         var alert: Alert?
-        if state.state == "up" && !sample.up {
+        if state.state == .up && !sample.up {
             let window = now.addingTimeInterval(
                 -prepared.request.uptimeEvery * Double(AvailabilityPolicy.confirmations + 2))
             let recent = try await store.samples(url: target.url, since: window).suffix(
                 AvailabilityPolicy.confirmations)
             if recent.count == AvailabilityPolicy.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first
             {
-                state = AuditStore.AlertState(state: "down", since: first.at, lastSent: now)
+                state = AuditStore.AlertState(state: .down, since: first.at, lastSent: now)
                 alert = Alert(
                     kind: .down, url: target.url, name: target.name, at: first.at,
                     detail: "cause: \(first.cause ?? "down")")
             }
-        } else if state.state == "down" && sample.up {
+        } else if state.state == .down && sample.up {
             let seconds = Int(now.timeIntervalSince(state.since).rounded())
             alert = Alert(
                 kind: .up, url: target.url, name: target.name, at: now, detail: "outage: \(seconds) s",
                 outageSeconds: seconds)
-            state = AuditStore.AlertState(state: "up", since: now, lastSent: now)
-        } else if state.state == "down", let config = prepared.alerts?.config,
+            state = AuditStore.AlertState(state: .up, since: now, lastSent: now)
+        } else if state.state == .down, let config = prepared.alerts?.config,
             now.timeIntervalSince(state.lastSent ?? state.since) >= Double(config.reminderHours) * 3_600
         {
             alert = Alert(
@@ -179,7 +179,7 @@ public struct MonitorRunner: Sendable {
                 detail: "down since \(ISO8601DateFormatter().string(from: state.since))")
             state.lastSent = now
         }
-        try await store.setAlertState(url: target.url, kind: "availability", state)
+        try await store.setAlertState(url: target.url, kind: .availability, state)
         if let alert { await deliver(alert, prepared: prepared, log: log) }
     }
 
@@ -262,19 +262,19 @@ public struct MonitorRunner: Sendable {
                 let expiring = site.findings.contains {
                     ($0.rule == "cert.expiry-soon" || $0.rule == "cert.not-expired") && $0.status == .fail
                 }
-                let state = try await store.alertState(url: url, kind: "certificate")
-                if expiring && state?.state != "expiring" {
+                let state = try await store.alertState(url: url, kind: .certificate)
+                if expiring && state?.state != .expiring {
                     try await store.setAlertState(
-                        url: url, kind: "certificate",
-                        AuditStore.AlertState(state: "expiring", since: Date(), lastSent: Date()))
+                        url: url, kind: .certificate,
+                        AuditStore.AlertState(state: .expiring, since: Date(), lastSent: Date()))
                     await deliver(
                         Alert(
                             kind: .certExpiring, url: url, name: site.target.name, at: Date(),
                             detail: "not after \(ISO8601DateFormatter().string(from: leaf.notAfter))"),
                         prepared: prepared, log: log)
-                } else if !expiring && state?.state == "expiring" {
+                } else if !expiring && state?.state == .expiring {
                     try await store.setAlertState(
-                        url: url, kind: "certificate", AuditStore.AlertState(state: "ok", since: Date(), lastSent: nil))
+                        url: url, kind: .certificate, AuditStore.AlertState(state: .ok, since: Date(), lastSent: nil))
                 }
             }
         }

@@ -586,39 +586,65 @@ public final class AuditStore: Sendable {
         try runs(where: "inventory = ?", [inventory], limit: 1).first?.startedAt
     }
 
+    /// What an alert is about.
+    public enum AlertSubject: String, Sendable, Codable {
+        /// Whether the portal is up (monitor samples).
+        case availability
+        /// Whether its certificate is about to expire (after each scan).
+        case certificate
+    }
+
+    /// The condition an alert last reported.
+    public enum AlertCondition: String, Sendable, Codable {
+        /// Availability: the portal serves (or was never seen down).
+        case up
+        /// Availability: an outage was confirmed and announced.
+        case down
+        /// Certificate: the expiry warning was sent.
+        case expiring
+        /// Certificate: renewed (or never expiring) since.
+        case ok
+    }
+
     /// An alert's remembered state: `state` since `since`, last sent at `lastSent`.
     public struct AlertState: Sendable, Equatable {
-        public var state: String
+        public var state: AlertCondition
         public var since: Date
         public var lastSent: Date?
 
-        public init(state: String, since: Date, lastSent: Date?) {
+        public init(state: AlertCondition, since: Date, lastSent: Date?) {
             self.state = state
             self.since = since
             self.lastSent = lastSent
         }
     }
 
-    public func alertState(url: String, kind: String) async throws(StoreError) -> AlertState? {
+    /// A row of `alertState`.
+    private struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
+        static let databaseTableName = "alertState"
+        var url: String
+        var kind: AlertSubject
+        var state: AlertCondition
+        var since: Date
+        var lastSent: Date?
+    }
+
+    public func alertState(url: String, kind: AlertSubject) async throws(StoreError) -> AlertState? {
         do {
             return try await pool.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT state, since, lastSent FROM alertState WHERE url = ? AND kind = ?",
-                    arguments: [url, kind]
-                )
-                .map { AlertState(state: $0["state"], since: $0["since"], lastSent: $0["lastSent"]) }
+                try AlertRecord.filter(Column("url") == url && Column("kind") == kind.rawValue).fetchOne(db)
+                    .map { AlertState(state: $0.state, since: $0.since, lastSent: $0.lastSent) }
             }
         } catch {
             throw StoreError.wrap(error, "read the alert state of \(url)")
         }
     }
 
-    public func setAlertState(url: String, kind: String, _ state: AlertState) async throws(StoreError) {
+    public func setAlertState(url: String, kind: AlertSubject, _ state: AlertState) async throws(StoreError) {
         do {
             try await pool.write { db in
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO alertState (url, kind, state, since, lastSent) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [url, kind, state.state, state.since, state.lastSent])
+                try AlertRecord(url: url, kind: kind, state: state.state, since: state.since, lastSent: state.lastSent)
+                    .save(db, onConflict: .replace)
             }
         } catch {
             throw StoreError.wrap(error, "save the alert state of \(url)")

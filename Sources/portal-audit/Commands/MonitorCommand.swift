@@ -10,12 +10,8 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Decodable {
     init(seconds: Double) { self.seconds = seconds }
 
     init?(argument: String) {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
-        guard let unit = argument.last, let factor = units[unit], let value = Double(argument.dropLast()), value > 0
-        else {
-            return nil
-        }
-        seconds = value * factor
+        guard let seconds = DurationText.seconds(argument) else { return nil }
+        self.seconds = seconds
     }
 }
 

@@ -1,0 +1,65 @@
+import Foundation
+import PortalAuditCore
+import PortalAuditKit
+import Testing
+
+@Suite("Command-line helpers: durations and alert files")
+struct HelperTests {
+    @Test(
+        "durations as people write them",
+        arguments: [
+            ("30s", 30.0), ("5m", 300), ("2h", 7_200), ("1.5h", 5_400), ("7d", 604_800),
+        ])
+    func durations(_ text: String, _ seconds: Double) {
+        #expect(DurationText.seconds(text) == seconds)
+    }
+
+    @Test(
+        "a duration without a unit, with an unknown one, zero, negative or not a number is refused",
+        arguments: ["30", "5w", "0s", "-5m", "m", "", "infh", "nanm"])
+    func badDurations(_ text: String) {
+        #expect(DurationText.seconds(text) == nil)
+    }
+
+    private func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString).yaml")
+            .path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("an alert file with a webhook, an e-mail and a reminder reads back whole")
+    func alertFile() throws {
+        let path = try file(
+            """
+            webhook: { url: "https://chat.example.gov.vn/hooks/x" }
+            email: { smtp: "smtp://mail.example.gov.vn:587", from: "a@example.gov.vn", to: ["b@example.gov.vn"] }
+            reminder_hours: 6
+            """)
+        let config = try AlertConfig.load(path)
+        #expect(config.webhook == "https://chat.example.gov.vn/hooks/x")
+        #expect(config.email?.to == ["b@example.gov.vn"] && config.email?.starttls == true)
+        #expect(config.reminderHours == 6)
+    }
+
+    @Test("every problem of an alert file is located; the retired cert_expiry_days names its replacement")
+    func alertFileProblems() throws {
+        let path = try file(
+            """
+            email: { smtp: "smtp://mail.example.gov.vn:587", starttls: maybe }
+            reminder_hours: 0
+            cert_expiry_days: 14
+            """)
+        #expect {
+            try AlertConfig.load(path)
+        } throws: { error in
+            let issues = (error as? InputIssues)?.issues ?? []
+            let text = issues.map(\.description)
+            return issues.count >= 4
+                && text.contains { $0.contains(":1:") && $0.contains("email.starttls") }
+                && text.contains { $0.contains("email.from") && $0.contains("missing") }
+                && text.contains { $0.contains(":2:") && $0.contains("reminder_hours") }
+                && text.contains { $0.contains(":3:") && $0.contains("cert.expiry-soon") }
+        }
+    }
+}

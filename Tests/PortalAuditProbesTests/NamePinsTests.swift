@@ -1,0 +1,43 @@
+import PortalAuditCore
+import PortalAuditProbes
+import Testing
+
+@Suite("Name pins (--resolve and inventory addresses)")
+struct NamePinsTests {
+    @Test(
+        "malformed --resolve entries are named, well-formed ones accepted",
+        arguments: [
+            ("portal.gov.vn:443:127.0.0.1", true), ("portal.gov.vn:443:127.0.0.1,[::1]", true),
+            ("portal.gov.vn:443", false), (":443:127.0.0.1", false), ("portal.gov.vn:0:127.0.0.1", false),
+            ("portal.gov.vn:70000:127.0.0.1", false), ("portal.gov.vn:443:", false),
+            ("portal.gov.vn:443:localhost", false), ("portal.gov.vn:x:127.0.0.1", false),
+        ])
+    func validate(_ entry: String, _ valid: Bool) {
+        #expect((NamePins.validate(entry) == nil) == valid)
+    }
+
+    @Test("a name pinned on one port is pinned on every port, case-insensitively, IPv6 bracketed")
+    func everyPort() {
+        let pins = NamePins(entries: ["Portal.GOV.vn:443:127.0.0.1,::1"])
+        #expect(pins.address(of: "portal.gov.vn") == "127.0.0.1")
+        #expect(pins.entries(host: "PORTAL.gov.vn", port: 80).contains("portal.gov.vn:80:127.0.0.1,[::1]"))
+        #expect(pins.entries(host: "other.gov.vn", port: 80) == ["portal.gov.vn:443:127.0.0.1,[::1]"])
+        #expect(pins.pinning(host: "portal.gov.vn") == (true, true))
+        #expect(pins.pinning(host: "other.gov.vn") == (false, false))
+    }
+
+    @Test("an inventory address pins the target's HTTPS and HTTP ports; resolved names can be added")
+    func inventoryAddress() {
+        var target = Target(
+            url: "https://xa.gov.vn:8443/", host: "xa.gov.vn", httpsPort: 8443, httpPort: 8080, path: "/")
+        target.address = "127.0.0.2"
+        var pins = NamePins(entries: [], target: target)
+        #expect(
+            pins.entries(host: "xa.gov.vn", port: 8080) == ["xa.gov.vn:8443:127.0.0.2", "xa.gov.vn:8080:127.0.0.2"])
+        #expect(pins.pinning(host: "xa.gov.vn") == (true, false))
+        pins.pin(host: "CDN.gov.vn", ports: [443], addresses: ["127.0.0.3"])
+        pins.pin(host: "none.gov.vn", ports: [443], addresses: [])
+        #expect(pins.address(of: "cdn.gov.vn") == "127.0.0.3")
+        #expect(pins.address(of: "none.gov.vn") == nil)
+    }
+}
