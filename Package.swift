@@ -25,7 +25,7 @@ let package = Package(
             dependencies: ["CCurl"],
             linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
-        .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim", "PortalAuditCore"]),
         .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore"]),
         .target(name: "PortalAuditReport", dependencies: ["PortalAuditCore"]),

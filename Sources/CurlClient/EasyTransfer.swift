@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShim
 import Foundation
+import PortalAuditCore
 
 /// One configured libcurl easy handle and its C-side record.
 ///
@@ -250,13 +251,13 @@ final class EasyTransfer: @unchecked Sendable {
 
     private static func handshake(_ p: pa_probe) -> HandshakeFacts? {
         guard p.handshakes > 0, let version = string(p.tls_version) else { return nil }
-        var chain: [PresentedCertificate] = []
+        var chain: [CertificateSummary] = []
         withUnsafeBytes(of: p.certs) { raw in
             let certs = raw.bindMemory(to: pa_cert.self)
             for i in 0..<min(Int(p.cert_count), certs.count) {
                 let c = certs[i]
                 chain.append(
-                    PresentedCertificate(
+                    CertificateSummary(
                         subject: string(c.subject) ?? "",
                         issuer: string(c.issuer) ?? "",
                         subjectAltNames: (string(c.sans) ?? "").split(separator: ",").map(String.init),

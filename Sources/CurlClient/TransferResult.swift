@@ -1,49 +1,17 @@
 import Foundation
-
-/// Why a transfer did not complete, as a closed set a probe can reason about.
-public enum TransferFailureKind: String, Sendable, Codable, Equatable {
-    /// The name did not resolve.
-    case dns
-    /// TCP connect refused, unreachable, or refused by the loopback guard.
-    case connect
-    /// The TLS handshake failed (protocol version or cipher refused, broken TLS).
-    case tls
-    /// The connect or total timeout was reached.
-    case timeout
-    /// An HTTP-level problem (malformed response, too many headers).
-    case http
-    /// The transfer was cancelled by the caller.
-    case cancelled
-    /// The auditor itself ran out of descriptors or memory: never the portal's failure.
-    case localResources = "local_resources"
-    /// Anything else libcurl reported.
-    case other
-}
+import PortalAuditCore
 
 /// A libcurl error, mapped to a kind, with libcurl's code and message.
 public struct TransferFailure: Error, Sendable, Equatable {
-    public var kind: TransferFailureKind
+    public var kind: FailureKind
     public var curlCode: Int
     public var message: String
 
-    public init(kind: TransferFailureKind, curlCode: Int, message: String) {
+    public init(kind: FailureKind, curlCode: Int, message: String) {
         self.kind = kind
         self.curlCode = curlCode
         self.message = message
     }
-}
-
-/// One certificate as the server presented it.
-public struct PresentedCertificate: Sendable, Equatable {
-    public var subject: String
-    public var issuer: String
-    public var subjectAltNames: [String]
-    public var keyType: String
-    public var keyBits: Int
-    public var signatureAlgorithm: String
-    public var notBefore: Date
-    public var notAfter: Date
-    public var selfIssued: Bool
 }
 
 /// The facts of one completed TLS handshake, copied from OpenSSL while it happened.
@@ -57,7 +25,7 @@ public struct HandshakeFacts: Sendable, Equatable {
     public var ephemeralKeyType: String?
     public var ephemeralKeyBits: Int?
     public var alpn: String?
-    public var chain: [PresentedCertificate]
+    public var chain: [CertificateSummary]
     /// X509 verification errors: (code, depth), in the order OpenSSL met them.
     public var verifyErrors: [(code: Int, depth: Int)]
 
@@ -106,7 +74,7 @@ public struct TransferResult: Sendable {
 extension TransferFailure {
     /// Maps a libcurl result code to a failure kind.
     static func from(code: Int, message: String) -> TransferFailure {
-        let kind: TransferFailureKind
+        let kind: FailureKind
         switch code {
         case 5, 6: kind = .dns
         case 7, 45: kind = .connect

@@ -36,28 +36,9 @@ public struct ScanRequest: Sendable {
 public struct ScanEvent: Sendable {
     public var done: Int
     public var total: Int
-    public var counts: VerdictCounts
+    public var counts: VerdictSummary
     public var site: SiteResult
     public var elapsed: Duration
-}
-
-/// Running counts of verdicts.
-public struct VerdictCounts: Sendable, Equatable {
-    public var pass = 0
-    public var warn = 0
-    public var incomplete = 0
-    public var fail = 0
-
-    public init() {}
-
-    mutating func add(_ verdict: Verdict) {
-        switch verdict {
-        case .pass: pass += 1
-        case .warn: warn += 1
-        case .incomplete: incomplete += 1
-        case .fail: fail += 1
-        }
-    }
 }
 
 /// How a scan ended.
@@ -68,7 +49,7 @@ public struct ScanSummary: Sendable {
     public var scanned: Int
     /// Portals skipped because an earlier attempt of the same run already has them.
     public var resumedFrom: Int
-    public var counts: VerdictCounts
+    public var counts: VerdictSummary
     public var interrupted: Bool
     public var elapsed: Duration
     public var connections: Int
@@ -233,7 +214,7 @@ public struct FleetScanner: Sendable {
         let levelProfiles = prepared.levelProfiles
         let uptimeInterval = prepared.request.uptimeInterval
         let total = prepared.inventory.entries.count
-        var counts = VerdictCounts()
+        var counts = VerdictSummary()
         var finished = done.count
         var scanned = 0
         var saveError: (any Error)?
@@ -280,12 +261,7 @@ public struct FleetScanner: Sendable {
         let interrupted = Task.isCancelled || saveError != nil
         try store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date(), lease: lease)
         if let saveError { throw saveError }
-        let stored = try store.verdictCounts(run: runID)
-        counts = VerdictCounts()
-        counts.pass = stored[.pass] ?? 0
-        counts.warn = stored[.warn] ?? 0
-        counts.incomplete = stored[.incomplete] ?? 0
-        counts.fail = stored[.fail] ?? 0
+        counts = try store.verdictCounts(run: runID)
         return ScanSummary(
             runID: runID, planned: total, scanned: scanned, resumedFrom: done.count, counts: counts,
             interrupted: interrupted, elapsed: clock.now - started, connections: runner.socketsOpened - socketsBefore)

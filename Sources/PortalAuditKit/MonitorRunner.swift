@@ -248,10 +248,9 @@ public struct MonitorRunner: Sendable {
     {
         let results = try await store.results(run: run)
         let previous = try await store.previousResults(run: run)
-        let rank: [Verdict: Int] = [.fail: 0, .incomplete: 1, .warn: 2, .pass: 3]
         for site in results {
             let url = site.target.url
-            if let before = previous[url], (rank[site.verdict] ?? 0) < (rank[before.verdict] ?? 0) {
+            if let before = previous[url], site.verdict.rank < before.verdict.rank {
                 await deliver(
                     Alert(
                         kind: .verdictWorse, url: url, name: site.target.name, at: Date(),

@@ -47,12 +47,7 @@ struct HomePageProbe: AreaProbe {
 
     static func certificate(_ handshake: HandshakeFacts, host: String) -> CertificateFacts {
         CertificateFacts(
-            chain: handshake.chain.map {
-                CertificateSummary(
-                    subject: $0.subject, issuer: $0.issuer, subjectAltNames: $0.subjectAltNames, keyType: $0.keyType,
-                    keyBits: $0.keyBits, signatureAlgorithm: $0.signatureAlgorithm, notBefore: $0.notBefore,
-                    notAfter: $0.notAfter, selfIssued: $0.selfIssued)
-            },
+            chain: handshake.chain,
             verifyErrors: handshake.verifyErrors.map {
                 VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
             },

@@ -78,7 +78,7 @@ enum TransferFacts {
 
     static func failure(_ failure: TransferFailure) -> ProbeFailure {
         ProbeFailure(
-            kind: FailureKind(rawValue: failure.kind.rawValue) ?? .other, curlCode: failure.curlCode,
+            kind: failure.kind, curlCode: failure.curlCode,
             message: String(failure.message.prefix(256)))
     }
 

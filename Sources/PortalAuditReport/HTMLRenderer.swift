@@ -262,11 +262,12 @@ public struct HTMLRenderer: Sendable {
 /// Verdict counts per unit (province / district / commune), worst first.
 struct UnitSummary {
     var name: String
-    var total = 0
-    var pass = 0
-    var warn = 0
-    var incomplete = 0
-    var fail = 0
+    var counts = VerdictSummary()
+    var total: Int { counts.sites }
+    var pass: Int { counts.pass }
+    var warn: Int { counts.warn }
+    var incomplete: Int { counts.incomplete }
+    var fail: Int { counts.fail }
     /// Monitored up and down seconds over 30 days, summed over the unit's portals.
     var upSeconds = 0.0
     var downSeconds = 0.0
@@ -297,13 +298,7 @@ struct UnitSummary {
             if keys.isEmpty { keys = [unitName(target, language: language)] }
             for key in keys {
                 var unit = units[key] ?? UnitSummary(name: key)
-                unit.total += 1
-                switch site.verdict {
-                case .pass: unit.pass += 1
-                case .warn: unit.warn += 1
-                case .incomplete: unit.incomplete += 1
-                case .fail: unit.fail += 1
-                }
+                unit.counts.add(site.verdict)
                 unit.upSeconds += site.observation.uptime?.upSeconds ?? 0
                 unit.downSeconds += site.observation.uptime?.downSeconds ?? 0
                 units[key] = unit

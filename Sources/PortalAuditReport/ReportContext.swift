@@ -123,9 +123,8 @@ struct Words {
     /// "↑ from fail", "= unchanged", "new".
     func change(_ site: SiteResult, _ previous: PreviousResult?) -> String {
         guard let previous else { return t("new", "mới") }
-        let rank: [Verdict: Int] = [.fail: 0, .incomplete: 1, .warn: 2, .pass: 3]
-        let now = rank[site.verdict] ?? 0
-        let before = rank[previous.verdict] ?? 0
+        let now = site.verdict.rank
+        let before = previous.verdict.rank
         if now == before {
             return previous.score == site.score ? t("unchanged", "không đổi") : "\(previous.score) → \(site.score)"
         }

@@ -372,15 +372,15 @@ public final class AuditStore: Sendable {
     }
 
     /// How many portals of run `id` got each verdict.
-    public func verdictCounts(run id: Int64) throws(StoreError) -> [Verdict: Int] {
+    public func verdictCounts(run id: Int64) throws(StoreError) -> VerdictSummary {
         do {
             return try pool.read { db in
-                var counts: [Verdict: Int] = [:]
+                var counts = VerdictSummary()
                 for row in try Row.fetchAll(
                     db, sql: "SELECT verdict, COUNT(*) AS n FROM portalResult WHERE runID = ? GROUP BY verdict",
                     arguments: [id])
                 {
-                    if let verdict = Verdict(rawValue: row["verdict"]) { counts[verdict] = row["n"] }
+                    if let verdict = Verdict(rawValue: row["verdict"]) { counts.add(verdict, count: row["n"]) }
                 }
                 return counts
             }

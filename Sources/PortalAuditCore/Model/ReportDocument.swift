@@ -8,20 +8,29 @@ public enum PortalAuditVersion {
     public static let reportSchema = 1
 }
 
-/// Counts of verdicts.
+/// Counts of verdicts: the one shape the scan's progress, the store, the reports and their units share.
 public struct VerdictSummary: Codable, Sendable, Equatable {
-    public var sites: Int
-    public var pass: Int
-    public var warn: Int
-    public var incomplete: Int
-    public var fail: Int
+    public var sites = 0
+    public var pass = 0
+    public var warn = 0
+    public var incomplete = 0
+    public var fail = 0
+
+    public init() {}
 
     public init(_ results: [SiteResult]) {
-        sites = results.count
-        pass = results.filter { $0.verdict == .pass }.count
-        warn = results.filter { $0.verdict == .warn }.count
-        incomplete = results.filter { $0.verdict == .incomplete }.count
-        fail = results.filter { $0.verdict == .fail }.count
+        for result in results { add(result.verdict) }
+    }
+
+    /// Counts one more portal with `verdict`.
+    public mutating func add(_ verdict: Verdict, count: Int = 1) {
+        sites += count
+        switch verdict {
+        case .pass: pass += count
+        case .warn: warn += count
+        case .incomplete: incomplete += count
+        case .fail: fail += count
+        }
     }
 }
 

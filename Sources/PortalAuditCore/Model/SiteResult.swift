@@ -8,6 +8,16 @@ public enum Verdict: String, Codable, Sendable, Equatable, CaseIterable {
     case incomplete
     /// A required rule failed, or the portal is unreachable.
     case fail
+
+    /// Worst first: `fail` < `incomplete` < `warn` < `pass` (a "worse" verdict compares lower).
+    public var rank: Int {
+        switch self {
+        case .fail: 0
+        case .incomplete: 1
+        case .warn: 2
+        case .pass: 3
+        }
+    }
 }
 
 /// Whether one probe ran, and how long it took.
