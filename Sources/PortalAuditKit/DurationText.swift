@@ -9,4 +9,15 @@ public enum DurationText {
         else { return nil }
         return value * factor
     }
+
+    /// `seconds` in the largest unit that writes it whole, days only from two: 300 → `5m`, 86400 → `24h`,
+    /// 604800 → `7d`, 90 → `90s`.
+    public static func text(_ seconds: Double) -> String {
+        for (unit, factor) in [("d", 86_400.0), ("h", 3_600), ("m", 60)] where seconds >= (unit == "d" ? 2 : 1) * factor
+        {
+            let value = seconds / factor
+            if value == value.rounded() { return "\(Int(value))\(unit)" }
+        }
+        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+    }
 }

@@ -53,6 +53,7 @@ public struct HTMLRenderer: Sendable {
         thead { display: table-header-group; }
         tr { page-break-inside: avoid; }
         .pass { color: #116611; } .warn { color: #8a5a00; } .incomplete { color: #6a2a8a; } .fail { color: #b00000; font-weight: bold; }
+        tr.total td { font-weight: bold; background: #f2f2f2; }
         .na, .inconclusive { color: #666; }
         .portal { page-break-before: always; }
         .small { font-size: 9pt; color: #444; }
@@ -133,13 +134,14 @@ public struct HTMLRenderer: Sendable {
             "Trong số \(w.number(s.sites)) cổng/trang được kiểm tra, \(w.number(meets)) cổng đáp ứng yêu cầu cấp độ (\(w.number(s.pass)) đạt, \(w.number(s.warn)) đạt có cảnh báo), \(w.number(s.fail)) cổng không đạt và \(w.number(s.incomplete)) cổng chưa đủ căn cứ kết luận."
         )
         out += "</p>\n" + bar(s, w)
-        out += "<h3>\(w.t("By unit, worst first", "Theo đơn vị, kém nhất trước"))</h3>\n"
+        out +=
+            "<h3>\(w.t("By unit: totals, then units worst first", "Theo đơn vị: tổng, rồi các đơn vị kém nhất trước"))</h3>\n"
         out +=
             "<table><thead><tr><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Portals", "Số cổng"))</th><th>\(w.verdict(.pass))</th><th>\(w.verdict(.warn))</th><th>\(w.verdict(.incomplete))</th><th>\(w.verdict(.fail))</th><th>\(w.t("Meeting the level", "Tỷ lệ đáp ứng"))</th><th>\(w.t("Uptime, 30 days", "Hoạt động 30 ngày"))</th></tr></thead><tbody>\n"
         for unit in UnitSummary.rows(context.document.sites, language: context.language) {
             let uptime = unit.uptimePercent.map { w.percent(Int(($0 * 100).rounded()), of: 10_000) } ?? "–"
             out +=
-                "<tr><td>\(Self.escape(unit.name))</td><td>\(w.number(unit.total))</td><td>\(w.number(unit.pass))</td><td>\(w.number(unit.warn))</td><td>\(w.number(unit.incomplete))</td><td class=\"\(unit.fail > 0 ? "fail" : "")\">\(w.number(unit.fail))</td><td>\(w.percent(unit.pass + unit.warn, of: unit.total))</td><td>\(uptime)</td></tr>\n"
+                "<tr\(unit.isTotal ? " class=\"total\"" : "")><td>\(Self.escape(unit.name))</td><td>\(w.number(unit.total))</td><td>\(w.number(unit.pass))</td><td>\(w.number(unit.warn))</td><td>\(w.number(unit.incomplete))</td><td class=\"\(unit.fail > 0 ? "fail" : "")\">\(w.number(unit.fail))</td><td>\(w.percent(unit.pass + unit.warn, of: unit.total))</td><td>\(uptime)</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }
@@ -222,7 +224,8 @@ public struct HTMLRenderer: Sendable {
             var basis = ""
             if finding.status == .fail || finding.status == .inconclusive {
                 basis =
-                    e(finding.source) + (finding.confidence.map { " <span class=\"small\">(\(e($0)))</span>" } ?? "")
+                    e(finding.source(w.language))
+                    + (finding.confidence.map { " <span class=\"small\">(\(e($0)))</span>" } ?? "")
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
                     basis += "<br><b>\(w.t("Fix", "Khắc phục")):</b> " + e(rule.descriptor.advice(context.language))
                 }
@@ -239,7 +242,8 @@ public struct HTMLRenderer: Sendable {
         for site in context.document.sites where profiles[site.profile.label] == nil {
             profiles[site.profile.label] = (
                 site.profile.label,
-                Dictionary(uniqueKeysWithValues: site.findings.map { ($0.rule, ($0.requirement, $0.source)) })
+                Dictionary(
+                    uniqueKeysWithValues: site.findings.map { ($0.rule, ($0.requirement, $0.source(w.language))) })
             )
         }
         var out =
@@ -263,6 +267,8 @@ public struct HTMLRenderer: Sendable {
 struct UnitSummary {
     var name: String
     var counts = VerdictSummary()
+    /// A province or district row that sums the units within it.
+    var isTotal = false
     var total: Int { counts.sites }
     var pass: Int { counts.pass }
     var warn: Int { counts.warn }
@@ -304,10 +310,20 @@ struct UnitSummary {
                 units[key] = unit
             }
         }
-        return units.values.sorted {
+        // Totals (a province, a district: units other units sit in) come first, in hierarchy order; only
+        // the units that hold portals themselves are ranked, worst first.
+        let names = Array(units.keys)
+        for key in names where names.contains(where: { $0.hasPrefix(key + " › ") }) { units[key]?.isTotal = true }
+        let totals = units.values.filter(\.isTotal).sorted {
+            let a = $0.name.components(separatedBy: " › ").count
+            let b = $1.name.components(separatedBy: " › ").count
+            return a != b ? a < b : $0.name < $1.name
+        }
+        let ranked = units.values.filter { !$0.isTotal }.sorted {
             let a = Double($0.fail) / Double(max(1, $0.total))
             let b = Double($1.fail) / Double(max(1, $1.total))
             return a != b ? a > b : $0.name < $1.name
         }
+        return totals + ranked
     }
 }

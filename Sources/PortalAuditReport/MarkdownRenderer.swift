@@ -60,7 +60,7 @@ public struct MarkdownRenderer: Sendable {
                         .joined(separator: "; ")
                     out +=
                         "- **\(e(finding.title(context.language)))** (`\(finding.rule)`, \(w.requirement(finding.requirement))): \(evidence)\n"
-                    out += "  - " + w.t("Basis", "Căn cứ") + ": \(e(finding.source))\n"
+                    out += "  - " + w.t("Basis", "Căn cứ") + ": \(e(finding.source(w.language)))\n"
                 }
             }
         }

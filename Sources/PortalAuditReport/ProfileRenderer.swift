@@ -48,7 +48,8 @@ public struct ProfileRenderer: Sendable {
                 + (rule.origin["severity"].map { " ← \($0)" } ?? "") + "\n"
             if !params.isEmpty { out += "  \(t("parameters", "tham số")): " + params.joined(separator: ", ") + "\n" }
             out +=
-                "  \(t("source", "căn cứ")): \(rule.source)" + (rule.origin["source"].map { " ← \($0)" } ?? "") + "\n"
+                "  \(t("source", "căn cứ")): \(language == .en ? rule.sourceEN ?? rule.source : rule.source)"
+                + (rule.origin["source"].map { " ← \($0)" } ?? "") + "\n"
             out +=
                 "  \(t("confidence", "độ tin cậy")): \(rule.confidence ?? "-")"
                 + (rule.origin["confidence"].map { " ← \($0)" } ?? "") + "\n"
@@ -83,7 +84,8 @@ public struct ProfileRenderer: Sendable {
             out +=
                 "  \(profile.reference.label): \(requirement(setting.requirement))"
                 + (params.isEmpty ? "" : " (" + params.joined(separator: ", ") + ")") + "\n"
-            out += "    \(t("source", "căn cứ")): \(setting.source) [\(setting.confidence ?? "-")]\n"
+            out +=
+                "    \(t("source", "căn cứ")): \(language == .en ? setting.sourceEN ?? setting.source : setting.source) [\(setting.confidence ?? "-")]\n"
         }
         return out
     }

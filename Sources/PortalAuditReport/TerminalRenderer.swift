@@ -52,6 +52,41 @@ public struct TerminalRenderer: Sendable {
         return out
     }
 
+    /// One block per server with the line that fixes each of `findings` (all of them have directives).
+    func directiveBlock(_ findings: [Finding]) -> [String] {
+        let directives = findings.compactMap { RuleRegistry.rule($0.rule)?.descriptor.directives }
+        var lines = [
+            "   " + paint(t("Fix", "Khắc phục"), "1") + " "
+                + t(
+                    "(the \(findings.count) rules above; add the lines for your server, then reload it):",
+                    "(\(findings.count) quy tắc trên; thêm các dòng cho máy chủ đang dùng rồi nạp lại cấu hình):")
+        ]
+        let servers: [(String, KeyPath<ServerDirectives, String>)] = [
+            (
+                t(
+                    "nginx (in the server block; reload: nginx -s reload)",
+                    "nginx (trong khối server; nạp lại: nginx -s reload)"), \.nginx
+            ),
+            (
+                t(
+                    "Apache (VirtualHost or .htaccess, mod_headers; reload: apachectl graceful)",
+                    "Apache (VirtualHost hoặc .htaccess, mod_headers; nạp lại: apachectl graceful)"), \.apache
+            ),
+            (
+                t(
+                    "IIS (web.config, system.webServer: httpProtocol/customHeaders, security/requestFiltering)",
+                    "IIS (web.config, system.webServer: httpProtocol/customHeaders, security/requestFiltering)"), \.iis
+            ),
+        ]
+        for (server, path) in servers {
+            lines.append("     " + server + ":")
+            for directive in directives {
+                for line in directive[keyPath: path].split(separator: "\n") { lines.append("       " + line) }
+            }
+        }
+        return lines
+    }
+
     /// One portal.
     public func render(_ site: SiteResult) -> String {
         var lines: [String] = []
@@ -75,6 +110,11 @@ public struct TerminalRenderer: Sendable {
             guard !findings.isEmpty else { continue }
             lines.append("")
             lines.append("  " + paint(area.title(language), "1"))
+            // Several failures fixed by one line each (headers): one block per server instead of each advice.
+            let grouped = findings.filter {
+                $0.status == .fail && RuleRegistry.rule($0.rule)?.descriptor.directives != nil
+            }
+            let groupAdvice = grouped.count >= 2
             for finding in findings {
                 let requirement = Words(language: language).requirement(finding.requirement)
                 lines.append(
@@ -92,12 +132,15 @@ public struct TerminalRenderer: Sendable {
                             + (evidence.isEmpty ? "" : "; " + evidence.joined(separator: "; ")))
                 }
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
-                    lines.append("       " + t("Fix", "Khắc phục") + ": " + rule.descriptor.advice(language))
+                    if !(groupAdvice && rule.descriptor.directives != nil) {
+                        lines.append("       " + t("Fix", "Khắc phục") + ": " + rule.descriptor.advice(language))
+                    }
                     lines.append(
-                        "       " + t("Basis", "Căn cứ") + ": " + finding.source
+                        "       " + t("Basis", "Căn cứ") + ": " + finding.source(language)
                             + (finding.confidence.map { " (\($0))" } ?? ""))
                 }
             }
+            if groupAdvice { lines += directiveBlock(grouped) }
         }
         if !hidden.isEmpty {
             lines.append("")

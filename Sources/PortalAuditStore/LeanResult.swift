@@ -39,6 +39,7 @@ struct LeanResult: Codable {
         var requirement: Requirement
         var severity: Severity
         var source: String
+        var sourceEN: String?
         var confidence: String?
     }
 
@@ -55,7 +56,7 @@ struct LeanResult: Codable {
                 resultCode: judged.code, evidence: judged.evidence,
                 title: RuleRegistry.rule(judged.rule)?.descriptor.title
                     ?? LocalizedText(en: judged.rule, vi: judged.rule),
-                source: setting?.source ?? "", confidence: setting?.confidence)
+                source: setting?.source ?? "", sourceEN: setting?.sourceEN, confidence: setting?.confidence)
         }
         return SiteResult(
             target: target, profile: profile, verdict: verdict, score: score, grade: grade, durationMS: durationMS,
@@ -104,17 +105,21 @@ struct LeanResult: Codable {
         }
     }
 
-    /// A profile version's rule settings, kept once: the first result judged by `profile` writes them.
+    /// A profile version's rule settings, kept once: the first result judged by `profile` writes them (a
+    /// translation of the source added later, which changes no judgement, fills in the English).
     static func insertSettings(_ findings: [Finding], profile: ProfileReference, _ db: Database) throws {
         for finding in findings {
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO profileRule (profileID, profileVersion, rule, requirement, severity, source, confidence)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO profileRule
+                        (profileID, profileVersion, rule, requirement, severity, source, sourceEN, confidence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (profileID, profileVersion, rule) DO UPDATE SET sourceEN = excluded.sourceEN
+                        WHERE profileRule.sourceEN IS NULL
                     """,
                 arguments: [
                     profile.id, profile.version, finding.rule, finding.requirement.rawValue, finding.severity.rawValue,
-                    finding.source, finding.confidence,
+                    finding.source, finding.sourceEN, finding.confidence,
                 ])
         }
     }
@@ -129,6 +134,7 @@ struct LeanResult: Codable {
             out[key, default: [:]][row["rule"]] = RuleSetting(
                 requirement: Requirement(rawValue: row["requirement"]) ?? .recommended,
                 severity: Severity(rawValue: row["severity"]) ?? .info, source: row["source"],
+                sourceEN: row["sourceEN"],
                 confidence: row["confidence"])
         }
         return out
@@ -168,6 +174,7 @@ struct LeanResult: Codable {
                     requirement TEXT NOT NULL,
                     severity TEXT NOT NULL,
                     source TEXT NOT NULL,
+                    sourceEN TEXT,
                     confidence TEXT,
                     PRIMARY KEY (profileID, profileVersion, rule)
                 );

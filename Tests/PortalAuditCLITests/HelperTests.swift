@@ -1,6 +1,7 @@
 import Foundation
 import PortalAuditCore
 import PortalAuditKit
+import PortalAuditTestSupport
 import Testing
 
 @Suite("Command-line helpers: durations and alert files")
@@ -61,5 +62,38 @@ struct HelperTests {
                 && text.contains { $0.contains(":2:") && $0.contains("reminder_hours") }
                 && text.contains { $0.contains(":3:") && $0.contains("cert.expiry-soon") }
         }
+    }
+}
+
+@Suite("Help texts")
+struct HelpTextTests {
+    static let commands: [[String]] = [
+        [], ["check"], ["scan"], ["report"], ["monitor"], ["history"], ["profiles"], ["profiles", "list"],
+        ["profiles", "show"], ["profiles", "explain"], ["profiles", "validate"], ["profiles", "doc"],
+    ]
+
+    @Test("every command's --help shows defaults as they are typed, never a Swift type", arguments: commands)
+    func help(_ command: [String]) async throws {
+        let result = try await Command.run(Repository.binary, command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE:"))
+        // A default printed by String(describing:) of a struct reads `Name(field: value)`.
+        let text = result.stdout.replacingOccurrences(of: "\n", with: " ")
+        #expect(text.range(of: #"[A-Z][A-Za-z]+\([a-z]+: "#, options: .regularExpression) == nil, "\(result.stdout)")
+    }
+
+    @Test("the monitor's intervals default to 5m and 24h")
+    func monitorDefaults() async throws {
+        let result = try await Command.run(Repository.binary, ["monitor", "--help"])
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("(default: 5m)") && text.contains("(default: 24h)"))
+    }
+
+    @Test(
+        "durations print as they are typed",
+        arguments: [(300.0, "5m"), (86_400, "24h"), (604_800, "7d"), (90, "90s"), (7_200, "2h")])
+    func durationText(_ seconds: Double, _ text: String) {
+        #expect(DurationText.text(seconds) == text)
+        #expect(DurationText.seconds(text) == seconds)
     }
 }

@@ -24,7 +24,7 @@ public enum Evaluator {
                 Finding(
                     rule: id, status: outcome.status, requirement: setting.requirement, severity: setting.severity,
                     resultCode: outcome.resultCode, evidence: outcome.evidence, title: rule.descriptor.title,
-                    source: setting.source, confidence: setting.confidence))
+                    source: setting.source, sourceEN: setting.sourceEN, confidence: setting.confidence))
         }
         let verdict = verdict(findings)
         let score = score(findings, grading: profile.grading)

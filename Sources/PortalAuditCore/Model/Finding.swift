@@ -45,19 +45,26 @@ public struct Finding: Codable, Sendable, Equatable {
     public var resultCode: String
     public var evidence: [String: String]
     public var title: LocalizedText
-    /// The profile's citation for this rule, shown verbatim in reports.
+    /// The profile's citation for this rule, in Vietnamese, shown verbatim in reports.
     public var source: String
+    /// The same citation in English (Vietnamese document names kept as they are), when the profile gives it.
+    public var sourceEN: String?
     /// How sure the citation is: `verified`, `secondary`, `tool default`.
     public var confidence: String?
 
     enum CodingKeys: String, CodingKey {
         case rule, status, requirement, severity, evidence, title, source, confidence
         case resultCode = "result_code"
+        case sourceEN = "source_en"
     }
+
+    /// The citation in `language` (English falls back to the Vietnamese text when the profile has none).
+    public func source(_ language: Language) -> String { language == .en ? sourceEN ?? source : source }
 
     public init(
         rule: String, status: FindingStatus, requirement: Requirement, severity: Severity, resultCode: String,
-        evidence: [String: String], title: LocalizedText, source: String, confidence: String? = nil
+        evidence: [String: String], title: LocalizedText, source: String, sourceEN: String? = nil,
+        confidence: String? = nil
     ) {
         self.rule = rule
         self.status = status
@@ -67,6 +74,7 @@ public struct Finding: Codable, Sendable, Equatable {
         self.evidence = evidence
         self.title = title
         self.source = source
+        self.sourceEN = sourceEN
         self.confidence = confidence
     }
 }

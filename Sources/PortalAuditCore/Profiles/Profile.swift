@@ -5,6 +5,8 @@ public struct ProfileRule: Sendable, Equatable {
     public var severity: Severity
     /// The legal or technical basis, shown verbatim in reports.
     public var source: String
+    /// The citation in English, when the profile gives one (`source: { vi: …, en: … }`).
+    public var sourceEN: String?
     /// `verified`, `secondary`, `tool default`.
     public var confidence: String?
     /// Which profile file set each field last (for `profiles show`).
@@ -12,12 +14,13 @@ public struct ProfileRule: Sendable, Equatable {
 
     public init(
         requirement: Requirement, parameters: RuleParameters, severity: Severity, source: String,
-        confidence: String?, origin: [String: String] = [:]
+        sourceEN: String? = nil, confidence: String?, origin: [String: String] = [:]
     ) {
         self.requirement = requirement
         self.parameters = parameters
         self.severity = severity
         self.source = source
+        self.sourceEN = sourceEN
         self.confidence = confidence
         self.origin = origin
     }

@@ -15,6 +15,7 @@ struct ProfileDocument {
         var requirement: Located<Requirement>?
         var severity: Located<Severity>?
         var source: Located<String>?
+        var sourceEN: String?
         /// A `source:` key was written but its value was rejected (already reported).
         var sourceRejected = false
         var confidence: Located<String>?
@@ -211,11 +212,31 @@ struct ProfileDocument {
                         "expected one of info, low, medium, high, critical, found '\(settingValue.string ?? "?")'")
                 }
             case "source":
-                if let text = settingValue.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                // A citation in Vietnamese, or `{ vi: …, en: … }` with both.
+                func nonEmpty(_ node: Node?) -> String? {
+                    guard let text = node?.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty
+                    else { return nil }
+                    return text
+                }
+                if let text = nonEmpty(settingValue) {
                     entry.source = Located(value: text, line: mark?.line, column: mark?.column)
+                } else if let map = settingValue.mapping {
+                    let vi = nonEmpty(map["vi"])
+                    let en = nonEmpty(map["en"])
+                    for (key, _) in map where key.string != "vi" && key.string != "en" {
+                        issue(key, "\(field).source.\(key.string ?? "?")", "unknown language (allowed: en, vi)")
+                    }
+                    if vi == nil { issue(settingValue, "\(field).source.vi", "expected a non-empty citation") }
+                    if en == nil { issue(settingValue, "\(field).source.en", "expected a non-empty citation") }
+                    if let vi, en != nil {
+                        entry.source = Located(value: vi, line: mark?.line, column: mark?.column)
+                        entry.sourceEN = en
+                    } else {
+                        entry.sourceRejected = true
+                    }
                 } else {
                     entry.sourceRejected = true
-                    issue(settingValue, "\(field).source", "expected a non-empty citation")
+                    issue(settingValue, "\(field).source", "expected a non-empty citation, or vi: and en: citations")
                 }
             case "confidence":
                 if let text = settingValue.scalar?.string, confidences.contains(text) {
@@ -350,6 +371,7 @@ struct ProfileDocument {
                 continue
             }
             let source = entry.source?.value ?? base?.source
+            let sourceEN = entry.source != nil ? entry.sourceEN : base?.sourceEN
             // A rule made required here cites its own basis: the parent's citation backed a recommendation.
             let raised = requirement == .required && base?.requirement != .required && entry.source == nil
             if requirement == .required && ((source ?? "").isEmpty || raised) && !entry.sourceRejected {
@@ -375,7 +397,8 @@ struct ProfileDocument {
             rules[entry.id] = ProfileRule(
                 requirement: requirement, parameters: params,
                 severity: entry.severity?.value ?? base?.severity ?? rule.descriptor.defaultSeverity,
-                source: source ?? "", confidence: entry.confidence?.value ?? base?.confidence, origin: origin)
+                source: source ?? "", sourceEN: sourceEN, confidence: entry.confidence?.value ?? base?.confidence,
+                origin: origin)
         }
         guard issues.count == start else { return nil }
         guard let title = title ?? parent?.title else { return nil }

@@ -110,6 +110,20 @@ public struct RuleParameters: Sendable, Equatable {
     public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
 }
 
+/// The configuration lines that fix a rule on each web server, for the rules one line fixes (headers):
+/// reports group them into one block per server when several such rules fail.
+public struct ServerDirectives: Sendable, Equatable {
+    public var nginx: String
+    public var apache: String
+    public var iis: String
+
+    public init(nginx: String, apache: String, iis: String) {
+        self.nginx = nginx
+        self.apache = apache
+        self.iis = iis
+    }
+}
+
 /// The data that describes a rule: identity, texts, citations and parameters.
 public struct RuleDescriptor: Sendable {
     public var id: String
@@ -122,10 +136,13 @@ public struct RuleDescriptor: Sendable {
     public var citations: [String]
     public var defaultSeverity: Severity
     public var parameters: [ParameterSpec]
+    /// The one-line fix per server, when there is one.
+    public var directives: ServerDirectives?
 
     public init(
         id: String, area: RuleArea, title: LocalizedText, rationale: LocalizedText, advice: LocalizedText,
-        citations: [String], defaultSeverity: Severity, parameters: [ParameterSpec] = []
+        citations: [String], defaultSeverity: Severity, parameters: [ParameterSpec] = [],
+        directives: ServerDirectives? = nil
     ) {
         self.id = id
         self.area = area
@@ -135,6 +152,7 @@ public struct RuleDescriptor: Sendable {
         self.citations = citations
         self.defaultSeverity = defaultSeverity
         self.parameters = parameters
+        self.directives = directives
     }
 
     /// The default value of every declared parameter.

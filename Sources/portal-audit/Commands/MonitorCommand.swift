@@ -13,6 +13,9 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Decodable {
         guard let seconds = DurationText.seconds(argument) else { return nil }
         self.seconds = seconds
     }
+
+    /// How `--help` shows a default: as it is written on the command line (`5m`, `24h`).
+    var defaultValueDescription: String { DurationText.text(seconds) }
 }
 
 /// `portal-audit monitor INVENTORY`: uptime samples, scheduled scans, alerts, metrics — until stopped.

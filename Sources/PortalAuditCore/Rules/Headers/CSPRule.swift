@@ -23,7 +23,15 @@ struct CSPRule: Rule {
             vi:
                 "Bắt đầu với `Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; object-src 'none'` rồi nới cho các nguồn cổng thực sự dùng (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` trong web.config)."
         ),
-        citations: ["OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.3"], defaultSeverity: .low)
+        citations: ["OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.3"], defaultSeverity: .low,
+        directives: ServerDirectives(
+            nginx:
+                "add_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'self'; object-src 'none'\" always;",
+            apache:
+                "Header always set Content-Security-Policy \"default-src 'self'; frame-ancestors 'self'; object-src 'none'\"",
+            iis:
+                "<add name=\"Content-Security-Policy\" value=\"default-src 'self'; frame-ancestors 'self'; object-src 'none'\" />"
+        ))
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>

@@ -21,7 +21,11 @@ struct ContentTypeOptionsRule: Rule {
             vi:
                 "Gửi `X-Content-Type-Options: nosniff` (nginx: `add_header X-Content-Type-Options nosniff always;`; Apache: `Header always set X-Content-Type-Options nosniff`; IIS: custom header)."
         ),
-        citations: ["OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.4"], defaultSeverity: .low)
+        citations: ["OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.4"], defaultSeverity: .low,
+        directives: ServerDirectives(
+            nginx: "add_header X-Content-Type-Options nosniff always;",
+            apache: "Header always set X-Content-Type-Options nosniff",
+            iis: "<add name=\"X-Content-Type-Options\" value=\"nosniff\" />"))
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>

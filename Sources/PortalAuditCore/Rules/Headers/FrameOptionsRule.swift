@@ -22,7 +22,11 @@ struct FrameOptionsRule: Rule {
             vi:
                 "Gửi `X-Frame-Options: SAMEORIGIN` hoặc CSP `frame-ancestors 'self'` (nginx: `add_header X-Frame-Options SAMEORIGIN always;`; Apache: `Header always set X-Frame-Options SAMEORIGIN`; IIS: custom header X-Frame-Options)."
         ),
-        citations: ["RFC 7034", "OWASP ASVS 4.0.3 V14.4.7"], defaultSeverity: .low)
+        citations: ["RFC 7034", "OWASP ASVS 4.0.3 V14.4.7"], defaultSeverity: .low,
+        directives: ServerDirectives(
+            nginx: "add_header X-Frame-Options SAMEORIGIN always;",
+            apache: "Header always set X-Frame-Options SAMEORIGIN",
+            iis: "<add name=\"X-Frame-Options\" value=\"SAMEORIGIN\" />"))
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>

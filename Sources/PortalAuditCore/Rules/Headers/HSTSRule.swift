@@ -40,7 +40,11 @@ struct HSTSRule: Rule {
                 name: "min_max_age", kind: .integer(0...315_360_000), defaultValue: .integer(31_536_000),
                 meaning: LocalizedText(
                     en: "Smallest max-age allowed (seconds)", vi: "max-age nhỏ nhất được phép (giây)"))
-        ])
+        ],
+        directives: ServerDirectives(
+            nginx: "add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;",
+            apache: "Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"",
+            iis: "<add name=\"Strict-Transport-Security\" value=\"max-age=31536000; includeSubDomains\" />"))
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>

@@ -29,7 +29,11 @@ struct PermissionsPolicyRule: Rule {
             vi:
                 "Gửi `Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=()` và chỉ cho phép tính năng cổng thực sự dùng (nginx: `add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always;`; Apache: `Header always set Permissions-Policy \"camera=(), microphone=(), geolocation=()\"`; IIS: `<customHeaders>` trong web.config). Thay tiêu đề `Feature-Policy` cũ bằng tiêu đề này."
         ),
-        citations: ["W3C Permissions Policy", "OWASP Secure Headers Project"], defaultSeverity: .info)
+        citations: ["W3C Permissions Policy", "OWASP Secure Headers Project"], defaultSeverity: .info,
+        directives: ServerDirectives(
+            nginx: "add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always;",
+            apache: "Header always set Permissions-Policy \"camera=(), microphone=(), geolocation=()\"",
+            iis: "<add name=\"Permissions-Policy\" value=\"camera=(), microphone=(), geolocation=()\" />"))
 
     static func judge(_ observation: Observation, _ parameters: NoParameters, _ context: EvaluationContext)
         -> Judgement<Code>

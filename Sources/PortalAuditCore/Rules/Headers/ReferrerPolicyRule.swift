@@ -23,7 +23,11 @@ struct ReferrerPolicyRule: Rule {
             vi:
                 "Gửi `Referrer-Policy: strict-origin-when-cross-origin` (nginx: `add_header Referrer-Policy strict-origin-when-cross-origin always;`; Apache: `Header always set Referrer-Policy strict-origin-when-cross-origin`; IIS: custom header)."
         ),
-        citations: ["W3C Referrer Policy", "OWASP Secure Headers Project"], defaultSeverity: .info)
+        citations: ["W3C Referrer Policy", "OWASP Secure Headers Project"], defaultSeverity: .info,
+        directives: ServerDirectives(
+            nginx: "add_header Referrer-Policy strict-origin-when-cross-origin always;",
+            apache: "Header always set Referrer-Policy strict-origin-when-cross-origin",
+            iis: "<add name=\"Referrer-Policy\" value=\"strict-origin-when-cross-origin\" />"))
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>

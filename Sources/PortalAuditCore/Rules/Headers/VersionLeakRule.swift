@@ -23,7 +23,11 @@ struct VersionLeakRule: Rule {
                 "Ẩn phiên bản (nginx: `server_tokens off;` và `fastcgi_hide_header X-Powered-By;`; PHP: `expose_php = Off`; Apache: `ServerTokens Prod` và `ServerSignature Off`; IIS: `removeServerHeader=\"true\"` trong requestFiltering và bỏ X-Powered-By/X-AspNet-Version trong web.config)."
         ),
         citations: ["OWASP ASVS 4.0.3 V14.3.3", "OWASP Secure Headers Project (headers to remove)"],
-        defaultSeverity: .low)
+        defaultSeverity: .low,
+        directives: ServerDirectives(
+            nginx: "server_tokens off; fastcgi_hide_header X-Powered-By;",
+            apache: "ServerTokens Prod\nServerSignature Off\nHeader always unset X-Powered-By",
+            iis: "<requestFiltering removeServerHeader=\"true\" /> and <remove name=\"X-Powered-By\" />"))
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
