@@ -35,9 +35,13 @@ let package = Package(
             name: "PortalAuditStore",
             dependencies: ["PortalAuditCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The commit a release build was made from (scripts/install passes it as a C define).
+        .target(name: "CBuildInfo"),
         .target(
             name: "PortalAuditKit",
-            dependencies: ["PortalAuditCore", "PortalAuditProbes", "PortalAuditReport", "PortalAuditStore"]
+            dependencies: [
+                "CBuildInfo", "PortalAuditCore", "PortalAuditProbes", "PortalAuditReport", "PortalAuditStore",
+            ]
         ),
         .executableTarget(
             name: "portal-audit",
@@ -56,7 +60,8 @@ let package = Package(
         .testTarget(name: "PortalAuditStoreTests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
         .testTarget(name: "PortalAuditReportTests", dependencies: ["PortalAuditReport", "PortalAuditTestSupport"]),
         .testTarget(
-            name: "PortalAuditCLITests", dependencies: ["PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]),
+            name: "PortalAuditCLITests",
+            dependencies: ["PortalAuditCore", "PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -70,6 +70,13 @@ public final class CurlRuntime: Sendable {
     /// libcurl's version string, e.g. `7.88.1`.
     public var libcurlVersion: String { String(cString: curl_version()) }
 
+    /// What the system's libcurl was built with that the probes rely on.
+    public var libcurlFeatures: (ipv6: Bool, ssl: Bool, http2: Bool) {
+        guard let info = curl_version_info(CURLVERSION_FOURTH) else { return (false, false, false) }
+        let features = info.pointee.features
+        return (features & CURL_VERSION_IPV6 != 0, features & CURL_VERSION_SSL != 0, features & CURL_VERSION_HTTP2 != 0)
+    }
+
     /// Runs one transfer on the driver thread and returns what it observed.
     ///
     /// A failure to connect, a TLS refusal or a timeout is a result (`failure` set), not an error.

@@ -103,6 +103,21 @@ public final class AuditStore: Sendable {
         }
     }
 
+    /// The migrations this release knows, oldest first; the last is the schema it writes.
+    public static var knownSchemas: [String] { migrator.migrations }
+    public static var currentSchema: String { migrator.migrations.last ?? "" }
+
+    /// The migrations applied to the database at `path`, read without changing it.
+    public static func schema(path: String) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+        }
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial") { db in

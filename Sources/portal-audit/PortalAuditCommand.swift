@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortalAuditCore
+import PortalAuditKit
 import PortalAuditReport
 
 @main
@@ -12,10 +13,10 @@ struct PortalAuditCommand: AsyncParsableCommand {
             Kiểm tra cổng/trang thông tin điện tử theo hồ sơ cấp độ an toàn (mặc định vn-level2).
             Exit codes: 0 every site meets its profile, 1 some site fails it, 64 bad input, 70 internal error.
             """,
-        version: PortalAuditVersion.tool,
+        version: BuildInfo.versionLine,
         subcommands: [
             CheckCommand.self, ScanCommand.self, ReportCommand.self, MonitorCommand.self, HistoryCommand.self,
-            ProfilesCommand.self,
+            ProfilesCommand.self, InitCommand.self, DoctorCommand.self,
         ])
 }
 

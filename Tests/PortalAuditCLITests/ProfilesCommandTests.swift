@@ -1,4 +1,5 @@
 import Foundation
+import PortalAuditCore
 import PortalAuditTestSupport
 import Testing
 
@@ -10,6 +11,44 @@ private func portalAudit(_ arguments: [String]) async throws -> Command.Result {
 
 @Suite("portal-audit profiles", .timeLimit(.minutes(1)))
 struct ProfilesCommandTests {
+    @Test("the built-in profiles are the files in Profiles/, byte for byte")
+    func embeddedMatchFiles() throws {
+        let folder = Repository.root.appendingPathComponent("Profiles")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        #expect(Set(files.map { String($0.dropLast(5)) }) == Set(ShippedProfiles.texts.keys))
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            #expect(
+                ShippedProfiles.texts[String(file.dropLast(5))] == text,
+                "\(file) drifted: run bash scripts/embed-profiles")
+        }
+    }
+
+    @Test("a binary copied alone to another folder, with no environment, lists and loads the five levels")
+    func binaryAlone() async throws {
+        // Given the binary copied to an empty folder, run from there without PORTAL_AUDIT_PROFILES
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: Repository.binary, toPath: folder.appendingPathComponent("portal-audit").path)
+        let script = "cd '\(folder.path)' && env -u PORTAL_AUDIT_PROFILES ./portal-audit"
+        // When it lists and shows profiles
+        let list = try await Command.run("/bin/sh", ["-c", script + " profiles list --lang en"])
+        let show = try await Command.run("/bin/sh", ["-c", script + " profiles show vn-level5 --lang en"])
+        // Then the five built-in levels are there, vn-level5 resolved through its extends chain
+        #expect(list.status == 0, "\(list.stderr)")
+        for level in 1...5 { #expect(list.stdout.contains("vn-level\(level)@")) }
+        #expect(show.status == 0 && show.stdout.contains("vn-level5@"), "\(show.stderr)")
+        // And a local folder given with --profiles-dir is searched first (a local profile extending a built-in one)
+        try "schema: 1\nid: so-x\nversion: 1\nextends: vn-level2\ntitle: { vi: \"Sở X\", en: \"Dept X\" }\nrules: {}\n"
+            .write(to: folder.appendingPathComponent("so-x.yaml"), atomically: true, encoding: .utf8)
+        let local = try await Command.run(
+            "/bin/sh",
+            ["-c", script + " check https://127.0.0.1:1/ --profile so-x --profiles-dir '\(folder.path)' --timeout 1"],
+            environment: ["PORTAL_AUDIT_LOOPBACK_ONLY": "1"])
+        #expect(local.stdout.contains("so-x@1"), "\(local.stdout) \(local.stderr)")
+    }
+
     @Test("docs/rules.md is what the generator prints")
     func rulesDocument() async throws {
         let generated = try await portalAudit(["profiles", "doc"])

@@ -6,43 +6,34 @@ public struct ProfileLoader: Sendable {
     /// The profile schema versions this build reads.
     public static let supportedSchemas = 1...1
 
-    /// Folders searched for `ID.yaml`, in order.
+    /// Folders searched for `ID.yaml`, in order, before the profiles built into the binary.
     public var searchPaths: [String]
+    /// The built-in profiles (`ShippedProfiles`): id → YAML text.
+    public var embedded: [String: String]
 
-    public init(searchPaths: [String]) { self.searchPaths = searchPaths }
+    /// The folder name errors give to a built-in profile.
+    public static let builtInFolder = "<built-in>"
 
-    /// The shipped profiles' folder: `$PORTAL_AUDIT_PROFILES`, else the nearest `Profiles/` above the
-    /// executable or the working directory, else `/usr/local/share/portal-audit/Profiles`.
+    public init(searchPaths: [String], embedded: [String: String] = ShippedProfiles.texts) {
+        self.searchPaths = searchPaths
+        self.embedded = embedded
+    }
+
+    /// Local profile folders: `--profiles-dir` (given by the caller) and `$PORTAL_AUDIT_PROFILES`. The
+    /// shipped profiles need none: they are built in, so the binary works from any folder.
     public static func defaultSearchPaths(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        executable: String = CommandLine.arguments.first ?? "",
-        workingDirectory: String = FileManager.default.currentDirectoryPath
+        profilesDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> [String] {
         var paths: [String] = []
+        if let profilesDirectory, !profilesDirectory.isEmpty { paths.append(profilesDirectory) }
         if let custom = environment["PORTAL_AUDIT_PROFILES"], !custom.isEmpty { paths.append(custom) }
-        let executableURL = URL(fileURLWithPath: executable, relativeTo: URL(fileURLWithPath: workingDirectory))
-            .resolvingSymlinksInPath()
-        for start in [executableURL.deletingLastPathComponent(), URL(fileURLWithPath: workingDirectory)] {
-            var folder = start.standardizedFileURL
-            for _ in 0..<8 {
-                let candidate = folder.appendingPathComponent("Profiles")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("vn-level2.yaml").path) {
-                    paths.append(candidate.path)
-                    break
-                }
-                let parent = folder.deletingLastPathComponent()
-                if parent.path == folder.path { break }
-                folder = parent
-            }
-        }
-        paths.append("/usr/local/share/portal-audit/Profiles")
         var seen = Set<String>()
         return paths.filter { seen.insert($0).inserted }
     }
 
-    /// Every shipped profile id in the search paths, sorted.
+    /// Every profile id in the search paths and built in, sorted.
     public func availableIDs() -> [String] {
-        var ids = Set<String>()
+        var ids = Set(embedded.keys)
         for folder in searchPaths {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for name in names where name.hasSuffix(".yaml") { ids.insert(String(name.dropLast(5))) }
@@ -60,7 +51,8 @@ public struct ProfileLoader: Sendable {
                 InputIssue(
                     file: reference, field: "",
                     problem: "no such profile (looked for \(reference).yaml in "
-                        + searchPaths.joined(separator: ", ") + ")")
+                        + (searchPaths + ["the built-in profiles: " + embedded.keys.sorted().joined(separator: ", ")])
+                        .joined(separator: ", ") + ")")
             ])
         }
         let profile = resolve(path: path, chain: [], issues: &issues)
@@ -68,7 +60,7 @@ public struct ProfileLoader: Sendable {
         return profile
     }
 
-    func locate(_ reference: String) -> String? {
+    func locate(_ reference: String, builtIn: Bool = true) -> String? {
         let fm = FileManager.default
         if reference.hasSuffix(".yaml") || reference.hasSuffix(".yml") || reference.contains("/") {
             return fm.fileExists(atPath: reference) ? reference : nil
@@ -77,11 +69,18 @@ public struct ProfileLoader: Sendable {
             let path = (folder as NSString).appendingPathComponent(reference + ".yaml")
             if fm.fileExists(atPath: path) { return path }
         }
-        return nil
+        return builtIn && embedded[reference] != nil ? Self.builtInFolder + "/" + reference + ".yaml" : nil
+    }
+
+    /// The text of the profile at `path` (a file, or a built-in one).
+    private func text(at path: String) -> String? {
+        let prefix = Self.builtInFolder + "/"
+        if path.hasPrefix(prefix) { return embedded[String(path.dropFirst(prefix.count).dropLast(5))] }
+        return FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
     }
 
     private func resolve(path: String, chain: [String], issues: inout [InputIssue]) -> Profile? {
-        let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
+        let canonical = path.hasPrefix(Self.builtInFolder) ? path : URL(fileURLWithPath: path).standardizedFileURL.path
         if chain.contains(canonical) {
             issues.append(
                 InputIssue(
@@ -91,16 +90,18 @@ public struct ProfileLoader: Sendable {
                         .joined(separator: " → ")))
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let text = text(at: path) else {
             issues.append(InputIssue(file: path, field: "", problem: "cannot read the file"))
             return nil
         }
-        let text = String(decoding: data, as: UTF8.self)
         let parsed = ProfileDocument.parse(text, file: path, issues: &issues)
         guard let parsed else { return nil }
         var parent: Profile?
         if let base = parsed.extends {
-            if let basePath = locate(base.value) ?? locateSibling(base.value, of: path) {
+            // A local file wins over its built-in namesake: search paths, then beside the profile, then built in.
+            if let basePath = locate(base.value, builtIn: false) ?? locateSibling(base.value, of: path)
+                ?? locate(base.value)
+            {
                 parent = resolve(path: basePath, chain: chain + [canonical], issues: &issues)
                 if parent == nil { return nil }
             } else {
@@ -115,6 +116,7 @@ public struct ProfileLoader: Sendable {
     }
 
     private func locateSibling(_ id: String, of path: String) -> String? {
+        if path.hasPrefix(Self.builtInFolder) { return nil }
         let sibling = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(id + ".yaml")
         return FileManager.default.fileExists(atPath: sibling) ? sibling : nil
     }

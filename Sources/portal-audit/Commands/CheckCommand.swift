@@ -35,7 +35,7 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var probe: ProbeOptionsGroup
 
     func run() async throws {
-        let runner = AuditRunner()
+        let runner = AuditRunner(profileLoader: probe.profileLoader)
         if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" {
             runner.restrictToLoopback(true)
         }

@@ -60,7 +60,7 @@ struct MonitorCommand: AsyncParsableCommand {
     @OptionGroup var probe: ProbeOptionsGroup
 
     func run() async throws {
-        let runner = AuditRunner()
+        let runner = AuditRunner(profileLoader: probe.profileLoader)
         if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" { runner.restrictToLoopback(true) }
         let monitor = MonitorRunner(scanner: FleetScanner(runner: runner))
         let scan = ScanRequest(

@@ -37,7 +37,7 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var probe: ProbeOptionsGroup
 
     func run() async throws {
-        let runner = AuditRunner()
+        let runner = AuditRunner(profileLoader: probe.profileLoader)
         if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" { runner.restrictToLoopback(true) }
         let scanner = FleetScanner(runner: runner)
         let request = ScanRequest(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortalAuditCore
 import PortalAuditProbes
 
 /// PROBE-OPTIONS: the same option group for check, scan and monitor.
@@ -14,6 +15,17 @@ struct ProbeOptionsGroup: ParsableArguments {
         help: ArgumentHelp(
             "Extra trust anchors (PEM) added to the system store.", valueName: "pem"))
     var caFile: String?
+
+    @Option(
+        name: .customLong("profiles-dir"),
+        help: ArgumentHelp(
+            "A folder of local profiles (ID.yaml), searched before the built-in ones.", valueName: "dir"))
+    var profilesDirectory: String?
+
+    /// Local folders first (--profiles-dir, $PORTAL_AUDIT_PROFILES), then the built-in profiles.
+    var profileLoader: ProfileLoader {
+        ProfileLoader(searchPaths: ProfileLoader.defaultSearchPaths(profilesDirectory: profilesDirectory))
+    }
 
     @Option(help: ArgumentHelp("Time budget per site, in seconds.", valueName: "seconds"))
     var timeout: Double = 10

@@ -1,0 +1,116 @@
+import CurlClient
+import Foundation
+import PortalAuditCore
+import PortalAuditStore
+
+/// `portal-audit doctor`: what the tool relies on on this machine, each with what to do when it is wrong.
+public enum Doctor {
+    public struct Check: Sendable, Equatable {
+        public enum Outcome: String, Sendable { case ok, warning, problem }
+        public var name: String
+        public var outcome: Outcome
+        public var detail: String
+    }
+
+    /// The tool's release date: a clock before it is certainly wrong.
+    static let released = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01
+
+    public static func run(
+        database: String, concurrency: Int, runtime: CurlRuntime = .shared, now: Date = Date(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [Check] {
+        var checks: [Check] = []
+        let anchors = runtime.systemAnchors
+        checks.append(
+            anchors > 0
+                ? Check(name: "trust store", outcome: .ok, detail: "\(anchors) system trust anchors loaded")
+                : Check(
+                    name: "trust store", outcome: .problem,
+                    detail: "no system trust anchors: every certificate would look untrusted; "
+                        + "apt-get install ca-certificates, or point SSL_CERT_FILE at a CA bundle"))
+        let features = runtime.libcurlFeatures
+        let missing = [("TLS", features.ssl), ("IPv6", features.ipv6)].filter { !$0.1 }.map(\.0)
+        checks.append(
+            Check(
+                name: "libcurl", outcome: missing.isEmpty ? .ok : .problem,
+                detail: runtime.libcurlVersion
+                    + (missing.isEmpty
+                        ? (features.http2 ? " (TLS, IPv6, HTTP/2)" : " (TLS, IPv6; no HTTP/2: ALPN is not tested)")
+                        : "; built without \(missing.joined(separator: ", ")): install Debian's libcurl4")))
+        checks.append(databaseCheck(database))
+        if let chromium = PDFPrinter.chromium(environment: environment) {
+            checks.append(Check(name: "chromium", outcome: .ok, detail: "\(chromium) (PDF reports)"))
+        } else {
+            checks.append(
+                Check(
+                    name: "chromium", outcome: .warning,
+                    detail: "not found: only --format pdf needs it (apt-get install chromium)"))
+        }
+        checks.append(clockCheck(now))
+        let (allowed, _) = FleetScanner.clamp(concurrency, descriptorLimit: runtime.descriptorLimit)
+        checks.append(
+            allowed >= concurrency
+                ? Check(
+                    name: "descriptors", outcome: .ok,
+                    detail: "\(runtime.descriptorLimit) files may be open: enough for --concurrency \(concurrency)")
+                : Check(
+                    name: "descriptors", outcome: .problem,
+                    detail: "\(runtime.descriptorLimit) files may be open: --concurrency \(concurrency) would be "
+                        + "lowered to \(allowed); raise it (ulimit -n, or LimitNOFILE= in the systemd unit)"))
+        return checks
+    }
+
+    static func databaseCheck(_ path: String) -> Check {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: path) else {
+            let folder = (path as NSString).deletingLastPathComponent
+            let writable = fm.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+            return Check(
+                name: "history", outcome: writable ? .ok : .problem,
+                detail: writable
+                    ? "\(path) does not exist yet; its folder is writable"
+                    : "cannot create \(path): folder not writable")
+        }
+        guard fm.isWritableFile(atPath: path) else {
+            return Check(name: "history", outcome: .problem, detail: "\(path) is not writable")
+        }
+        do {
+            let schema = try AuditStore.schema(path: path)
+            let current = AuditStore.currentSchema
+            if schema.last == current {
+                return Check(name: "history", outcome: .ok, detail: "\(path): schema \(current)")
+            }
+            if schema.contains(where: { !AuditStore.knownSchemas.contains($0) }) {
+                return Check(name: "history", outcome: .problem, detail: "\(path) was written by a newer portal-audit")
+            }
+            return Check(
+                name: "history", outcome: .ok,
+                detail: "\(path): schema \(schema.last ?? "none"), converted to \(current) when next opened")
+        } catch {
+            return Check(name: "history", outcome: .problem, detail: "\(path): \(error)")
+        }
+    }
+
+    /// Without network time, the clock is judged against what must be in the past: this release, and the
+    /// system CA bundle's last update.
+    static func clockCheck(_ now: Date) -> Check {
+        let formatter = ISO8601DateFormatter()
+        if now < released {
+            return Check(
+                name: "clock", outcome: .problem,
+                detail:
+                    "\(formatter.string(from: now)) is before this release: certificate dates would be misjudged; set the time (timedatectl, NTP)"
+            )
+        }
+        let bundle = "/etc/ssl/certs/ca-certificates.crt"
+        if let modified = (try? FileManager.default.attributesOfItem(atPath: bundle))?[.modificationDate] as? Date,
+            now < modified.addingTimeInterval(-86_400)
+        {
+            return Check(
+                name: "clock", outcome: .problem,
+                detail:
+                    "\(formatter.string(from: now)) is before \(bundle) was written: set the time (timedatectl, NTP)")
+        }
+        return Check(name: "clock", outcome: .ok, detail: formatter.string(from: now))
+    }
+}

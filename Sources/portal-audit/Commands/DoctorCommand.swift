@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import PortalAuditKit
+
+/// `portal-audit doctor`: checks what the tool relies on here and says what to fix; exit 0 only when all
+/// is well (a missing Chromium is a warning: only PDF needs it).
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check this machine: CA store, libcurl, history database, Chromium, clock, descriptor limit.")
+
+    @Option(help: ArgumentHelp("History database to check.", valueName: "file"))
+    var db: String = "portal-audit.sqlite"
+
+    @Option(help: ArgumentHelp("The --concurrency you plan to scan with.", valueName: "n"))
+    var concurrency: Int = 32
+
+    func run() throws {
+        let checks = Doctor.run(database: db, concurrency: concurrency)
+        for check in checks {
+            let mark =
+                switch check.outcome {
+                case .ok: "✔"
+                case .warning: "!"
+                case .problem: "✘"
+                }
+            print("\(mark) \(check.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(check.detail)")
+        }
+        if checks.contains(where: { $0.outcome == .problem }) {
+            print("doctor: fix the ✘ lines above")
+            throw ExitStatus.failed
+        }
+        print("doctor: all is well")
+    }
+}
