@@ -1,8 +1,8 @@
 #ifndef PA_BUILD_INFO_H
 #define PA_BUILD_INFO_H
 
-/// The commit the binary was built from: `-Xcc -DPA_BUILD_COMMIT='"…"'` (scripts/install and
-/// scripts/package-deb pass it), else "unknown".
+/// The commit the binary was built from: `commit.h`, written by scripts/install and scripts/package-deb
+/// (git-ignored), else "unknown".
 const char *pa_build_commit(void);
 
 #endif
