@@ -19,7 +19,7 @@ private func launch(_ arguments: [String]) throws -> Command.Running {
 
 /// Waits until run 1 of `database` holds at least `count` results.
 private func waitForResults(_ database: String, atLeast count: Int) async throws -> Int {
-    for _ in 0..<2400 {  // up to 60 s: the machine is shared and CI runs suites in parallel
+    for _ in 0..<3600 {  // up to 90 s: the machine is shared and CI runs suites in parallel
         if FileManager.default.fileExists(atPath: database),
             let store = try? AuditStore(path: database), let run = try? store.run(nil), run.done >= count
         {
