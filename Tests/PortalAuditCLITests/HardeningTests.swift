@@ -324,8 +324,7 @@ struct HardeningTests {
         // Given a "chromium" on the PATH that never ends
         let folder = temporaryFile("-bin")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try "#!/bin/sh\nexec sleep 600\n".write(toFile: folder + "/chromium", atomically: true, encoding: .utf8)
-        chmod(folder + "/chromium", 0o755)
+        try await Command.writeExecutable(folder + "/chromium", text: "#!/bin/sh\nexec sleep 600\n")
         let portal = try Lab.portal("exemplary")
         let inventory = temporaryFile(".yaml")
         try ("portals:\n" + inventoryEntries([portal])).write(toFile: inventory, atomically: true, encoding: .utf8)

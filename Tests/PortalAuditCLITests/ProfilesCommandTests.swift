@@ -29,8 +29,8 @@ struct ProfilesCommandTests {
         // Given the binary copied to an empty folder, run from there without PORTAL_AUDIT_PROFILES
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alone-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            atPath: Repository.binary, toPath: folder.appendingPathComponent("portal-audit").path)
+        try await Command.writeExecutable(
+            folder.appendingPathComponent("portal-audit").path, copying: Repository.binary)
         let script = "cd '\(folder.path)' && env -u PORTAL_AUDIT_PROFILES ./portal-audit"
         // When it lists and shows profiles
         let list = try await Command.run("/bin/sh", ["-c", script + " profiles list --lang en"])

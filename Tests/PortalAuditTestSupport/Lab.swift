@@ -177,6 +177,18 @@ public enum Command {
             seconds: Date().timeIntervalSince(start))
     }
 
+    /// Writes an executable file from a child process. A file this process opens for writing would be
+    /// inherited by other suites' children spawned meanwhile, and running it would fail with "Text file busy".
+    public static func writeExecutable(_ path: String, copying source: String? = nil, text: String = "") async throws {
+        let result =
+            if let source {
+                try await run("/bin/sh", ["-c", "cp \"$1\" \"$2\" && chmod 755 \"$2\"", "sh", source, path])
+            } else {
+                try await run("/bin/sh", ["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh", path], stdin: text)
+            }
+        guard result.status == 0 else { throw LabError(message: "cannot write \(path): \(result.stderr)") }
+    }
+
     /// Runs a short program to completion, blocking (lab setup only, never inside a test body).
     static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Result {
         let start = Date()
