@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "portal-audit", targets: ["portal-audit"]),
         // The pure core, for the fuzz harnesses (Tests/Fuzz) and the parser benchmark (Benchmarks/Parsers).
         .library(name: "PortalAuditCore", targets: ["PortalAuditCore"]),
+        .library(name: "RawTLS", targets: ["RawTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,9 +26,11 @@ let package = Package(
             dependencies: ["CCurl"],
             linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
-        .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim", "PortalAuditCore"]),
+        // The raw TLS engine: ClientHellos and the server's first flight, pure Swift (LIBCURL-NOTES §7).
+        .target(name: "RawTLS"),
+        .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim", "PortalAuditCore", "RawTLS"]),
         .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore"]),
+        .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore", "RawTLS"]),
         .target(name: "PortalAuditReport", dependencies: ["PortalAuditCore"]),
         // The history's compact encoding (zlib is libcurl's own dependency).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -53,6 +56,7 @@ let package = Package(
         .target(
             name: "PortalAuditTestSupport", dependencies: ["PortalAuditCore"], path: "Tests/PortalAuditTestSupport"),
         .testTarget(name: "PortalAuditCoreTests", dependencies: ["PortalAuditCore", "PortalAuditTestSupport"]),
+        .testTarget(name: "RawTLSTests", dependencies: ["RawTLS"]),
         .testTarget(
             name: "PortalAuditProbesTests",
             dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]

@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShim
 import Foundation
+import RawTLS
 
 /// The process-wide libcurl state: global init, the shared trust store, and the driver thread.
 ///
@@ -96,6 +97,29 @@ public final class CurlRuntime: Sendable {
 }
 
 extension CurlRuntime {
+    /// Sends one raw ClientHello over a TCP connection libcurl opens (`CONNECT_ONLY` on an `http://` URL
+    /// to the HTTPS port, so pins, timeouts and the loopback guard apply) and reads the server's first
+    /// flight, on the driver thread. `request.url` must be `http://HOST:PORT/`.
+    public func exchange(_ request: TransferRequest, hello: [UInt8]) async -> RawExchangeResult {
+        var request = request
+        request.mode = .rawSocket
+        request.verification = .off
+        if pa_loopback_only() != 0, let refusal = Self.loopbackRefusal(request) {
+            return RawExchangeResult(
+                failure: refusal, flight: ServerFlight(), flightError: nil, closed: false, connections: 0,
+                primaryIP: nil, durationMS: 0)
+        }
+        let transfer: EasyTransfer
+        do {
+            transfer = try EasyTransfer(request)
+        } catch {
+            return RawExchangeResult(
+                failure: error, flight: ServerFlight(), flightError: nil, closed: false, connections: 0,
+                primaryIP: nil, durationMS: 0)
+        }
+        return await driver.run(RawExchange(transfer: transfer, hello: hello, timeoutMS: request.timeoutMS))
+    }
+
     /// In loopback-only mode, a name that is neither pinned by `--resolve` nor a loopback name would
     /// need a real DNS query: refuse it before libcurl resolves anything.
     static func loopbackRefusal(_ request: TransferRequest) -> TransferFailure? {

@@ -63,8 +63,10 @@ final class EasyTransfer: @unchecked Sendable {
         try check(pa_setopt_str(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
         try check(pa_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeoutMS))
         try check(pa_setopt_long(handle, CURLOPT_TIMEOUT_MS, r.timeoutMS))
-        try check(pa_setopt_long(handle, CURLOPT_FORBID_REUSE, r.reuseConnection ? 0 : 1))
-        try check(pa_setopt_long(handle, CURLOPT_FRESH_CONNECT, r.reuseConnection ? 0 : 1))
+        // A raw socket must outlive the transfer's end (curl closes a forbidden-reuse connection at once);
+        // it is still fresh, and curl never lends a connect-only connection to another transfer.
+        try check(pa_setopt_long(handle, CURLOPT_FORBID_REUSE, r.reuseConnection || r.mode == .rawSocket ? 0 : 1))
+        try check(pa_setopt_long(handle, CURLOPT_FRESH_CONNECT, r.reuseConnection && r.mode != .rawSocket ? 0 : 1))
         if r.ipv6Only {
             try check(pa_setopt_long(handle, CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V6)))
         }
@@ -143,7 +145,7 @@ final class EasyTransfer: @unchecked Sendable {
         if let suites = r.tls13Ciphers {
             try check(pa_setopt_str(handle, CURLOPT_TLS13_CIPHERS, suites))
         }
-        if r.mode == .handshakeOnly {
+        if r.mode == .handshakeOnly || r.mode == .rawSocket {
             try check(pa_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1))
         }
         for entry in r.resolve {

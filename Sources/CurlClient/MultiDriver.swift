@@ -10,9 +10,14 @@ import Foundation
 /// the driver thread, after the transfer's result was collected.
 final class MultiDriver: @unchecked Sendable {
     private struct Job {
+        enum Completion {
+            case transfer(CheckedContinuation<TransferResult, Never>)
+            /// A raw exchange: connect only, then send the hello and read the answer on this thread.
+            case exchange(RawExchange, CheckedContinuation<RawExchangeResult, Never>)
+        }
         let id: UInt64
         let transfer: EasyTransfer
-        let continuation: CheckedContinuation<TransferResult, Never>
+        let completion: Completion
     }
 
     private let multi: UnsafeMutableRawPointer
@@ -22,6 +27,8 @@ final class MultiDriver: @unchecked Sendable {
     private var nextID: UInt64 = 0
     /// Driver-thread state.
     private var active: [UnsafeMutableRawPointer: Job] = [:]
+    /// Driver-thread state: raw exchanges connected and out of the multi handle, sending or reading.
+    private var exchanging: [Job] = []
 
     /// - Parameter maxConnects: idle connections the multi handle keeps for reuse (each holds a descriptor).
     init(maxConnects: Int) {
@@ -37,19 +44,42 @@ final class MultiDriver: @unchecked Sendable {
     }
 
     func run(_ transfer: EasyTransfer) async -> TransferResult {
-        let id: UInt64 = lock.withLock {
+        let id = nextJobID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<TransferResult, Never>) in
+                submit(Job(id: id, transfer: transfer, completion: .transfer(continuation)))
+            }
+        } onCancel: {
+            cancel(id)
+        }
+    }
+
+    func run(_ exchange: RawExchange) async -> RawExchangeResult {
+        let id = nextJobID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<RawExchangeResult, Never>) in
+                submit(Job(id: id, transfer: exchange.transfer, completion: .exchange(exchange, continuation)))
+            }
+        } onCancel: {
+            cancel(id)
+        }
+    }
+
+    private func nextJobID() -> UInt64 {
+        lock.withLock {
             nextID += 1
             return nextID
         }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<TransferResult, Never>) in
-                lock.withLock { inbox.append(Job(id: id, transfer: transfer, continuation: continuation)) }
-                curl_multi_wakeup(multi)
-            }
-        } onCancel: {
-            lock.withLock { _ = cancelled.insert(id) }
-            curl_multi_wakeup(multi)
-        }
+    }
+
+    private func submit(_ job: Job) {
+        lock.withLock { inbox.append(job) }
+        curl_multi_wakeup(multi)
+    }
+
+    private func cancel(_ id: UInt64) {
+        lock.withLock { _ = cancelled.insert(id) }
+        curl_multi_wakeup(multi)
     }
 
     private func loop() {
@@ -77,6 +107,11 @@ final class MultiDriver: @unchecked Sendable {
                     active[handle] = nil
                     finish(job, code: CURLE_ABORTED_BY_CALLBACK, cancelled: true)
                 }
+                for job in exchanging where cancel.contains(job.id) {
+                    curl_multi_remove_handle(multi, job.transfer.handle)
+                    finish(job, code: CURLE_ABORTED_BY_CALLBACK, cancelled: true)
+                }
+                exchanging.removeAll { cancel.contains($0.id) }
             }
             curl_multi_perform(multi, &running)
             var pending: Int32 = 0
@@ -84,19 +119,67 @@ final class MultiDriver: @unchecked Sendable {
                 var easy: UnsafeMutableRawPointer?
                 var result = CURLE_OK
                 if pa_multi_done(message, &easy, &result) == 1, let easy, let job = active[easy] {
-                    curl_multi_remove_handle(multi, easy)
                     active[easy] = nil
-                    finish(job, code: result, cancelled: false)
+                    if case .exchange(let exchange, _) = job.completion, result == CURLE_OK {
+                        // Connected: the handle stays in the multi handle (curl_easy_send finds its connection
+                        // through it) and the hello goes out from here.
+                        exchange.connectResult = job.transfer.collect(code: result, cancelled: false)
+                        exchange.socket = pa_active_socket(easy)
+                        exchanging.append(job)
+                    } else {
+                        curl_multi_remove_handle(multi, easy)
+                        finish(job, code: result, cancelled: false)
+                    }
                 }
             }
-            curl_multi_poll(multi, nil, 0, active.isEmpty ? 1_000 : 100, nil)
+            stepExchanges()
+            var waits = exchanging.compactMap { job -> curl_waitfd? in
+                guard case .exchange(let exchange, _) = job.completion, exchange.socket >= 0 else { return nil }
+                let events = CURL_WAIT_POLLIN | (exchange.sent < exchange.hello.count ? CURL_WAIT_POLLOUT : 0)
+                return curl_waitfd(fd: exchange.socket, events: Int16(events), revents: 0)
+            }
+            let idle = active.isEmpty && exchanging.isEmpty
+            let timeout = exchanging.isEmpty ? (idle ? 1_000 : 100) : 10
+            waits.withUnsafeMutableBufferPointer { buffer in
+                _ = curl_multi_poll(multi, buffer.baseAddress, UInt32(buffer.count), Int32(timeout), nil)
+            }
         }
+    }
+
+    /// Advances every raw exchange without blocking; finishes those that are over.
+    private func stepExchanges() {
+        guard !exchanging.isEmpty else { return }
+        var still: [Job] = []
+        for job in exchanging {
+            guard case .exchange(let exchange, let continuation) = job.completion else { continue }
+            if exchange.step() {
+                curl_multi_remove_handle(multi, exchange.transfer.handle)
+                exchange.transfer.cleanup()
+                continuation.resume(returning: exchange.result())
+            } else {
+                still.append(job)
+            }
+        }
+        exchanging = still
     }
 
     private func finish(_ job: Job, code: CURLcode, cancelled wasCancelled: Bool) {
         lock.withLock { _ = cancelled.remove(job.id) }
-        let result = job.transfer.collect(code: code, cancelled: wasCancelled)
-        job.transfer.cleanup()
-        job.continuation.resume(returning: result)
+        switch job.completion {
+        case .transfer(let continuation):
+            let result = job.transfer.collect(code: code, cancelled: wasCancelled)
+            job.transfer.cleanup()
+            continuation.resume(returning: result)
+        case .exchange(let exchange, let continuation):
+            if exchange.connectResult == nil {
+                let connect = job.transfer.collect(code: code, cancelled: wasCancelled)
+                exchange.connectResult = connect
+                exchange.failure = connect.failure
+            } else if wasCancelled {
+                exchange.failure = TransferFailure(kind: .cancelled, curlCode: 42, message: "cancelled")
+            }
+            job.transfer.cleanup()
+            continuation.resume(returning: exchange.result())
+        }
     }
 }

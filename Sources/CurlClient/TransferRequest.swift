@@ -30,6 +30,8 @@ public struct TransferRequest: Sendable, Equatable {
     public enum Mode: Sendable, Equatable {
         /// TCP + TLS only (`CONNECT_ONLY`): no HTTP request is sent.
         case handshakeOnly
+        /// TCP only (`CONNECT_ONLY` on an `http://` URL): the socket is kept for a raw exchange.
+        case rawSocket
         /// A `GET` whose body is kept up to the cap.
         case get
     }

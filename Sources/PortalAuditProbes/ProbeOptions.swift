@@ -16,6 +16,9 @@ public struct ProbeOptions: Sendable, Equatable {
     /// Active probes allowed (sensitive paths): an authorised audit of one's own portals.
     public var authorised: Bool
     public var userAgent: String
+    /// List every accepted cipher suite by iterative removal (`check`, `scan --enumerate`); otherwise one
+    /// hello per suite class answers "accepted or not".
+    public var enumerateSuites: Bool
     /// Sites admitted at once to an address of scope `scope` (`nil`: no limit).
     public func sitesPerAddress(_ scope: AddressScope?) -> Int? {
         if let explicit = connectionsPerAddress { return max(1, explicit / Self.connectionsPerSite) }
@@ -36,8 +39,9 @@ public struct ProbeOptions: Sendable, Equatable {
         resolve: [String] = [], timeoutSeconds: Double = 10, connectTimeoutSeconds: Double = 5,
         maxBodyBytes: Int = 2 << 20, maxRedirects: Int = 10, authorised: Bool = false,
         userAgent: String = "portal-audit/\(PortalAuditVersion.tool) (+compliance audit)",
-        connectionsPerAddress: Int? = nil
+        connectionsPerAddress: Int? = nil, enumerateSuites: Bool = false
     ) {
+        self.enumerateSuites = enumerateSuites
         self.connectionsPerAddress = connectionsPerAddress
         self.resolve = resolve
         self.timeoutSeconds = timeoutSeconds

@@ -77,7 +77,7 @@ public struct SiteProber: Sendable {
         let httpEndpoint = redirectRun.facts.http
         observation.reachability = ReachabilityFacts(https: home.https, http: httpEndpoint)
         observation.redirect = redirectFacts
-        observation.tls = TLSProbe.mergeNegotiated(tlsRun.facts, home.home.handshake)
+        observation.tls = TLSProbe.mergeNegotiated(tlsRun.facts.tls, home.home.handshake)
         observation.certificate = home.certificate
         observation.headers = home.headers
         observation.cookies = home.cookies

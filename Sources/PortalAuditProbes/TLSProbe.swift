@@ -1,148 +1,108 @@
 import CurlClient
 import Foundation
 import PortalAuditCore
+import RawTLS
 
-/// Protocol versions and cipher suites: one handshake per version offered alone at `@SECLEVEL=0`, then per
-/// accepted version ≤ 1.2 one handshake offering only weak suites, and one static-RSA and one DHE
-/// handshake at the highest such version. One connection at a time; the group size is recorded, never
-/// judged here.
+/// Protocol versions and cipher suites, asked with raw ClientHellos (the `RawTLS` engine) over TCP
+/// connections libcurl opens: SSLv3 to TLS 1.3 each offered alone with every suite of that version, then
+/// per accepted version either every accepted suite by iterative removal (`enumerateSuites`) or one hello
+/// per class (broken suites by removal, then CBC, static key exchange and DHE). One connection at a time;
+/// nothing is judged here, and no handshake is completed.
 struct TLSProbe: AreaProbe {
     static let kind = ProbeKind.tls
-    /// Weak suites: everything without AEAD, static RSA, NULL and anonymous (TLS ≤ 1.2).
-    static let weakCipherList = "kRSA:aNULL:eNULL:SHA1:SHA256:SHA384:MD5:@SECLEVEL=0"
-    static let staticRSAList = "kRSA:@SECLEVEL=0"
-    static let dheList = "kDHE:@SECLEVEL=0"
-    static let enumerationList = "ALL:COMPLEMENTOFALL:@SECLEVEL=0"
 
-    func run(_ context: ProbeContext) async -> ProbeRun<TLSFacts?> {
-        let budget = context.budget
-        var results: [TransferResult] = []
-        var versions: [String: VersionSupport] = ["SSLv3": .notTestable]
-        var accepted: [TransferRequest.TLSVersion] = []
-        for version in TransferRequest.TLSVersion.allCases {
-            guard budget.remainingMS() > 0 else {
-                versions[version.rawValue] = .error
-                continue
+    /// What the probe found, and the raw Certificate message of a TLS ≤ 1.2 hello (the chain a legacy-only
+    /// server sends, for when the verdict handshake cannot be made).
+    struct Facts: Sendable {
+        var tls: TLSFacts?
+        var certificates: [[UInt8]]
+    }
+
+    /// One answer to one hello.
+    enum Answer: Equatable {
+        case chose(CipherSuite, ServerFlight)
+        /// An alert, another version, or a close after connecting: the server does not accept the offer.
+        case refused
+        /// Nothing could be told (no connection, a timeout, not TLS).
+        case unknown
+    }
+
+    func run(_ context: ProbeContext) async -> ProbeRun<Facts> {
+        var session = Session(context: context)
+        var versions: [String: VersionSupport] = [:]
+        var accepted: [WireVersion] = []
+        var certificates: [[UInt8]] = []
+        var suites: [AcceptedSuite] = []
+        for version in WireVersion.allCases.reversed() {
+            let answer = await session.ask(version, Self.offer(version))
+            switch answer {
+            case .chose(let suite, let flight):
+                versions[version.name] = .accepted
+                accepted.append(version)
+                if certificates.isEmpty && !flight.certificates.isEmpty { certificates = flight.certificates }
+                if !context.options.enumerateSuites { suites.append(Self.accepted(suite, version, flight)) }
+            case .refused: versions[version.name] = .rejected
+            case .unknown: versions[version.name] = .error
             }
-            let result = await enumerate(
-                handshake(context, version: version, ciphers: nil), context: context, into: &results)
-            results.append(result)
-            versions[version.rawValue] = Self.support(result)
-            if versions[version.rawValue] == .accepted { accepted.append(version) }
-            if let failure = result.failure, failure.kind == .connect || failure.kind == .dns {
+            if session.unreachable {
                 // Nothing listens: every other version would fail the same way.
-                for other in TransferRequest.TLSVersion.allCases where versions[other.rawValue] == nil {
-                    versions[other.rawValue] = .error
-                }
+                for other in WireVersion.allCases where versions[other.name] == nil { versions[other.name] = .error }
                 break
             }
         }
         guard versions.values.contains(.accepted) || versions.values.contains(.rejected) else {
-            return ProbeRun(facts: nil, results: results)
+            return ProbeRun(facts: Facts(tls: nil, certificates: []), results: session.results)
         }
-
-        var weak: [WeakSuite] = []
-        var staticRSA: Bool? = accepted.contains(where: { $0 <= .tls12 }) ? nil : false
-        var dheBits: Int?
-        let legacy = accepted.filter { $0 <= .tls12 }
-        for version in legacy where budget.remainingMS() > 0 {
-            let result = await enumerate(
-                handshake(context, version: version, ciphers: Self.weakCipherList),
-                context: context, into: &results)
-            if let facts = result.handshake {
-                let reasons = Self.weakReasons(facts)
-                weak.append(
-                    WeakSuite(
-                        version: version.rawValue, cipher: facts.cipher, reasons: reasons, dhBits: Self.dhBits(facts)))
-                if reasons.contains("static-rsa") { staticRSA = true }
-            }
-        }
-        if let highest = legacy.last {
-            if staticRSA == nil, budget.remainingMS() > 0 {
-                let result = await enumerate(
-                    handshake(context, version: highest, ciphers: Self.staticRSAList),
-                    context: context, into: &results)
-                if let facts = result.handshake {
-                    staticRSA = true
-                    if !weak.contains(where: { $0.cipher == facts.cipher && $0.version == highest.rawValue }) {
-                        weak.append(
-                            WeakSuite(
-                                version: highest.rawValue, cipher: facts.cipher, reasons: Self.weakReasons(facts),
-                                dhBits: Self.dhBits(facts)))
+        var preference: Bool?
+        if context.options.enumerateSuites {
+            for version in accepted {
+                let (found, order) = await session.enumerate(version, Self.offer(version))
+                suites += found
+                if preference == nil, order.count >= 2 {
+                    // Offer the accepted suites in reverse: a server that still picks its first choice
+                    // follows its own order.
+                    if case .chose(let suite, _) = await session.ask(version, order.reversed()) {
+                        preference = suite == order[0]
                     }
-                } else if Self.support(result) == .rejected {
-                    staticRSA = false
                 }
             }
-            if budget.remainingMS() > 0 {
-                let result = await enumerate(
-                    handshake(context, version: highest, ciphers: Self.dheList),
-                    context: context, into: &results)
-                // The group size is a fact; whether it is too small is the profile's `min_dh_bits`.
-                if let facts = result.handshake, let bits = Self.dhBits(facts) { dheBits = bits }
+        } else {
+            for version in accepted where version < .tls13 {
+                suites += await session.classes(version)
             }
         }
-        let facts = TLSFacts(versions: versions, weakSuites: weak, staticRSAAccepted: staticRSA, dheMinBits: dheBits)
-        return ProbeRun(facts: facts, results: results)
+        var unique: [AcceptedSuite] = []
+        for suite in suites where !unique.contains(suite) { unique.append(suite) }
+        let staticKX = unique.contains { $0.classes.contains("static-rsa") || $0.classes.contains("static-dh") }
+        let smallestDH = unique.compactMap(\.dhBits).min()
+        let facts = TLSFacts(
+            versions: versions, suites: unique, coverage: context.options.enumerateSuites ? .complete : .byClass,
+            serverPreference: preference, staticRSAAccepted: staticKX, dheMinBits: smallestDH)
+        return ProbeRun(facts: Facts(tls: facts, certificates: certificates), results: session.results)
     }
 
-    /// One enumeration handshake. A refusal the server states (a TLS alert) is an answer; anything else
-    /// that broke the handshake after the TCP connect (a reset, a stall) is retried once, so a busy
-    /// server is not recorded as refusing what it accepts.
-    private func enumerate(_ request: TransferRequest, context: ProbeContext, into results: inout [TransferResult])
-        async -> TransferResult
-    {
-        let budget = context.budget
-        var request = request
-        let first = await context.perform(request)
-        results.append(first)
-        guard first.handshake == nil, first.connections > 0, let failure = first.failure,
-            !Self.isStatedRefusal(failure), budget.remainingMS() > 0
-        else { return first }
-        request.connectTimeoutMS = budget.connectMS()
-        request.timeoutMS = max(1, budget.remainingMS())
-        let second = await context.perform(request)
-        results.append(second)
-        return second
-    }
-
-    /// Whether a failed handshake is the server saying no (an alert, no shared cipher or version).
-    static func isStatedRefusal(_ failure: TransferFailure) -> Bool {
-        guard failure.kind == .tls else { return false }
-        let message = failure.message.lowercased()
-        return [
-            "alert", "no cipher", "no shared cipher", "unsupported protocol", "no protocols available",
-            "wrong version number",
-        ]
-        .contains { message.contains($0) }
-    }
-
-    static func support(_ result: TransferResult) -> VersionSupport {
-        if result.handshake != nil && (result.failure == nil || result.failure?.kind == .http) { return .accepted }
-        guard let failure = result.failure else { return result.handshake != nil ? .accepted : .error }
-        switch failure.kind {
-        case .tls: return .rejected
-        case .http, .other:
-            // A server that drops the connection on an unwanted ClientHello (RST/EOF after connect).
-            return result.connections > 0 ? .rejected : .error
-        default: return .error
+    /// Every known suite that `version` can negotiate.
+    static func offer(_ version: WireVersion) -> [CipherSuite] {
+        switch version {
+        case .tls13: CipherSuite.tls13
+        case .tls12: CipherSuite.legacy
+        default: CipherSuite.legacy.filter { !$0.needsTLS12 }
         }
     }
 
-    static func weakReasons(_ facts: HandshakeFacts) -> [String] {
-        var reasons: [String] = []
-        let name = facts.cipher.uppercased()
-        if facts.keyExchange == "kx-rsa" { reasons.append("static-rsa") }
-        if name.contains("NULL") { reasons.append("null") }
-        if name.hasPrefix("ADH") || name.hasPrefix("AECDH") { reasons.append("anonymous") }
-        if !facts.cipherIsAEAD && !name.contains("NULL") { reasons.append("cbc") }
-        if name.hasSuffix("-SHA") || name == "SHA" { reasons.append("sha1-mac") }
-        return reasons.isEmpty ? ["weak"] : reasons
-    }
-
-    static func dhBits(_ facts: HandshakeFacts) -> Int? {
-        guard facts.keyExchange == "kx-dhe", let bits = facts.ephemeralKeyBits else { return nil }
-        return bits
+    static func accepted(_ suite: CipherSuite, _ version: WireVersion, _ flight: ServerFlight) -> AcceptedSuite {
+        var dhBits: Int?
+        var group: String?
+        switch flight.keyExchange {
+        case .dh(let bits): dhBits = bits
+        case .ecdh(let code): group = NamedGroup.name(code)
+        case .rsa, nil: break
+        }
+        if let share = flight.hello?.keyShareGroup { group = NamedGroup.name(share) }
+        let order: [SuiteClass] = SuiteClass.allCases
+        return AcceptedSuite(
+            version: version.name, name: suite.name,
+            classes: order.filter { suite.classes.contains($0) }.map(\.rawValue), dhBits: dhBits, group: group)
     }
 
     static func mergeNegotiated(_ facts: TLSFacts?, _ handshake: HandshakeFacts?) -> TLSFacts? {
@@ -153,21 +113,92 @@ struct TLSProbe: AreaProbe {
         return facts
     }
 
-    /// A handshake-only request offering `version` alone (and `ciphers`, below TLS 1.3).
-    private func handshake(_ context: ProbeContext, version: TransferRequest.TLSVersion, ciphers: String?)
-        -> TransferRequest
-    {
-        let target = context.target
-        let root = Target.url(scheme: "https", host: target.host, port: target.httpsPort, path: "/")
-        var request = context.request(root, host: target.host, port: target.httpsPort)
-        request.mode = .handshakeOnly
-        request.tlsVersion = version
-        if version == .tls13 {
-            request.tls13Ciphers =
-                "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
-        } else {
-            request.cipherList = ciphers ?? Self.enumerationList
+    /// The hellos of one site, one at a time, within its budget.
+    struct Session {
+        let context: ProbeContext
+        var results: [TransferResult] = []
+        /// Set when the first connection could not be made (refused, no route, no name).
+        var unreachable = false
+
+        init(context: ProbeContext) { self.context = context }
+
+        /// Offers `suites` at `version` alone.
+        mutating func ask(_ version: WireVersion, _ suites: [CipherSuite]) async -> Answer {
+            guard !suites.isEmpty, context.budget.remainingMS() > 0 else { return .unknown }
+            let target = context.target
+            let url = Target.url(scheme: "http", host: target.host, port: target.httpsPort, path: "/")
+            var random = SystemRandomNumberGenerator()
+            let hello = ClientHello(
+                version: version, suites: suites, serverName: target.host,
+                random: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) },
+                keyShare: version == .tls13 ? (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) } : [])
+            var answer = Answer.unknown
+            // A stall or a receive error after connecting is retried once: a busy server is not recorded as
+            // refusing what it accepts.
+            for attempt in 0..<2 where context.budget.remainingMS() > 0 {
+                let request = context.request(url, host: target.host, port: target.httpsPort)
+                let exchange = await context.runtime.exchange(request, hello: hello.bytes)
+                results.append(exchange.transferResult)
+                answer = Self.answer(exchange, version: version, offered: suites)
+                if exchange.connections == 0, let kind = exchange.failure?.kind, kind == .connect || kind == .dns {
+                    unreachable = results.count == 1
+                    break
+                }
+                if answer != .unknown || attempt == 1 || exchange.flightError != nil { break }
+            }
+            return answer
         }
-        return request
+
+        static func answer(_ exchange: RawExchangeResult, version: WireVersion, offered: [CipherSuite]) -> Answer {
+            let flight = exchange.flight
+            if let hello = flight.hello {
+                // A server that answers an SSLv3 hello with TLS 1.2 (or any other version) has not accepted it.
+                guard hello.version == version.rawValue,
+                    let suite = offered.first(where: { $0.code == hello.cipherSuite })
+                else { return .refused }
+                return .chose(suite, flight)
+            }
+            if flight.alert != nil { return .refused }
+            if exchange.flightError != nil { return .unknown }
+            if exchange.connections > 0 && exchange.closed { return .refused }
+            return .unknown
+        }
+
+        /// Every accepted suite of `version`, by removal: offer all, take the chosen one out, repeat until
+        /// refused. Also returns the suites in the order the server chose them.
+        mutating func enumerate(_ version: WireVersion, _ offer: [CipherSuite]) async -> (
+            [AcceptedSuite], [CipherSuite]
+        ) {
+            var remaining = offer
+            var found: [AcceptedSuite] = []
+            var order: [CipherSuite] = []
+            while !remaining.isEmpty, case .chose(let suite, let flight) = await ask(version, remaining) {
+                found.append(TLSProbe.accepted(suite, version, flight))
+                order.append(suite)
+                remaining.removeAll { $0 == suite }
+            }
+            return (found, order)
+        }
+
+        /// Per class, whether `version` accepts it: broken suites by removal (each one named), then one hello
+        /// each for CBC, static key exchange and DHE (its group size), skipping a class already seen.
+        mutating func classes(_ version: WireVersion) async -> [AcceptedSuite] {
+            let offer = TLSProbe.offer(version)
+            let broken = offer.filter { !$0.classes.isDisjoint(with: SuiteClass.broken) }
+            var (found, _) = await enumerate(version, broken)
+            let sound = offer.filter { $0.classes.isDisjoint(with: SuiteClass.broken) }
+            let questions: [(SuiteClass, [CipherSuite])] = [
+                (.cbc, sound.filter { $0.is(.cbc) }),
+                (.staticRSA, sound.filter { $0.is(.staticRSA) || $0.is(.staticDH) }),
+                (.dhe, sound.filter { $0.is(.dhe) }),
+            ]
+            for (suiteClass, suites) in questions {
+                guard !found.contains(where: { $0.classes.contains(suiteClass.rawValue) }) else { continue }
+                if case .chose(let suite, let flight) = await ask(version, suites) {
+                    found.append(TLSProbe.accepted(suite, version, flight))
+                }
+            }
+            return found
+        }
     }
 }

@@ -61,10 +61,10 @@ struct ProfilesCommandTests {
     func list() async throws {
         let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
-        for (level, version) in [(1, 1), (2, 1), (3, 2), (4, 2), (5, 2)] {
+        for (level, version) in [(1, 2), (2, 2), (3, 3), (4, 3), (5, 3)] {
             #expect(result.stdout.contains("vn-level\(level)@\(version)"))
         }
-        #expect(result.stdout.contains("vn-level3@2 extends vn-level2"))
+        #expect(result.stdout.contains("vn-level3@3 extends vn-level2"))
     }
 
     @Test("show prints the effective rules and where each value came from")
@@ -83,7 +83,7 @@ struct ProfilesCommandTests {
         #expect(result.stdout.contains("Chỉ chấp nhận TLS 1.2 trở lên"))
         #expect(result.stdout.contains("TCVN 14423:2026"))
         #expect(result.stdout.contains("trước 01/7/2026: TT 12/2022"))
-        #expect(result.stdout.contains("vn-level5@2: bắt buộc (minimum=1.3)"))
+        #expect(result.stdout.contains("vn-level5@3: bắt buộc (minimum=1.3)"))
         let unknown = try await portalAudit(["profiles", "explain", "tls.nothing"])
         #expect(unknown.status == 64)
     }

@@ -18,7 +18,8 @@ func check(_ portal: Lab.Portal, timeout: Double = 10, authorised: Bool = false)
     runner.restrictToLoopback(true)
     let request = CheckRequest(
         targets: [portal.url], httpPort: portal.httpPort,
-        probe: ProbeOptions(resolve: portal.resolve, timeoutSeconds: timeout, authorised: authorised),
+        probe: ProbeOptions(
+            resolve: portal.resolve, timeoutSeconds: timeout, authorised: authorised, enumerateSuites: true),
         caFile: Lab.caFile)
     let prepared = try runner.prepare(request)
     let document = try await runner.run(prepared)
@@ -93,30 +94,46 @@ struct LabCaseTests {
         #expect(selfSigned.observation.certificate?.leaf?.selfIssued == true)
     }
 
-    @Test("TLS facts: the exemplary portal offers 1.2/1.3 only, the legacy one 1.0–1.2 with weak suites")
+    @Test(
+        "TLS facts: the exemplary portal offers 1.2/1.3 with AEAD only, the legacy one 1.0–1.2 with CBC and static RSA")
     func tlsFacts() async throws {
         let good = try await check(try Lab.portal("exemplary"))
         let tls = try #require(good.observation.tls)
+        #expect(tls.versions["SSLv3"] == .rejected)
         #expect(tls.versions["TLSv1.0"] == .rejected && tls.versions["TLSv1.1"] == .rejected)
         #expect(tls.versions["TLSv1.2"] == .accepted && tls.versions["TLSv1.3"] == .accepted)
-        #expect(tls.weakSuites.isEmpty && tls.staticRSAAccepted == false)
-        #expect(tls.notTestable.contains("3DES"))
+        #expect(tls.staticRSAAccepted == false && tls.coverage == .complete)
+        let suites = try #require(tls.suites)
+        // nginx's six ECDHE suites (RSA certificate: three of them) and three TLS 1.3 suites, all AEAD
+        #expect(
+            Set(suites.filter { $0.version == "TLSv1.2" }.map(\.name)) == [
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            ])
+        #expect(suites.filter { $0.version == "TLSv1.3" }.count == 3)
+        #expect(suites.allSatisfy { $0.classes.contains("aead") })
+        #expect(tls.serverPreference == false)
         #expect(good.observation.certificate?.leaf?.keyBits == 2048)
 
         let legacy = try await check(try Lab.portal("legacy-tls"))
         let old = try #require(legacy.observation.tls)
         #expect(old.versions["TLSv1.0"] == .accepted && old.versions["TLSv1.1"] == .accepted)
-        #expect(old.versions["TLSv1.3"] == .rejected)
+        #expect(old.versions["TLSv1.3"] == .rejected && old.versions["SSLv3"] == .rejected)
         #expect(old.staticRSAAccepted == true)
         #expect(old.dheMinBits == 1024)
-        #expect(Set(old.weakSuites.map(\.version)).isSuperset(of: ["TLSv1.0", "TLSv1.1", "TLSv1.2"]))
+        #expect(old.serverPreference == true)
+        let named = Set((old.suites ?? []).map { "\($0.version) \($0.name)" })
+        for version in ["TLSv1.0", "TLSv1.1", "TLSv1.2"] {
+            #expect(named.contains("\(version) TLS_RSA_WITH_AES_128_CBC_SHA"))
+            #expect(named.contains("\(version) TLS_DHE_RSA_WITH_AES_128_CBC_SHA"))
+        }
     }
 
-    @Test("the exemplary check is cheap: at most 15 connections, every one needed")
+    @Test("the exemplary check is cheap: at most 20 connections, every one needed")
     func cost() async throws {
         let site = try await check(try Lab.portal("exemplary"))
-        // 1 verdict+GET, 4 versions, 1 weak, 1 static RSA, 1 DHE, 2 redirect hops
-        #expect(site.cost.connections <= 15)
+        // 1 verdict+GET, 5 versions, 3+1 TLS 1.2 and 3+1 TLS 1.3 suites by removal, 1 preference, 2 redirect hops
+        #expect(site.cost.connections <= 20)
         #expect(site.cost.tlsHandshakes >= 8)
         #expect(site.probes.map(\.kind) == ProbeKind.allCases)
     }

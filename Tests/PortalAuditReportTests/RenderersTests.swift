@@ -46,7 +46,7 @@ struct RenderersTests {
         #expect(html.contains("Độc lập - Tự do - Hạnh phúc"))
         #expect(html.contains("Thanh Hóa, ngày 23 tháng 11 năm 2026"))
         #expect(html.contains("Trong số 2 cổng/trang được kiểm tra, 1 cổng đáp ứng yêu cầu cấp độ"))
-        #expect(html.contains("vn-level2@1"))
+        #expect(html.contains("vn-level2@2"))
         #expect(html.contains("▲ trước: Không đạt"))
         // No markup, quote or escape byte from the site survives unescaped; no script, no external resource
         #expect(!html.contains("<script"))

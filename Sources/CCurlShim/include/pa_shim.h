@@ -37,6 +37,8 @@ CURLcode pa_setopt_ptr(CURL *h, CURLoption o, void *v);
 CURLcode pa_getinfo_long(CURL *h, CURLINFO i, long *v);
 CURLcode pa_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v);
 CURLcode pa_getinfo_str(CURL *h, CURLINFO i, char **v);
+/* The socket of a CONNECT_ONLY transfer (raw TLS hellos), or -1. */
+int pa_active_socket(CURL *h);
 CURLMcode pa_multi_setopt_long(CURLM *m, CURLMoption o, long v);
 
 /* A growable byte buffer with a hard cap; bytes past the cap are dropped and `truncated` set. */

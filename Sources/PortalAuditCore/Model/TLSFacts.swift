@@ -6,13 +6,55 @@ public enum VersionSupport: String, Codable, Sendable, Equatable {
     case accepted
     /// The server refused a handshake pinned to this version.
     case rejected
-    /// The client cannot offer this version (SSLv2/SSLv3 with Debian's OpenSSL).
+    /// The client could not offer this version (SSLv3 in histories written before the raw TLS engine).
     case notTestable = "not_testable"
     /// The probe could not tell (timeout, connection refused).
     case error
 }
 
-/// One cipher suite the server accepted that a profile may call weak.
+/// One cipher suite the server accepted, as the raw TLS engine saw it.
+public struct AcceptedSuite: Codable, Sendable, Equatable {
+    /// `SSLv3`, `TLSv1.0` … `TLSv1.3`.
+    public var version: String
+    /// The IANA name, e.g. `TLS_RSA_WITH_3DES_EDE_CBC_SHA`.
+    public var name: String
+    /// What the suite is: `null`, `anonymous`, `export`, `des`, `3des`, `rc4`, `cbc`, `static-rsa`,
+    /// `static-dh`, `dhe`, `ecdhe`, `aead`, `tls13`.
+    public var classes: [String]
+    /// The DH prime size when the server's key exchange was finite-field DH.
+    public var dhBits: Int?
+    /// The ECDHE curve, when one was chosen.
+    public var group: String?
+
+    enum CodingKeys: String, CodingKey {
+        case version, name, classes, group
+        case dhBits = "dh_bits"
+    }
+
+    public init(version: String, name: String, classes: [String], dhBits: Int? = nil, group: String? = nil) {
+        self.version = version
+        self.name = name
+        self.classes = classes
+        self.dhBits = dhBits
+        self.group = group
+    }
+
+    /// The suite's classes the rules call broken (NULL, anonymous, EXPORT, DES, 3DES, RC4).
+    public var brokenClasses: [String] {
+        classes.filter { ["null", "anonymous", "export", "des", "3des", "rc4"].contains($0) }
+    }
+}
+
+/// How completely the accepted suites were listed.
+public enum SuiteCoverage: String, Codable, Sendable, Equatable {
+    /// Every accepted suite of every accepted version (iterative removal: `check`, `scan --enumerate`).
+    case complete
+    /// One hello per class answered "accepted or not"; only the suites the server chose are named.
+    case byClass = "by_class"
+}
+
+/// One cipher suite the server accepted that a profile may call weak (histories written before the raw
+/// TLS engine; new scans record `AcceptedSuite`s).
 public struct WeakSuite: Codable, Sendable, Equatable {
     public var version: String
     public var cipher: String
@@ -36,19 +78,26 @@ public struct WeakSuite: Codable, Sendable, Equatable {
 
 /// TLS protocol and cipher facts.
 public struct TLSFacts: Codable, Sendable, Equatable {
-    /// `TLSv1.0` … `TLSv1.3`, and `SSLv3` as `not_testable`.
+    /// `SSLv3`, `TLSv1.0` … `TLSv1.3`.
     public var versions: [String: VersionSupport]
     /// What the default handshake negotiated.
     public var negotiatedVersion: String?
     public var negotiatedCipher: String?
     public var alpn: String?
-    /// Weak suites seen accepted (at least one per accepted version when any; not an exhaustive list).
+    /// The suites the server accepted, per version (`nil` in histories written before the raw TLS engine).
+    public var suites: [AcceptedSuite]?
+    /// Whether `suites` is every accepted suite or one per class.
+    public var coverage: SuiteCoverage?
+    /// Whether the server chooses by its own order rather than the client's (`nil`: not asked).
+    public var serverPreference: Bool?
+    /// Weak suites of histories written before the raw TLS engine (empty in new scans).
     public var weakSuites: [WeakSuite]
     /// Whether a static-RSA (no forward secrecy) key exchange was accepted; `nil` when not tested.
     public var staticRSAAccepted: Bool?
     /// The smallest ephemeral DH group seen, when the server accepts DHE.
     public var dheMinBits: Int?
-    /// What Debian's OpenSSL cannot offer, so was not tested (`3DES`, `RC4`, `EXPORT`, `SSLv3`).
+    /// What could not be offered, so was not tested (histories before the raw TLS engine: `3DES`, `RC4`,
+    /// `EXPORT`, `SSLv3`; empty now).
     public var notTestable: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -59,20 +108,43 @@ public struct TLSFacts: Codable, Sendable, Equatable {
         case staticRSAAccepted = "static_rsa_accepted"
         case dheMinBits = "dhe_min_bits"
         case notTestable = "not_testable"
+        case suites, coverage
+        case serverPreference = "server_preference"
     }
 
     public init(
         versions: [String: VersionSupport], negotiatedVersion: String? = nil, negotiatedCipher: String? = nil,
-        alpn: String? = nil, weakSuites: [WeakSuite] = [], staticRSAAccepted: Bool? = nil, dheMinBits: Int? = nil,
-        notTestable: [String] = ["SSLv3", "3DES", "RC4", "EXPORT"]
+        alpn: String? = nil, suites: [AcceptedSuite]? = nil, coverage: SuiteCoverage? = nil,
+        serverPreference: Bool? = nil, weakSuites: [WeakSuite] = [], staticRSAAccepted: Bool? = nil,
+        dheMinBits: Int? = nil, notTestable: [String] = []
     ) {
         self.versions = versions
         self.negotiatedVersion = negotiatedVersion
         self.negotiatedCipher = negotiatedCipher
         self.alpn = alpn
+        self.suites = suites
+        self.coverage = coverage
+        self.serverPreference = serverPreference
         self.weakSuites = weakSuites
         self.staticRSAAccepted = staticRSAAccepted
         self.dheMinBits = dheMinBits
         self.notTestable = notTestable
+    }
+}
+
+extension TLSFacts {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        versions = try c.decode([String: VersionSupport].self, forKey: .versions)
+        negotiatedVersion = try c.decodeIfPresent(String.self, forKey: .negotiatedVersion)
+        negotiatedCipher = try c.decodeIfPresent(String.self, forKey: .negotiatedCipher)
+        alpn = try c.decodeIfPresent(String.self, forKey: .alpn)
+        suites = try c.decodeIfPresent([AcceptedSuite].self, forKey: .suites)
+        coverage = try c.decodeIfPresent(SuiteCoverage.self, forKey: .coverage)
+        serverPreference = try c.decodeIfPresent(Bool.self, forKey: .serverPreference)
+        weakSuites = try c.decodeIfPresent([WeakSuite].self, forKey: .weakSuites) ?? []
+        staticRSAAccepted = try c.decodeIfPresent(Bool.self, forKey: .staticRSAAccepted)
+        dheMinBits = try c.decodeIfPresent(Int.self, forKey: .dheMinBits)
+        notTestable = try c.decodeIfPresent([String].self, forKey: .notTestable) ?? []
     }
 }

@@ -13,7 +13,7 @@ public enum ShippedProfiles {
 # and says so. `confidence` is the label REGULATIONS.md gives the citation.
 schema: 1
 id: vn-level1
-version: 1
+version: 2
 title:
   vi: "Cấp độ 1 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; trước đây NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
   en: "Security level 1 (Cybersecurity Law 116/2025, Decree 331/2026, TCVN 14423:2026; formerly Decree 85/2016, Circular 12/2022, TCVN 11930:2017)"
@@ -51,7 +51,17 @@ rules:
       en: "TT 39/2017 Danh mục mục 4.2 (TLS v1.2 mandatory); turning TLS 1.0/1.1 off follows the international yardsticks Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3"
     confidence: secondary
 
-  # [3] Cipher suites: no Vietnamese text; the yardstick is international.
+  # [3] Cipher suites: no Vietnamese text; the yardstick is international. Broken suites (NULL,
+  # anonymous, EXPORT, DES, 3DES, RC4) make the encryption the law asks for void, so they fail at every
+  # level; legacy suites (CBC, static RSA, small DH) are advice.
+  tls.broken-ciphers:
+    requirement: required
+    severity: high
+    source:
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định bộ mã): RFC 7465 (cấm RC4), SWEET32 CVE-2016-2183 (3DES), Mozilla TLS 6.0, OWASP ASVS 4.0.3 9.1.2"
+      en: "International yardstick (no Vietnamese text sets cipher suites): RFC 7465 (RC4 prohibited), SWEET32 CVE-2016-2183 (3DES), Mozilla TLS 6.0, OWASP ASVS 4.0.3 9.1.2"
+    confidence: verified
+
   tls.weak-ciphers:
     requirement: recommended
     severity: medium
@@ -266,7 +276,7 @@ rules:
 # plain-HTTP page become required failures (decision in REGULATIONS.md: required from level 2 up).
 schema: 1
 id: vn-level2
-version: 1
+version: 2
 extends: vn-level1
 title:
   vi: "Cấp độ 2 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; trước đây NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
@@ -309,16 +319,17 @@ rules:
 # (NĐ 224/2026 Điều 9, 11.4) are required.
 schema: 1
 id: vn-level3
-version: 2
+version: 3
 extends: vn-level2
 title:
   vi: "Cấp độ 3 (NĐ 331/2026 Đ13, TCVN 14423:2026 mục 5; trước đây NĐ 85/2016 Điều 9, TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7)"
   en: "Security level 3 (Decree 331/2026 Art. 13, TCVN 14423:2026 §5; formerly Decree 85/2016 Art. 9, Circular 12/2022 Annex III, TCVN 11930:2017 §7)"
 
 rules:
-  # [3] Protecting data in transit at level 3 means no weak suite and no static-RSA key exchange.
+  # [3] Protecting data in transit at level 3 means no static-RSA key exchange; broken suites fail at
+  # every level (vn-level1), legacy suites stay advice (every browser still negotiates them safely).
   tls.weak-ciphers:
-    requirement: required
+    requirement: recommended
     params: { min_dh_bits: 2048 }
     source:
       vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực và dữ liệu quan trọng trên đường truyền); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0 intermediate, CISA BOD 18-01; trước 01/7/2026: TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7"
@@ -439,7 +450,7 @@ rules:
 # tightening below follows the international yardsticks (Mozilla 6.0 HSTS two years) and says so.
 schema: 1
 id: vn-level4
-version: 2
+version: 3
 extends: vn-level3
 title:
   vi: "Cấp độ 4 (NĐ 331/2026 Đ14, TCVN 14423:2026 mục 6; trước đây NĐ 85/2016 Điều 10, TT 12/2022 Phụ lục IV, TCVN 11930:2017 mục 8)"
@@ -491,7 +502,7 @@ rules:
 # profile follows Mozilla's "modern" configuration (TLS 1.3 only) as the yardstick and says so.
 schema: 1
 id: vn-level5
-version: 2
+version: 3
 extends: vn-level4
 title:
   vi: "Cấp độ 5 (NĐ 331/2026 Đ15, TCVN 14423:2026 mục 7; trước đây NĐ 85/2016 Điều 11, TT 12/2022 Phụ lục V, TCVN 11930:2017 mục 9)"

@@ -29,6 +29,7 @@ public enum RuleRegistry {
         HTTPSAvailableRule.self,
         MinimumVersionRule.self,
         WeakCiphersRule.self,
+        BrokenCiphersRule.self,
     ].sorted { $0.descriptor.id < $1.descriptor.id }
 
     /// Ids retired or renamed: never reused for another meaning.

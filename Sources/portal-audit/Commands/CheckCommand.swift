@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortalAuditCore
 import PortalAuditKit
+import PortalAuditProbes
 import PortalAuditReport
 
 /// `portal-audit check TARGET…`: grade one portal (or a few) now, in the terminal or as JSON.
@@ -34,13 +35,21 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var probe: ProbeOptionsGroup
 
+    /// `check` looks at one portal closely: every accepted suite is listed.
+    private func enumerating(_ options: ProbeOptions) -> ProbeOptions {
+        var options = options
+        options.enumerateSuites = true
+        return options
+    }
+
     func run() async throws {
         let runner = AuditRunner(profileLoader: probe.profileLoader)
         if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" {
             runner.restrictToLoopback(true)
         }
         let request = CheckRequest(
-            targets: targets, httpPort: httpPort, profile: profile, probe: probe.probeOptions, caFile: probe.caFile)
+            targets: targets, httpPort: httpPort, profile: profile, probe: enumerating(probe.probeOptions),
+            caFile: probe.caFile)
         let prepared = try exitingOnError { try runner.prepare(request) }
         try exitingOnError { try runner.checkTrustStore() }
         let document: ReportDocument

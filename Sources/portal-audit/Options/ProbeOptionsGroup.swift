@@ -42,8 +42,15 @@ struct ProbeOptionsGroup: ParsableArguments {
             valueName: "n"))
     var perAddress: Int?
 
+    @Flag(
+        help: ArgumentHelp(
+            "List every accepted cipher suite of every version (one hello per accepted suite; check always does). "
+                + "Without it a scan asks one hello per suite class: accepted or not."))
+    var enumerate = false
+
     var probeOptions: ProbeOptions {
         ProbeOptions(
-            resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress)
+            resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress,
+            enumerateSuites: enumerate)
     }
 }

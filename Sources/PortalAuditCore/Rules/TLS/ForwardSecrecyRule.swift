@@ -31,9 +31,13 @@ struct ForwardSecrecyRule: Rule {
     {
         guard let tls = observation.tls, let accepted = tls.staticRSAAccepted else { return .missingFacts("tls") }
         if accepted {
-            let suites = tls.weakSuites.filter { $0.reasons.contains("static-rsa") }.map {
-                "\($0.version) \($0.cipher)"
-            }
+            let suites =
+                tls.suites.map { suites in
+                    suites.filter { $0.classes.contains("static-rsa") || $0.classes.contains("static-dh") }.map {
+                        "\($0.version) \($0.name)"
+                    }
+                }
+                ?? tls.weakSuites.filter { $0.reasons.contains("static-rsa") }.map { "\($0.version) \($0.cipher)" }
             return .fail(.staticRsaAccepted, ["suites": clip(suites.joined(separator: "; "))])
         }
         return .pass(.ok)
@@ -41,7 +45,16 @@ struct ForwardSecrecyRule: Rule {
 
     static let examples: [RuleExample<Self>] = [
         .init("no static RSA", .pass, .ok),
-        .init("static RSA", .fail, .staticRsaAccepted) { $0.tls?.staticRSAAccepted = true },
+        .init("static RSA", .fail, .staticRsaAccepted) {
+            $0.tls?.staticRSAAccepted = true
+            $0.tls?.suites?.append(
+                AcceptedSuite(
+                    version: "TLSv1.2", name: "TLS_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "static-rsa"]))
+        },
+        .init("a history's static RSA", .fail, .staticRsaAccepted) {
+            $0.tls?.staticRSAAccepted = true
+            $0.tls?.suites = nil
+        },
         .init("untested", .inconclusive, .missingFacts) { $0.tls?.staticRSAAccepted = nil },
     ]
 }

@@ -22,7 +22,7 @@ struct MinimumVersionRule: Rule {
         case missingFacts = "missing-facts"
     }
 
-    static let order = ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+    static let order = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
     static let descriptor = RuleDescriptor(
         id: "tls.min-version", area: .tls,
@@ -60,7 +60,8 @@ struct MinimumVersionRule: Rule {
         if !old.isEmpty {
             return .fail(.oldVersionsAccepted, evidence.merging(["too_old": old.joined(separator: ",")]) { a, _ in a })
         }
-        let unknown = below.filter { tls.versions[$0] != .rejected }
+        // (SSLv3 is `not_testable` in histories written before the raw TLS engine: not asked, not unknown.)
+        let unknown = below.filter { tls.versions[$0] != .rejected && tls.versions[$0] != .notTestable }
         if !unknown.isEmpty {
             return .missingFacts("tls.versions", ["untested": unknown.joined(separator: ",")])
         }
@@ -70,6 +71,8 @@ struct MinimumVersionRule: Rule {
     static let examples: [RuleExample<Self>] = [
         .init("1.2 and 1.3 only", .pass, .ok),
         .init("1.0 accepted", .fail, .oldVersionsAccepted) { $0.tls?.versions["TLSv1.0"] = .accepted },
+        .init("SSLv3 beside TLS 1.2", .fail, .oldVersionsAccepted) { $0.tls?.versions["SSLv3"] = .accepted },
+        .init("a history that could not offer SSLv3", .pass, .ok) { $0.tls?.versions["SSLv3"] = .notTestable },
         .init("1.2 accepted under a 1.3 minimum", .fail, .oldVersionsAccepted, parameters: { $0.minimum = .tls13 }),
         .init("1.1 untested", .inconclusive, .missingFacts) { $0.tls?.versions["TLSv1.1"] = .error },
         .init("no tls facts", .inconclusive, .missingFacts) { $0.tls = nil },

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Fails when the server accepts a suite the profile calls weak (CBC, SHA-1 MAC, static RSA, small DH, NULL).
+/// Fails when the server accepts a legacy suite: CBC, static RSA or DH key exchange, or a DH group under
+/// the profile's minimum. Broken suites (3DES, RC4, NULL …) are `tls.broken-ciphers`.
 struct WeakCiphersRule: Rule {
     struct Parameters: RuleParameterSet {
         var minDHBits: Int
@@ -12,18 +13,20 @@ struct WeakCiphersRule: Rule {
 
     enum Code: String, RuleCode {
         case ok
-        case weakAccepted = "weak-accepted"
+        case legacyAccepted = "legacy-accepted"
         case missingFacts = "missing-facts"
     }
 
     static let descriptor = RuleDescriptor(
         id: "tls.weak-ciphers", area: .tls,
-        title: LocalizedText(en: "No weak cipher suites", vi: "Không chấp nhận bộ mã hóa yếu"),
+        title: LocalizedText(
+            en: "No legacy cipher suites (CBC, static RSA, small DH)",
+            vi: "Không chấp nhận bộ mã hóa lỗi thời (CBC, RSA tĩnh, DH nhỏ)"),
         rationale: LocalizedText(
             en:
-                "CBC suites with SHA-1, static-RSA key exchange, DH groups under 2048 bits and NULL/anonymous suites are outside every current recommendation. 3DES, RC4 and EXPORT cannot be offered by this tool's OpenSSL and are reported as not testable.",
+                "CBC suites (Lucky13 and padding oracles), static-RSA or static-DH key exchange (no forward secrecy) and DH groups under 2048 bits still work with every browser but are outside current recommendations; broken suites are judged by tls.broken-ciphers.",
             vi:
-                "Bộ mã CBC với SHA-1, trao đổi khóa RSA tĩnh, nhóm DH dưới 2048 bit và bộ mã NULL/ẩn danh đều nằm ngoài mọi khuyến nghị hiện hành. 3DES, RC4 và EXPORT không thể kiểm tra bằng OpenSSL của công cụ và được ghi là không kiểm tra được."
+                "Bộ mã CBC (Lucky13, tấn công padding oracle), trao đổi khóa RSA hoặc DH tĩnh (không có bí mật chuyển tiếp) và nhóm DH dưới 2048 bit vẫn dùng được với mọi trình duyệt nhưng nằm ngoài khuyến nghị hiện hành; bộ mã đã bị phá do quy tắc tls.broken-ciphers đánh giá."
         ),
         advice: LocalizedText(
             en:
@@ -46,7 +49,23 @@ struct WeakCiphersRule: Rule {
         guard tls.versions.values.contains(.accepted) else { return .missingFacts("tls.versions") }
         // The probe records DH group sizes; the profile's minimum decides which are too small.
         let minimumDH = parameters.minDHBits
-        // (Histories written before 2026-12 tag small groups `dh-small` at a fixed 2048: the size decides.)
+        guard let suites = tls.suites else { return judgeLegacyHistory(tls, minimumDH: minimumDH) }
+        let legacy = suites.compactMap { suite -> String? in
+            // A broken suite is tls.broken-ciphers' finding, not repeated here.
+            guard suite.brokenClasses.isEmpty else { return nil }
+            var reasons = suite.classes.filter { ["cbc", "static-rsa", "static-dh"].contains($0) }
+            if let bits = suite.dhBits, bits < minimumDH { reasons.append("dh-\(bits)") }
+            return reasons.isEmpty ? nil : "\(suite.version) \(suite.name) (\(reasons.joined(separator: "+")))"
+        }
+        let coverage = ["coverage": (tls.coverage ?? .byClass).rawValue]
+        if legacy.isEmpty { return .pass(.ok, coverage) }
+        return .fail(
+            .legacyAccepted, coverage.merging(["accepted": clip(legacy.joined(separator: "; "))]) { a, _ in a })
+    }
+
+    /// Histories written before the raw TLS engine: weak suites were tagged by reasons, small groups
+    /// (before 2026-12) as `dh-small` at a fixed 2048; the size decides.
+    private static func judgeLegacyHistory(_ tls: TLSFacts, minimumDH: Int) -> Judgement<Code> {
         var weak = tls.weakSuites.compactMap { suite -> String? in
             let small = suite.dhBits.map { $0 < minimumDH } ?? false
             let reasons = suite.reasons.filter { $0 != "dh-small" } + (small ? ["dh-\(suite.dhBits ?? 0)"] : [])
@@ -59,23 +78,50 @@ struct WeakCiphersRule: Rule {
         }
         let untested = ["not_testable": tls.notTestable.joined(separator: ",")]
         if weak.isEmpty { return .pass(.ok, untested) }
-        return .fail(.weakAccepted, untested.merging(["accepted": clip(weak.joined(separator: "; "))]) { a, _ in a })
+        return .fail(.legacyAccepted, untested.merging(["accepted": clip(weak.joined(separator: "; "))]) { a, _ in a })
     }
 
     static let examples: [RuleExample<Self>] = [
-        .init("none", .pass, .ok),
-        .init("CBC-SHA accepted", .fail, .weakAccepted) {
+        .init("ECDHE with AEAD only", .pass, .ok),
+        .init("CBC accepted", .fail, .legacyAccepted) {
+            $0.tls?.suites?.append(
+                AcceptedSuite(
+                    version: "TLSv1.2", name: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", classes: ["cbc", "ecdhe"]))
+        },
+        .init("static RSA with GCM", .fail, .legacyAccepted) {
+            $0.tls?.suites?.append(
+                AcceptedSuite(
+                    version: "TLSv1.2", name: "TLS_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "static-rsa"]))
+        },
+        .init("3DES only: the broken-suite rule's finding", .pass, .ok) {
+            $0.tls?.suites = [
+                AcceptedSuite(
+                    version: "TLSv1.2", name: "TLS_RSA_WITH_3DES_EDE_CBC_SHA", classes: ["3des", "cbc", "static-rsa"])
+            ]
+        },
+        .init("DHE 1024", .fail, .legacyAccepted) {
+            $0.tls?.suites?.append(
+                AcceptedSuite(
+                    version: "TLSv1.2", name: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "dhe"],
+                    dhBits: 1024))
+        },
+        .init("DHE 1024 allowed by a profile's 1024 minimum", .pass, .ok, parameters: { $0.minDHBits = 1024 }) {
+            $0.tls?.suites?.append(
+                AcceptedSuite(
+                    version: "TLSv1.2", name: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "dhe"],
+                    dhBits: 1024))
+        },
+        .init("a history's CBC-SHA", .fail, .legacyAccepted) {
+            $0.tls?.suites = nil
             $0.tls?.weakSuites = [
                 WeakSuite(version: "TLSv1.2", cipher: "ECDHE-RSA-AES128-SHA", reasons: ["cbc", "sha1-mac"])
             ]
         },
-        .init("DH 1024", .fail, .weakAccepted) { $0.tls?.dheMinBits = 1024 },
-        .init("DH 1024 allowed by a profile's 1024 minimum", .pass, .ok, parameters: { $0.minDHBits = 1024 }) {
-            $0.tls?.dheMinBits = 1024
-        },
-        .init("DH 2048 with a 4096 minimum", .fail, .weakAccepted, parameters: { $0.minDHBits = 4096 }) {
+        .init("a history's DH 2048 with a 4096 minimum", .fail, .legacyAccepted, parameters: { $0.minDHBits = 4096 }) {
+            $0.tls?.suites = nil
             $0.tls?.dheMinBits = 2048
         },
+        .init("a history with nothing weak", .pass, .ok) { $0.tls?.suites = nil },
         .init("no version known", .inconclusive, .missingFacts) {
             $0.tls?.versions = ["TLSv1.2": .error, "TLSv1.3": .error]
         },

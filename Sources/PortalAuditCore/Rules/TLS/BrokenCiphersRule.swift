@@ -1,0 +1,63 @@
+import Foundation
+
+/// Fails when the server accepts a broken suite: NULL, anonymous, EXPORT, single DES, 3DES or RC4.
+struct BrokenCiphersRule: Rule {
+    enum Code: String, RuleCode {
+        case ok
+        case brokenAccepted = "broken-accepted"
+        case missingFacts = "missing-facts"
+    }
+
+    static let descriptor = RuleDescriptor(
+        id: "tls.broken-ciphers", area: .tls,
+        title: LocalizedText(
+            en: "No broken cipher suites (NULL, anonymous, EXPORT, DES, 3DES, RC4)",
+            vi: "Không chấp nhận bộ mã hóa đã bị phá (NULL, ẩn danh, EXPORT, DES, 3DES, RC4)"),
+        rationale: LocalizedText(
+            en:
+                "These suites are broken in practice: NULL sends in clear, anonymous suites let anyone impersonate the portal, EXPORT and DES keys are brute-forced in hours, 3DES falls to SWEET32 and RC4 is prohibited by RFC 7465. A downgrade or a single old client is enough to use them.",
+            vi:
+                "Các bộ mã này đã bị phá trên thực tế: NULL gửi dữ liệu không mã hóa, bộ ẩn danh cho phép bất kỳ ai giả mạo cổng, khóa EXPORT và DES bị dò trong vài giờ, 3DES bị tấn công SWEET32 và RC4 bị RFC 7465 cấm. Chỉ cần một lần hạ cấp hoặc một máy khách cũ là đủ để dùng chúng."
+        ),
+        advice: LocalizedText(
+            en:
+                "Remove them from the server's list (nginx: `ssl_ciphers` without `3DES`, `RC4`, `DES`, `NULL`, `EXPORT`, `aNULL`, e.g. Mozilla's intermediate list; Apache: `SSLCipherSuite` the same, `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: disable Triple DES 168, RC4 and NULL under SCHANNEL\\Ciphers or with IIS Crypto, and turn SSL 3.0 off).",
+            vi:
+                "Loại chúng khỏi danh sách của máy chủ (nginx: `ssl_ciphers` không có `3DES`, `RC4`, `DES`, `NULL`, `EXPORT`, `aNULL`, ví dụ danh sách intermediate của Mozilla; Apache: `SSLCipherSuite` tương tự, `SSLProtocol -all +TLSv1.2 +TLSv1.3`; IIS: tắt Triple DES 168, RC4 và NULL trong SCHANNEL\\Ciphers hoặc bằng IIS Crypto, và tắt SSL 3.0)."
+        ),
+        citations: ["RFC 7465", "SWEET32 (CVE-2016-2183)", "Mozilla Server Side TLS 6.0", "OWASP ASVS 4.0.3 V9.1.2"],
+        defaultSeverity: .high)
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let tls = observation.tls else { return .missingFacts("tls") }
+        guard tls.versions.values.contains(.accepted) else { return .missingFacts("tls.versions") }
+        // Histories written before the raw TLS engine could not offer 3DES, RC4 or EXPORT.
+        guard let suites = tls.suites else { return .missingFacts("tls.suites") }
+        let broken = suites.filter { !$0.brokenClasses.isEmpty }
+        let coverage = ["coverage": (tls.coverage ?? .byClass).rawValue]
+        if broken.isEmpty { return .pass(.ok, coverage) }
+        let named = broken.map { "\($0.version) \($0.name) (\($0.brokenClasses.joined(separator: "+")))" }
+        return .fail(.brokenAccepted, coverage.merging(["accepted": clip(named.joined(separator: "; "))]) { a, _ in a })
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("modern suites only", .pass, .ok),
+        .init("3DES beside AES-GCM", .fail, .brokenAccepted) {
+            $0.tls?.suites?.append(
+                AcceptedSuite(
+                    version: "TLSv1.2", name: "TLS_RSA_WITH_3DES_EDE_CBC_SHA", classes: ["3des", "cbc", "static-rsa"]))
+        },
+        .init("RC4 on SSLv3", .fail, .brokenAccepted) {
+            $0.tls?.versions["SSLv3"] = .accepted
+            $0.tls?.suites = [
+                AcceptedSuite(version: "SSLv3", name: "TLS_RSA_WITH_RC4_128_MD5", classes: ["rc4", "static-rsa"])
+            ]
+        },
+        .init("a history written before suites were recorded", .inconclusive, .missingFacts) { $0.tls?.suites = nil },
+        .init("no version known", .inconclusive, .missingFacts) {
+            $0.tls?.versions = ["TLSv1.2": .error, "TLSv1.3": .error]
+        },
+    ]
+}
