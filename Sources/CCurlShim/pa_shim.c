@@ -283,7 +283,64 @@ static char *pa_sans(X509 *cert) {
 
 static void pa_cert_clear(pa_cert *c) {
     free(c->subject); free(c->issuer); free(c->sans); free(c->key_type); free(c->sig_alg);
+    free(c->ca_issuers); free(c->ocsp); free(c->crl); free(c->serial); free(c->der);
     memset(c, 0, sizeof *c);
+}
+
+void pa_cert_release(pa_cert *c) { pa_cert_clear(c); }
+
+/* The first URI of a GENERAL_NAMES list, bounded. */
+static char *pa_first_uri(GENERAL_NAMES *names) {
+    for (int i = 0; names != NULL && i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, i);
+        if (gn->type != GEN_URI) continue;
+        int len = ASN1_STRING_length(gn->d.uniformResourceIdentifier);
+        if (len <= 0 || len > 2048) continue;
+        char *out = calloc((size_t)len + 1, 1);
+        if (out != NULL) memcpy(out, ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier), (size_t)len);
+        return out;
+    }
+    return NULL;
+}
+
+static void pa_cert_urls(pa_cert *c, X509 *x) {
+    AUTHORITY_INFO_ACCESS *info = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+    for (int i = 0; info != NULL && i < sk_ACCESS_DESCRIPTION_num(info); i++) {
+        ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(info, i);
+        if (ad->location->type != GEN_URI) continue;
+        GENERAL_NAMES *one = sk_GENERAL_NAME_new_null();
+        if (one == NULL) break;
+        sk_GENERAL_NAME_push(one, ad->location);
+        int nid = OBJ_obj2nid(ad->method);
+        if (nid == NID_ad_ca_issuers && c->ca_issuers == NULL) c->ca_issuers = pa_first_uri(one);
+        if (nid == NID_ad_OCSP && c->ocsp == NULL) c->ocsp = pa_first_uri(one);
+        sk_GENERAL_NAME_free(one);
+    }
+    AUTHORITY_INFO_ACCESS_free(info);
+    CRL_DIST_POINTS *points = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
+    for (int i = 0; points != NULL && c->crl == NULL && i < sk_DIST_POINT_num(points); i++) {
+        DIST_POINT *point = sk_DIST_POINT_value(points, i);
+        if (point->distpoint != NULL && point->distpoint->type == 0) c->crl = pa_first_uri(point->distpoint->name.fullname);
+    }
+    CRL_DIST_POINTS_free(points);
+    const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
+    BIGNUM *bn = serial ? ASN1_INTEGER_to_BN(serial, NULL) : NULL;
+    if (bn != NULL) {
+        char *hex = BN_bn2hex(bn);
+        c->serial = pa_dup(hex);
+        OPENSSL_free(hex);
+        BN_free(bn);
+    }
+    unsigned char *der = NULL;
+    int len = i2d_X509(x, &der);
+    if (len > 0 && der != NULL) {
+        c->der = malloc((size_t)len);
+        if (c->der != NULL) {
+            memcpy(c->der, der, (size_t)len);
+            c->der_len = (size_t)len;
+        }
+    }
+    OPENSSL_free(der);
 }
 
 static void pa_cert_fill(pa_cert *c, X509 *x) {
@@ -302,6 +359,83 @@ static void pa_cert_fill(pa_cert *c, X509 *x) {
     }
     int sig_nid = X509_get_signature_nid(x);
     c->sig_alg = pa_dup(OBJ_nid2sn(sig_nid));
+    pa_cert_urls(c, x);
+}
+
+int pa_cert_from_der(const unsigned char *der, size_t len, pa_cert *out) {
+    memset(out, 0, sizeof *out);
+    const unsigned char *cursor = der;
+    X509 *x = d2i_X509(NULL, &cursor, (long)len);
+    if (x == NULL) { ERR_clear_error(); return -1; }
+    pa_cert_fill(out, x);
+    X509_free(x);
+    return 0;
+}
+
+typedef struct pa_verify_record { int *codes; int *depths; int max; int count; } pa_verify_record;
+static int pa_verify_record_index = -1;
+static pthread_once_t pa_verify_once = PTHREAD_ONCE_INIT;
+static void pa_verify_index_init(void) {
+    pa_verify_record_index = X509_STORE_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+static int pa_chain_cb(int ok, X509_STORE_CTX *ctx) {
+    pa_verify_record *r = X509_STORE_CTX_get_ex_data(ctx, pa_verify_record_index);
+    if (!ok && r != NULL) {
+        int err = X509_STORE_CTX_get_error(ctx), depth = X509_STORE_CTX_get_error_depth(ctx);
+        int seen = 0;
+        for (int i = 0; i < r->count; i++) if (r->codes[i] == err && r->depths[i] == depth) seen = 1;
+        if (!seen && r->count < r->max) {
+            r->codes[r->count] = err;
+            r->depths[r->count] = depth;
+            r->count += 1;
+        }
+        X509_STORE_CTX_set_error(ctx, X509_V_OK);
+    }
+    return 1;
+}
+
+int pa_verify_chain(const unsigned char *const *ders, const size_t *lens, int count, const char *host, int *codes,
+                    int *depths, int max) {
+    if (count < 1 || pa_store == NULL) return -1;
+    pthread_once(&pa_verify_once, pa_verify_index_init);
+    X509 *leaf = NULL;
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    for (int i = 0; i < count && untrusted != NULL; i++) {
+        const unsigned char *cursor = ders[i];
+        X509 *x = d2i_X509(NULL, &cursor, (long)lens[i]);
+        if (x == NULL) continue;
+        if (i == 0) leaf = x;
+        else if (!sk_X509_push(untrusted, x)) X509_free(x);
+    }
+    ERR_clear_error();
+    if (leaf == NULL) { sk_X509_pop_free(untrusted, X509_free); return -1; }
+    pa_verify_record record = { codes, depths, max, 0 };
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    int rc = -1;
+    if (ctx != NULL && X509_STORE_CTX_init(ctx, pa_store, leaf, untrusted) == 1) {
+        X509_STORE_CTX_set_ex_data(ctx, pa_verify_record_index, &record);
+        X509_STORE_CTX_set_verify_cb(ctx, pa_chain_cb);
+        X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+        X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
+        X509_VERIFY_PARAM_set_auth_level(param, 0);
+        if (host != NULL && host[0] != '\0') {
+            unsigned char raw[16];
+            if (inet_pton(AF_INET, host, raw) == 1 || inet_pton(AF_INET6, host, raw) == 1) {
+                X509_VERIFY_PARAM_set1_ip_asc(param, host);
+            } else {
+                X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+                X509_VERIFY_PARAM_set1_host(param, host, 0);
+            }
+        }
+        X509_verify_cert(ctx);
+        rc = record.count;
+    }
+    ERR_clear_error();
+    X509_STORE_CTX_free(ctx);
+    X509_free(leaf);
+    sk_X509_pop_free(untrusted, X509_free);
+    return rc;
 }
 
 static void pa_record_handshake(SSL *ssl, pa_probe *p) {

@@ -139,6 +139,17 @@ final class EasyTransfer: @unchecked Sendable {
                 }
             try check(pa_setopt_long(handle, CURLOPT_SSLVERSION, low | high))
         }
+        if r.browserFloor && !r.legacyTLS {
+            try check(
+                pa_setopt_long(
+                    handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2) | Int(CURL_SSLVERSION_MAX_DEFAULT)))
+        }
+        if r.legacyTLS {
+            try check(
+                pa_setopt_long(
+                    handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_0) | Int(CURL_SSLVERSION_MAX_DEFAULT)))
+            try check(pa_setopt_str(handle, CURLOPT_SSL_CIPHER_LIST, "ALL:COMPLEMENTOFALL:@SECLEVEL=0"))
+        }
         if let ciphers = r.cipherList {
             try check(pa_setopt_str(handle, CURLOPT_SSL_CIPHER_LIST, ciphers))
         }
@@ -254,21 +265,12 @@ final class EasyTransfer: @unchecked Sendable {
     private static func handshake(_ p: pa_probe) -> HandshakeFacts? {
         guard p.handshakes > 0, let version = string(p.tls_version) else { return nil }
         var chain: [CertificateSummary] = []
+        var chainDER: [[UInt8]] = []
         withUnsafeBytes(of: p.certs) { raw in
             let certs = raw.bindMemory(to: pa_cert.self)
             for i in 0..<min(Int(p.cert_count), certs.count) {
-                let c = certs[i]
-                chain.append(
-                    CertificateSummary(
-                        subject: string(c.subject) ?? "",
-                        issuer: string(c.issuer) ?? "",
-                        subjectAltNames: (string(c.sans) ?? "").split(separator: ",").map(String.init),
-                        keyType: string(c.key_type) ?? "unknown",
-                        keyBits: Int(c.key_bits),
-                        signatureAlgorithm: string(c.sig_alg) ?? "unknown",
-                        notBefore: Date(timeIntervalSince1970: TimeInterval(c.not_before)),
-                        notAfter: Date(timeIntervalSince1970: TimeInterval(c.not_after)),
-                        selfIssued: c.self_issued != 0))
+                chain.append(Certificates.summary(certs[i]))
+                chainDER.append(Certificates.der(certs[i]))
             }
         }
         var errors: [(code: Int, depth: Int)] = []
@@ -285,7 +287,7 @@ final class EasyTransfer: @unchecked Sendable {
             version: version, cipher: string(p.cipher) ?? "", cipherStandardName: string(p.cipher_std),
             cipherIsAEAD: p.cipher_aead != 0, keyExchange: string(p.kx), ephemeralKeyType: string(p.tmp_key_type),
             ephemeralKeyBits: p.tmp_key_bits > 0 ? Int(p.tmp_key_bits) : nil, alpn: string(p.alpn),
-            chain: chain, verifyErrors: errors)
+            chain: chain, chainDER: chainDER, verifyErrors: errors)
     }
 
     /// Frees the handle, its record and its lists. Call once, after the handle left the multi handle.

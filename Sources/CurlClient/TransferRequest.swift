@@ -80,6 +80,11 @@ public struct TransferRequest: Sendable, Equatable {
     public var ipv6Only: Bool
     /// A POST body or an SMTP message (`nil`: GET, or handshake only).
     public var payload: Payload?
+    /// Accept what current clients refuse (TLS 1.0/1.1, any suite, small keys: `@SECLEVEL=0`): reading a
+    /// legacy-only portal for the audit, never to judge its TLS.
+    public var legacyTLS = false
+    /// Refuse TLS below 1.2, as current browsers do (the verdict handshake).
+    public var browserFloor = false
 
     public init(
         url: String, mode: Mode = .get, resolve: [String] = [], verification: Verification = .off,

@@ -26,6 +26,8 @@ public struct HandshakeFacts: Sendable, Equatable {
     public var ephemeralKeyBits: Int?
     public var alpn: String?
     public var chain: [CertificateSummary]
+    /// The chain as sent, DER, leaf first (for verification as served and completion through AIA).
+    public var chainDER: [[UInt8]]
     /// X509 verification errors: (code, depth), in the order OpenSSL met them.
     public var verifyErrors: [(code: Int, depth: Int)]
 

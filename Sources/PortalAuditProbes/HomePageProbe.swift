@@ -15,18 +15,47 @@ struct HomePageProbe: AreaProbe {
         var cookies: [CookieFacts]?
         var page: PageFacts?
         var home: TransferResult
+        /// Read only with a legacy-permitting TLS configuration.
+        var legacyOnly = false
     }
+
+    /// Issuers fetched through AIA, shared by every site of a run.
+    let issuers: IssuerCache
 
     func run(_ context: ProbeContext) async -> ProbeRun<Facts> {
         let target = context.target
         var request = context.request(target.httpsURL, host: target.host, port: target.httpsPort)
         request.verification = .record(host: target.host)
-        let home = await context.perform(request)
+        request.browserFloor = true
+        var home = await context.perform(request)
+        var results = [home]
+        var legacyOnly = false
+        if home.responseCode == 0, home.failure?.kind == .tls, context.budget.remainingMS() > 0 {
+            // A server that speaks only what current clients refuse (TLS 1.0/1.1, 3DES, DH-1024 …) is still
+            // read for the audit, with a legacy-permitting configuration; tls.https-available says the rest.
+            var legacy = context.request(target.httpsURL, host: target.host, port: target.httpsPort)
+            legacy.verification = .record(host: target.host)
+            legacy.legacyTLS = true
+            let second = await context.perform(legacy)
+            results.append(second)
+            if second.responseCode > 0 || second.handshake != nil {
+                home = second
+                legacyOnly = true
+            }
+        }
         var facts = Facts(https: TransferFacts.endpoint(url: target.httpsURL, home), home: home)
+        facts.legacyOnly = legacyOnly
         if let handshake = home.handshake {
-            facts.certificate = Self.certificate(handshake, host: target.host)
+            var certificate = Self.certificate(handshake, host: target.host)
+            certificate.source = legacyOnly ? .legacyHandshake : .handshake
+            let (completion, fetches) = await Self.complete(
+                certificate, served: handshake.chainDER, context: context, issuers: issuers)
+            certificate.completion = completion
+            results += fetches
+            facts.certificate = certificate
         }
         if home.responseCode > 0 {
+            let home = home
             let (fields, cookies, title) = await ParseWorker.run {
                 let raw = HeaderLines.fields(home.headerLines)
                 let cookies = raw.filter { $0.name == "set-cookie" }.compactMap { CookieParser.parse($0.value) }
@@ -42,7 +71,7 @@ struct HomePageProbe: AreaProbe {
             facts.cookies = cookies
             facts.page = PageFacts(title: title, bytes: home.body.count, truncated: home.bodyTruncated)
         }
-        return ProbeRun(facts: facts, results: [home])
+        return ProbeRun(facts: facts, results: results)
     }
 
     static func certificate(_ handshake: HandshakeFacts, host: String) -> CertificateFacts {
@@ -52,6 +81,70 @@ struct HomePageProbe: AreaProbe {
                 VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
             },
             checkedHost: host)
+    }
+
+    /// The chain of a raw Certificate message (a server OpenSSL cannot talk to), verified offline.
+    static func certificate(raw chain: [[UInt8]], host: String) -> CertificateFacts? {
+        let summaries = chain.compactMap { Certificates.summary(der: $0) }
+        guard !summaries.isEmpty, let errors = Certificates.verify(chain: chain, host: host) else { return nil }
+        return CertificateFacts(
+            chain: summaries,
+            verifyErrors: errors.map {
+                VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
+            },
+            checkedHost: host, source: .rawHello)
+    }
+
+    /// When the served chain lacks the leaf's issuer and the leaf names one (AIA caIssuers), fetches it
+    /// (budgeted, capped, cached per run) and verifies the chain again as a client that completes chains.
+    static func complete(
+        _ certificate: CertificateFacts, served: [[UInt8]], context: ProbeContext, issuers: IssuerCache
+    ) async -> (ChainCompletion?, [TransferResult]) {
+        let missingIssuer = certificate.verifyErrors.contains { [2, 20].contains($0.code) }
+        guard missingIssuer, !served.isEmpty, let url = certificate.leaf?.caIssuersURL,
+            url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://")
+        else { return (nil, []) }
+        let (fetched, results) = await issuers.issuer(url) {
+            guard let request = context.fetch(url, cap: 64 << 10, timeoutMS: 3_000) else { return nil }
+            return await context.perform(request)
+        }
+        guard let der = fetched else {
+            return (ChainCompletion(url: url, verifyErrors: [], failure: "the issuer could not be fetched"), results)
+        }
+        guard let errors = Certificates.verify(chain: served + [der], host: certificate.checkedHost) else {
+            return (ChainCompletion(url: url, verifyErrors: [], failure: "the issuer is not a certificate"), results)
+        }
+        let verified = errors.map {
+            VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
+        }
+        return (ChainCompletion(url: url, verifyErrors: verified), results)
+    }
+}
+
+/// Issuer certificates fetched through AIA during one run, by URL: a thousand portals under one CA cost
+/// one download.
+actor IssuerCache {
+    private var fetched: [String: [UInt8]?] = [:]
+
+    /// The DER issuer at `url`, fetched with `fetch` the first time (PEM is read too); the transfers made.
+    func issuer(_ url: String, fetch: @Sendable () async -> TransferResult?) async -> ([UInt8]?, [TransferResult]) {
+        if let known = fetched[url] { return (known, []) }
+        guard let result = await fetch() else { return (nil, []) }
+        let der = result.responseCode == 200 ? Self.der(result.body) : nil
+        fetched[url] = .some(der)
+        return (der, [result])
+    }
+
+    /// DER as is, or the first PEM block decoded.
+    static func der(_ body: [UInt8]) -> [UInt8]? {
+        guard !body.isEmpty else { return nil }
+        if body.first == 0x30 { return body }
+        let text = String(decoding: body, as: UTF8.self)
+        guard let begin = text.range(of: "-----BEGIN CERTIFICATE-----"),
+            let end = text.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<text.endIndex)
+        else { return nil }
+        let base64 = text[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
+        return Data(base64Encoded: String(base64)).map { Array($0) }
     }
 }
 

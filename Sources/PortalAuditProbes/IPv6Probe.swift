@@ -20,6 +20,9 @@ struct IPv6Probe: AreaProbe {
         request.ipv6Only = true
         request.maxBodyBytes = 64 << 10
         request.verification = .record(host: target.host)
+        // The question is the network path: a server that speaks only legacy TLS still answers over IPv6
+        // (its TLS is the tls rules' question).
+        request.legacyTLS = true
         let result = await context.perform(request)
         let endpoint = TransferFacts.endpoint(url: url, result)
         let hasAddress = result.failure?.kind != .dns

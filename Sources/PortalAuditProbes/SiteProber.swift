@@ -13,6 +13,8 @@ public struct SiteProber: Sendable {
     let options: ProbeOptions
     /// Fleet-wide: how many sites hold each address (one prober serves a whole scan).
     let admission = AddressAdmission()
+    /// Fleet-wide: issuer certificates fetched through AIA, by URL.
+    let issuers = IssuerCache()
 
     public init(runtime: CurlRuntime = .shared, options: ProbeOptions) {
         self.runtime = runtime
@@ -60,7 +62,7 @@ public struct SiteProber: Sendable {
         let budget = Budget(deadline: started + .milliseconds(Int(options.timeoutSeconds * 1000)), options: options)
         let context = ProbeContext(runtime: runtime, options: options, target: target, pins: pins, budget: budget)
 
-        async let main = timed { await HomePageProbe().run(context) }
+        async let main = timed { await HomePageProbe(issuers: issuers).run(context) }
         async let tls = timed { await TLSProbe().run(context) }
         async let redirect = timed { await RedirectProbe(origin: scope).run(context) }
         async let ipv6 = timed { await IPv6Probe().run(context) }
@@ -75,10 +77,13 @@ public struct SiteProber: Sendable {
         var observation = Observation()
         let redirectFacts = redirectRun.facts.redirect
         let httpEndpoint = redirectRun.facts.http
-        observation.reachability = ReachabilityFacts(https: home.https, http: httpEndpoint)
+        observation.reachability = ReachabilityFacts(
+            https: home.https, http: httpEndpoint, legacyTLSOnly: home.legacyOnly ? true : nil)
         observation.redirect = redirectFacts
         observation.tls = TLSProbe.mergeNegotiated(tlsRun.facts.tls, home.home.handshake)
-        observation.certificate = home.certificate
+        // A server OpenSSL cannot talk to at all (SSLv3 or RC4 only): its chain is the raw hello's.
+        observation.certificate =
+            home.certificate ?? HomePageProbe.certificate(raw: tlsRun.facts.certificates, host: target.host)
         observation.headers = home.headers
         observation.cookies = home.cookies
         observation.page = home.page

@@ -58,6 +58,29 @@ struct LabCaseTests {
         "script-dates": ["content.mandatory-info"],
         "credentials-redirect": ["http.redirect-to-https"],
         "ip-address": [],
+        // Legacy servers (tlslite-ng): the page is read with a legacy configuration where OpenSSL still can
+        // (TLS 1.0/1.1); SSLv3-, 3DES- and RC4-only servers are judged from their raw hello's certificate.
+        "tls10-only": ["tls.forward-secrecy", "tls.https-available", "tls.min-version", "tls.weak-ciphers"],
+        "tls11-only": ["tls.forward-secrecy", "tls.https-available", "tls.min-version", "tls.weak-ciphers"],
+        "3des-only": [
+            "availability.reachable", "tls.broken-ciphers", "tls.forward-secrecy", "tls.https-available",
+        ],
+        "3des-beside-gcm": ["tls.broken-ciphers"],
+        "rc4-sha": ["availability.reachable", "tls.broken-ciphers", "tls.forward-secrecy", "tls.https-available"],
+        "rc4-md5": ["availability.reachable", "tls.broken-ciphers", "tls.forward-secrecy", "tls.https-available"],
+        "sslv3-only": [
+            "availability.reachable", "tls.forward-secrecy", "tls.https-available", "tls.min-version",
+            "tls.weak-ciphers",
+        ],
+        "sslv3-beside-tls12": ["tls.min-version", "tls.weak-ciphers"],
+        "null-cipher": ["tls.broken-ciphers"],
+        "dh-1024": ["tls.https-available", "tls.weak-ciphers"],
+        "static-rsa-only": ["tls.forward-secrecy", "tls.weak-ciphers"],
+        "cbc-only": ["tls.weak-ciphers"],
+        "incomplete-chain": ["cert.trusted-chain"],
+        "untrusted-root": ["cert.trusted-chain"],
+        "sha1-intermediate": ["cert.key-strength"],
+        "rsa-1024": ["cert.key-strength"],
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
@@ -71,6 +94,42 @@ struct LabCaseTests {
         if portal.decidingRule != "-" {
             #expect(failed(site).contains(portal.decidingRule))
         }
+    }
+
+    @Test(
+        "legacy and chain cases get the reviewer's result code, and their certificate is judged",
+        arguments: [
+            ("tls10-only", "tls.https-available", "legacy-only"),
+            ("dh-1024", "tls.https-available", "legacy-only"),
+            ("rc4-md5", "tls.https-available", "legacy-only"),
+            ("3des-only", "tls.broken-ciphers", "broken-accepted"),
+            ("sslv3-only", "tls.min-version", "old-versions-accepted"),
+            ("incomplete-chain", "cert.trusted-chain", "incomplete-chain"),
+            ("untrusted-root", "cert.trusted-chain", "untrusted-root"),
+            ("self-signed", "cert.trusted-chain", "self-signed"),
+            ("sha1-intermediate", "cert.key-strength", "weak-signature"),
+            ("rsa-1024", "cert.key-strength", "weak-key"),
+            ("cbc-only", "tls.weak-ciphers", "legacy-accepted"),
+        ])
+    func resultCodes(name: String, rule: String, code: String) async throws {
+        let site = try await check(try Lab.portal(name))
+        let finding = try #require(site.findings.first { $0.rule == rule })
+        #expect(finding.resultCode == code, "\(finding.evidence)")
+        // Whatever the server speaks, its certificate is read and judged
+        let trusted = try #require(site.findings.first { $0.rule == "cert.hostname-match" })
+        #expect(trusted.status == .pass)
+    }
+
+    @Test(
+        "an SSLv3- or RC4-only server's chain comes from its raw hello; a TLS 1.0-only one is read with a legacy handshake"
+    )
+    func certificateSources() async throws {
+        #expect(try await check(try Lab.portal("rc4-sha")).observation.certificate?.source == .rawHello)
+        #expect(try await check(try Lab.portal("sslv3-only")).observation.certificate?.source == .rawHello)
+        let legacy = try await check(try Lab.portal("tls11-only"))
+        #expect(legacy.observation.certificate?.source == .legacyHandshake)
+        #expect(legacy.observation.reachability?.legacyTLSOnly == true)
+        #expect(legacy.observation.headers != nil)
     }
 
     @Test("the expired portal fails cert.not-expired alone: chain trusted, name matching")

@@ -64,6 +64,12 @@ typedef struct pa_cert {
     long long not_before; /* Unix seconds */
     long long not_after;
     int self_issued;
+    char *ca_issuers;     /* the first AIA caIssuers URI, or NULL */
+    char *ocsp;           /* the first AIA OCSP URI, or NULL */
+    char *crl;            /* the first CRL distribution point URI, or NULL */
+    char *serial;         /* hex */
+    unsigned char *der;   /* the certificate as sent */
+    size_t der_len;
 } pa_cert;
 
 #define PA_MAX_CERTS 8
@@ -110,6 +116,17 @@ pa_probe *pa_probe_new(size_t body_limit, size_t header_limit, long header_line_
 void pa_probe_free(pa_probe *p);
 void pa_probe_set_verify_host(pa_probe *p, const char *host);
 const char *pa_x509_error_string(int code);
+
+/* Reads one DER certificate into `out` (released with pa_cert_release). Returns 0, or -1 when it is not one. */
+int pa_cert_from_der(const unsigned char *der, size_t len, pa_cert *out);
+void pa_cert_release(pa_cert *c);
+
+/* Verifies a chain as given (leaf first, DER; the rest are untrusted intermediates, in any order) against
+ * the shared store and `host` (a name or an IP literal), for a TLS server, at security level 0: key and
+ * digest strength are judged elsewhere. Every error is recorded (up to `max`), as the handshake does.
+ * Returns the number of errors recorded, or -1 when the leaf cannot be read or the store is missing. */
+int pa_verify_chain(const unsigned char *const *ders, const size_t *lens, int count, const char *host, int *codes,
+                    int *depths, int max);
 
 /* Copies `len` bytes to send as the upload (read callback installed by pa_install_upload). */
 int pa_set_upload(CURL *h, pa_probe *p, const char *data, size_t len);

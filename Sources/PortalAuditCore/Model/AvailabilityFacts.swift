@@ -104,9 +104,18 @@ public struct EndpointFacts: Codable, Sendable, Equatable {
 public struct ReachabilityFacts: Codable, Sendable, Equatable {
     public var https: EndpointFacts
     public var http: EndpointFacts?
+    /// Set when the home page could be fetched only with a legacy TLS configuration (TLS 1.0/1.1 or suites
+    /// current browsers refuse): the audit reads it, citizens' browsers do not.
+    public var legacyTLSOnly: Bool?
 
-    public init(https: EndpointFacts, http: EndpointFacts? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case https, http
+        case legacyTLSOnly = "legacy_tls_only"
+    }
+
+    public init(https: EndpointFacts, http: EndpointFacts? = nil, legacyTLSOnly: Bool? = nil) {
         self.https = https
         self.http = http
+        self.legacyTLSOnly = legacyTLSOnly
     }
 }

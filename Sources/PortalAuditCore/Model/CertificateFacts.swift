@@ -11,6 +11,12 @@ public struct CertificateSummary: Codable, Sendable, Equatable {
     public var notBefore: Date
     public var notAfter: Date
     public var selfIssued: Bool
+    /// Where the issuer's certificate can be fetched (AIA caIssuers), its OCSP responder and its CRL.
+    public var caIssuersURL: String?
+    public var ocspURL: String?
+    public var crlURL: String?
+    /// The serial number, hex.
+    public var serial: String?
 
     enum CodingKeys: String, CodingKey {
         case subject, issuer
@@ -21,12 +27,21 @@ public struct CertificateSummary: Codable, Sendable, Equatable {
         case notBefore = "not_before"
         case notAfter = "not_after"
         case selfIssued = "self_issued"
+        case caIssuersURL = "ca_issuers_url"
+        case ocspURL = "ocsp_url"
+        case crlURL = "crl_url"
+        case serial
     }
 
     public init(
         subject: String, issuer: String, subjectAltNames: [String], keyType: String, keyBits: Int,
-        signatureAlgorithm: String, notBefore: Date, notAfter: Date, selfIssued: Bool
+        signatureAlgorithm: String, notBefore: Date, notAfter: Date, selfIssued: Bool, caIssuersURL: String? = nil,
+        ocspURL: String? = nil, crlURL: String? = nil, serial: String? = nil
     ) {
+        self.caIssuersURL = caIssuersURL
+        self.ocspURL = ocspURL
+        self.crlURL = crlURL
+        self.serial = serial
         self.subject = subject
         self.issuer = issuer
         self.subjectAltNames = subjectAltNames
@@ -53,6 +68,36 @@ public struct VerifyError: Codable, Sendable, Equatable {
     }
 }
 
+/// Where the chain was read.
+public enum CertificateSource: String, Codable, Sendable, Equatable {
+    /// The verdict handshake (Debian's OpenSSL, the shared trust store).
+    case handshake
+    /// A handshake with a legacy-permitting configuration (the server speaks only what browsers refuse).
+    case legacyHandshake = "legacy_handshake"
+    /// The Certificate message of a raw TLS ≤ 1.2 hello (SSLv3- or RC4-only servers), verified offline.
+    case rawHello = "raw_hello"
+}
+
+/// The chain completed with the issuer named by the leaf's AIA caIssuers URL, and verified again.
+public struct ChainCompletion: Codable, Sendable, Equatable {
+    public var url: String
+    /// Verification errors of the completed chain (empty: it is trusted once completed).
+    public var verifyErrors: [VerifyError]
+    /// Why the issuer could not be fetched or read (then `verifyErrors` is empty and means nothing).
+    public var failure: String?
+
+    enum CodingKeys: String, CodingKey {
+        case url, failure
+        case verifyErrors = "verify_errors"
+    }
+
+    public init(url: String, verifyErrors: [VerifyError], failure: String? = nil) {
+        self.url = url
+        self.verifyErrors = verifyErrors
+        self.failure = failure
+    }
+}
+
 /// The certificate chain and every verification error, from one handshake.
 public struct CertificateFacts: Codable, Sendable, Equatable {
     /// The chain as the server sent it, leaf first.
@@ -60,17 +105,26 @@ public struct CertificateFacts: Codable, Sendable, Equatable {
     public var verifyErrors: [VerifyError]
     /// The name checked against the certificate.
     public var checkedHost: String
+    /// Where the chain was read (`nil`: the verdict handshake, in histories before 2026-12).
+    public var source: CertificateSource?
+    /// The chain completed through AIA, when the served one lacked its issuer.
+    public var completion: ChainCompletion?
 
     enum CodingKeys: String, CodingKey {
-        case chain
+        case chain, source, completion
         case verifyErrors = "verify_errors"
         case checkedHost = "checked_host"
     }
 
-    public init(chain: [CertificateSummary], verifyErrors: [VerifyError], checkedHost: String) {
+    public init(
+        chain: [CertificateSummary], verifyErrors: [VerifyError], checkedHost: String,
+        source: CertificateSource? = nil, completion: ChainCompletion? = nil
+    ) {
         self.chain = chain
         self.verifyErrors = verifyErrors
         self.checkedHost = checkedHost
+        self.source = source
+        self.completion = completion
     }
 
     /// The leaf certificate.

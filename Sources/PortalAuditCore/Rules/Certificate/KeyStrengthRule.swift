@@ -45,15 +45,26 @@ struct KeyStrengthRule: Rule {
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
     {
-        guard let leaf = observation.certificate?.leaf else { return .missingFacts("certificate") }
-        let evidence = ["key": "\(leaf.keyType) \(leaf.keyBits)", "signature": leaf.signatureAlgorithm]
+        guard let cert = observation.certificate, let leaf = cert.leaf else { return .missingFacts("certificate") }
+        var evidence = ["key": "\(leaf.keyType) \(leaf.keyBits)", "signature": leaf.signatureAlgorithm]
         let type = leaf.keyType.uppercased()
         let minimum = type == "EC" ? parameters.minECBits : parameters.minRSABits
         if ["RSA", "RSA-PSS", "DSA", "EC"].contains(type), leaf.keyBits < minimum {
             return .fail(.weakKey, evidence)
         }
-        let signature = leaf.signatureAlgorithm.uppercased()
-        if signature.contains("SHA1") || signature.contains("MD5") || signature.contains("MD2") {
+        // The leaf and every intermediate sent (a root's self-signature is never checked, so it does not count).
+        let signed = cert.chain.enumerated().filter { $0.offset == 0 || !$0.element.selfIssued }
+        let weak = signed.filter { entry in
+            let signature = entry.element.signatureAlgorithm.uppercased()
+            return signature.contains("SHA1") || signature.contains("MD5") || signature.contains("MD2")
+        }
+        if let first = weak.first {
+            evidence["weak_signature"] = clip(
+                weak.map {
+                    "\($0.offset == 0 ? "leaf" : "intermediate") \($0.element.subject): \($0.element.signatureAlgorithm)"
+                }
+                .joined(separator: "; "))
+            if first.offset > 0 { evidence["signature"] = first.element.signatureAlgorithm }
             return .fail(.weakSignature, evidence)
         }
         return .pass(.ok, evidence)
@@ -68,6 +79,20 @@ struct KeyStrengthRule: Rule {
         },
         .init("SHA-1 signature", .fail, .weakSignature) {
             $0.certificate?.chain[0].signatureAlgorithm = "RSA-SHA1"
+        },
+        .init("SHA-1 intermediate", .fail, .weakSignature) {
+            var intermediate = $0.certificate!.chain[0]
+            intermediate.subject = "CN=Lab Intermediate"
+            intermediate.signatureAlgorithm = "RSA-SHA1"
+            $0.certificate?.chain.append(intermediate)
+        },
+        .init("SHA-1 on a self-signed root sent along", .pass, .ok) {
+            var root = $0.certificate!.chain[0]
+            root.subject = "CN=Lab CA"
+            root.issuer = "CN=Lab CA"
+            root.selfIssued = true
+            root.signatureAlgorithm = "RSA-SHA1"
+            $0.certificate?.chain.append(root)
         },
         .init("no certificate", .inconclusive, .missingFacts) { $0.certificate = nil },
     ]

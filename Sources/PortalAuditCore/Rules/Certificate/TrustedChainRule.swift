@@ -1,11 +1,16 @@
 import Foundation
 
-/// Fails when the chain does not lead to a trusted root (self-signed, unknown or untrusted issuer).
+/// Fails when the chain as served does not lead to a trusted root: self-signed, a root the store does not
+/// trust, an intermediate left out (even when AIA lets a browser complete it), or an unknown issuer.
 struct TrustedChainRule: Rule {
     enum Code: String, RuleCode {
         case ok
         case selfSigned = "self-signed"
+        case untrustedRoot = "untrusted-root"
+        case incompleteChain = "incomplete-chain"
         case untrustedIssuer = "untrusted-issuer"
+        /// Trusted, but the intermediates are not in issuing order (info).
+        case wrongOrder = "wrong-order"
         case missingFacts = "missing-facts"
     }
 
@@ -32,14 +37,39 @@ struct TrustedChainRule: Rule {
     {
         guard let cert = observation.certificate, let leaf = cert.leaf else { return .missingFacts("certificate") }
         let issuer = ["issuer": clip(leaf.issuer)]
-        if cert.has(X509Code.selfSignedLeaf) || cert.has(X509Code.selfSignedInChain) {
-            return .fail(.selfSigned, issuer)
+        if cert.has(X509Code.selfSignedLeaf) { return .fail(.selfSigned, issuer) }
+        if cert.has(X509Code.selfSignedInChain) {
+            let root = cert.chain.last { $0.selfIssued }?.subject ?? leaf.issuer
+            return .fail(.untrustedRoot, issuer.merging(["root": clip(root)]) { a, _ in a })
         }
-        if let problem = cert.verifyErrors.first(where: { !X509Code.notChain.contains($0.code) }) {
-            return .fail(
-                .untrustedIssuer, issuer.merging(["error": "\(problem.code) \(problem.message)"]) { a, _ in a })
+        let problems = cert.verifyErrors.filter { !X509Code.notChain.contains($0.code) }
+        guard let problem = problems.first else {
+            let order = zip(cert.chain, cert.chain.dropFirst()).allSatisfy { $0.issuer == $1.subject }
+            return order
+                ? .pass(.ok, issuer)
+                : .pass(
+                    .wrongOrder,
+                    issuer.merging(["served": clip(cert.chain.map(\.subject).joined(separator: " | "))]) { a, _ in a })
         }
-        return .pass(.ok, issuer)
+        if problems.allSatisfy({ X509Code.missingIssuer.contains($0.code) }), let completion = cert.completion,
+            completion.failure == nil
+        {
+            let completed = completion.verifyErrors.filter { !X509Code.notChain.contains($0.code) }
+            if completed.isEmpty {
+                // Browsers fetch the missing intermediate; curl, Java, Android and many phones do not.
+                return .fail(
+                    .incompleteChain,
+                    issuer.merging(["served": "\(cert.chain.count) certificate(s)", "issuer_url": clip(completion.url)])
+                    {
+                        a, _ in a
+                    })
+            }
+            if completed.contains(where: { $0.code == X509Code.selfSignedInChain }) {
+                return .fail(.untrustedRoot, issuer.merging(["issuer_url": clip(completion.url)]) { a, _ in a })
+            }
+        }
+        return .fail(
+            .untrustedIssuer, issuer.merging(["error": "\(problem.code) \(problem.message)"]) { a, _ in a })
     }
 
     static let examples: [RuleExample<Self>] = [
@@ -47,8 +77,44 @@ struct TrustedChainRule: Rule {
         .init("self-signed", .fail, .selfSigned) {
             $0.certificate?.verifyErrors = [VerifyError(code: 18, depth: 0, message: "self-signed certificate")]
         },
-        .init("unknown issuer", .fail, .untrustedIssuer) {
+        .init("a root sent but not trusted", .fail, .untrustedRoot) {
+            $0.certificate?.verifyErrors = [
+                VerifyError(code: 19, depth: 1, message: "self-signed certificate in chain")
+            ]
+        },
+        .init("the intermediate left out, completed through AIA", .fail, .incompleteChain) {
             $0.certificate?.verifyErrors = [VerifyError(code: 20, depth: 0, message: "unable to get local issuer")]
+            $0.certificate?.completion = ChainCompletion(url: "http://ca.example/int.der", verifyErrors: [])
+        },
+        .init("AIA completes it to a root nobody trusts", .fail, .untrustedRoot) {
+            $0.certificate?.verifyErrors = [VerifyError(code: 20, depth: 0, message: "unable to get local issuer")]
+            $0.certificate?.completion = ChainCompletion(
+                url: "http://ca.example/int.der",
+                verifyErrors: [VerifyError(code: 19, depth: 2, message: "self-signed certificate in chain")])
+        },
+        .init("unknown issuer, no AIA", .fail, .untrustedIssuer) {
+            $0.certificate?.verifyErrors = [VerifyError(code: 20, depth: 0, message: "unable to get local issuer")]
+        },
+        .init("unknown issuer, AIA not reachable", .fail, .untrustedIssuer) {
+            $0.certificate?.verifyErrors = [VerifyError(code: 20, depth: 0, message: "unable to get local issuer")]
+            $0.certificate?.completion = ChainCompletion(
+                url: "http://ca.example/int.der", verifyErrors: [], failure: "the issuer could not be fetched")
+        },
+        .init("a 1024-bit leaf is a strength matter, not trust", .pass, .ok) {
+            $0.certificate?.verifyErrors = [VerifyError(code: 66, depth: 0, message: "EE certificate key too weak")]
+        },
+        .init("a SHA-1 intermediate is a strength matter, not trust", .pass, .ok) {
+            $0.certificate?.verifyErrors = [VerifyError(code: 68, depth: 1, message: "CA signature digest too weak")]
+        },
+        .init("intermediates out of order", .pass, .wrongOrder) {
+            let leaf = $0.certificate!.chain[0]
+            var a = leaf
+            a.subject = "CN=Root"
+            a.issuer = "CN=Root"
+            var b = leaf
+            b.subject = "CN=Lab CA"
+            b.issuer = "CN=Root"
+            $0.certificate?.chain = [leaf, a, b]
         },
         .init("expired but trusted", .pass, .ok) {
             $0.certificate?.verifyErrors = [VerifyError(code: 10, depth: 0, message: "certificate has expired")]

@@ -36,6 +36,10 @@ struct IPv6AvailableRule: Rule {
         if let status = ipv6.https.status, status < 500 {
             return .pass(.ok, ["address": ipv6.https.address ?? "?", "status": String(status)])
         }
+        if ipv6.https.failure?.kind == .tls {
+            // Connected over IPv6 and spoke TLS this tool cannot (SSLv3, RC4): the path works.
+            return .pass(.ok, ["address": ipv6.https.address ?? "?", "tls": "judged by the tls rules"])
+        }
         return .fail(
             .unreachable,
             [
@@ -45,6 +49,10 @@ struct IPv6AvailableRule: Rule {
     }
 
     static let examples: [RuleExample<Self>] = [
+        .init("answers over IPv6 in TLS this tool cannot speak", .pass, .ok) {
+            $0.ipv6?.https = EndpointFacts(
+                url: "https://xa-a.tinh.gov.vn/", failure: ProbeFailure(kind: .tls, message: "no shared cipher"))
+        },
         .init("answers over IPv6", .pass, .ok),
         .init("no AAAA", .fail, .noAddress) {
             $0.ipv6 = IPv6Facts(

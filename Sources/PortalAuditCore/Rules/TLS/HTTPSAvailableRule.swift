@@ -6,6 +6,8 @@ struct HTTPSAvailableRule: Rule {
         case ok
         case noHttps = "no-https"
         case handshakeFailed = "handshake-failed"
+        /// The server speaks only versions or suites current browsers refuse (read for the audit all the same).
+        case legacyOnly = "legacy-only"
         case missingFacts = "missing-facts"
     }
 
@@ -30,6 +32,19 @@ struct HTTPSAvailableRule: Rule {
         -> Judgement<Code>
     {
         guard let reach = observation.reachability else { return .missingFacts("reachability") }
+        let accepted = MinimumVersionRule.order.filter { observation.tls?.versions[$0] == .accepted }
+        if reach.legacyTLSOnly == true {
+            return .fail(
+                .legacyOnly,
+                [
+                    "version": observation.tls?.negotiatedVersion ?? "?", "accepted": accepted.joined(separator: ","),
+                    "browsers": "refuse",
+                ])
+        }
+        if observation.tls?.negotiatedVersion == nil, reach.https.status == nil, !accepted.isEmpty {
+            // Raw hellos were answered, but no handshake this tool's OpenSSL can make (SSLv3 or RC4 only).
+            return .fail(.legacyOnly, ["accepted": accepted.joined(separator: ","), "browsers": "refuse"])
+        }
         if observation.tls?.negotiatedVersion != nil || reach.https.status != nil {
             return .pass(.ok, ["version": observation.tls?.negotiatedVersion ?? "?"])
         }
@@ -46,6 +61,17 @@ struct HTTPSAvailableRule: Rule {
 
     static let examples: [RuleExample<Self>] = [
         .init("https works", .pass, .ok),
+        .init("TLS 1.0 only, read with a legacy configuration", .fail, .legacyOnly) {
+            $0.reachability?.legacyTLSOnly = true
+            $0.tls?.versions = ["SSLv3": .rejected, "TLSv1.0": .accepted, "TLSv1.1": .rejected, "TLSv1.2": .rejected]
+            $0.tls?.negotiatedVersion = "TLSv1.0"
+        },
+        .init("RC4 only: raw hellos answered, no handshake possible", .fail, .legacyOnly) {
+            $0.reachability?.https = EndpointFacts(
+                url: "https://xa-a.tinh.gov.vn/",
+                failure: ProbeFailure(kind: .tls, curlCode: 35, message: "no shared cipher"))
+            $0.tls?.negotiatedVersion = nil
+        },
         .init("http only", .fail, .noHttps) {
             $0.tls = nil
             $0.reachability = ReachabilityFacts(
