@@ -29,8 +29,19 @@ struct HomePageProbe: AreaProbe {
         request.browserFloor = true
         var home = await context.perform(request)
         var results = [home]
+        if home.responseCode == 0, let failure = home.failure, failure.kind == .tls, !Self.isStatedRefusal(failure),
+            context.budget.remainingMS() > 0
+        {
+            // A reset or a stall mid-handshake (a busy server) is not the server refusing: ask once more.
+            request.connectTimeoutMS = context.budget.connectMS()
+            request.timeoutMS = max(1, context.budget.remainingMS())
+            home = await context.perform(request)
+            results.append(home)
+        }
         var legacyOnly = false
-        if home.responseCode == 0, home.failure?.kind == .tls, context.budget.remainingMS() > 0 {
+        if home.responseCode == 0, let failure = home.failure, failure.kind == .tls, Self.isStatedRefusal(failure),
+            context.budget.remainingMS() > 0
+        {
             // A server that speaks only what current clients refuse (TLS 1.0/1.1, 3DES, DH-1024 …) is still
             // read for the audit, with a legacy-permitting configuration; tls.https-available says the rest.
             var legacy = context.request(target.httpsURL, host: target.host, port: target.httpsPort)
@@ -72,6 +83,17 @@ struct HomePageProbe: AreaProbe {
             facts.page = PageFacts(title: title, bytes: home.body.count, truncated: home.bodyTruncated)
         }
         return ProbeRun(facts: facts, results: results)
+    }
+
+    /// Whether a failed handshake is the server (or this client's floor) saying no: an alert, no shared
+    /// version or suite, a key too small. A reset or an EOF is not.
+    static func isStatedRefusal(_ failure: TransferFailure) -> Bool {
+        let message = failure.message.lowercased()
+        return [
+            "alert", "no cipher", "no shared cipher", "unsupported protocol", "no protocols available",
+            "wrong version number", "too small", "insufficient security", "handshake failure", "version too low",
+        ]
+        .contains { message.contains($0) }
     }
 
     static func certificate(_ handshake: HandshakeFacts, host: String) -> CertificateFacts {

@@ -144,7 +144,9 @@ struct TLSProbe: AreaProbe {
                     unreachable = results.count == 1
                     break
                 }
-                if answer != .unknown || attempt == 1 || exchange.flightError != nil { break }
+                // A close before any byte (no alert) may be a busy server as well as a refusal: ask once more.
+                let silentClose = exchange.closed && exchange.flight.hello == nil && exchange.flight.alert == nil
+                if (answer != .unknown && !silentClose) || attempt == 1 || exchange.flightError != nil { break }
             }
             return answer
         }

@@ -72,8 +72,11 @@ struct HardeningTests {
         #expect(results.count == 155)
         for site in results {
             if let expected = fleet.expected[site.target.url] {
+                let failing = site.findings.filter { $0.status == .fail }.map { "\($0.rule)=\($0.resultCode)" }
                 #expect(
-                    site.verdict.rawValue == expected, "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
+                    site.verdict.rawValue == expected,
+                    "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?")): \(failing) \(site.findings.filter { $0.status == .fail }.map(\.evidence))"
+                )
             } else {
                 let bomb = try #require(bombs.first { $0.url == site.target.url })
                 #expect(site.verdict.rawValue == bomb.expectedVerdict, "\(bomb.name)")
