@@ -86,11 +86,11 @@ struct ContentProbe: AreaProbe {
             }
         }
         let best = sources.filter { $0.newest != nil }.max { ($0.newest ?? .distantPast) < ($1.newest ?? .distantPast) }
-        let mandatory = await ParseWorker.run { MandatoryInfo.check(text) }
+        let (mandatory, mixed) = await ParseWorker.run { (MandatoryInfo.check(text), MixedContent.find(in: body)) }
         let facts = ContentFacts(
             newest: best?.newest, newestSource: best?.source, newestURL: best?.url, sources: sources,
             mandatoryFound: mandatory.found, mandatoryMissing: mandatory.missing,
-            homeSHA256: digest)
+            homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive)
         return ProbeRun(facts: facts, results: results)
     }
 

@@ -66,23 +66,32 @@ struct HomePageProbe: AreaProbe {
             facts.certificate = certificate
         }
         if home.responseCode > 0 {
-            let home = home
-            let (fields, cookies, title) = await ParseWorker.run {
-                let raw = HeaderLines.fields(home.headerLines)
-                let cookies = raw.filter { $0.name == "set-cookie" }.compactMap { CookieParser.parse($0.value) }
-                // Cookie values (session ids, balancer cookies naming internal hosts) are dropped here,
-                // before anything is stored or reported: names and flags are all the rules need.
-                let fields = raw.map {
-                    $0.name == "set-cookie" ? HeaderField(name: $0.name, value: CookieParser.redacted($0.value)) : $0
-                }
-                return (fields, cookies, HTMLTitle.extract(home.body))
-            }
-            facts.headers = HeaderFacts(
-                url: target.httpsURL, status: home.responseCode, fields: fields, truncated: home.headersTruncated)
-            facts.cookies = cookies
-            facts.page = PageFacts(title: title, bytes: home.body.count, truncated: home.bodyTruncated)
+            let read = await Self.read(home, url: target.httpsURL)
+            facts.headers = read.headers
+            facts.cookies = read.cookies
+            facts.page = read.page
         }
         return ProbeRun(facts: facts, results: results)
+    }
+
+    /// The headers, cookies and title of a response (`url` is where it came from: HTTPS, or an HTTP-only
+    /// portal's plain page). Cookie values are dropped here, before anything is stored or reported.
+    static func read(_ response: TransferResult, url: String) async -> (
+        headers: HeaderFacts, cookies: [CookieFacts], page: PageFacts
+    ) {
+        let (fields, cookies, title) = await ParseWorker.run {
+            let raw = HeaderLines.fields(response.headerLines)
+            let cookies = raw.filter { $0.name == "set-cookie" }.compactMap { CookieParser.parse($0.value) }
+            // Session ids and balancer cookies naming internal hosts: names and flags are all the rules need.
+            let fields = raw.map {
+                $0.name == "set-cookie" ? HeaderField(name: $0.name, value: CookieParser.redacted($0.value)) : $0
+            }
+            return (fields, cookies, HTMLTitle.extract(response.body))
+        }
+        return (
+            HeaderFacts(url: url, status: response.responseCode, fields: fields, truncated: response.headersTruncated),
+            cookies, PageFacts(title: title, bytes: response.body.count, truncated: response.bodyTruncated)
+        )
     }
 
     /// Whether a failed handshake is the server (or this client's floor) saying no: an alert, no shared

@@ -87,6 +87,15 @@ public struct SiteProber: Sendable {
         observation.headers = home.headers
         observation.cookies = home.cookies
         observation.page = home.page
+        if home.headers == nil, let first = redirectRun.results.first, (200..<300).contains(first.responseCode),
+            let url = redirectFacts.hops.first?.url
+        {
+            // An HTTP-only portal: its plain page's headers and cookies are judged all the same.
+            let read = await HomePageProbe.read(first, url: url)
+            observation.headers = read.headers
+            observation.cookies = read.cookies
+            observation.page = read.page
+        }
         observation.content = content.facts
         observation.exposure = exposure.facts
         observation.ipv6 = ipv6Run.facts

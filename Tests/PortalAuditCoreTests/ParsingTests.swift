@@ -83,3 +83,34 @@ struct ParsingTests {
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }
+
+@Suite("Mixed content")
+struct MixedContentTests {
+    @Test("active and passive http:// loads are told apart; https, relative, protocol-relative and feeds are not")
+    func kinds() {
+        let page = Array(
+            """
+            <SCRIPT SRC=http://a.vn/x.js></SCRIPT><script src="https://a.vn/y.js"></script>
+            <script src="//a.vn/z.js"></script><iframe src='http://b.vn/f'></iframe>
+            <link rel="alternate" href="http://a.vn/rss"><link rel="shortcut icon" href="http://a.vn/i.ico">
+            <img src="/local.png"><img src="HTTP://c.vn/p.jpg"><!-- <script src="http://d.vn/c.js"> -->
+            <form action="http://e.vn/post"><object data="http://f.vn/o.swf"></object>
+            """.utf8)
+        let found = MixedContent.find(in: page)
+        #expect(
+            found.active == [
+                "script http://a.vn/x.js", "iframe http://b.vn/f", "form http://e.vn/post", "object http://f.vn/o.swf",
+            ])
+        #expect(found.passive == ["link http://a.vn/i.ico", "img HTTP://c.vn/p.jpg"])
+    }
+
+    @Test("a hostile page (unclosed tags, a megabyte attribute) is bounded and listed at most 20 times")
+    func hostile() {
+        var page = Array(String(repeating: "<img src=http://x.vn/a.jpg>", count: 5_000).utf8)
+        page += Array("<script src=\"http://".utf8) + Array(repeating: UInt8(ascii: "a"), count: 1 << 20)
+        let found = MixedContent.find(in: page)
+        #expect(found.passive.count == 1)
+        #expect(found.active.count <= 1)
+        #expect(found.active.allSatisfy { $0.count <= 210 })
+    }
+}

@@ -35,7 +35,11 @@ struct LabCaseTests {
         "expired": ["cert.not-expired"],
         "wrong-host": ["cert.hostname-match"],
         "self-signed": ["cert.trusted-chain"],
-        "http-only": ["http.redirect-to-https", "ipv6.available", "tls.https-available"],
+        // Its plain page's headers and cookies are judged; HSTS does not apply without HTTPS.
+        "http-only": [
+            "cookies.secure-flags", "headers.version-leak", "http.redirect-to-https", "ipv6.available",
+            "tls.https-available",
+        ],
         "no-headers": [
             "headers.csp", "headers.hsts", "headers.referrer-policy", "headers.version-leak",
             "headers.x-content-type-options", "headers.x-frame-options",
@@ -81,6 +85,7 @@ struct LabCaseTests {
         "untrusted-root": ["cert.trusted-chain"],
         "sha1-intermediate": ["cert.key-strength"],
         "rsa-1024": ["cert.key-strength"],
+        "mixed-content": ["content.mixed-content", "content.mixed-content-passive"],
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
@@ -110,6 +115,8 @@ struct LabCaseTests {
             ("sha1-intermediate", "cert.key-strength", "weak-signature"),
             ("rsa-1024", "cert.key-strength", "weak-key"),
             ("cbc-only", "tls.weak-ciphers", "legacy-accepted"),
+            ("mixed-content", "content.mixed-content", "active-mixed"),
+            ("mixed-content", "content.mixed-content-passive", "passive-mixed"),
         ])
     func resultCodes(name: String, rule: String, code: String) async throws {
         let site = try await check(try Lab.portal(name))

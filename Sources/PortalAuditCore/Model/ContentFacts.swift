@@ -51,9 +51,15 @@ public struct ContentFacts: Codable, Sendable, Equatable {
     public var mandatoryMissing: [String]
     /// SHA-256 of the home page body (the content itself is never stored).
     public var homeSHA256: String?
+    /// Resources the HTTPS home page loads over `http://` (`tag url`): active (scripts, frames, stylesheets,
+    /// forms, plugins) and passive (images, media). `nil`: not looked at (histories before 2026-12).
+    public var mixedActive: [String]?
+    public var mixedPassive: [String]?
 
     enum CodingKeys: String, CodingKey {
         case newest, sources
+        case mixedActive = "mixed_active"
+        case mixedPassive = "mixed_passive"
         case newestSource = "newest_source"
         case newestURL = "newest_url"
         case mandatoryFound = "mandatory_found"
@@ -63,8 +69,10 @@ public struct ContentFacts: Codable, Sendable, Equatable {
 
     public init(
         newest: Date?, newestSource: String?, newestURL: String?, sources: [DatedSource], mandatoryFound: [String],
-        mandatoryMissing: [String], homeSHA256: String?
+        mandatoryMissing: [String], homeSHA256: String?, mixedActive: [String]? = nil, mixedPassive: [String]? = nil
     ) {
+        self.mixedActive = mixedActive
+        self.mixedPassive = mixedPassive
         self.newest = newest
         self.newestSource = newestSource
         self.newestURL = newestURL

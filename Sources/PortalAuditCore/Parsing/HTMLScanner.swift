@@ -118,7 +118,9 @@ public enum HTMLScanner {
                 continue
             }
             if !closing, tag == wanted {
-                out.append(attributes(bytes[nameEnd..<max(nameEnd, after - 1)]))
+                // The start tag alone: a raw-text element (script, style) runs on past it to its end tag.
+                let startEnd = bytes[nameEnd..<after].firstIndex(of: UInt8(ascii: ">")) ?? after
+                out.append(attributes(bytes[nameEnd..<max(nameEnd, startEnd)]))
             }
             i = after
         }

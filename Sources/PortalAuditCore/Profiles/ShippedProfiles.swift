@@ -62,6 +62,23 @@ rules:
       en: "International yardstick (no Vietnamese text sets cipher suites): RFC 7465 (RC4 prohibited), SWEET32 CVE-2016-2183 (3DES), Mozilla TLS 6.0, OWASP ASVS 4.0.3 9.1.2"
     confidence: verified
 
+  # Mixed content: no Vietnamese text; what makes an HTTPS page's protection hold (W3C Mixed Content).
+  content.mixed-content:
+    requirement: recommended
+    severity: high
+    source:
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): W3C Mixed Content (nội dung bị chặn), OWASP ASVS 4.0.3 14.4"
+      en: "International yardstick (no Vietnamese text sets it): W3C Mixed Content (blockable content), OWASP ASVS 4.0.3 14.4"
+    confidence: verified
+
+  content.mixed-content-passive:
+    requirement: recommended
+    severity: low
+    source:
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): W3C Mixed Content (nội dung được nâng cấp)"
+      en: "International yardstick (no Vietnamese text sets it): W3C Mixed Content (upgradeable content)"
+    confidence: verified
+
   tls.weak-ciphers:
     requirement: recommended
     severity: medium
@@ -291,6 +308,15 @@ rules:
     source:
       vi: "TCVN 14423:2026 mục 4.5.2.1 b–c (cấp độ 2: giao thức an toàn, tắt giao thức không an toàn); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; trước 01/7/2026: TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6"
       en: "TCVN 14423:2026 mục 4.5.2.1 b–c (level 2: secure protocols, insecure protocols off); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); threshold from the international yardsticks Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; before 01/7/2026: TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6"
+    confidence: secondary
+
+  # An HTTPS page that runs scripts fetched over HTTP is not protected by its HTTPS: required with the
+  # secure protocols of level 2.
+  content.mixed-content:
+    requirement: required
+    source:
+      vi: "TCVN 14423:2026 mục 4.5.2.1 b (cấp độ 2: giao thức an toàn); ngưỡng theo chuẩn quốc tế W3C Mixed Content, OWASP ASVS 4.0.3 14.4"
+      en: "TCVN 14423:2026 mục 4.5.2.1 b (level 2: secure protocols); threshold from the international yardsticks W3C Mixed Content, OWASP ASVS 4.0.3 14.4"
     confidence: secondary
 
   # [5] A citizen typing the portal's name must not stay on plain HTTP.

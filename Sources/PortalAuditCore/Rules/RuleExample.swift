@@ -108,7 +108,7 @@ public enum ExampleFacts {
                         newest: now.addingTimeInterval(-86_400 * 2), count: 3)
                 ],
                 mandatoryFound: ["agency", "responsible", "address", "phone", "email"], mandatoryMissing: [],
-                homeSHA256: String(repeating: "0", count: 64)),
+                homeSHA256: String(repeating: "0", count: 64), mixedActive: [], mixedPassive: []),
             exposure: ExposureSignatures.checks.map {
                 ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
             },

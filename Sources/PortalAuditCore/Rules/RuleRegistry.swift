@@ -7,6 +7,8 @@ public enum RuleRegistry {
         UptimeRule.self,
         FreshnessRule.self,
         MandatoryInfoRule.self,
+        MixedContentRule.self,
+        MixedPassiveContentRule.self,
         VCSExposureRule.self,
         SensitiveFilesRule.self,
         DirectoryListingRule.self,

@@ -15,6 +15,8 @@ struct HSTSRule: Rule {
         case missing
         case invalid
         case tooShort = "too-short"
+        /// An HTTP-only portal: HSTS is sent over HTTPS or not at all.
+        case overHTTP = "http-only"
         case missingFacts = "missing-facts"
     }
 
@@ -50,6 +52,10 @@ struct HSTSRule: Rule {
         -> Judgement<Code>
     {
         guard let headers = observation.headers else { return .missingFacts("headers") }
+        if headers.url.lowercased().hasPrefix("http://") {
+            // Browsers ignore HSTS sent over plain HTTP; without HTTPS there is nothing to pin (tls.https-available).
+            return .notApplicable(.overHTTP, ["reason": "no HTTPS: HSTS can only be sent over HTTPS"])
+        }
         guard let raw = headers.first("strict-transport-security") else { return .fail(.missing) }
         guard let hsts = HSTSHeader(parsing: raw) else { return .fail(.invalid, ["value": clip(raw)]) }
         if hsts.maxAge < parameters.minMaxAge {
@@ -60,6 +66,10 @@ struct HSTSRule: Rule {
 
     static let examples: [RuleExample<Self>] = [
         .init("two years", .pass, .ok),
+        .init("an HTTP-only portal's plain page", .notApplicable, .overHTTP) {
+            $0.headers?.url = "http://xa-a.tinh.gov.vn/"
+            ExampleFacts.setHeader(&$0, "strict-transport-security", nil)
+        },
         .init("missing", .fail, .missing) { ExampleFacts.setHeader(&$0, "strict-transport-security", nil) },
         .init("one minute", .fail, .tooShort) {
             ExampleFacts.setHeader(&$0, "strict-transport-security", "max-age=60")
