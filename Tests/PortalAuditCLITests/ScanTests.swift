@@ -167,10 +167,8 @@ struct ScanTests {
         // (the lab's access log is shared by every suite running at the same time, so it proves nothing)
         let arguments = ["report", "--db", database, "--profile", strict, "--format", "json", "--out", "-"]
         let isolated = FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") && getuid() == 0
-        let report =
-            isolated
-            ? try await Command.run("/usr/bin/unshare", ["-n", Repository.binary] + arguments, environment: environment)
-            : try await Command.run(Repository.binary, arguments, environment: environment)
+        let (program, prefix) = isolated ? ("/usr/bin/unshare", ["-n", Repository.binary]) : (Repository.binary, [])
+        let report = try await Command.run(program, prefix + arguments, environment: environment)
         // Then the portals that only warned now fail, judged by the new profile from the stored facts: the
         // exemplary portal still passes, which it could not if anything had been probed again
         #expect(report.status == 0, "\(report.stderr)")
