@@ -9,6 +9,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -518,6 +520,154 @@ static int pa_verify_cb(int ok, X509_STORE_CTX *store) {
     return 1;
 }
 
+/* Keeps the stapled OCSP response for the revocation check; never refuses the handshake over it. */
+static int pa_status_cb(SSL *ssl, void *arg) {
+    (void)arg;
+    pa_probe *p = pa_probe_of(ssl);
+    const unsigned char *resp = NULL;
+    long len = SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
+    if (p != NULL && resp != NULL && len > 0 && len < (1L << 20) && p->ocsp_staple == NULL) {
+        p->ocsp_staple = malloc((size_t)len);
+        if (p->ocsp_staple != NULL) {
+            memcpy(p->ocsp_staple, resp, (size_t)len);
+            p->ocsp_staple_len = (size_t)len;
+        }
+    }
+    return 1;
+}
+
+static X509 *pa_x509(const unsigned char *der, size_t len) {
+    const unsigned char *cursor = der;
+    X509 *x = der != NULL ? d2i_X509(NULL, &cursor, (long)len) : NULL;
+    if (x == NULL) ERR_clear_error();
+    return x;
+}
+
+int pa_ocsp_status(const unsigned char *resp, size_t resp_len, const unsigned char *leaf, size_t leaf_len,
+                   const unsigned char *issuer, size_t issuer_len, long long *when) {
+    int rc = -1;
+    X509 *l = pa_x509(leaf, leaf_len), *i = pa_x509(issuer, issuer_len);
+    const unsigned char *cursor = resp;
+    OCSP_RESPONSE *r = (resp != NULL && l != NULL && i != NULL) ? d2i_OCSP_RESPONSE(NULL, &cursor, (long)resp_len) : NULL;
+    OCSP_BASICRESP *basic = NULL;
+    OCSP_CERTID *id = NULL;
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    if (r != NULL && OCSP_response_status(r) == OCSP_RESPONSE_STATUS_SUCCESSFUL && certs != NULL && pa_store != NULL
+        && (basic = OCSP_response_get1_basic(r)) != NULL) {
+        X509_up_ref(i);
+        sk_X509_push(certs, i);
+        /* Signed by the issuer itself, or by a responder certificate the issuer delegated to. */
+        if (OCSP_basic_verify(basic, certs, pa_store, OCSP_TRUSTOTHER) == 1
+            && (id = OCSP_cert_to_id(NULL, l, i)) != NULL) {
+            int status = -1, reason = 0;
+            ASN1_GENERALIZEDTIME *revoked = NULL, *this_update = NULL, *next_update = NULL;
+            if (OCSP_resp_find_status(basic, id, &status, &reason, &revoked, &this_update, &next_update) == 1
+                && OCSP_check_validity(this_update, next_update, 300, -1) == 1) {
+                if (status == V_OCSP_CERTSTATUS_GOOD) rc = 0;
+                else if (status == V_OCSP_CERTSTATUS_REVOKED) {
+                    rc = 1;
+                    if (when != NULL) *when = pa_time(revoked);
+                } else rc = 2;
+            }
+        }
+    }
+    ERR_clear_error();
+    OCSP_CERTID_free(id);
+    OCSP_BASICRESP_free(basic);
+    OCSP_RESPONSE_free(r);
+    sk_X509_pop_free(certs, X509_free);
+    X509_free(l);
+    X509_free(i);
+    return rc;
+}
+
+int pa_crl_status(const unsigned char *crl, size_t crl_len, const unsigned char *leaf, size_t leaf_len,
+                  const unsigned char *issuer, size_t issuer_len, long long *when) {
+    int rc = -1;
+    X509 *l = pa_x509(leaf, leaf_len), *i = pa_x509(issuer, issuer_len);
+    X509_CRL *list = NULL;
+    if (crl != NULL && crl_len > 0) {
+        const unsigned char *cursor = crl;
+        list = d2i_X509_CRL(NULL, &cursor, (long)crl_len);
+        if (list == NULL) {
+            ERR_clear_error();
+            BIO *bio = BIO_new_mem_buf(crl, (int)crl_len);
+            if (bio != NULL) list = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+            BIO_free(bio);
+        }
+    }
+    EVP_PKEY *key = i != NULL ? X509_get0_pubkey(i) : NULL;
+    if (list != NULL && l != NULL && key != NULL && X509_CRL_verify(list, key) == 1
+        && X509_NAME_cmp(X509_CRL_get_issuer(list), X509_get_subject_name(i)) == 0) {
+        const ASN1_TIME *next = X509_CRL_get0_nextUpdate(list);
+        if (next == NULL || X509_cmp_current_time(next) > 0) {
+            X509_REVOKED *entry = NULL;
+            if (X509_CRL_get0_by_serial(list, &entry, X509_get0_serialNumber(l)) == 1 && entry != NULL) {
+                rc = 1;
+                if (when != NULL) *when = pa_time(X509_REVOKED_get0_revocationDate(entry));
+            } else {
+                rc = 0;
+            }
+        }
+    }
+    ERR_clear_error();
+    X509_CRL_free(list);
+    X509_free(l);
+    X509_free(i);
+    return rc;
+}
+
+long pa_ocsp_request(const unsigned char *leaf, size_t leaf_len, const unsigned char *issuer, size_t issuer_len,
+                     unsigned char **out) {
+    long rc = -1;
+    X509 *l = pa_x509(leaf, leaf_len), *i = pa_x509(issuer, issuer_len);
+    OCSP_REQUEST *request = OCSP_REQUEST_new();
+    OCSP_CERTID *id = (l != NULL && i != NULL) ? OCSP_cert_to_id(NULL, l, i) : NULL;
+    if (request != NULL && id != NULL && OCSP_request_add0_id(request, id) != NULL) {
+        id = NULL; /* owned by the request now */
+        unsigned char *der = NULL;
+        int len = i2d_OCSP_REQUEST(request, &der);
+        if (len > 0 && der != NULL) {
+            *out = malloc((size_t)len);
+            if (*out != NULL) {
+                memcpy(*out, der, (size_t)len);
+                rc = len;
+            }
+        }
+        OPENSSL_free(der);
+    }
+    ERR_clear_error();
+    OCSP_CERTID_free(id);
+    OCSP_REQUEST_free(request);
+    X509_free(l);
+    X509_free(i);
+    return rc;
+}
+
+long pa_store_issuer(const unsigned char *leaf, size_t leaf_len, unsigned char **out) {
+    long rc = -1;
+    X509 *l = pa_x509(leaf, leaf_len), *issuer = NULL;
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    if (l != NULL && ctx != NULL && pa_store != NULL && X509_STORE_CTX_init(ctx, pa_store, l, NULL) == 1
+        && X509_STORE_CTX_get1_issuer(&issuer, ctx, l) == 1 && issuer != NULL) {
+        unsigned char *der = NULL;
+        int len = i2d_X509(issuer, &der);
+        if (len > 0 && der != NULL) {
+            *out = malloc((size_t)len);
+            if (*out != NULL) {
+                memcpy(*out, der, (size_t)len);
+                rc = len;
+            }
+        }
+        OPENSSL_free(der);
+    }
+    ERR_clear_error();
+    X509_free(issuer);
+    X509_STORE_CTX_free(ctx);
+    X509_free(l);
+    return rc;
+}
+
 static CURLcode pa_ssl_ctx_cb(CURL *curl, void *sslctx, void *parm) {
     (void)curl;
     SSL_CTX *ctx = sslctx;
@@ -536,6 +686,9 @@ static CURLcode pa_ssl_ctx_cb(CURL *curl, void *sslctx, void *parm) {
         if (pa_store == NULL) return CURLE_SSL_CACERT_BADFILE;
         SSL_CTX_set1_cert_store(ctx, pa_store);
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, pa_verify_cb);
+        /* Ask for a stapled OCSP response (kept for cert.not-revoked, never a reason to refuse). */
+        SSL_CTX_set_tlsext_status_type(ctx, TLSEXT_STATUSTYPE_ocsp);
+        SSL_CTX_set_tlsext_status_cb(ctx, pa_status_cb);
         if (p->verify_host != NULL) {
             X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
             /* An IP-address target is checked against the certificate's IP names, as browsers do. */
@@ -579,6 +732,7 @@ void pa_probe_free(pa_probe *p) {
         SSL_CTX_free(ctx);
     }
     for (int i = 0; i < p->cert_count; i++) pa_cert_clear(&p->certs[i]);
+    free(p->ocsp_staple);
     free(p->verify_host); free(p->tls_version); free(p->cipher); free(p->cipher_std); free(p->kx);
     free(p->tmp_key_type); free(p->alpn); free(p->body.data); free(p->headers.data); free(p->upload);
     free(p);

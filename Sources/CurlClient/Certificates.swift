@@ -31,6 +31,73 @@ public enum Certificates {
         return (0..<Int(count)).map { (Int(codes[$0]), Int(depths[$0])) }
     }
 
+    /// A revocation answer: good, revoked (and when), unknown to the responder, or unreadable.
+    public enum Status: Sendable, Equatable {
+        case good
+        case revoked(Date?)
+        case unknown
+        /// Not a readable, correctly signed, current document.
+        case unusable
+    }
+
+    /// The status of `leaf` in an OCSP response signed by `issuer` (or its delegate, or a trusted responder).
+    public static func ocspStatus(_ response: [UInt8], leaf: [UInt8], issuer: [UInt8]) -> Status {
+        var when: Int64 = 0
+        let rc = response.withUnsafeBufferPointer { r in
+            leaf.withUnsafeBufferPointer { l in
+                issuer.withUnsafeBufferPointer { i in
+                    pa_ocsp_status(r.baseAddress, r.count, l.baseAddress, l.count, i.baseAddress, i.count, &when)
+                }
+            }
+        }
+        return status(rc, when)
+    }
+
+    /// The status of `leaf` in a CRL (DER or PEM) signed by `issuer`.
+    public static func crlStatus(_ crl: [UInt8], leaf: [UInt8], issuer: [UInt8]) -> Status {
+        var when: Int64 = 0
+        let rc = crl.withUnsafeBufferPointer { c in
+            leaf.withUnsafeBufferPointer { l in
+                issuer.withUnsafeBufferPointer { i in
+                    pa_crl_status(c.baseAddress, c.count, l.baseAddress, l.count, i.baseAddress, i.count, &when)
+                }
+            }
+        }
+        return status(rc, when)
+    }
+
+    private static func status(_ rc: Int32, _ when: Int64) -> Status {
+        switch rc {
+        case 0: .good
+        case 1: .revoked(when > 0 ? Date(timeIntervalSince1970: TimeInterval(when)) : nil)
+        case 2: .unknown
+        default: .unusable
+        }
+    }
+
+    /// An OCSP request (DER) for `leaf` issued by `issuer`.
+    public static func ocspRequest(leaf: [UInt8], issuer: [UInt8]) -> [UInt8]? {
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = leaf.withUnsafeBufferPointer { l in
+            issuer.withUnsafeBufferPointer { i in pa_ocsp_request(l.baseAddress, l.count, i.baseAddress, i.count, &out)
+            }
+        }
+        return owned(out, length)
+    }
+
+    /// The issuer of `leaf` in the shared trust store (DER), when the store holds it.
+    public static func storeIssuer(of leaf: [UInt8]) -> [UInt8]? {
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = leaf.withUnsafeBufferPointer { pa_store_issuer($0.baseAddress, $0.count, &out) }
+        return owned(out, length)
+    }
+
+    private static func owned(_ pointer: UnsafeMutablePointer<UInt8>?, _ length: Int) -> [UInt8]? {
+        guard let pointer else { return nil }
+        defer { free(pointer) }
+        return length > 0 ? Array(UnsafeBufferPointer(start: pointer, count: length)) : nil
+    }
+
     /// Calls `body` with a C array of pointers to each byte array (valid only inside `body`).
     private static func withPointers<R>(
         _ arrays: [[UInt8]], _ body: (UnsafePointer<UnsafePointer<UInt8>?>) -> R

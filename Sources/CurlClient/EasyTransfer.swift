@@ -287,7 +287,9 @@ final class EasyTransfer: @unchecked Sendable {
             version: version, cipher: string(p.cipher) ?? "", cipherStandardName: string(p.cipher_std),
             cipherIsAEAD: p.cipher_aead != 0, keyExchange: string(p.kx), ephemeralKeyType: string(p.tmp_key_type),
             ephemeralKeyBits: p.tmp_key_bits > 0 ? Int(p.tmp_key_bits) : nil, alpn: string(p.alpn),
-            chain: chain, chainDER: chainDER, verifyErrors: errors)
+            chain: chain, chainDER: chainDER,
+            ocspStaple: p.ocsp_staple.map { Array(UnsafeBufferPointer(start: $0, count: p.ocsp_staple_len)) },
+            verifyErrors: errors)
     }
 
     /// Frees the handle, its record and its lists. Call once, after the handle left the multi handle.

@@ -28,6 +28,8 @@ public struct HandshakeFacts: Sendable, Equatable {
     public var chain: [CertificateSummary]
     /// The chain as sent, DER, leaf first (for verification as served and completion through AIA).
     public var chainDER: [[UInt8]]
+    /// The OCSP response the server stapled, DER.
+    public var ocspStaple: [UInt8]?
     /// X509 verification errors: (code, depth), in the order OpenSSL met them.
     public var verifyErrors: [(code: Int, depth: Int)]
 

@@ -19,8 +19,8 @@ struct HomePageProbe: AreaProbe {
         var legacyOnly = false
     }
 
-    /// Issuers fetched through AIA, shared by every site of a run.
-    let issuers: IssuerCache
+    /// Issuers (AIA) and CRLs fetched during the run, shared by every site.
+    let documents: DocumentCache
 
     func run(_ context: ProbeContext) async -> ProbeRun<Facts> {
         let target = context.target
@@ -59,10 +59,20 @@ struct HomePageProbe: AreaProbe {
         if let handshake = home.handshake {
             var certificate = Self.certificate(handshake, host: target.host)
             certificate.source = legacyOnly ? .legacyHandshake : .handshake
-            let (completion, fetches) = await Self.complete(
-                certificate, served: handshake.chainDER, context: context, issuers: issuers)
+            let (completion, fetchedIssuer, fetches) = await Self.complete(
+                certificate, served: handshake.chainDER, context: context, documents: documents)
             certificate.completion = completion
             results += fetches
+            let issuer =
+                handshake.chainDER.count > 1
+                ? handshake.chainDER[1]
+                : fetchedIssuer
+                    ?? handshake.chainDER.first.flatMap { Certificates.storeIssuer(of: $0) }
+            let (revocation, checks) = await RevocationCheck.run(
+                certificate, leaf: handshake.chainDER.first, issuer: issuer, staple: handshake.ocspStaple,
+                context: context, documents: documents)
+            certificate.revocation = revocation
+            results += checks
             facts.certificate = certificate
         }
         if home.responseCode > 0 {
@@ -129,45 +139,52 @@ struct HomePageProbe: AreaProbe {
     /// When the served chain lacks the leaf's issuer and the leaf names one (AIA caIssuers), fetches it
     /// (budgeted, capped, cached per run) and verifies the chain again as a client that completes chains.
     static func complete(
-        _ certificate: CertificateFacts, served: [[UInt8]], context: ProbeContext, issuers: IssuerCache
-    ) async -> (ChainCompletion?, [TransferResult]) {
+        _ certificate: CertificateFacts, served: [[UInt8]], context: ProbeContext, documents: DocumentCache
+    ) async -> (ChainCompletion?, [UInt8]?, [TransferResult]) {
         let missingIssuer = certificate.verifyErrors.contains { [2, 20].contains($0.code) }
-        guard missingIssuer, !served.isEmpty, let url = certificate.leaf?.caIssuersURL,
-            url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://")
-        else { return (nil, []) }
-        let (fetched, results) = await issuers.issuer(url) {
-            guard let request = context.fetch(url, cap: 64 << 10, timeoutMS: 3_000) else { return nil }
-            return await context.perform(request)
-        }
-        guard let der = fetched else {
-            return (ChainCompletion(url: url, verifyErrors: [], failure: "the issuer could not be fetched"), results)
+        guard missingIssuer, !served.isEmpty, let url = certificate.leaf?.caIssuersURL, DocumentCache.fetchable(url)
+        else { return (nil, nil, []) }
+        let (body, results) = await documents.document(url, context: context, cap: 64 << 10, timeoutMS: 3_000)
+        guard let der = body.flatMap(DocumentCache.certificateDER) else {
+            return (
+                ChainCompletion(url: url, verifyErrors: [], failure: "the issuer could not be fetched"), nil, results
+            )
         }
         guard let errors = Certificates.verify(chain: served + [der], host: certificate.checkedHost) else {
-            return (ChainCompletion(url: url, verifyErrors: [], failure: "the issuer is not a certificate"), results)
+            return (
+                ChainCompletion(url: url, verifyErrors: [], failure: "the issuer is not a certificate"), nil, results
+            )
         }
         let verified = errors.map {
             VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
         }
-        return (ChainCompletion(url: url, verifyErrors: verified), results)
+        return (ChainCompletion(url: url, verifyErrors: verified), der, results)
     }
 }
 
-/// Issuer certificates fetched through AIA during one run, by URL: a thousand portals under one CA cost
-/// one download.
-actor IssuerCache {
+/// Documents fetched during one run by URL (AIA issuers, CRLs): a thousand portals under one CA cost one
+/// download. Each is fetched through libcurl within the asking site's budget, capped.
+actor DocumentCache {
     private var fetched: [String: [UInt8]?] = [:]
 
-    /// The DER issuer at `url`, fetched with `fetch` the first time (PEM is read too); the transfers made.
-    func issuer(_ url: String, fetch: @Sendable () async -> TransferResult?) async -> ([UInt8]?, [TransferResult]) {
+    /// The body at `url` (status 200), fetched the first time; the transfers made.
+    func document(_ url: String, context: ProbeContext, cap: Int, timeoutMS: Int) async -> ([UInt8]?, [TransferResult])
+    {
         if let known = fetched[url] { return (known, []) }
-        guard let result = await fetch() else { return (nil, []) }
-        let der = result.responseCode == 200 ? Self.der(result.body) : nil
-        fetched[url] = .some(der)
-        return (der, [result])
+        guard let request = context.fetch(url, cap: cap, timeoutMS: timeoutMS) else { return (nil, []) }
+        let result = await context.perform(request)
+        let body = result.responseCode == 200 && !result.bodyTruncated ? result.body : nil
+        fetched[url] = .some(body)
+        return (body, [result])
     }
 
-    /// DER as is, or the first PEM block decoded.
-    static func der(_ body: [UInt8]) -> [UInt8]? {
+    static func fetchable(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    /// DER as is, or the first PEM certificate block decoded.
+    static func certificateDER(_ body: [UInt8]) -> [UInt8]? {
         guard !body.isEmpty else { return nil }
         if body.first == 0x30 { return body }
         let text = String(decoding: body, as: UTF8.self)

@@ -13,8 +13,8 @@ public struct SiteProber: Sendable {
     let options: ProbeOptions
     /// Fleet-wide: how many sites hold each address (one prober serves a whole scan).
     let admission = AddressAdmission()
-    /// Fleet-wide: issuer certificates fetched through AIA, by URL.
-    let issuers = IssuerCache()
+    /// Fleet-wide: issuer certificates (AIA) and CRLs fetched, by URL.
+    let documents = DocumentCache()
 
     public init(runtime: CurlRuntime = .shared, options: ProbeOptions) {
         self.runtime = runtime
@@ -62,7 +62,7 @@ public struct SiteProber: Sendable {
         let budget = Budget(deadline: started + .milliseconds(Int(options.timeoutSeconds * 1000)), options: options)
         let context = ProbeContext(runtime: runtime, options: options, target: target, pins: pins, budget: budget)
 
-        async let main = timed { await HomePageProbe(issuers: issuers).run(context) }
+        async let main = timed { await HomePageProbe(documents: documents).run(context) }
         async let tls = timed { await TLSProbe().run(context) }
         async let redirect = timed { await RedirectProbe(origin: scope).run(context) }
         async let ipv6 = timed { await IPv6Probe().run(context) }

@@ -86,6 +86,10 @@ struct LabCaseTests {
         "sha1-intermediate": ["cert.key-strength"],
         "rsa-1024": ["cert.key-strength"],
         "mixed-content": ["content.mixed-content", "content.mixed-content-passive"],
+        "revoked-crl": ["cert.not-revoked"],
+        "revoked-ocsp": ["cert.not-revoked"],
+        "revoked-stapled": ["cert.not-revoked"],
+        "ocsp-good": [],
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
@@ -117,6 +121,11 @@ struct LabCaseTests {
             ("cbc-only", "tls.weak-ciphers", "legacy-accepted"),
             ("mixed-content", "content.mixed-content", "active-mixed"),
             ("mixed-content", "content.mixed-content-passive", "passive-mixed"),
+            ("revoked-crl", "cert.not-revoked", "revoked"),
+            ("revoked-ocsp", "cert.not-revoked", "revoked"),
+            ("revoked-stapled", "cert.not-revoked", "revoked"),
+            ("ocsp-good", "cert.not-revoked", "ok"),
+            ("exemplary", "cert.not-revoked", "no-source"),
         ])
     func resultCodes(name: String, rule: String, code: String) async throws {
         let site = try await check(try Lab.portal(name))

@@ -96,6 +96,9 @@ typedef struct pa_probe {
     int error_count;
     int error_codes[PA_MAX_ERRORS];
     int error_depths[PA_MAX_ERRORS];
+    /* the stapled OCSP response (DER), when the server sent one */
+    unsigned char *ocsp_staple;
+    size_t ocsp_staple_len;
     /* the SSL_CTXs this record is attached to (up-referenced; detached and released on free, so a
        pooled connection reused later never calls back into a freed record) */
     void *contexts[4];
@@ -127,6 +130,22 @@ void pa_cert_release(pa_cert *c);
  * Returns the number of errors recorded, or -1 when the leaf cannot be read or the store is missing. */
 int pa_verify_chain(const unsigned char *const *ders, const size_t *lens, int count, const char *host, int *codes,
                     int *depths, int max);
+
+/* Revocation. The status of `leaf` (DER) issued by `issuer` (DER) according to an OCSP response or a CRL
+ * (DER or PEM), whose signature is checked against the issuer (OCSP: or a responder it delegated to, or the
+ * shared store). Returns 0 good, 1 revoked (`*when` = revocation time, Unix seconds), 2 unknown to the
+ * responder, -1 when the document cannot be read, is not signed by the issuer or is out of date. */
+int pa_ocsp_status(const unsigned char *resp, size_t resp_len, const unsigned char *leaf, size_t leaf_len,
+                   const unsigned char *issuer, size_t issuer_len, long long *when);
+int pa_crl_status(const unsigned char *crl, size_t crl_len, const unsigned char *leaf, size_t leaf_len,
+                  const unsigned char *issuer, size_t issuer_len, long long *when);
+/* An OCSP request for `leaf` issued by `issuer`, DER, in a buffer the caller frees with free(). Returns its
+ * length, or -1. */
+long pa_ocsp_request(const unsigned char *leaf, size_t leaf_len, const unsigned char *issuer, size_t issuer_len,
+                     unsigned char **out);
+/* The issuer of `leaf` from the shared store (a leaf signed by a root the server need not send), DER, in a
+ * buffer the caller frees with free(). Returns its length, or -1. */
+long pa_store_issuer(const unsigned char *leaf, size_t leaf_len, unsigned char **out);
 
 /* Copies `len` bytes to send as the upload (read callback installed by pa_install_upload). */
 int pa_set_upload(CURL *h, pa_probe *p, const char *data, size_t len);

@@ -98,6 +98,51 @@ public struct ChainCompletion: Codable, Sendable, Equatable {
     }
 }
 
+/// Whether the leaf is revoked, and how that was learnt.
+public struct RevocationFacts: Codable, Sendable, Equatable {
+    public enum Method: String, Codable, Sendable {
+        /// The OCSP response the server stapled to its handshake.
+        case ocspStapled = "ocsp_stapled"
+        /// The CRL at the leaf's distribution point.
+        case crl
+        /// The OCSP responder named in the leaf's AIA.
+        case ocsp
+    }
+
+    public enum Status: String, Codable, Sendable {
+        case good
+        case revoked
+        /// The responder does not know the certificate.
+        case unknown
+        /// No answer could be had or read (unreachable, unsigned, out of date).
+        case unavailable
+        /// The certificate names no CRL and no OCSP responder.
+        case noSource = "no_source"
+    }
+
+    public var status: Status
+    public var method: Method?
+    public var url: String?
+    public var revokedAt: Date?
+    /// Why no answer could be had, when `unavailable`.
+    public var detail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, method, url, detail
+        case revokedAt = "revoked_at"
+    }
+
+    public init(
+        status: Status, method: Method? = nil, url: String? = nil, revokedAt: Date? = nil, detail: String? = nil
+    ) {
+        self.status = status
+        self.method = method
+        self.url = url
+        self.revokedAt = revokedAt
+        self.detail = detail
+    }
+}
+
 /// The certificate chain and every verification error, from one handshake.
 public struct CertificateFacts: Codable, Sendable, Equatable {
     /// The chain as the server sent it, leaf first.
@@ -109,17 +154,20 @@ public struct CertificateFacts: Codable, Sendable, Equatable {
     public var source: CertificateSource?
     /// The chain completed through AIA, when the served one lacked its issuer.
     public var completion: ChainCompletion?
+    /// The leaf's revocation status (`nil`: not checked, histories before 2026-12).
+    public var revocation: RevocationFacts?
 
     enum CodingKeys: String, CodingKey {
-        case chain, source, completion
+        case chain, source, completion, revocation
         case verifyErrors = "verify_errors"
         case checkedHost = "checked_host"
     }
 
     public init(
         chain: [CertificateSummary], verifyErrors: [VerifyError], checkedHost: String,
-        source: CertificateSource? = nil, completion: ChainCompletion? = nil
+        source: CertificateSource? = nil, completion: ChainCompletion? = nil, revocation: RevocationFacts? = nil
     ) {
+        self.revocation = revocation
         self.chain = chain
         self.verifyErrors = verifyErrors
         self.checkedHost = checkedHost

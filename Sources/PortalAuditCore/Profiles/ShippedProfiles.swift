@@ -62,6 +62,16 @@ rules:
       en: "International yardstick (no Vietnamese text sets cipher suites): RFC 7465 (RC4 prohibited), SWEET32 CVE-2016-2183 (3DES), Mozilla TLS 6.0, OWASP ASVS 4.0.3 9.1.2"
     confidence: verified
 
+  # [1] "HTTPS with a valid certificate" includes not revoked (Tín nhiệm mạng's "valid certificate"); checked
+  # by stapled OCSP, the CRL or OCSP. Advice at levels 1–2, required from level 3 (vn-level3).
+  cert.not-revoked:
+    requirement: recommended
+    severity: high
+    source:
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: chứng nhận SSL/TLS hợp lệ; chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: valid SSL/TLS certificate; international yardsticks RFC 5280 §6.3, RFC 6960"
+    confidence: secondary
+
   # Mixed content: no Vietnamese text; what makes an HTTPS page's protection hold (W3C Mixed Content).
   content.mixed-content:
     requirement: recommended
@@ -360,6 +370,14 @@ rules:
     source:
       vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực và dữ liệu quan trọng trên đường truyền); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0 intermediate, CISA BOD 18-01; trước 01/7/2026: TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7"
       en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of authentication and important data in transit); threshold from the international yardsticks Mozilla TLS 6.0 intermediate, CISA BOD 18-01; before 01/7/2026: TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7"
+    confidence: secondary
+
+  # [1] A revoked certificate is not a valid one: required where authentication data must be protected.
+  cert.not-revoked:
+    requirement: required
+    source:
+      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực trên đường truyền); TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: chứng nhận SSL/TLS hợp lệ; chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960"
+      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of authentication data in transit); TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: valid SSL/TLS certificate; international yardsticks RFC 5280 §6.3, RFC 6960"
     confidence: secondary
 
   tls.forward-secrecy:

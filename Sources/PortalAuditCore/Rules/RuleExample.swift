@@ -78,7 +78,8 @@ public enum ExampleFacts {
                         notBefore: now.addingTimeInterval(-86_400 * 30), notAfter: now.addingTimeInterval(86_400 * 200),
                         selfIssued: false)
                 ],
-                verifyErrors: [], checkedHost: "xa-a.tinh.gov.vn"),
+                verifyErrors: [], checkedHost: "xa-a.tinh.gov.vn",
+                revocation: RevocationFacts(status: .good, method: .ocspStapled)),
             redirect: RedirectFacts(
                 hops: [
                     RedirectHop(url: "http://xa-a.tinh.gov.vn/", status: 301, location: "https://xa-a.tinh.gov.vn/"),

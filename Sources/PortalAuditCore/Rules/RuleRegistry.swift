@@ -17,6 +17,7 @@ public enum RuleRegistry {
         HostnameMatchRule.self,
         KeyStrengthRule.self,
         NotExpiredRule.self,
+        NotRevokedRule.self,
         TrustedChainRule.self,
         CookieFlagsRule.self,
         CSPRule.self,
