@@ -90,6 +90,9 @@ struct LabCaseTests {
         "revoked-ocsp": ["cert.not-revoked"],
         "revoked-stapled": ["cert.not-revoked"],
         "ocsp-good": [],
+        "san-only": [],
+        "many-sans": [],
+        "ecdsa-p256": [],
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
