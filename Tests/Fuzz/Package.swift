@@ -3,7 +3,7 @@
 // (swiftc -sanitize=fuzzer); not part of the main build.
 import PackageDescription
 
-let harnesses = ["FuzzInventory", "FuzzProfile", "FuzzDates", "FuzzPageText", "FuzzHeaders", "FuzzFeeds"]
+let harnesses = ["FuzzInventory", "FuzzProfile", "FuzzDates", "FuzzPageText", "FuzzHeaders", "FuzzFeeds", "FuzzFlight"]
 
 let package = Package(
     name: "portal-audit-fuzz",
@@ -11,7 +11,11 @@ let package = Package(
     targets: [.target(name: "FuzzSupport", path: "Sources/FuzzSupport")]
         + harnesses.map { name in
             .executableTarget(
-                name: name, dependencies: ["FuzzSupport", .product(name: "PortalAuditCore", package: "portal-audit")],
+                name: name,
+                dependencies: [
+                    "FuzzSupport", .product(name: "PortalAuditCore", package: "portal-audit"),
+                    .product(name: "RawTLS", package: "portal-audit"),
+                ],
                 path: "Sources/\(name)")
         },
     swiftLanguageModes: [.v6]
