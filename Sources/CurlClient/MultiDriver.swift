@@ -125,6 +125,7 @@ final class MultiDriver: @unchecked Sendable {
                         // through it) and the hello goes out from here.
                         exchange.connectResult = job.transfer.collect(code: result, cancelled: false)
                         exchange.socket = pa_active_socket(easy)
+                        exchange.ready = true
                         exchanging.append(job)
                     } else {
                         curl_multi_remove_handle(multi, easy)
@@ -133,8 +134,12 @@ final class MultiDriver: @unchecked Sendable {
                 }
             }
             stepExchanges()
-            var waits = exchanging.compactMap { job -> curl_waitfd? in
-                guard case .exchange(let exchange, _) = job.completion, exchange.socket >= 0 else { return nil }
+            // Exchanges in the same order as `exchanging`: poll marks the ones whose socket has something to
+            // do, and only those (and the ones past their deadline) are stepped next time.
+            var waits = exchanging.map { job -> curl_waitfd in
+                guard case .exchange(let exchange, _) = job.completion, exchange.socket >= 0 else {
+                    return curl_waitfd(fd: -1, events: 0, revents: 0)
+                }
                 let events = CURL_WAIT_POLLIN | (exchange.sent < exchange.hello.count ? CURL_WAIT_POLLOUT : 0)
                 return curl_waitfd(fd: exchange.socket, events: Int16(events), revents: 0)
             }
@@ -143,15 +148,24 @@ final class MultiDriver: @unchecked Sendable {
             waits.withUnsafeMutableBufferPointer { buffer in
                 _ = curl_multi_poll(multi, buffer.baseAddress, UInt32(buffer.count), Int32(timeout), nil)
             }
+            for (job, wait) in zip(exchanging, waits) where wait.revents != 0 {
+                if case .exchange(let exchange, _) = job.completion { exchange.ready = true }
+            }
         }
     }
 
     /// Advances every raw exchange without blocking; finishes those that are over.
     private func stepExchanges() {
         guard !exchanging.isEmpty else { return }
+        let now = ContinuousClock.now
         var still: [Job] = []
         for job in exchanging {
             guard case .exchange(let exchange, let continuation) = job.completion else { continue }
+            guard exchange.ready || now >= exchange.deadline else {
+                still.append(job)
+                continue
+            }
+            exchange.ready = false
             if exchange.step() {
                 curl_multi_remove_handle(multi, exchange.transfer.handle)
                 exchange.transfer.cleanup()

@@ -40,6 +40,8 @@ final class RawExchange: @unchecked Sendable {
     let deadline: ContinuousClock.Instant
     var sent = 0
     var socket: Int32 = -1
+    /// Set when the socket polled ready (or just connected): only then is it worth a send or a receive.
+    var ready = false
     var reader = FlightReader()
     var closed = false
     var failure: TransferFailure?

@@ -104,7 +104,7 @@ public struct FleetScanner: Sendable {
 
     /// Descriptors one portal may hold at once (its probe chains, one spare), and those kept for the
     /// rest of the process (the history, the connection cache, standard streams).
-    static let descriptorsPerSite = ProbeOptions.connectionsPerSite + 1
+    static let descriptorsPerSite = ProbeOptions.maxConnectionsPerSite + 1
     static let descriptorReserve = 128
 
     /// The concurrency the descriptor limit allows for `requested`, and a note when it is lower.

@@ -21,19 +21,29 @@ public struct ProbeOptions: Sendable, Equatable {
     public var enumerateSuites: Bool
     /// Sites admitted at once to an address of scope `scope` (`nil`: no limit).
     public func sitesPerAddress(_ scope: AddressScope?) -> Int? {
-        if let explicit = connectionsPerAddress { return max(1, explicit / Self.connectionsPerSite) }
+        if let explicit = connectionsPerAddress { return max(1, explicit / connectionsPerSite) }
         if scope == .loopback { return nil }
-        return max(1, Self.defaultConnectionsPerAddress / Self.connectionsPerSite)
+        return max(1, Self.defaultConnectionsPerAddress / connectionsPerSite)
     }
+
+    /// Raw hellos the TLS probe sends at once (round trips are what a real network costs): three, fewer when
+    /// `--per-address` leaves no room for them beside the site's three other chains.
+    public var tlsHellosAtOnce: Int {
+        let room = (connectionsPerAddress ?? Self.defaultConnectionsPerAddress) - (Self.maxConnectionsPerSite - 3)
+        return max(1, min(3, room))
+    }
+
+    /// Connections one site may hold at once: its home-page, redirect and IPv6 chains, and the TLS hellos.
+    public var connectionsPerSite: Int { 3 + tlsHellosAtOnce }
 
     /// Connections at once to one address, across the fleet (`nil`: `defaultConnectionsPerAddress`, not
     /// applied to loopback, which is this machine; a value given applies to every address).
     public var connectionsPerAddress: Int?
 
-    /// Connections one site may hold at once (its four probe chains).
-    public static let connectionsPerSite = 4
+    /// The most connections one site holds at once (three chains and three TLS hellos).
+    public static let maxConnectionsPerSite = 6
     /// Connections at once per address unless told otherwise: two sites of a shared hosting IP at a time.
-    public static let defaultConnectionsPerAddress = 8
+    public static let defaultConnectionsPerAddress = 12
 
     public init(
         resolve: [String] = [], timeoutSeconds: Double = 10, connectTimeoutSeconds: Double = 5,

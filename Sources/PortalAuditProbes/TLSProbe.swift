@@ -33,8 +33,9 @@ struct TLSProbe: AreaProbe {
         var accepted: [WireVersion] = []
         var certificates: [[UInt8]] = []
         var suites: [AcceptedSuite] = []
-        for version in WireVersion.allCases.reversed() {
-            let answer = await session.ask(version, Self.offer(version))
+        // Each version alone, a few hellos at once: on a real network the round trips are the cost.
+        let answers = await session.askAll(WireVersion.allCases.reversed().map { ($0, Self.offer($0)) })
+        for (version, answer) in zip(WireVersion.allCases.reversed(), answers) {
             switch answer {
             case .chose(let suite, let flight):
                 versions[version.name] = .accepted
@@ -43,11 +44,6 @@ struct TLSProbe: AreaProbe {
                 if !context.options.enumerateSuites { suites.append(Self.accepted(suite, version, flight)) }
             case .refused: versions[version.name] = .rejected
             case .unknown: versions[version.name] = .error
-            }
-            if session.unreachable {
-                // Nothing listens: every other version would fail the same way.
-                for other in WireVersion.allCases where versions[other.name] == nil { versions[other.name] = .error }
-                break
             }
         }
         guard versions.values.contains(.accepted) || versions.values.contains(.rejected) else {
@@ -124,7 +120,53 @@ struct TLSProbe: AreaProbe {
 
         /// Offers `suites` at `version` alone.
         mutating func ask(_ version: WireVersion, _ suites: [CipherSuite]) async -> Answer {
-            guard !suites.isEmpty, context.budget.remainingMS() > 0 else { return .unknown }
+            let asked = await Self.ask(context, version, suites)
+            results += asked.results
+            return asked.answer
+        }
+
+        /// Asks each question, `tlsHellosAtOnce` at a time, answers in the order asked. When nothing listens
+        /// (the first connection refused), the questions not yet asked are not sent.
+        mutating func askAll(_ questions: [(WireVersion, [CipherSuite])]) async -> [Answer] {
+            let width = context.options.tlsHellosAtOnce
+            var answers: [Answer] = []
+            var start = 0
+            while start < questions.count {
+                if unreachable {
+                    answers += Array(repeating: .unknown, count: questions.count - start)
+                    break
+                }
+                let wave = Array(questions[start..<min(questions.count, start + width)])
+                let context = self.context
+                let asked = await withTaskGroup(of: (Int, Asked).self) { group in
+                    for (index, question) in wave.enumerated() {
+                        group.addTask { (index, await Self.ask(context, question.0, question.1)) }
+                    }
+                    var out: [(Int, Asked)] = []
+                    for await item in group { out.append(item) }
+                    return out.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+                for item in asked {
+                    results += item.results
+                    answers.append(item.answer)
+                    if item.unreachable { unreachable = true }
+                }
+                start += width
+            }
+            return answers
+        }
+
+        /// One question's answer, the transfers it took, and whether nothing listens there.
+        struct Asked: Sendable {
+            var answer: Answer
+            var results: [TransferResult]
+            var unreachable: Bool
+        }
+
+        static func ask(_ context: ProbeContext, _ version: WireVersion, _ suites: [CipherSuite]) async -> Asked {
+            guard !suites.isEmpty, context.budget.remainingMS() > 0 else {
+                return Asked(answer: .unknown, results: [], unreachable: false)
+            }
             let target = context.target
             let url = Target.url(scheme: "http", host: target.host, port: target.httpsPort, path: "/")
             var random = SystemRandomNumberGenerator()
@@ -132,23 +174,23 @@ struct TLSProbe: AreaProbe {
                 version: version, suites: suites, serverName: target.host,
                 random: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) },
                 keyShare: version == .tls13 ? (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) } : [])
-            var answer = Answer.unknown
+            var asked = Asked(answer: .unknown, results: [], unreachable: false)
             // A stall or a receive error after connecting is retried once: a busy server is not recorded as
             // refusing what it accepts.
             for attempt in 0..<2 where context.budget.remainingMS() > 0 {
                 let request = context.request(url, host: target.host, port: target.httpsPort)
                 let exchange = await context.runtime.exchange(request, hello: hello.bytes)
-                results.append(exchange.transferResult)
-                answer = Self.answer(exchange, version: version, offered: suites)
+                asked.results.append(exchange.transferResult)
+                asked.answer = answer(exchange, version: version, offered: suites)
                 if exchange.connections == 0, let kind = exchange.failure?.kind, kind == .connect || kind == .dns {
-                    unreachable = results.count == 1
+                    asked.unreachable = true
                     break
                 }
                 // A close before any byte (no alert) may be a busy server as well as a refusal: ask once more.
                 let silentClose = exchange.closed && exchange.flight.hello == nil && exchange.flight.alert == nil
-                if (answer != .unknown && !silentClose) || attempt == 1 || exchange.flightError != nil { break }
+                if (asked.answer != .unknown && !silentClose) || attempt == 1 || exchange.flightError != nil { break }
             }
-            return answer
+            return asked
         }
 
         static func answer(_ exchange: RawExchangeResult, version: WireVersion, offered: [CipherSuite]) -> Answer {
@@ -193,12 +235,10 @@ struct TLSProbe: AreaProbe {
                 (.cbc, sound.filter { $0.is(.cbc) }),
                 (.staticRSA, sound.filter { $0.is(.staticRSA) || $0.is(.staticDH) }),
                 (.dhe, sound.filter { $0.is(.dhe) }),
-            ]
-            for (suiteClass, suites) in questions {
-                guard !found.contains(where: { $0.classes.contains(suiteClass.rawValue) }) else { continue }
-                if case .chose(let suite, let flight) = await ask(version, suites) {
-                    found.append(TLSProbe.accepted(suite, version, flight))
-                }
+            ].filter { question in !found.contains { $0.classes.contains(question.0.rawValue) } }
+            let answers = await askAll(questions.map { (version, $0.1) })
+            for answer in answers {
+                if case .chose(let suite, let flight) = answer { found.append(TLSProbe.accepted(suite, version, flight)) }
             }
             return found
         }

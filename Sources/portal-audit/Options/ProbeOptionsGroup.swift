@@ -36,7 +36,7 @@ struct ProbeOptionsGroup: ParsableArguments {
     @Option(
         name: .customLong("per-address"),
         help: ArgumentHelp(
-            "Connections at once to one IP address across the fleet (default 8, that is two portals of a shared host; "
+            "Connections at once to one IP address across the fleet (default 12, that is two portals of a shared host; "
                 + "loopback is not limited unless this is given). Proxies are never used: http_proxy, https_proxy and "
                 + "ALL_PROXY are ignored, so pins and certificates are the portal's own.",
             valueName: "n"))
