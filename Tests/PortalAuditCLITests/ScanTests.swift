@@ -17,8 +17,8 @@ private func launch(_ arguments: [String]) throws -> Command.Running {
     try Command.start(Repository.binary, arguments, environment: environment)
 }
 
-/// Waits until run 1 of `database` holds at least `count` results.
-private func waitForResults(_ database: String, atLeast count: Int) async throws -> Int {
+/// Waits until run 1 of `database` holds at least `count` results, while `process` runs.
+private func waitForResults(_ database: String, atLeast count: Int, of process: Command.Running) async throws -> Int {
     for _ in 0..<3600 {  // up to 90 s: the machine is shared and CI runs suites in parallel
         if FileManager.default.fileExists(atPath: database),
             let store = try? AuditStore(path: database), let run = try? store.run(nil), run.done >= count
@@ -27,7 +27,10 @@ private func waitForResults(_ database: String, atLeast count: Int) async throws
         }
         try await Task.sleep(for: .milliseconds(25))
     }
-    throw LabError(message: "the scan never reached \(count) results")
+    let alive = kill(process.pid, 0) == 0
+    throw LabError(
+        message: "the scan never reached \(count) results (\(alive ? "still running" : "exited")): "
+            + String(process.stderrSoFar.suffix(1_500)))
 }
 
 @Suite("portal-audit scan", .serialized, .timeLimit(.minutes(3)))
@@ -74,7 +77,7 @@ struct ScanTests {
         // Given a scan running slowly (3 at a time)
         let process = try launch(arguments)
         // When it is killed with SIGKILL once 40 portals are done
-        let before = try await waitForResults(database, atLeast: 40)
+        let before = try await waitForResults(database, atLeast: 40, of: process)
         process.kill(SIGKILL)
         _ = await process.wait()
         let store = try AuditStore(path: database)
@@ -118,7 +121,7 @@ struct ScanTests {
         let process = try launch([
             "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3",
         ])
-        _ = try await waitForResults(database, atLeast: 20)
+        _ = try await waitForResults(database, atLeast: 20, of: process)
         process.kill(SIGINT)
         let status = await process.wait()
         #expect(status == 130)

@@ -128,6 +128,9 @@ public enum Command {
         /// Sends `signal` to the program.
         public func kill(_ signal: Int32) { _ = Glibc.kill(pid, signal) }
 
+        /// What the program wrote to stderr so far (for a test's failure message).
+        public var stderrSoFar: String { output("err") }
+
         func output(_ name: String) -> String {
             String(decoding: (try? Data(contentsOf: folder.appendingPathComponent(name))) ?? Data(), as: UTF8.self)
         }
