@@ -238,7 +238,9 @@ struct TLSProbe: AreaProbe {
             ].filter { question in !found.contains { $0.classes.contains(question.0.rawValue) } }
             let answers = await askAll(questions.map { (version, $0.1) })
             for answer in answers {
-                if case .chose(let suite, let flight) = answer { found.append(TLSProbe.accepted(suite, version, flight)) }
+                if case .chose(let suite, let flight) = answer {
+                    found.append(TLSProbe.accepted(suite, version, flight))
+                }
             }
             return found
         }
