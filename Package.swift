@@ -56,7 +56,8 @@ let package = Package(
         .target(
             name: "PortalAuditTestSupport", dependencies: ["PortalAuditCore"], path: "Tests/PortalAuditTestSupport"),
         .testTarget(name: "PortalAuditCoreTests", dependencies: ["PortalAuditCore", "PortalAuditTestSupport"]),
-        .testTarget(name: "RawTLSTests", dependencies: ["RawTLS"]),
+        // Flights/: server flights captured on loopback, read by #filePath.
+        .testTarget(name: "RawTLSTests", dependencies: ["RawTLS"], exclude: ["Flights"]),
         .testTarget(
             name: "PortalAuditProbesTests",
             dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]

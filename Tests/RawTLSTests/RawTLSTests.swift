@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RawTLS
@@ -174,5 +175,55 @@ struct RawTLSTests {
     @Test("bit lengths of primes", arguments: [([UInt8](), 0), ([0, 0, 1], 1), ([0x80, 0], 16), ([0x7F], 7)])
     func bitLength(bytes: [UInt8], bits: Int) {
         #expect(FlightReader.bitLength(bytes) == bits)
+    }
+}
+
+/// Server flights captured from real servers on loopback (`openssl s_server` of Debian's OpenSSL 3.0 and
+/// tlslite-ng 0.8.2, answering tlslite-ng clients), read as the probe reads them.
+@Suite("Raw TLS engine on captured flights")
+struct CapturedFlightTests {
+    static func flight(_ name: String) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Flights/\(name)")
+        return Array(try Data(contentsOf: url))
+    }
+
+    static func read(_ bytes: [UInt8], chunk: Int) -> FlightReader {
+        var reader = FlightReader()
+        var index = 0
+        while index < bytes.count, !reader.isDone {
+            reader.feed(Array(bytes[index..<min(bytes.count, index + chunk)]))
+            index += chunk
+        }
+        return reader
+    }
+
+    @Test(
+        "each capture gives its version, suite, chain and key exchange, however it is split",
+        arguments: [
+            ("openssl-tls12-ecdhe.bin", UInt16(0x0303), UInt16(0xCCA8), 1, KeyExchangeParameters.ecdh(group: 0x001D)),
+            ("openssl-tls12-dhe1024.bin", 0x0303, 0x009E, 1, .dh(bits: 1024)),
+            ("tlslite-ssl3-3des.bin", 0x0300, 0xC012, 1, .ecdh(group: 0x0017)),
+        ])
+    func legacyFlights(name: String, version: UInt16, suite: UInt16, certificates: Int, exchange: KeyExchangeParameters)
+        throws
+    {
+        let bytes = try Self.flight(name)
+        for chunk in [1, 7, 1 << 16] {
+            let reader = Self.read(bytes, chunk: chunk)
+            #expect(reader.error == nil && reader.flight.complete, "\(name) in chunks of \(chunk)")
+            #expect(reader.flight.hello?.version == version && reader.flight.hello?.cipherSuite == suite)
+            #expect(reader.flight.certificates.count == certificates)
+            #expect(reader.flight.certificates.first?.first == 0x30)
+            #expect(reader.flight.keyExchange == exchange)
+        }
+    }
+
+    @Test("a TLS 1.3 capture ends at the ServerHello: the version from supported_versions, the key share group")
+    func tls13() throws {
+        let reader = Self.read(try Self.flight("openssl-tls13.bin"), chunk: 5)
+        #expect(reader.flight.complete && reader.error == nil)
+        #expect(reader.flight.hello?.version == 0x0304 && reader.flight.hello?.cipherSuite == 0x1302)
+        // (tlslite-ng offers its secp256r1 share first)
+        #expect(reader.flight.hello?.keyShareGroup == 0x0017 && reader.flight.certificates.isEmpty)
     }
 }
