@@ -67,13 +67,18 @@ struct TLSProbe: AreaProbe {
                 suites += await session.classes(version)
             }
         }
+        var groups: [String]?
+        if context.options.enumerateSuites, let version = accepted.first(where: { $0 == .tls13 || $0 == .tls12 }) {
+            groups = await session.groups(version)
+        }
         var unique: [AcceptedSuite] = []
         for suite in suites where !unique.contains(suite) { unique.append(suite) }
         let staticKX = unique.contains { $0.classes.contains("static-rsa") || $0.classes.contains("static-dh") }
         let smallestDH = unique.compactMap(\.dhBits).min()
-        let facts = TLSFacts(
+        var facts = TLSFacts(
             versions: versions, suites: unique, coverage: context.options.enumerateSuites ? .complete : .byClass,
             serverPreference: preference, staticRSAAccepted: staticKX, dheMinBits: smallestDH)
+        facts.groups = groups
         return ProbeRun(facts: Facts(tls: facts, certificates: certificates), results: session.results)
     }
 
@@ -156,6 +161,37 @@ struct TLSProbe: AreaProbe {
             return answers
         }
 
+        /// The ECDHE groups `version` accepts, each offered alone with the version's ECDHE suites.
+        mutating func groups(_ version: WireVersion) async -> [String] {
+            let suites = version == .tls13 ? CipherSuite.tls13 : TLSProbe.offer(version).filter { $0.is(.ecdhe) }
+            let context = self.context
+            var accepted: [String] = []
+            let width = context.options.tlsHellosAtOnce
+            let all = NamedGroup.allCases
+            var start = 0
+            while start < all.count {
+                let wave = Array(all[start..<min(all.count, start + width)])
+                let asked = await withTaskGroup(of: (Int, Asked).self) { group in
+                    for (index, named) in wave.enumerated() {
+                        group.addTask { (index, await Self.ask(context, version, suites, groups: [named])) }
+                    }
+                    var out: [(Int, Asked)] = []
+                    for await item in group { out.append(item) }
+                    return out.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+                for (named, item) in zip(wave, asked) {
+                    results += item.results
+                    guard case .chose(_, let flight) = item.answer else { continue }
+                    // The server must have used the group it was offered (its key exchange or retry names it).
+                    let used: UInt16? =
+                        if case .ecdh(let code) = flight.keyExchange { code } else { flight.hello?.keyShareGroup }
+                    if used == named.rawValue { accepted.append(NamedGroup.name(named.rawValue)) }
+                }
+                start += width
+            }
+            return accepted
+        }
+
         /// One question's answer, the transfers it took, and whether nothing listens there.
         struct Asked: Sendable {
             var answer: Answer
@@ -163,17 +199,23 @@ struct TLSProbe: AreaProbe {
             var unreachable: Bool
         }
 
-        static func ask(_ context: ProbeContext, _ version: WireVersion, _ suites: [CipherSuite]) async -> Asked {
+        static func ask(
+            _ context: ProbeContext, _ version: WireVersion, _ suites: [CipherSuite],
+            groups: [NamedGroup] = NamedGroup.allCases.sorted { $0 == .x25519 && $1 != .x25519 }
+        ) async -> Asked {
             guard !suites.isEmpty, context.budget.remainingMS() > 0 else {
                 return Asked(answer: .unknown, results: [], unreachable: false)
             }
             let target = context.target
             let url = Target.url(scheme: "http", host: target.host, port: target.httpsPort, path: "/")
             var random = SystemRandomNumberGenerator()
+            // TLS 1.3 sends an x25519 share when x25519 is offered, none otherwise (the server then names its
+            // group in a HelloRetryRequest).
+            let share = version == .tls13 && groups.contains(.x25519)
             let hello = ClientHello(
-                version: version, suites: suites, serverName: target.host,
+                version: version, suites: suites, serverName: target.host, groups: groups,
                 random: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) },
-                keyShare: version == .tls13 ? (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) } : [])
+                keyShare: share ? (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) } : [])
             var asked = Asked(answer: .unknown, results: [], unreachable: false)
             // A stall or a receive error after connecting is retried once: a busy server is not recorded as
             // refusing what it accepts.

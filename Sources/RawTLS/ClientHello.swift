@@ -51,7 +51,8 @@ public struct ClientHello: Sendable, Equatable {
     public var groups: [NamedGroup]
     /// 32 bytes (the client random); a caller passes fresh random bytes, tests pass fixed ones.
     public var random: [UInt8]
-    /// TLS 1.3's key share: 32 bytes of an x25519 public key (any bytes get a ServerHello; nothing is decrypted).
+    /// TLS 1.3's key share: 32 bytes of an x25519 public key (any bytes get a ServerHello; nothing is decrypted);
+    /// empty for no share.
     public var keyShare: [UInt8]
 
     public init(
@@ -137,10 +138,14 @@ public struct ClientHello: Sendable, Equatable {
             out.extensionBlock(0x002B) { $0.bytes([2, 0x03, 0x04]) }
             out.extensionBlock(0x002D) { $0.bytes([1, 1]) }
             out.extensionBlock(0x0033) { ext in
+                // No share at all when none is given: a server that supports an offered group answers with a
+                // HelloRetryRequest naming it (how a single group is asked about).
                 var share = Writer()
-                share.u16(NamedGroup.x25519.rawValue)
-                share.u16(UInt16(keyShare.count))
-                share.bytes(keyShare)
+                if !keyShare.isEmpty {
+                    share.u16(NamedGroup.x25519.rawValue)
+                    share.u16(UInt16(keyShare.count))
+                    share.bytes(keyShare)
+                }
                 ext.vector16(share.out)
             }
         }

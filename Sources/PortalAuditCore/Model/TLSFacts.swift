@@ -90,6 +90,8 @@ public struct TLSFacts: Codable, Sendable, Equatable {
     public var coverage: SuiteCoverage?
     /// Whether the server chooses by its own order rather than the client's (`nil`: not asked).
     public var serverPreference: Bool?
+    /// The ECDHE groups the server accepts, each offered alone (`nil`: not asked; `check` asks).
+    public var groups: [String]?
     /// Weak suites of histories written before the raw TLS engine (empty in new scans).
     public var weakSuites: [WeakSuite]
     /// Whether a static-RSA (no forward secrecy) key exchange was accepted; `nil` when not tested.
@@ -110,6 +112,7 @@ public struct TLSFacts: Codable, Sendable, Equatable {
         case notTestable = "not_testable"
         case suites, coverage
         case serverPreference = "server_preference"
+        case groups
     }
 
     public init(
@@ -142,6 +145,7 @@ extension TLSFacts {
         suites = try c.decodeIfPresent([AcceptedSuite].self, forKey: .suites)
         coverage = try c.decodeIfPresent(SuiteCoverage.self, forKey: .coverage)
         serverPreference = try c.decodeIfPresent(Bool.self, forKey: .serverPreference)
+        groups = try c.decodeIfPresent([String].self, forKey: .groups)
         weakSuites = try c.decodeIfPresent([WeakSuite].self, forKey: .weakSuites) ?? []
         staticRSAAccepted = try c.decodeIfPresent(Bool.self, forKey: .staticRSAAccepted)
         dheMinBits = try c.decodeIfPresent(Int.self, forKey: .dheMinBits)
