@@ -4,14 +4,8 @@
 # package, bash sockets) reports with -p -E, and the wall time of each. Prints one line per case.
 # Usage: bash Benchmarks/agreement.sh [CASE...]   (default: every case whose TLS differs from the exemplary one)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-bash scripts/setup
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v testssl >/dev/null || { apt-get install -y -qq testssl.sh >/dev/null; }
-swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
-bin=$(swift build -c release --show-bin-path)/portal-audit
-bash scripts/lab start >/dev/null
-lab=$(bash scripts/lab dir); ca=$lab/pki/ca.pem
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cases=("$@")
 [ ${#cases[@]} -eq 0 ] && cases=(exemplary legacy-tls tls10-only tls11-only 3des-only 3des-beside-gcm rc4-sha rc4-md5 \

@@ -5,14 +5,8 @@
 # cross-checked with nginx's access log and the kernel's TCP counters), and the ratio to the floor.
 # Usage: bash Benchmarks/check.sh [N]   (default 20 rounds)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
 rounds=${1:-20}
-bash scripts/setup
-swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
-bin=$(swift build -c release --show-bin-path)/portal-audit
-bash scripts/lab start >/dev/null
-lab=$(bash scripts/lab dir)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 IFS=$'\t' read -r _ host https http _ _ < <(grep '^exemplary' "$lab/cases.tsv")
 export PORTAL_AUDIT_LOOPBACK_ONLY=1
 args=("https://$host:$https/" --http-port "$http" --resolve "$host:$https:127.0.0.1,[::1]" --resolve "$host:$http:127.0.0.1,[::1]"

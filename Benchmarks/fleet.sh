@@ -5,38 +5,15 @@
 # only the TLS part) over a sample of the same HTTPS targets. Ratios are against the same-run baselines.
 # Usage: bash Benchmarks/fleet.sh [PORTALS] [CONCURRENCY] [SSLYZE_SAMPLE]
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
 count=${1:-1000}; concurrency=${2:-32}; sample=${3:-100}
-bash scripts/setup
-swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
-bin=$(swift build -c release --show-bin-path)/portal-audit
-bash scripts/lab start >/dev/null
-bash scripts/lab fleet "$count" >/dev/null
-lab=$(bash scripts/lab dir); fleet=$lab/fleet; ca=$lab/pki/ca.pem
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fleet_up "$count"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export PORTAL_AUDIT_LOOPBACK_ONLY=1
 
-# The fleet without its deliberately slow portals (they are measured separately below).
-python3 - "$fleet" "$work" <<'PY'
-import sys
-fleet, work = sys.argv[1], sys.argv[2]
-expected = [l.rstrip("\n").split("\t") for l in open(f"{fleet}/expected.tsv")]
-keep = {u for u, case, _ in expected if case != "slow"}
-lines = open(f"{fleet}/inventory.yaml").read().split("\n  - url: ")
-head, items = lines[0], lines[1:]
-out = [head] + [i for i in items if i.split("\n")[0] in keep]
-open(f"{work}/fast.yaml", "w").write("\n  - url: ".join(out) + ("" if out[-1].endswith("\n") else "\n"))
-with open(f"{work}/urls.txt", "w") as urls, open(f"{work}/sslyze.txt", "w") as ssl:
-    n = 0
-    for u, case, _ in expected:
-        if case == "slow":
-            continue
-        host, port = u.split("/")[2].split(":")
-        urls.write(f"--resolve {host}:{port}:127.0.0.1 {u}\n")
-        if case != "down" and n < int(sys.argv[3] if len(sys.argv) > 3 else 100):
-            ssl.write(f"{host}:{port}{{127.0.0.1}}\n"); n += 1
-PY
+# The fleet without its deliberately slow portals (they are measured separately below), and its URLs for curl.
+fast_inventory "$work/fast.yaml"
+fleet_urls "$work/urls.txt" 127.0.0.1
 fast=$(grep -c '^  - url: ' "$work/fast.yaml")
 python3 - "$fleet" "$work" "$sample" <<'PY'
 import sys

@@ -6,15 +6,9 @@
 # portal through the same proxy and concurrency.
 # Usage: bash Benchmarks/latency.sh [PORTALS] [CONCURRENCY] [RTT_MS]
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
 count=${1:-1000}; concurrency=${2:-128}; rtt=${3:-50}
-bash scripts/setup
-swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
-bin=$(swift build -c release --show-bin-path)/portal-audit
-bash scripts/lab start >/dev/null
-bash scripts/lab fleet "$count" >/dev/null
-lab=$(bash scripts/lab dir); fleet=$lab/fleet; ca=$lab/pki/ca.pem
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fleet_up "$count"
 work=$(mktemp -d)
 python3 "$root/scripts/lab-latency.py" 127.0.0.2 127.0.0.1 "$((rtt / 2))" $(seq 18600 18657) >"$work/proxy.log" 2>&1 &
 proxy=$!
@@ -23,21 +17,8 @@ for _ in $(seq 1 100); do grep -q ready "$work/proxy.log" && break; sleep 0.1; d
 export PORTAL_AUDIT_LOOPBACK_ONLY=1
 
 # The fleet without its slow portals (measured by fleet.sh), every name pinned to the proxy (IPv4 only).
-python3 - "$fleet" "$work" <<'PY'
-import sys
-fleet, work = sys.argv[1], sys.argv[2]
-expected = [l.rstrip("\n").split("\t") for l in open(f"{fleet}/expected.tsv")]
-keep = {u for u, case, _ in expected if case != "slow"}
-text = open(f"{fleet}/inventory.yaml").read().replace('address: "127.0.0.1,::1"', 'address: "127.0.0.2"')
-parts = text.split("\n  - url: ")
-out = [parts[0]] + [p for p in parts[1:] if p.split("\n")[0] in keep]
-open(f"{work}/fleet.yaml", "w").write("\n  - url: ".join(out) + ("" if out[-1].endswith("\n") else "\n"))
-with open(f"{work}/urls.txt", "w") as urls:
-    for u, case, _ in expected:
-        if case != "slow":
-            host, port = u.split("/")[2].split(":")
-            urls.write(f"--resolve {host}:{port}:127.0.0.2 {u}\n")
-PY
+fast_inventory "$work/fleet.yaml" 127.0.0.2
+fleet_urls "$work/urls.txt" 127.0.0.2
 portals=$(grep -c '^  - url: ' "$work/fleet.yaml")
 now() { date +%s%N; }
 

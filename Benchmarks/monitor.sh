@@ -6,15 +6,9 @@
 # average, memory flat.
 # Usage: bash Benchmarks/monitor.sh [MINUTES] [PORTALS]
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
 minutes=${1:-30}; count=${2:-1000}
-bash scripts/setup
-swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
-bin=$(swift build -c release --show-bin-path)/portal-audit
-bash scripts/lab start >/dev/null
-bash scripts/lab fleet "$count" >/dev/null
-lab=$(bash scripts/lab dir)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fleet_up "$count"
 work=$(mktemp -d); trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 export PORTAL_AUDIT_LOOPBACK_ONLY=1
 "$bin" scan "$lab/fleet/inventory.yaml" --db "$work/m.sqlite" --ca-file "$lab/pki/ca.pem" >/dev/null 2>&1 || true

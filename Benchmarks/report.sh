@@ -4,15 +4,9 @@
 # 1,000-portal run in under 5 s and under 20 MB.
 # Usage: bash Benchmarks/report.sh [PORTALS]
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
 count=${1:-1000}
-bash scripts/setup
-swift build -c release --product portal-audit 2>&1 | grep -E "error|warning:" >&2 || true
-bin=$(swift build -c release --show-bin-path)/portal-audit
-bash scripts/lab start >/dev/null
-bash scripts/lab fleet "$count" >/dev/null
-lab=$(bash scripts/lab dir)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fleet_up "$count"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export PORTAL_AUDIT_LOOPBACK_ONLY=1
 "$bin" scan "$lab/fleet/inventory.yaml" --db "$work/h.sqlite" --ca-file "$lab/pki/ca.pem" 2>/dev/null || true

@@ -305,6 +305,18 @@ static char *pa_first_uri(GENERAL_NAMES *names) {
     return NULL;
 }
 
+/* Moves an i2d_* result (OpenSSL's allocation) into a malloc'd buffer the caller frees with free().
+ * Returns its length, or -1 (nothing allocated). */
+static long pa_own_der(unsigned char *der, int len, unsigned char **out) {
+    long rc = -1;
+    if (len > 0 && der != NULL && (*out = malloc((size_t)len)) != NULL) {
+        memcpy(*out, der, (size_t)len);
+        rc = len;
+    }
+    OPENSSL_free(der);
+    return rc;
+}
+
 static void pa_cert_urls(pa_cert *c, X509 *x) {
     AUTHORITY_INFO_ACCESS *info = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
     for (int i = 0; info != NULL && i < sk_ACCESS_DESCRIPTION_num(info); i++) {
@@ -334,15 +346,9 @@ static void pa_cert_urls(pa_cert *c, X509 *x) {
         BN_free(bn);
     }
     unsigned char *der = NULL;
-    int len = i2d_X509(x, &der);
-    if (len > 0 && der != NULL) {
-        c->der = malloc((size_t)len);
-        if (c->der != NULL) {
-            memcpy(c->der, der, (size_t)len);
-            c->der_len = (size_t)len;
-        }
-    }
-    OPENSSL_free(der);
+    int encoded = i2d_X509(x, &der);
+    long len = pa_own_der(der, encoded, &c->der);
+    c->der_len = len > 0 ? (size_t)len : 0;
 }
 
 static void pa_cert_fill(pa_cert *c, X509 *x) {
@@ -627,14 +633,7 @@ long pa_ocsp_request(const unsigned char *leaf, size_t leaf_len, const unsigned 
         id = NULL; /* owned by the request now */
         unsigned char *der = NULL;
         int len = i2d_OCSP_REQUEST(request, &der);
-        if (len > 0 && der != NULL) {
-            *out = malloc((size_t)len);
-            if (*out != NULL) {
-                memcpy(*out, der, (size_t)len);
-                rc = len;
-            }
-        }
-        OPENSSL_free(der);
+        rc = pa_own_der(der, len, out);
     }
     ERR_clear_error();
     OCSP_CERTID_free(id);
@@ -652,14 +651,7 @@ long pa_store_issuer(const unsigned char *leaf, size_t leaf_len, unsigned char *
         && X509_STORE_CTX_get1_issuer(&issuer, ctx, l) == 1 && issuer != NULL) {
         unsigned char *der = NULL;
         int len = i2d_X509(issuer, &der);
-        if (len > 0 && der != NULL) {
-            *out = malloc((size_t)len);
-            if (*out != NULL) {
-                memcpy(*out, der, (size_t)len);
-                rc = len;
-            }
-        }
-        OPENSSL_free(der);
+        rc = pa_own_der(der, len, out);
     }
     ERR_clear_error();
     X509_free(issuer);

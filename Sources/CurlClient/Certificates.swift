@@ -42,24 +42,27 @@ public enum Certificates {
 
     /// The status of `leaf` in an OCSP response signed by `issuer` (or its delegate, or a trusted responder).
     public static func ocspStatus(_ response: [UInt8], leaf: [UInt8], issuer: [UInt8]) -> Status {
-        var when: Int64 = 0
-        let rc = response.withUnsafeBufferPointer { r in
-            leaf.withUnsafeBufferPointer { l in
-                issuer.withUnsafeBufferPointer { i in
-                    pa_ocsp_status(r.baseAddress, r.count, l.baseAddress, l.count, i.baseAddress, i.count, &when)
-                }
-            }
-        }
-        return status(rc, when)
+        status(of: leaf, issuer: issuer, in: response, pa_ocsp_status)
     }
 
     /// The status of `leaf` in a CRL (DER or PEM) signed by `issuer`.
     public static func crlStatus(_ crl: [UInt8], leaf: [UInt8], issuer: [UInt8]) -> Status {
+        status(of: leaf, issuer: issuer, in: crl, pa_crl_status)
+    }
+
+    /// The shims' revocation checks share one shape: (document, leaf, issuer, revocation time) → code.
+    private typealias RevocationCheck = (
+        UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Int64>?
+    ) -> Int32
+
+    private static func status(of leaf: [UInt8], issuer: [UInt8], in document: [UInt8], _ check: RevocationCheck)
+        -> Status
+    {
         var when: Int64 = 0
-        let rc = crl.withUnsafeBufferPointer { c in
+        let rc = document.withUnsafeBufferPointer { d in
             leaf.withUnsafeBufferPointer { l in
                 issuer.withUnsafeBufferPointer { i in
-                    pa_crl_status(c.baseAddress, c.count, l.baseAddress, l.count, i.baseAddress, i.count, &when)
+                    check(d.baseAddress, d.count, l.baseAddress, l.count, i.baseAddress, i.count, &when)
                 }
             }
         }

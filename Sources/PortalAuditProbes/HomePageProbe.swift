@@ -115,12 +115,15 @@ struct HomePageProbe: AreaProbe {
         .contains { message.contains($0) }
     }
 
+    /// OpenSSL's (code, depth) pairs with OpenSSL's words for each code.
+    static func described(_ errors: [(code: Int, depth: Int)]) -> [VerifyError] {
+        errors.map { VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code)) }
+    }
+
     static func certificate(_ handshake: HandshakeFacts, host: String) -> CertificateFacts {
         CertificateFacts(
             chain: handshake.chain,
-            verifyErrors: handshake.verifyErrors.map {
-                VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
-            },
+            verifyErrors: Self.described(handshake.verifyErrors),
             checkedHost: host)
     }
 
@@ -130,9 +133,7 @@ struct HomePageProbe: AreaProbe {
         guard !summaries.isEmpty, let errors = Certificates.verify(chain: chain, host: host) else { return nil }
         return CertificateFacts(
             chain: summaries,
-            verifyErrors: errors.map {
-                VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
-            },
+            verifyErrors: Self.described(errors),
             checkedHost: host, source: .rawHello)
     }
 
@@ -155,9 +156,7 @@ struct HomePageProbe: AreaProbe {
                 ChainCompletion(url: url, verifyErrors: [], failure: "the issuer is not a certificate"), nil, results
             )
         }
-        let verified = errors.map {
-            VerifyError(code: $0.code, depth: $0.depth, message: x509ErrorDescription($0.code))
-        }
+        let verified = described(errors)
         return (ChainCompletion(url: url, verifyErrors: verified), der, results)
     }
 }

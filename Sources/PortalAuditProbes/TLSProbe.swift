@@ -34,7 +34,8 @@ struct TLSProbe: AreaProbe {
         var certificates: [[UInt8]] = []
         var suites: [AcceptedSuite] = []
         // Each version alone, a few hellos at once: on a real network the round trips are the cost.
-        let answers = await session.askAll(WireVersion.allCases.reversed().map { ($0, Self.offer($0)) })
+        let answers = await session.askAll(
+            WireVersion.allCases.reversed().map { Session.Question(version: $0, suites: Self.offer($0)) })
         for (version, answer) in zip(WireVersion.allCases.reversed(), answers) {
             switch answer {
             case .chose(let suite, let flight):
@@ -125,14 +126,21 @@ struct TLSProbe: AreaProbe {
 
         /// Offers `suites` at `version` alone.
         mutating func ask(_ version: WireVersion, _ suites: [CipherSuite]) async -> Answer {
-            let asked = await Self.ask(context, version, suites)
+            let asked = await Self.ask(context, Question(version: version, suites: suites))
             results += asked.results
             return asked.answer
         }
 
+        /// One hello to send: a version alone, the suites and the groups it offers.
+        struct Question: Sendable {
+            var version: WireVersion
+            var suites: [CipherSuite]
+            var groups: [NamedGroup] = NamedGroup.allCases.sorted { $0 == .x25519 && $1 != .x25519 }
+        }
+
         /// Asks each question, `tlsHellosAtOnce` at a time, answers in the order asked. When nothing listens
         /// (the first connection refused), the questions not yet asked are not sent.
-        mutating func askAll(_ questions: [(WireVersion, [CipherSuite])]) async -> [Answer] {
+        mutating func askAll(_ questions: [Question]) async -> [Answer] {
             let width = context.options.tlsHellosAtOnce
             var answers: [Answer] = []
             var start = 0
@@ -145,7 +153,7 @@ struct TLSProbe: AreaProbe {
                 let context = self.context
                 let asked = await withTaskGroup(of: (Int, Asked).self) { group in
                     for (index, question) in wave.enumerated() {
-                        group.addTask { (index, await Self.ask(context, question.0, question.1)) }
+                        group.addTask { (index, await Self.ask(context, question)) }
                     }
                     var out: [(Int, Asked)] = []
                     for await item in group { out.append(item) }
@@ -164,32 +172,15 @@ struct TLSProbe: AreaProbe {
         /// The ECDHE groups `version` accepts, each offered alone with the version's ECDHE suites.
         mutating func groups(_ version: WireVersion) async -> [String] {
             let suites = version == .tls13 ? CipherSuite.tls13 : TLSProbe.offer(version).filter { $0.is(.ecdhe) }
-            let context = self.context
-            var accepted: [String] = []
-            let width = context.options.tlsHellosAtOnce
-            let all = NamedGroup.allCases
-            var start = 0
-            while start < all.count {
-                let wave = Array(all[start..<min(all.count, start + width)])
-                let asked = await withTaskGroup(of: (Int, Asked).self) { group in
-                    for (index, named) in wave.enumerated() {
-                        group.addTask { (index, await Self.ask(context, version, suites, groups: [named])) }
-                    }
-                    var out: [(Int, Asked)] = []
-                    for await item in group { out.append(item) }
-                    return out.sorted { $0.0 < $1.0 }.map(\.1)
-                }
-                for (named, item) in zip(wave, asked) {
-                    results += item.results
-                    guard case .chose(_, let flight) = item.answer else { continue }
-                    // The server must have used the group it was offered (its key exchange or retry names it).
-                    let used: UInt16? =
-                        if case .ecdh(let code) = flight.keyExchange { code } else { flight.hello?.keyShareGroup }
-                    if used == named.rawValue { accepted.append(NamedGroup.name(named.rawValue)) }
-                }
-                start += width
+            let answers = await askAll(
+                NamedGroup.allCases.map { Question(version: version, suites: suites, groups: [$0]) })
+            return zip(NamedGroup.allCases, answers).compactMap { named, answer in
+                guard case .chose(_, let flight) = answer else { return nil }
+                // The server must have used the group it was offered (its key exchange or retry names it).
+                let used: UInt16? =
+                    if case .ecdh(let code) = flight.keyExchange { code } else { flight.hello?.keyShareGroup }
+                return used == named.rawValue ? NamedGroup.name(named.rawValue) : nil
             }
-            return accepted
         }
 
         /// One question's answer, the transfers it took, and whether nothing listens there.
@@ -199,10 +190,8 @@ struct TLSProbe: AreaProbe {
             var unreachable: Bool
         }
 
-        static func ask(
-            _ context: ProbeContext, _ version: WireVersion, _ suites: [CipherSuite],
-            groups: [NamedGroup] = NamedGroup.allCases.sorted { $0 == .x25519 && $1 != .x25519 }
-        ) async -> Asked {
+        static func ask(_ context: ProbeContext, _ question: Question) async -> Asked {
+            let (version, suites, groups) = (question.version, question.suites, question.groups)
             guard !suites.isEmpty, context.budget.remainingMS() > 0 else {
                 return Asked(answer: .unknown, results: [], unreachable: false)
             }
@@ -278,7 +267,7 @@ struct TLSProbe: AreaProbe {
                 (.staticRSA, sound.filter { $0.is(.staticRSA) || $0.is(.staticDH) }),
                 (.dhe, sound.filter { $0.is(.dhe) }),
             ].filter { question in !found.contains { $0.classes.contains(question.0.rawValue) } }
-            let answers = await askAll(questions.map { (version, $0.1) })
+            let answers = await askAll(questions.map { Question(version: version, suites: $0.1) })
             for answer in answers {
                 if case .chose(let suite, let flight) = answer {
                     found.append(TLSProbe.accepted(suite, version, flight))
