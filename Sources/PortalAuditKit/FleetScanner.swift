@@ -254,7 +254,9 @@ public struct FleetScanner: Sendable {
                 let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
                 return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: now)
             } failed: { error in
-                saveError = error
+                // Ctrl-C cancels the history reads and writes in flight (GRDB throws CancellationError or
+                // interrupts the statement): that is the interruption itself, never a failure of the scan.
+                if !(error is CancellationError) && !Task.isCancelled { saveError = error }
             }
             beat.cancelAll()
         }
