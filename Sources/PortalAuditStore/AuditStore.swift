@@ -82,13 +82,13 @@ public final class AuditStore: Sendable {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path: path, configuration: configuration)
             // An existing history with results to convert (not a new file another process is creating).
             let converting = try pool.read { db in
                 try !Self.migrator.appliedIdentifiers(db).contains("v4-lean-results") && db.tableExists("portalResult")
                     && Int.fetchOne(db, sql: "SELECT COUNT(*) FROM portalResult") ?? 0 > 0
             }
-            try Self.migrator.migrate(pool)
+            try Self.migrate(pool)
             // The lean conversion frees most of an old history's pages: give them back once.
             if converting {
                 try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM; PRAGMA wal_checkpoint(TRUNCATE)") }
@@ -100,6 +100,35 @@ public final class AuditStore: Sendable {
             throw error
         } catch {
             throw StoreError.wrap(error, "open the history database \(path)")
+        }
+    }
+
+    /// Opens the pool. Switching a new file to WAL does not wait on the busy timeout: when another
+    /// process is creating the same history, SQLite answers "database is locked" at once; wait for it.
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            }
+        }
+    }
+
+    /// Runs the migrations. GRDB reads which are applied before it opens each migration's transaction, so a
+    /// second process creating the same new history at the same moment fails with "table already exists"
+    /// once the first commits: retry for as long as the other writer's progress explains the failure.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        while true {
+            do {
+                return try migrator.migrate(pool)
+            } catch let error as DatabaseError {
+                let now = try pool.read { try migrator.appliedIdentifiers($0) }
+                guard now.count > applied.count else { throw error }
+                applied = now
+            }
         }
     }
 

@@ -68,6 +68,26 @@ struct AuditStoreTests {
         #expect(try reopened.history(matching: "nothing%", since: nil).isEmpty)
     }
 
+    @Test("a new history opened by several writers at once is created once, each open succeeding")
+    func concurrentCreation() async throws {
+        // A monitor, a scan and a report started together on a path that does not exist yet (the Ctrl-C
+        // test's poller and its scan did exactly this): every open succeeds and every migration runs once.
+        for _ in 0..<12 {
+            let path = temporaryDatabase()
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        do { _ = try AuditStore(path: path) } catch { return "\(error)" }
+                        return nil
+                    }
+                }
+                return await group.compactMap { $0 }.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(failures.isEmpty)
+            #expect(try AuditStore.schema(path: path) == AuditStore.knownSchemas)
+        }
+    }
+
     @Test("a database from a newer portal-audit is refused")
     func superseded() async throws {
         let path = temporaryDatabase()
