@@ -79,13 +79,26 @@ public struct AuditRunner: Sendable {
     ///
     /// - Throws: `LocalResourceError` when this machine ran out of descriptors: no verdict is given then,
     ///   since the failure was the auditor's, not the portal's.
-    public func run(_ check: PreparedCheck, now: @Sendable () -> Date = Date.init) async throws(LocalResourceError)
-        -> ReportDocument
-    {
+    /// A portal where nothing answered is asked again `confirmOutagesAfterSeconds` later (`onRetry` hears
+    /// of it first, for a waiting user); only a second silence makes it down.
+    public func run(
+        _ check: PreparedCheck, now: @Sendable () -> Date = Date.init,
+        onRetry: @Sendable (Target, Int) -> Void = { _, _ in }
+    ) async throws(LocalResourceError) -> ReportDocument {
         let started = now()
-        let prober = SiteProber(runtime: runtime, options: check.request.probe)
+        let options = check.request.probe
+        let prober = SiteProber(runtime: runtime, options: options)
         let profile = check.profile
-        let outcomes = await boundedMap(check.targets, limit: 8) { target in (target, await prober.probe(target)) }
+        var outcomes = await boundedMap(check.targets, limit: 8) { target in (target, await prober.probe(target)) }
+        let silent = outcomes.indices.filter { OutageConfirmation.needed(outcomes[$0].1, options) }
+        if !silent.isEmpty {
+            for index in silent { onRetry(outcomes[index].0, options.confirmOutagesAfterSeconds) }
+            try? await Task.sleep(for: .seconds(options.confirmOutagesAfterSeconds))
+            let again = await boundedMap(silent.map { outcomes[$0].0 }, limit: 8) { await prober.probe($0) }
+            for (index, second) in zip(silent, again) {
+                outcomes[index].1 = OutageConfirmation.merge(first: outcomes[index].1, second: second)
+            }
+        }
         if let failure = outcomes.lazy.compactMap(\.1.localFailure).first { throw LocalResourceError(failure: failure) }
         let results = outcomes.map { target, outcome in
             Self.judge(target: target, outcome: outcome, profile: profile, now: outcome.observedAt)

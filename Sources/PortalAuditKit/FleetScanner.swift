@@ -209,6 +209,7 @@ public struct FleetScanner: Sendable {
         let pending = prepared.inventory.targets.filter { !done.contains($0.url) }
         var options = prepared.request.probe
         options.authorised = options.authorised || prepared.inventory.authorised
+        options.authorisation = prepared.inventory.authorisation
         let prober = SiteProber(options: options)
         let profile = prepared.profile
         let levelProfiles = prepared.levelProfiles
@@ -269,41 +270,94 @@ public struct FleetScanner: Sendable {
             interrupted: interrupted, elapsed: clock.now - started, connections: runner.socketsOpened - socketsBefore)
     }
 
+    /// What a slot of the scan ended with.
+    private enum Finished: Sendable {
+        /// A portal judged, to save.
+        case judged(SiteResult)
+        /// Nothing answered: ask again once `due`.
+        case silent(Target, SiteProber.Outcome, due: ContinuousClock.Instant)
+        /// The wait for the next second attempt is over.
+        case due
+    }
+
     /// Probes `pending` with at most `concurrency` at once, judging and saving each as it finishes.
     ///
-    /// The first error (a save that failed, the machine out of descriptors) stops the scan: in-flight
-    /// portals are cancelled and not saved, and `failed` hears of it once.
+    /// A portal where nothing answered waits outside the slots and is asked again once its confirmation
+    /// time has come (`ProbeOptions.confirmOutagesAfterSeconds`), ahead of new portals. The first error
+    /// (a save that failed, the machine out of descriptors) stops the scan: in-flight portals are
+    /// cancelled and not saved, and `failed` hears of it once.
     private func scanPending(
         _ pending: [Target], prober: SiteProber, store: AuditStore, runID: Int64, concurrency: Int,
         saved: (SiteResult) -> Void,
         judge: @escaping @Sendable (Target, SiteProber.Outcome) async throws -> SiteResult,
         failed: (any Error) -> Void
     ) async {
-        await withTaskGroup(of: Result<SiteResult, any Error>?.self) { group in
+        let options = prober.options
+        let clock = ContinuousClock()
+        await withTaskGroup(of: Result<Finished, any Error>?.self) { group in
             var next = pending.makeIterator()
             var stopped = false
+            var running = 0
+            var waiting: [(target: Target, first: SiteProber.Outcome, due: ContinuousClock.Instant)] = []
+            var sleeping = false
+            func outcome(_ finished: () async throws -> Finished) async -> Result<Finished, any Error>? {
+                if Task.isCancelled { return nil }
+                do { return .success(try await finished()) } catch { return .failure(error) }
+            }
             func launch() -> Bool {
-                guard !Task.isCancelled, !stopped, let target = next.next() else { return false }
-                group.addTask {
-                    let outcome = await prober.probe(target)
-                    if Task.isCancelled { return nil }
-                    if let failure = outcome.localFailure { return .failure(LocalResourceError(failure: failure)) }
-                    do {
-                        return .success(try await judge(target, outcome))
-                    } catch {
-                        return .failure(error)
+                guard !Task.isCancelled, !stopped else { return false }
+                if let index = waiting.firstIndex(where: { $0.due <= clock.now }) {
+                    let (target, first, _) = waiting.remove(at: index)
+                    group.addTask {
+                        let second = await prober.probe(target)
+                        if let failure = second.localFailure { return .failure(LocalResourceError(failure: failure)) }
+                        return await outcome {
+                            .judged(try await judge(target, OutageConfirmation.merge(first: first, second: second)))
+                        }
                     }
+                } else if let target = next.next() {
+                    group.addTask {
+                        let first = await prober.probe(target)
+                        if let failure = first.localFailure { return .failure(LocalResourceError(failure: failure)) }
+                        if OutageConfirmation.needed(first, options) {
+                            return .success(
+                                .silent(target, first, due: clock.now + .seconds(options.confirmOutagesAfterSeconds)))
+                        }
+                        return await outcome { .judged(try await judge(target, first)) }
+                    }
+                } else {
+                    // Only portals waiting for their second attempt are left: wake when the first is due.
+                    if let due = waiting.map(\.due).min(), !sleeping {
+                        sleeping = true
+                        group.addTask {
+                            try? await Task.sleep(until: due, clock: clock)
+                            return Task.isCancelled ? nil : .success(.due)
+                        }
+                    }
+                    return false
                 }
+                running += 1
                 return true
             }
-            for _ in 0..<concurrency where !launch() { break }
+            func fill() {
+                while running < concurrency && launch() {}
+            }
+            fill()
             while let result = await group.next() {
                 guard !stopped, let result else { continue }
                 do {
-                    let site = try result.get()
-                    try await store.save(site, run: runID, at: Date())
-                    saved(site)
-                    _ = launch()
+                    switch try result.get() {
+                    case .judged(let site):
+                        running -= 1
+                        try await store.save(site, run: runID, at: Date())
+                        saved(site)
+                    case .silent(let target, let first, let due):
+                        running -= 1
+                        waiting.append((target, first, due))
+                    case .due:
+                        sleeping = false
+                    }
+                    fill()
                 } catch {
                     stopped = true
                     failed(error)

@@ -19,6 +19,15 @@ public struct ProbeOptions: Sendable, Equatable {
     /// List every accepted cipher suite by iterative removal (`check`, `scan --enumerate`); otherwise one
     /// hello per suite class answers "accepted or not".
     public var enumerateSuites: Bool
+    /// Seconds after which a portal where nothing answered is asked again, to confirm the outage (at least
+    /// `minimumConfirmationSeconds`; 0: no second attempt, and the portal is reported incomplete).
+    public var confirmOutagesAfterSeconds: Int
+    /// The basis of an authorised audit (inventory `authorisation:`), recorded with every observation.
+    public var authorisation: String?
+    /// Where this scan runs from (`--vantage`), recorded with every observation beside the host name.
+    public var vantage: String?
+    /// The shortest wait that tells an outage from a restart or a dropped packet.
+    public static let minimumConfirmationSeconds = 30
     /// Sites admitted at once to an address of scope `scope` (`nil`: no limit).
     public func sitesPerAddress(_ scope: AddressScope?) -> Int? {
         if let explicit = connectionsPerAddress { return max(1, explicit / connectionsPerSite) }
@@ -49,9 +58,12 @@ public struct ProbeOptions: Sendable, Equatable {
         resolve: [String] = [], timeoutSeconds: Double = 10, connectTimeoutSeconds: Double = 5,
         maxBodyBytes: Int = 2 << 20, maxRedirects: Int = 10, authorised: Bool = false,
         userAgent: String = "portal-audit/\(PortalAuditVersion.tool) (+compliance audit)",
-        connectionsPerAddress: Int? = nil, enumerateSuites: Bool = false
+        connectionsPerAddress: Int? = nil, enumerateSuites: Bool = false,
+        confirmOutagesAfterSeconds: Int = ProbeOptions.minimumConfirmationSeconds, vantage: String? = nil
     ) {
+        self.vantage = vantage
         self.enumerateSuites = enumerateSuites
+        self.confirmOutagesAfterSeconds = confirmOutagesAfterSeconds
         self.connectionsPerAddress = connectionsPerAddress
         self.resolve = resolve
         self.timeoutSeconds = timeoutSeconds

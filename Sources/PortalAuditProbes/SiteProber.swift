@@ -10,7 +10,7 @@ import PortalAuditCore
 /// that, and the site is admitted to its resolved address under the per-address limit first.
 public struct SiteProber: Sendable {
     let runtime: CurlRuntime
-    let options: ProbeOptions
+    public let options: ProbeOptions
     /// Fleet-wide: how many sites hold each address (one prober serves a whole scan).
     let admission = AddressAdmission()
     /// Fleet-wide: issuer certificates (AIA) and CRLs fetched, by URL.
@@ -39,6 +39,13 @@ public struct SiteProber: Sendable {
     /// The name is resolved once (unless pinned) and pinned for every request, so curl connects to the
     /// very addresses the per-address limit and the redirect scope were judged on. The budget starts
     /// when the site is admitted to its address.
+    /// This machine's name, recorded as the scan's vantage point.
+    static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
     public func probe(_ target: Target) async -> Outcome {
         var pins = NamePins(entries: options.resolve, target: target)
         var address = AddressScope.of(target.host) != nil ? target.host : pins.address(of: target.host)
@@ -100,6 +107,8 @@ public struct SiteProber: Sendable {
         observation.exposure = exposure.facts
         observation.ipv6 = ipv6Run.facts
         observation.authorised = options.authorised
+        observation.authorisation = options.authorised ? options.authorisation : nil
+        observation.vantage = Vantage(host: Self.hostName, label: options.vantage)
 
         let failure = home.home.failure.map(TransferFacts.failure)
         func attempt(_ kind: ProbeKind, _ recorded: Bool, _ ms: Int, _ failure: ProbeFailure?) -> ProbeAttempt {

@@ -61,10 +61,10 @@ struct ProfilesCommandTests {
     func list() async throws {
         let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
-        for (level, version) in [(1, 2), (2, 2), (3, 3), (4, 3), (5, 3)] {
+        for (level, version) in [(1, 3), (2, 3), (3, 4), (4, 4), (5, 4)] {
             #expect(result.stdout.contains("vn-level\(level)@\(version)"))
         }
-        #expect(result.stdout.contains("vn-level3@3 extends vn-level2"))
+        #expect(result.stdout.contains("vn-level3@4 extends vn-level2"))
     }
 
     @Test("show prints the effective rules and where each value came from")
@@ -82,8 +82,11 @@ struct ProfilesCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("Chỉ chấp nhận TLS 1.2 trở lên"))
         #expect(result.stdout.contains("TCVN 14423:2026"))
-        #expect(result.stdout.contains("trước 01/7/2026: TT 12/2022"))
-        #expect(result.stdout.contains("vn-level5@3: bắt buộc (minimum=1.3)"))
+        #expect(result.stdout.contains("văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022"))
+        // TLS 1.2 stays the floor at level 5; the unread annex makes the citation "chưa xác minh"
+        #expect(result.stdout.contains("vn-level5@4: bắt buộc (minimum=1.2)"))
+        #expect(result.stdout.contains("độ tin cậy: chưa xác minh — docs/legal-basis.md: tcvn-14423-2026-l2"))
+        #expect(!result.stdout.contains("REGULATIONS"))
         let unknown = try await portalAudit(["profiles", "explain", "tls.nothing"])
         #expect(unknown.status == 64)
     }

@@ -19,7 +19,7 @@ struct ProfileLoaderTests {
     func shipped() throws {
         let profile = try ProfileLoader(searchPaths: [Repository.profiles]).load("vn-level2")
         #expect(profile.id == "vn-level2")
-        #expect(profile.reference.label == "vn-level2@2")
+        #expect(profile.reference.label == "vn-level2@3")
         #expect(Set(profile.ruleIDs).isSubset(of: RuleRegistry.all.map { $0.descriptor.id }))
         #expect(profile.rules["headers.permissions-policy"] == nil, "recommended from level 3 only")
         #expect(profile.rules.values.allSatisfy { !$0.source.isEmpty && $0.confidence != nil })
@@ -70,7 +70,7 @@ struct ProfileLoaderTests {
         let file = folder + "/bad.yaml"
         #expect(
             text.contains(
-                "\(file):4:1: error: colour: unknown key (allowed: extends, grading, id, rules, schema, title, version)"
+                "\(file):4:1: error: colour: unknown key (allowed: extends, grading, id, rules, schema, title, unverifiable, version)"
             ))
         #expect(
             text.contains("\(file):6:3: error: rules.tls.min-versoin: unknown rule id (did you mean tls.min-version?)"))

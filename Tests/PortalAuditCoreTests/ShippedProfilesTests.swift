@@ -44,17 +44,76 @@ struct ShippedProfilesTests {
     }
 
     @Test(
-        "levels differ where the evidence says: broken suites fail everywhere, old TLS from 2, transport security from 3, TLS 1.3 at 5"
+        "levels differ where the evidence says: broken suites, IPv6 and published information alike at every level, old TLS from 2, transport security from 3, TLS 1.2 still the floor at 5"
     )
     func semantics() {
         #expect(profiles[0].rules["tls.min-version"]?.requirement == .recommended)
         #expect(profiles[1].rules["tls.min-version"]?.requirement == .required)
         #expect(profiles[1].rules["tls.weak-ciphers"]?.requirement == .recommended)
         #expect(profiles[2].rules["tls.weak-ciphers"]?.requirement == .recommended)
-        for profile in profiles { #expect(profile.rules["tls.broken-ciphers"]?.requirement == .required) }
+        // The law's scope, not the level: the same requirement everywhere
+        for id in ["tls.broken-ciphers", "ipv6.available", "content.mandatory-info"] {
+            #expect(Set(profiles.map { $0.rules[id]?.requirement }) == [.required], "\(id)")
+        }
+        // No source requires forward secrecy; only session cookies become required
+        #expect(Set(profiles.map { $0.rules["tls.forward-secrecy"]?.requirement }) == [.recommended])
+        #expect(Set(profiles.map { $0.rules["cookies.other-flags"]?.requirement }) == [.recommended])
+        #expect(profiles[2].rules["cookies.secure-flags"]?.requirement == .required)
         #expect(profiles[2].rules["headers.hsts"]?.requirement == .required)
         #expect(profiles[2].rules["cert.expiry-soon"]?.parameters.values["warn_days"] == .integer(45))
-        #expect(profiles[4].rules["tls.min-version"]?.parameters.values["minimum"] == .string("1.3"))
+        // TT 39/2017 makes TLS 1.2 mandatory: level 5 keeps it as floor and recommends TLS 1.3
+        #expect(profiles[4].rules["tls.min-version"]?.parameters.values["minimum"] == .string("1.2"))
+        #expect(profiles[4].rules["tls.tls13-offered"]?.requirement == .recommended)
+    }
+
+    /// `docs/legal-basis.md`'s table rows: key → confidence.
+    static func legalBasis() throws -> [String: Confidence] {
+        let text = try String(
+            contentsOf: Repository.root.appendingPathComponent("docs/legal-basis.md"), encoding: .utf8)
+        var keys: [String: Confidence] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 4, let last = cells.last, last.hasPrefix("`"), last.hasSuffix("`") else { continue }
+            let key = String(cells[0].dropFirst().dropLast())
+            if let confidence = Confidence(rawValue: String(last.dropFirst().dropLast())) { keys[key] = confidence }
+        }
+        return keys
+    }
+
+    @Test(
+        "every citation rests on keys of docs/legal-basis.md and claims no more than the weakest of them; unread parts say so"
+    )
+    func confidenceLadder() throws {
+        let basis = try Self.legalBasis()
+        #expect(basis.count >= 30)
+        for profile in profiles {
+            for id in profile.ruleIDs {
+                let rule = try #require(profile.rules[id])
+                let where_ = "\(profile.id) \(id)"
+                #expect(!rule.basis.isEmpty, "\(where_): no basis")
+                let parts = try rule.basis.map { key in try #require(basis[key], "\(where_): \(key) is not in docs/legal-basis.md") }
+                let claimed = try #require(rule.confidence.flatMap(Confidence.init(rawValue:)), "\(where_): no confidence")
+                let weakest = try #require(parts.min { $0.strength < $1.strength })
+                #expect(claimed.strength <= weakest.strength, "\(where_): \(claimed.rawValue) claims more than \(weakest.rawValue)")
+                if parts.contains(.unverified) {
+                    #expect(rule.source.contains("(nội dung chưa xác minh)"), "\(where_): unread part not marked")
+                    #expect(rule.sourceEN?.contains("(text not yet verified)") == true, "\(where_): unread part not marked (en)")
+                }
+                if parts.contains(.toolDefault) { #expect(rule.source.contains("mặc định của công cụ") || rule.source.contains("Mặc định của công cụ")) }
+                // The citation points at the project's own words, never at a file users do not have
+                #expect(!rule.source.contains(".md") && !(rule.sourceEN ?? "").contains(".md"), "\(where_)")
+                #expect(!rule.source.contains("trước 01/7/2026"), "\(where_): the transition is not a date")
+            }
+        }
+    }
+
+    @Test("each level lists what an outside scan cannot verify, growing with the level")
+    func unverifiable() {
+        for (lower, higher) in zip(profiles, profiles.dropFirst()) {
+            #expect(higher.unverifiable.count > lower.unverifiable.count)
+            #expect(Array(higher.unverifiable.prefix(lower.unverifiable.count)) == lower.unverifiable)
+        }
+        #expect(profiles[1].unverifiable.contains { $0.vi.contains("WAF") })
     }
 
     @Test("every rule entry written in a level's own file has a requirement, a source and a confidence")

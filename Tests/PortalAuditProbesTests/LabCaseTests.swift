@@ -49,7 +49,8 @@ struct LabCaseTests {
         "down": ["availability.reachable", "ipv6.available"],
         "slow": ["availability.response-time"],
         "redirect-loop": ["http.redirect-to-https"],
-        "hostile": ["content.mandatory-info", "cookies.secure-flags", "headers.version-leak"],
+        // Its hostile cookie is not a session cookie: a minor recommendation, not the session flags.
+        "hostile": ["content.mandatory-info", "cookies.other-flags", "headers.version-leak"],
         "stale": ["content.freshness"],
         "soft-404": [],
         "exposed": [],
@@ -95,6 +96,14 @@ struct LabCaseTests {
         "ecdsa-p256": [],
     ]
 
+    /// The grade a reviewer expects under vn-level2 where the portal does not simply pass (A) or fail (F):
+    /// docs/grading.md. Missing every security header is C, never "A 91"; a revoked certificate is capped at C.
+    static let expectedGrades: [String: String] = [
+        "no-headers": "C", "insecure-cookies": "B", "slow": "B", "stale": "B", "static-rsa-only": "C",
+        "cbc-only": "B", "sha1-intermediate": "B", "rsa-1024": "B", "revoked-crl": "C", "revoked-ocsp": "C",
+        "revoked-stapled": "C",
+    ]
+
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
     func verdict(_ portal: Lab.Portal) async throws {
         // Given a lab portal reached by its real-looking name pinned with --resolve
@@ -103,6 +112,8 @@ struct LabCaseTests {
         // Then its verdict and failing rules are the ones its flaw calls for
         #expect(site.verdict.rawValue == portal.expectedVerdict)
         #expect(failed(site) == Self.expectedFailures[portal.name], "\(String(describing: site.observation.tls))")
+        let grade = Self.expectedGrades[portal.name] ?? (portal.expectedVerdict == "fail" ? "F" : "A")
+        #expect(site.grade == grade, "\(portal.name): \(site.score)")
         if portal.decidingRule != "-" {
             #expect(failed(site).contains(portal.decidingRule))
         }

@@ -11,7 +11,8 @@ public struct Evaluation: Sendable, Equatable {
 /// Judges observations against profiles. Pure: no I/O, the clock comes in through the context.
 public enum Evaluator {
     /// Bumped whenever a rule's judgement of the same facts changes; stored with every run.
-    public static let version = 1
+    /// 2: penalty grading with caps, session cookies apart, version banners only with a version.
+    public static let version = 2
 
     /// Every rule of `profile` applied to `observation`, with verdict, score and grade.
     public static func evaluate(_ observation: Observation, profile: Profile, context: EvaluationContext) -> Evaluation
@@ -28,8 +29,60 @@ public enum Evaluator {
         }
         let verdict = verdict(findings)
         let score = score(findings, grading: profile.grading)
-        let grade = verdict == .fail ? "F" : profile.grading.grade(for: score)
-        return Evaluation(findings: findings, verdict: verdict, score: score, grade: grade)
+        return Evaluation(
+            findings: findings, verdict: verdict, score: score,
+            grade: grade(findings, verdict: verdict, score: score, grading: profile.grading))
+    }
+
+    /// The grade shown for a portal not yet judged in full (a required rule could not be checked).
+    public static let ungraded = "–"
+
+    /// `F` on a failed verdict; `–` when incomplete; otherwise the score's grade, lowered to the cap of
+    /// the most severe unmet recommendation.
+    public static func grade(_ findings: [Finding], verdict: Verdict, score: Int, grading: Grading) -> String {
+        switch verdict {
+        case .fail: return "F"
+        case .incomplete: return ungraded
+        case .pass, .warn:
+            var grade = grading.grade(for: score)
+            for finding in findings where finding.status == .fail {
+                if let cap = grading.caps[finding.severity] { grade = grading.worse(grade, cap) }
+            }
+            return grade
+        }
+    }
+
+    /// Why a portal has its grade, in a few words: the required failures, what could not be checked, the
+    /// recommendation that capped it, or how many recommendations are unmet.
+    public static func gradeCause(_ findings: [Finding], verdict: Verdict, grading: Grading) -> LocalizedText {
+        func titles(_ list: [Finding]) -> (en: String, vi: String) {
+            (list.map { $0.title.en }.joined(separator: "; "), list.map { $0.title.vi }.joined(separator: "; "))
+        }
+        let failed = findings.filter { $0.status == .fail }
+        let required = failed.filter { $0.requirement == .required }
+        if verdict == .fail {
+            let names = titles(required.isEmpty ? failed.filter { $0.rule == "availability.reachable" } : required)
+            return LocalizedText(
+                en: "required criteria not met: \(names.en)", vi: "tiêu chí bắt buộc không đạt: \(names.vi)")
+        }
+        if verdict == .incomplete {
+            let names = titles(findings.filter { $0.requirement == .required && $0.status == .inconclusive })
+            return LocalizedText(en: "could not be determined: \(names.en)", vi: "chưa xác định được: \(names.vi)")
+        }
+        let capping = failed.filter { grading.caps[$0.severity] != nil }
+        if !capping.isEmpty {
+            let names = titles(capping)
+            return LocalizedText(
+                en: "high-severity recommendation not met: \(names.en)",
+                vi: "khuyến nghị mức cao chưa đáp ứng: \(names.vi)")
+        }
+        if failed.isEmpty {
+            return LocalizedText(
+                en: "every criterion checked from outside is met", vi: "đáp ứng mọi tiêu chí kiểm tra được từ bên ngoài")
+        }
+        return LocalizedText(
+            en: "\(failed.count) recommendation\(failed.count == 1 ? "" : "s") not met",
+            vi: "\(failed.count) khuyến nghị chưa đáp ứng")
     }
 
     /// `fail` on a required failure, `incomplete` on a required inconclusive, `warn` on a recommended failure.
@@ -42,16 +95,9 @@ public enum Evaluator {
         return .pass
     }
 
-    /// 0–100: the weight of passed rules over the weight of rules that were judged (pass or fail).
+    /// 0–100: 100 less the penalty of every unmet rule (required or recommended), by severity.
     public static func score(_ findings: [Finding], grading: Grading) -> Int {
-        var earned = 0
-        var possible = 0
-        for finding in findings where finding.status == .pass || finding.status == .fail {
-            let weight = grading.weights[finding.severity] ?? 0
-            possible += weight
-            if finding.status == .pass { earned += weight }
-        }
-        guard possible > 0 else { return 0 }
-        return Int((Double(earned) * 100 / Double(possible)).rounded())
+        let lost = findings.filter { $0.status == .fail }.reduce(0) { $0 + (grading.penalties[$1.severity] ?? 0) }
+        return max(0, 100 - lost)
     }
 }

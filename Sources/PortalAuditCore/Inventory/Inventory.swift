@@ -12,6 +12,8 @@ public struct Inventory: Sendable, Equatable {
     public var file: String
     /// An audit of one's own portals: active probes allowed.
     public var authorised: Bool
+    /// The document or consent that authorises the audit (`authorisation:`), printed in reports.
+    public var authorisation: String?
     public var entries: [Entry]
 
     public var targets: [Target] { entries.map(\.target) }
@@ -160,6 +162,7 @@ public struct Inventory: Sendable, Equatable {
             ])
         }
         var authorised = false
+        var authorisation: String?
         var defaults: [String: Located<String>] = [:]
         var raws: [RawPortal] = []
         var sawPortals = false
@@ -173,6 +176,15 @@ public struct Inventory: Sendable, Equatable {
                         InputIssue(
                             file: file, line: value.mark?.line, column: value.mark?.column, field: "authorised",
                             problem: "expected true or false"))
+                }
+            case "authorisation":
+                if let text = value.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    authorisation = text
+                } else {
+                    issues.append(
+                        InputIssue(
+                            file: file, line: value.mark?.line, column: value.mark?.column, field: "authorisation",
+                            problem: "expected the document or consent that authorises the audit, as text"))
                 }
             case "defaults":
                 guard let map = value.mapping else {
@@ -220,14 +232,15 @@ public struct Inventory: Sendable, Equatable {
                 issues.append(
                     InputIssue(
                         file: file, line: key.mark?.line, column: key.mark?.column, field: key.string ?? "?",
-                        problem: "unknown key (allowed: authorised, defaults, portals)"))
+                        problem: "unknown key (allowed: authorisation, authorised, defaults, portals)"))
             }
         }
         if !sawPortals {
             issues.append(
                 InputIssue(file: file, line: 1, column: 1, field: "portals", problem: "missing (a list of portals)"))
         }
-        let inventory = build(raws, defaults: defaults, file: file, authorised: authorised, issues: &issues)
+        var inventory = build(raws, defaults: defaults, file: file, authorised: authorised, issues: &issues)
+        inventory.authorisation = authorisation
         if !issues.isEmpty { throw InputIssues(issues) }
         return inventory
     }

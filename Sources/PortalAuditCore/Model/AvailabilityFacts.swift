@@ -107,15 +107,32 @@ public struct ReachabilityFacts: Codable, Sendable, Equatable {
     /// Set when the home page could be fetched only with a legacy TLS configuration (TLS 1.0/1.1 or suites
     /// current browsers refuse): the audit reads it, citizens' browsers do not.
     public var legacyTLSOnly: Bool?
+    /// Set when nothing answered twice: the seconds between the first attempt and the second, which
+    /// confirmed the outage. One failed attempt alone is not an outage (`availability.reachable`).
+    public var confirmedAfterSeconds: Int?
 
     enum CodingKeys: String, CodingKey {
         case https, http
         case legacyTLSOnly = "legacy_tls_only"
+        case confirmedAfterSeconds = "confirmed_after_s"
     }
 
-    public init(https: EndpointFacts, http: EndpointFacts? = nil, legacyTLSOnly: Bool? = nil) {
+    public init(
+        https: EndpointFacts, http: EndpointFacts? = nil, legacyTLSOnly: Bool? = nil, confirmedAfterSeconds: Int? = nil
+    ) {
         self.https = https
         self.http = http
         self.legacyTLSOnly = legacyTLSOnly
+        self.confirmedAfterSeconds = confirmedAfterSeconds
+    }
+
+    /// Nothing answered at all: no status over HTTPS or HTTP, each attempt ending in a name, connect or
+    /// timeout failure (a TLS or HTTP error is an answer: the server is there and misconfigured).
+    public var nothingAnswered: Bool {
+        func silent(_ endpoint: EndpointFacts) -> Bool {
+            guard endpoint.status == nil, let kind = endpoint.failure?.kind else { return false }
+            return kind == .dns || kind == .connect || kind == .timeout
+        }
+        return silent(https) && (http.map(silent) ?? true)
     }
 }

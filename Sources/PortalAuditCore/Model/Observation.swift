@@ -23,13 +23,20 @@ public struct Observation: Codable, Sendable, Equatable {
     public var authorised: Bool?
     /// Uptime over the last 30 days, from the monitor's samples in history (`nil` without monitoring).
     public var uptime: UptimeFacts?
+    /// The basis of an authorised audit as the inventory states it (a document, a consent), printed in reports.
+    public var authorisation: String?
+    /// Where the scan ran from.
+    public var vantage: Vantage?
 
     public init(
         reachability: ReachabilityFacts? = nil, tls: TLSFacts? = nil, certificate: CertificateFacts? = nil,
         redirect: RedirectFacts? = nil, headers: HeaderFacts? = nil, cookies: [CookieFacts]? = nil,
         page: PageFacts? = nil, content: ContentFacts? = nil, exposure: [ExposureCheckFacts]? = nil,
-        ipv6: IPv6Facts? = nil, authorised: Bool? = nil, uptime: UptimeFacts? = nil
+        ipv6: IPv6Facts? = nil, authorised: Bool? = nil, uptime: UptimeFacts? = nil, authorisation: String? = nil,
+        vantage: Vantage? = nil
     ) {
+        self.authorisation = authorisation
+        self.vantage = vantage
         self.reachability = reachability
         self.tls = tls
         self.certificate = certificate
@@ -42,5 +49,19 @@ public struct Observation: Codable, Sendable, Equatable {
         self.ipv6 = ipv6
         self.authorised = authorised
         self.uptime = uptime
+    }
+}
+
+/// Where a scan ran from: what an outside scan saw depends on it (a portal may answer one network and not
+/// another), so reports record it.
+public struct Vantage: Codable, Sendable, Equatable, Hashable {
+    /// This machine's host name.
+    public var host: String
+    /// The operator's label (`--vantage`), e.g. "VNPT Hà Nội, 203.0.113.7".
+    public var label: String?
+
+    public init(host: String, label: String? = nil) {
+        self.host = host
+        self.label = label
     }
 }

@@ -19,14 +19,18 @@ struct ProfileDocument {
         /// A `source:` key was written but its value was rejected (already reported).
         var sourceRejected = false
         var confidence: Located<String>?
+        /// Keys of `docs/legal-basis.md` the citation rests on.
+        var basis: [String]?
         var params: [String: Located<ParameterValue>] = [:]
         var line: Int?
         var column: Int?
     }
 
-    static let topKeys: Set<String> = ["schema", "id", "version", "extends", "title", "rules", "grading"]
-    static let ruleKeys: Set<String> = ["requirement", "severity", "source", "confidence", "params"]
-    static let confidences: Set<String> = ["verified", "verified (mirror)", "secondary", "tool default", "assumption"]
+    static let topKeys: Set<String> = [
+        "schema", "id", "version", "extends", "title", "rules", "grading", "unverifiable",
+    ]
+    static let ruleKeys: Set<String> = ["requirement", "severity", "source", "confidence", "basis", "params"]
+    static let confidences = Set(Confidence.allCases.map(\.rawValue))
 
     var file: String
     var id: Located<String>
@@ -35,6 +39,8 @@ struct ProfileDocument {
     var title: LocalizedText?
     var rules: [RuleEntry]
     var grading: Grading?
+    /// What an outside scan cannot tell at this level, added to the parent's list.
+    var unverifiable: [LocalizedText]
 
     // MARK: parsing
 
@@ -156,10 +162,27 @@ struct ProfileDocument {
         if let node = values["grading"] {
             grading = parseGrading(node, file: file, issues: &issues)
         }
+        var unverifiable: [LocalizedText] = []
+        if let node = values["unverifiable"] {
+            if let items = node.sequence {
+                for (index, item) in items.enumerated() {
+                    let vi = item.mapping?["vi"]?.scalar?.string ?? ""
+                    let en = item.mapping?["en"]?.scalar?.string ?? ""
+                    if vi.isEmpty || en.isEmpty {
+                        issue(item, "unverifiable[\(index)]", "expected { vi: …, en: … } with both texts")
+                    } else {
+                        unverifiable.append(LocalizedText(en: en, vi: vi))
+                    }
+                }
+            } else {
+                issue(node, "unverifiable", "expected a list of { vi: …, en: … }")
+            }
+        }
         // Problems so far are recorded; the rest of the document is still checked (merge finds more),
         // so a user sees every problem at once. The loader refuses the profile if any were found.
         return ProfileDocument(
-            file: file, id: id, version: version, extends: extends, title: title, rules: rules, grading: grading)
+            file: file, id: id, version: version, extends: extends, title: title, rules: rules, grading: grading,
+            unverifiable: unverifiable)
     }
 
     private static func supported(_ schema: Int) -> Bool { ProfileLoader.supportedSchemas.contains(schema) }
@@ -246,6 +269,18 @@ struct ProfileDocument {
                         settingValue, "\(field).confidence",
                         "expected one of \(confidences.sorted().joined(separator: ", "))")
                 }
+            case "basis":
+                let keys = settingValue.sequence?.compactMap { $0.scalar?.string } ?? []
+                let valid = keys.allSatisfy { key in
+                    !key.isEmpty && key.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+                }
+                if !keys.isEmpty && valid && keys.count == settingValue.sequence?.count {
+                    entry.basis = keys
+                } else {
+                    issue(
+                        settingValue, "\(field).basis",
+                        "expected a list of keys of docs/legal-basis.md (lowercase letters, digits and '-')")
+                }
             case "params":
                 entry.params = parseParams(
                     settingValue, specs: descriptor.parameters, field: field, collector: collector)
@@ -304,27 +339,27 @@ struct ProfileDocument {
                     file: file, line: node?.mark?.line, column: node?.mark?.column, field: path, problem: problem))
         }
         guard let map = node.mapping else {
-            issue(node, "grading", "expected a mapping with weights and grades")
+            issue(node, "grading", "expected a mapping with penalties, grades and caps")
             return nil
         }
         var grading = Grading.standard
         for (key, value) in map {
             switch key.string {
-            case "weights":
-                guard let weights = value.mapping else {
-                    issue(value, "grading.weights", "expected severity: weight pairs")
+            case "penalties":
+                guard let penalties = value.mapping else {
+                    issue(value, "grading.penalties", "expected severity: points pairs")
                     continue
                 }
-                for (severityKey, weightNode) in weights {
+                for (severityKey, pointsNode) in penalties {
                     guard let severity = severityKey.string.flatMap(Severity.init(rawValue:)) else {
-                        issue(severityKey, "grading.weights.\(severityKey.string ?? "?")", "unknown severity")
+                        issue(severityKey, "grading.penalties.\(severityKey.string ?? "?")", "unknown severity")
                         continue
                     }
-                    guard let weight = weightNode.int, (0...100).contains(weight) else {
-                        issue(weightNode, "grading.weights.\(severity.rawValue)", "expected an integer in 0…100")
+                    guard let points = pointsNode.int, (0...100).contains(points) else {
+                        issue(pointsNode, "grading.penalties.\(severity.rawValue)", "expected an integer in 0…100")
                         continue
                     }
-                    grading.weights[severity] = weight
+                    grading.penalties[severity] = points
                 }
             case "grades":
                 guard let grades = value.mapping else {
@@ -333,16 +368,42 @@ struct ProfileDocument {
                 }
                 var table: [(grade: String, minimum: Int)] = []
                 for (gradeKey, minimumNode) in grades {
+                    let name = gradeKey.string ?? "?"
                     guard let minimum = minimumNode.int, (0...100).contains(minimum) else {
-                        issue(minimumNode, "grading.grades.\(gradeKey.string ?? "?")", "expected a score in 0…100")
+                        issue(minimumNode, "grading.grades.\(name)", "expected a score in 0…100")
                         continue
                     }
-                    table.append((gradeKey.string ?? "?", minimum))
+                    if name == "F" {
+                        issue(gradeKey, "grading.grades.F", "F is kept for required failures; name another grade")
+                        continue
+                    }
+                    table.append((name, minimum))
                 }
                 grading.grades = table.sorted { $0.minimum > $1.minimum }
+                if table.count > 0 && !table.contains(where: { $0.minimum == 0 }) {
+                    issue(value, "grading.grades", "the lowest grade needs minimum 0, so every score has a grade")
+                }
+            case "caps":
+                guard let caps = value.mapping else {
+                    issue(value, "grading.caps", "expected severity: grade pairs")
+                    continue
+                }
+                grading.caps = [:]
+                for (severityKey, gradeNode) in caps {
+                    guard let severity = severityKey.string.flatMap(Severity.init(rawValue:)) else {
+                        issue(severityKey, "grading.caps.\(severityKey.string ?? "?")", "unknown severity")
+                        continue
+                    }
+                    grading.caps[severity] = gradeNode.string ?? ""
+                }
             default:
-                issue(key, "grading.\(key.string ?? "?")", "unknown key (allowed: grades, weights)")
+                issue(key, "grading.\(key.string ?? "?")", "unknown key (allowed: caps, grades, penalties)")
             }
+        }
+        for (severity, cap) in grading.caps where !grading.grades.contains(where: { $0.grade == cap }) {
+            issue(
+                node, "grading.caps.\(severity.rawValue)",
+                "'\(cap)' is not one of the grades (\(grading.grades.map(\.grade).joined(separator: ", ")))")
         }
         return grading
     }
@@ -394,18 +455,19 @@ struct ProfileDocument {
             if entry.source != nil { origin["source"] = name }
             if entry.severity != nil { origin["severity"] = name }
             if entry.confidence != nil { origin["confidence"] = name }
+            if entry.basis != nil { origin["basis"] = name }
             rules[entry.id] = ProfileRule(
                 requirement: requirement, parameters: params,
                 severity: entry.severity?.value ?? base?.severity ?? rule.descriptor.defaultSeverity,
                 source: source ?? "", sourceEN: sourceEN, confidence: entry.confidence?.value ?? base?.confidence,
-                origin: origin)
+                basis: entry.basis ?? (entry.source == nil ? base?.basis ?? [] : []), origin: origin)
         }
         guard issues.count == start else { return nil }
         guard let title = title ?? parent?.title else { return nil }
         return Profile(
             id: id.value, version: version, title: title,
             ancestry: parent.map { [$0.id] + $0.ancestry } ?? [], rules: rules,
-            grading: grading ?? parent?.grading ?? .standard,
+            grading: grading ?? parent?.grading ?? .standard, unverifiable: (parent?.unverifiable ?? []) + unverifiable,
             digest: "sha256:" + SHA256.hex(of: Array(((parent?.digest ?? "") + text).utf8)))
     }
 }

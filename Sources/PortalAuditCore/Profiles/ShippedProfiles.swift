@@ -6,76 +6,168 @@ public enum ShippedProfiles {
     public static let texts: [String: String] = [
         "vn-level1": #"""
 # Cấp độ 1 — the base every level extends. An information system at level 1 processes only public
-# information (NĐ 331/2026 Đ11; trước 01/7/2026: NĐ 85/2016 Điều 7). A portal still serves the public, so
-# what makes "HTTPS" mean anything (a valid certificate) and being reachable are required; the rest is
-# advice. Citations: REGULATIONS.md §1 (row numbers in brackets) — current regime first, then the
-# pre-2026 counterpart; where Vietnamese law is silent the source names the international yardstick
-# and says so. `confidence` is the label REGULATIONS.md gives the citation.
+# information (NĐ 331/2026 Đ11; văn bản trước đây: NĐ 85/2016 Điều 7). A portal still serves the public,
+# so what makes "HTTPS" mean anything (a valid certificate), being reachable, IPv6 and the information the
+# law asks every portal to publish are required; the rest is advice.
+#
+# Citations: `basis` lists the keys of docs/legal-basis.md each citation rests on, current regime first,
+# then the earlier text still applied during the transition; `confidence` is the weakest of them (a test
+# checks it). Where Vietnamese law is silent the source names the international yardstick and says so;
+# where the threshold is the tool's, it says "mặc định của công cụ".
 schema: 1
 id: vn-level1
-version: 2
+version: 3
 title:
-  vi: "Cấp độ 1 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; trước đây NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
-  en: "Security level 1 (Cybersecurity Law 116/2025, Decree 331/2026, TCVN 14423:2026; formerly Decree 85/2016, Circular 12/2022, TCVN 11930:2017)"
+  vi: "Cấp độ 1 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; văn bản trước đây: NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
+  en: "Security level 1 (Cybersecurity Law 116/2025, Decree 331/2026, TCVN 14423:2026; earlier texts: Decree 85/2016, Circular 12/2022, TCVN 11930:2017)"
 
 grading:
-  weights: { critical: 10, high: 6, medium: 3, low: 1, info: 0 }
-  grades: { A: 90, B: 80, C: 65, D: 50, E: 35 }
+  penalties: { critical: 30, high: 15, medium: 10, low: 5, info: 0 }
+  grades: { A: 100, B: 85, C: 70, D: 50, E: 0 }
+  caps: { high: C, critical: D }
+
+# What a scan from outside cannot see: the operator shows the evidence (docs/legal-basis.md).
+unverifiable:
+  - vi: "Quyết định phê duyệt cấp độ và hồ sơ đề xuất cấp độ của hệ thống (NĐ 331/2026 Điều 18; văn bản trước đây: NĐ 85/2016 Điều 12)"
+    en: "The decision approving the system's security level and its level dossier (Decree 331/2026 Art. 18; earlier: Decree 85/2016 Art. 12)"
+  - vi: "Phương án bảo đảm an toàn hệ thống thông tin theo cấp độ đã được phê duyệt và đang thực hiện"
+    en: "The approved security plan for the level, and that it is carried out"
+  - vi: "Phương án ứng cứu sự cố và phương án dự phòng bảo đảm hoạt động liên tục (NĐ 224/2026 Điều 13.2, Điều 21.4)"
+    en: "The incident response and standby plans that keep the portal running (Decree 224/2026 Art. 13.2, 21.4)"
+  - vi: "Thông báo trước ít nhất 07 ngày làm việc khi tạm ngừng có kế hoạch (NĐ 224/2026 Điều 13.1.a)"
+    en: "Planned suspensions announced at least 7 working days ahead (Decree 224/2026 Art. 13.1.a)"
+  - vi: "Thông tin được công khai chậm nhất 05 ngày làm việc kể từ ngày tạo ra (Luật Tiếp cận thông tin Điều 18.4)"
+    en: "Information published within 5 working days of its creation (Access to Information Law Art. 18.4)"
 
 rules:
-  # [16] The law asks every portal to run reliably and continuously; an unreachable portal fails outright.
+  # [16] The law asks every portal to run reliably and continuously; an unreachable portal fails, once
+  # the failure is confirmed by a second attempt.
   availability.reachable:
     requirement: required
     severity: critical
+    basis: [nd-224-2026-d13-d21, tt-32-2017, tt-22-2023]
     source:
-      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục) và Điều 13.1.a; trước 01/7/2026: TT 32/2017 Điều 19, TT 22/2023 (phương án dự phòng)"
-      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation) and Điều 13.1.a; before 01/7/2026: TT 32/2017 Điều 19, TT 22/2023 (standby plan)"
-    confidence: verified (mirror)
+      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục) và Điều 13.1.a; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 19, TT 22/2023 (phương án dự phòng)"
+      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation) and Điều 13.1.a; earlier texts (still applied during the transition): TT 32/2017 Điều 19, TT 22/2023 (standby plan)"
+    confidence: secondary
 
   # [1] HTTPS is "bắt buộc áp dụng" in the standards catalogue, for every level.
   tls.https-available:
     requirement: required
     severity: critical
+    basis: [tt-39-2017, tt-32-2017]
     source:
-      vi: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS bắt buộc áp dụng, còn hiệu lực); trước 01/7/2026 thêm: TT 32/2017 Điều 20 (DVC mức 3–4)"
-      en: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS mandatory, in force); before 01/7/2026 also: TT 32/2017 Điều 20 (level 3–4 online public services)"
+      vi: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS bắt buộc áp dụng); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 20 (dịch vụ công mức độ 3–4)"
+      en: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS mandatory); earlier texts (still applied during the transition): TT 32/2017 Điều 20 (level 3–4 online public services)"
     confidence: secondary
 
-  # [2] Law mandates TLS 1.2 but bans nothing older: advice at level 1, required from level 2 (decision).
+  # [2] The law mandates TLS 1.2 but bans nothing older: advice at level 1, required from level 2.
   tls.min-version:
     requirement: recommended
     severity: high
     params: { minimum: "1.2" }
+    basis: [tt-39-2017, mozilla-tls-6, nist-800-52r2, owasp-asvs-403]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.2 (TLS v1.2 bắt buộc áp dụng); ngưỡng tắt TLS 1.0/1.1 là chuẩn quốc tế: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3"
-      en: "TT 39/2017 Danh mục mục 4.2 (TLS v1.2 mandatory); turning TLS 1.0/1.1 off follows the international yardsticks Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3"
+      vi: "TT 39/2017 Danh mục mục 4.2 (TLS v1.2 bắt buộc áp dụng); ngưỡng tắt TLS 1.0/1.1 là chuẩn quốc tế, không phải pháp luật Việt Nam: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3"
+      en: "TT 39/2017 Danh mục mục 4.2 (TLS v1.2 mandatory); turning TLS 1.0/1.1 off follows the international yardsticks, not Vietnamese law: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3"
     confidence: secondary
 
-  # [3] Cipher suites: no Vietnamese text; the yardstick is international. Broken suites (NULL,
-  # anonymous, EXPORT, DES, 3DES, RC4) make the encryption the law asks for void, so they fail at every
-  # level; legacy suites (CBC, static RSA, small DH) are advice.
+  # [3] Broken suites (NULL, anonymous, EXPORT, DES, 3DES, RC4) make the encryption the law asks for void,
+  # so they fail at every level; legacy suites (CBC, static RSA, small DH) are advice.
   tls.broken-ciphers:
     requirement: required
     severity: high
+    basis: [rfc-7465, sweet32, mozilla-tls-6, owasp-asvs-403]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định bộ mã): RFC 7465 (cấm RC4), SWEET32 CVE-2016-2183 (3DES), Mozilla TLS 6.0, OWASP ASVS 4.0.3 9.1.2"
       en: "International yardstick (no Vietnamese text sets cipher suites): RFC 7465 (RC4 prohibited), SWEET32 CVE-2016-2183 (3DES), Mozilla TLS 6.0, OWASP ASVS 4.0.3 9.1.2"
     confidence: verified
 
-  # [1] "HTTPS with a valid certificate" includes not revoked (Tín nhiệm mạng's "valid certificate"); checked
-  # by stapled OCSP, the CRL or OCSP. Advice at levels 1–2, required from level 3 (vn-level3).
+  tls.weak-ciphers:
+    requirement: recommended
+    severity: medium
+    params: { min_dh_bits: 2048 }
+    basis: [mozilla-tls-6, cisa-bod-18-01, owasp-asvs-403]
+    source:
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định bộ mã): Mozilla TLS 6.0 intermediate, CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.2"
+      en: "International yardstick (no Vietnamese text sets cipher suites): Mozilla TLS 6.0 intermediate, CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.2"
+    confidence: verified
+
+  # No source requires forward secrecy: a recommendation at every level.
+  tls.forward-secrecy:
+    requirement: recommended
+    severity: medium
+    basis: [mozilla-tls-6, nist-800-52r2]
+    source:
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): Mozilla TLS 6.0 intermediate, NIST SP 800-52r2"
+      en: "International yardstick (no Vietnamese text sets it): Mozilla TLS 6.0 intermediate, NIST SP 800-52r2"
+    confidence: verified
+
+  # [1] "HTTPS with a valid certificate": in date, matching name, trusted chain, not revoked. Tín nhiệm
+  # mạng is cited as practice, never as the legal basis.
+  cert.trusted-chain:
+    requirement: required
+    severity: high
+    basis: [tt-39-2017, tin-nhiem-mang, owasp-asvs-403]
+    source:
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế OWASP ASVS 4.0.3 9.2.1; thực tiễn: tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick OWASP ASVS 4.0.3 9.2.1; practice: the Tín nhiệm mạng criterion \"valid SSL/TLS certificate\" (a voluntary label)"
+    confidence: secondary
+
+  cert.hostname-match:
+    requirement: required
+    severity: high
+    basis: [tt-39-2017, tin-nhiem-mang, rfc-6125]
+    source:
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 6125; thực tiễn: tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick RFC 6125; practice: the Tín nhiệm mạng criterion \"valid SSL/TLS certificate\" (a voluntary label)"
+    confidence: secondary
+
+  cert.not-expired:
+    requirement: required
+    severity: high
+    basis: [tt-39-2017, tin-nhiem-mang, rfc-5280]
+    source:
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 5280; thực tiễn: tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick RFC 5280; practice: the Tín nhiệm mạng criterion \"valid SSL/TLS certificate\" (a voluntary label)"
+    confidence: secondary
+
+  # Checked by stapled OCSP, the CRL or OCSP. Advice at levels 1–2, required from level 3 (vn-level3).
   cert.not-revoked:
     requirement: recommended
     severity: high
+    basis: [tt-39-2017, tin-nhiem-mang, rfc-5280, rfc-6960]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: chứng nhận SSL/TLS hợp lệ; chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: valid SSL/TLS certificate; international yardsticks RFC 5280 §6.3, RFC 6960"
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960; thực tiễn: Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks RFC 5280 §6.3, RFC 6960; practice: Tín nhiệm mạng \"valid SSL/TLS certificate\" (a voluntary label)"
     confidence: secondary
 
-  # Mixed content: no Vietnamese text; what makes an HTTPS page's protection hold (W3C Mixed Content).
+  cert.expiry-soon:
+    requirement: recommended
+    severity: low
+    params: { warn_days: 30 }
+    basis: [tool-default]
+    source:
+      vi: "Mặc định của công cụ (cảnh báo trước 30 ngày), không phải quy định pháp luật"
+      en: "Tool default (warn 30 days ahead), not a legal requirement"
+    confidence: tool default
+
+  # [4] Key and signature strength: international yardstick.
+  cert.key-strength:
+    requirement: recommended
+    severity: medium
+    params: { min_rsa_bits: 2048, min_ec_bits: 256 }
+    basis: [mozilla-tls-6]
+    source:
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): Mozilla TLS 6.0 (RSA 2048, chữ ký SHA-256)"
+      en: "International yardstick (no Vietnamese text sets it): Mozilla TLS 6.0 (RSA 2048, SHA-256 signature)"
+    confidence: verified
+
+  # Mixed content: what makes an HTTPS page's protection hold.
   content.mixed-content:
     requirement: recommended
     severity: high
+    basis: [w3c-mixed-content, owasp-asvs-403]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): W3C Mixed Content (nội dung bị chặn), OWASP ASVS 4.0.3 14.4"
       en: "International yardstick (no Vietnamese text sets it): W3C Mixed Content (blockable content), OWASP ASVS 4.0.3 14.4"
@@ -84,81 +176,20 @@ rules:
   content.mixed-content-passive:
     requirement: recommended
     severity: low
+    basis: [w3c-mixed-content]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): W3C Mixed Content (nội dung được nâng cấp)"
       en: "International yardstick (no Vietnamese text sets it): W3C Mixed Content (upgradeable content)"
-    confidence: verified
-
-  tls.weak-ciphers:
-    requirement: recommended
-    severity: medium
-    params: { min_dh_bits: 2048 }
-    source:
-      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định bộ mã): Mozilla TLS 6.0 intermediate, CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.2"
-      en: "International yardstick (no Vietnamese text sets cipher suites): Mozilla TLS 6.0 intermediate, CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.2"
-    confidence: verified
-
-  tls.forward-secrecy:
-    requirement: recommended
-    severity: medium
-    source:
-      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): Mozilla TLS 6.0 intermediate, NIST SP 800-52r2"
-      en: "International yardstick (no Vietnamese text sets it): Mozilla TLS 6.0 intermediate, NIST SP 800-52r2"
-    confidence: verified
-
-  # [1] A valid certificate (trusted chain, matching name, in date) is what HTTPS means to a browser and
-  # to the NCSC "Tín nhiệm mạng" label.
-  cert.trusted-chain:
-    requirement: required
-    severity: high
-    source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\"; chuẩn quốc tế OWASP ASVS 4.0.3 9.2.1"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng criterion \"valid SSL/TLS certificate\"; international yardstick OWASP ASVS 4.0.3 9.2.1"
-    confidence: secondary
-
-  cert.hostname-match:
-    requirement: required
-    severity: high
-    source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\"; chuẩn quốc tế RFC 6125"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng criterion \"valid SSL/TLS certificate\"; international yardstick RFC 6125"
-    confidence: secondary
-
-  cert.not-expired:
-    requirement: required
-    severity: high
-    source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\"; chuẩn quốc tế RFC 5280"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng criterion \"valid SSL/TLS certificate\"; international yardstick RFC 5280"
-    confidence: secondary
-
-  # [1] "warn < 30 days" is the tool's default, not law.
-  cert.expiry-soon:
-    requirement: recommended
-    severity: low
-    params: { warn_days: 30 }
-    source:
-      vi: "Mặc định của công cụ (cảnh báo trước 30 ngày; REGULATIONS.md dòng 1), không phải quy định pháp luật"
-      en: "Tool default (warn 30 days ahead; REGULATIONS.md line 1), not a legal requirement"
-    confidence: tool default
-
-  # [4] Key and signature strength: international yardstick.
-  cert.key-strength:
-    requirement: recommended
-    severity: medium
-    params: { min_rsa_bits: 2048, min_ec_bits: 256 }
-    source:
-      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): Mozilla TLS 6.0 (RSA 2048, chữ ký SHA-256)"
-      en: "International yardstick (no Vietnamese text sets it): Mozilla TLS 6.0 (RSA 2048, SHA-256 signature)"
     confidence: verified
 
   # [5] Always-on HTTPS: advice at level 1, required from level 2.
   http.redirect-to-https:
     requirement: recommended
     severity: high
+    basis: [tt-39-2017, cisa-bod-18-01, owasp-asvs-403, tt-32-2017]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; trước 01/7/2026: TT 32/2017 Điều 20"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; before 01/7/2026: TT 32/2017 Điều 20"
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 20"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; earlier texts (still applied during the transition): TT 32/2017 Điều 20"
     confidence: secondary
 
   # [6]–[8] Security headers: no Vietnamese text names them.
@@ -166,6 +197,7 @@ rules:
     requirement: recommended
     severity: medium
     params: { min_max_age: 31536000 }
+    basis: [owasp-shp, owasp-asvs-403, cisa-bod-18-01]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.5, CISA BOD 18-01"
       en: "International yardstick (no Vietnamese text sets it): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.5, CISA BOD 18-01"
@@ -174,6 +206,7 @@ rules:
   headers.csp:
     requirement: recommended
     severity: low
+    basis: [owasp-shp, owasp-asvs-403]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.3"
       en: "International yardstick (no Vietnamese text sets it): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.3"
@@ -182,6 +215,7 @@ rules:
   headers.x-frame-options:
     requirement: recommended
     severity: low
+    basis: [owasp-shp, owasp-asvs-403]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.7"
       en: "International yardstick (no Vietnamese text sets it): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.7"
@@ -190,6 +224,7 @@ rules:
   headers.x-content-type-options:
     requirement: recommended
     severity: low
+    basis: [owasp-shp, owasp-asvs-403]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.4"
       en: "International yardstick (no Vietnamese text sets it): OWASP Secure Headers Project, OWASP ASVS 4.0.3 14.4.4"
@@ -198,62 +233,101 @@ rules:
   headers.referrer-policy:
     requirement: recommended
     severity: info
+    basis: [owasp-shp]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP Secure Headers Project"
       en: "International yardstick (no Vietnamese text sets it): OWASP Secure Headers Project"
     confidence: verified
 
+  # Fails only when a version is shown; a product name alone is a note.
   headers.version-leak:
     requirement: recommended
     severity: low
+    basis: [owasp-asvs-403, owasp-shp]
     source:
-      vi: "Chuẩn quốc tế: OWASP ASVS 4.0.3 14.3.3; TCVN 14423:2026 5.17.2.3 chỉ áp dụng từ cấp độ 3"
-      en: "International yardstick: OWASP ASVS 4.0.3 14.3.3; TCVN 14423:2026 5.17.2.3 applies from level 3 only"
-    confidence: secondary
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định ở cấp độ này): OWASP ASVS 4.0.3 14.3.3, OWASP Secure Headers Project (tiêu đề nên bỏ)"
+      en: "International yardstick (no Vietnamese text sets it at this level): OWASP ASVS 4.0.3 14.3.3, OWASP Secure Headers Project (headers to remove)"
+    confidence: verified
 
-  # [9] Cookies: no Vietnamese text.
+  # [9] Session cookies; the other cookies are a separate, minor recommendation.
   cookies.secure-flags:
     requirement: recommended
     severity: medium
+    basis: [owasp-asvs-403]
     source:
-      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP ASVS 4.0.3 3.4.1–3.4.3"
-      en: "International yardstick (no Vietnamese text sets it): OWASP ASVS 4.0.3 3.4.1–3.4.3"
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP ASVS 4.0.3 3.4.1–3.4.3 (cookie phiên)"
+      en: "International yardstick (no Vietnamese text sets it): OWASP ASVS 4.0.3 3.4.1–3.4.3 (session cookies)"
     confidence: verified
 
-  # [17] Page-load time: the 2025 evaluation criteria (first content < 3 s), approximated by the home page's
-  # total time on a fresh connection from the tool's location.
+  cookies.other-flags:
+    requirement: recommended
+    severity: low
+    basis: [owasp-asvs-403]
+    source:
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP ASVS 4.0.3 3.4.1, 3.4.3"
+      en: "International yardstick (no Vietnamese text sets it): OWASP ASVS 4.0.3 3.4.1, 3.4.3"
+    confidence: verified
+
+  # [17] Page-load time: the 2025 evaluation criteria (first content < 3 s), approximated by the home
+  # page's total time on a fresh connection from the tool's location (the tool's method).
   availability.response-time:
     requirement: recommended
     severity: low
     params: { max_ms: 3000 }
+    basis: [bo-tieu-chi-2025, nd-224-2026-d12, tool-default]
     source:
-      vi: "Bộ tiêu chí đánh giá cổng/trang TTĐT năm 2025 (hiển thị nội dung đầu tiên < 3 giây); NĐ 224/2026 Điều 12.2.b (chỉ số hiệu năng kỹ thuật); ngưỡng đo bằng tổng thời gian tải trang chủ là mặc định của công cụ"
-      en: "Bộ tiêu chí đánh giá cổng/trang TTĐT năm 2025 (first content shown in under 3 s); NĐ 224/2026 Điều 12.2.b (technical performance indicators); measuring it as the total home page load time is the tool's default"
-    confidence: secondary
+      vi: "Bộ tiêu chí đánh giá cổng/trang TTĐT năm 2025 (hiển thị nội dung đầu tiên dưới 3 giây); NĐ 224/2026 Điều 12.2 (chỉ số hiệu năng kỹ thuật); đo bằng tổng thời gian tải trang chủ là mặc định của công cụ"
+      en: "Bộ tiêu chí đánh giá cổng/trang TTĐT năm 2025 (first content shown in under 3 s); NĐ 224/2026 Điều 12.2 (technical performance indicators); measuring it as the total home page load time is the tool's default"
+    confidence: tool default
+
+  # [16] No Vietnamese text gives an uptime percentage: the threshold is the tool's default, and the
+  # figure comes from `portal-audit monitor` samples (docs/uptime.md). Without monitoring: inconclusive.
+  availability.uptime:
+    requirement: recommended
+    severity: medium
+    params: { min_basis_points: 9900 }
+    basis: [nd-224-2026-d13-d21, tt-32-2017, nd-85-2016, tool-default]
+    source:
+      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 19 (sẵn sàng, truy cập mọi lúc), NĐ 85/2016 Điều 10 (cấp độ 4: vận hành 24/7); ngưỡng 99,00 % trong 30 ngày là mặc định của công cụ, pháp luật không quy định tỷ lệ"
+      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation); earlier texts (still applied during the transition): TT 32/2017 Điều 19 (available, reachable at all times), NĐ 85/2016 Điều 10 (level 4: 24/7 operation); the 99.00% over 30 days threshold is the tool's default, the law sets no percentage"
+    confidence: tool default
 
   # §3.2 Information must be updated promptly; how old is too old is the tool's default, tightened by level.
   content.freshness:
     requirement: recommended
     severity: medium
     params: { max_age_days: 90 }
+    basis: [nd-224-2026-d9, nd-42-2022, tool-default]
     source:
-      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); trước 01/7/2026: NĐ 42/2022 Điều 4; số ngày tối đa là mặc định của công cụ"
-      en: "NĐ 224/2026 Điều 9.3 (timely updates); before 01/7/2026: NĐ 42/2022 Điều 4; the maximum number of days is the tool's default"
+      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); văn bản trước đây: NĐ 42/2022 Điều 4 (đã bị bãi bỏ từ 01/7/2026); số ngày tối đa là mặc định của công cụ"
+      en: "NĐ 224/2026 Điều 9.3 (timely updates); earlier text: NĐ 42/2022 Điều 4 (repealed from 01/7/2026); the maximum number of days is the tool's default"
     confidence: tool default
 
-  # §3.1 Who runs the portal: governing agency, person responsible, address, phone, e-mail.
+  # §3.1 Who runs the portal: the law asks it of every portal, whatever its level.
   content.mandatory-info:
-    requirement: recommended
-    severity: low
+    requirement: required
+    severity: medium
+    basis: [nd-224-2026-d9, luat-tctt-2016, nd-42-2022, tt-32-2017]
     source:
-      vi: "NĐ 224/2026 Điều 9; Luật Tiếp cận thông tin 104/2016 Điều 19.1; trước 01/7/2026: NĐ 42/2022 Điều 4.1.e, TT 32/2017 Điều 16"
-      en: "NĐ 224/2026 Điều 9; Luật Tiếp cận thông tin 104/2016 Điều 19.1; before 01/7/2026: NĐ 42/2022 Điều 4.1.e, TT 32/2017 Điều 16"
+      vi: "NĐ 224/2026 Điều 9.1; Luật Tiếp cận thông tin 104/2016 Điều 19.1 (địa chỉ, điện thoại, thư điện tử, đầu mối cung cấp thông tin); văn bản trước đây: NĐ 42/2022 Điều 4.1.e (đã bị bãi bỏ từ 01/7/2026), TT 32/2017 Điều 16"
+      en: "NĐ 224/2026 Điều 9.1; Luật Tiếp cận thông tin 104/2016 Điều 19.1 (address, phone, e-mail, contact point for information); earlier texts: NĐ 42/2022 Điều 4.1.e (repealed from 01/7/2026), TT 32/2017 Điều 16"
+    confidence: secondary
+
+  # NĐ 224/2026 Điều 11.4: state portals use IPv6, whatever their level.
+  ipv6.available:
+    requirement: required
+    severity: medium
+    basis: [nd-224-2026-d11, tt-32-2017]
+    source:
+      vi: "NĐ 224/2026 Điều 11.4 (tên miền .vn và công nghệ IPv6); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 15.4"
+      en: "NĐ 224/2026 Điều 11.4 (.vn domain and IPv6); earlier texts (still applied during the transition): TT 32/2017 Điều 15.4"
     confidence: verified (mirror)
 
-  # [13] Exposed files: active probes, run only in an authorised audit (REGULATIONS.md §4 item 10).
+  # [13] Exposed files: active probes, run only in an authorised audit.
   exposure.vcs:
     requirement: recommended
     severity: high
+    basis: [tcvn-14423-2026-l2, owasp-asvs-403]
     source:
       vi: "TCVN 14423:2026 mục 4.5.2.1 c (tắt dịch vụ không dùng); chuẩn quốc tế OWASP ASVS 4.0.3 14.3.2; chỉ kiểm tra khi được ủy quyền"
       en: "TCVN 14423:2026 mục 4.5.2.1 c (unused services off); international yardstick OWASP ASVS 4.0.3 14.3.2; checked only when authorised"
@@ -262,6 +336,7 @@ rules:
   exposure.sensitive-files:
     requirement: recommended
     severity: high
+    basis: [tcvn-14423-2026-l2, owasp-asvs-403]
     source:
       vi: "TCVN 14423:2026 mục 4.5.2.1 c; chuẩn quốc tế OWASP ASVS 4.0.3 14.2.2, 14.3.2; chỉ kiểm tra khi được ủy quyền"
       en: "TCVN 14423:2026 mục 4.5.2.1 c; international yardstick OWASP ASVS 4.0.3 14.2.2, 14.3.2; checked only when authorised"
@@ -270,60 +345,54 @@ rules:
   exposure.directory-listing:
     requirement: recommended
     severity: medium
+    basis: [tcvn-14423-2026-l2, owasp-asvs-403]
     source:
       vi: "TCVN 14423:2026 mục 4.5.2.1 c; chuẩn quốc tế OWASP ASVS 4.0.3 12.5.1; chỉ kiểm tra khi được ủy quyền"
       en: "TCVN 14423:2026 mục 4.5.2.1 c; international yardstick OWASP ASVS 4.0.3 12.5.1; checked only when authorised"
     confidence: secondary
 
-  # NĐ 224/2026 Điều 11.4: state portals use IPv6.
-  ipv6.available:
-    requirement: recommended
-    severity: low
-    source:
-      vi: "NĐ 224/2026 Điều 11.4 (tên miền .vn, IPv6); trước 01/7/2026: TT 32/2017 Điều 15.4"
-      en: "NĐ 224/2026 Điều 11.4 (.vn domain, IPv6); before 01/7/2026: TT 32/2017 Điều 15.4"
-    confidence: verified (mirror)
-
-  # [16] No Vietnamese text gives an uptime percentage: the threshold is the tool's default, and the
-  # figure comes from `portal-audit monitor` samples (docs/uptime.md). Without monitoring: inconclusive.
-  availability.uptime:
-    requirement: recommended
-    severity: medium
-    params: { min_basis_points: 9900 }
-    source:
-      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục); ngưỡng 99,00% trong 30 ngày là mặc định của công cụ, pháp luật không quy định tỷ lệ"
-      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation); the 99.00% over 30 days threshold is the tool's default, the law sets no percentage"
-    confidence: tool default
-
 """#,
         "vn-level2": #"""
 # Cấp độ 2 — the usual level of an information-only commune/ward or department portal: systems serving
 # citizens and businesses with online services up to the non-conditional list (NĐ 331/2026 Đ12.2;
-# trước 01/7/2026: NĐ 85/2016 Điều 8.2.a). Extends level 1 and only tightens: the old TLS versions and the
-# plain-HTTP page become required failures (decision in REGULATIONS.md: required from level 2 up).
+# văn bản trước đây: NĐ 85/2016 Điều 8.2.a). Extends level 1 and only tightens: the old TLS versions, the
+# plain-HTTP page and scripts loaded over HTTP become required failures (TCVN 14423:2026 4.5.2.1 b–c:
+# secure protocols, insecure ones off; which versions count as insecure comes from the international
+# yardstick, and the citation says so).
 schema: 1
 id: vn-level2
-version: 2
+version: 3
 extends: vn-level1
 title:
-  vi: "Cấp độ 2 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; trước đây NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
-  en: "Security level 2 (Cybersecurity Law 116/2025, Decree 331/2026, TCVN 14423:2026; formerly Decree 85/2016, Circular 12/2022, TCVN 11930:2017)"
+  vi: "Cấp độ 2 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; văn bản trước đây: NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
+  en: "Security level 2 (Cybersecurity Law 116/2025, Decree 331/2026, TCVN 14423:2026; earlier texts: Decree 85/2016, Circular 12/2022, TCVN 11930:2017)"
+
+unverifiable:
+  - vi: "Nhật ký hệ thống lưu tối thiểu 01 tháng, đồng bộ thời gian (TCVN 14423:2026 mục 4.8)"
+    en: "System logs kept at least one month, clocks synchronised (TCVN 14423:2026 §4.8)"
+  - vi: "Sao lưu dữ liệu trên hạ tầng tách biệt (TCVN 14423:2026 mục 4.11.2.4)"
+    en: "Backups on separate infrastructure (TCVN 14423:2026 §4.11.2.4)"
+  - vi: "Rà quét lỗ hổng tối thiểu mỗi năm một lần, kế hoạch vá lỗi (TCVN 14423:2026 mục 4.7); đánh giá định kỳ (văn bản trước đây: NĐ 85/2016 Điều 20.2.c)"
+    en: "Vulnerability scans at least yearly and a patch plan (TCVN 14423:2026 §4.7); periodic assessment (earlier: Decree 85/2016 Art. 20.2.c)"
+  - vi: "Tường lửa có chức năng ngăn chặn xâm nhập và tường lửa ứng dụng web (WAF) thật sự hoạt động (TCVN 14423:2026 mục 4.12.2.2 a)"
+    en: "A firewall with intrusion prevention and a web application firewall (WAF) really in place (TCVN 14423:2026 §4.12.2.2 a)"
+  - vi: "Xác thực đa yếu tố cho tài khoản quản trị và truy cập từ Internet; quản trị từ xa chỉ qua kết nối an toàn (TCVN 14423:2026 mục 4.6.2.4, 4.12.2.4)"
+    en: "Multi-factor authentication for administrators and access from the Internet; remote administration over secure connections only (TCVN 14423:2026 §4.6.2.4, 4.12.2.4)"
 
 rules:
-  # [2] TCVN 14423:2026 4.5.2.1 c asks level 2 to disable insecure protocols; which TLS versions count as
-  # insecure comes from the international yardstick, and the report says so.
   tls.min-version:
     requirement: required
     params: { minimum: "1.2" }
+    basis: [tcvn-14423-2026-l2, tt-39-2017, mozilla-tls-6, nist-800-52r2, owasp-asvs-403, tt-12-2022-annex, tcvn-11930-2017]
     source:
-      vi: "TCVN 14423:2026 mục 4.5.2.1 b–c (cấp độ 2: giao thức an toàn, tắt giao thức không an toàn); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; trước 01/7/2026: TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6"
-      en: "TCVN 14423:2026 mục 4.5.2.1 b–c (level 2: secure protocols, insecure protocols off); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); threshold from the international yardsticks Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; before 01/7/2026: TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 4.5.2.1 b–c (cấp độ 2: giao thức an toàn, tắt giao thức không an toàn); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); ngưỡng theo chuẩn quốc tế, không phải pháp luật Việt Nam: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6 (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 4.5.2.1 b–c (level 2: secure protocols, insecure protocols off); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); threshold from the international yardsticks, not Vietnamese law: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; earlier texts (still applied during the transition): TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6 (text not yet verified)"
+    confidence: unverified
 
-  # An HTTPS page that runs scripts fetched over HTTP is not protected by its HTTPS: required with the
-  # secure protocols of level 2.
+  # An HTTPS page that runs scripts fetched over HTTP is not protected by its HTTPS.
   content.mixed-content:
     requirement: required
+    basis: [tcvn-14423-2026-l2, w3c-mixed-content, owasp-asvs-403]
     source:
       vi: "TCVN 14423:2026 mục 4.5.2.1 b (cấp độ 2: giao thức an toàn); ngưỡng theo chuẩn quốc tế W3C Mixed Content, OWASP ASVS 4.0.3 14.4"
       en: "TCVN 14423:2026 mục 4.5.2.1 b (level 2: secure protocols); threshold from the international yardsticks W3C Mixed Content, OWASP ASVS 4.0.3 14.4"
@@ -332,155 +401,147 @@ rules:
   # [5] A citizen typing the portal's name must not stay on plain HTTP.
   http.redirect-to-https:
     requirement: required
+    basis: [tcvn-14423-2026-l2, tt-39-2017, cisa-bod-18-01, owasp-asvs-403, tt-32-2017, tcvn-11930-2017]
     source:
-      vi: "TCVN 14423:2026 mục 4.5.2.1 b (cấp độ 2: giao thức an toàn); TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; trước 01/7/2026: TT 32/2017 Điều 20, TCVN 11930:2017 mục 6"
-      en: "TCVN 14423:2026 mục 4.5.2.1 b (level 2: secure protocols); TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; before 01/7/2026: TT 32/2017 Điều 20, TCVN 11930:2017 mục 6"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 4.5.2.1 b (cấp độ 2: giao thức an toàn); TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 20, TCVN 11930:2017 mục 6 (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 4.5.2.1 b (level 2: secure protocols); TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; earlier texts (still applied during the transition): TT 32/2017 Điều 20, TCVN 11930:2017 mục 6 (text not yet verified)"
+    confidence: unverified
 
   content.freshness:
     requirement: recommended
     params: { max_age_days: 60 }
+    basis: [nd-224-2026-d9, nd-42-2022, tool-default]
     source:
-      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); trước 01/7/2026: NĐ 42/2022 Điều 4; 60 ngày là mặc định của công cụ cho cấp độ 2"
-      en: "NĐ 224/2026 Điều 9.3 (timely updates); before 01/7/2026: NĐ 42/2022 Điều 4; 60 days is the tool's default for level 2"
+      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); văn bản trước đây: NĐ 42/2022 Điều 4 (đã bị bãi bỏ từ 01/7/2026); 60 ngày là mặc định của công cụ cho cấp độ 2"
+      en: "NĐ 224/2026 Điều 9.3 (timely updates); earlier text: NĐ 42/2022 Điều 4 (repealed from 01/7/2026); 60 days is the tool's default for level 2"
     confidence: tool default
 
 """#,
         "vn-level3": #"""
 # Cấp độ 3 — systems that handle administrative procedures (HTTT giải quyết thủ tục hành chính,
-# NĐ 331/2026 Đ13.2.b; trước 01/7/2026: NĐ 85/2016 Điều 9.2.a, DVC mức độ 3 trở lên). TCVN 14423:2026
+# NĐ 331/2026 Đ13.2.b; văn bản trước đây: NĐ 85/2016 Điều 9.2.a, DVC mức độ 3 trở lên). TCVN 14423:2026
 # 5.4.2.4 b adds protection of authentication and important data in transit, and 5.17.2.3 control of
-# error messages: what level 2 recommends for transport security and exposure becomes required, freshness
-# and certificate expiry warnings come earlier, and ipv6.available and content.mandatory-info
-# (NĐ 224/2026 Điều 9, 11.4) are required.
+# error messages: revocation, HSTS, key strength, session cookies, version banners and exposure become
+# required; freshness and certificate expiry warnings come earlier. Forward secrecy stays a
+# recommendation: no source read requires it.
 schema: 1
 id: vn-level3
-version: 3
+version: 4
 extends: vn-level2
 title:
-  vi: "Cấp độ 3 (NĐ 331/2026 Đ13, TCVN 14423:2026 mục 5; trước đây NĐ 85/2016 Điều 9, TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7)"
-  en: "Security level 3 (Decree 331/2026 Art. 13, TCVN 14423:2026 §5; formerly Decree 85/2016 Art. 9, Circular 12/2022 Annex III, TCVN 11930:2017 §7)"
+  vi: "Cấp độ 3 (NĐ 331/2026 Điều 13, TCVN 14423:2026 mục 5; văn bản trước đây: NĐ 85/2016 Điều 9, TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7)"
+  en: "Security level 3 (Decree 331/2026 Art. 13, TCVN 14423:2026 §5; earlier texts: Decree 85/2016 Art. 9, Circular 12/2022 Annex III, TCVN 11930:2017 §7)"
+
+unverifiable:
+  - vi: "Nhật ký lưu tối thiểu 03 tháng và hệ thống quản lý, phân tích sự kiện an toàn (SIEM) (TCVN 14423:2026 mục 5.8)"
+    en: "Logs kept at least three months and a security event management system (SIEM) (TCVN 14423:2026 §5.8)"
+  - vi: "Kết nối giám sát với hệ thống giám sát của cơ quan có thẩm quyền, dữ liệu giám sát tối thiểu 30 ngày (văn bản trước đây: TT 31/2017/TT-BTTTT Điều 5)"
+    en: "Monitoring connected to the competent authority's monitoring system, at least 30 days of monitoring data (earlier: Circular 31/2017 Art. 5)"
+  - vi: "Sao lưu theo nguyên tắc 3-2-1, có mã hóa (TCVN 14423:2026 mục 5.11.2.3); cân bằng tải hoặc dự phòng nóng, chống tấn công từ chối dịch vụ (DDoS) (mục 5.12.2.2 a)"
+    en: "3-2-1 backups, encrypted (TCVN 14423:2026 §5.11.2.3); load balancing or hot standby, DDoS protection (§5.12.2.2 a)"
+  - vi: "Rà quét lỗ hổng tối thiểu 06 tháng một lần, máy chủ cập nhật bản vá tập trung (TCVN 14423:2026 mục 5.7); đánh giá định kỳ hằng năm bởi tổ chức có đủ điều kiện (văn bản trước đây: NĐ 85/2016 Điều 20.2.c)"
+    en: "Vulnerability scans at least every six months and a central patch server (TCVN 14423:2026 §5.7); yearly assessment by a qualified body (earlier: Decree 85/2016 Art. 20.2.c)"
+  - vi: "Quy trình phát triển an toàn, kiểm thử mã nguồn trước khi vận hành, kênh tiếp nhận báo cáo lỗ hổng (TCVN 14423:2026 mục 5.17), chương trình kiểm thử xâm nhập (mục 5.18)"
+    en: "A secure development process, code testing before go-live, a channel for vulnerability reports (TCVN 14423:2026 §5.17), a penetration testing programme (§5.18)"
+  - vi: "Cổng quản trị ứng dụng tách khỏi cổng cung cấp dịch vụ (TCVN 14423:2026 mục 5.13.2.3 b)"
+    en: "The application's administration port separated from the service port (TCVN 14423:2026 §5.13.2.3 b)"
 
 rules:
-  # [3] Protecting data in transit at level 3 means no static-RSA key exchange; broken suites fail at
-  # every level (vn-level1), legacy suites stay advice (every browser still negotiates them safely).
-  tls.weak-ciphers:
-    requirement: recommended
-    params: { min_dh_bits: 2048 }
-    source:
-      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực và dữ liệu quan trọng trên đường truyền); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0 intermediate, CISA BOD 18-01; trước 01/7/2026: TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7"
-      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of authentication and important data in transit); threshold from the international yardsticks Mozilla TLS 6.0 intermediate, CISA BOD 18-01; before 01/7/2026: TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7"
-    confidence: secondary
-
   # [1] A revoked certificate is not a valid one: required where authentication data must be protected.
   cert.not-revoked:
     requirement: required
+    basis: [tcvn-14423-2026-l3, tt-39-2017, tin-nhiem-mang, rfc-5280, rfc-6960]
     source:
-      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực trên đường truyền); TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: chứng nhận SSL/TLS hợp lệ; chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960"
-      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of authentication data in transit); TT 39/2017 Danh mục mục 4.3 (HTTPS); Tín nhiệm mạng: valid SSL/TLS certificate; international yardsticks RFC 5280 §6.3, RFC 6960"
-    confidence: secondary
-
-  tls.forward-secrecy:
-    requirement: required
-    source:
-      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu trên đường truyền); chuẩn quốc tế Mozilla TLS 6.0, NIST SP 800-52r2; trước 01/7/2026: TT 12/2022 Phụ lục III"
-      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of data in transit); international yardsticks Mozilla TLS 6.0, NIST SP 800-52r2; before 01/7/2026: TT 12/2022 Phụ lục III"
+      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực trên đường truyền); TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960; thực tiễn: Tín nhiệm mạng (nhãn tự nguyện)"
+      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of authentication data in transit); TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks RFC 5280 §6.3, RFC 6960; practice: Tín nhiệm mạng (a voluntary label)"
     confidence: secondary
 
   # [6] HSTS keeps browsers on HTTPS: transport security, so required at level 3.
   headers.hsts:
     requirement: required
     params: { min_max_age: 31536000 }
+    basis: [tcvn-14423-2026-l3, owasp-shp, cisa-bod-18-01, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu trên đường truyền); giá trị theo chuẩn quốc tế OWASP Secure Headers, CISA BOD 18-01; trước 01/7/2026: TT 12/2022 Phụ lục III"
-      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of data in transit); value from the international yardsticks OWASP Secure Headers, CISA BOD 18-01; before 01/7/2026: TT 12/2022 Phụ lục III"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu trên đường truyền); giá trị theo chuẩn quốc tế OWASP Secure Headers, CISA BOD 18-01; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of data in transit); value from the international yardsticks OWASP Secure Headers, CISA BOD 18-01; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified)"
+    confidence: unverified
 
-  # [9] Session cookies carry authentication data in transit.
+  # [9] Session cookies carry authentication data in transit; other cookies stay advice.
   cookies.secure-flags:
     requirement: required
+    basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực); chuẩn quốc tế OWASP ASVS 4.0.3 3.4.1–3.4.3; trước 01/7/2026: TT 12/2022 Phụ lục III"
-      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of authentication data); international yardstick OWASP ASVS 4.0.3 3.4.1–3.4.3; before 01/7/2026: TT 12/2022 Phụ lục III"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 5.4.2.4 b (cấp độ 3: bảo vệ dữ liệu xác thực, áp dụng cho cookie phiên); chuẩn quốc tế OWASP ASVS 4.0.3 3.4.1–3.4.3; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 5.4.2.4 b (level 3: protection of authentication data, for session cookies); international yardstick OWASP ASVS 4.0.3 3.4.1–3.4.3; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified)"
+    confidence: unverified
 
   # [4] A weak key undoes every protection in transit.
   cert.key-strength:
     requirement: required
     params: { min_rsa_bits: 2048, min_ec_bits: 256 }
+    basis: [tcvn-14423-2026-l3, mozilla-tls-6, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.4.2.4 b–c (cấp độ 3: mã hóa, quản lý khóa); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0; trước 01/7/2026: TT 12/2022 Phụ lục III"
-      en: "TCVN 14423:2026 mục 5.4.2.4 b–c (level 3: encryption, key management); threshold from the international yardstick Mozilla TLS 6.0; before 01/7/2026: TT 12/2022 Phụ lục III"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 5.4.2.4 b–c (cấp độ 3: mã hóa, quản lý khóa); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 5.4.2.4 b–c (level 3: encryption, key management); threshold from the international yardstick Mozilla TLS 6.0; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified)"
+    confidence: unverified
 
-  # [8] TCVN 14423:2026 5.17.2.3 (level 3): control error messages; version banners are the same leak.
+  # [8] TCVN 14423:2026 5.17.2.3 (level 3): control error messages; a version banner is the same leak.
   headers.version-leak:
     requirement: required
+    basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3: kiểm soát thông báo lỗi); chuẩn quốc tế OWASP ASVS 4.0.3 14.3.3; trước 01/7/2026: TT 12/2022 Phụ lục III"
-      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3: control of error messages); international yardstick OWASP ASVS 4.0.3 14.3.3; before 01/7/2026: TT 12/2022 Phụ lục III"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3: kiểm soát thông báo lỗi); chuẩn quốc tế OWASP ASVS 4.0.3 14.3.3; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3: control of error messages); international yardstick OWASP ASVS 4.0.3 14.3.3; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified)"
+    confidence: unverified
 
-  # Earlier warning for systems citizens file procedures through.
   cert.expiry-soon:
     requirement: recommended
     params: { warn_days: 45 }
+    basis: [tool-default]
     source:
       vi: "Mặc định của công cụ cho cấp độ 3 (cảnh báo trước 45 ngày), không phải quy định pháp luật"
       en: "Tool default for level 3 (warn 45 days ahead), not a legal requirement"
     confidence: tool default
 
-  # [13] Exposure is required at level 3: TCVN 14423:2026 5.13.2.3 b / 5.17.2.3 (no secrets in source,
-  # admin surfaces separated).
+  # [13] Exposure is required at level 3: TCVN 14423:2026 5.13.2.3 b / 5.17.2.3.
   exposure.vcs:
     requirement: required
+    basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3: không để lộ bí mật trong mã nguồn); chuẩn quốc tế OWASP ASVS 4.0.3 14.3.2; trước 01/7/2026: TT 12/2022 Phụ lục III; chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3: no secrets exposed in source code); international yardstick OWASP ASVS 4.0.3 14.3.2; before 01/7/2026: TT 12/2022 Phụ lục III; checked only when authorised"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3: không để lộ bí mật trong mã nguồn); chuẩn quốc tế OWASP ASVS 4.0.3 14.3.2; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3: no secrets exposed in source code); international yardstick OWASP ASVS 4.0.3 14.3.2; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
+    confidence: unverified
 
   exposure.sensitive-files:
     requirement: required
+    basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.17.2.3 và 5.13.2.3 b (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 14.2.2; trước 01/7/2026: TT 12/2022 Phụ lục III; chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 5.17.2.3 and 5.13.2.3 b (level 3); international yardstick OWASP ASVS 4.0.3 14.2.2; before 01/7/2026: TT 12/2022 Phụ lục III; checked only when authorised"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 5.17.2.3 và 5.13.2.3 b (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 14.2.2; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 5.17.2.3 and 5.13.2.3 b (level 3); international yardstick OWASP ASVS 4.0.3 14.2.2; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
+    confidence: unverified
 
   exposure.directory-listing:
     requirement: required
+    basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 12.5.1; trước 01/7/2026: TT 12/2022 Phụ lục III; chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3); international yardstick OWASP ASVS 4.0.3 12.5.1; before 01/7/2026: TT 12/2022 Phụ lục III; checked only when authorised"
-    confidence: secondary
-
-  # NĐ 224/2026 makes these obligations of the portal itself; at level 3 (systems handling procedures)
-  # they are required.
-  content.mandatory-info:
-    requirement: required
-    source:
-      vi: "NĐ 224/2026 Điều 9; Luật Tiếp cận thông tin 104/2016 Điều 19.1; trước 01/7/2026: NĐ 42/2022 Điều 4.1.e, TT 32/2017 Điều 16"
-      en: "NĐ 224/2026 Điều 9; Luật Tiếp cận thông tin 104/2016 Điều 19.1; before 01/7/2026: NĐ 42/2022 Điều 4.1.e, TT 32/2017 Điều 16"
-    confidence: verified (mirror)
-
-  ipv6.available:
-    requirement: required
-    source:
-      vi: "NĐ 224/2026 Điều 11.4 (IPv6); trước 01/7/2026: TT 32/2017 Điều 15.4 (IPv6 cho cổng và DVC mức 3–4)"
-      en: "NĐ 224/2026 Điều 11.4 (IPv6); before 01/7/2026: TT 32/2017 Điều 15.4 (IPv6 for portals and level 3–4 online public services)"
-    confidence: verified (mirror)
+      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 12.5.1; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3); international yardstick OWASP ASVS 4.0.3 12.5.1; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
+    confidence: unverified
 
   content.freshness:
     requirement: recommended
     params: { max_age_days: 30 }
+    basis: [nd-224-2026-d9, nd-42-2022, tool-default]
     source:
-      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); trước 01/7/2026: NĐ 42/2022 Điều 4; 30 ngày là mặc định của công cụ cho cấp độ 3"
-      en: "NĐ 224/2026 Điều 9.3 (timely updates); before 01/7/2026: NĐ 42/2022 Điều 4; 30 days is the tool's default for level 3"
+      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); văn bản trước đây: NĐ 42/2022 Điều 4 (đã bị bãi bỏ từ 01/7/2026); 30 ngày là mặc định của công cụ cho cấp độ 3"
+      en: "NĐ 224/2026 Điều 9.3 (timely updates); earlier text: NĐ 42/2022 Điều 4 (repealed from 01/7/2026); 30 days is the tool's default for level 3"
     confidence: tool default
 
   # Level 3 portals embed third-party widgets and handle citizens' procedures: recommend limiting the
   # browser features they may ask for. No Vietnamese text names the header.
   headers.permissions-policy:
     requirement: recommended
+    basis: [owasp-shp, w3c-permissions-policy, tool-default]
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): OWASP Secure Headers Project, W3C Permissions Policy; khuyến nghị từ cấp độ 3 là mặc định của công cụ"
       en: "International yardstick (no Vietnamese text sets it): OWASP Secure Headers Project, W3C Permissions Policy; recommending it from level 3 is the tool's default"
@@ -489,43 +550,53 @@ rules:
 """#,
         "vn-level4": #"""
 # Cấp độ 4 — national e-government systems and shared infrastructure that must run 24/7 (NĐ 331/2026
-# Đ14; trước 01/7/2026: NĐ 85/2016 Điều 10). Appraised by Bộ Công an / Bộ Quốc phòng / Ban Cơ yếu
+# Đ14; văn bản trước đây: NĐ 85/2016 Điều 10). Appraised by Bộ Công an / Bộ Quốc phòng / Ban Cơ yếu
 # (NĐ 331 Đ18.3). TCVN 14423:2026 mục 6 is paywalled and its level-4 clauses were not read: the
-# tightening below follows the international yardsticks (Mozilla 6.0 HSTS two years) and says so.
+# tightening below follows the international yardsticks and every citation says so.
 schema: 1
 id: vn-level4
-version: 3
+version: 4
 extends: vn-level3
 title:
-  vi: "Cấp độ 4 (NĐ 331/2026 Đ14, TCVN 14423:2026 mục 6; trước đây NĐ 85/2016 Điều 10, TT 12/2022 Phụ lục IV, TCVN 11930:2017 mục 8)"
-  en: "Security level 4 (Decree 331/2026 Art. 14, TCVN 14423:2026 §6; formerly Decree 85/2016 Art. 10, Circular 12/2022 Annex IV, TCVN 11930:2017 §8)"
+  vi: "Cấp độ 4 (NĐ 331/2026 Điều 14, TCVN 14423:2026 mục 6; văn bản trước đây: NĐ 85/2016 Điều 10, TT 12/2022 Phụ lục IV, TCVN 11930:2017 mục 8)"
+  en: "Security level 4 (Decree 331/2026 Art. 14, TCVN 14423:2026 §6; earlier texts: Decree 85/2016 Art. 10, Circular 12/2022 Annex IV, TCVN 11930:2017 §8)"
+
+unverifiable:
+  - vi: "Vận hành 24/7, không ngừng hoạt động khi không có kế hoạch trước (văn bản trước đây: NĐ 85/2016 Điều 10.2–10.3)"
+    en: "24/7 operation, no suspension without a prior plan (earlier: Decree 85/2016 Art. 10.2–10.3)"
+  - vi: "Thẩm định hồ sơ cấp độ bởi Bộ Công an, Bộ Quốc phòng hoặc Ban Cơ yếu Chính phủ (NĐ 331/2026 Điều 18.3)"
+    en: "The level dossier appraised by the Ministry of Public Security, the Ministry of Defence or the Government Cipher Committee (Decree 331/2026 Art. 18.3)"
 
 rules:
   headers.hsts:
     requirement: required
     params: { min_max_age: 63072000 }
+    basis: [tcvn-14423-2026-l4, mozilla-tls-6, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 6 (cấp độ 4, nội dung chưa đọc được); giá trị theo chuẩn quốc tế Mozilla TLS 6.0 (hsts_min_age 63072000); trước 01/7/2026: TT 12/2022 Phụ lục IV"
-      en: "TCVN 14423:2026 mục 6 (level 4, text not yet read); value from the international yardstick Mozilla TLS 6.0 (hsts_min_age 63072000); before 01/7/2026: TT 12/2022 Phụ lục IV"
-    confidence: secondary
+      vi: "TCVN 14423:2026 mục 6 (cấp độ 4; nội dung chưa xác minh); giá trị theo chuẩn quốc tế Mozilla TLS 6.0 (hsts_min_age 63072000); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục IV (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 6 (level 4; text not yet verified); value from the international yardstick Mozilla TLS 6.0 (hsts_min_age 63072000); earlier texts (still applied during the transition): TT 12/2022 Phụ lục IV (text not yet verified)"
+    confidence: unverified
 
   headers.x-frame-options:
     requirement: required
+    basis: [owasp-asvs-403, tcvn-14423-2026-l4, tt-12-2022-annex]
     source:
-      vi: "Chuẩn quốc tế OWASP ASVS 4.0.3 14.4.7 (mức L1) áp dụng cho hệ thống cấp độ 4; TCVN 14423:2026 mục 6 (nội dung chưa đọc được); trước 01/7/2026: TT 12/2022 Phụ lục IV"
-      en: "International yardstick OWASP ASVS 4.0.3 14.4.7 (level L1) applied to level-4 systems; TCVN 14423:2026 mục 6 (text not yet read); before 01/7/2026: TT 12/2022 Phụ lục IV"
-    confidence: secondary
+      vi: "Chuẩn quốc tế OWASP ASVS 4.0.3 14.4.7 (mức L1) áp dụng cho hệ thống cấp độ 4; TCVN 14423:2026 mục 6 (nội dung chưa xác minh); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục IV (nội dung chưa xác minh)"
+      en: "International yardstick OWASP ASVS 4.0.3 14.4.7 (level L1) applied to level-4 systems; TCVN 14423:2026 mục 6 (text not yet verified); earlier texts (still applied during the transition): TT 12/2022 Phụ lục IV (text not yet verified)"
+    confidence: unverified
 
   headers.x-content-type-options:
     requirement: required
+    basis: [owasp-asvs-403, tcvn-14423-2026-l4, tt-12-2022-annex]
     source:
-      vi: "Chuẩn quốc tế OWASP ASVS 4.0.3 14.4.4 (mức L1) áp dụng cho hệ thống cấp độ 4; TCVN 14423:2026 mục 6 (nội dung chưa đọc được); trước 01/7/2026: TT 12/2022 Phụ lục IV"
-      en: "International yardstick OWASP ASVS 4.0.3 14.4.4 (level L1) applied to level-4 systems; TCVN 14423:2026 mục 6 (text not yet read); before 01/7/2026: TT 12/2022 Phụ lục IV"
-    confidence: secondary
+      vi: "Chuẩn quốc tế OWASP ASVS 4.0.3 14.4.4 (mức L1) áp dụng cho hệ thống cấp độ 4; TCVN 14423:2026 mục 6 (nội dung chưa xác minh); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục IV (nội dung chưa xác minh)"
+      en: "International yardstick OWASP ASVS 4.0.3 14.4.4 (level L1) applied to level-4 systems; TCVN 14423:2026 mục 6 (text not yet verified); earlier texts (still applied during the transition): TT 12/2022 Phụ lục IV (text not yet verified)"
+    confidence: unverified
 
   cert.expiry-soon:
     requirement: recommended
     params: { warn_days: 60 }
+    basis: [tool-default]
     source:
       vi: "Mặc định của công cụ cho cấp độ 4 (cảnh báo trước 60 ngày; hệ thống vận hành 24/7), không phải quy định pháp luật"
       en: "Tool default for level 4 (warn 60 days ahead; systems run 24/7), not a legal requirement"
@@ -534,50 +605,60 @@ rules:
   content.freshness:
     requirement: recommended
     params: { max_age_days: 14 }
+    basis: [nd-224-2026-d9, nd-42-2022, tool-default]
     source:
-      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); trước 01/7/2026: NĐ 42/2022 Điều 4; 14 ngày là mặc định của công cụ cho cấp độ 4"
-      en: "NĐ 224/2026 Điều 9.3 (timely updates); before 01/7/2026: NĐ 42/2022 Điều 4; 14 days is the tool's default for level 4"
+      vi: "NĐ 224/2026 Điều 9.3 (cập nhật kịp thời); văn bản trước đây: NĐ 42/2022 Điều 4 (đã bị bãi bỏ từ 01/7/2026); 14 ngày là mặc định của công cụ cho cấp độ 4"
+      en: "NĐ 224/2026 Điều 9.3 (timely updates); earlier text: NĐ 42/2022 Điều 4 (repealed from 01/7/2026); 14 days is the tool's default for level 4"
     confidence: tool default
 
 """#,
         "vn-level5": #"""
 # Cấp độ 5 — systems whose failure would especially seriously harm national defence and security
-# (NĐ 331/2026 Đ15; trước 01/7/2026: NĐ 85/2016 Điều 11). Public portals are rarely level 5; the
-# profile follows Mozilla's "modern" configuration (TLS 1.3 only) as the yardstick and says so.
+# (NĐ 331/2026 Đ15; văn bản trước đây: NĐ 85/2016 Điều 11). Public portals are rarely level 5. TLS 1.2
+# stays the floor (TT 39/2017 makes it mandatory, so no profile may require TLS 1.3 only); offering
+# TLS 1.3 is recommended. TCVN 14423:2026 mục 7 was not read: every citation says so.
 schema: 1
 id: vn-level5
-version: 3
+version: 4
 extends: vn-level4
 title:
-  vi: "Cấp độ 5 (NĐ 331/2026 Đ15, TCVN 14423:2026 mục 7; trước đây NĐ 85/2016 Điều 11, TT 12/2022 Phụ lục V, TCVN 11930:2017 mục 9)"
-  en: "Security level 5 (Decree 331/2026 Art. 15, TCVN 14423:2026 §7; formerly Decree 85/2016 Art. 11, Circular 12/2022 Annex V, TCVN 11930:2017 §9)"
+  vi: "Cấp độ 5 (NĐ 331/2026 Điều 15, TCVN 14423:2026 mục 7; văn bản trước đây: NĐ 85/2016 Điều 11, TT 12/2022 Phụ lục V, TCVN 11930:2017 mục 9)"
+  en: "Security level 5 (Decree 331/2026 Art. 15, TCVN 14423:2026 §7; earlier texts: Decree 85/2016 Art. 11, Circular 12/2022 Annex V, TCVN 11930:2017 §9)"
+
+unverifiable:
+  - vi: "Đánh giá định kỳ 06 tháng một lần (văn bản trước đây: NĐ 85/2016 Điều 20.2.c); phương án bảo đảm an toàn do chủ quản phê duyệt sau thẩm định (NĐ 331/2026 Điều 18.3)"
+    en: "Assessment every six months (earlier: Decree 85/2016 Art. 20.2.c); the security plan approved after appraisal (Decree 331/2026 Art. 18.3)"
 
 rules:
-  tls.min-version:
-    requirement: required
-    params: { minimum: "1.3" }
+  tls.tls13-offered:
+    requirement: recommended
+    severity: low
+    basis: [nist-800-52r2, mozilla-tls-6]
     source:
-      vi: "TCVN 14423:2026 mục 7 (cấp độ 5, nội dung chưa đọc được); ngưỡng theo chuẩn quốc tế Mozilla TLS 6.0 modern (chỉ TLS 1.3); trước 01/7/2026: TT 12/2022 Phụ lục V"
-      en: "TCVN 14423:2026 mục 7 (level 5, text not yet read); threshold from the international yardstick Mozilla TLS 6.0 modern (TLS 1.3 only); before 01/7/2026: TT 12/2022 Phụ lục V"
-    confidence: secondary
+      vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định TLS 1.3): NIST SP 800-52r2 (kế hoạch hỗ trợ TLS 1.3), Mozilla TLS 6.0; TLS 1.2 vẫn là mức tối thiểu bắt buộc theo TT 39/2017"
+      en: "International yardstick (no Vietnamese text mentions TLS 1.3): NIST SP 800-52r2 (plan for TLS 1.3), Mozilla TLS 6.0; TLS 1.2 stays the mandatory floor under TT 39/2017"
+    confidence: verified
 
   headers.csp:
     requirement: required
+    basis: [owasp-asvs-403, tcvn-14423-2026-l5, tt-12-2022-annex]
     source:
-      vi: "Chuẩn quốc tế OWASP ASVS 4.0.3 14.4.3 áp dụng cho hệ thống cấp độ 5; TCVN 14423:2026 mục 7 (nội dung chưa đọc được); trước 01/7/2026: TT 12/2022 Phụ lục V"
-      en: "International yardstick OWASP ASVS 4.0.3 14.4.3 applied to level-5 systems; TCVN 14423:2026 mục 7 (text not yet read); before 01/7/2026: TT 12/2022 Phụ lục V"
-    confidence: secondary
+      vi: "Chuẩn quốc tế OWASP ASVS 4.0.3 14.4.3 áp dụng cho hệ thống cấp độ 5; TCVN 14423:2026 mục 7 (nội dung chưa xác minh); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục V (nội dung chưa xác minh)"
+      en: "International yardstick OWASP ASVS 4.0.3 14.4.3 applied to level-5 systems; TCVN 14423:2026 mục 7 (text not yet verified); earlier texts (still applied during the transition): TT 12/2022 Phụ lục V (text not yet verified)"
+    confidence: unverified
 
   headers.referrer-policy:
     requirement: required
+    basis: [owasp-shp, tcvn-14423-2026-l5, tt-12-2022-annex]
     source:
-      vi: "Chuẩn quốc tế OWASP Secure Headers Project áp dụng cho hệ thống cấp độ 5; TCVN 14423:2026 mục 7 (nội dung chưa đọc được); trước 01/7/2026: TT 12/2022 Phụ lục V"
-      en: "International yardstick OWASP Secure Headers Project applied to level-5 systems; TCVN 14423:2026 mục 7 (text not yet read); before 01/7/2026: TT 12/2022 Phụ lục V"
-    confidence: secondary
+      vi: "Chuẩn quốc tế OWASP Secure Headers Project áp dụng cho hệ thống cấp độ 5; TCVN 14423:2026 mục 7 (nội dung chưa xác minh); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục V (nội dung chưa xác minh)"
+      en: "International yardstick OWASP Secure Headers Project applied to level-5 systems; TCVN 14423:2026 mục 7 (text not yet verified); earlier texts (still applied during the transition): TT 12/2022 Phụ lục V (text not yet verified)"
+    confidence: unverified
 
   cert.expiry-soon:
     requirement: recommended
     params: { warn_days: 90 }
+    basis: [tool-default]
     source:
       vi: "Mặc định của công cụ cho cấp độ 5 (cảnh báo trước 90 ngày), không phải quy định pháp luật"
       en: "Tool default for level 5 (warn 90 days ahead), not a legal requirement"

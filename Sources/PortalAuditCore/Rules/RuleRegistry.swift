@@ -20,6 +20,7 @@ public enum RuleRegistry {
         NotRevokedRule.self,
         TrustedChainRule.self,
         CookieFlagsRule.self,
+        OtherCookieFlagsRule.self,
         CSPRule.self,
         HSTSRule.self,
         PermissionsPolicyRule.self,
@@ -33,6 +34,7 @@ public enum RuleRegistry {
         MinimumVersionRule.self,
         WeakCiphersRule.self,
         BrokenCiphersRule.self,
+        TLS13OfferedRule.self,
     ].sorted { $0.descriptor.id < $1.descriptor.id }
 
     /// Ids retired or renamed: never reused for another meaning.

@@ -54,7 +54,13 @@ struct CheckCommand: AsyncParsableCommand {
         try exitingOnError { try runner.checkTrustStore() }
         let document: ReportDocument
         do {
-            document = try await runner.run(prepared)
+            let vi = lang == .vi
+            document = try await runner.run(prepared, onRetry: { target, seconds in
+                printError(
+                    vi
+                        ? "\(target.host): không phản hồi; thử lại sau \(seconds) giây để xác nhận (--confirm-after 0: không thử lại)"
+                        : "\(target.host): no answer; asking again in \(seconds) s to confirm (--confirm-after 0: no second attempt)")
+            })
         } catch {
             printError("portal-audit: \(error)")
             throw ExitStatus.internalError

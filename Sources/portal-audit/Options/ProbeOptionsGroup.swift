@@ -48,9 +48,31 @@ struct ProbeOptionsGroup: ParsableArguments {
                 + "Without it a scan asks one hello per suite class: accepted or not."))
     var enumerate = false
 
+    @Option(
+        name: .customLong("confirm-after"),
+        help: ArgumentHelp(
+            "When nothing answers, ask again this many seconds later before calling the portal down (at least 30; "
+                + "0: no second attempt, the portal is reported incomplete).",
+            valueName: "seconds"))
+    var confirmAfter: Int = ProbeOptions.minimumConfirmationSeconds
+
+    @Option(
+        help: ArgumentHelp(
+            "Where this scan runs from, recorded in reports beside the host name (network, public address), "
+                + "e.g. \"VNPT Hà Nội, 203.0.113.7\".",
+            valueName: "label"))
+    var vantage: String?
+
+    func validate() throws {
+        if confirmAfter != 0 && confirmAfter < ProbeOptions.minimumConfirmationSeconds {
+            throw ValidationError(
+                "--confirm-after: expected 0 or at least \(ProbeOptions.minimumConfirmationSeconds) seconds, found \(confirmAfter)")
+        }
+    }
+
     var probeOptions: ProbeOptions {
         ProbeOptions(
             resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress,
-            enumerateSuites: enumerate)
+            enumerateSuites: enumerate, confirmOutagesAfterSeconds: confirmAfter, vantage: vantage)
     }
 }

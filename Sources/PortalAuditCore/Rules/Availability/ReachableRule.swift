@@ -1,6 +1,8 @@
 import Foundation
 
 /// Fails when the portal answers neither over HTTPS nor over HTTP, or answers only with server errors.
+/// Silence is a failure only once confirmed by a second attempt at least 30 s after the first
+/// (`ReachabilityFacts.confirmedAfterSeconds`); one silent attempt is inconclusive, with the reason.
 struct ReachableRule: Rule {
     enum Code: String, RuleCode {
         case ok
@@ -9,6 +11,8 @@ struct ReachableRule: Rule {
         case serverError = "server-error"
         case clientError = "client-error"
         case emptyPage = "empty-page"
+        /// Nothing answered once; no second attempt has confirmed it yet.
+        case unconfirmed
         case missingFacts = "missing-facts"
     }
 
@@ -53,6 +57,14 @@ struct ReachableRule: Rule {
                 http.status.map { "status \($0)" } ?? http.failure.map { "\($0.kind.rawValue): \($0.message)" }
                     ?? "no response")
         }
+        if reach.nothingAnswered {
+            guard let after = reach.confirmedAfterSeconds else {
+                evidence["reason"] =
+                    "one attempt only: an outage is confirmed by a second attempt at least 30 s later"
+                return .inconclusive(.unconfirmed, evidence)
+            }
+            evidence["confirmed_after_s"] = String(after)
+        }
         let timedOut = reach.https.failure?.kind == .timeout
         return .fail(timedOut ? .timeout : .unreachable, evidence)
     }
@@ -73,9 +85,20 @@ struct ReachableRule: Rule {
         .init("home page 403 (refused to citizens too)", .fail, .clientError) { $0.reachability?.https.status = 403 },
         .init("blank 200", .fail, .emptyPage) { $0.page?.bytes = 0 },
         .init("redirect to a login page", .pass, .ok) { $0.reachability?.https.status = 302 },
-        .init("nothing answers", .fail, .unreachable) {
+        .init("nothing answers, twice 30 s apart", .fail, .unreachable) {
             $0.reachability = ReachabilityFacts(
                 https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
+                http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
+                confirmedAfterSeconds: 31)
+        },
+        .init("nothing answers once", .inconclusive, .unconfirmed) {
+            $0.reachability = ReachabilityFacts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
+                http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: .connect, message: "refused")))
+        },
+        .init("TLS refused by a server that is there", .fail, .unreachable) {
+            $0.reachability = ReachabilityFacts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .tls, message: "handshake failure")),
                 http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: .connect, message: "refused")))
         },
         .init("https times out behind a redirect", .fail, .timeout) {

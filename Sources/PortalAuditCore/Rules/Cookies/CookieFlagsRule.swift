@@ -1,18 +1,35 @@
 import Foundation
 
-/// Fails when a cookie set by the home page lacks `Secure`, `HttpOnly` or `SameSite`.
+/// Fails when a session cookie set by the home page lacks `Secure`, `HttpOnly` or `SameSite`. Other cookies
+/// are `cookies.other-flags`: only a session cookie carries the authentication a level 3 system must
+/// protect in transit, so only it can make the rule required.
 struct CookieFlagsRule: Rule {
     enum Code: String, RuleCode {
         case ok
         case noCookies = "no-cookies"
+        case noSessionCookies = "no-session-cookies"
         case flagsMissing = "flags-missing"
         case missingFacts = "missing-facts"
+    }
+
+    /// Whether a cookie's name is that of a session or authentication token: the frameworks' own names,
+    /// or a name that says so (`sess`, `sid`, `auth`, `token`, `login`, `jwt`).
+    static func isSession(_ cookie: CookieFacts) -> Bool {
+        let name = cookie.name.lowercased()
+        let known = ["phpsessid", "jsessionid", "asp.net_sessionid", ".aspxauth", "connect.sid", "cfid", "cftoken"]
+        if known.contains(name) || name.hasPrefix("wordpress_logged_in") || name.hasPrefix("__host-")
+            || name.hasPrefix("__secure-")
+        {
+            return true
+        }
+        return ["sess", "sid", "auth", "token", "login", "jwt"].contains { name.contains($0) }
     }
 
     static let descriptor = RuleDescriptor(
         id: "cookies.secure-flags", area: .cookies,
         title: LocalizedText(
-            en: "Cookies carry Secure, HttpOnly and SameSite", vi: "Cookie có cờ Secure, HttpOnly và SameSite"),
+            en: "Session cookies carry Secure, HttpOnly and SameSite",
+            vi: "Cookie phiên có cờ Secure, HttpOnly và SameSite"),
         rationale: LocalizedText(
             en:
                 "Session cookies without these flags can be sent over HTTP, read by injected scripts, or replayed from other sites.",
@@ -32,21 +49,32 @@ struct CookieFlagsRule: Rule {
     {
         guard observation.headers != nil, let cookies = observation.cookies else { return .missingFacts("headers") }
         if cookies.isEmpty { return .pass(.noCookies) }
+        let sessions = cookies.filter(isSession)
+        if sessions.isEmpty { return .pass(.noSessionCookies, ["cookies": clip(cookies.map(\.name).joined(separator: ","))]) }
         var problems: [String] = []
-        for cookie in cookies.sorted(by: { $0.name < $1.name }) {
+        for cookie in sessions.sorted(by: { $0.name < $1.name }) {
             var missing: [String] = []
             if !cookie.secure { missing.append("Secure") }
             if !cookie.httpOnly { missing.append("HttpOnly") }
             if cookie.sameSite == nil { missing.append("SameSite") }
             if !missing.isEmpty { problems.append("\(cookie.name): \(missing.joined(separator: ","))") }
         }
-        if problems.isEmpty { return .pass(.ok, ["cookies": clip(cookies.map(\.name).joined(separator: ","))]) }
+        if problems.isEmpty { return .pass(.ok, ["cookies": clip(sessions.map(\.name).joined(separator: ","))]) }
         return .fail(.flagsMissing, ["missing": clip(problems.joined(separator: "; "))])
     }
 
     static let examples: [RuleExample<Self>] = [
         .init("all flags", .pass, .ok),
         .init("no cookies", .pass, .noCookies) { $0.cookies = [] },
+        .init("only a language cookie without flags", .pass, .noSessionCookies) {
+            $0.cookies = [CookieFacts(name: "lang", secure: false, httpOnly: false, sameSite: nil)]
+        },
+        .init("a framework's session cookie without flags", .fail, .flagsMissing) {
+            $0.cookies = [
+                CookieFacts(name: "lang", secure: false, httpOnly: false, sameSite: nil),
+                CookieFacts(name: "laravel_session", secure: true, httpOnly: false, sameSite: "Lax"),
+            ]
+        },
         .init("flags missing", .fail, .flagsMissing) {
             $0.cookies = [CookieFacts(name: "ASP.NET_SessionId", secure: false, httpOnly: false, sameSite: nil)]
         },

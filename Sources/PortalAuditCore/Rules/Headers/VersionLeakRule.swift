@@ -1,10 +1,13 @@
 import Foundation
 
-/// Fails when `Server`, `X-Powered-By` or similar headers disclose a software version.
+/// Fails when `Server`, `X-Powered-By` or similar headers disclose a software version; a product name
+/// alone (`Server: nginx`, `X-Powered-By: PHP`) passes with a note.
 struct VersionLeakRule: Rule {
     enum Code: String, RuleCode {
         case ok
         case versionDisclosed = "version-disclosed"
+        /// A product is named without a version (`X-Powered-By: PHP`): a note, not a failure.
+        case productNamed = "product-named"
         case missingFacts = "missing-facts"
     }
 
@@ -34,13 +37,18 @@ struct VersionLeakRule: Rule {
     {
         guard let headers = observation.headers else { return .missingFacts("headers") }
         var leaks: [String: String] = [:]
+        var named: [String: String] = [:]
         for name in disclosing {
             for value in headers.all(name) {
-                let reveals = name == "server" ? value.contains(where: \.isNumber) : true
-                if reveals { leaks[name] = clip(value) }
+                if value.contains(where: \.isNumber) {
+                    leaks[name] = clip(value)
+                } else if name != "server" {
+                    named[name] = clip(value)
+                }
             }
         }
-        return leaks.isEmpty ? .pass(.ok) : .fail(.versionDisclosed, leaks)
+        if !leaks.isEmpty { return .fail(.versionDisclosed, leaks) }
+        return named.isEmpty ? .pass(.ok) : .pass(.productNamed, named)
     }
 
     static let examples: [RuleExample<Self>] = [
@@ -48,8 +56,11 @@ struct VersionLeakRule: Rule {
         .init("nginx/1.22.1", .fail, .versionDisclosed) {
             ExampleFacts.setHeader(&$0, "server", "nginx/1.22.1")
         },
-        .init("X-Powered-By", .fail, .versionDisclosed) {
+        .init("X-Powered-By with a version", .fail, .versionDisclosed) {
             ExampleFacts.setHeader(&$0, "x-powered-by", "PHP/5.6.40")
+        },
+        .init("X-Powered-By naming the product only", .pass, .productNamed) {
+            ExampleFacts.setHeader(&$0, "x-powered-by", "PHP")
         },
         .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
     ]

@@ -54,9 +54,8 @@ struct MinimumVersionRule: Rule {
         guard let tls = observation.tls else { return .missingFacts("tls") }
         let minimum = "TLSv" + parameters.minimum.rawValue
         let below = order.prefix { $0 != minimum }
-        let accepted = order.filter { tls.versions[$0] == .accepted }
         let old = below.filter { tls.versions[$0] == .accepted }
-        let evidence = ["accepted": accepted.joined(separator: ",")]
+        let evidence = ["accepted": acceptedVersions(tls)]
         if !old.isEmpty {
             return .fail(.oldVersionsAccepted, evidence.merging(["too_old": old.joined(separator: ",")]) { a, _ in a })
         }
@@ -66,6 +65,11 @@ struct MinimumVersionRule: Rule {
             return .missingFacts("tls.versions", ["untested": unknown.joined(separator: ",")])
         }
         return .pass(.ok, evidence)
+    }
+
+    /// The versions accepted, oldest first, comma-separated (evidence).
+    static func acceptedVersions(_ tls: TLSFacts) -> String {
+        order.filter { tls.versions[$0] == .accepted }.joined(separator: ",")
     }
 
     static let examples: [RuleExample<Self>] = [
