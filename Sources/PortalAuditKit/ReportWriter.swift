@@ -28,12 +28,12 @@ public struct ReportRequest: Sendable {
     public var language: Language
     /// Folder for report files; `-` writes the single requested format to stdout.
     public var outDirectory: String
-    public var unit: String
-    public var place: String
+    /// The administrative form's header and signature block (Vietnamese reports).
+    public var form: ReportForm
 
     public init(
         database: String, runID: Int64? = nil, profile: String? = nil, formats: [ReportFormat] = [.html],
-        language: Language = .vi, outDirectory: String = "Reports", unit: String = "", place: String = ""
+        language: Language = .vi, outDirectory: String = "Reports", form: ReportForm = ReportForm()
     ) {
         self.database = database
         self.runID = runID
@@ -41,8 +41,7 @@ public struct ReportRequest: Sendable {
         self.formats = formats
         self.language = language
         self.outDirectory = outDirectory
-        self.unit = unit
-        self.place = place
+        self.form = form
     }
 }
 
@@ -70,9 +69,12 @@ public struct ReportWriter: Sendable {
                     runID: value.runID, verdict: value.verdict, grade: value.grade, score: value.score)
             }
         }
+        // The profiles the portals were judged by: their unverifiable lists and grading tables.
+        let loader = regrader.profileLoader
+        let profiles = Set(document.sites.map(\.profile.id)).sorted().compactMap { try? loader.load($0) }
         return ReportContext(
-            document: document, runID: runID, language: request.language, unit: request.unit, place: request.place,
-            generatedAt: now, previous: previous)
+            document: document, runID: runID, language: request.language, form: request.form, generatedAt: now,
+            previous: previous, profiles: profiles)
     }
 
     /// The text of `format` (not PDF, which is printed from the HTML).

@@ -8,15 +8,18 @@ public enum StarterFiles {
         # Danh mục cổng/trang thông tin điện tử cần kiểm tra (portal-audit scan portals.yaml).
         # Mỗi cổng một mục trong `portals`; `defaults` áp dụng cho mọi cổng chưa ghi riêng.
         # Cấp độ (level) là cấp độ an toàn hệ thống thông tin đã được phê duyệt: thường là 2, là 3 nếu
-        # cổng giải quyết thủ tục hành chính. Hồ sơ vn-level1 … vn-level5 đi kèm công cụ.
+        # cổng giải quyết thủ tục hành chính. Bộ tiêu chí vn-level1 … vn-level5 đi kèm công cụ; cổng không
+        # ghi cấp độ được đánh giá theo cấp độ 2 và báo cáo ghi "(giả định cấp độ 2)".
         defaults:
           province: "Tỉnh Thanh Hóa"
           level: 2
           owner: "Sở Khoa học và Công nghệ"        # cơ quan quản lý cổng
           contact: "attt@sokhcn.thanhhoa.gov.vn"   # người/đơn vị nhận cảnh báo
 
-        # Kiểm tra chủ động (tìm tệp .git, .env, bản sao lưu) chỉ khi cơ quan có quyền kiểm tra các cổng này:
+        # Kiểm tra chủ động (tìm tệp .git, .env, bản sao lưu) chỉ khi cơ quan có quyền kiểm tra các cổng này;
+        # ghi văn bản cho phép, báo cáo in lại nguyên văn:
         # authorised: true
+        # authorisation: "Công văn số …/UBND-… ngày … của UBND tỉnh về việc rà soát an ninh mạng"
 
         portals:
           # Chính quyền hai cấp (từ 01/7/2025): tỉnh → xã/phường, không ghi huyện.

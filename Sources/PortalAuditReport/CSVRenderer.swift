@@ -8,10 +8,12 @@ public struct CSVRenderer: Sendable {
 
     /// The columns, in order: (English header, Vietnamese header).
     static let columns: [(String, String)] = [
-        ("url", "Địa chỉ"), ("name", "Tên cổng"), ("province", "Tỉnh/thành"), ("district", "Quận/huyện"),
-        ("commune", "Xã/phường"), ("level", "Cấp độ"), ("profile", "Hồ sơ"), ("verdict", "Kết luận"),
-        ("grade", "Hạng"), ("score", "Điểm"), ("failed_rules", "Quy tắc không đạt"),
-        ("inconclusive_rules", "Quy tắc không xác định"), ("previous_verdict", "Kết luận lần trước"),
+        ("url", "Địa chỉ"), ("name", "Tên cổng"), ("province", "Tỉnh/thành phố"),
+        ("district", "Quận/huyện (trước 2025)"),
+        ("commune", "Xã/phường/đặc khu"), ("level", "Cấp độ"), ("profile", "Bộ tiêu chí"), ("verdict", "Kết luận"),
+        ("grade", "Xếp loại"), ("grade_cause", "Nguyên nhân xếp loại"), ("score", "Điểm"),
+        ("required_failed", "Tiêu chí bắt buộc không đạt"), ("recommendations_unmet", "Khuyến nghị chưa đáp ứng"),
+        ("inconclusive_rules", "Tiêu chí chưa xác định được"), ("previous_verdict", "Kết luận lần trước"),
         ("page_title", "Tiêu đề trang"), ("connections", "Số kết nối"), ("duration_ms", "Thời gian (ms)"),
         ("uptime_30d_percent", "Tỷ lệ hoạt động 30 ngày (%)"), ("outages_30d", "Số lần gián đoạn 30 ngày"),
     ]
@@ -26,8 +28,12 @@ public struct CSVRenderer: Sendable {
             let fields: [String] = [
                 t.url, t.name ?? "", t.province ?? "", t.district ?? "", t.commune ?? "",
                 t.level.map(String.init) ?? "",
-                site.profile.label, w.verdict(site.verdict), site.grade, String(site.score),
-                site.findings.filter { $0.status == .fail }.map(\.rule).joined(separator: " "),
+                site.profile.label, w.verdict(site.verdict), site.grade, context.gradeCause(site)(context.language),
+                String(site.score),
+                site.findings.filter { $0.status == .fail && $0.requirement == .required }.map(\.rule)
+                    .joined(separator: " "),
+                site.findings.filter { $0.status == .fail && $0.requirement == .recommended }.map(\.rule)
+                    .joined(separator: " "),
                 site.findings.filter { $0.status == .inconclusive }.map(\.rule).joined(separator: " "),
                 context.previous[t.url].map { w.verdict($0.verdict) } ?? "",
                 site.observation.page?.title ?? "", String(site.cost.connections), String(site.durationMS),

@@ -2,8 +2,9 @@ import Foundation
 import PortalAuditCore
 
 /// The inspection report as one self-contained HTML file: inline CSS and SVG, no script, no external
-/// resource; readable on screen and printed on A4. Under `vi` the first page follows the form of a
-/// Vietnamese administrative report (Quốc hiệu, tiêu ngữ, unit, place and date, title).
+/// resource; readable on screen and printed on A4. Under `vi` it follows the form of a Vietnamese
+/// administrative report (Nghị định 30/2020/NĐ-CP, Phụ lục I): parent and issuing bodies, number, Quốc hiệu
+/// and tiêu ngữ, place and date, tên loại and trích yếu, numbered sections, "Nơi nhận" and the signer.
 ///
 /// Everything that came from a site (titles, header values, cookie names, URLs, evidence) goes through
 /// `escape`, and the page forbids scripts with its own CSP, so hostile content is shown as text only.
@@ -33,33 +34,49 @@ public struct HTMLRenderer: Sendable {
     }
 
     private static let style = """
-        @page { size: A4; margin: 18mm 15mm 18mm 20mm; }
+        @page { size: A4; margin: 20mm 15mm 20mm 30mm; @top-center { content: counter(page); font: 13pt "Times New Roman", "Liberation Serif", "TeX Gyre Termes", serif; } }
+        @page :first { @top-center { content: none; } }
         * { box-sizing: border-box; }
-        body { font-family: "Times New Roman", "DejaVu Serif", serif; font-size: 12pt; color: #111; margin: 0 auto; max-width: 1100px; padding: 16px; }
-        h1, h2, h3 { font-family: "DejaVu Sans", Arial, sans-serif; }
-        h1 { font-size: 15pt; text-align: center; margin: 18px 0 4px; }
-        h2 { font-size: 13pt; border-bottom: 1px solid #888; margin-top: 26px; }
-        h3 { font-size: 12pt; margin: 18px 0 4px; }
-        .form { display: grid; grid-template-columns: 1fr 1.5fr; text-align: center; gap: 12px; font-size: 11.5pt; }
-        .form .unit b { text-transform: uppercase; }
-        .form .motto b { display: block; }
-        .form .motto u { font-weight: bold; }
-        .place { text-align: right; font-style: italic; margin: 8px 0 20px; }
-        .subtitle { text-align: center; font-weight: bold; margin-bottom: 20px; }
-        table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 10pt; }
-        th, td { border: 1px solid #999; padding: 3px 5px; vertical-align: top; text-align: left; overflow-wrap: break-word; }
+        body { font-family: "Times New Roman", "Liberation Serif", "TeX Gyre Termes", serif; font-size: 13pt; line-height: 1.3; color: #000; margin: 0 auto; max-width: 1100px; padding: 16px; }
+        @media print { body { padding: 0; max-width: none; } }
+        h1 { font-size: 14pt; text-align: center; margin: 18px 0 0; }
+        h2 { font-size: 13pt; margin: 20px 0 6px; }
+        h3 { font-size: 13pt; margin: 14px 0 4px; }
+        p { margin: 4px 0; text-align: justify; }
+        table.head { width: 100%; border: none; margin: 0; font-size: 13pt; table-layout: fixed; }
+        table.head td { border: none; text-align: center; vertical-align: top; padding: 0; }
+        table.head td.left { width: 40%; }
+        .parent { text-transform: uppercase; font-size: 12.5pt; }
+        .issuer { text-transform: uppercase; font-weight: bold; font-size: 12.5pt; }
+        .nation { text-transform: uppercase; font-weight: bold; font-size: 12.5pt; }
+        .motto { font-weight: bold; font-size: 13.5pt; }
+        hr.rule { width: 33%; margin: 2px auto 6px; border: none; border-top: 1px solid #000; }
+        hr.motto-rule { width: 60%; margin: 2px auto 6px; border: none; border-top: 1px solid #000; }
+        .number { font-size: 13pt; }
+        .date { font-style: italic; font-size: 13.5pt; margin-top: 6px; }
+        .abstract { text-align: center; font-weight: bold; margin: 2px 0; }
+        .to { text-align: center; margin: 10px 0; }
+        .scope { border: 1px solid #000; padding: 6px 8px; margin: 8px 0; font-size: 12pt; }
+        table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 11pt; }
+        th, td { border: 1px solid #555; padding: 3px 5px; vertical-align: top; text-align: left; overflow-wrap: break-word; }
         table.portals { table-layout: fixed; }
         .url { word-break: break-all; }
         thead { display: table-header-group; }
         tr { page-break-inside: avoid; }
         .pass { color: #116611; } .warn { color: #8a5a00; } .incomplete { color: #6a2a8a; } .fail { color: #b00000; font-weight: bold; }
+        .unmet { color: #8a5a00; }
         tr.total td { font-weight: bold; background: #f2f2f2; }
-        .na, .inconclusive { color: #666; }
-        .portal { page-break-before: always; }
-        .small { font-size: 9pt; color: #444; }
-        .sign { display: grid; grid-template-columns: 1fr 1fr; text-align: center; margin-top: 36px; font-weight: bold; }
-        .sign span { display: block; font-weight: normal; font-style: italic; margin-bottom: 70px; }
-        @media screen { .portal { border-top: 3px solid #ccc; padding-top: 6px; } }
+        .na, .inconclusive { color: #555; }
+        .small { font-size: 10pt; color: #333; }
+        section.portal { page-break-inside: auto; }
+        table.sign { border: none; margin-top: 24px; page-break-inside: avoid; table-layout: fixed; }
+        table.sign td { border: none; vertical-align: top; }
+        table.sign td.recipients { width: 45%; font-size: 11pt; }
+        table.sign td.signer { text-align: center; font-weight: bold; text-transform: uppercase; }
+        .signhint { font-weight: normal; font-style: italic; text-transform: none; display: block; margin-bottom: 70px; }
+        .signname { text-transform: none; }
+        .appendix { page-break-before: always; }
+        @media screen { section.portal { border-top: 2px solid #ccc; padding-top: 4px; } }
         """
 
     /// The whole report.
@@ -72,72 +89,140 @@ public struct HTMLRenderer: Sendable {
             <html lang="\(context.language.rawValue)"><head><meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(w.t("Information security inspection of government web portals", "Báo cáo kiểm tra an toàn thông tin cổng/trang thông tin điện tử")))</title>
+            <title>\(e(w.t("Technical review of the cybersecurity of government web portals", "Báo cáo kết quả rà soát kỹ thuật về bảo đảm an ninh mạng các cổng/trang thông tin điện tử")))</title>
             <style>\(Self.style)</style></head><body>
 
             """
         out += header(context, w)
+        out += scope(context, w)
         out += summary(context, w)
         out += portalTable(context, w)
+        out += "<h2>\(w.t("IV. DETAILED RESULTS PER PORTAL", "IV. KẾT QUẢ CHI TIẾT TỪNG CỔNG/TRANG"))</h2>\n"
         for (index, site) in doc.sites.enumerated() {
             out += portalSection(site, number: index + 1, context: context, w)
         }
+        out += unverifiable(context, w)
+        out += signature(context, w)
         out += appendix(context, w)
-        if context.language == .vi {
-            out += """
-                <div class="sign"><div>NGƯỜI LẬP BÁO CÁO<span>(Ký, ghi rõ họ tên)</span></div>\
-                <div>THỦ TRƯỞNG ĐƠN VỊ<span>(Ký tên, đóng dấu)</span></div></div>
-
-                """
-        }
         out +=
             "<p class=\"small\">portal-audit \(e(doc.toolVersion)) · schema \(doc.schemaVersion) · evaluation \(doc.evaluationVersion) · "
             + "\(e(doc.profile.id))@\(doc.profile.version) \(e(doc.profile.digest))</p>\n</body></html>\n"
         return out
     }
 
+    /// The profiles named in the title: one, or "each portal's level" when the run mixes them.
+    private func profilesTitle(_ context: ReportContext, _ w: Words) -> String {
+        let labels = Array(Set(context.document.sites.map(\.profile.label))).sorted()
+        if labels.count <= 1 {
+            let title = context.profiles[labels.first ?? ""]?.title ?? context.document.profile.title
+            return w.t("judged against ", "theo Bộ tiêu chí ") + title(w.language)
+        }
+        return w.t(
+            "each portal judged by the criteria of its own level (\(labels.joined(separator: ", ")))",
+            "mỗi cổng theo Bộ tiêu chí của cấp độ của cổng (\(labels.joined(separator: ", ")))")
+    }
+
     private func header(_ context: ReportContext, _ w: Words) -> String {
         let e = Self.escape
-        let doc = context.document
-        var out = ""
+        let form = context.form
+        let dots = "……"
         if context.language == .vi {
-            let unit = context.unit.isEmpty ? "Đơn vị báo cáo" : context.unit
-            let place = context.place.isEmpty ? "" : context.place + ", "
-            out += """
-                <div class="form"><div class="unit"><b>\(e(unit))</b><br><span class="small">Số: ……/BC-……</span></div>\
-                <div class="motto"><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><u>Độc lập - Tự do - Hạnh phúc</u></div></div>
-                <p class="place">\(e(place))\(e(w.longDate(context.generatedAt)))</p>
+            let place = form.place.isEmpty ? dots : form.place
+            let number = form.number.isEmpty ? "\(dots)/BC-\(dots)" : form.number
+            var out = """
+                <table class="head"><tr><td class="left">\
+                <div class="parent">\(e(form.parentUnit.isEmpty ? dots : form.parentUnit))</div>\
+                <div class="issuer">\(e(form.unit.isEmpty ? dots : form.unit))</div><hr class="rule">\
+                <div class="number">Số: \(e(number))</div></td>\
+                <td class="right"><div class="nation">Cộng hòa xã hội chủ nghĩa Việt Nam</div>\
+                <div class="motto">Độc lập - Tự do - Hạnh phúc</div><hr class="motto-rule">\
+                <div class="date">\(e(place)), \(e(w.longDate(context.generatedAt)))</div></td></tr></table>
                 <h1>BÁO CÁO</h1>
-                <p class="subtitle">Kết quả kiểm tra an toàn thông tin các cổng/trang thông tin điện tử<br>theo \(e(doc.profile.title.vi))</p>
+                <p class="abstract">Kết quả rà soát kỹ thuật về bảo đảm an ninh mạng các cổng/trang thông tin điện tử</p>
+                <p class="to">(\(e(profilesTitle(context, w))))</p>
+                <hr class="rule">
 
                 """
-        } else {
-            out += """
-                <p class="small">\(e(context.unit))</p>
-                <h1>Information security inspection of government web portals</h1>
-                <p class="subtitle">Judged against \(e(doc.profile.title.en))<br>\(e(context.place.isEmpty ? "" : context.place + ", "))\(e(w.longDate(context.generatedAt)))</p>
-
-                """
+            if !form.addressees.isEmpty {
+                out +=
+                    "<p class=\"to\">Kính gửi: "
+                    + form.addressees.map { e($0) }.joined(separator: "<br>") + "</p>\n"
+            }
+            return out
         }
-        let run = context.runID.map { w.t("run ", "lượt quét ") + String($0) + " · " } ?? ""
+        return """
+            <p class="small">\(e(form.unit))</p>
+            <h1>Technical review of the cybersecurity of government web portals</h1>
+            <p class="abstract">\(e(form.place.isEmpty ? "" : form.place + ", "))\(e(w.longDate(context.generatedAt)))</p>
+
+            """
+    }
+
+    /// I. What the report is and is not: an outside scan at one time, its vantage point, its basis.
+    private func scope(_ context: ReportContext, _ w: Words) -> String {
+        let e = Self.escape
+        let doc = context.document
+        var out = "<h2>\(w.t("I. SCOPE, METHOD AND LIMITS", "I. PHẠM VI, PHƯƠNG PHÁP VÀ GIỚI HẠN"))</h2>\n"
         out +=
-            "<p class=\"small\">\(e(run))\(e(w.t("observed", "thời gian quét"))): \(e(w.dateTime(doc.startedAt))) – \(e(w.dateTime(doc.finishedAt)))</p>\n"
+            "<p>" + w.t("Portals reviewed: ", "Đối tượng: ") + "\(w.number(doc.sites.count)) "
+            + w.t("government web portals, ", "cổng/trang thông tin điện tử, ") + e(profilesTitle(context, w))
+            + ".</p>\n"
+        let run = context.runID.map { w.t(" (run \($0))", " (lượt quét \($0))") } ?? ""
+        out +=
+            "<p>" + w.t("Time of the scan: ", "Thời gian quét: ")
+            + "\(e(w.dateTime(doc.startedAt))) – \(e(w.dateTime(doc.finishedAt)))\(e(run)).</p>\n"
+        let vantages = Set(doc.sites.compactMap(\.observation.vantage))
+        if !vantages.isEmpty {
+            let shown = vantages.sorted { ($0.host, $0.label ?? "") < ($1.host, $1.label ?? "") }.map { vantage in
+                vantage.host + (vantage.label.map { " (\($0))" } ?? "")
+            }
+            out += "<p>" + w.t("Scanned from: ", "Nơi thực hiện quét: ") + e(shown.joined(separator: "; ")) + ".</p>\n"
+        }
+        let authorised = doc.sites.filter { $0.observation.authorised == true }
+        let bases = Set(authorised.compactMap(\.observation.authorisation)).sorted()
+        if authorised.isEmpty {
+            out +=
+                "<p>"
+                + w.t(
+                    "Method: passive only (TLS handshakes, HTTP headers and public pages, as a browser sees them); no active check was authorised.",
+                    "Phương pháp: chỉ kiểm tra thụ động (bắt tay TLS, tiêu đề HTTP và trang công khai, như trình duyệt của người dân); không có ủy quyền kiểm tra chủ động."
+                ) + "</p>\n"
+        } else {
+            let basis =
+                bases.isEmpty
+                ? w.t(
+                    "authorised, but the inventory names no document",
+                    "có ủy quyền nhưng danh sách cổng chưa ghi văn bản ủy quyền")
+                : bases.joined(separator: "; ")
+            out +=
+                "<p>"
+                + w.t(
+                    "Method: passive checks, and low-impact active checks (sensitive paths) on \(authorised.count) portals. Basis of the authorisation: ",
+                    "Phương pháp: kiểm tra thụ động, và kiểm tra chủ động mức thấp (đường dẫn nhạy cảm) trên \(authorised.count) cổng. Căn cứ ủy quyền: "
+                ) + e(basis) + ".</p>\n"
+        }
+        out +=
+            "<p class=\"scope\">"
+            + w.t(
+                "This report reflects a technical review from outside (over the network, without logging in or touching the systems) at the time of scanning. It does not replace the assessment of information system security by level that the law requires. Thresholds marked “international yardstick” or “tool default” are technical measures, not Vietnamese law; each criterion's basis carries its confidence, as recorded in the legal basis that ships with the tool (docs/legal-basis.md).",
+                "Báo cáo phản ánh kết quả rà soát kỹ thuật từ bên ngoài (qua mạng, không đăng nhập, không can thiệp vào hệ thống) tại thời điểm quét; không thay thế việc kiểm tra, đánh giá bảo đảm an toàn hệ thống thông tin theo cấp độ mà pháp luật quy định. Các ngưỡng ghi “chuẩn quốc tế” hoặc “mặc định của công cụ” là thước đo kỹ thuật, không phải quy định của pháp luật Việt Nam; căn cứ của từng tiêu chí ghi kèm độ tin cậy theo tài liệu căn cứ pháp lý đi kèm công cụ (docs/legal-basis.md)."
+            ) + "</p>\n"
         return out
     }
 
     private func summary(_ context: ReportContext, _ w: Words) -> String {
         let s = context.document.summary
         let meets = s.pass + s.warn
-        var out = "<h2>\(w.t("1. Summary", "1. Tổng hợp kết quả"))</h2>\n<p class=\"lead\">"
+        var out = "<h2>\(w.t("II. SUMMARY", "II. TỔNG HỢP KẾT QUẢ"))</h2>\n<p class=\"lead\">"
         out += w.t(
-            "Of \(w.number(s.sites)) portals checked, \(w.number(meets)) meet their security level (\(w.number(s.pass)) pass, \(w.number(s.warn)) pass with warnings), \(w.number(s.fail)) fail it and \(w.number(s.incomplete)) could not be fully judged.",
-            "Trong số \(w.number(s.sites)) cổng/trang được kiểm tra, \(w.number(meets)) cổng đáp ứng yêu cầu cấp độ (\(w.number(s.pass)) đạt, \(w.number(s.warn)) đạt có cảnh báo), \(w.number(s.fail)) cổng không đạt và \(w.number(s.incomplete)) cổng chưa đủ căn cứ kết luận."
+            "Of \(w.number(s.sites)) portals checked, \(w.number(meets)) meet the technical criteria that can be checked from outside (\(w.number(s.pass)) with nothing left to do, \(w.number(s.warn)) with recommendations not yet met), \(w.number(s.fail)) fail at least one required criterion and \(w.number(s.incomplete)) could not be fully judged.",
+            "Trong số \(w.number(s.sites)) cổng/trang được kiểm tra, \(w.number(meets)) cổng đạt các tiêu chí kỹ thuật kiểm tra được từ bên ngoài (\(w.number(s.pass)) cổng đạt, \(w.number(s.warn)) cổng đạt nhưng còn khuyến nghị chưa đáp ứng), \(w.number(s.fail)) cổng không đạt ít nhất một tiêu chí bắt buộc và \(w.number(s.incomplete)) cổng chưa đủ căn cứ kết luận."
         )
         out += "</p>\n" + bar(s, w)
         out +=
-            "<h3>\(w.t("By unit: totals, then units worst first", "Theo đơn vị: tổng, rồi các đơn vị kém nhất trước"))</h3>\n"
+            "<h3>\(w.t("1. By unit: totals, then units worst first", "1. Theo đơn vị: tổng, rồi các đơn vị kém nhất trước"))</h3>\n"
         out +=
-            "<table><thead><tr><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Portals", "Số cổng"))</th><th>\(w.verdict(.pass))</th><th>\(w.verdict(.warn))</th><th>\(w.verdict(.incomplete))</th><th>\(w.verdict(.fail))</th><th>\(w.t("Meeting the level", "Tỷ lệ đáp ứng"))</th><th>\(w.t("Uptime, 30 days", "Hoạt động 30 ngày"))</th></tr></thead><tbody>\n"
+            "<table><thead><tr><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Portals", "Số cổng"))</th><th>\(w.verdict(.pass))</th><th>\(w.verdict(.warn))</th><th>\(w.verdict(.incomplete))</th><th>\(w.verdict(.fail))</th><th>\(w.t("Meeting the criteria", "Tỷ lệ đạt"))</th><th>\(w.t("Availability, 30 days", "Tính sẵn sàng 30 ngày"))</th></tr></thead><tbody>\n"
         for unit in UnitSummary.rows(context.document.sites, language: context.language) {
             let uptime = unit.uptimePercent.map { w.percent(Int(($0 * 100).rounded()), of: 10_000) } ?? "–"
             out +=
@@ -174,40 +259,51 @@ public struct HTMLRenderer: Sendable {
         return out + "</svg>\n"
     }
 
+    /// Names of the findings of `site` with `status` `.fail` and `requirement`.
+    private func unmet(_ site: SiteResult, _ requirement: Requirement, _ language: Language) -> [String] {
+        site.findings.filter { $0.status == .fail && $0.requirement == requirement }.map { $0.title(language) }
+    }
+
     private func portalTable(_ context: ReportContext, _ w: Words) -> String {
-        var out = "<h2>\(w.t("2. All portals", "2. Danh sách cổng/trang được kiểm tra"))</h2>\n"
+        let e = Self.escape
+        var out = "<h2>\(w.t("III. PORTALS CHECKED", "III. DANH SÁCH CỔNG/TRANG ĐƯỢC KIỂM TRA"))</h2>\n"
         out +=
-            "<table class=\"portals\"><colgroup><col style=\"width:4%\"><col style=\"width:28%\"><col style=\"width:14%\"><col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:9%\"><col style=\"width:14%\"></colgroup>"
+            "<table class=\"portals\"><colgroup><col style=\"width:4%\"><col style=\"width:22%\"><col style=\"width:12%\"><col style=\"width:11%\"><col style=\"width:9%\"><col style=\"width:10%\"><col style=\"width:16%\"><col style=\"width:16%\"></colgroup>"
         out +=
-            "<thead><tr><th>#</th><th>\(w.t("Portal", "Cổng/trang"))</th><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Profile", "Hồ sơ"))</th><th>\(w.t("Verdict", "Kết luận"))</th><th>\(w.t("Grade", "Hạng"))</th><th>\(w.t("Score", "Điểm"))</th><th>\(w.t("Since last run", "So với lần trước"))</th><th>\(w.t("Rules failed", "Quy tắc không đạt"))</th></tr></thead><tbody>\n"
+            "<thead><tr><th>TT</th><th>\(w.t("Portal", "Cổng/trang"))</th><th>\(w.t("Unit", "Đơn vị"))</th><th>\(w.t("Criteria", "Bộ tiêu chí"))</th><th>\(w.t("Verdict", "Kết luận"))</th><th>\(w.t("Grade", "Xếp loại"))</th><th>\(w.t("Required criteria not met", "Tiêu chí bắt buộc không đạt"))</th><th>\(w.t("Recommendations not yet met", "Khuyến nghị chưa đáp ứng"))</th></tr></thead><tbody>\n"
         for (index, site) in context.document.sites.enumerated() {
-            let failed = site.findings.filter { $0.status == .fail }.map(\.rule).joined(separator: ", ")
             let unit = UnitSummary.unitName(site.target, language: context.language)
+            let required = unmet(site, .required, w.language).map(e).joined(separator: "; ")
+            let recommended = unmet(site, .recommended, w.language).map(e).joined(separator: "; ")
             out +=
-                "<tr><td>\(index + 1)</td><td>\(site.target.name.map { Self.escape($0) + "<br>" } ?? "")<span class=\"small url\">\(Self.escape(site.target.url))</span></td>"
-                + "<td>\(Self.escape(unit))</td><td>\(Self.escape(site.profile.label))</td>"
-                + "<td class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</td><td>\(Self.escape(site.grade))</td><td>\(site.score)</td>"
-                + "<td>\(Self.escape(w.change(site, context.previous[site.target.url])))</td><td class=\"small\">\(Self.escape(failed))</td></tr>\n"
+                "<tr><td>\(index + 1)</td><td>\(site.target.name.map { e($0) + "<br>" } ?? "")<span class=\"small url\">\(e(site.target.url))</span></td>"
+                + "<td>\(e(unit))</td><td class=\"small\">\(e(w.profile(site)))</td>"
+                + "<td class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</td>"
+                + "<td><b>\(e(site.grade))</b><br><span class=\"small\">\(e(context.gradeCause(site)(w.language)))</span></td>"
+                + "<td class=\"small\">\(required)</td><td class=\"small\">\(recommended)</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }
 
     private func portalSection(_ site: SiteResult, number: Int, context: ReportContext, _ w: Words) -> String {
         let e = Self.escape
-        var out = "<section class=\"portal\"><h3>3.\(number). \(e(site.target.name ?? site.target.url))</h3>\n<p>"
-        out += "<span class=\"small\">\(e(site.target.url))</span><br>"
+        let language = w.language
+        var out =
+            "<section class=\"portal\"><h3>\(number). \(e(site.target.name ?? site.target.url))</h3>\n<p>"
+        out += "<span class=\"small url\">\(e(site.target.url))</span><br>"
         out +=
             "\(w.t("Verdict", "Kết luận")): <b class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</b> · "
-            + "\(w.t("grade", "hạng")) \(e(site.grade)) · \(w.t("score", "điểm")) \(site.score)/100 · "
-            + "\(w.t("judged by", "hồ sơ đánh giá")) \(e(site.profile.label)) · \(w.t("since last run", "so với lần trước")): \(e(w.change(site, context.previous[site.target.url])))"
+            + "\(w.t("grade", "xếp loại")) <b>\(e(site.grade))</b> (\(e(context.gradeCause(site)(language)))) · "
+            + "\(w.t("score", "điểm")) \(site.score)/100 · \(w.t("criteria", "bộ tiêu chí")) \(e(w.profile(site))) · "
+            + "\(w.t("since last run", "so với lần trước")): \(e(w.change(site, context.previous[site.target.url])))"
         if let title = site.observation.page?.title {
             out += "<br>\(w.t("Page title", "Tiêu đề trang")): “\(e(title))”"
         }
         if let uptime = site.observation.uptime, let percent = uptime.percent {
             let permille = Int((percent * 10).rounded())
-            let shown = w.language == .vi ? "\(permille / 10),\(permille % 10)%" : "\(permille / 10).\(permille % 10)%"
+            let shown = language == .vi ? "\(permille / 10),\(permille % 10)%" : "\(permille / 10).\(permille % 10)%"
             out +=
-                "<br>\(w.t("Uptime over 30 days", "Tỷ lệ hoạt động 30 ngày")): <b>\(shown)</b> · \(uptime.outages.count) \(w.t("outages", "lần gián đoạn"))"
+                "<br>\(w.t("Availability over 30 days", "Tính sẵn sàng 30 ngày")): <b>\(shown)</b> · \(uptime.outages.count) \(w.t("outages", "lần gián đoạn"))"
                 + String(
                     format:
                         " <svg width=\"120\" height=\"10\" role=\"img\"><rect width=\"120\" height=\"10\" fill=\"#c0392b\"/><rect width=\"%.1f\" height=\"10\" fill=\"#3a9a3a\"/></svg>",
@@ -215,47 +311,96 @@ public struct HTMLRenderer: Sendable {
         }
         out +=
             "<br><span class=\"small\">\(w.t("Cost", "Chi phí quét")): \(site.cost.connections) \(w.t("connections", "kết nối")), \(site.cost.tlsHandshakes) TLS, \(site.durationMS) ms</span></p>\n"
+        let required = unmet(site, .required, language)
+        let recommended = unmet(site, .recommended, language)
         out +=
-            "<table><thead><tr><th>\(w.t("Rule", "Quy tắc"))</th><th>\(w.t("Result", "Kết quả"))</th><th>\(w.t("Evidence", "Bằng chứng"))</th><th>\(w.t("Basis and what to do", "Căn cứ và khắc phục"))</th></tr></thead><tbody>\n"
+            "<p><b>\(w.t("a) Required criteria not met", "a) Tiêu chí bắt buộc không đạt")):</b> "
+            + (required.isEmpty ? w.t("none.", "không có.") : required.map(e).joined(separator: "; ") + ".") + "</p>\n"
+        out +=
+            "<p><b>\(w.t("b) Recommendations not yet met", "b) Khuyến nghị chưa đáp ứng")):</b> "
+            + (recommended.isEmpty ? w.t("none.", "không có.") : recommended.map(e).joined(separator: "; ") + ".")
+            + "</p>\n"
+        out += "<p><b>\(w.t("c) Every criterion", "c) Kết quả từng tiêu chí")):</b></p>\n"
+        out +=
+            "<table><thead><tr><th>\(w.t("Criterion", "Tiêu chí"))</th><th>\(w.t("Result", "Kết quả"))</th><th>\(w.t("Evidence", "Minh chứng"))</th><th>\(w.t("Basis and what to do", "Căn cứ và khắc phục"))</th></tr></thead><tbody>\n"
         for finding in site.findings {
-            let cls = finding.status == .notApplicable ? "na" : finding.status.rawValue
-            let evidence = finding.evidence.keys.sorted().map { "\(e($0)): \(e(finding.evidence[$0] ?? ""))" }.joined(
-                separator: "<br>")
+            let cls =
+                finding.status == .notApplicable
+                ? "na"
+                : finding.status == .fail && finding.requirement == .recommended ? "unmet" : finding.status.rawValue
+            var evidence = w.evidence(finding).map { "\(e($0.0)): \(e($0.1))" }
+            if let note = w.note(finding) { evidence.insert(e(note), at: 0) }
             var basis = ""
             if finding.status == .fail || finding.status == .inconclusive {
                 basis =
-                    e(finding.source(w.language))
-                    + (finding.confidence.map { " <span class=\"small\">(\(e($0)))</span>" } ?? "")
+                    e(finding.source(language))
+                    + (w.confidence(finding.confidence).map {
+                        " <span class=\"small\">(\(w.t("confidence", "độ tin cậy")): \(e($0)))</span>"
+                    } ?? "")
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
-                    basis += "<br><b>\(w.t("Fix", "Khắc phục")):</b> " + e(rule.descriptor.advice(context.language))
+                    basis += "<br><b>\(w.t("Fix", "Khắc phục")):</b> " + e(rule.descriptor.advice(language))
                 }
             }
             out +=
-                "<tr><td>\(e(finding.title(context.language)))<br><span class=\"small\">\(e(finding.rule)) · \(w.requirement(finding.requirement))</span></td>"
-                + "<td class=\"\(cls)\">\(w.status(finding.status))</td><td class=\"small\">\(evidence)</td><td class=\"small\">\(basis)</td></tr>\n"
+                "<tr><td>\(e(finding.title(language)))<br><span class=\"small\">\(w.requirement(finding.requirement))</span></td>"
+                + "<td class=\"\(cls)\">\(w.status(finding))</td><td class=\"small\">\(evidence.joined(separator: "<br>"))</td><td class=\"small\">\(basis)</td></tr>\n"
         }
         return out + "</tbody></table></section>\n"
     }
 
+    /// V. What an outside scan cannot tell, per profile used: the operator's evidence is needed.
+    private func unverifiable(_ context: ReportContext, _ w: Words) -> String {
+        let e = Self.escape
+        var out =
+            "<h2>\(w.t("V. NOT VERIFIABLE FROM OUTSIDE — EVIDENCE NEEDED FROM THE OPERATOR", "V. NỘI DUNG KHÔNG KIỂM CHỨNG ĐƯỢC TỪ BÊN NGOÀI — CẦN MINH CHỨNG CỦA ĐƠN VỊ VẬN HÀNH"))</h2>\n"
+        let labels = Array(Set(context.document.sites.map(\.profile.label))).sorted()
+        for (index, label) in labels.enumerated() {
+            guard let profile = context.profiles[label], !profile.unverifiable.isEmpty else {
+                out +=
+                    "<p>\(index + 1). \(e(label)): "
+                    + w.t("the criteria list nothing here.", "bộ tiêu chí không liệt kê nội dung này.") + "</p>\n"
+                continue
+            }
+            out += "<p><b>\(index + 1). \(e(profile.title(w.language)))</b></p>\n<ul>\n"
+            for item in profile.unverifiable { out += "<li>\(e(item(w.language)))</li>\n" }
+            out += "</ul>\n"
+        }
+        return out
+    }
+
+    /// "Nơi nhận:" on the left, the signer's title and name on the right (NĐ 30/2020 Phụ lục I).
+    private func signature(_ context: ReportContext, _ w: Words) -> String {
+        let e = Self.escape
+        let form = context.form
+        let recipients =
+            (form.addressees.isEmpty ? [] : [w.t("As above", "Như trên")]) + [w.t("Archive: VT.", "Lưu: VT.")]
+        let title = form.signerTitle.isEmpty ? "……" : form.signerTitle
+        return """
+            <table class="sign"><tr><td class="recipients"><b><i>\(w.t("To:", "Nơi nhận:"))</i></b><br>\
+            \(recipients.map { "- " + e($0) }.joined(separator: "<br>"))</td>\
+            <td class="signer">\(title.split(separator: "\n").map { e(String($0)) }.joined(separator: "<br>"))\
+            <span class="signhint">\(w.t("(signature and seal)", "(Chữ ký, dấu)"))</span>\
+            <span class="signname">\(e(form.signer.isEmpty ? "……" : form.signer))</span></td></tr></table>
+
+            """
+    }
+
+    /// Phụ lục: each criterion's basis and confidence, per profile.
     private func appendix(_ context: ReportContext, _ w: Words) -> String {
-        var profiles: [String: (String, [String: (Requirement, String)])] = [:]
+        let e = Self.escape
+        var profiles: [String: [String: Finding]] = [:]
         for site in context.document.sites where profiles[site.profile.label] == nil {
-            profiles[site.profile.label] = (
-                site.profile.label,
-                Dictionary(
-                    uniqueKeysWithValues: site.findings.map { ($0.rule, ($0.requirement, $0.source(w.language))) })
-            )
+            profiles[site.profile.label] = Dictionary(site.findings.map { ($0.rule, $0) }) { first, _ in first }
         }
         var out =
-            "<section class=\"portal\"><h2>\(w.t("4. Basis of every rule, per profile", "4. Căn cứ của từng quy tắc theo hồ sơ"))</h2>\n"
+            "<section class=\"appendix\"><h2>\(w.t("APPENDIX: THE BASIS OF EVERY CRITERION", "PHỤ LỤC: CĂN CỨ CỦA TỪNG TIÊU CHÍ THEO BỘ TIÊU CHÍ"))</h2>\n"
         for label in profiles.keys.sorted() {
-            guard let rules = profiles[label]?.1 else { continue }
+            guard let findings = profiles[label] else { continue }
             out +=
-                "<h3>\(Self.escape(label))</h3><table><thead><tr><th>\(w.t("Rule", "Quy tắc"))</th><th>\(w.t("Requirement", "Yêu cầu"))</th><th>\(w.t("Source", "Căn cứ"))</th></tr></thead><tbody>\n"
-            for rule in rules.keys.sorted() {
-                guard let (requirement, source) = rules[rule] else { continue }
+                "<h3>\(e(context.profiles[label]?.title(w.language) ?? label))</h3><table><thead><tr><th>\(w.t("Criterion", "Tiêu chí"))</th><th>\(w.t("Requirement", "Yêu cầu"))</th><th>\(w.t("Basis", "Căn cứ"))</th><th>\(w.t("Confidence", "Độ tin cậy"))</th></tr></thead><tbody>\n"
+            for finding in findings.values.sorted(by: { $0.title(w.language) < $1.title(w.language) }) {
                 out +=
-                    "<tr><td>\(Self.escape(rule))</td><td>\(w.requirement(requirement))</td><td class=\"small\">\(Self.escape(source))</td></tr>\n"
+                    "<tr><td>\(e(finding.title(w.language)))</td><td>\(w.requirement(finding.requirement))</td><td class=\"small\">\(e(finding.source(w.language)))</td><td class=\"small\">\(e(w.confidence(finding.confidence) ?? "–"))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }

@@ -22,13 +22,17 @@ public enum HistoryRenderer {
                     "  " + (vi ? "Gián đoạn: " : "Outage: ")
                     + "\(formatter.string(from: outage.start)) → \(end) (\(Sanitizer.terminal(outage.cause)))\n"
             }
+            let words = Words(language: language)
             for entry in portal.entries {
-                let failed =
-                    entry.failedRules.isEmpty
-                    ? "" : (vi ? "  không đạt: " : "  fails: ") + entry.failedRules.joined(separator: ", ")
-                let verdict = entry.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                // A portal that passed with warnings failed no required criterion: its list is recommendations.
+                let label =
+                    entry.verdict == .fail
+                    ? (vi ? "  không đạt / chưa đáp ứng: " : "  not met: ")
+                    : (vi ? "  khuyến nghị chưa đáp ứng: " : "  recommendations not yet met: ")
+                let failed = entry.failedRules.isEmpty ? "" : label + entry.failedRules.joined(separator: ", ")
+                let verdict = words.verdict(entry.verdict).padding(toLength: 17, withPad: " ", startingAt: 0)
                 out +=
-                    "  \(formatter.string(from: entry.observedAt))  run \(entry.runID)  \(verdict) \(entry.grade) "
+                    "  \(formatter.string(from: entry.observedAt))  \(vi ? "lượt" : "run") \(entry.runID)  \(verdict) \(entry.grade) "
                     + "\(String(format: "%3d", entry.score))  \(Sanitizer.terminal(entry.profile))\(failed)\n"
             }
         }

@@ -27,40 +27,65 @@ public struct MarkdownRenderer: Sendable {
         var out =
             "# "
             + w.t(
-                "Information security inspection of government web portals",
-                "Báo cáo kiểm tra an toàn thông tin cổng/trang thông tin điện tử") + "\n\n"
+                "Technical review of the cybersecurity of government web portals",
+                "Kết quả rà soát kỹ thuật về bảo đảm an ninh mạng các cổng/trang thông tin điện tử") + "\n\n"
+        let labels = Array(Set(doc.sites.map { w.profile($0) })).sorted()
         out +=
-            w.t("Profile", "Hồ sơ") + ": \(e(doc.profile.id))@\(doc.profile.version) · "
+            w.t("Criteria", "Bộ tiêu chí") + ": \(e(labels.joined(separator: ", "))) · "
             + w.t("observed", "thời gian quét") + " \(w.dateTime(doc.startedAt)) – \(w.dateTime(doc.finishedAt))\n\n"
         out +=
             w.t(
-                "**\(w.number(s.pass + s.warn)) of \(w.number(s.sites)) portals meet their level** (\(w.number(s.pass)) pass, \(w.number(s.warn)) with warnings); \(w.number(s.fail)) fail, \(w.number(s.incomplete)) incomplete.",
-                "**\(w.number(s.pass + s.warn))/\(w.number(s.sites)) cổng đáp ứng yêu cầu cấp độ** (\(w.number(s.pass)) đạt, \(w.number(s.warn)) có cảnh báo); \(w.number(s.fail)) không đạt, \(w.number(s.incomplete)) chưa đủ căn cứ."
+                "**\(w.number(s.pass + s.warn)) of \(w.number(s.sites)) portals meet the technical criteria that can be checked from outside** (\(w.number(s.pass)) with nothing left to do, \(w.number(s.warn)) with recommendations not yet met); \(w.number(s.fail)) fail a required criterion, \(w.number(s.incomplete)) incomplete.",
+                "**\(w.number(s.pass + s.warn))/\(w.number(s.sites)) cổng đạt các tiêu chí kỹ thuật kiểm tra được từ bên ngoài** (\(w.number(s.pass)) đạt, \(w.number(s.warn)) đạt nhưng còn khuyến nghị chưa đáp ứng); \(w.number(s.fail)) không đạt tiêu chí bắt buộc, \(w.number(s.incomplete)) chưa đủ căn cứ."
+            ) + "\n\n"
+        out +=
+            "> "
+            + w.t(
+                "An outside review at the time of scanning; it does not replace the assessment by level the law requires. Thresholds marked “international yardstick” or “tool default” are not Vietnamese law.",
+                "Kết quả rà soát kỹ thuật từ bên ngoài tại thời điểm quét; không thay thế việc đánh giá theo cấp độ mà pháp luật quy định. Các ngưỡng ghi “chuẩn quốc tế” hoặc “mặc định của công cụ” không phải quy định của pháp luật Việt Nam."
             ) + "\n\n"
         out +=
             "| # | "
             + [
-                w.t("Portal", "Cổng"), w.t("Verdict", "Kết luận"), w.t("Grade", "Hạng"), w.t("Score", "Điểm"),
-                w.t("Since last run", "So với lần trước"), w.t("Rules failed", "Quy tắc không đạt"),
+                w.t("Portal", "Cổng/trang"), w.t("Verdict", "Kết luận"), w.t("Grade", "Xếp loại"),
+                w.t("Since last run", "So với lần trước"),
+                w.t("Required criteria not met", "Tiêu chí bắt buộc không đạt"),
+                w.t("Recommendations not yet met", "Khuyến nghị chưa đáp ứng"),
             ].joined(separator: " | ") + " |\n"
         out += "|---|---|---|---|---|---|---|\n"
+        func names(_ site: SiteResult, _ requirement: Requirement) -> String {
+            site.findings.filter { $0.status == .fail && $0.requirement == requirement }.map {
+                e($0.title(context.language))
+            }.joined(separator: "; ")
+        }
         for (index, site) in doc.sites.enumerated() {
-            let failed = site.findings.filter { $0.status == .fail }.map { "`\($0.rule)`" }.joined(separator: ", ")
             let name = site.target.name.map { e($0) + " " } ?? ""
             out +=
-                "| \(index + 1) | \(name)\(e(site.target.url)) | \(w.verdict(site.verdict)) | \(e(site.grade)) | \(site.score) | \(e(w.change(site, context.previous[site.target.url]))) | \(failed) |\n"
+                "| \(index + 1) | \(name)\(e(site.target.url)) | \(w.verdict(site.verdict)) | \(e(site.grade)) (\(e(context.gradeCause(site)(context.language)))) | \(e(w.change(site, context.previous[site.target.url]))) | \(names(site, .required)) | \(names(site, .recommended)) |\n"
         }
         let failing = doc.sites.filter { site in site.findings.contains { $0.status == .fail } }
         if !failing.isEmpty {
             out += "\n## " + w.t("What to fix", "Cần khắc phục") + "\n"
             for site in failing {
-                out += "\n### \(e(site.target.name ?? site.target.url))\n\n"
-                for finding in site.findings where finding.status == .fail {
-                    let evidence = finding.evidence.keys.sorted().map { "\(e($0))=\(e(finding.evidence[$0] ?? ""))" }
-                        .joined(separator: "; ")
+                out += "\n### \(e(site.target.name ?? site.target.url))\n"
+                for requirement in [Requirement.required, .recommended] {
+                    let findings = site.findings.filter { $0.status == .fail && $0.requirement == requirement }
+                    guard !findings.isEmpty else { continue }
                     out +=
-                        "- **\(e(finding.title(context.language)))** (`\(finding.rule)`, \(w.requirement(finding.requirement))): \(evidence)\n"
-                    out += "  - " + w.t("Basis", "Căn cứ") + ": \(e(finding.source(w.language)))\n"
+                        "\n"
+                        + (requirement == .required
+                            ? w.t("Required criteria not met", "Tiêu chí bắt buộc không đạt")
+                            : w.t("Recommendations not yet met", "Khuyến nghị chưa đáp ứng")) + ":\n\n"
+                    for finding in findings {
+                        let evidence = w.evidence(finding).map { "\(e($0.0))=\(e($0.1))" }.joined(separator: "; ")
+                        out += "- **\(e(finding.title(context.language)))**: \(evidence)\n"
+                        out +=
+                            "  - " + w.t("Basis", "Căn cứ") + ": \(e(finding.source(w.language)))"
+                            + (w.confidence(finding.confidence).map {
+                                " (" + w.t("confidence", "độ tin cậy") + ": \(e($0)))"
+                            } ?? "")
+                            + "\n"
+                    }
                 }
             }
         }

@@ -54,11 +54,16 @@ public struct ProfileRenderer: Sendable {
                 "  \(t("confidence", "độ tin cậy")): \(Confidence.label(rule.confidence, language) ?? "-")"
                 + (rule.origin["confidence"].map { " ← \($0)" } ?? "") + "\n"
             if !rule.basis.isEmpty {
-                out += "  \(t("basis", "căn cứ chi tiết")) (docs/legal-basis.md): \(rule.basis.joined(separator: ", "))\n"
+                out +=
+                    "  \(t("basis", "căn cứ chi tiết")) (docs/legal-basis.md): \(rule.basis.joined(separator: ", "))\n"
             }
         }
         if !profile.unverifiable.isEmpty {
-            out += "\n" + t("Not verifiable from outside (evidence from the operator)", "Không kiểm chứng được từ bên ngoài (cần minh chứng của đơn vị vận hành)") + ":\n"
+            out +=
+                "\n"
+                + t(
+                    "Not verifiable from outside (evidence from the operator)",
+                    "Không kiểm chứng được từ bên ngoài (cần minh chứng của đơn vị vận hành)") + ":\n"
             for item in profile.unverifiable { out += "  - \(item(language))\n" }
         }
         return out
@@ -95,7 +100,8 @@ public struct ProfileRenderer: Sendable {
                 "    \(t("source", "căn cứ")): \(language == .en ? setting.sourceEN ?? setting.source : setting.source)\n"
             out +=
                 "    \(t("confidence", "độ tin cậy")): \(Confidence.label(setting.confidence, language) ?? "-")"
-                + (setting.basis.isEmpty ? "" : " — docs/legal-basis.md: " + setting.basis.joined(separator: ", ")) + "\n"
+                + (setting.basis.isEmpty ? "" : " — docs/legal-basis.md: " + setting.basis.joined(separator: ", "))
+                + "\n"
         }
         return out
     }

@@ -16,31 +16,72 @@ public struct PreviousResult: Sendable, Equatable {
     }
 }
 
+/// The administrative form around a Vietnamese report (Nghị định 30/2020/NĐ-CP, Phụ lục I): who issues it,
+/// to whom, and who signs. Everything left empty gets the form's placeholder ("……").
+public struct ReportForm: Sendable, Equatable {
+    /// Cơ quan chủ quản, printed above the issuing body (capitals, regular).
+    public var parentUnit: String
+    /// Cơ quan ban hành: the reporting unit (capitals, bold, a short rule under it).
+    public var unit: String
+    /// Số, ký hiệu, e.g. "15/BC-SKHCN"; the placeholder "……/BC-……" when empty.
+    public var number: String
+    /// Địa danh, e.g. "Thanh Hóa".
+    public var place: String
+    /// "Kính gửi:" lines (`--to`), also the first lines of "Nơi nhận:".
+    public var addressees: [String]
+    /// The signer's title, e.g. "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC" (one line per authority).
+    public var signerTitle: String
+    /// The signer's name.
+    public var signer: String
+
+    public init(
+        parentUnit: String = "", unit: String = "", number: String = "", place: String = "",
+        addressees: [String] = [], signerTitle: String = "", signer: String = ""
+    ) {
+        self.parentUnit = parentUnit
+        self.unit = unit
+        self.number = number
+        self.place = place
+        self.addressees = addressees
+        self.signerTitle = signerTitle
+        self.signer = signer
+    }
+}
+
 /// Everything a renderer formats: the document and what surrounds it. Renderers compute nothing else.
 public struct ReportContext: Sendable {
     public var document: ReportDocument
     public var runID: Int64?
     public var language: Language
-    /// The reporting unit (cơ quan, đơn vị báo cáo), printed at the top of the Vietnamese form.
-    public var unit: String
-    /// Where the report is signed (địa danh), e.g. "Thanh Hóa".
-    public var place: String
+    /// The form's header and signature block.
+    public var form: ReportForm
     /// When the report was produced (injected: renderers never read the clock).
     public var generatedAt: Date
     /// Each portal's previous result, by URL.
     public var previous: [String: PreviousResult]
+    /// The profiles the portals were judged by, by `id@version` (their unverifiable lists and grading).
+    public var profiles: [String: Profile]
 
     public init(
-        document: ReportDocument, runID: Int64? = nil, language: Language, unit: String = "", place: String = "",
-        generatedAt: Date, previous: [String: PreviousResult] = [:]
+        document: ReportDocument, runID: Int64? = nil, language: Language, form: ReportForm = ReportForm(),
+        generatedAt: Date, previous: [String: PreviousResult] = [:], profiles: [Profile] = []
     ) {
         self.document = document
         self.runID = runID
         self.language = language
-        self.unit = unit
-        self.place = place
+        self.form = form
         self.generatedAt = generatedAt
         self.previous = previous
+        self.profiles = Dictionary(profiles.map { ($0.reference.label, $0) }) { first, _ in first }
+    }
+
+    /// The reporting unit (kept for the English header and the Markdown title).
+    public var unit: String { form.unit }
+
+    /// Why `site` has its grade, by its profile's grading table.
+    func gradeCause(_ site: SiteResult) -> LocalizedText {
+        Evaluator.gradeCause(
+            site.findings, verdict: site.verdict, grading: profiles[site.profile.label]?.grading ?? .standard)
     }
 }
 
@@ -59,13 +100,56 @@ struct Words {
         }
     }
 
-    func status(_ status: FindingStatus) -> String {
-        switch status {
-        case .pass: t("pass", "đạt")
-        case .fail: t("fail", "không đạt")
-        case .inconclusive: t("could not tell", "không xác định")
-        case .notApplicable: t("not applicable", "không áp dụng")
+    /// A finding's result: an unmet recommendation is "chưa đáp ứng", never "không đạt", so a portal that
+    /// passes with warnings shows nothing as failed.
+    func status(_ finding: Finding) -> String {
+        switch finding.status {
+        case .pass: t("met", "đạt")
+        case .fail: finding.requirement == .required ? t("not met", "không đạt") : t("not yet met", "chưa đáp ứng")
+        case .inconclusive: t("could not be determined", "chưa xác định được")
+        case .notApplicable:
+            finding.resultCode == "not-authorised"
+                ? t("not checked (not authorised)", "không kiểm tra (chưa được ủy quyền)")
+                : t("not applicable", "không áp dụng")
         }
+    }
+
+    /// What a result code means where the evidence alone would be English or cryptic.
+    func note(_ finding: Finding) -> String? {
+        switch finding.resultCode {
+        case "unconfirmed":
+            t(
+                "nothing answered once; an outage is confirmed only by a second attempt at least 30 s later",
+                "không phản hồi ở lần thử đầu; chỉ kết luận ngừng hoạt động khi lần thử thứ hai sau ít nhất 30 giây cũng không phản hồi"
+            )
+        case "not-authorised":
+            t(
+                "an active check: runs only in an authorised audit (`authorised: true` and `authorisation:` in the inventory)",
+                "kiểm tra chủ động: chỉ chạy khi được ủy quyền (`authorised: true` và `authorisation:` trong danh sách cổng)"
+            )
+        case "product-named":
+            t("a product is named without a version: a note only", "chỉ nêu tên phần mềm, không có phiên bản: ghi nhận")
+        default: nil
+        }
+    }
+
+    /// A finding's evidence, with keys whose text `note` already says in the report's language left out.
+    func evidence(_ finding: Finding) -> [(String, String)] {
+        let hidden: Set<String> = note(finding) == nil ? [] : ["reason"]
+        return finding.evidence.keys.sorted().filter { !hidden.contains($0) }.map { ($0, finding.evidence[$0] ?? "") }
+    }
+
+    /// The confidence label of a citation, in this language.
+    func confidence(_ raw: String?) -> String? { Confidence.label(raw, language) }
+
+    /// The profile a portal was judged by, with "(giả định cấp độ N)" when its level is not in the inventory.
+    func profile(_ site: SiteResult) -> String {
+        guard site.target.level == nil else { return site.profile.label }
+        let id = site.profile.id
+        if id.hasPrefix("vn-level"), let level = Int(id.dropFirst("vn-level".count)) {
+            return site.profile.label + t(" (level \(level) assumed)", " (giả định cấp độ \(level))")
+        }
+        return site.profile.label + t(" (level not given)", " (chưa rõ cấp độ)")
     }
 
     func requirement(_ requirement: Requirement) -> String {
@@ -101,10 +185,17 @@ struct Words {
         return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
     }
 
-    /// "ngày 23 tháng 11 năm 2026" / "23 November 2026" (Vietnam time).
+    /// "ngày 05 tháng 01 năm 2027" / "5 January 2027" (Vietnam time). NĐ 30/2020 writes a day below 10 and
+    /// the months 1 and 2 with a leading zero.
     func longDate(_ date: Date) -> String {
         let c = components(date)
-        if language == .vi { return "ngày \(c.day ?? 0) tháng \(c.month ?? 0) năm \(c.year ?? 0)" }
+        if language == .vi {
+            let day = c.day ?? 0
+            let month = c.month ?? 0
+            let dd = day < 10 ? "0\(day)" : "\(day)"
+            let mm = month <= 2 ? "0\(month)" : "\(month)"
+            return "ngày \(dd) tháng \(mm) năm \(c.year ?? 0)"
+        }
         let months = [
             "January", "February", "March", "April", "May", "June", "July", "August", "September",
             "October", "November", "December",

@@ -8,10 +8,13 @@ import PortalAuditCore
 public struct TerminalRenderer: Sendable {
     public var language: Language
     public var colour: Bool
+    /// The grading table the grade causes are told by.
+    public var grading: Grading
 
-    public init(language: Language, colour: Bool) {
+    public init(language: Language, colour: Bool, grading: Grading = .standard) {
         self.language = language
         self.colour = colour
+        self.grading = grading
     }
 
     private func paint(_ text: String, _ code: String) -> String {
@@ -29,10 +32,11 @@ public struct TerminalRenderer: Sendable {
         }
     }
 
-    func statusMark(_ status: FindingStatus) -> String {
-        switch status {
+    /// ✔ met, ✘ a required criterion not met, ! a recommendation not yet met, ? undetermined, – not applicable.
+    func statusMark(_ finding: Finding) -> String {
+        switch finding.status {
         case .pass: paint("✔", "32")
-        case .fail: paint("✘", "31")
+        case .fail: finding.requirement == .required ? paint("✘", "31") : paint("!", "33")
         case .inconclusive: paint("?", "35")
         case .notApplicable: paint("–", "2")
         }
@@ -46,7 +50,7 @@ public struct TerminalRenderer: Sendable {
             let s = document.summary
             out +=
                 t("Summary", "Tổng hợp") + ": \(s.sites) " + t("portals", "cổng") + " — "
-                + "\(t("pass", "đạt")) \(s.pass), \(t("warn", "cảnh báo")) \(s.warn), "
+                + "\(t("pass", "đạt")) \(s.pass), \(t("pass with warnings", "đạt có cảnh báo")) \(s.warn), "
                 + "\(t("incomplete", "chưa đủ căn cứ")) \(s.incomplete), \(t("fail", "không đạt")) \(s.fail)\n"
         }
         return out
@@ -58,8 +62,8 @@ public struct TerminalRenderer: Sendable {
         var lines = [
             "   " + paint(t("Fix", "Khắc phục"), "1") + " "
                 + t(
-                    "(the \(findings.count) rules above; add the lines for your server, then reload it):",
-                    "(\(findings.count) quy tắc trên; thêm các dòng cho máy chủ đang dùng rồi nạp lại cấu hình):")
+                    "(the \(findings.count) criteria above; add the lines for your server, then reload it):",
+                    "(\(findings.count) tiêu chí trên; thêm các dòng cho máy chủ đang dùng rồi nạp lại cấu hình):")
         ]
         let servers: [(String, KeyPath<ServerDirectives, String>)] = [
             (
@@ -94,14 +98,27 @@ public struct TerminalRenderer: Sendable {
         lines.append(paint(Sanitizer.terminal(site.target.url), "1") + name)
         lines.append(
             "  " + t("Verdict", "Kết luận") + ": " + verdictLabel(site.verdict) + "   "
-                + t("Grade", "Xếp hạng") + ": \(paint(site.grade, "1"))   " + t("Score", "Điểm") + ": \(site.score)/100"
-        )
+                + t("Grade", "Xếp loại") + ": \(paint(site.grade, "1")) ("
+                + Evaluator.gradeCause(site.findings, verdict: site.verdict, grading: grading)(language) + ")   "
+                + t("Score", "Điểm") + ": \(site.score)/100")
+        for requirement in [Requirement.required, .recommended] {
+            let unmet = site.findings.filter { $0.status == .fail && $0.requirement == requirement }
+            guard !unmet.isEmpty else { continue }
+            lines.append(
+                "  "
+                    + (requirement == .required
+                        ? t("Required criteria not met", "Tiêu chí bắt buộc không đạt")
+                        : t("Recommendations not yet met", "Khuyến nghị chưa đáp ứng")) + ": "
+                    + unmet.map { $0.title(language) }.joined(separator: "; "))
+        }
         lines.append(
-            "  " + t("Profile", "Hồ sơ") + ": \(site.profile.label)   "
+            "  " + t("Criteria", "Bộ tiêu chí") + ": \(Words(language: language).profile(site))   "
                 + t("Time", "Thời gian") + ": \(site.durationMS) ms   "
                 + t("Connections", "Kết nối") + ": \(site.cost.connections) (TLS \(site.cost.tlsHandshakes))")
         // When the portal did not answer, every other rule is "could not tell": say so once.
-        let unreachable = site.findings.contains { $0.rule == "availability.reachable" && $0.status == .fail }
+        let unreachable = site.findings.contains {
+            $0.rule == "availability.reachable" && ($0.status == .fail || $0.resultCode == "unconfirmed")
+        }
         let hidden = unreachable ? site.findings.filter { $0.status == .inconclusive } : []
         for area in RuleArea.allCases {
             let findings = site.findings.filter { finding in
@@ -118,18 +135,18 @@ public struct TerminalRenderer: Sendable {
             for finding in findings {
                 let requirement = Words(language: language).requirement(finding.requirement)
                 lines.append(
-                    "   \(statusMark(finding.status)) \(finding.title(language))  "
+                    "   \(statusMark(finding)) \(finding.title(language))  "
                         + paint("[\(finding.rule), \(requirement)]", "2"))
                 let showDetail =
                     finding.status == .fail || finding.status == .inconclusive
                     || (finding.status == .notApplicable && !finding.evidence.isEmpty)
                 if showDetail {
-                    let evidence = finding.evidence.keys.sorted().map {
-                        "\($0)=\(Sanitizer.terminal(finding.evidence[$0] ?? ""))"
-                    }
+                    let words = Words(language: language)
+                    let evidence = words.evidence(finding).map { "\($0.0)=\(Sanitizer.terminal($0.1))" }
                     lines.append(
-                        "       " + t("Result", "Kết quả") + ": \(finding.resultCode)"
+                        "       " + t("Result", "Kết quả") + ": \(words.status(finding)) (\(finding.resultCode))"
                             + (evidence.isEmpty ? "" : "; " + evidence.joined(separator: "; ")))
+                    if let note = words.note(finding) { lines.append("       " + note) }
                 }
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
                     if !(groupAdvice && rule.descriptor.directives != nil) {
@@ -137,7 +154,9 @@ public struct TerminalRenderer: Sendable {
                     }
                     lines.append(
                         "       " + t("Basis", "Căn cứ") + ": " + finding.source(language)
-                            + (finding.confidence.map { " (\($0))" } ?? ""))
+                            + (Confidence.label(finding.confidence, language).map {
+                                " (" + t("confidence", "độ tin cậy") + ": \($0))"
+                            } ?? ""))
                 }
             }
             if groupAdvice { lines += directiveBlock(grouped) }
@@ -147,8 +166,8 @@ public struct TerminalRenderer: Sendable {
             lines.append(
                 "  " + paint("?", "35") + " "
                     + t(
-                        "\(hidden.count) other rules could not be checked because the portal did not answer.",
-                        "\(hidden.count) quy tắc khác không kiểm tra được vì cổng không phản hồi."))
+                        "\(hidden.count) other criteria could not be checked because the portal did not answer.",
+                        "\(hidden.count) tiêu chí khác không kiểm tra được vì cổng không phản hồi."))
         }
         return lines.joined(separator: "\n") + "\n"
     }

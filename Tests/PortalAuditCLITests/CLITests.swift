@@ -56,7 +56,8 @@ struct CLITests {
     func jsonSchema(_ name: String) async throws {
         let result = try await portalAudit(["check", "--format", "json"] + labArguments(name))
         // Only a silent portal says anything on stderr: that it is asked again before being called down
-        let notice = "xa-ealy.daklak.gov.vn: không phản hồi; thử lại sau 30 giây để xác nhận (--confirm-after 0: không thử lại)\n"
+        let notice =
+            "xa-ealy.daklak.gov.vn: không phản hồi; thử lại sau 30 giây để xác nhận (--confirm-after 0: không thử lại)\n"
         #expect(result.stderr == (name == "down" ? notice : ""))
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

@@ -81,6 +81,18 @@ struct ReportCommandTests {
         #expect(flat.contains("Trong số \(names.count) cổng/trang được kiểm tra"))
         #expect(flat.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
         #expect(flat.contains("Thanh Hóa, ngày"))
+        // The form's body font (Liberation Serif, metric-compatible with Times New Roman), and page numbers
+        // from page 2 only, at the top
+        let fonts = try await Command.run("/usr/bin/pdffonts", [pdf])
+        #expect(fonts.stdout.contains("LiberationSerif"), "\(fonts.stdout)")
+        func firstLine(page: Int) async throws -> String {
+            let text = try await Command.run(
+                "/usr/bin/pdftotext", ["-f", "\(page)", "-l", "\(page)", "-layout", pdf, "-"])
+            return text.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { !$0.isEmpty } ?? ""
+        }
+        #expect(try await firstLine(page: 2) == "2")
+        #expect(try await firstLine(page: 1) != "1")
         let json = try String(
             contentsOf: out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".json") })), encoding: .utf8
         )
@@ -119,8 +131,9 @@ struct ReportCommandTests {
         let lines = check.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == String(names.count))
         #expect(
-            lines.dropFirst().first?.hasPrefix("Địa chỉ|Tên cổng|Tỉnh/thành|Quận/huyện|Xã/phường|Cấp độ|Hồ sơ|Kết luận")
-                == true)
+            lines.dropFirst().first?.hasPrefix(
+                "Địa chỉ|Tên cổng|Tỉnh/thành phố|Quận/huyện (trước 2025)|Xã/phường/đặc khu|Cấp độ|Bộ tiêu chí|Kết luận|Xếp loại|Nguyên nhân xếp loại"
+            ) == true)
         #expect(lines.contains("Cổng thử nghiệm expired=Không đạt"))
         #expect(lines.contains("Cổng thử nghiệm exemplary=Đạt"))
     }

@@ -101,28 +101,47 @@ struct EvaluatorTests {
         ("HSTS missing", [finding("headers.hsts", .medium)], 90, "B"),
         (
             "three minor headers missing (CSP, X-Frame-Options, X-Content-Type-Options)",
-            [finding("headers.csp", .low), finding("headers.x-frame-options", .low),
-             finding("headers.x-content-type-options", .low)], 85, "B"
+            [
+                finding("headers.csp", .low), finding("headers.x-frame-options", .low),
+                finding("headers.x-content-type-options", .low),
+            ], 85, "B"
         ),
         (
             "every security header missing, version shown",
-            [finding("headers.hsts", .medium), finding("headers.csp", .low), finding("headers.x-frame-options", .low),
-             finding("headers.x-content-type-options", .low), finding("headers.referrer-policy", .info),
-             finding("headers.version-leak", .low)], 70, "C"
+            [
+                finding("headers.hsts", .medium), finding("headers.csp", .low),
+                finding("headers.x-frame-options", .low),
+                finding("headers.x-content-type-options", .low), finding("headers.referrer-policy", .info),
+                finding("headers.version-leak", .low),
+            ], 70, "C"
         ),
-        ("legacy suites and no forward secrecy", [finding("tls.weak-ciphers", .medium), finding("tls.forward-secrecy", .medium)], 80, "C"),
-        ("revoked certificate where revocation is a recommendation (capped)", [finding("cert.not-revoked", .high)], 85, "C"),
+        (
+            "legacy suites and no forward secrecy",
+            [finding("tls.weak-ciphers", .medium), finding("tls.forward-secrecy", .medium)], 80, "C"
+        ),
+        (
+            "revoked certificate where revocation is a recommendation (capped)", [finding("cert.not-revoked", .high)],
+            85, "C"
+        ),
         (
             "many recommendations",
-            [finding("headers.hsts", .medium), finding("cookies.secure-flags", .medium), finding("content.freshness", .medium),
-             finding("headers.csp", .low), finding("headers.x-frame-options", .low), finding("availability.response-time", .low)],
+            [
+                finding("headers.hsts", .medium), finding("cookies.secure-flags", .medium),
+                finding("content.freshness", .medium),
+                finding("headers.csp", .low), finding("headers.x-frame-options", .low),
+                finding("availability.response-time", .low),
+            ],
             55, "D"
         ),
         (
             "almost nothing met",
-            [finding("headers.hsts", .medium), finding("cookies.secure-flags", .medium), finding("content.freshness", .medium),
-             finding("tls.weak-ciphers", .medium), finding("tls.forward-secrecy", .medium), finding("headers.csp", .low),
-             finding("headers.x-frame-options", .low)], 40, "E"
+            [
+                finding("headers.hsts", .medium), finding("cookies.secure-flags", .medium),
+                finding("content.freshness", .medium),
+                finding("tls.weak-ciphers", .medium), finding("tls.forward-secrecy", .medium),
+                finding("headers.csp", .low),
+                finding("headers.x-frame-options", .low),
+            ], 40, "E"
         ),
         ("a required failure, everything else met", [finding("tls.min-version", .high, .fail, .required)], 85, "F"),
     ]

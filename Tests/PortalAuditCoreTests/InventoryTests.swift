@@ -79,7 +79,10 @@ struct InventoryTests {
                 )
             })
         #expect(
-            text.contains { $0.hasSuffix(":11:1: error: colour: unknown key (allowed: authorised, defaults, portals)") }
+            text.contains {
+                $0.hasSuffix(
+                    ":11:1: error: colour: unknown key (allowed: authorisation, authorised, defaults, portals)")
+            }
         )
         #expect(text.count == 8)
     }

@@ -89,20 +89,30 @@ struct ShippedProfilesTests {
         for profile in profiles {
             for id in profile.ruleIDs {
                 let rule = try #require(profile.rules[id])
-                let where_ = "\(profile.id) \(id)"
-                #expect(!rule.basis.isEmpty, "\(where_): no basis")
-                let parts = try rule.basis.map { key in try #require(basis[key], "\(where_): \(key) is not in docs/legal-basis.md") }
-                let claimed = try #require(rule.confidence.flatMap(Confidence.init(rawValue:)), "\(where_): no confidence")
-                let weakest = try #require(parts.min { $0.strength < $1.strength })
-                #expect(claimed.strength <= weakest.strength, "\(where_): \(claimed.rawValue) claims more than \(weakest.rawValue)")
-                if parts.contains(.unverified) {
-                    #expect(rule.source.contains("(nội dung chưa xác minh)"), "\(where_): unread part not marked")
-                    #expect(rule.sourceEN?.contains("(text not yet verified)") == true, "\(where_): unread part not marked (en)")
+                let place = "\(profile.id) \(id)"
+                #expect(!rule.basis.isEmpty, "\(place): no basis")
+                let parts = try rule.basis.map { key in
+                    try #require(basis[key], "\(place): \(key) is not in docs/legal-basis.md")
                 }
-                if parts.contains(.toolDefault) { #expect(rule.source.contains("mặc định của công cụ") || rule.source.contains("Mặc định của công cụ")) }
+                let claimed = try #require(
+                    rule.confidence.flatMap(Confidence.init(rawValue:)), "\(place): no confidence")
+                let weakest = try #require(parts.min { $0.strength < $1.strength })
+                #expect(
+                    claimed.strength <= weakest.strength,
+                    "\(place): \(claimed.rawValue) claims more than \(weakest.rawValue)")
+                if parts.contains(.unverified) {
+                    #expect(rule.source.contains("(nội dung chưa xác minh)"), "\(place): unread part not marked")
+                    #expect(
+                        rule.sourceEN?.contains("(text not yet verified)") == true,
+                        "\(place): unread part not marked (en)")
+                }
+                if parts.contains(.toolDefault) {
+                    #expect(
+                        rule.source.contains("mặc định của công cụ") || rule.source.contains("Mặc định của công cụ"))
+                }
                 // The citation points at the project's own words, never at a file users do not have
-                #expect(!rule.source.contains(".md") && !(rule.sourceEN ?? "").contains(".md"), "\(where_)")
-                #expect(!rule.source.contains("trước 01/7/2026"), "\(where_): the transition is not a date")
+                #expect(!rule.source.contains(".md") && !(rule.sourceEN ?? "").contains(".md"), "\(place)")
+                #expect(!rule.source.contains("trước 01/7/2026"), "\(place): the transition is not a date")
             }
         }
     }

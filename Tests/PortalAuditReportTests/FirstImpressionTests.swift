@@ -43,7 +43,7 @@ struct FirstImpressionTests {
         let text = TerminalRenderer(language: .en, colour: false).render(bare)
         // Then the headers area has no per-rule advice, and one block per server lists each header once
         #expect(!text.contains("Fix: Send `Strict-Transport-Security"))
-        #expect(text.components(separatedBy: "Fix (the 6 rules above").count == 2)
+        #expect(text.components(separatedBy: "Fix (the 6 criteria above").count == 2)
         for line in [
             "add_header Strict-Transport-Security", "Header always set X-Frame-Options SAMEORIGIN",
             "<add name=\"Permissions-Policy\"", "add_header Referrer-Policy",
@@ -74,8 +74,8 @@ struct FirstImpressionTests {
         ]
         let document = ReportDocument(profile: level, startedAt: Fixtures.now, finishedAt: Fixtures.now, sites: sites)
         let context = ReportContext(
-            document: document, runID: 1, language: .en, unit: "Sở", place: "A", generatedAt: Fixtures.now,
-            previous: [:])
+            document: document, runID: 1, language: .en, form: ReportForm(unit: "Sở", place: "A"),
+            generatedAt: Fixtures.now, previous: [:])
         // When the HTML report is rendered
         let html = HTMLRenderer().render(context)
         // Then the rows read: the province total, the district total, then the failing commune, then the other

@@ -4,18 +4,24 @@ import PortalAuditReport
 import PortalAuditTestSupport
 import Testing
 
-/// A two-portal document; the second portal is hostile (markup, quotes, control bytes, a formula).
-private func context(_ language: Language = .vi) throws -> ReportContext {
+/// A three-portal document: the first is hostile (markup, quotes, control bytes, a formula) and fails a
+/// required criterion; the second passes; the third only misses recommendations and has no level given.
+private func context(_ language: Language = .vi, generatedAt: Date = Date(timeIntervalSince1970: 1_795_400_000))
+    throws -> ReportContext
+{  // 1_795_400_000: 2026-11-23 Vietnam time
     let profile = try ProfileLoader(searchPaths: [Repository.profiles]).load("vn-level2")
     let hostileText =
         "=HYPERLINK(\"http://x\")<script>document.body.setAttribute('data-pwned','1')</script>\"'\u{1B}[31m"
-    func site(_ url: String, _ name: String, _ change: (inout Observation) -> Void) -> SiteResult {
+    func site(_ url: String, _ name: String, level: Int? = 2, _ change: (inout Observation) -> Void) -> SiteResult {
         var target = Fixtures.target
         target.url = url
         target.name = name
+        target.level = level
         target.province = "Tỉnh Thanh Hóa"
         target.commune = "Xã Yên Thái"
-        let observation = Fixtures.exemplary(change)
+        var observation = Fixtures.exemplary(change)
+        observation.vantage = Vantage(host: "kiemtra-01", label: "VNPT Thanh Hóa")
+        observation.authorisation = "Công văn số 123/UBND-KGVX ngày 02/12/2026 của UBND tỉnh"
         let evaluation = Evaluator.evaluate(
             observation, profile: profile, context: EvaluationContext(now: Fixtures.now, target: target))
         return SiteResult(
@@ -25,28 +31,77 @@ private func context(_ language: Language = .vi) throws -> ReportContext {
     }
     let good = site("https://a.gov.vn/", "Cổng xã A") { _ in }
     let bad = site("https://b.gov.vn/", hostileText) {
-        Fixtures.setHeader(&$0, "x-powered-by", hostileText)
+        Fixtures.setHeader(&$0, "x-powered-by", hostileText + "/5.6")
         $0.page = PageFacts(title: hostileText, bytes: 10, truncated: false)
         $0.tls?.versions["TLSv1.0"] = .accepted
     }
+    let warned = site("https://c.gov.vn/", "Cổng xã C", level: nil) {
+        Fixtures.setHeader(&$0, "strict-transport-security", nil)
+        Fixtures.setHeader(&$0, "content-security-policy", nil)
+    }
     let document = ReportDocument(
-        profile: profile, startedAt: Fixtures.now, finishedAt: Fixtures.now, sites: [bad, good])
+        profile: profile, startedAt: Fixtures.now, finishedAt: Fixtures.now, sites: [bad, good, warned])
+    let form = ReportForm(
+        parentUnit: "UBND tỉnh Thanh Hóa", unit: "Sở Khoa học và Công nghệ tỉnh Thanh Hóa", number: "15/BC-SKHCN",
+        place: "Thanh Hóa", addressees: ["Ủy ban nhân dân tỉnh Thanh Hóa"], signerTitle: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        signer: "Nguyễn Văn An")
     return ReportContext(
-        document: document, runID: 7, language: language, unit: "Sở Khoa học và Công nghệ tỉnh Thanh Hóa",
-        place: "Thanh Hóa", generatedAt: Date(timeIntervalSince1970: 1_795_400_000),  // 2026-11-23 Vietnam time
-        previous: ["https://a.gov.vn/": PreviousResult(runID: 6, verdict: .fail, grade: "F", score: 40)])
+        document: document, runID: 7, language: language, form: form, generatedAt: generatedAt,
+        previous: ["https://a.gov.vn/": PreviousResult(runID: 6, verdict: .fail, grade: "F", score: 40)],
+        profiles: [profile])
 }
 
 @Suite("Report renderers")
 struct RenderersTests {
-    @Test("HTML follows the Vietnamese administrative form and escapes everything a site sent")
+    @Test("HTML follows the form of NĐ 30/2020 and escapes everything a site sent")
     func html() throws {
         let html = HTMLRenderer().render(try context())
-        #expect(html.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
-        #expect(html.contains("Độc lập - Tự do - Hạnh phúc"))
-        #expect(html.contains("Thanh Hóa, ngày 23 tháng 11 năm 2026"))
-        #expect(html.contains("Trong số 2 cổng/trang được kiểm tra, 1 cổng đáp ứng yêu cầu cấp độ"))
-        #expect(html.contains("vn-level2@2"))
+        // Header: governing body over issuing body, number; Quốc hiệu and tiêu ngữ; place and date; tên loại, trích yếu
+        let order = [
+            ">UBND tỉnh Thanh Hóa<", ">Sở Khoa học và Công nghệ tỉnh Thanh Hóa<", "Số: 15/BC-SKHCN",
+            "Cộng hòa xã hội chủ nghĩa Việt Nam", "Độc lập - Tự do - Hạnh phúc", "Thanh Hóa, ngày 23 tháng 11 năm 2026",
+            "<h1>BÁO CÁO</h1>", "Kết quả rà soát kỹ thuật về bảo đảm an ninh mạng các cổng/trang thông tin điện tử",
+            "Kính gửi: Ủy ban nhân dân tỉnh Thanh Hóa",
+        ].map { html.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil })
+        #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+        #expect(html.contains(".nation { text-transform: uppercase; font-weight: bold"))
+        #expect(html.contains(".issuer { text-transform: uppercase; font-weight: bold"))
+        // Times New Roman or a metric-compatible free font, 13 pt; margins; page numbers from page 2
+        #expect(
+            html.contains(
+                "font-family: \"Times New Roman\", \"Liberation Serif\", \"TeX Gyre Termes\", serif; font-size: 13pt"))
+        #expect(html.contains("@page { size: A4; margin: 20mm 15mm 20mm 30mm; @top-center { content: counter(page)"))
+        #expect(html.contains("@page :first { @top-center { content: none; } }"))
+        // Numbered sections, in order, the signature block before the appendix
+        let sections = [
+            "I. PHẠM VI, PHƯƠNG PHÁP VÀ GIỚI HẠN", "II. TỔNG HỢP KẾT QUẢ", "III. DANH SÁCH CỔNG/TRANG ĐƯỢC KIỂM TRA",
+            "IV. KẾT QUẢ CHI TIẾT TỪNG CỔNG/TRANG",
+            "V. NỘI DUNG KHÔNG KIỂM CHỨNG ĐƯỢC TỪ BÊN NGOÀI — CẦN MINH CHỨNG CỦA ĐƠN VỊ VẬN HÀNH",
+            "Nơi nhận:", "KT. GIÁM ĐỐC<br>PHÓ GIÁM ĐỐC", "Nguyễn Văn An",
+            "PHỤ LỤC: CĂN CỨ CỦA TỪNG TIÊU CHÍ THEO BỘ TIÊU CHÍ",
+        ].map { html.range(of: $0)?.lowerBound }
+        #expect(sections.allSatisfy { $0 != nil })
+        #expect(sections.compactMap { $0 } == sections.compactMap { $0 }.sorted())
+        #expect(html.contains("- Như trên<br>- Lưu: VT."))
+        // The claims: what an outside scan shows, its scope, its vantage point; the level assumed where not given
+        #expect(
+            html.contains(
+                "Trong số 3 cổng/trang được kiểm tra, 2 cổng đạt các tiêu chí kỹ thuật kiểm tra được từ bên ngoài (1 cổng đạt, 1 cổng đạt nhưng còn khuyến nghị chưa đáp ứng)"
+            ))
+        #expect(html.contains("không thay thế việc kiểm tra, đánh giá bảo đảm an toàn hệ thống thông tin theo cấp độ"))
+        #expect(html.contains("Nơi thực hiện quét: kiemtra-01 (VNPT Thanh Hóa)."))
+        #expect(html.contains("vn-level2@3 (giả định cấp độ 2)"))
+        #expect(html.contains("trên 3 cổng. Căn cứ ủy quyền: Công văn số 123/UBND-KGVX ngày 02/12/2026 của UBND tỉnh."))
+        // What the operator must show, from the profile's data
+        #expect(html.contains("<li>Tường lửa có chức năng ngăn chặn xâm nhập và tường lửa ứng dụng web (WAF)"))
+        // Required failures apart from recommendations; grades with their cause; confidence in Vietnamese
+        #expect(html.contains("a) Tiêu chí bắt buộc không đạt:</b> Chỉ chấp nhận TLS 1.2 trở lên."))
+        #expect(
+            html.contains(
+                "<b>F</b><br><span class=\"small\">tiêu chí bắt buộc không đạt: Chỉ chấp nhận TLS 1.2 trở lên</span>"))
+        #expect(html.contains("độ tin cậy: chưa xác minh"))
+        #expect(!html.contains("(unverified)") && !html.contains("secondary") && !html.contains("not authorised"))
         #expect(html.contains("▲ trước: Không đạt"))
         // No markup, quote or escape byte from the site survives unescaped; no script, no external resource
         #expect(!html.contains("<script"))
@@ -58,24 +113,60 @@ struct RenderersTests {
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
         #expect(html.contains("default-src 'none'"))
         // Uptime per portal (bar) and per unit (the fixture's 2,590,000 s up, 2,000 s down on each portal)
-        #expect(html.contains("Tỷ lệ hoạt động 30 ngày: <b>99,9%</b>"))
+        #expect(html.contains("Tính sẵn sàng 30 ngày: <b>99,9%</b>"))
         #expect(html.contains("<td>99,9%</td>"))
+    }
+
+    @Test("a portal that only misses recommendations shows nothing as “không đạt”")
+    func recommendedOnly() throws {
+        let html = HTMLRenderer().render(try context())
+        let start = try #require(html.range(of: "<h3>3. Cổng xã C</h3>"))
+        let end = try #require(html.range(of: "</section>", range: start.upperBound..<html.endIndex))
+        let section = String(html[start.lowerBound..<end.lowerBound])
+        #expect(section.contains("Đạt, có cảnh báo"))
+        #expect(section.contains("a) Tiêu chí bắt buộc không đạt:</b> không có."))
+        #expect(section.contains("b) Khuyến nghị chưa đáp ứng:</b> "))
+        #expect(section.contains("<td class=\"unmet\">chưa đáp ứng</td>"))
+        #expect(!section.contains(">không đạt<"))
+        let text = SummaryRenderer(language: .vi).render(try context().document)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("https://c.gov.vn/") })
+        #expect(line.contains("khuyến nghị chưa đáp ứng: headers.csp, headers.hsts") && !line.contains("không đạt"))
+        let terminal = TerminalRenderer(language: .vi, colour: false).render(try context().document.sites[2])
+        #expect(terminal.contains("Khuyến nghị chưa đáp ứng: ") && !terminal.contains("Tiêu chí bắt buộc không đạt"))
+        #expect(!terminal.contains("✘"))
+    }
+
+    @Test(
+        "the date is written as NĐ 30/2020 asks: a leading zero for days below 10 and months 1 and 2; …… without a place"
+    )
+    func date() throws {
+        // 2027-01-05 09:30 Vietnam time
+        var january = try context(generatedAt: Date(timeIntervalSince1970: 1_799_116_200))
+        #expect(HTMLRenderer().render(january).contains("Thanh Hóa, ngày 05 tháng 01 năm 2027"))
+        january.form = ReportForm()
+        let bare = HTMLRenderer().render(january)
+        #expect(bare.contains("<div class=\"date\">……, ngày 05 tháng 01 năm 2027</div>"))
+        #expect(bare.contains("Số: ……/BC-……"))
+        #expect(!bare.contains("Kính gửi"))
+        let march = try context(generatedAt: Date(timeIntervalSince1970: 1_804_213_800))  // 2027-03-05
+        #expect(HTMLRenderer().render(march).contains("ngày 05 tháng 3 năm 2027"))
     }
 
     @Test("English HTML has no Vietnamese form")
     func english() throws {
         let html = HTMLRenderer().render(try context(.en))
         #expect(!html.contains("CỘNG HÒA"))
-        #expect(html.contains("Of 2 portals checked, 1 meet their security level"))
+        #expect(html.contains("Of 3 portals checked, 2 meet the technical criteria that can be checked from outside"))
         #expect(html.contains("23 November 2026"))
     }
 
     @Test("CSV: BOM, localized columns, RFC 4180 quoting, formulas neutralised")
     func csv() throws {
         let text = CSVRenderer().render(try context())
-        #expect(text.hasPrefix("\u{FEFF}Địa chỉ,Tên cổng,Tỉnh/thành"))
+        #expect(text.hasPrefix("\u{FEFF}Địa chỉ,Tên cổng,Tỉnh/thành phố"))
+        #expect(text.contains("Tiêu chí bắt buộc không đạt,Khuyến nghị chưa đáp ứng"))
         let lines = text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.count == 3)
+        #expect(lines.count == 4)
         #expect(lines[2].contains("\"'=HYPERLINK(\"\"http://x\"\")<script>"))
         #expect(lines[2].contains("Không đạt"))
         #expect(!lines[2].contains("\u{1B}"))
@@ -83,16 +174,21 @@ struct RenderersTests {
         let english = CSVRenderer().render(try context(.en))
         #expect(
             english.hasPrefix(
-                "\u{FEFF}url,name,province,district,commune,level,profile,verdict,grade,score,failed_rules"))
+                "\u{FEFF}url,name,province,district,commune,level,profile,verdict,grade,grade_cause,score,required_failed,recommendations_unmet"
+            ))
     }
 
     @Test("Markdown escapes table breakers and markup")
     func markdown() throws {
         let text = MarkdownRenderer().render(try context())
-        #expect(text.contains("**1/2 cổng đáp ứng yêu cầu cấp độ**"))
+        #expect(text.contains("**2/3 cổng đạt các tiêu chí kỹ thuật kiểm tra được từ bên ngoài**"))
         #expect(!text.contains("<script>"))
         #expect(text.contains("\\<script\\>"))
-        #expect(text.contains("`tls.min-version`"))
+        // Rule names, not ids; required failures apart from recommendations
+        #expect(text.contains("| Chỉ chấp nhận TLS 1.2 trở lên |") && !text.contains("tls.min-version"))
+        #expect(
+            text.contains("Khuyến nghị chưa đáp ứng:\n\n- **Chưa bật HSTS")
+                || text.contains("Khuyến nghị chưa đáp ứng:\n"))
     }
 
     @Test("Vietnamese numbers use a dot for thousands and a comma for decimals")
@@ -104,6 +200,6 @@ struct RenderersTests {
         let html = HTMLRenderer().render(big)
         #expect(html.contains("Trong số 1.234 cổng/trang"))
         let csv = try context()
-        #expect(HTMLRenderer().render(csv).contains("50,0%"))
+        #expect(HTMLRenderer().render(csv).contains("66,7%"))
     }
 }

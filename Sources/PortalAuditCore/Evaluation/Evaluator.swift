@@ -78,7 +78,8 @@ public enum Evaluator {
         }
         if failed.isEmpty {
             return LocalizedText(
-                en: "every criterion checked from outside is met", vi: "đáp ứng mọi tiêu chí kiểm tra được từ bên ngoài")
+                en: "every criterion checked from outside is met", vi: "đáp ứng mọi tiêu chí kiểm tra được từ bên ngoài"
+            )
         }
         return LocalizedText(
             en: "\(failed.count) recommendation\(failed.count == 1 ? "" : "s") not met",

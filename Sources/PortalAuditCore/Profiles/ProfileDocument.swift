@@ -272,7 +272,10 @@ struct ProfileDocument {
             case "basis":
                 let keys = settingValue.sequence?.compactMap { $0.scalar?.string } ?? []
                 let valid = keys.allSatisfy { key in
-                    !key.isEmpty && key.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+                    !key.isEmpty
+                        && key.unicodeScalars.allSatisfy {
+                            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                        }
                 }
                 if !keys.isEmpty && valid && keys.count == settingValue.sequence?.count {
                     entry.basis = keys

@@ -24,7 +24,7 @@ public enum RuleArea: String, Codable, Sendable, CaseIterable {
     /// The area's heading in reports.
     public var title: LocalizedText {
         switch self {
-        case .availability: LocalizedText(en: "Availability", vi: "Khả năng truy cập")
+        case .availability: LocalizedText(en: "Availability", vi: "Tính sẵn sàng")
         case .tls: LocalizedText(en: "TLS protocols and ciphers", vi: "Giao thức và bộ mã hóa TLS")
         case .certificate: LocalizedText(en: "Certificate", vi: "Chứng thư số")
         case .http: LocalizedText(en: "HTTPS redirect", vi: "Chuyển hướng sang HTTPS")

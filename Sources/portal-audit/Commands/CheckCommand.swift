@@ -55,12 +55,15 @@ struct CheckCommand: AsyncParsableCommand {
         let document: ReportDocument
         do {
             let vi = lang == .vi
-            document = try await runner.run(prepared, onRetry: { target, seconds in
-                printError(
-                    vi
-                        ? "\(target.host): không phản hồi; thử lại sau \(seconds) giây để xác nhận (--confirm-after 0: không thử lại)"
-                        : "\(target.host): no answer; asking again in \(seconds) s to confirm (--confirm-after 0: no second attempt)")
-            })
+            document = try await runner.run(
+                prepared,
+                onRetry: { target, seconds in
+                    printError(
+                        vi
+                            ? "\(target.host): không phản hồi; thử lại sau \(seconds) giây để xác nhận (--confirm-after 0: không thử lại)"
+                            : "\(target.host): no answer; asking again in \(seconds) s to confirm (--confirm-after 0: no second attempt)"
+                    )
+                })
         } catch {
             printError("portal-audit: \(error)")
             throw ExitStatus.internalError
@@ -70,7 +73,8 @@ struct CheckCommand: AsyncParsableCommand {
             try printJSON(document)
         case .text:
             let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            print(TerminalRenderer(language: lang, colour: colour).render(document), terminator: "")
+            let renderer = TerminalRenderer(language: lang, colour: colour, grading: prepared.profile.grading)
+            print(renderer.render(document), terminator: "")
         }
         if document.sites.contains(where: { $0.verdict == .fail }) { throw ExitStatus.failed }
     }

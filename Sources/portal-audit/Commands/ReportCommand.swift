@@ -17,11 +17,44 @@ struct ReportOptions: ParsableArguments {
     var lang: Language = .vi
 
     @Option(
-        help: ArgumentHelp("The reporting unit printed at the top of the report (Vietnamese form).", valueName: "name"))
+        help: ArgumentHelp(
+            "The issuing body (cơ quan ban hành) at the top of the report, e.g. \"Sở Khoa học và Công nghệ\".",
+            valueName: "name"))
     var unit: String = ""
 
-    @Option(help: ArgumentHelp("Where the report is signed, e.g. \"Thanh Hóa\".", valueName: "place"))
+    @Option(
+        name: .customLong("parent-unit"),
+        help: ArgumentHelp(
+            "The governing body (cơ quan chủ quản) above it, e.g. \"UBND tỉnh Thanh Hóa\".", valueName: "name"))
+    var parentUnit: String = ""
+
+    @Option(
+        help: ArgumentHelp("The report's number and symbol (số, ký hiệu), e.g. \"15/BC-SKHCN\".", valueName: "text"))
+    var number: String = ""
+
+    @Option(help: ArgumentHelp("Where the report is signed (địa danh), e.g. \"Thanh Hóa\".", valueName: "place"))
     var place: String = ""
+
+    @Option(
+        help: ArgumentHelp(
+            "Addressee (Kính gửi), repeatable, e.g. \"Ủy ban nhân dân tỉnh Thanh Hóa\".", valueName: "body"))
+    var to: [String] = []
+
+    @Option(
+        name: .customLong("signer-title"),
+        help: ArgumentHelp(
+            "The signer's title; \\n between lines, e.g. \"KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC\".", valueName: "title"))
+    var signerTitle: String = ""
+
+    @Option(help: ArgumentHelp("The signer's name.", valueName: "name"))
+    var signer: String = ""
+
+    /// The form's header and signature block.
+    var form: ReportForm {
+        ReportForm(
+            parentUnit: parentUnit, unit: unit, number: number, place: place, addressees: to,
+            signerTitle: signerTitle.replacingOccurrences(of: "\\n", with: "\n"), signer: signer)
+    }
 }
 
 /// `portal-audit report`: graded reports from history, as stored or re-graded with another profile (no traffic).
@@ -60,7 +93,7 @@ struct ReportCommand: ParsableCommand {
         let formats = report.formats.isEmpty ? [ReportFormat.html] : report.formats
         let request = ReportRequest(
             database: db, runID: runID, profile: profile, formats: formats, language: report.lang,
-            outDirectory: out, unit: report.unit, place: report.place)
+            outDirectory: out, form: report.form)
         try writeReports(request)
     }
 }

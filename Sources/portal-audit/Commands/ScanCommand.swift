@@ -84,7 +84,7 @@ struct ScanCommand: AsyncParsableCommand {
             try writeReports(
                 ReportRequest(
                     database: db, runID: summary.runID, formats: formats, language: report.lang, outDirectory: out,
-                    unit: report.unit, place: report.place))
+                    form: report.form))
         }
         if summary.interrupted { throw ExitCode(130) }
         if c.fail > 0 { throw ExitStatus.failed }
@@ -114,10 +114,17 @@ final class ProgressDisplay: Sendable {
             }
         } else {
             let site = event.site
-            let failed = site.findings.filter { $0.status == .fail }.map(\.rule).joined(separator: ",")
+            // One line per portal for logs (stable tokens): required failures apart from recommendations.
+            func unmet(_ requirement: Requirement) -> String {
+                site.findings.filter { $0.status == .fail && $0.requirement == requirement }.map(\.rule)
+                    .joined(separator: ",")
+            }
+            let required = unmet(.required)
+            let recommended = unmet(.recommended)
             printError(
                 "[\(event.done)/\(event.total)] \(site.verdict.rawValue) \(site.grade) \(site.score) \(site.target.url) \(site.durationMS)ms"
-                    + (failed.isEmpty ? "" : " fails: \(failed)"))
+                    + (required.isEmpty ? "" : " required-not-met: \(required)")
+                    + (recommended.isEmpty ? "" : " recommendations-not-met: \(recommended)"))
         }
     }
 

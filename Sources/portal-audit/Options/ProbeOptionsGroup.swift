@@ -66,7 +66,8 @@ struct ProbeOptionsGroup: ParsableArguments {
     func validate() throws {
         if confirmAfter != 0 && confirmAfter < ProbeOptions.minimumConfirmationSeconds {
             throw ValidationError(
-                "--confirm-after: expected 0 or at least \(ProbeOptions.minimumConfirmationSeconds) seconds, found \(confirmAfter)")
+                "--confirm-after: expected 0 or at least \(ProbeOptions.minimumConfirmationSeconds) seconds, found \(confirmAfter)"
+            )
         }
     }
 

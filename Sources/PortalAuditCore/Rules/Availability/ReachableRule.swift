@@ -98,7 +98,8 @@ struct ReachableRule: Rule {
         },
         .init("TLS refused by a server that is there", .fail, .unreachable) {
             $0.reachability = ReachabilityFacts(
-                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .tls, message: "handshake failure")),
+                https: EndpointFacts(
+                    url: "https://x/", failure: ProbeFailure(kind: .tls, message: "handshake failure")),
                 http: EndpointFacts(url: "http://x/", failure: ProbeFailure(kind: .connect, message: "refused")))
         },
         .init("https times out behind a redirect", .fail, .timeout) {

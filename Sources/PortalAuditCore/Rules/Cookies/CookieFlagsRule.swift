@@ -50,7 +50,9 @@ struct CookieFlagsRule: Rule {
         guard observation.headers != nil, let cookies = observation.cookies else { return .missingFacts("headers") }
         if cookies.isEmpty { return .pass(.noCookies) }
         let sessions = cookies.filter(isSession)
-        if sessions.isEmpty { return .pass(.noSessionCookies, ["cookies": clip(cookies.map(\.name).joined(separator: ","))]) }
+        if sessions.isEmpty {
+            return .pass(.noSessionCookies, ["cookies": clip(cookies.map(\.name).joined(separator: ","))])
+        }
         var problems: [String] = []
         for cookie in sessions.sorted(by: { $0.name < $1.name }) {
             var missing: [String] = []
