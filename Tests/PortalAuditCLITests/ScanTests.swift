@@ -225,4 +225,52 @@ struct ScanTests {
             environment: environment)
         #expect(report.stdout.contains("vn-level3@4") && report.stdout.contains("vn-level2@3"))
     }
+
+    @Test(
+        "a silent portal is asked again 30 s later without holding a slot: the others finish first, it fails confirmed"
+    )
+    func confirmedOutage() async throws {
+        // Given one portal where nothing listens, ahead of two that answer, scanned one at a time
+        let down = try Lab.portal("down")
+        let up = try ["exemplary", "insecure-cookies"].map(Lab.portal)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        var yaml = "defaults: { address: \"127.0.0.1,::1\", level: 2 }\nportals:\n"
+        for portal in [down] + up { yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n" }
+        try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("h.sqlite").path
+        let scan = try await Command.run(
+            Repository.binary,
+            ["scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "1"],
+            environment: environment)
+        #expect(scan.status == 1)
+        // Then the portals that answer were saved first (the wait held no slot), and the silent one fails,
+        // confirmed by a second attempt at least 30 s after the first, its connections counted twice
+        let saved = scan.stderr.split(separator: "\n").compactMap { line in
+            ([down] + up).map(\.url).first { line.hasPrefix("[") && line.contains(" \($0) ") }
+        }
+        #expect(saved == up.map(\.url) + [down.url], "\(scan.stderr)")
+        let results = try await AuditStore(path: database).results(run: 1)
+        let silent = try #require(results.first { $0.target.url == down.url })
+        #expect(silent.verdict == .fail)
+        #expect((silent.observation.reachability?.confirmedAfterSeconds ?? 0) >= 30)
+        #expect(silent.findings.first { $0.rule == "availability.reachable" }?.status == .fail)
+        // And without a second attempt the same portal is incomplete, with the reason, never down
+        let once = folder.appendingPathComponent("once.sqlite").path
+        let quick = try await Command.run(
+            Repository.binary,
+            ["scan", inventory, "--db", once, "--ca-file", Lab.caFile, "--confirm-after", "0"],
+            environment: environment)
+        #expect(quick.status == 0)
+        let unconfirmed = try #require(
+            try await AuditStore(path: once).results(run: 1).first { $0.target.url == down.url })
+        #expect(unconfirmed.verdict == .incomplete)
+        let finding = try #require(unconfirmed.findings.first { $0.rule == "availability.reachable" })
+        #expect(finding.resultCode == "unconfirmed" && finding.evidence["reason"] != nil)
+        let refused = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", once, "--confirm-after", "10"], environment: environment)
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("--confirm-after: expected 0 or at least 30 seconds, found 10"))
+    }
 }

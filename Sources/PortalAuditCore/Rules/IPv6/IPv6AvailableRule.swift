@@ -6,6 +6,8 @@ struct IPv6AvailableRule: Rule {
         case ok
         case noAddress = "no-address"
         case unreachable
+        /// Nothing answered on any address, once: an outage not yet confirmed says nothing of IPv6.
+        case portalSilent = "portal-silent"
         case missingFacts = "missing-facts"
     }
 
@@ -40,6 +42,9 @@ struct IPv6AvailableRule: Rule {
             // Connected over IPv6 and spoke TLS this tool cannot (SSLv3, RC4): the path works.
             return .pass(.ok, ["address": ipv6.https.address ?? "?", "tls": "judged by the tls rules"])
         }
+        if let reach = observation.reachability, reach.nothingAnswered, reach.confirmedAfterSeconds == nil {
+            return .inconclusive(.portalSilent)
+        }
         return .fail(
             .unreachable,
             [
@@ -60,6 +65,13 @@ struct IPv6AvailableRule: Rule {
                 hasAddress: false)
         },
         .init("AAAA but refused", .fail, .unreachable) {
+            $0.ipv6 = IPv6Facts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
+                hasAddress: true)
+        },
+        .init("silent everywhere, once", .inconclusive, .portalSilent) {
+            $0.reachability = ReachabilityFacts(
+                https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")))
             $0.ipv6 = IPv6Facts(
                 https: EndpointFacts(url: "https://x/", failure: ProbeFailure(kind: .connect, message: "refused")),
                 hasAddress: true)
