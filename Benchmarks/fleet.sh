@@ -50,6 +50,23 @@ print(f"{sum(got.get(u) == v for u, v in exp.items())}/{len(exp)}")
 PY
 )
 
+# Spam injection over the same run: precision and recall against the seeded injected portals and traps,
+# and what the content probe costs in requests per portal.
+spam=$("$bin" report --db "$work/fast.sqlite" --format json --out - | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+cases = {u: c for u, c, _ in (l.rstrip("\n").split("\t") for l in open(sys.argv[1]))}
+flagged = {s["target"]["url"] for s in doc["sites"]
+           if any(f["rule"] == "content.spam-injection" and f["status"] == "fail" for f in s["findings"])}
+injected = {u for u, c in cases.items() if c == "spam-hidden"}
+traps = {u for u, c in cases.items() if c == "trap-betting-news"}
+hit = len(flagged & injected)
+precision = hit / len(flagged) if flagged else 1.0
+requests = sum(s["cost"]["requests"] for s in doc["sites"]) / max(1, len(doc["sites"]))
+print(f"spam injection     : {hit}/{len(injected)} injected portals found, {len(flagged & traps)}/{len(traps)} traps flagged; "
+      f"precision {precision:.2f}, recall {hit / max(1, len(injected)):.2f}; {requests:.1f} requests/portal")
+' "$fleet/expected.tsv")
+
 # 2. the floor: one curl GET per portal, same concurrency
 t0=$(now)
 xargs -P "$concurrency" -L 1 curl -s -o /dev/null --max-time 10 --cacert "$ca" <"$work/urls.txt" || true
@@ -97,4 +114,5 @@ print(f"verdicts as planned: $agree")
 print(f"curl floor         : {curl:.2f} s wall = {fast/curl:.1f} sites/s (1 connection/site); scan/floor = {scan/curl:.2f}x")
 print(f"whole fleet        : {allw:.2f} s wall for all $count, silent portals confirmed by a second attempt 30 s later; the others were all done after $fast_done s (slow ones answer after 5 s; budget 10 s)")
 PY
+echo "$spam"
 echo "$sslyze_line"

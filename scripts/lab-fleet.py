@@ -8,7 +8,9 @@ import sys
 out, count, seed, pki, slow_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 # case: (share %, https port, http port, expected verdict with the default 10 s budget)
 CASES = {
-    "exemplary": (45, 18600, 18650, "pass"),
+    "exemplary": (39, 18600, 18650, "pass"),
+    "spam-hidden": (3, 18600, 18650, "fail"),  # betting terms in a block pushed off-screen: content.spam-injection
+    "trap-betting-news": (3, 18600, 18650, "pass"),  # a police story about a betting ring: not spam
     "no-headers": (10, 18600, 18650, "warn"),
     "insecure-cookies": (8, 18600, 18650, "warn"),
     "no-redirect": (6, 18600, 18657, "fail"),
@@ -17,7 +19,9 @@ CASES = {
     "wrong-host": (5, 18603, 18653, "fail"),
     "self-signed": (5, 18604, 18654, "fail"),
     "down": (4, 18606, 18656, "fail"),
-    "slow": (3, 18605, 18655, "warn"),  # answers after 5 s: availability.response-time fails
+    # answers after 5 s: availability.response-time fails, and the 10 s budget leaves no time to ask the page
+    # again as a crawler, so cloaking (required) stays undetermined
+    "slow": (3, 18605, 18655, "incomplete"),
 }
 CERT = {18600: "fleet-good", 18601: "fleet-good", 18602: "fleet-expired", 18603: "fleet-wrong",
         18604: "fleet-self", 18605: "fleet-good"}
@@ -51,6 +55,20 @@ def block(listen, names_, body):
             f"        server_name {' '.join(names_)};\n{body[1]}\n    }}\n")
 
 by_case = {case: [h for h, c in portals if c == case] for case in CASES}
+
+# The spam case and its trap: the fleet's page with a hidden block of betting terms, or with a news story.
+PAGES = {
+    "spam-hidden": '<div style="position:absolute;left:-9999px">Nhà cái uy tín – cá cược bóng đá – tài xỉu – '
+                   'n ổ h ũ đổi thưởng – soi cầu lô đề</div>',
+    "trap-betting-news": '<article><h3>Triệt phá đường dây cá cược bóng đá</h3><p>Công an tỉnh bắt giữ 12 đối tượng '
+                         'tổ chức đánh bạc qua mạng; người dân tránh xa các trang cá cược trái phép.</p></article>',
+}
+import os
+base = open(f"{out}/www/index.html", encoding="utf-8").read()
+for case, extra in PAGES.items():
+    os.makedirs(f"{out}/www-{case}", exist_ok=True)
+    with open(f"{out}/www-{case}/index.html", "w", encoding="utf-8") as page:
+        page.write(base.replace("</main>", extra + "</main>", 1))
 conf = [f"""worker_processes 2;
 pid {out}/nginx.pid;
 error_log {out}/error.log warn;
@@ -71,7 +89,7 @@ for case, (_, https, http, _) in CASES.items():
     tls = LEGACY if case == "legacy-tls" else MODERN
     headers = {"no-headers": BAD_HEADERS, "insecure-cookies": BAD_COOKIES}.get(case, GOOD_HEADERS)
     content = f"proxy_pass http://127.0.0.1:{slow_port}; proxy_read_timeout 60s;" if case == "slow" else ""
-    root = f"root {out}/www; index index.html;"
+    root = f"root {out}/www{'-' + case if case in PAGES else ''}; index index.html;"
     body = (f"        ssl_certificate {pki}/{cert}.pem; ssl_certificate_key {pki}/{cert}.key;\n        {tls}\n"
             f"        {headers}\n        location / {{ {content or root} }}")
     conf.append(block(https, hosts, (" ssl http2", body)))

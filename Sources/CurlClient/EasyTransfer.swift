@@ -72,6 +72,7 @@ final class EasyTransfer: @unchecked Sendable {
         }
         try check(pa_setopt_long(handle, CURLOPT_SSL_SESSIONID_CACHE, 0))
         try check(pa_setopt_str(handle, CURLOPT_USERAGENT, r.userAgent))
+        if let referer = r.referer { try check(pa_setopt_str(handle, CURLOPT_REFERER, referer)) }
         try check(pa_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "identity"))
         try check(
             pa_setopt_long(

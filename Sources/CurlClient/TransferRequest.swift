@@ -72,6 +72,8 @@ public struct TransferRequest: Sendable, Equatable {
     public var maxHeaderLines: Int
     public var maxHeaderLineBytes: Int
     public var userAgent: String
+    /// A `Referer` header to send (`nil`: none): the cloaking probe arrives as from a search results page.
+    public var referer: String?
     /// Offer HTTP/2 through ALPN (libcurl's default for https).
     public var allowHTTP2: Bool
     /// May reuse a pooled connection (content fetches of one host); TLS probes never do.

@@ -57,6 +57,11 @@ struct ContentProbe: AreaProbe {
         {
             sources.append(DatedSource(source: "last-modified", url: target.httpsURL, newest: date, count: 1))
         }
+        // Spam, then cloaking first among the other fetches: they are required criteria, the dated
+        // documents below only refine freshness.
+        let host = target.host
+        let spam = await ParseWorker.run { SpamScan.scan(body, host: host) }
+        let cloaking = await cloaking(context, browserText: text, browserSpam: spam.injected, into: &results)
         // robots.txt → Sitemap:
         var sitemap = root + "sitemap.xml"
         if let request = context.fetch(root + "robots.txt", cap: Self.robotsCap, timeoutMS: Self.contentFetchTimeoutMS)
@@ -90,8 +95,70 @@ struct ContentProbe: AreaProbe {
         let facts = ContentFacts(
             newest: best?.newest, newestSource: best?.source, newestURL: best?.url, sources: sources,
             mandatoryFound: mandatory.found, mandatoryMissing: mandatory.missing,
-            homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive)
+            homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive, spam: spam,
+            cloaking: cloaking)
         return ProbeRun(facts: facts, results: results)
+    }
+
+    /// A search crawler's documented User-Agent, and a browser's, for the cloaking fetches.
+    static let crawlerAgent = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    static let browserAgent =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+    /// The home page again as a search crawler, and as a browser arriving from a search results page: two
+    /// requests on the pooled connection, compared with what the first fetch got.
+    private func cloaking(
+        _ context: ProbeContext, browserText: String, browserSpam: Bool, into results: inout [TransferResult]
+    ) async -> CloakingFacts? {
+        let target = context.target
+        let location = HeaderLines.fields(home.headerLines).first { $0.name == "location" }?.value
+        var variants: [CloakVariant] = []
+        let asks: [(CloakVariant.Agent, String, String?)] = [
+            (.crawler, Self.crawlerAgent, nil),
+            (.searchReferrer, Self.browserAgent, "https://www.google.com/search?q=" + target.host),
+        ]
+        for (agent, userAgent, referer) in asks {
+            guard context.budget.remainingMS() > 0,
+                var request = context.fetch(
+                    target.httpsURL, cap: Self.documentCap, timeoutMS: Self.contentFetchTimeoutMS)
+            else { return nil }
+            request.userAgent = userAgent
+            request.referer = referer
+            let result = await context.perform(request)
+            results.append(result)
+            guard result.failure == nil || result.responseCode > 0 else {
+                variants.append(
+                    CloakVariant(
+                        agent: agent, status: nil, location: nil, similarity: nil, spam: false,
+                        failure: result.failure.map { "\($0.kind.rawValue): \($0.message)" }))
+                continue
+            }
+            let body = result.body
+            let host = target.host
+            // The same bytes as the browser's page: nothing to read again.
+            if body == home.body {
+                variants.append(
+                    CloakVariant(
+                        agent: agent, status: result.responseCode,
+                        location: HeaderLines.fields(result.headerLines).first { $0.name == "location" }?.value,
+                        similarity: 100, spam: browserSpam))
+                continue
+            }
+            let (similarity, spam) = await ParseWorker.run {
+                let text = PageText.text(of: body, limit: 512 << 10)
+                return (
+                    body.isEmpty ? nil : PageSimilarity.percent(browserText, text),
+                    SpamScan.scan(body, host: host).injected
+                )
+            }
+            variants.append(
+                CloakVariant(
+                    agent: agent, status: result.responseCode,
+                    location: HeaderLines.fields(result.headerLines).first { $0.name == "location" }?.value,
+                    similarity: similarity, spam: spam))
+        }
+        return CloakingFacts(
+            browserStatus: home.responseCode, browserLocation: location, browserSpam: browserSpam, variants: variants)
     }
 
     private func datedDocument(

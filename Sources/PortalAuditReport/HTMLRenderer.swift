@@ -96,6 +96,7 @@ public struct HTMLRenderer: Sendable {
         out += header(context, w)
         out += scope(context, w)
         out += summary(context, w)
+        out += injected(context, w)
         out += portalTable(context, w)
         out += "<h2>\(w.t("IV. DETAILED RESULTS PER PORTAL", "IV. KẾT QUẢ CHI TIẾT TỪNG CỔNG/TRANG"))</h2>\n"
         for (index, site) in doc.sites.enumerated() {
@@ -257,6 +258,46 @@ public struct HTMLRenderer: Sendable {
             x += 150
         }
         return out + "</svg>\n"
+    }
+
+    /// Where a spam term sits, in words.
+    private func place(_ place: SpamHit.Place, _ w: Words) -> String {
+        switch place {
+        case .visible: w.t("page text", "nội dung trang")
+        case .hidden: w.t("hidden text", "đoạn chữ bị ẩn")
+        case .title: w.t("page title", "tiêu đề trang")
+        case .meta: w.t("meta tags", "thẻ meta")
+        case .link: w.t("link out", "liên kết ra ngoài")
+        case .script: w.t("decoded by a script", "mã lệnh giải mã")
+        }
+    }
+
+    /// The portals injected with gambling spam, first and apart, with what an officer needs to find it.
+    private func injected(_ context: ReportContext, _ w: Words) -> String {
+        let e = Self.escape
+        let sites = context.document.sites.filter { site in
+            site.findings.contains { $0.rule == "content.spam-injection" && $0.status == .fail }
+        }
+        guard !sites.isEmpty else { return "" }
+        var out =
+            "<h3>\(w.t("2. Portals injected with gambling or betting content", "2. Cổng bị chèn nội dung cờ bạc, cá cược"))</h3>\n"
+        out +=
+            "<p>"
+            + w.t(
+                "Treat each as a compromise: remove the content and close the hole it came through, or it returns.",
+                "Cần xử lý như sự cố bị xâm nhập: gỡ nội dung và vá lỗ hổng đã bị lợi dụng, nếu không nội dung sẽ quay lại."
+            ) + "</p>\n"
+        out +=
+            "<table><thead><tr><th>\(w.t("Portal", "Cổng/trang"))</th><th>\(w.t("Term", "Từ ngữ"))</th><th>\(w.t("Where", "Vị trí"))</th><th>\(w.t("Link", "Liên kết"))</th><th>\(w.t("Excerpt", "Trích đoạn"))</th></tr></thead><tbody>\n"
+        for site in sites {
+            for hit in site.observation.content?.spam?.hits ?? [] {
+                out +=
+                    "<tr><td>\(e(site.target.name ?? site.target.url))<br><span class=\"small url\">\(e(site.target.url))</span></td>"
+                    + "<td>\(e(hit.term))</td><td>\(place(hit.place, w))</td><td class=\"small url\">\(e(hit.url ?? ""))</td>"
+                    + "<td class=\"small\">\(e(hit.excerpt))</td></tr>\n"
+            }
+        }
+        return out + "</tbody></table>\n"
     }
 
     /// Names of the findings of `site` with `status` `.fail` and `requirement`.

@@ -127,6 +127,11 @@ struct Words {
                 "an active check: runs only in an authorised audit (`authorised: true` and `authorisation:` in the inventory)",
                 "kiểm tra chủ động: chỉ chạy khi được ủy quyền (`authorised: true` và `authorisation:` trong danh sách cổng)"
             )
+        case "ok" where finding.rule == "content.cloaking":
+            t(
+                "the same page for a browser, a search crawler and a visitor from a search; cloaking that checks crawlers by reverse DNS cannot be seen from outside",
+                "như nhau với trình duyệt, trình thu thập của công cụ tìm kiếm và người đến từ trang tìm kiếm; cloaking xác minh trình thu thập bằng DNS ngược không kiểm tra được từ bên ngoài"
+            )
         case "product-named":
             t("a product is named without a version: a note only", "chỉ nêu tên phần mềm, không có phiên bản: ghi nhận")
         default: nil

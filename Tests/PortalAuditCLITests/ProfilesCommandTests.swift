@@ -22,6 +22,15 @@ struct ProfilesCommandTests {
                 ShippedProfiles.texts[String(file.dropLast(5))] == text,
                 "\(file) drifted: run bash scripts/embed-profiles")
         }
+        let lexicons = folder.appendingPathComponent("lexicon")
+        let words = try FileManager.default.contentsOfDirectory(atPath: lexicons.path).filter { $0.hasSuffix(".yaml") }
+        #expect(Set(words.map { String($0.dropLast(5)) }) == Set(ShippedProfiles.lexicons.keys))
+        for file in words {
+            let text = try String(contentsOf: lexicons.appendingPathComponent(file), encoding: .utf8)
+            #expect(
+                ShippedProfiles.lexicons[String(file.dropLast(5))] == text,
+                "lexicon/\(file) drifted: run bash scripts/embed-profiles")
+        }
     }
 
     @Test("a binary copied alone to another folder, with no environment, lists and loads the five levels")

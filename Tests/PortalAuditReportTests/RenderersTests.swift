@@ -6,9 +6,9 @@ import Testing
 
 /// A three-portal document: the first is hostile (markup, quotes, control bytes, a formula) and fails a
 /// required criterion; the second passes; the third only misses recommendations and has no level given.
-private func context(_ language: Language = .vi, generatedAt: Date = Date(timeIntervalSince1970: 1_795_400_000))
-    throws -> ReportContext
-{  // 1_795_400_000: 2026-11-23 Vietnam time
+private func context(
+    _ language: Language = .vi, generatedAt: Date = Date(timeIntervalSince1970: 1_795_400_000), spam: Bool = false
+) throws -> ReportContext {  // 1_795_400_000: 2026-11-23 Vietnam time
     let profile = try ProfileLoader(searchPaths: [Repository.profiles]).load("vn-level2")
     let hostileText =
         "=HYPERLINK(\"http://x\")<script>document.body.setAttribute('data-pwned','1')</script>\"'\u{1B}[31m"
@@ -38,6 +38,15 @@ private func context(_ language: Language = .vi, generatedAt: Date = Date(timeIn
     let warned = site("https://c.gov.vn/", "Cổng xã C", level: nil) {
         Fixtures.setHeader(&$0, "strict-transport-security", nil)
         Fixtures.setHeader(&$0, "content-security-policy", nil)
+        if spam {
+            $0.content?.spam = SpamFacts(
+                score: 8, injected: true, lawfulContext: false,
+                hits: [
+                    SpamHit(
+                        term: "nhà cái", place: .hidden, excerpt: "<b>nhà cái</b> uy tín <script>alert(1)</script>"),
+                    SpamHit(term: "fb88", place: .link, url: "https://fb88.example/\"onmouseover=x", excerpt: "FB88"),
+                ])
+        }
     }
     let document = ReportDocument(
         profile: profile, startedAt: Fixtures.now, finishedAt: Fixtures.now, sites: [bad, good, warned])
@@ -115,6 +124,21 @@ struct RenderersTests {
         // Uptime per portal (bar) and per unit (the fixture's 2,590,000 s up, 2,000 s down on each portal)
         #expect(html.contains("Tính sẵn sàng 30 ngày: <b>99,9%</b>"))
         #expect(html.contains("<td>99,9%</td>"))
+    }
+
+    @Test(
+        "portals injected with gambling spam come first, apart, with the term, the place, the link and an escaped excerpt"
+    )
+    func spamSection() throws {
+        let html = HTMLRenderer().render(try context(spam: true))
+        let section = try #require(html.range(of: "2. Cổng bị chèn nội dung cờ bạc, cá cược"))
+        let list = try #require(html.range(of: "III. DANH SÁCH CỔNG/TRANG ĐƯỢC KIỂM TRA"))
+        #expect(section.lowerBound < list.lowerBound)
+        #expect(html.contains("<td>nhà cái</td><td>đoạn chữ bị ẩn</td>"))
+        #expect(html.contains("&lt;b&gt;nhà cái&lt;/b&gt; uy tín &lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("https://fb88.example/&quot;onmouseover=x"))
+        #expect(!html.contains("<script>alert"))
+        #expect(!HTMLRenderer().render(try context()).contains("Cổng bị chèn nội dung cờ bạc"))
     }
 
     @Test("a portal that only misses recommendations shows nothing as “không đạt”")

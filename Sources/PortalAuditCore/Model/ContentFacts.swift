@@ -55,9 +55,13 @@ public struct ContentFacts: Codable, Sendable, Equatable {
     /// forms, plugins) and passive (images, media). `nil`: not looked at (histories before 2026-12).
     public var mixedActive: [String]?
     public var mixedPassive: [String]?
+    /// Gambling and betting spam on the home page. `nil`: not looked at (histories before 2026-12).
+    public var spam: SpamFacts?
+    /// The home page as a crawler and as a visitor from a search saw it. `nil`: not looked at.
+    public var cloaking: CloakingFacts?
 
     enum CodingKeys: String, CodingKey {
-        case newest, sources
+        case newest, sources, spam, cloaking
         case mixedActive = "mixed_active"
         case mixedPassive = "mixed_passive"
         case newestSource = "newest_source"
@@ -69,8 +73,11 @@ public struct ContentFacts: Codable, Sendable, Equatable {
 
     public init(
         newest: Date?, newestSource: String?, newestURL: String?, sources: [DatedSource], mandatoryFound: [String],
-        mandatoryMissing: [String], homeSHA256: String?, mixedActive: [String]? = nil, mixedPassive: [String]? = nil
+        mandatoryMissing: [String], homeSHA256: String?, mixedActive: [String]? = nil, mixedPassive: [String]? = nil,
+        spam: SpamFacts? = nil, cloaking: CloakingFacts? = nil
     ) {
+        self.spam = spam
+        self.cloaking = cloaking
         self.mixedActive = mixedActive
         self.mixedPassive = mixedPassive
         self.newest = newest
@@ -80,5 +87,85 @@ public struct ContentFacts: Codable, Sendable, Equatable {
         self.mandatoryFound = mandatoryFound
         self.mandatoryMissing = mandatoryMissing
         self.homeSHA256 = homeSHA256
+    }
+}
+
+/// The home page as a search crawler and as a visitor arriving from a search saw it, beside what a browser
+/// saw (cloaking shows spam, or sends elsewhere, only to some of them).
+public struct CloakingFacts: Codable, Sendable, Equatable {
+    /// What the browser-like fetch got: status, redirect target, whether it carried spam.
+    public var browserStatus: Int
+    public var browserLocation: String?
+    public var browserSpam: Bool
+    public var variants: [CloakVariant]
+
+    enum CodingKeys: String, CodingKey {
+        case variants
+        case browserStatus = "browser_status"
+        case browserLocation = "browser_location"
+        case browserSpam = "browser_spam"
+    }
+
+    public init(browserStatus: Int, browserLocation: String?, browserSpam: Bool, variants: [CloakVariant]) {
+        self.browserStatus = browserStatus
+        self.browserLocation = browserLocation
+        self.browserSpam = browserSpam
+        self.variants = variants
+    }
+}
+
+/// One other way of asking for the home page, and what came back.
+public struct CloakVariant: Codable, Sendable, Equatable {
+    public enum Agent: String, Codable, Sendable {
+        /// A search engine's crawler, by its documented User-Agent.
+        case crawler
+        /// A browser arriving from a search results page (`Referer`).
+        case searchReferrer = "search-referrer"
+    }
+
+    public var agent: Agent
+    public var status: Int?
+    public var location: String?
+    /// Percent of word triples shared with the browser's page (`nil`: nothing to compare).
+    public var similarity: Int?
+    public var spam: Bool
+    /// Why nothing came back (`nil`: an answer).
+    public var failure: String?
+
+    public init(
+        agent: Agent, status: Int?, location: String?, similarity: Int?, spam: Bool, failure: String? = nil
+    ) {
+        self.agent = agent
+        self.status = status
+        self.location = location
+        self.similarity = similarity
+        self.spam = spam
+        self.failure = failure
+    }
+}
+
+/// How alike two pages' texts are: the share of word triples they have in common (Jaccard, percent).
+/// Linear: each text's triples are hashed into a set of at most `limit`.
+public enum PageSimilarity {
+    public static func percent(_ a: String, _ b: String, limit: Int = 50_000) -> Int {
+        let x = shingles(a, limit: limit)
+        let y = shingles(b, limit: limit)
+        if x.isEmpty && y.isEmpty { return 100 }
+        let union = x.union(y).count
+        return union == 0 ? 100 : Int((Double(x.intersection(y).count) * 100 / Double(union)).rounded())
+    }
+
+    static func shingles(_ text: String, limit: Int) -> Set<Int> {
+        let words = SpamText.tokens(text, limit: limit + 2)
+        guard words.count >= 3 else { return Set(words.map(\.hashValue)) }
+        var out = Set<Int>()
+        for i in 0..<(words.count - 2) where out.count < limit {
+            var hasher = Hasher()
+            hasher.combine(words[i])
+            hasher.combine(words[i + 1])
+            hasher.combine(words[i + 2])
+            out.insert(hasher.finalize())
+        }
+        return out
     }
 }

@@ -109,23 +109,110 @@ public enum HTMLScanner {
     public static func tags(named name: String, in bytes: ArraySlice<UInt8>, maxTags: Int = 64) -> [[String: String]] {
         let wanted = Array(name.utf8)
         var out: [[String: String]] = []
+        startTags(in: bytes) { tag, inside, _ in
+            if tag == wanted { out.append(attributes(inside)) }
+            return out.count < maxTags
+        }
+        return out
+    }
+
+    /// Calls `body` with the lower-cased name, the inside (attributes) and the end of each start tag, in
+    /// page order (comments and raw-text content skipped, as a browser would), while it returns `true`.
+    /// For a raw-text element (script, style) the end is past its content and end tag.
+    static func startTags(
+        in bytes: ArraySlice<UInt8>, _ body: (_ name: [UInt8], _ inside: ArraySlice<UInt8>, _ after: Int) -> Bool
+    ) {
         var i = bytes.startIndex
-        while i < bytes.endIndex, out.count < maxTags {
-            guard let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) else { break }
+        while i < bytes.endIndex {
+            guard let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) else { return }
             let (tag, closing, nameEnd) = tagName(bytes, at: open)
             guard let after = skipMarkup(bytes, at: open) else {
                 i = open + 1
                 continue
             }
-            if !closing, tag == wanted {
-                // The start tag alone: a raw-text element (script, style) runs on past it to its end tag.
-                let startEnd = bytes[nameEnd..<after].firstIndex(of: UInt8(ascii: ">")) ?? after
-                out.append(attributes(bytes[nameEnd..<max(nameEnd, startEnd)]))
-            }
             i = after
+            guard !closing, !tag.isEmpty else { continue }
+            // The start tag alone: a raw-text element runs on past it to its end tag.
+            let startEnd = bytes[nameEnd..<after].firstIndex(of: UInt8(ascii: ">")) ?? after
+            if !body(tag, bytes[nameEnd..<max(nameEnd, startEnd)], after) { return }
+        }
+    }
+
+    /// An element's start-tag attributes and its content (up to its end tag).
+    public struct Element {
+        public var name: String
+        public var attributes: [String: String]
+        public var content: ArraySlice<UInt8>
+    }
+
+    /// Elements whose start tag satisfies `predicate` (name lower-cased, attributes), with their content
+    /// to the matching end tag (same-name nesting counted), at most `maxElements`, each content cut at
+    /// `maxBytes`: the cost is bounded by their product whatever the page holds.
+    public static func elements(
+        in bytes: ArraySlice<UInt8>, maxElements: Int, maxBytes: Int,
+        where predicate: (String, [String: String]) -> Bool
+    ) -> [Element] {
+        var out: [Element] = []
+        startTags(in: bytes) { tag, inside, after in
+            guard !rawText.contains(tag), !voidElements.contains(tag) else { return true }
+            let attributes = attributes(inside)
+            let name = String(decoding: tag, as: UTF8.self)
+            guard predicate(name, attributes) else { return true }
+            let end = endTag(tag, in: bytes, from: after, limit: min(bytes.endIndex, after + maxBytes))
+            out.append(Element(name: name, attributes: attributes, content: bytes[after..<end]))
+            return out.count < maxElements
         }
         return out
     }
+
+    /// Where the element named `tag` whose content starts at `from` ends (the `<` of its end tag), or
+    /// `limit` when it does not end before.
+    static func endTag(_ tag: [UInt8], in bytes: ArraySlice<UInt8>, from: Int, limit: Int) -> Int {
+        var depth = 1
+        var j = from
+        while j < limit {
+            guard let open = bytes[j..<limit].firstIndex(of: UInt8(ascii: "<")) else { return limit }
+            let (name, closing, _) = tagName(bytes, at: open)
+            guard let next = skipMarkup(bytes, at: open) else {
+                j = open + 1
+                continue
+            }
+            if name == tag {
+                if closing {
+                    depth -= 1
+                    if depth == 0 { return open }
+                } else if next >= 2, bytes[next - 2] != UInt8(ascii: "/") {
+                    depth += 1
+                }
+            }
+            j = next
+        }
+        return limit
+    }
+
+    /// The contents of the raw-text elements named `name` (`script`, `style`), at most `maxElements`, each
+    /// cut at `maxBytes`.
+    public static func rawTextContents(
+        named name: String, in bytes: ArraySlice<UInt8>, maxElements: Int, maxBytes: Int
+    ) -> [ArraySlice<UInt8>] {
+        let wanted = Array(name.utf8)
+        var closer = Array("</".utf8)
+        closer.append(contentsOf: wanted)
+        var out: [ArraySlice<UInt8>] = []
+        startTags(in: bytes) { tag, inside, after in
+            guard tag == wanted else { return true }
+            let start = min(after, inside.endIndex + 1)
+            let end = find(closer, in: bytes[..<after], from: start, caseInsensitive: true) ?? after
+            out.append(bytes[start..<max(start, min(end, start + maxBytes))])
+            return out.count < maxElements
+        }
+        return out
+    }
+
+    /// Elements that never have content or an end tag.
+    static let voidElements: [[UInt8]] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    ].map { Array($0.utf8) }
 
     // MARK: pieces
 

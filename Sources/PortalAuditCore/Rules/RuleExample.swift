@@ -109,7 +109,14 @@ public enum ExampleFacts {
                         newest: now.addingTimeInterval(-86_400 * 2), count: 3)
                 ],
                 mandatoryFound: ["agency", "responsible", "address", "phone", "email"], mandatoryMissing: [],
-                homeSHA256: String(repeating: "0", count: 64), mixedActive: [], mixedPassive: []),
+                homeSHA256: String(repeating: "0", count: 64), mixedActive: [], mixedPassive: [],
+                spam: SpamFacts(score: 0, injected: false, lawfulContext: false, hits: []),
+                cloaking: CloakingFacts(
+                    browserStatus: 200, browserLocation: nil, browserSpam: false,
+                    variants: [
+                        CloakVariant(agent: .crawler, status: 200, location: nil, similarity: 100, spam: false),
+                        CloakVariant(agent: .searchReferrer, status: 200, location: nil, similarity: 100, spam: false),
+                    ])),
             exposure: ExposureSignatures.checks.map {
                 ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
             },

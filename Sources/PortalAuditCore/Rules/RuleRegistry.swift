@@ -9,6 +9,8 @@ public enum RuleRegistry {
         MandatoryInfoRule.self,
         MixedContentRule.self,
         MixedPassiveContentRule.self,
+        SpamInjectionRule.self,
+        CloakingRule.self,
         VCSExposureRule.self,
         SensitiveFilesRule.self,
         DirectoryListingRule.self,

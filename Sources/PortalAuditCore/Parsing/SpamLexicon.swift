@@ -1,0 +1,136 @@
+import Foundation
+import Yams
+
+/// The words of gambling and betting spam (`Profiles/lexicon/gambling-vi.yaml`), folded once for matching:
+/// lower case, no diacritics, look-alike letters mapped (`SpamText.tokens`).
+public struct SpamLexicon: Sendable, Equatable {
+    /// A phrase of the lexicon: as written, and as the matcher's tokens.
+    public struct Phrase: Sendable, Equatable {
+        public var text: String
+        public var tokens: [String]
+        /// The tokens run together (`nhacai`): what letters spaced apart, or a host name, spell.
+        public var joined: String { tokens.joined() }
+    }
+
+    public var id: String
+    public var version: Int
+    /// Terms that name gambling on their own.
+    public var strong: [Phrase]
+    /// Terms counted only beside a strong term or a gambling link.
+    public var weak: [Phrase]
+    /// Brands of spam links, matched as words and inside link hosts.
+    public var brands: [Phrase]
+    /// Lawful or news context (a story about a betting ring, the state lottery).
+    public var context: [Phrase]
+
+    /// The lexicon that ships with the tool.
+    public static let shipped: SpamLexicon = {
+        guard let text = ShippedProfiles.lexicons["gambling-vi"], let lexicon = try? parse(text) else {
+            preconditionFailure("the shipped lexicon gambling-vi does not parse (a test checks it)")
+        }
+        return lexicon
+    }()
+
+    /// Reads a lexicon file: every problem of the file at once.
+    public static func parse(_ text: String, file: String = "gambling-vi.yaml") throws(InputIssues) -> SpamLexicon {
+        var issues: [InputIssue] = []
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw InputIssues([InputIssue(file: file, field: "", problem: "not valid YAML: \(error)")])
+        }
+        guard let map = node?.mapping else {
+            throw InputIssues([InputIssue(file: file, field: "", problem: "expected a mapping")])
+        }
+        func phrases(_ key: String) -> [Phrase] {
+            guard let list = map[key]?.sequence else {
+                issues.append(InputIssue(file: file, line: 1, column: 1, field: key, problem: "expected a list"))
+                return []
+            }
+            var out: [Phrase] = []
+            for item in list {
+                let text = item.scalar?.string ?? ""
+                let tokens = SpamText.tokens(text)
+                if tokens.isEmpty {
+                    issues.append(
+                        InputIssue(
+                            file: file, line: item.mark?.line, column: item.mark?.column, field: key,
+                            problem: "expected a phrase with letters, found '\(text)'"))
+                } else {
+                    out.append(Phrase(text: text, tokens: tokens))
+                }
+            }
+            return out
+        }
+        let lexicon = SpamLexicon(
+            id: map["id"]?.scalar?.string ?? "", version: map["version"]?.int ?? 0, strong: phrases("strong"),
+            weak: phrases("weak"), brands: phrases("brands"), context: phrases("context"))
+        if lexicon.id.isEmpty { issues.append(InputIssue(file: file, field: "id", problem: "missing")) }
+        if !issues.isEmpty { throw InputIssues(issues) }
+        return lexicon
+    }
+}
+
+/// The matcher's view of text: tokens folded so that the ways spam hides a word read the same.
+public enum SpamText {
+    /// Look-alike letters spam uses to dodge filters: Cyrillic and Greek capitals' lower-case twins, and
+    /// symbols standing for letters.
+    static let lookAlikes: [UInt32: Character] = [
+        0x430: "a", 0x435: "e", 0x43E: "o", 0x440: "p", 0x441: "c", 0x443: "y", 0x445: "x", 0x456: "i",
+        0x43A: "k", 0x43C: "m", 0x442: "t", 0x3B1: "a", 0x3BF: "o", 0x3B5: "e", 0x3B9: "i", 0x3BD: "v",
+        0x40: "a", 0x24: "s",
+    ]
+
+    /// Digits read as letters inside a word of letters (`c4sino`, `n0 hu`); words that are mostly digits
+    /// (`188bet`, `2026`) keep them.
+    static let leet: [Character: Character] = ["0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"]
+
+    /// Lower-case words without diacritics; look-alikes mapped; a run of three or more single letters
+    /// (`n h à c á i`, `n.h.a.c.a.i`) becomes one word. At most `limit` words.
+    public static func tokens(_ text: String, limit: Int = 200_000) -> [String] {
+        var words: [String] = []
+        var current = ""
+        func flush() {
+            guard !current.isEmpty else { return }
+            words.append(current)
+            current = ""
+        }
+        for character in PageText.folded(text) {
+            if words.count >= limit { break }
+            let scalar = character.unicodeScalars.first?.value ?? 0
+            if let twin = lookAlikes[scalar] {
+                current.append(twin)
+            } else if character.isLetter || character.isNumber {
+                current.append(character)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        var out: [String] = []
+        out.reserveCapacity(words.count)
+        var run: [String] = []
+        func endRun() {
+            if run.count >= 3 { out.append(run.joined()) } else { out.append(contentsOf: run) }
+            run = []
+        }
+        for word in words.map(unLeet) {
+            if word.count == 1, word.first?.isLetter == true {
+                run.append(word)
+            } else {
+                endRun()
+                out.append(word)
+            }
+        }
+        endRun()
+        return out
+    }
+
+    /// `c4sino` → `casino`: digits inside a word that is mostly letters.
+    static func unLeet(_ word: String) -> String {
+        let digits = word.filter(\.isNumber).count
+        guard digits > 0, digits * 2 < word.count else { return word }
+        return String(word.map { leet[$0] ?? $0 })
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Fails when the home page carries gambling or betting spam: terms hidden by CSS, links out to betting
+/// sites, spam in the title, meta tags or strings a script decodes, or enough of it in the text. A story
+/// about a betting ring broken up, or the state lottery's results, is not spam (`SpamScan`).
+struct SpamInjectionRule: Rule {
+    enum Code: String, RuleCode {
+        case ok
+        case lawfulMention = "lawful-mention"
+        case injected
+        case missingFacts = "missing-facts"
+    }
+
+    static let descriptor = RuleDescriptor(
+        id: "content.spam-injection", area: .content,
+        title: LocalizedText(
+            en: "No gambling or betting spam is injected", vi: "Không bị chèn nội dung cờ bạc, cá cược"),
+        rationale: LocalizedText(
+            en:
+                "Injected gambling links and hidden betting text are the most visible compromise of government portals: they show that someone can write to the site, they push citizens to illegal gambling, and deleting the text without closing the hole brings it back.",
+            vi:
+                "Liên kết cờ bạc và chữ cá cược bị chèn ẩn là dấu hiệu bị xâm nhập dễ thấy nhất của cổng thông tin cơ quan nhà nước: có kẻ ghi được vào trang, người dân bị dẫn tới cờ bạc trái phép, và nếu chỉ xóa chữ mà không vá lỗ hổng thì nội dung sẽ quay lại."
+        ),
+        advice: LocalizedText(
+            en:
+                "Treat it as a compromise: find how the text got in (an outdated CMS or plugin, a stolen administrator password, a writable upload folder; on nginx or Apache hosts `find /var/www -mtime -30 -name '*.php'` lists recently changed files, on IIS sort the site folder by date modified), patch and change every password, then remove the text from templates, articles and the database (search for the terms and links listed), and report the incident to the competent authority. Check again after removal: injected spam returns when the hole stays open.",
+            vi:
+                "Xử lý như một sự cố bị xâm nhập: tìm đường nội dung được chèn vào (CMS hoặc plugin cũ, mật khẩu quản trị bị lộ, thư mục tải lên cho phép ghi; trên máy chủ nginx hoặc Apache, `find /var/www -mtime -30 -name '*.php'` liệt kê tệp mới bị sửa, trên IIS sắp xếp thư mục trang theo ngày sửa), vá lỗi và đổi toàn bộ mật khẩu, rồi xóa nội dung khỏi mẫu giao diện, bài viết và cơ sở dữ liệu (tìm theo các từ và liên kết được liệt kê), báo cáo sự cố cho cơ quan có thẩm quyền. Kiểm tra lại sau khi xóa: nội dung bị chèn sẽ quay lại nếu lỗ hổng chưa được vá."
+        ),
+        citations: ["Luật An ninh mạng 116/2025 (thông tin vi phạm pháp luật)", "NĐ 224/2026 Điều 21.4"],
+        defaultSeverity: .critical)
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let spam = observation.content?.spam else { return .missingFacts("content") }
+        let evidence = spam.hits.prefix(6).map { hit in
+            "\(hit.term) (\(hit.place.rawValue)\(hit.url.map { " → " + $0 } ?? "")): \(hit.excerpt)"
+        }
+        if spam.injected {
+            return .fail(.injected, ["score": String(spam.score), "found": clip(evidence.joined(separator: " | "))])
+        }
+        if !spam.hits.isEmpty && spam.lawfulContext {
+            return .pass(.lawfulMention, ["found": clip(evidence.joined(separator: " | "))])
+        }
+        return .pass(.ok)
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("nothing found", .pass, .ok),
+        .init("hidden betting text and a link out", .fail, .injected) {
+            $0.content?.spam = SpamFacts(
+                score: 8, injected: true, lawfulContext: false,
+                hits: [
+                    SpamHit(term: "nhà cái", place: .hidden, excerpt: "nhà cái uy tín"),
+                    SpamHit(term: "fb88", place: .link, url: "https://fb88.example/", excerpt: "fb88"),
+                ])
+        },
+        .init("a news story about a betting ring", .pass, .lawfulMention) {
+            $0.content?.spam = SpamFacts(
+                score: 3, injected: false, lawfulContext: true,
+                hits: [SpamHit(term: "cá cược", place: .visible, excerpt: "triệt phá đường dây cá cược bóng đá")])
+        },
+        .init("a history before spam was looked for", .inconclusive, .missingFacts) { $0.content?.spam = nil },
+    ]
+}
