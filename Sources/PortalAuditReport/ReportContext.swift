@@ -138,11 +138,30 @@ struct Words {
         }
     }
 
-    /// A finding's evidence, with keys whose text `note` already says in the report's language left out.
+    /// A finding's evidence, with keys whose text `note` already says in the report's language left out,
+    /// and the common keys named in the report's language (header names and values stay as sent).
     func evidence(_ finding: Finding) -> [(String, String)] {
         let hidden: Set<String> = note(finding) == nil ? [] : ["reason"]
-        return finding.evidence.keys.sorted().filter { !hidden.contains($0) }.map { ($0, finding.evidence[$0] ?? "") }
+        return finding.evidence.keys.sorted().filter { !hidden.contains($0) }.map {
+            (language == .vi ? Self.evidenceKeys[$0] ?? $0 : $0, finding.evidence[$0] ?? "")
+        }
     }
+
+    /// Vietnamese names of the evidence keys the rules use most.
+    static let evidenceKeys: [String: String] = [
+        "accepted": "chấp nhận", "too_old": "phiên bản cũ", "untested": "chưa kiểm tra", "missing": "còn thiếu",
+        "found": "phát hiện", "url": "địa chỉ", "status": "mã trạng thái", "reason": "lý do", "detail": "chi tiết",
+        "address": "địa chỉ IP", "version": "phiên bản", "count": "số lượng", "resources": "tài nguyên",
+        "not_after": "hết hạn", "not_before": "hiệu lực từ", "issuer": "tổ chức cấp",
+        "issuer_url": "địa chỉ tổ chức cấp",
+        "suites": "bộ mã", "coverage": "phạm vi kiểm tra", "score": "điểm", "differs": "khác biệt",
+        "unanswered": "không phản hồi", "served": "được phục vụ", "error": "lỗi", "cookies": "cookie",
+        "newest": "mới nhất", "source": "nguồn", "location": "chuyển tới", "chain": "chuỗi chuyển hướng",
+        "total_ms": "tổng thời gian (ms)", "ttfb_ms": "thời gian byte đầu (ms)", "tls_ms": "bắt tay TLS (ms)",
+        "max_age": "max-age", "paths": "đường dẫn", "names": "tên", "key": "khóa", "signature": "chữ ký",
+        "uptime_percent": "tỷ lệ hoạt động (%)", "outages": "số lần gián đoạn", "window_hours": "khoảng (giờ)",
+        "unmonitored_hours": "không giám sát (giờ)", "confirmed_after_s": "xác nhận sau (giây)",
+    ]
 
     /// The confidence label of a citation, in this language.
     func confidence(_ raw: String?) -> String? { Confidence.label(raw, language) }

@@ -110,6 +110,8 @@ struct RenderersTests {
             html.contains(
                 "<b>F</b><br><span class=\"small\">tiêu chí bắt buộc không đạt: Chỉ chấp nhận TLS 1.2 trở lên</span>"))
         #expect(html.contains("độ tin cậy: chưa xác minh"))
+        // Evidence keys in Vietnamese, the values as sent
+        #expect(html.contains("chấp nhận: TLSv1.0,TLSv1.2,TLSv1.3") && !html.contains("accepted: "))
         #expect(!html.contains("(unverified)") && !html.contains("secondary") && !html.contains("not authorised"))
         #expect(html.contains("▲ trước: Không đạt"))
         // No markup, quote or escape byte from the site survives unescaped; no script, no external resource
