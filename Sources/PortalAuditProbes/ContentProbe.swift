@@ -111,7 +111,9 @@ struct ContentProbe: AreaProbe {
         _ context: ProbeContext, browserText: String, browserSpam: Bool, into results: inout [TransferResult]
     ) async -> CloakingFacts? {
         let target = context.target
-        let location = HeaderLines.fields(home.headerLines).first { $0.name == "location" }?.value
+        func location(_ result: TransferResult) -> String? {
+            HeaderLines.fields(result.headerLines).first { $0.name == "location" }?.value
+        }
         var variants: [CloakVariant] = []
         let asks: [(CloakVariant.Agent, String, String?)] = [
             (.crawler, Self.crawlerAgent, nil),
@@ -140,7 +142,7 @@ struct ContentProbe: AreaProbe {
                 variants.append(
                     CloakVariant(
                         agent: agent, status: result.responseCode,
-                        location: HeaderLines.fields(result.headerLines).first { $0.name == "location" }?.value,
+                        location: location(result),
                         similarity: 100, spam: browserSpam))
                 continue
             }
@@ -154,11 +156,12 @@ struct ContentProbe: AreaProbe {
             variants.append(
                 CloakVariant(
                     agent: agent, status: result.responseCode,
-                    location: HeaderLines.fields(result.headerLines).first { $0.name == "location" }?.value,
+                    location: location(result),
                     similarity: similarity, spam: spam))
         }
         return CloakingFacts(
-            browserStatus: home.responseCode, browserLocation: location, browserSpam: browserSpam, variants: variants)
+            browserStatus: home.responseCode, browserLocation: location(home), browserSpam: browserSpam,
+            variants: variants)
     }
 
     private func datedDocument(

@@ -53,16 +53,20 @@ struct CookieFlagsRule: Rule {
         if sessions.isEmpty {
             return .pass(.noSessionCookies, ["cookies": clip(cookies.map(\.name).joined(separator: ","))])
         }
-        var problems: [String] = []
-        for cookie in sessions.sorted(by: { $0.name < $1.name }) {
-            var missing: [String] = []
-            if !cookie.secure { missing.append("Secure") }
-            if !cookie.httpOnly { missing.append("HttpOnly") }
-            if cookie.sameSite == nil { missing.append("SameSite") }
-            if !missing.isEmpty { problems.append("\(cookie.name): \(missing.joined(separator: ","))") }
-        }
+        let problems = missingFlags(sessions, httpOnly: true)
         if problems.isEmpty { return .pass(.ok, ["cookies": clip(sessions.map(\.name).joined(separator: ","))]) }
         return .fail(.flagsMissing, ["missing": clip(problems.joined(separator: "; "))])
+    }
+
+    /// `name: Secure,HttpOnly,SameSite` for each of `cookies` (by name) that lacks a flag asked for.
+    static func missingFlags(_ cookies: [CookieFacts], httpOnly: Bool) -> [String] {
+        cookies.sorted { $0.name < $1.name }.compactMap { cookie in
+            var missing: [String] = []
+            if !cookie.secure { missing.append("Secure") }
+            if httpOnly && !cookie.httpOnly { missing.append("HttpOnly") }
+            if cookie.sameSite == nil { missing.append("SameSite") }
+            return missing.isEmpty ? nil : "\(cookie.name): \(missing.joined(separator: ","))"
+        }
     }
 
     static let examples: [RuleExample<Self>] = [

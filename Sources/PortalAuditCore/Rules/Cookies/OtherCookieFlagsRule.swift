@@ -33,13 +33,7 @@ struct OtherCookieFlagsRule: Rule {
         guard observation.headers != nil, let cookies = observation.cookies else { return .missingFacts("headers") }
         let others = cookies.filter { !CookieFlagsRule.isSession($0) }
         if others.isEmpty { return .pass(.noOtherCookies) }
-        var problems: [String] = []
-        for cookie in others.sorted(by: { $0.name < $1.name }) {
-            var missing: [String] = []
-            if !cookie.secure { missing.append("Secure") }
-            if cookie.sameSite == nil { missing.append("SameSite") }
-            if !missing.isEmpty { problems.append("\(cookie.name): \(missing.joined(separator: ","))") }
-        }
+        let problems = CookieFlagsRule.missingFlags(others, httpOnly: false)
         if problems.isEmpty { return .pass(.ok, ["cookies": clip(others.map(\.name).joined(separator: ","))]) }
         return .fail(.flagsMissing, ["missing": clip(problems.joined(separator: "; "))])
     }
