@@ -58,14 +58,26 @@ doc = json.load(sys.stdin)
 cases = {u: c for u, c, _ in (l.rstrip("\n").split("\t") for l in open(sys.argv[1]))}
 flagged = {s["target"]["url"] for s in doc["sites"]
            if any(f["rule"] == "content.spam-injection" and f["status"] == "fail" for f in s["findings"])}
-injected = {u for u, c in cases.items() if c == "spam-hidden"}
-traps = {u for u, c in cases.items() if c == "trap-betting-news"}
+injected = {u for u, c in cases.items() if c.startswith("spam-")}
+traps = {u for u, c in cases.items() if c.startswith("trap-")}
 hit = len(flagged & injected)
 precision = hit / len(flagged) if flagged else 1.0
 requests = sum(s["cost"]["requests"] for s in doc["sites"]) / max(1, len(doc["sites"]))
 print(f"spam injection     : {hit}/{len(injected)} injected portals found, {len(flagged & traps)}/{len(traps)} traps flagged; "
       f"precision {precision:.2f}, recall {hit / max(1, len(injected)):.2f}; {requests:.1f} requests/portal")
 ' "$fleet/expected.tsv")
+
+# 1b. the same scan without the page sample (--sample-pages 0): what the 20-page sample costs
+t0=$(now)
+"$bin" scan "$work/fast.yaml" --db "$work/nosample.sqlite" --ca-file "$ca" --concurrency "$concurrency" \
+    --confirm-after 0 --sample-pages 0 2>"$work/nosample.log" || true
+t1=$(now)
+nosample_s=$(secs "$t0" "$t1")
+nosample_requests=$("$bin" report --db "$work/nosample.sqlite" --format json --out - | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+sites = doc["sites"]
+print("%.1f" % (sum(s["cost"]["requests"] for s in sites) / max(1, len(sites))))')
 
 # 2. the floor: one curl GET per portal, same concurrency
 t0=$(now)
@@ -111,6 +123,7 @@ user, sys_, rss = $user, $sys, $rss
 print(f"portals            : {fast} (fleet of $count without its $slow slow portals), concurrency $concurrency")
 print(f"portal-audit scan  : {scan:.2f} s wall = {fast/scan:.1f} sites/s; CPU {1000*(user+sys_)/fast:.1f} ms/site; max RSS {rss/1024:.0f} MB; {float('$conns'):.1f} connections/site")
 print(f"verdicts as planned: $agree")
+print(f"without the sample : {$nosample_s:.2f} s wall = {fast/$nosample_s:.1f} sites/s, $nosample_requests requests/portal (--sample-pages 0); the 20-page sample costs {scan/$nosample_s:.2f}x the time")
 print(f"curl floor         : {curl:.2f} s wall = {fast/curl:.1f} sites/s (1 connection/site); scan/floor = {scan/curl:.2f}x")
 print(f"whole fleet        : {allw:.2f} s wall for all $count, silent portals confirmed by a second attempt 30 s later; the others were all done after $fast_done s (slow ones answer after 5 s; budget 10 s)")
 PY

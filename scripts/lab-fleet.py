@@ -9,8 +9,11 @@ out, count, seed, pki, slow_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3
 # case: (share %, https port, http port, expected verdict with the default 10 s budget)
 CASES = {
     "exemplary": (39, 18600, 18650, "pass"),
-    "spam-hidden": (3, 18600, 18650, "fail"),  # betting terms in a block pushed off-screen: content.spam-injection
-    "trap-betting-news": (3, 18600, 18650, "pass"),  # a police story about a betting ring: not spam
+    "spam-hidden": (2, 18600, 18650, "fail"),  # betting terms in a block pushed off-screen: content.spam-injection
+    "spam-footer": (1, 18600, 18650, "fail"),  # links out to betting sites in the footer
+    "spam-deep": (1, 18600, 18650, "fail"),  # the newest article of the sitemap carries the spam, not the home page
+    "trap-betting-news": (2, 18600, 18650, "pass"),  # a police story about a betting ring: not spam
+    "trap-lottery": (1, 18600, 18650, "pass"),  # the state lottery's results: not spam
     "no-headers": (10, 18600, 18650, "warn"),
     "insecure-cookies": (8, 18600, 18650, "warn"),
     "no-redirect": (6, 18600, 18657, "fail"),
@@ -56,19 +59,29 @@ def block(listen, names_, body):
 
 by_case = {case: [h for h, c in portals if c == case] for case in CASES}
 
-# The spam case and its trap: the fleet's page with a hidden block of betting terms, or with a news story.
+# The spam cases and their traps: the fleet's site (home page, sitemap, articles) with a block added to one
+# page: the home page, or (spam-deep) the sitemap's newest article.
+FOOTER_LINKS = ('<div class="lienket"><a href="https://nhacai-uytin.example/">nhà cái uy tín</a> · '
+                '<a href="https://fb88.example/">FB88</a> · <a href="https://taixiu-online.example/">tài xỉu online</a></div>')
 PAGES = {
-    "spam-hidden": '<div style="position:absolute;left:-9999px">Nhà cái uy tín – cá cược bóng đá – tài xỉu – '
-                   'n ổ h ũ đổi thưởng – soi cầu lô đề</div>',
-    "trap-betting-news": '<article><h3>Triệt phá đường dây cá cược bóng đá</h3><p>Công an tỉnh bắt giữ 12 đối tượng '
-                         'tổ chức đánh bạc qua mạng; người dân tránh xa các trang cá cược trái phép.</p></article>',
+    "spam-hidden": ("index.html", '<div style="position:absolute;left:-9999px">Nhà cái uy tín – cá cược bóng đá – '
+                    'tài xỉu – n ổ h ũ đổi thưởng – soi cầu lô đề</div>'),
+    "spam-footer": ("index.html", FOOTER_LINKS),
+    "spam-deep": ("tin-tuc/bai-1.html", FOOTER_LINKS),
+    "trap-betting-news": ("index.html", '<article><h3>Triệt phá đường dây cá cược bóng đá</h3><p>Công an tỉnh bắt giữ '
+                          '12 đối tượng tổ chức đánh bạc qua mạng; người dân tránh xa các trang cá cược trái phép.</p></article>'),
+    "trap-lottery": ("index.html", '<h2>Kết quả xổ số kiến thiết</h2><p>Kết quả xổ số kiến thiết Thanh Hóa: giải đặc '
+                     'biệt 052814, giải nhất 63902. Công ty Xổ số kiến thiết tỉnh thông báo lịch trả thưởng.</p>'),
 }
 import os
-base = open(f"{out}/www/index.html", encoding="utf-8").read()
-for case, extra in PAGES.items():
-    os.makedirs(f"{out}/www-{case}", exist_ok=True)
-    with open(f"{out}/www-{case}/index.html", "w", encoding="utf-8") as page:
-        page.write(base.replace("</main>", extra + "</main>", 1))
+import shutil
+for case, (name, extra) in PAGES.items():
+    shutil.rmtree(f"{out}/www-{case}", ignore_errors=True)
+    shutil.copytree(f"{out}/www", f"{out}/www-{case}")
+    path = f"{out}/www-{case}/{name}"
+    html = open(path, encoding="utf-8").read()
+    with open(path, "w", encoding="utf-8") as page:
+        page.write(html.replace("</main>", extra + "</main>", 1))
 conf = [f"""worker_processes 2;
 pid {out}/nginx.pid;
 error_log {out}/error.log warn;

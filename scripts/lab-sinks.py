@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Small loopback servers for the monitor's tests (Python stdlib only, 127.0.0.1 only):
 
-  lab-sinks.py portal  PORT CERT KEY          an HTTPS portal the test stops and starts again
+  lab-sinks.py portal  PORT CERT KEY [PAGE]   an HTTPS portal the test stops and starts again; with PAGE, "/"
+                                              serves that file as it is at each request (others are 404)
   lab-sinks.py webhook PORT OUTFILE           records every POST body, one JSON per line
   lab-sinks.py smtp    PORT CERT KEY OUTFILE  an SMTP sink with STARTTLS; records each message's event header
   lab-sinks.py headers PORT CERT KEY TOTAL    an HTTPS portal whose response headers take exactly TOTAL bytes
@@ -29,12 +30,22 @@ def tls_context(cert, key):
 
 if mode == "portal":
     port, cert, key = int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    page = "<html><head><title>Cổng giám sát</title></head><body>Cổng thông tin điện tử</body></html>".encode()
+    page_file = sys.argv[5] if len(sys.argv) > 5 else None
+    fixed = "<html><head><title>Cổng giám sát</title></head><body>Cổng thông tin điện tử</body></html>".encode()
 
     class Portal(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):
+            page = fixed
+            if page_file:
+                if self.path != "/":
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                with open(page_file, "rb") as f:
+                    page = f.read()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(page)))

@@ -163,6 +163,8 @@ public struct Alert: Sendable, Equatable {
         case certExpiring = "cert-expiring"
         /// The verdict is worse than at the previous scan.
         case verdictWorse = "verdict-worse"
+        /// The home page carries a defacer's signature, or was replaced since the previous scan.
+        case defaced
     }
 
     public var kind: Kind
@@ -182,6 +184,7 @@ public struct Alert: Sendable, Equatable {
             case .stillDown: "VẪN NGỪNG HOẠT ĐỘNG / STILL DOWN"
             case .certExpiring: "CHỨNG THƯ SỐ SẮP HẾT HẠN / CERTIFICATE EXPIRING"
             case .verdictWorse: "KẾT QUẢ KÉM ĐI / VERDICT WORSE"
+            case .defaced: "TRANG CHỦ BỊ THAY ĐỔI TRÁI PHÉP? / HOME PAGE DEFACED?"
             }
         return "[portal-audit] \(label): \(name ?? url)"
     }

@@ -252,6 +252,12 @@ public struct FleetScanner: Sendable {
                     outcome.observation.uptime = UptimeAccounting.facts(
                         samples, interval: uptimeInterval, windowHours: 720, now: now)
                 }
+                // The home page against the previous scan's, for content.defacement.
+                if let current = outcome.observation.content?.fingerprint,
+                    let (previous, at) = try await store.previousFingerprint(url: target.url, before: runID)
+                {
+                    outcome.observation.change = PageChange.between(previous, at: at, and: current)
+                }
                 let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
                 return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: now)
             } failed: { error in

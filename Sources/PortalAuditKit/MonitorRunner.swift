@@ -55,9 +55,11 @@ public struct MonitorRunner: Sendable {
                 InputIssue(
                     file: "<command line>", field: "--uptime-every", problem: "expected a duration from 1s to 24h"))
         }
-        if !(60...(30 * 86_400)).contains(request.scanEvery) {
+        // From 10 s: a portal watched closely during an incident (a scan starts only once the previous ended).
+        if !(10...(30 * 86_400)).contains(request.scanEvery) {
             issues.append(
-                InputIssue(file: "<command line>", field: "--scan-every", problem: "expected a duration from 1m to 30d")
+                InputIssue(
+                    file: "<command line>", field: "--scan-every", problem: "expected a duration from 10s to 30d")
             )
         }
         var alerts: AlertConfig?
@@ -256,6 +258,7 @@ public struct MonitorRunner: Sendable {
                         kind: .verdictWorse, url: url, name: site.target.name, at: Date(),
                         detail: "\(before.verdict.rawValue) → \(site.verdict.rawValue)"), prepared: prepared, log: log)
             }
+            try await defacementAlert(site, store: store, prepared: prepared, log: log)
             // The profile's judgement decides: cert.expiry-soon's window, or an already expired certificate.
             if let leaf = site.observation.certificate?.leaf {
                 let expiring = site.findings.contains {
@@ -276,6 +279,31 @@ public struct MonitorRunner: Sendable {
                         url: url, kind: .certificate, AuditStore.AlertState(state: .ok, since: Date(), lastSent: nil))
                 }
             }
+        }
+    }
+}
+
+extension MonitorRunner {
+    /// A defaced home page (content.defacement failed) alerts once, for a person to confirm; the state
+    /// clears when a scan finds the page as before.
+    fileprivate func defacementAlert(
+        _ site: SiteResult, store: AuditStore, prepared: Prepared, log: @Sendable (String) -> Void
+    ) async throws {
+        guard let finding = site.findings.first(where: { $0.rule == "content.defacement" }) else { return }
+        let url = site.target.url
+        let state = try await store.alertState(url: url, kind: .content)
+        if finding.status == .fail && state?.state != .defaced {
+            try await store.setAlertState(
+                url: url, kind: .content, AuditStore.AlertState(state: .defaced, since: Date(), lastSent: Date()))
+            let detail = finding.evidence.keys.sorted().map { "\($0): \(finding.evidence[$0] ?? "")" }
+            await deliver(
+                Alert(
+                    kind: .defaced, url: url, name: site.target.name, at: Date(),
+                    detail: "\(finding.resultCode); " + detail.joined(separator: "; ")),
+                prepared: prepared, log: log)
+        } else if finding.status == .pass && state?.state == .defaced {
+            try await store.setAlertState(
+                url: url, kind: .content, AuditStore.AlertState(state: .ok, since: Date(), lastSent: nil))
         }
     }
 }

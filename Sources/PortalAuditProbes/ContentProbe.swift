@@ -36,7 +36,7 @@ struct ContentProbe: AreaProbe {
         var results: [TransferResult] = []
         var sources: [DatedSource] = []
         let body = home.body
-        let (text, pageDates, links, digest, stopped) = await ParseWorker.run {
+        let (text, pageDates, links, digest, stopped, anchors, form) = await ParseWorker.run {
             var stopped = false
             let text = PageText.text(of: body, limit: 512 << 10) {
                 stopped = budget.remainingMS() == 0
@@ -44,7 +44,7 @@ struct ContentProbe: AreaProbe {
             }
             return (
                 text, VietnameseDates.dates(in: text, now: now), PageText.feedLinks(in: body), SHA256.hex(of: body),
-                stopped
+                stopped, PageLinks.anchors(in: body[...]), PageLinks.searchForm(in: body[...])
             )
         }
         sources.append(
@@ -62,41 +62,62 @@ struct ContentProbe: AreaProbe {
         let host = target.host
         let spam = await ParseWorker.run { SpamScan.scan(body, host: host) }
         let cloaking = await cloaking(context, browserText: text, browserSpam: spam.injected, into: &results)
-        // robots.txt → Sitemap:
+        // robots.txt → Sitemap:, and the rules the sample respects.
         var sitemap = root + "sitemap.xml"
+        var robots = RobotsRules("", agent: "portal-audit")
         if let request = context.fetch(root + "robots.txt", cap: Self.robotsCap, timeoutMS: Self.contentFetchTimeoutMS)
         {
-            let robots = await context.perform(request)
-            results.append(robots)
-            if robots.responseCode == 200 {
-                let lines = String(decoding: robots.body, as: UTF8.self).split(whereSeparator: \.isNewline)
-                if let line = lines.first(where: { $0.lowercased().hasPrefix("sitemap:") }),
-                    let url = Self.sameHost(String(line.dropFirst("sitemap:".count)), base: root, host: target.host)
-                {
+            let result = await context.perform(request)
+            results.append(result)
+            if result.responseCode == 200 {
+                robots = RobotsRules(String(decoding: result.body, as: UTF8.self), agent: "portal-audit")
+                if let url = robots.sitemaps.lazy.compactMap({
+                    Self.sameHost($0, base: root, host: target.host)
+                }).first {
                     sitemap = url
                 }
             }
         }
-        if let source = await datedDocument("sitemap", sitemap, context: context, now: now, into: &results) {
-            sources.append(source)
+        var (sitemapSource, sitemapBody) = await datedDocument(
+            "sitemap", sitemap, context: context, now: now, into: &results)
+        // A sitemap index: its first sitemap of this host holds the pages (and their dates).
+        if let index = sitemapBody, Sitemap.entries(in: index[...], limit: 50).index,
+            let child = Sitemap.entries(in: index[...], limit: 50).entries.lazy.compactMap({
+                Self.sameHost($0.location, base: root, host: target.host)
+            }).first
+        {
+            (sitemapSource, sitemapBody) = await datedDocument(
+                "sitemap", child, context: context, now: now, into: &results)
         }
+        if let sitemapSource { sources.append(sitemapSource) }
+        let sample = await sample(
+            context, robots: robots, sitemap: sitemapBody ?? [], anchors: anchors, form: form, into: &results)
         // Feeds: the ones the page links, else the usual paths; two at most.
         let linked = links.compactMap { Self.sameHost($0, base: target.httpsURL, host: target.host) }
         var feeds = Array(linked.prefix(2))
         if feeds.isEmpty { feeds = [root + "rss.xml", root + "feed"] }
+        var feedGenerator: SoftwareComponent?
         for feed in feeds where budget.remainingMS() > 0 {
-            if let source = await datedDocument("feed", feed, context: context, now: now, into: &results) {
+            let (source, feedBody) = await datedDocument("feed", feed, context: context, now: now, into: &results)
+            if let feedBody, feedGenerator == nil { feedGenerator = SoftwareFingerprint.feedGenerator(feedBody[...]) }
+            if let source {
                 sources.append(source)
                 if source.count > 0 { break }
             }
         }
+        let software = await software(context, headers: headers, feedGenerator: feedGenerator, into: &results)
         let best = sources.filter { $0.newest != nil }.max { ($0.newest ?? .distantPast) < ($1.newest ?? .distantPast) }
-        let (mandatory, mixed) = await ParseWorker.run { (MandatoryInfo.check(text), MixedContent.find(in: body)) }
+        let (mandatory, mixed, fingerprint) = await ParseWorker.run {
+            (
+                MandatoryInfo.check(text), MixedContent.find(in: body),
+                PageFingerprint.of(title: HTMLScanner.title(body[...]), text: text, links: anchors, host: host)
+            )
+        }
         let facts = ContentFacts(
             newest: best?.newest, newestSource: best?.source, newestURL: best?.url, sources: sources,
             mandatoryFound: mandatory.found, mandatoryMissing: mandatory.missing,
             homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive, spam: spam,
-            cloaking: cloaking)
+            cloaking: cloaking, sample: sample, fingerprint: fingerprint, software: software)
         return ProbeRun(facts: facts, results: results)
     }
 
@@ -164,28 +185,236 @@ struct ContentProbe: AreaProbe {
             variants: variants)
     }
 
+    /// A feed or sitemap: its dates, and its body for the sitemap's pages (`nil`: no usable answer).
     private func datedDocument(
         _ kind: String, _ url: String, context: ProbeContext, now: Date, into results: inout [TransferResult]
-    ) async -> DatedSource? {
+    ) async -> (source: DatedSource?, body: [UInt8]?) {
         guard context.budget.remainingMS() > 0,
             let request = context.fetch(url, cap: Self.documentCap, timeoutMS: Self.contentFetchTimeoutMS)
-        else { return nil }
+        else { return (nil, nil) }
         let result = await context.perform(request)
         results.append(result)
         guard result.responseCode == 200 else {
-            return DatedSource(
-                source: kind, url: url, newest: nil, count: 0, failure: result.failure.map(TransferFacts.failure))
+            return (
+                DatedSource(
+                    source: kind, url: url, newest: nil, count: 0, failure: result.failure.map(TransferFacts.failure)),
+                nil
+            )
         }
         let body = result.body
         guard body.contains(UInt8(ascii: "<")) else {
-            return DatedSource(source: kind, url: url, newest: nil, count: 0)
+            return (DatedSource(source: kind, url: url, newest: nil, count: 0), nil)
         }
         let dates = await ParseWorker.run {
             VietnameseDates.feedDates(in: String(decoding: body, as: UTF8.self), now: now)
         }
         let stopped = result.failure?.kind == .timeout
-        return DatedSource(
-            source: kind, url: url, newest: dates.max(), count: dates.count, truncated: result.bodyTruncated || stopped,
-            failure: stopped ? result.failure.map(TransferFacts.failure) : nil)
+        return (
+            DatedSource(
+                source: kind, url: url, newest: dates.max(), count: dates.count,
+                truncated: result.bodyTruncated || stopped,
+                failure: stopped ? result.failure.map(TransferFacts.failure) : nil),
+            body
+        )
+    }
+
+    /// The software the home page and its headers announce; WordPress's version from its feed when the page
+    /// hides it; Joomla's from its manifest in an authorised audit only (an admin path).
+    private func software(
+        _ context: ProbeContext, headers: [HeaderField], feedGenerator: SoftwareComponent?,
+        into results: inout [TransferResult]
+    ) async -> [SoftwareComponent] {
+        let body = home.body
+        var found = await ParseWorker.run { SoftwareFingerprint.identify(headers: headers, body: body[...]) }
+        func fill(_ component: SoftwareComponent) {
+            if let index = found.firstIndex(where: { $0.product == component.product && $0.version == nil }) {
+                found[index] = component
+            }
+        }
+        if let feedGenerator { fill(feedGenerator) }
+        if context.options.authorised, found.contains(where: { $0.product == "joomla" && $0.version == nil }),
+            context.budget.remainingMS() > 0,
+            let request = context.fetch(
+                Target.url(
+                    scheme: "https", host: context.target.host, port: context.target.httpsPort,
+                    path: "/administrator/manifests/files/joomla.xml"),
+                cap: Self.robotsCap, timeoutMS: Self.contentFetchTimeoutMS)
+        {
+            let result = await context.perform(request)
+            results.append(result)
+            if result.responseCode == 200, let manifest = SoftwareFingerprint.joomlaManifest(result.body[...]) {
+                fill(manifest)
+            }
+        }
+        return found
+    }
+
+    /// A harmless word no page holds by chance, for the search: what comes back as text was reflected.
+    static func marker() -> String { "kiemtra" + String(UInt64.random(in: 1...UInt64.max), radix: 36) }
+
+    /// Caps of a sampled page: most pages are far smaller; a spam block sits in the first half megabyte.
+    static let sampleCap = 512 << 10
+    /// Sampled pages also asked for as a search crawler (spam shown to crawlers only sits on sub-pages too).
+    static let crawlerSampled = 3
+
+    /// Up to `samplePages` same-host pages, newest sitemap entries and the home page's links in turn
+    /// (robots.txt respected), spam-scanned; the first few also as a search crawler; then the site's search
+    /// with a marker. All on the pooled connection, within the site's budget.
+    private func sample(
+        _ context: ProbeContext, robots: RobotsRules, sitemap: [UInt8], anchors: [String],
+        form: PageLinks.SearchForm?, into results: inout [TransferResult]
+    ) async -> PageSample? {
+        let size = context.options.samplePages
+        guard size > 0 else { return nil }
+        let target = context.target
+        let (candidates, disallowed) = await ParseWorker.run {
+            Self.candidates(target: target, sitemap: sitemap, anchors: anchors, robots: robots)
+        }
+        var pages: [SampledPage] = []
+        for url in candidates where pages.count < size {
+            guard context.budget.remainingMS() > 0,
+                let request = context.fetch(url, cap: Self.sampleCap, timeoutMS: Self.contentFetchTimeoutMS)
+            else { break }
+            var (page, body) = await sampled(url, request, context: context, into: &results)
+            if pages.count < Self.crawlerSampled, page.score != nil, context.budget.remainingMS() > 0,
+                var crawler = context.fetch(url, cap: Self.sampleCap, timeoutMS: Self.contentFetchTimeoutMS)
+            {
+                crawler.userAgent = Self.crawlerAgent
+                // The same bytes as the browser's: nothing to read again.
+                let seen = await sampled(url, crawler, context: context, into: &results, unless: body)
+                page.crawlerSpam = (seen.page?.injected ?? false) && !page.injected
+            }
+            pages.append(page)
+        }
+        var search: SearchReflection?
+        if let form, context.budget.remainingMS() > 0 {
+            search = await searchReflection(form, context: context, into: &results)
+        }
+        return PageSample(
+            size: size, candidates: candidates.count, disallowed: disallowed, pages: pages, search: search)
+    }
+
+    /// One sampled page fetched and spam-scanned, and its body; `nil` when its bytes are `known` (already
+    /// scanned).
+    private func sampled(
+        _ url: String, _ request: TransferRequest, context: ProbeContext, into results: inout [TransferResult],
+        unless known: [UInt8]
+    ) async -> (page: SampledPage?, body: [UInt8]) {
+        let result = await context.perform(request)
+        results.append(result)
+        if result.responseCode > 0 && result.body == known { return (nil, known) }
+        return (await scanned(url, result, context: context), result.body)
+    }
+
+    private func sampled(
+        _ url: String, _ request: TransferRequest, context: ProbeContext, into results: inout [TransferResult]
+    ) async -> (page: SampledPage, body: [UInt8]) {
+        let result = await context.perform(request)
+        results.append(result)
+        return (await scanned(url, result, context: context), result.body)
+    }
+
+    private func scanned(_ url: String, _ result: TransferResult, context: ProbeContext) async -> SampledPage {
+        guard result.responseCode > 0 else {
+            return SampledPage(
+                url: url, status: nil, score: nil, injected: false,
+                failure: result.failure.map { "\($0.kind.rawValue): \($0.message)" })
+        }
+        let type = HeaderLines.fields(result.headerLines).first { $0.name == "content-type" }?.value.lowercased() ?? ""
+        guard (200..<300).contains(result.responseCode), type.isEmpty || type.contains("html") else {
+            return SampledPage(url: url, status: result.responseCode, score: nil, injected: false)
+        }
+        let body = result.body
+        let host = context.target.host
+        let spam = await ParseWorker.run { SpamScan.scan(body, host: host) }
+        return SampledPage(
+            url: url, status: result.responseCode, score: spam.score, injected: spam.injected,
+            hits: spam.injected ? Array(spam.hits.prefix(6)) : [])
+    }
+
+    /// The search form asked for the marker: reflected when the marker comes back in the page's text.
+    private func searchReflection(
+        _ form: PageLinks.SearchForm, context: ProbeContext, into results: inout [TransferResult]
+    ) async -> SearchReflection? {
+        let target = context.target
+        let marker = Self.marker()
+        guard
+            let action = Self.sameHost(
+                form.action.isEmpty ? "/" : form.action, base: target.httpsURL, host: target.host),
+            var components = URLComponents(string: action)
+        else { return nil }
+        components.fragment = nil
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: form.field, value: marker)]
+        guard let url = components.string,
+            let request = context.fetch(url, cap: Self.sampleCap, timeoutMS: Self.contentFetchTimeoutMS)
+        else { return nil }
+        let result = await context.perform(request)
+        results.append(result)
+        guard result.responseCode > 0 else {
+            return SearchReflection(url: url, status: nil, reflected: false, indexable: false)
+        }
+        let body = result.body
+        let headers = HeaderLines.fields(result.headerLines)
+        let (reflected, noindexMeta) = await ParseWorker.run {
+            let text = PageText.text(of: body, limit: 512 << 10)
+            let robots = HTMLScanner.tags(named: "meta", in: body.prefix(256 << 10), maxTags: 128).contains {
+                ["robots", "googlebot"].contains($0["name"]?.lowercased() ?? "")
+                    && ($0["content"]?.lowercased().contains("noindex") ?? false)
+            }
+            return (text.lowercased().contains(marker), robots)
+        }
+        let noindexHeader = headers.contains { $0.name == "x-robots-tag" && $0.value.lowercased().contains("noindex") }
+        return SearchReflection(
+            url: url, status: result.responseCode, reflected: reflected && (200..<300).contains(result.responseCode),
+            indexable: !(noindexMeta || noindexHeader))
+    }
+
+    /// Pages worth sampling: the sitemap's entries newest first (injected pages are recent) and the home page's
+    /// links, in turn; same scheme, host and port as the portal, no fragment, not the home page, not a file;
+    /// and how many robots.txt forbids.
+    static func candidates(
+        target: Target, sitemap: [UInt8], anchors: [String], robots: RobotsRules
+    ) -> (pages: [String], disallowed: Int) {
+        var disallowed = Set<String>()
+        let base = target.httpsURL
+        func page(_ link: String) -> String? {
+            guard let absolute = sameHost(link, base: base, host: target.host),
+                var components = URLComponents(string: absolute), components.scheme == "https",
+                (components.port ?? 443) == target.httpsPort
+            else { return nil }
+            components.fragment = nil
+            let path = components.percentEncodedPath.lowercased()
+            if path.isEmpty || path == "/" && components.query == nil { return nil }
+            let skipped = [
+                ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".jpg", ".jpeg",
+                ".png", ".gif", ".webp", ".svg", ".mp3", ".mp4", ".avi", ".xml", ".rss", ".css", ".js", ".ico",
+            ]
+            if skipped.contains(where: { path.hasSuffix($0) }) { return nil }
+            guard let url = components.string else { return nil }
+            guard robots.allows(components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? ""))
+            else {
+                disallowed.insert(url)
+                return nil
+            }
+            return url
+        }
+        let entries = Sitemap.entries(in: sitemap[...]).entries.enumerated()
+            .sorted { a, b in
+                let x = a.element.lastModified ?? ""
+                let y = b.element.lastModified ?? ""
+                return x != y ? x > y : a.offset < b.offset
+            }
+            .compactMap { page($0.element.location) }
+        let linked = anchors.compactMap(page)
+        var seen = Set<String>()
+        var out: [String] = []
+        var i = 0
+        while i < max(entries.count, linked.count) && out.count < 1_000 {
+            for list in [entries, linked] where i < list.count && seen.insert(list[i]).inserted {
+                out.append(list[i])
+            }
+            i += 1
+        }
+        return (out, disallowed.count)
     }
 }

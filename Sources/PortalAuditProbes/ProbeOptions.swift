@@ -22,6 +22,9 @@ public struct ProbeOptions: Sendable, Equatable {
     /// Seconds after which a portal where nothing answered is asked again, to confirm the outage (at least
     /// `minimumConfirmationSeconds`; 0: no second attempt, and the portal is reported incomplete).
     public var confirmOutagesAfterSeconds: Int
+    /// Same-host pages fetched beyond the home page and spam-scanned (`--sample-pages`; 0: none).
+    public var samplePages = ProbeOptions.defaultSamplePages
+    public static let defaultSamplePages = 20
     /// The basis of an authorised audit (inventory `authorisation:`), recorded with every observation.
     public var authorisation: String?
     /// Where this scan runs from (`--vantage`), recorded with every observation beside the host name.

@@ -288,13 +288,21 @@ public struct HTMLRenderer: Sendable {
                 "Cần xử lý như sự cố bị xâm nhập: gỡ nội dung và vá lỗ hổng đã bị lợi dụng, nếu không nội dung sẽ quay lại."
             ) + "</p>\n"
         out +=
-            "<table><thead><tr><th>\(w.t("Portal", "Cổng/trang"))</th><th>\(w.t("Term", "Từ ngữ"))</th><th>\(w.t("Where", "Vị trí"))</th><th>\(w.t("Link", "Liên kết"))</th><th>\(w.t("Excerpt", "Trích đoạn"))</th></tr></thead><tbody>\n"
+            "<table><thead><tr><th>\(w.t("Portal", "Cổng/trang"))</th><th>\(w.t("Page", "Trang có nội dung"))</th><th>\(w.t("Term", "Từ ngữ"))</th><th>\(w.t("Where", "Vị trí"))</th><th>\(w.t("Link", "Liên kết"))</th><th>\(w.t("Excerpt", "Trích đoạn"))</th></tr></thead><tbody>\n"
         for site in sites {
-            for hit in site.observation.content?.spam?.hits ?? [] {
-                out +=
-                    "<tr><td>\(e(site.target.name ?? site.target.url))<br><span class=\"small url\">\(e(site.target.url))</span></td>"
-                    + "<td>\(e(hit.term))</td><td>\(place(hit.place, w))</td><td class=\"small url\">\(e(hit.url ?? ""))</td>"
-                    + "<td class=\"small\">\(e(hit.excerpt))</td></tr>\n"
+            let content = site.observation.content
+            // The home page's hits when it is injected, then each injected page of the sample.
+            var pages: [(url: String, hits: [SpamHit])] = []
+            if let spam = content?.spam, spam.injected { pages.append((site.target.url, spam.hits)) }
+            for page in content?.sample?.pages ?? [] where page.injected { pages.append((page.url, page.hits)) }
+            for (url, hits) in pages {
+                for hit in hits {
+                    out +=
+                        "<tr><td>\(e(site.target.name ?? site.target.url))<br><span class=\"small url\">\(e(site.target.url))</span></td>"
+                        + "<td class=\"small url\">\(e(url))</td>"
+                        + "<td>\(e(hit.term))</td><td>\(place(hit.place, w))</td><td class=\"small url\">\(e(hit.url ?? ""))</td>"
+                        + "<td class=\"small\">\(e(hit.excerpt))</td></tr>\n"
+                }
             }
         }
         return out + "</tbody></table>\n"

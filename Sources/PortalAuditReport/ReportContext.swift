@@ -161,6 +161,9 @@ struct Words {
         "max_age": "max-age", "paths": "đường dẫn", "names": "tên", "key": "khóa", "signature": "chữ ký",
         "uptime_percent": "tỷ lệ hoạt động (%)", "outages": "số lần gián đoạn", "window_hours": "khoảng (giờ)",
         "unmonitored_hours": "không giám sát (giờ)", "confirmed_after_s": "xác nhận sau (giây)",
+        "pages_sampled": "số trang đã lấy mẫu", "injected_pages": "trang bị chèn", "similarity": "nội dung chung",
+        "previous": "lần quét trước", "title": "tiêu đề", "new_links": "liên kết mới", "ended": "hết hỗ trợ",
+        "not_judged": "không đánh giá", "supported": "còn hỗ trợ", "table_checked": "bảng vòng đời đối chiếu ngày",
     ]
 
     /// The confidence label of a citation, in this language.

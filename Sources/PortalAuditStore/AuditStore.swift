@@ -534,6 +534,23 @@ public final class AuditStore: Sendable {
         return out
     }
 
+    /// The home page's fingerprint in the latest run before `run` that has `url`, and when it was seen
+    /// (`nil`: no earlier scan, or one made before fingerprints were kept).
+    public func previousFingerprint(url: String, before run: Int64) async throws(StoreError) -> (
+        fingerprint: PageFingerprint, observedAt: Date
+    )? {
+        do {
+            return try await pool.read { db in
+                guard let (observation, at) = try LeanResult.latest(url: url, before: run, db),
+                    let fingerprint = observation.content?.fingerprint
+                else { return nil }
+                return (fingerprint, at)
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the previous scan of \(url)")
+        }
+    }
+
     /// Verdicts over time, newest first: of one portal (`url` or a part of it), or of every portal.
     public func history(matching url: String?, since: Date?, limit: Int = 1_000) throws(StoreError) -> [HistoryEntry] {
         do {
@@ -636,6 +653,8 @@ public final class AuditStore: Sendable {
         case availability
         /// Whether its certificate is about to expire (after each scan).
         case certificate
+        /// Whether its home page was defaced (after each scan).
+        case content
     }
 
     /// The condition an alert last reported.
@@ -646,8 +665,10 @@ public final class AuditStore: Sendable {
         case down
         /// Certificate: the expiry warning was sent.
         case expiring
-        /// Certificate: renewed (or never expiring) since.
+        /// Certificate: renewed (or never expiring) since; content: not defaced.
         case ok
+        /// Content: the defacement alert was sent.
+        case defaced
     }
 
     /// An alert's remembered state: `state` since `since`, last sent at `lastSent`.

@@ -160,6 +160,20 @@ struct LeanResult: Codable {
         }
     }
 
+    /// The latest result of `url` in a run before `run`: its observation and when it was made.
+    static func latest(url: String, before run: Int64, _ db: Database) throws -> (Observation, Date)? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT observedAt, observation FROM portalResult WHERE url = ? AND runID < ?
+                    ORDER BY runID DESC LIMIT 1
+                    """,
+                arguments: [url, run])
+        else { return nil }
+        return (try decode(row["observation"]).observation, row["observedAt"])
+    }
+
     // MARK: migration
 
     /// v3 → v4: every stored result re-encoded lean, the profile settings extracted from its findings, the

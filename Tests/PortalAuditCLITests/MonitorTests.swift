@@ -118,6 +118,72 @@ struct MonitorTests {
         #expect(ratio > 0.3 && ratio < 0.95)
     }
 
+    @Test("a home page replaced between two scheduled scans alerts once, for a person to confirm")
+    func defacementAlert() async throws {
+        _ = try Lab.portals()
+        let pki = Lab.directory + "/pki"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deface-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let page = folder.appendingPathComponent("index.html").path
+        let hookLog = folder.appendingPathComponent("hook.log").path
+        try """
+        <html lang="vi"><head><meta charset="utf-8"><title>Cổng thông tin điện tử xã Giám Sát</title></head><body>
+        <h1>Ủy ban nhân dân xã Giám Sát</h1><p>Tin tức: hội nghị triển khai nhiệm vụ chuyển đổi số năm 2027, lịch
+        tiếp công dân của Chủ tịch Ủy ban nhân dân xã, thông báo tuyển dụng viên chức và kế hoạch phòng chống thiên
+        tai của xã trong mùa mưa bão.</p><a href="https://chinhphu.vn/">Cổng Chính phủ</a></body></html>
+        """.write(toFile: page, atomically: true, encoding: .utf8)
+        let portal = try sink(["portal", "18484", pki + "/monitor-portal.pem", pki + "/monitor-portal.key", page])
+        let hook = try sink(["webhook", "18485", hookLog])
+        defer {
+            portal.kill(SIGKILL)
+            hook.kill(SIGKILL)
+        }
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try """
+        portals:
+          - { url: "https://xa-giamsat.laocai.gov.vn:18484/", name: "Xã Giám Sát", address: 127.0.0.1 }
+        """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let alerts = folder.appendingPathComponent("alerts.yaml").path
+        try #"webhook: { url: "http://127.0.0.1:18485/hook" }"#.write(toFile: alerts, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("d.sqlite").path
+        try await Task.sleep(for: .milliseconds(500))
+        // Given the monitor scanning every ten seconds, and a first scan of the clean page
+        let monitor = try Command.start(
+            Repository.binary,
+            [
+                "monitor", inventory, "--uptime-every", "10m", "--scan-every", "10s", "--db", database, "--alerts",
+                alerts, "--ca-file", Lab.caFile, "--timeout", "3", "--confirm-after", "0",
+            ],
+            environment: environment)
+        func finishedRuns() throws -> Int64 {
+            guard let run = try AuditStore(path: database).run(nil) else { return 0 }
+            return run.status == .finished ? run.id : run.id - 1
+        }
+        #expect(try await eventually(60) { try finishedRuns() >= 1 })
+        // When the page is replaced by another site's (another title, other text, links to four new domains)
+        try """
+        <html lang="en"><head><meta charset="utf-8"><title>Cheap watches and bags online</title></head><body>
+        <h1>Best prices on replica watches</h1><p>Free shipping worldwide on every order, discount codes every day,
+        new collections each week from the best brands in the world.</p><a href="https://shop-a.example/">a</a>
+        <a href="https://shop-b.example/">b</a><a href="https://shop-c.example/">c</a><a href="https://shop-d.example/">d</a>
+        </body></html>
+        """.write(toFile: page, atomically: true, encoding: .utf8)
+        let replacedAfter = try finishedRuns()
+        // Then a "defaced" alert arrives, once, though the next scans see the same replaced page
+        #expect(
+            try await eventually(60) {
+                (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"defaced\"") == true
+            })
+        #expect(try await eventually(60) { try finishedRuns() >= replacedAfter + 2 })
+        monitor.kill(SIGTERM)
+        #expect(await monitor.wait() == 0)
+        let hooks = try String(contentsOfFile: hookLog, encoding: .utf8).split(separator: "\n")
+        let defaced = hooks.filter { $0.contains("\"event\":\"defaced\"") }
+        #expect(defaced.count == 1)
+        #expect(defaced.first?.contains("replaced") == true)
+        #expect(defaced.first?.contains("Cheap watches") == true)
+    }
+
     @Test(
         "SIGTERM in the middle of a scheduled scan keeps every finished result; a restart resumes it without a second scan"
     )

@@ -108,6 +108,61 @@ struct ContentProbeTests {
         #expect(site.verdict == .pass)
     }
 
+    @Test("the sample: newest sitemap entries and the home page's links, robots.txt obeyed, its size an option")
+    func sample() async throws {
+        // Given a portal whose injected page is listed (newest) in the sitemap and linked from nowhere, beside
+        // a page with the same spam that robots.txt forbids
+        let portal = try Lab.portal("spam-deep")
+        // When it is checked with the default sample
+        let site = try await check(portal)
+        let sample = try #require(site.observation.content?.sample)
+        // Then the listed page is found, the forbidden one never asked for, and the home page stays clean
+        #expect(sample.disallowed == 1)
+        #expect(!sample.pages.contains { $0.url.contains("/rieng/") })
+        #expect(
+            sample.pages.filter(\.injected).map { URL(string: $0.url)?.path } == [
+                "/tin-tuc/khuyen-mai-thanh-vien-moi.html"
+            ])
+        #expect(site.observation.content?.spam?.injected == false)
+        let finding = try #require(site.findings.first { $0.rule == "content.spam-injection" })
+        #expect(finding.status == .fail && finding.evidence["injected_pages"]?.contains("khuyen-mai") == true)
+        // The first pages are also asked for as a search crawler: the same page, so no cloaking
+        #expect(sample.pages.prefix(3).allSatisfy { $0.crawlerSpam == false })
+        // A sample of one reaches only the newest entry; none leaves the home page alone, and no search
+        let one = try #require(try await check(portal, samplePages: 1).observation.content?.sample)
+        #expect(one.pages.count == 1 && one.pages[0].injected)
+        let none = try await check(portal, samplePages: 0)
+        #expect(none.observation.content?.sample == nil)
+        #expect(none.findings.first { $0.rule == "content.spam-injection" }?.status == .pass)
+        #expect(none.findings.first { $0.rule == "content.search-reflection" }?.status == .inconclusive)
+    }
+
+    @Test("the search is asked for a harmless marker: printed back on an indexable page, or not at all")
+    func searchReflection() async throws {
+        let reflecting = try #require(try await check(try Lab.portal("search-reflect")).observation.content?.sample)
+        let search = try #require(reflecting.search)
+        #expect(search.reflected && search.indexable && search.url.contains("/tim-kiem?tukhoa=kiemtra"))
+        let plain = try #require(try await check(try Lab.portal("exemplary")).observation.content?.sample?.search)
+        #expect(!plain.reflected && plain.status == 404)
+    }
+
+    @Test("software: what the page announces; Joomla's hidden version is read from its manifest only when authorised")
+    func software() async throws {
+        let wordpress = try await check(try Lab.portal("old-wordpress"))
+        #expect(
+            wordpress.observation.content?.software?.first
+                == SoftwareComponent(
+                    product: "wordpress", version: "4.5.2", source: "meta generator", evidence: "WordPress 4.5.2"))
+        let outside = try await check(try Lab.portal("old-joomla"))
+        #expect(outside.observation.content?.software?.map(\.version) == [nil])
+        #expect(outside.findings.first { $0.rule == "software.outdated" }?.status == .notApplicable)
+        let authorised = try await check(try Lab.portal("old-joomla"), authorised: true)
+        #expect(authorised.observation.content?.software?.first?.version == "3.9.28")
+        let finding = try #require(authorised.findings.first { $0.rule == "software.outdated" })
+        #expect(finding.status == .fail && finding.resultCode == "end-of-life")
+        #expect(finding.evidence["ended"]?.contains("2023-08-17") == true)
+    }
+
     @Test("a check with every content probe stays within its connection budget (timings: Benchmarks/)")
     func cost() async throws {
         let site = try await check(try Lab.portal("exemplary"), authorised: true)

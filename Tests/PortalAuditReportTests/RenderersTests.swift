@@ -100,7 +100,7 @@ struct RenderersTests {
             ))
         #expect(html.contains("không thay thế việc kiểm tra, đánh giá bảo đảm an toàn hệ thống thông tin theo cấp độ"))
         #expect(html.contains("Nơi thực hiện quét: kiemtra-01 (VNPT Thanh Hóa)."))
-        #expect(html.contains("vn-level2@3 (giả định cấp độ 2)"))
+        #expect(html.contains("vn-level2@4 (giả định cấp độ 2)"))
         #expect(html.contains("trên 3 cổng. Căn cứ ủy quyền: Công văn số 123/UBND-KGVX ngày 02/12/2026 của UBND tỉnh."))
         // What the operator must show, from the profile's data
         #expect(html.contains("<li>Tường lửa có chức năng ngăn chặn xâm nhập và tường lửa ứng dụng web (WAF)"))

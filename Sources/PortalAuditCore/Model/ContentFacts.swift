@@ -59,9 +59,16 @@ public struct ContentFacts: Codable, Sendable, Equatable {
     public var spam: SpamFacts?
     /// The home page as a crawler and as a visitor from a search saw it. `nil`: not looked at.
     public var cloaking: CloakingFacts?
+    /// Same-host pages sampled from the sitemap and the home page's links, and the site's search. `nil`: not
+    /// looked at (histories before 2026-12, or a sample size of 0).
+    public var sample: PageSample?
+    /// The home page's title, text sketch and links, for the next scan to compare (`content.defacement`).
+    public var fingerprint: PageFingerprint?
+    /// The software the home page, its headers and its feed announce (`nil`: not looked at).
+    public var software: [SoftwareComponent]?
 
     enum CodingKeys: String, CodingKey {
-        case newest, sources, spam, cloaking
+        case newest, sources, spam, cloaking, sample, fingerprint, software
         case mixedActive = "mixed_active"
         case mixedPassive = "mixed_passive"
         case newestSource = "newest_source"
@@ -74,8 +81,12 @@ public struct ContentFacts: Codable, Sendable, Equatable {
     public init(
         newest: Date?, newestSource: String?, newestURL: String?, sources: [DatedSource], mandatoryFound: [String],
         mandatoryMissing: [String], homeSHA256: String?, mixedActive: [String]? = nil, mixedPassive: [String]? = nil,
-        spam: SpamFacts? = nil, cloaking: CloakingFacts? = nil
+        spam: SpamFacts? = nil, cloaking: CloakingFacts? = nil, sample: PageSample? = nil,
+        fingerprint: PageFingerprint? = nil, software: [SoftwareComponent]? = nil
     ) {
+        self.software = software
+        self.sample = sample
+        self.fingerprint = fingerprint
         self.spam = spam
         self.cloaking = cloaking
         self.mixedActive = mixedActive
@@ -141,6 +152,77 @@ public struct CloakVariant: Codable, Sendable, Equatable {
         self.similarity = similarity
         self.spam = spam
         self.failure = failure
+    }
+}
+
+/// The pages sampled beyond the home page, for spam a portal carries deeper down (injected pages are
+/// listed in the sitemap, linked from the home page, or reached through the site's search).
+public struct PageSample: Codable, Sendable, Equatable {
+    /// The sample size asked for (`--sample-pages`).
+    public var size: Int
+    /// Same-host pages the sitemap and the home page offered.
+    public var candidates: Int
+    /// Candidates robots.txt forbids (not fetched).
+    public var disallowed: Int
+    public var pages: [SampledPage]
+    /// The home page's search form asked for a harmless marker. `nil`: the page has no search form.
+    public var search: SearchReflection?
+
+    public init(size: Int, candidates: Int, disallowed: Int, pages: [SampledPage], search: SearchReflection?) {
+        self.size = size
+        self.candidates = candidates
+        self.disallowed = disallowed
+        self.pages = pages
+        self.search = search
+    }
+}
+
+/// One sampled page: its answer and, when it carries spam, the hits (clean pages keep only the score).
+public struct SampledPage: Codable, Sendable, Equatable {
+    public var url: String
+    public var status: Int?
+    /// The page's spam score and whether it reads as injected (`nil`: not an HTML page, or no answer).
+    public var score: Int?
+    public var injected: Bool
+    public var hits: [SpamHit]
+    /// Whether a search crawler asking for the same page got spam a browser was not shown (`nil`: not asked).
+    public var crawlerSpam: Bool?
+    public var failure: String?
+
+    enum CodingKeys: String, CodingKey {
+        case url, status, score, injected, hits, failure
+        case crawlerSpam = "crawler_spam"
+    }
+
+    public init(
+        url: String, status: Int?, score: Int?, injected: Bool, hits: [SpamHit] = [], crawlerSpam: Bool? = nil,
+        failure: String? = nil
+    ) {
+        self.url = url
+        self.status = status
+        self.score = score
+        self.injected = injected
+        self.hits = hits
+        self.crawlerSpam = crawlerSpam
+        self.failure = failure
+    }
+}
+
+/// The site's search asked for a harmless marker: a page that shows any query back as text, and lets search
+/// engines index it, lets spammers publish betting ads under the portal's name by linking such URLs.
+public struct SearchReflection: Codable, Sendable, Equatable {
+    public var url: String
+    public var status: Int?
+    /// The marker appears in the page's text.
+    public var reflected: Bool
+    /// No `noindex` in a robots meta tag or an `X-Robots-Tag` header.
+    public var indexable: Bool
+
+    public init(url: String, status: Int?, reflected: Bool, indexable: Bool) {
+        self.url = url
+        self.status = status
+        self.reflected = reflected
+        self.indexable = indexable
     }
 }
 

@@ -27,14 +27,17 @@ public struct Observation: Codable, Sendable, Equatable {
     public var authorisation: String?
     /// Where the scan ran from.
     public var vantage: Vantage?
+    /// How the home page changed since the previous scan in history (`nil`: no earlier scan, or `check`).
+    public var change: PageChange?
 
     public init(
         reachability: ReachabilityFacts? = nil, tls: TLSFacts? = nil, certificate: CertificateFacts? = nil,
         redirect: RedirectFacts? = nil, headers: HeaderFacts? = nil, cookies: [CookieFacts]? = nil,
         page: PageFacts? = nil, content: ContentFacts? = nil, exposure: [ExposureCheckFacts]? = nil,
         ipv6: IPv6Facts? = nil, authorised: Bool? = nil, uptime: UptimeFacts? = nil, authorisation: String? = nil,
-        vantage: Vantage? = nil
+        vantage: Vantage? = nil, change: PageChange? = nil
     ) {
+        self.change = change
         self.authorisation = authorisation
         self.vantage = vantage
         self.reachability = reachability

@@ -90,19 +90,38 @@ public enum SpamText {
     /// (`n h à c á i`, `n.h.a.c.a.i`) becomes one word. At most `limit` words.
     public static func tokens(_ text: String, limit: Int = 200_000) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
+        var digits = false
         func flush() {
             guard !current.isEmpty else { return }
-            words.append(current)
-            current = ""
+            let word = String(current)
+            words.append(digits ? unLeet(word) : word)
+            current = String.UnicodeScalarView()
+            digits = false
         }
-        for character in PageText.folded(text) {
+        // Scalars, not Characters: folding leaves Vietnamese text ASCII, and the ASCII path needs no Unicode
+        // property lookups (the scan reads every sampled page).
+        for scalar in PageText.folded(text).unicodeScalars {
             if words.count >= limit { break }
-            let scalar = character.unicodeScalars.first?.value ?? 0
-            if let twin = lookAlikes[scalar] {
-                current.append(twin)
-            } else if character.isLetter || character.isNumber {
-                current.append(character)
+            let v = scalar.value
+            if v < 0x80 {
+                if (v >= 97 && v <= 122) || (v >= 65 && v <= 90) {
+                    current.append(scalar)
+                } else if v >= 48 && v <= 57 {
+                    current.append(scalar)
+                    digits = true
+                } else if let twin = lookAlikes[v] {
+                    current.append(contentsOf: twin.unicodeScalars)
+                } else {
+                    flush()
+                }
+            } else if let twin = lookAlikes[v] {
+                current.append(contentsOf: twin.unicodeScalars)
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || scalar.properties.generalCategory == .nonspacingMark
+            {
+                current.append(scalar)
+                if scalar.properties.numericType != nil { digits = true }
             } else {
                 flush()
             }
@@ -115,7 +134,7 @@ public enum SpamText {
             if run.count >= 3 { out.append(run.joined()) } else { out.append(contentsOf: run) }
             run = []
         }
-        for word in words.map(unLeet) {
+        for word in words {
             if word.count == 1, word.first?.isLetter == true {
                 run.append(word)
             } else {

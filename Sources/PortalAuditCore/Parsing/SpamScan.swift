@@ -32,7 +32,8 @@ public enum SpamScan {
         var visibleScore = 0
         var strongSeen = false
         var weakCount = 0
-        func record(_ text: String, _ place: SpamHit.Place, url: String? = nil) {
+        @discardableResult
+        func record(_ text: String, _ place: SpamHit.Place, url: String? = nil) -> Matcher.Found {
             let found = matcher.find(in: text)
             for term in found.strong + found.brands {
                 strongSeen = true
@@ -47,9 +48,10 @@ public enum SpamScan {
                 }
             }
             weakCount += found.weak.count
+            return found
         }
         let visible = HTMLScanner.visibleText(bytes)
-        record(visible, .visible)
+        let visibleFound = record(visible, .visible)
         for region in HTMLScanner.elements(in: bytes, maxElements: 32, maxBytes: 64 << 10, where: isHidden) {
             record(HTMLScanner.visibleText(region.content), .hidden)
         }
@@ -84,7 +86,7 @@ public enum SpamScan {
         if strongSeen { score += min(2, weakCount) }
         // A story about breaking up a betting ring, the lottery's results: context, and nothing hidden,
         // linked out, scripted or put in the title.
-        let lawful = !matcher.find(in: visible).context.isEmpty
+        let lawful = !visibleFound.context.isEmpty
         let placed = hits.contains { $0.place != .visible }
         if lawful && !placed { score = min(score, threshold - 1) }
         // What an officer must look for first: what was placed, then what shows in the text.

@@ -16,6 +16,8 @@ public enum RuleArea: String, Codable, Sendable, CaseIterable {
     case cookies
     /// Freshness and the information a portal must publish.
     case content
+    /// The software the portal announces, against its end of life.
+    case software
     /// Files and listings that should not be public (authorised audits only).
     case exposure
     /// Reachability over IPv6.
@@ -31,6 +33,7 @@ public enum RuleArea: String, Codable, Sendable, CaseIterable {
         case .headers: LocalizedText(en: "Security headers", vi: "Tiêu đề bảo mật HTTP")
         case .cookies: LocalizedText(en: "Cookies", vi: "Cookie")
         case .content: LocalizedText(en: "Content and mandatory information", vi: "Nội dung và thông tin bắt buộc")
+        case .software: LocalizedText(en: "Software versions", vi: "Phiên bản phần mềm")
         case .exposure: LocalizedText(en: "Exposed files", vi: "Tệp tin bị lộ")
         case .ipv6: LocalizedText(en: "IPv6", vi: "IPv6")
         }

@@ -116,7 +116,15 @@ public enum ExampleFacts {
                     variants: [
                         CloakVariant(agent: .crawler, status: 200, location: nil, similarity: 100, spam: false),
                         CloakVariant(agent: .searchReferrer, status: 200, location: nil, similarity: 100, spam: false),
-                    ])),
+                    ]),
+                sample: PageSample(size: 20, candidates: 0, disallowed: 0, pages: [], search: nil),
+                fingerprint: PageFingerprint(
+                    title: "Cổng thông tin điện tử xã A", sketch: [7, 19, 23], outbound: ["chinhphu.vn"],
+                    defacementMarks: []),
+                software: [
+                    SoftwareComponent(
+                        product: "php", version: "8.4.14", source: "header X-Powered-By", evidence: "PHP/8.4.14")
+                ]),
             exposure: ExposureSignatures.checks.map {
                 ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
             },
@@ -126,7 +134,10 @@ public enum ExampleFacts {
                 hasAddress: true),
             authorised: true,
             uptime: UptimeFacts(
-                windowHours: 720, upSeconds: 2_590_000, downSeconds: 2_000, unmonitoredSeconds: 0, outages: []))
+                windowHours: 720, upSeconds: 2_590_000, downSeconds: 2_000, unmonitoredSeconds: 0, outages: []),
+            change: PageChange(
+                previousObservedAt: now.addingTimeInterval(-86_400), previousTitle: "Cổng thông tin điện tử xã A",
+                title: "Cổng thông tin điện tử xã A", similarity: 70, newOutbound: [], previousOutbound: 1))
     }
 
     /// Replaces (or removes, with `nil`) header `name` in `observation`.

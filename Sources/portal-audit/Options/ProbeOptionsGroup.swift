@@ -57,6 +57,14 @@ struct ProbeOptionsGroup: ParsableArguments {
     var confirmAfter: Int = ProbeOptions.minimumConfirmationSeconds
 
     @Option(
+        name: .customLong("sample-pages"),
+        help: ArgumentHelp(
+            "Same-host pages fetched beyond the home page and checked for injected spam: the sitemap's newest "
+                + "entries and the home page's links, robots.txt respected (0: the home page only; at most 200).",
+            valueName: "n"))
+    var samplePages: Int = ProbeOptions.defaultSamplePages
+
+    @Option(
         help: ArgumentHelp(
             "Where this scan runs from, recorded in reports beside the host name (network, public address), "
                 + "e.g. \"VNPT Hà Nội, 203.0.113.7\".",
@@ -64,6 +72,9 @@ struct ProbeOptionsGroup: ParsableArguments {
     var vantage: String?
 
     func validate() throws {
+        if !(0...200).contains(samplePages) {
+            throw ValidationError("--sample-pages: expected an integer in 0…200, found \(samplePages)")
+        }
         if confirmAfter != 0 && confirmAfter < ProbeOptions.minimumConfirmationSeconds {
             throw ValidationError(
                 "--confirm-after: expected 0 or at least \(ProbeOptions.minimumConfirmationSeconds) seconds, found \(confirmAfter)"
@@ -72,8 +83,10 @@ struct ProbeOptionsGroup: ParsableArguments {
     }
 
     var probeOptions: ProbeOptions {
-        ProbeOptions(
+        var options = ProbeOptions(
             resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress,
             enumerateSuites: enumerate, confirmOutagesAfterSeconds: confirmAfter, vantage: vantage)
+        options.samplePages = samplePages
+        return options
     }
 }

@@ -1,18 +1,11 @@
 import Foundation
 
-/// Fails when the home page differs for a search crawler or for a visitor arriving from a search: another
+/// Fails when the home page (or, for the crawler, one of the first sampled pages) differs for a search crawler or for a visitor arriving from a search: another
 /// status or redirect, spam only they get, or mostly other text (cloaking hides injected spam from the
 /// portal's own staff). Cloaking that checks crawlers by reverse DNS cannot be seen from outside: a pass
 /// says so, and never means "clean".
 struct CloakingRule: Rule {
-    struct Parameters: RuleParameterSet {
-        /// Below this share of common text (percent), a variant is another page.
-        var minSimilarity: Int
-
-        enum CodingKeys: String, CodingKey {
-            case minSimilarity = "min_similarity"
-        }
-    }
+    typealias Parameters = SimilarityParameters
 
     enum Code: String, RuleCode {
         /// The same for everyone asked (cloaking by reverse DNS stays invisible from outside).
@@ -72,6 +65,9 @@ struct CloakingRule: Rule {
                 differences.append("\(who): \(similarity)% of the text in common")
             }
         }
+        for page in observation.content?.sample?.pages ?? [] where page.crawlerSpam == true {
+            differences.append("crawler: gambling spam on \(page.url) a browser is not shown")
+        }
         if !differences.isEmpty { return .fail(.cloaked, ["differs": clip(differences.joined(separator: "; "))]) }
         if !unanswered.isEmpty {
             return .missingFacts("content.cloaking", ["unanswered": clip(unanswered.joined(separator: "; "))])
@@ -88,6 +84,13 @@ struct CloakingRule: Rule {
         .init("visitors from a search sent to a betting site", .fail, .cloaked) {
             $0.content?.cloaking?.variants[1] = CloakVariant(
                 agent: .searchReferrer, status: 302, location: "https://nhacai.example/", similarity: nil, spam: false)
+        },
+        .init("spam for the crawler on a sampled page", .fail, .cloaked) {
+            $0.content?.sample?.pages = [
+                SampledPage(
+                    url: "https://xa.example.gov.vn/tin/1.html", status: 200, score: 0, injected: false,
+                    crawlerSpam: true)
+            ]
         },
         .init("another page for the crawler", .fail, .cloaked) {
             $0.content?.cloaking?.variants[0].similarity = 12

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Fails when the home page carries gambling or betting spam: terms hidden by CSS, links out to betting
-/// sites, spam in the title, meta tags or strings a script decodes, or enough of it in the text. A story
-/// about a betting ring broken up, or the state lottery's results, is not spam (`SpamScan`).
+/// Fails when the home page or a sampled page carries gambling or betting spam: terms hidden by CSS, links
+/// out to betting sites, spam in the title, meta tags or strings a script decodes, or enough of it in the
+/// text. A story about a betting ring broken up, or the state lottery's results, is not spam (`SpamScan`).
 struct SpamInjectionRule: Rule {
     enum Code: String, RuleCode {
         case ok
@@ -34,16 +34,35 @@ struct SpamInjectionRule: Rule {
         -> Judgement<Code>
     {
         guard let spam = observation.content?.spam else { return .missingFacts("content") }
-        let evidence = spam.hits.prefix(6).map { hit in
-            "\(hit.term) (\(hit.place.rawValue)\(hit.url.map { " → " + $0 } ?? "")): \(hit.excerpt)"
+        func described(_ hits: some Sequence<SpamHit>) -> [String] {
+            hits.map { hit in "\(hit.term) (\(hit.place.rawValue)\(hit.url.map { " → " + $0 } ?? "")): \(hit.excerpt)" }
         }
-        if spam.injected {
-            return .fail(.injected, ["score": String(spam.score), "found": clip(evidence.joined(separator: " | "))])
+        let evidence = described(spam.hits.prefix(6))
+        let sample = observation.content?.sample
+        let injectedPages = sample?.pages.filter(\.injected) ?? []
+        var sampled: [String: String] = [:]
+        if let sample {
+            sampled["pages_sampled"] = "\(sample.pages.count)/\(sample.size)"
+        }
+        if spam.injected || !injectedPages.isEmpty {
+            var evidenceKeys = sampled
+            if spam.injected {
+                evidenceKeys["score"] = String(spam.score)
+                evidenceKeys["found"] = clip(evidence.joined(separator: " | "))
+            }
+            if !injectedPages.isEmpty {
+                let pages = injectedPages.prefix(5).map { page in
+                    page.url + " — " + described(page.hits.prefix(3)).joined(separator: " | ")
+                }
+                evidenceKeys["injected_pages"] = clip(pages.joined(separator: " || "))
+            }
+            return .fail(.injected, evidenceKeys)
         }
         if !spam.hits.isEmpty && spam.lawfulContext {
-            return .pass(.lawfulMention, ["found": clip(evidence.joined(separator: " | "))])
+            return .pass(
+                .lawfulMention, sampled.merging(["found": clip(evidence.joined(separator: " | "))]) { a, _ in a })
         }
-        return .pass(.ok)
+        return .pass(.ok, sampled)
     }
 
     static let examples: [RuleExample<Self>] = [
@@ -60,6 +79,25 @@ struct SpamInjectionRule: Rule {
             $0.content?.spam = SpamFacts(
                 score: 3, injected: false, lawfulContext: true,
                 hits: [SpamHit(term: "cá cược", place: .visible, excerpt: "triệt phá đường dây cá cược bóng đá")])
+        },
+        .init("spam on a page the sitemap lists", .fail, .injected) {
+            $0.content?.sample = PageSample(
+                size: 20, candidates: 2, disallowed: 0,
+                pages: [
+                    SampledPage(
+                        url: "https://xa.example.gov.vn/gioi-thieu.html", status: 200, score: 0, injected: false),
+                    SampledPage(
+                        url: "https://xa.example.gov.vn/tin/nha-cai.html", status: 200, score: 9, injected: true,
+                        hits: [SpamHit(term: "nhà cái", place: .link, url: "https://fb88.example/", excerpt: "nhà cái")]
+                    ),
+                ], search: nil)
+        },
+        .init("twenty clean pages sampled", .pass, .ok) {
+            $0.content?.sample = PageSample(
+                size: 20, candidates: 40, disallowed: 3,
+                pages: (1...20).map {
+                    SampledPage(url: "https://xa.example.gov.vn/tin/\($0).html", status: 200, score: 0, injected: false)
+                }, search: nil)
         },
         .init("a history before spam was looked for", .inconclusive, .missingFacts) { $0.content?.spam = nil },
     ]

@@ -1,0 +1,203 @@
+import Foundation
+
+/// The links a portal gives away: its home page's anchors and search form, its sitemap's entries, what its
+/// robots.txt forbids. All linear in the document, all capped (the documents are hostile).
+public enum PageLinks {
+    /// The `href` of each `<a>` in page order, duplicates dropped, at most `limit`, each at most 512 bytes.
+    public static func anchors(in body: ArraySlice<UInt8>, limit: Int = 400) -> [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for attributes in HTMLScanner.tags(named: "a", in: body, maxTags: limit * 4) {
+            guard let href = attributes["href"]?.trimmingCharacters(in: .whitespacesAndNewlines), !href.isEmpty,
+                href.utf8.count <= 512, !href.hasPrefix("#"), seen.insert(href).inserted
+            else { continue }
+            out.append(href)
+            if out.count >= limit { break }
+        }
+        return out
+    }
+
+    /// The page's own search: a GET form and the name of its first text field.
+    public struct SearchForm: Sendable, Equatable {
+        public var action: String
+        public var field: String
+
+        public init(action: String, field: String) {
+            self.action = action
+            self.field = field
+        }
+    }
+
+    /// The first GET form with a text or search field, from the first 512 KiB.
+    public static func searchForm(in body: ArraySlice<UInt8>) -> SearchForm? {
+        var form: String?
+        var found: SearchForm?
+        var seen = 0
+        HTMLScanner.startTags(in: body.prefix(512 << 10)) { tag, inside, _ in
+            seen += 1
+            if tag == Array("form".utf8) {
+                let attributes = HTMLScanner.attributes(inside)
+                let method = attributes["method"]?.lowercased() ?? "get"
+                form = method == "get" ? (attributes["action"] ?? "").trimmingCharacters(in: .whitespaces) : nil
+            } else if tag == Array("input".utf8), let action = form {
+                let attributes = HTMLScanner.attributes(inside)
+                let type = attributes["type"]?.lowercased() ?? "text"
+                if type == "text" || type == "search", let name = attributes["name"], !name.isEmpty,
+                    name.utf8.count <= 64, action.utf8.count <= 512
+                {
+                    found = SearchForm(action: action, field: name)
+                }
+            }
+            return found == nil && seen < 20_000
+        }
+        return found
+    }
+}
+
+/// A sitemap's entries (`<url><loc>…</loc><lastmod>…</lastmod></url>`), or a sitemap index's sitemaps.
+public enum Sitemap {
+    public struct Entry: Sendable, Equatable {
+        public var location: String
+        /// The entry's `<lastmod>` as written (`nil`: none).
+        public var lastModified: String?
+    }
+
+    /// The entries in document order, at most `limit`, and whether the document is a sitemap index.
+    public static func entries(in body: ArraySlice<UInt8>, limit: Int = 2_000) -> (entries: [Entry], index: Bool) {
+        let index =
+            HTMLScanner.find(
+                Array("<sitemapindex".utf8), in: body.prefix(4_096), from: body.startIndex,
+                caseInsensitive: true) != nil
+        var out: [Entry] = []
+        var i = body.startIndex
+        let loc = Array("<loc>".utf8)
+        let locEnd = Array("</loc>".utf8)
+        let lastmod = Array("<lastmod>".utf8)
+        let lastmodEnd = Array("</lastmod>".utf8)
+        while out.count < limit, let open = HTMLScanner.find(loc, in: body, from: i, caseInsensitive: true) {
+            let start = open + loc.count
+            guard let close = HTMLScanner.find(locEnd, in: body, from: start, caseInsensitive: true),
+                close - start <= 2_048
+            else { break }
+            let location = String(decoding: body[start..<close], as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+                .replacingOccurrences(of: "&amp;", with: "&")
+            i = close + locEnd.count
+            // The entry's lastmod sits before the next <loc>.
+            let next = HTMLScanner.find(loc, in: body, from: i, caseInsensitive: true) ?? body.endIndex
+            var modified: String?
+            if let m = HTMLScanner.find(lastmod, in: body[i..<next], from: i, caseInsensitive: true),
+                let e = HTMLScanner.find(lastmodEnd, in: body[i..<next], from: m, caseInsensitive: true),
+                e - m <= 64
+            {
+                modified = String(decoding: body[(m + lastmod.count)..<e], as: UTF8.self)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            out.append(Entry(location: location, lastModified: modified))
+        }
+        return (out, index)
+    }
+}
+
+/// What a robots.txt lets a crawler named `agent` fetch: the group naming it, else the `*` group; the
+/// longest matching `Allow`/`Disallow` rule wins (RFC 9309), `*` and a final `$` understood.
+public struct RobotsRules: Sendable, Equatable {
+    struct Line: Sendable, Equatable {
+        var allow: Bool
+        var pattern: String
+    }
+
+    var lines: [Line]
+    /// The `Sitemap:` lines, in file order.
+    public var sitemaps: [String]
+
+    /// At most 64 KiB and 1,000 rules are read; longer patterns than 512 bytes are ignored.
+    public init(_ text: String, agent: String) {
+        let agent = agent.lowercased()
+        var named: [Line] = []
+        var any: [Line] = []
+        var sitemaps: [String] = []
+        var agents: [String] = []
+        var inRules = false
+        var foundNamed = false
+        for raw in text.utf8.prefix(64 << 10).split(whereSeparator: { $0 == 10 || $0 == 13 }).prefix(5_000) {
+            var line = Substring(decoding: raw, as: UTF8.self)
+            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            switch key {
+            case "user-agent":
+                if inRules { agents = [] }
+                inRules = false
+                agents.append(value.lowercased())
+            case "allow", "disallow":
+                inRules = true
+                guard value.utf8.count <= 512, named.count + any.count < 1_000 else { continue }
+                // An empty Disallow allows everything: no rule.
+                if value.isEmpty { continue }
+                let rule = Line(allow: key == "allow", pattern: value)
+                if agents.contains(where: { !$0.isEmpty && $0 != "*" && agent.hasPrefix($0) }) {
+                    named.append(rule)
+                    foundNamed = true
+                } else if agents.contains("*") {
+                    any.append(rule)
+                }
+            case "sitemap":
+                if sitemaps.count < 10 { sitemaps.append(value) }
+            default:
+                continue
+            }
+        }
+        self.lines = foundNamed ? named : any
+        self.sitemaps = sitemaps
+    }
+
+    /// Whether `path` (with its query) may be fetched.
+    public func allows(_ path: String) -> Bool {
+        var best: Line?
+        for line in lines where Self.matches(line.pattern, path) {
+            if let current = best {
+                let longer = line.pattern.utf8.count > current.pattern.utf8.count
+                let tieAllow = line.pattern.utf8.count == current.pattern.utf8.count && line.allow
+                if longer || tieAllow { best = line }
+            } else {
+                best = line
+            }
+        }
+        return best?.allow ?? true
+    }
+
+    /// Whether `pattern` (`*`: any run, a final `$`: the end) matches the start of `path`. Greedy with one
+    /// backtrack point per `*`, the usual wildcard matcher: O(pattern × path) at worst, both capped.
+    static func matches(_ pattern: String, _ path: String) -> Bool {
+        var p = Array(pattern.utf8)
+        let anchored = p.last == UInt8(ascii: "$")
+        if anchored { p.removeLast() }
+        let s = Array(path.utf8.prefix(2_048))
+        var i = 0
+        var j = 0
+        var star: Int?
+        var mark = 0
+        while j < s.count {
+            if i < p.count && p[i] == UInt8(ascii: "*") {
+                star = i
+                mark = j
+                i += 1
+            } else if i < p.count && p[i] == s[j] {
+                i += 1
+                j += 1
+            } else if i == p.count && !anchored {
+                return true
+            } else if let star {
+                i = star + 1
+                mark += 1
+                j = mark
+            } else {
+                return false
+            }
+        }
+        while i < p.count && p[i] == UInt8(ascii: "*") { i += 1 }
+        return i == p.count
+    }
+}

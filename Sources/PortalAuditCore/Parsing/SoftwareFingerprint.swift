@@ -1,0 +1,117 @@
+import Foundation
+
+/// What a portal says it runs, from what it announces anyway: the generator meta tag, WordPress asset
+/// versions, the `Server`, `X-Powered-By`, `X-Generator` and `X-AspNet-Version` headers, and a feed's
+/// generator. No probe of its own: the admin-path manifests are asked only in an authorised audit
+/// (`manifest`). Linear: tags and headers are read once, every value capped.
+public enum SoftwareFingerprint {
+    /// The products the page and headers name, each once (the first source with a version wins).
+    public static func identify(headers: [HeaderField], body: ArraySlice<UInt8>) -> [SoftwareComponent] {
+        var found: [SoftwareComponent] = []
+        func add(_ product: String, _ version: String?, _ source: String, _ evidence: String) {
+            let version = version.flatMap { $0.isEmpty ? nil : String($0.prefix(32)) }
+            let evidence = String(evidence.prefix(120))
+            if let index = found.firstIndex(where: { $0.product == product }) {
+                if found[index].version == nil, version != nil {
+                    found[index] = SoftwareComponent(
+                        product: product, version: version, source: source, evidence: evidence)
+                }
+                return
+            }
+            found.append(SoftwareComponent(product: product, version: version, source: source, evidence: evidence))
+        }
+        let page = body.prefix(512 << 10)
+        for meta in HTMLScanner.tags(named: "meta", in: page, maxTags: 256)
+        where meta["name"]?.lowercased() == "generator" {
+            let content = meta["content"] ?? ""
+            if let (product, version) = generator(content) { add(product, version, "meta generator", content) }
+        }
+        // WordPress core assets carry the core version: /wp-includes/…?ver=6.4.2 (plugins' ?ver= are theirs).
+        for tag in ["script", "link"] {
+            for attributes in HTMLScanner.tags(named: tag, in: page, maxTags: 256) {
+                let url = attributes["src"] ?? attributes["href"] ?? ""
+                guard url.contains("/wp-includes/"), let range = url.range(of: "ver=") else { continue }
+                let version = String(url[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+                add("wordpress", version, "asset ?ver=", String(url.prefix(120)))
+            }
+        }
+        for field in headers {
+            let value = field.value
+            switch field.name {
+            case "server":
+                for (token, product) in [("apache/", "apache"), ("microsoft-iis/", "iis"), ("nginx/", "nginx")] {
+                    if let version = after(token, in: value) { add(product, version, "header Server", value) }
+                }
+            case "x-powered-by":
+                if let version = after("php/", in: value) { add("php", version, "header X-Powered-By", value) }
+            case "x-generator":
+                if let (product, version) = generator(value) { add(product, version, "header X-Generator", value) }
+            case "x-drupal-cache", "x-drupal-dynamic-cache":
+                add("drupal", nil, "header \(field.name)", value)
+            case "liferay-portal":
+                add("liferay", nil, "header Liferay-Portal", value)
+            default:
+                continue
+            }
+        }
+        return found
+    }
+
+    /// `WordPress 6.4.2`, `Joomla! 2.5 - Open Source Content Management`, `Drupal 7 (https://www.drupal.org)`,
+    /// `DotNetNuke`, `Liferay Portal` → product and version.
+    static func generator(_ content: String) -> (String, String?)? {
+        let lower = content.lowercased()
+        for (name, product) in [
+            ("wordpress", "wordpress"), ("joomla!", "joomla"), ("joomla", "joomla"), ("drupal", "drupal"),
+            ("dotnetnuke", "dnn"), ("dnn platform", "dnn"), ("liferay", "liferay"),
+        ] where lower.hasPrefix(name) {
+            let rest = lower.dropFirst(name.count).drop { $0 == " " }
+            let version = String(rest.prefix { $0.isNumber || $0 == "." })
+            return (product, version.first?.isNumber == true ? version : nil)
+        }
+        return nil
+    }
+
+    /// The version after `token` (case-insensitive) in a header value: `Apache/2.2.15 (CentOS)` → `2.2.15`.
+    static func after(_ token: String, in value: String) -> String? {
+        guard let range = value.lowercased().range(of: token) else { return nil }
+        let offset = value.lowercased().distance(from: value.lowercased().startIndex, to: range.upperBound)
+        let rest = value.dropFirst(offset)
+        let version = String(rest.prefix { $0.isNumber || $0 == "." })
+        return version.first?.isNumber == true ? version : nil
+    }
+
+    /// A feed's generator (`<generator>https://wordpress.org/?v=6.4.2</generator>`): WordPress's version,
+    /// which its pages may hide.
+    public static func feedGenerator(_ body: ArraySlice<UInt8>) -> SoftwareComponent? {
+        let open = Array("<generator>".utf8)
+        guard
+            let start = HTMLScanner.find(open, in: body.prefix(64 << 10), from: body.startIndex, caseInsensitive: true)
+        else { return nil }
+        let value = String(
+            decoding: body[(start + open.count)...].prefix(200).prefix { $0 != UInt8(ascii: "<") }, as: UTF8.self)
+        guard value.lowercased().contains("wordpress.org"), let range = value.range(of: "?v=") else { return nil }
+        let version = String(value[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+        return version.isEmpty
+            ? nil : SoftwareComponent(product: "wordpress", version: version, source: "feed generator", evidence: value)
+    }
+
+    /// Joomla's `administrator/manifests/files/joomla.xml` `<version>` (asked in an authorised audit only).
+    public static func joomlaManifest(_ body: ArraySlice<UInt8>) -> SoftwareComponent? {
+        let open = Array("<version>".utf8)
+        guard
+            HTMLScanner.find(
+                Array("<extension".utf8), in: body.prefix(64 << 10), from: body.startIndex, caseInsensitive: true)
+                != nil,
+            let start = HTMLScanner.find(open, in: body.prefix(64 << 10), from: body.startIndex, caseInsensitive: true)
+        else { return nil }
+        let value = String(
+            decoding: body[(start + open.count)...].prefix(40).prefix { $0 != UInt8(ascii: "<") }, as: UTF8.self)
+        let version = String(value.prefix { $0.isNumber || $0 == "." })
+        return version.isEmpty
+            ? nil
+            : SoftwareComponent(
+                product: "joomla", version: version, source: "manifest",
+                evidence: "joomla.xml <version>\(value)</version>")
+    }
+}

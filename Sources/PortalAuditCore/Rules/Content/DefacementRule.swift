@@ -1,0 +1,103 @@
+import Foundation
+
+/// Fails when the home page carries a defacer's signature ("Hacked by …"), or when, since the previous scan,
+/// most of its text was replaced together with its title or its links out: a change for a person to look at
+/// at once (the monitor alerts on it), since a portal's staff may also have redesigned it.
+struct DefacementRule: Rule {
+    typealias Parameters = SimilarityParameters
+
+    enum Code: String, RuleCode {
+        case ok
+        /// A defacer's signature in the title or the opening words.
+        case signature
+        /// Most of the text replaced, with the title or the links out.
+        case replaced
+        /// No earlier scan in history to compare with.
+        case noPrevious = "no-previous"
+        case missingFacts = "missing-facts"
+    }
+
+    static let descriptor = RuleDescriptor(
+        id: "content.defacement", area: .content,
+        title: LocalizedText(
+            en: "The home page was not defaced or replaced", vi: "Trang chủ không bị thay đổi giao diện trái phép"),
+        rationale: LocalizedText(
+            en:
+                "A defaced home page (a hacker's message, a foreign flag, a page of someone else's links) tells every citizen the portal was taken over; the sooner it is seen, the less it is copied and shared.",
+            vi:
+                "Trang chủ bị thay đổi giao diện (thông điệp của tin tặc, cờ nước ngoài, trang liên kết lạ) cho mọi người dân thấy cổng đã bị chiếm quyền; phát hiện càng sớm, hình ảnh càng ít bị sao chép, lan truyền."
+        ),
+        advice: LocalizedText(
+            en:
+                "Open the page and confirm with the portal's editors whether they changed it. If not: take the site offline or put up a maintenance page, keep the web server and CMS logs (nginx `/var/log/nginx/`, Apache `/var/log/apache2/` or `/var/log/httpd/`, IIS `%SystemDrive%\\inetpub\\logs\\LogFiles`), restore the site from a clean backup, patch the hole it came through (CMS, plugins, passwords), and report the incident to the competent authority.",
+            vi:
+                "Mở trang và xác nhận với bộ phận biên tập xem có phải họ thay đổi không. Nếu không: tạm dừng trang hoặc đưa trang bảo trì, lưu nhật ký máy chủ web và CMS (nginx `/var/log/nginx/`, Apache `/var/log/apache2/` hoặc `/var/log/httpd/`, IIS `%SystemDrive%\\inetpub\\logs\\LogFiles`), khôi phục từ bản sao lưu sạch, vá lỗ hổng đã bị lợi dụng (CMS, plugin, mật khẩu), báo cáo sự cố cho cơ quan có thẩm quyền."
+        ),
+        citations: ["NĐ 224/2026 Điều 21.4", "Luật An ninh mạng 116/2025"],
+        defaultSeverity: .high,
+        parameters: [
+            ParameterSpec(
+                name: "min_similarity", kind: .integer(1...100), defaultValue: .integer(25),
+                meaning: LocalizedText(
+                    en:
+                        "Least share of text in common with the previous scan (percent) for the page to count as the same",
+                    vi: "Tỷ lệ nội dung chung tối thiểu (%) với lần quét trước để coi là cùng một trang"))
+        ])
+
+    static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
+        -> Judgement<Code>
+    {
+        guard let fingerprint = observation.content?.fingerprint else { return .missingFacts("content") }
+        if !fingerprint.defacementMarks.isEmpty {
+            return .fail(
+                .signature,
+                ["found": fingerprint.defacementMarks.joined(separator: ", "), "title": clip(fingerprint.title ?? "")])
+        }
+        guard let change = observation.change else { return .inconclusive(.noPrevious) }
+        var evidence = [
+            "similarity": "\(change.similarity)%",
+            "previous": ISO8601DateFormatter().string(from: change.previousObservedAt),
+        ]
+        let titleChanged = change.previousTitle != change.title
+        if titleChanged {
+            evidence["title"] = clip("\(change.previousTitle ?? "–") → \(change.title ?? "–")")
+        }
+        let newLinks = change.newOutbound.count >= 3 && change.newOutbound.count * 2 > change.previousOutbound
+        if !change.newOutbound.isEmpty { evidence["new_links"] = clip(change.newOutbound.joined(separator: ", ")) }
+        if change.similarity < parameters.minSimilarity && (titleChanged || newLinks) {
+            return .fail(.replaced, evidence)
+        }
+        return .pass(.ok, evidence)
+    }
+
+    /// A change since a scan of 2026-11-30, for the examples.
+    static func change(_ similarity: Int, title: String?, new: [String] = []) -> PageChange {
+        PageChange(
+            previousObservedAt: Date(timeIntervalSince1970: 1_796_000_000),
+            previousTitle: "Cổng thông tin điện tử xã A", title: title, similarity: similarity, newOutbound: new,
+            previousOutbound: 4)
+    }
+
+    static let examples: [RuleExample<Self>] = [
+        .init("the day's news changed, the frame stayed", .pass, .ok) {
+            $0.change = change(62, title: "Cổng thông tin điện tử xã A")
+        },
+        .init("a hacker's title", .fail, .signature) {
+            $0.content?.fingerprint?.defacementMarks = ["hacked by"]
+            $0.content?.fingerprint?.title = "Hacked by Lab Team"
+        },
+        .init("another title and another text", .fail, .replaced) {
+            $0.change = change(3, title: "Trang của tôi")
+        },
+        .init("the same title, new text and links to six new domains", .fail, .replaced) {
+            $0.change = change(
+                8, title: "Cổng thông tin điện tử xã A",
+                new: ["a.example", "b.example", "c.example", "d.example", "e.example", "f.example"])
+        },
+        .init("a redesign keeping the title: for a person, not an alert", .pass, .ok) {
+            $0.change = change(10, title: "Cổng thông tin điện tử xã A")
+        },
+        .init("the first scan: nothing to compare", .inconclusive, .noPrevious) { $0.change = nil },
+        .init("a history before fingerprints", .inconclusive, .missingFacts) { $0.content?.fingerprint = nil },
+    ]
+}
