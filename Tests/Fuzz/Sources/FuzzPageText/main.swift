@@ -1,7 +1,9 @@
 import FuzzSupport
 import PortalAuditCore
 
-/// Page text, title, feed links, mandatory information, mixed content and gambling spam of arbitrary bytes.
+/// Page text, title, feed links, mandatory information, mixed content, gambling spam, the sample's links
+/// (anchors, search form, sitemap, robots.txt), the defacement fingerprint and the software fingerprint of
+/// arbitrary bytes.
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let text = PageText.text(of: bytes, limit: 512 << 10)
@@ -15,6 +17,17 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     if spam.hits.count > 12 || spam.injected != (spam.score >= SpamScan.threshold) {
         fatalError("spam facts inconsistent")
     }
+    let anchors = PageLinks.anchors(in: bytes[...])
+    if anchors.count > 400 { fatalError("more anchors than the cap") }
+    _ = PageLinks.searchForm(in: bytes[...])
+    if Sitemap.entries(in: bytes[...], limit: 50).entries.count > 50 { fatalError("more entries than the cap") }
+    let robots = RobotsRules(String(decoding: bytes, as: UTF8.self), agent: "portal-audit")
+    _ = robots.allows("/tin-tuc/" + String(decoding: bytes.prefix(64), as: UTF8.self))
+    let fingerprint = PageFingerprint.of(title: HTMLTitle.extract(bytes), text: text, links: anchors, host: "xa-a.vn")
+    if fingerprint.sketch.count > TextSketch.size || fingerprint.outbound.count > 50 { fatalError("sketch over cap") }
+    _ = SoftwareFingerprint.identify(headers: [], body: bytes[...])
+    _ = SoftwareFingerprint.feedGenerator(bytes[...])
+    _ = SoftwareFingerprint.joomlaManifest(bytes[...])
     return 0
 }
 
