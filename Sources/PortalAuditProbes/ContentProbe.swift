@@ -259,7 +259,9 @@ struct ContentProbe: AreaProbe {
 
     /// Up to `samplePages` same-host pages, newest sitemap entries and the home page's links in turn
     /// (robots.txt respected), spam-scanned; the first few also as a search crawler; then the site's search
-    /// with a marker. All on the pooled connection, within the site's budget.
+    /// with a marker. `sampleStreams` pages at a time, on as many pooled connections (a real network's round
+    /// trips, not this machine, set a sample's cost), within the site's budget: what it leaves unread is not
+    /// part of the sample.
     private func sample(
         _ context: ProbeContext, robots: RobotsRules, sitemap: [UInt8], anchors: [String],
         form: PageLinks.SearchForm?, into results: inout [TransferResult]
@@ -270,51 +272,62 @@ struct ContentProbe: AreaProbe {
         let (candidates, disallowed) = await ParseWorker.run {
             Self.candidates(target: target, sitemap: sitemap, anchors: anchors, robots: robots)
         }
-        var pages: [SampledPage] = []
-        for url in candidates where pages.count < size {
-            guard context.budget.remainingMS() > 0,
-                let request = context.fetch(url, cap: Self.sampleCap, timeoutMS: Self.contentFetchTimeoutMS)
-            else { break }
-            var (page, body) = await sampled(url, request, context: context, into: &results)
-            if pages.count < Self.crawlerSampled, page.score != nil, context.budget.remainingMS() > 0,
-                var crawler = context.fetch(url, cap: Self.sampleCap, timeoutMS: Self.contentFetchTimeoutMS)
-            {
-                crawler.userAgent = Self.crawlerAgent
-                // The same bytes as the browser's: nothing to read again.
-                let seen = await sampled(url, crawler, context: context, into: &results, unless: body)
-                page.crawlerSpam = (seen.page?.injected ?? false) && !page.injected
+        var pages: [(Int, SampledPage)] = []
+        await withTaskGroup(of: (Int, SampledPage?, [TransferResult]).self) { group in
+            var next = Array(candidates.prefix(size).enumerated()).makeIterator()
+            func start() {
+                guard let (index, url) = next.next() else { return }
+                group.addTask {
+                    let (page, transfers) = await Self.sampled(url, index: index, context: context)
+                    return (index, page, transfers)
+                }
             }
-            pages.append(page)
+            for _ in 0..<Self.sampleStreams { start() }
+            for await (index, page, transfers) in group {
+                if let page { pages.append((index, page)) }
+                results += transfers
+                start()
+            }
         }
         var search: SearchReflection?
         if let form, context.budget.remainingMS() > 0 {
             search = await searchReflection(form, context: context, into: &results)
         }
         return PageSample(
-            size: size, candidates: candidates.count, disallowed: disallowed, pages: pages, search: search)
+            size: size, candidates: candidates.count, disallowed: disallowed,
+            pages: pages.sorted { $0.0 < $1.0 }.map(\.1), search: search)
     }
 
-    /// One sampled page fetched and spam-scanned, and its body; `nil` when its bytes are `known` (already
-    /// scanned).
-    private func sampled(
-        _ url: String, _ request: TransferRequest, context: ProbeContext, into results: inout [TransferResult],
-        unless known: [UInt8]
-    ) async -> (page: SampledPage?, body: [UInt8]) {
+    /// Sampled pages asked at once, each on its own pooled connection: three keep a site within the
+    /// connections `ProbeOptions.connectionsPerSite` allows it (its TLS hellos are over by then).
+    static let sampleStreams = 3
+
+    /// One sampled page, and its crawler view for the first `crawlerSampled`: the page (`nil`: the site's
+    /// budget was spent before it was asked) and every transfer made.
+    static func sampled(_ url: String, index: Int, context: ProbeContext) async -> (SampledPage?, [TransferResult]) {
+        guard context.budget.remainingMS() > 0,
+            let request = context.fetch(url, cap: sampleCap, timeoutMS: contentFetchTimeoutMS)
+        else { return (nil, []) }
         let result = await context.perform(request)
-        results.append(result)
-        if result.responseCode > 0 && result.body == known { return (nil, known) }
-        return (await scanned(url, result, context: context), result.body)
+        var transfers = [result]
+        var page = await scanned(url, result, context: context)
+        if index < crawlerSampled, page.score != nil, context.budget.remainingMS() > 0,
+            var crawler = context.fetch(url, cap: sampleCap, timeoutMS: contentFetchTimeoutMS)
+        {
+            crawler.userAgent = crawlerAgent
+            let seen = await context.perform(crawler)
+            transfers.append(seen)
+            // The same bytes as the browser's: nothing to read again.
+            if seen.responseCode > 0 && seen.body != result.body {
+                page.crawlerSpam = (await scanned(url, seen, context: context).injected) && !page.injected
+            } else {
+                page.crawlerSpam = false
+            }
+        }
+        return (page, transfers)
     }
 
-    private func sampled(
-        _ url: String, _ request: TransferRequest, context: ProbeContext, into results: inout [TransferResult]
-    ) async -> (page: SampledPage, body: [UInt8]) {
-        let result = await context.perform(request)
-        results.append(result)
-        return (await scanned(url, result, context: context), result.body)
-    }
-
-    private func scanned(_ url: String, _ result: TransferResult, context: ProbeContext) async -> SampledPage {
+    static func scanned(_ url: String, _ result: TransferResult, context: ProbeContext) async -> SampledPage {
         guard result.responseCode > 0 else {
             return SampledPage(
                 url: url, status: nil, score: nil, injected: false,
