@@ -9,6 +9,7 @@
   lab-sinks.py count   PORT OUTFILE           accepts TCP connections, holds each 300 ms, and writes the most
                                               ever open at once to OUTFILE after each close
 """
+import os
 import socket
 import threading
 import time
@@ -181,8 +182,10 @@ elif mode == "count":
         conn.close()
         with lock:
             state["open"] -= 1
-            with open(out, "w") as f:
+            # Atomically: a reader never sees the file truncated and not yet written.
+            with open(out + ".tmp", "w") as f:
                 f.write(str(state["peak"]))
+            os.replace(out + ".tmp", out)
 
     while True:
         conn, _ = listener.accept()

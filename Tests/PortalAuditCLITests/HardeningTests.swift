@@ -12,6 +12,35 @@ private func temporaryFile(_ suffix: String) -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("hardening-\(UUID().uuidString)\(suffix)").path
 }
 
+/// Waits until something listens on 127.0.0.1:`port` (at most 10 s): a sink started under load may take
+/// longer than a fixed sleep.
+private func listening(_ port: Int) async throws {
+    for _ in 0..<200 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        close(fd)
+        if connected { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// The peak a counting sink wrote (it writes after each close; at most 5 s for the last ones to end).
+private func peak(_ file: String) async throws -> Int? {
+    for _ in 0..<50 {
+        if let text = try? String(contentsOfFile: file, encoding: .utf8), let value = Int(text) { return value }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return nil
+}
+
 private func sink(_ arguments: [String]) throws -> Command.Running {
     try Command.start(
         "/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path] + arguments)
@@ -165,7 +194,8 @@ struct HardeningTests {
         let peakFile = temporaryFile(".peak")
         let counter = try sink(["count", String(port), peakFile])
         defer { counter.kill(SIGKILL) }
-        try await Task.sleep(for: .milliseconds(500))
+        try await listening(port)
+        try await Task.sleep(for: .milliseconds(400))  // the probe's own connection ends first
         let inventory = temporaryFile(".yaml")
         let entries = (1...10).map {
             "  - url: https://xa-\($0).chungip.gov.vn:\(port)/\n    http_port: \(port)\n    address: 127.0.0.1\n"
@@ -179,14 +209,16 @@ struct HardeningTests {
                 "--timeout", "3",
             ],
             environment: environment)
-        let bounded = Int(try String(contentsOfFile: peakFile, encoding: .utf8)) ?? -1
+        try await Task.sleep(for: .milliseconds(500))  // the last holds end and write their count
+        let bounded = try await peak(peakFile) ?? -1
         // Then the server never saw more than 4 at once, while without the bound it sees more
         #expect((1...4).contains(bounded))
         try "0".write(toFile: peakFile, atomically: true, encoding: .utf8)
         let counter2Port = port - 1
         let counter2 = try sink(["count", String(counter2Port), peakFile])
         defer { counter2.kill(SIGKILL) }
-        try await Task.sleep(for: .milliseconds(500))
+        try await listening(counter2Port)
+        try await Task.sleep(for: .milliseconds(400))
         try ("portals:\n" + entries.joined()).replacingOccurrences(of: ":\(port)", with: ":\(counter2Port)")
             .replacingOccurrences(of: "http_port: \(port)", with: "http_port: \(counter2Port)")
             .write(toFile: inventory, atomically: true, encoding: .utf8)
@@ -197,7 +229,8 @@ struct HardeningTests {
                 "--timeout", "3",
             ],
             environment: environment)
-        #expect((Int(try String(contentsOfFile: peakFile, encoding: .utf8)) ?? 0) > 4)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect((try await peak(peakFile) ?? 0) > 4)
     }
 
     @Test("a second live scanner on the same run refuses with exit 64; the run is left to the first")
