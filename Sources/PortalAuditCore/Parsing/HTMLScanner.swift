@@ -116,6 +116,23 @@ public enum HTMLScanner {
         return out
     }
 
+    /// The start tags named any of `names` (lower case), name and attributes in page order, at most
+    /// `maxTags` of each name: one pass for what would be one pass per name.
+    public static func tags(
+        namedAnyOf names: Set<String>, in bytes: ArraySlice<UInt8>, maxTags: Int = 64
+    ) -> [(name: String, attributes: [String: String])] {
+        let wanted = Dictionary(uniqueKeysWithValues: names.map { (Array($0.utf8), $0) })
+        var counts: [String: Int] = [:]
+        var out: [(name: String, attributes: [String: String])] = []
+        startTags(in: bytes) { tag, inside, _ in
+            guard let name = wanted[tag], counts[name, default: 0] < maxTags else { return true }
+            counts[name, default: 0] += 1
+            out.append((name, attributes(inside)))
+            return out.count < maxTags * names.count
+        }
+        return out
+    }
+
     /// Calls `body` with the lower-cased name, the inside (attributes) and the end of each start tag, in
     /// page order (comments and raw-text content skipped, as a browser would), while it returns `true`.
     /// For a raw-text element (script, style) the end is past its content and end tag.
@@ -125,11 +142,12 @@ public enum HTMLScanner {
         var i = bytes.startIndex
         while i < bytes.endIndex {
             guard let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) else { return }
-            let (tag, closing, nameEnd) = tagName(bytes, at: open)
+            // Plain-text `<` first (a page of 200,000 of them): no name to read.
             guard let after = skipMarkup(bytes, at: open) else {
                 i = open + 1
                 continue
             }
+            let (tag, closing, nameEnd) = tagName(bytes, at: open)
             i = after
             guard !closing, !tag.isEmpty else { continue }
             // The start tag alone: a raw-text element runs on past it to its end tag.
@@ -248,7 +266,7 @@ public enum HTMLScanner {
     /// content; the end of input when it never closes. `nil` when the `<` is plain text.
     static func skipMarkup(_ bytes: ArraySlice<UInt8>, at open: Int) -> Int? {
         let end = bytes.endIndex
-        if hasPrefix(bytes, at: open, commentOpen) {
+        if open + 1 < end, bytes[open + 1] == UInt8(ascii: "!"), hasPrefix(bytes, at: open, commentOpen) {
             guard let close = find(commentClose, in: bytes, from: open + 4, caseInsensitive: false) else { return end }
             return close + 3
         }

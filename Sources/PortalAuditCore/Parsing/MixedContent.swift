@@ -21,8 +21,13 @@ public enum MixedContent {
     public static func find(in body: [UInt8], limit: Int = 20) -> Found {
         var found = Found(active: [], passive: [])
         var seen: Set<String> = []
+        // One pass over the page for every tag; then per tag in `loads` order, page order within.
+        var byTag: [String: [[String: String]]] = [:]
+        for (name, attributes) in HTMLScanner.tags(namedAnyOf: Set(loads.map(\.tag)), in: body[...], maxTags: 512) {
+            byTag[name, default: []].append(attributes)
+        }
         for load in loads {
-            for attributes in HTMLScanner.tags(named: load.tag, in: body[...], maxTags: 512) {
+            for attributes in byTag[load.tag] ?? [] {
                 guard let raw = attributes[load.attribute] else { continue }
                 let url = raw.trimmingPrefix(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
                 guard url.prefix(7).lowercased() == "http://" else { continue }

@@ -20,20 +20,17 @@ public enum SoftwareFingerprint {
             }
             found.append(SoftwareComponent(product: product, version: version, source: source, evidence: evidence))
         }
-        let page = body.prefix(512 << 10)
-        for meta in HTMLScanner.tags(named: "meta", in: page, maxTags: 256)
-        where meta["name"]?.lowercased() == "generator" {
-            let content = meta["content"] ?? ""
+        let tags = HTMLScanner.tags(namedAnyOf: ["meta", "script", "link"], in: body.prefix(512 << 10), maxTags: 256)
+        for (name, attributes) in tags where name == "meta" && attributes["name"]?.lowercased() == "generator" {
+            let content = attributes["content"] ?? ""
             if let (product, version) = generator(content) { add(product, version, "meta generator", content) }
         }
         // WordPress core assets carry the core version: /wp-includes/…?ver=6.4.2 (plugins' ?ver= are theirs).
-        for tag in ["script", "link"] {
-            for attributes in HTMLScanner.tags(named: tag, in: page, maxTags: 256) {
-                let url = attributes["src"] ?? attributes["href"] ?? ""
-                guard url.contains("/wp-includes/"), let range = url.range(of: "ver=") else { continue }
-                let version = String(url[range.upperBound...].prefix { $0.isNumber || $0 == "." })
-                add("wordpress", version, "asset ?ver=", String(url.prefix(120)))
-            }
+        for (name, attributes) in tags where name != "meta" {
+            let url = attributes["src"] ?? attributes["href"] ?? ""
+            guard url.contains("/wp-includes/"), let range = url.range(of: "ver=") else { continue }
+            let version = String(url[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+            add("wordpress", version, "asset ?ver=", String(url.prefix(120)))
         }
         for field in headers {
             let value = field.value
