@@ -252,11 +252,15 @@ public struct FleetScanner: Sendable {
                     outcome.observation.uptime = UptimeAccounting.facts(
                         samples, interval: uptimeInterval, windowHours: 720, now: now)
                 }
-                // The home page against the previous scan's, for content.defacement.
-                if let current = outcome.observation.content?.fingerprint,
-                    let (previous, at) = try await store.previousFingerprint(url: target.url, before: runID)
-                {
-                    outcome.observation.change = PageChange.between(previous, at: at, and: current)
+                // The home page against the previous scan's, and the scans before it (a page restored after a
+                // defacement is one seen before), for content.defacement.
+                if let current = outcome.observation.content?.fingerprint {
+                    let earlier = try await store.previousFingerprints(
+                        url: target.url, before: runID, limit: PageChange.scansCompared)
+                    if let (previous, at) = earlier.first {
+                        outcome.observation.change = PageChange.between(
+                            previous, at: at, and: current, earlier: earlier.dropFirst().map(\.fingerprint))
+                    }
                 }
                 let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
                 return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: now)

@@ -162,6 +162,7 @@ struct Words {
         "uptime_percent": "tỷ lệ hoạt động (%)", "outages": "số lần gián đoạn", "window_hours": "khoảng (giờ)",
         "unmonitored_hours": "không giám sát (giờ)", "confirmed_after_s": "xác nhận sau (giây)",
         "pages_sampled": "số trang đã lấy mẫu", "injected_pages": "trang bị chèn", "similarity": "nội dung chung",
+        "earlier_similarity": "giống lần quét trước đó",
         "previous": "lần quét trước", "title": "tiêu đề", "new_links": "liên kết mới", "ended": "hết hỗ trợ",
         "not_judged": "không đánh giá", "supported": "còn hỗ trợ", "table_checked": "bảng vòng đời đối chiếu ngày",
     ]

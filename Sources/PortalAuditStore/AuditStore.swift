@@ -534,20 +534,19 @@ public final class AuditStore: Sendable {
         return out
     }
 
-    /// The home page's fingerprint in the latest run before `run` that has `url`, and when it was seen
-    /// (`nil`: no earlier scan, or one made before fingerprints were kept).
-    public func previousFingerprint(url: String, before run: Int64) async throws(StoreError) -> (
+    /// The home page's fingerprints in the latest `limit` runs before `run` that have `url`, newest first,
+    /// with when each was seen (results made before fingerprints were kept are skipped).
+    public func previousFingerprints(url: String, before run: Int64, limit: Int) async throws(StoreError) -> [(
         fingerprint: PageFingerprint, observedAt: Date
-    )? {
+    )] {
         do {
             return try await pool.read { db in
-                guard let (observation, at) = try LeanResult.latest(url: url, before: run, db),
-                    let fingerprint = observation.content?.fingerprint
-                else { return nil }
-                return (fingerprint, at)
+                try LeanResult.latest(url: url, before: run, limit: limit, db).compactMap { observation, at in
+                    observation.content?.fingerprint.map { ($0, at) }
+                }
             }
         } catch {
-            throw StoreError.wrap(error, "read the previous scan of \(url)")
+            throw StoreError.wrap(error, "read the previous scans of \(url)")
         }
     }
 

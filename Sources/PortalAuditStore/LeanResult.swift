@@ -160,18 +160,16 @@ struct LeanResult: Codable {
         }
     }
 
-    /// The latest result of `url` in a run before `run`: its observation and when it was made.
-    static func latest(url: String, before run: Int64, _ db: Database) throws -> (Observation, Date)? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT observedAt, observation FROM portalResult WHERE url = ? AND runID < ?
-                    ORDER BY runID DESC LIMIT 1
-                    """,
-                arguments: [url, run])
-        else { return nil }
-        return (try decode(row["observation"]).observation, row["observedAt"])
+    /// The latest `limit` results of `url` in runs before `run`, newest first: observation and when it was made.
+    static func latest(url: String, before run: Int64, limit: Int, _ db: Database) throws -> [(Observation, Date)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT observedAt, observation FROM portalResult WHERE url = ? AND runID < ?
+                ORDER BY runID DESC LIMIT ?
+                """,
+            arguments: [url, run, limit])
+        return try rows.map { (try decode($0["observation"]).observation, $0["observedAt"]) }
     }
 
     // MARK: migration

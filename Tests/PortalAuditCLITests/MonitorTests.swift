@@ -118,7 +118,8 @@ struct MonitorTests {
         #expect(ratio > 0.3 && ratio < 0.95)
     }
 
-    @Test("a home page replaced between two scheduled scans alerts once, for a person to confirm")
+    @Test(
+        "a home page replaced between two scheduled scans alerts once, for a person to confirm; put back, it does not")
     func defacementAlert() async throws {
         _ = try Lab.portals()
         let pki = Lab.directory + "/pki"
@@ -126,12 +127,13 @@ struct MonitorTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let page = folder.appendingPathComponent("index.html").path
         let hookLog = folder.appendingPathComponent("hook.log").path
-        try """
-        <html lang="vi"><head><meta charset="utf-8"><title>Cổng thông tin điện tử xã Giám Sát</title></head><body>
-        <h1>Ủy ban nhân dân xã Giám Sát</h1><p>Tin tức: hội nghị triển khai nhiệm vụ chuyển đổi số năm 2027, lịch
-        tiếp công dân của Chủ tịch Ủy ban nhân dân xã, thông báo tuyển dụng viên chức và kế hoạch phòng chống thiên
-        tai của xã trong mùa mưa bão.</p><a href="https://chinhphu.vn/">Cổng Chính phủ</a></body></html>
-        """.write(toFile: page, atomically: true, encoding: .utf8)
+        let clean = """
+            <html lang="vi"><head><meta charset="utf-8"><title>Cổng thông tin điện tử xã Giám Sát</title></head><body>
+            <h1>Ủy ban nhân dân xã Giám Sát</h1><p>Tin tức: hội nghị triển khai nhiệm vụ chuyển đổi số năm 2027, lịch
+            tiếp công dân của Chủ tịch Ủy ban nhân dân xã, thông báo tuyển dụng viên chức và kế hoạch phòng chống thiên
+            tai của xã trong mùa mưa bão.</p><a href="https://chinhphu.vn/">Cổng Chính phủ</a></body></html>
+            """
+        try clean.write(toFile: page, atomically: true, encoding: .utf8)
         let portal = try sink(["portal", "18484", pki + "/monitor-portal.pem", pki + "/monitor-portal.key", page])
         let hook = try sink(["webhook", "18485", hookLog])
         defer {
@@ -175,6 +177,10 @@ struct MonitorTests {
                 (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"defaced\"") == true
             })
         #expect(try await eventually(60) { try finishedRuns() >= replacedAfter + 2 })
+        // And when the editors put the clean page back, that is a restoration, not another defacement
+        try clean.write(toFile: page, atomically: true, encoding: .utf8)
+        let restoredAfter = try finishedRuns()
+        #expect(try await eventually(60) { try finishedRuns() >= restoredAfter + 2 })
         monitor.kill(SIGTERM)
         #expect(await monitor.wait() == 0)
         let hooks = try String(contentsOfFile: hookLog, encoding: .utf8).split(separator: "\n")

@@ -52,9 +52,13 @@ public struct PageChange: Codable, Sendable, Equatable {
     /// Domains linked now and not before (at most 20), and how many were linked before.
     public var newOutbound: [String]
     public var previousOutbound: Int
+    /// The most text the page shares with a scan before the previous one (`nil`: none in history): a page
+    /// the previous scan did not see, but an earlier one did, is a page restored (after a defacement).
+    public var earlierSimilarity: Int?
 
     enum CodingKeys: String, CodingKey {
         case similarity, title
+        case earlierSimilarity = "earlier_similarity"
         case previousObservedAt = "previous_observed_at"
         case previousTitle = "previous_title"
         case newOutbound = "new_outbound"
@@ -63,8 +67,9 @@ public struct PageChange: Codable, Sendable, Equatable {
 
     public init(
         previousObservedAt: Date, previousTitle: String?, title: String?, similarity: Int, newOutbound: [String],
-        previousOutbound: Int
+        previousOutbound: Int, earlierSimilarity: Int? = nil
     ) {
+        self.earlierSimilarity = earlierSimilarity
         self.previousObservedAt = previousObservedAt
         self.previousTitle = previousTitle
         self.title = title
@@ -73,14 +78,21 @@ public struct PageChange: Codable, Sendable, Equatable {
         self.previousOutbound = previousOutbound
     }
 
-    /// The change from `previous` (seen at `date`) to `current`.
-    public static func between(_ previous: PageFingerprint, at date: Date, and current: PageFingerprint) -> PageChange {
+    /// The scans compared: the previous one, and up to three before it.
+    public static let scansCompared = 4
+
+    /// The change from `previous` (seen at `date`) to `current`; `earlier`: the fingerprints of the scans
+    /// before `previous`, newest first.
+    public static func between(
+        _ previous: PageFingerprint, at date: Date, and current: PageFingerprint, earlier: [PageFingerprint] = []
+    ) -> PageChange {
         let before = Set(previous.outbound)
         return PageChange(
             previousObservedAt: date, previousTitle: previous.title, title: current.title,
             similarity: TextSketch.similarity(previous.sketch, current.sketch),
             newOutbound: Array(current.outbound.filter { !before.contains($0) }.prefix(20)),
-            previousOutbound: before.count)
+            previousOutbound: before.count,
+            earlierSimilarity: earlier.map { TextSketch.similarity($0.sketch, current.sketch) }.max())
     }
 }
 

@@ -12,6 +12,8 @@ struct DefacementRule: Rule {
         case signature
         /// Most of the text replaced, with the title or the links out.
         case replaced
+        /// Another page than at the previous scan, but the one an earlier scan saw: restored.
+        case restored
         /// No earlier scan in history to compare with.
         case noPrevious = "no-previous"
         case missingFacts = "missing-facts"
@@ -65,6 +67,10 @@ struct DefacementRule: Rule {
         let newLinks = change.newOutbound.count >= 3 && change.newOutbound.count * 2 > change.previousOutbound
         if !change.newOutbound.isEmpty { evidence["new_links"] = clip(change.newOutbound.joined(separator: ", ")) }
         if change.similarity < parameters.minSimilarity && (titleChanged || newLinks) {
+            if let earlier = change.earlierSimilarity, earlier >= parameters.minSimilarity {
+                evidence["earlier_similarity"] = "\(earlier)%"
+                return .pass(.restored, evidence)
+            }
             return .fail(.replaced, evidence)
         }
         return .pass(.ok, evidence)
@@ -93,6 +99,15 @@ struct DefacementRule: Rule {
             $0.change = change(
                 8, title: "Cổng thông tin điện tử xã A",
                 new: ["a.example", "b.example", "c.example", "d.example", "e.example", "f.example"])
+        },
+        .init("the page of two scans ago back after a defacement", .pass, .restored) {
+            $0.change = change(2, title: "Cổng thông tin điện tử xã A")
+            $0.change?.previousTitle = "Hacked by X"
+            $0.change?.earlierSimilarity = 88
+        },
+        .init("replaced, and like no earlier scan either", .fail, .replaced) {
+            $0.change = change(3, title: "Trang của tôi")
+            $0.change?.earlierSimilarity = 4
         },
         .init("a redesign keeping the title: for a person, not an alert", .pass, .ok) {
             $0.change = change(10, title: "Cổng thông tin điện tử xã A")
