@@ -81,10 +81,9 @@ struct ContentProbe: AreaProbe {
         var (sitemapSource, sitemapBody) = await datedDocument(
             "sitemap", sitemap, context: context, now: now, into: &results)
         // A sitemap index: its first sitemap of this host holds the pages (and their dates).
-        if let index = sitemapBody, Sitemap.entries(in: index[...], limit: 50).index,
-            let child = Sitemap.entries(in: index[...], limit: 50).entries.lazy.compactMap({
-                Self.sameHost($0.location, base: root, host: target.host)
-            }).first
+        if let body = sitemapBody, case let listed = Sitemap.entries(in: body[...], limit: 50), listed.index,
+            let child = listed.entries.lazy.compactMap({ Self.sameHost($0.location, base: root, host: target.host) })
+                .first
         {
             (sitemapSource, sitemapBody) = await datedDocument(
                 "sitemap", child, context: context, now: now, into: &results)

@@ -29,8 +29,7 @@ public enum SoftwareFingerprint {
         for (name, attributes) in tags where name != "meta" {
             let url = attributes["src"] ?? attributes["href"] ?? ""
             guard url.contains("/wp-includes/"), let range = url.range(of: "ver=") else { continue }
-            let version = String(url[range.upperBound...].prefix { $0.isNumber || $0 == "." })
-            add("wordpress", version, "asset ?ver=", String(url.prefix(120)))
+            add("wordpress", leadingVersion(url[range.upperBound...]), "asset ?ver=", String(url.prefix(120)))
         }
         for field in headers {
             let value = field.value
@@ -62,9 +61,8 @@ public enum SoftwareFingerprint {
             ("wordpress", "wordpress"), ("joomla!", "joomla"), ("joomla", "joomla"), ("drupal", "drupal"),
             ("dotnetnuke", "dnn"), ("dnn platform", "dnn"), ("liferay", "liferay"),
         ] where lower.hasPrefix(name) {
-            let rest = lower.dropFirst(name.count).drop { $0 == " " }
-            let version = String(rest.prefix { $0.isNumber || $0 == "." })
-            return (product, version.first?.isNumber == true ? version : nil)
+            let version = leadingVersion(lower.dropFirst(name.count).drop { $0 == " " })
+            return (product, version.isEmpty ? nil : version)
         }
         return nil
     }
@@ -73,38 +71,47 @@ public enum SoftwareFingerprint {
     static func after(_ token: String, in value: String) -> String? {
         guard let range = value.lowercased().range(of: token) else { return nil }
         let offset = value.lowercased().distance(from: value.lowercased().startIndex, to: range.upperBound)
-        let rest = value.dropFirst(offset)
-        let version = String(rest.prefix { $0.isNumber || $0 == "." })
-        return version.first?.isNumber == true ? version : nil
+        let version = leadingVersion(value.dropFirst(offset))
+        return version.isEmpty ? nil : version
+    }
+
+    /// The version a text starts with (`6.4.2-beta` → `6.4.2`; empty when it starts with no digit).
+    static func leadingVersion(_ text: Substring) -> String {
+        guard text.first?.isNumber == true else { return "" }
+        return String(text.prefix { $0.isNumber || $0 == "." })
+    }
+
+    /// The text of the first `<tag>` element in the first 64 KiB (`<generator>`, `<version>`), at most `max`
+    /// bytes, up to the next `<`.
+    static func elementText(_ tag: String, in body: ArraySlice<UInt8>, max: Int) -> String? {
+        let open = Array("<\(tag)>".utf8)
+        guard
+            let start = HTMLScanner.find(open, in: body.prefix(64 << 10), from: body.startIndex, caseInsensitive: true)
+        else { return nil }
+        return String(
+            decoding: body[(start + open.count)...].prefix(max).prefix { $0 != UInt8(ascii: "<") }, as: UTF8.self)
     }
 
     /// A feed's generator (`<generator>https://wordpress.org/?v=6.4.2</generator>`): WordPress's version,
     /// which its pages may hide.
     public static func feedGenerator(_ body: ArraySlice<UInt8>) -> SoftwareComponent? {
-        let open = Array("<generator>".utf8)
-        guard
-            let start = HTMLScanner.find(open, in: body.prefix(64 << 10), from: body.startIndex, caseInsensitive: true)
+        guard let value = elementText("generator", in: body, max: 200), value.lowercased().contains("wordpress.org"),
+            let range = value.range(of: "?v=")
         else { return nil }
-        let value = String(
-            decoding: body[(start + open.count)...].prefix(200).prefix { $0 != UInt8(ascii: "<") }, as: UTF8.self)
-        guard value.lowercased().contains("wordpress.org"), let range = value.range(of: "?v=") else { return nil }
-        let version = String(value[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+        let version = leadingVersion(value[range.upperBound...])
         return version.isEmpty
             ? nil : SoftwareComponent(product: "wordpress", version: version, source: "feed generator", evidence: value)
     }
 
     /// Joomla's `administrator/manifests/files/joomla.xml` `<version>` (asked in an authorised audit only).
     public static func joomlaManifest(_ body: ArraySlice<UInt8>) -> SoftwareComponent? {
-        let open = Array("<version>".utf8)
         guard
             HTMLScanner.find(
                 Array("<extension".utf8), in: body.prefix(64 << 10), from: body.startIndex, caseInsensitive: true)
                 != nil,
-            let start = HTMLScanner.find(open, in: body.prefix(64 << 10), from: body.startIndex, caseInsensitive: true)
+            let value = elementText("version", in: body, max: 40)
         else { return nil }
-        let value = String(
-            decoding: body[(start + open.count)...].prefix(40).prefix { $0 != UInt8(ascii: "<") }, as: UTF8.self)
-        let version = String(value.prefix { $0.isNumber || $0 == "." })
+        let version = leadingVersion(value[...])
         return version.isEmpty
             ? nil
             : SoftwareComponent(
