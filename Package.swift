@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -14,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // `serve`: the dashboard's HTTP server (no swift-configuration: the command line configures it).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,10 +52,23 @@ let package = Package(
                 "CBuildInfo", "PortalAuditCore", "PortalAuditProbes", "PortalAuditReport", "PortalAuditStore",
             ]
         ),
+        // `serve`: the dashboard pages (Mustache templates embedded by scripts/embed-profiles) and /api/v1/.
+        .target(
+            name: "PortalAuditServer",
+            dependencies: [
+                "PortalAuditCore", "PortalAuditKit", "PortalAuditReport", "PortalAuditStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Templates"]
+        ),
         .executableTarget(
             name: "portal-audit",
             dependencies: [
-                "PortalAuditKit", "PortalAuditProbes", "PortalAuditReport",
+                "PortalAuditKit", "PortalAuditProbes", "PortalAuditReport", "PortalAuditServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +86,9 @@ let package = Package(
         .testTarget(
             name: "PortalAuditCLITests",
             dependencies: ["PortalAuditCore", "PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]),
+        .testTarget(
+            name: "PortalAuditServerTests",
+            dependencies: ["PortalAuditServer", "PortalAuditStore", "PortalAuditTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

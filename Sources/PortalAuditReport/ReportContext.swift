@@ -86,12 +86,14 @@ public struct ReportContext: Sendable {
 }
 
 /// Vietnamese and English wording and number/date formats shared by the renderers.
-struct Words {
-    let language: Language
+package struct Words {
+    package let language: Language
 
-    func t(_ en: String, _ vi: String) -> String { language == .vi ? vi : en }
+    package init(language: Language) { self.language = language }
 
-    func verdict(_ verdict: Verdict) -> String {
+    package func t(_ en: String, _ vi: String) -> String { language == .vi ? vi : en }
+
+    package func verdict(_ verdict: Verdict) -> String {
         switch verdict {
         case .pass: t("Pass", "Đạt")
         case .warn: t("Pass with warnings", "Đạt, có cảnh báo")
@@ -102,7 +104,7 @@ struct Words {
 
     /// A finding's result: an unmet recommendation is "chưa đáp ứng", never "không đạt", so a portal that
     /// passes with warnings shows nothing as failed.
-    func status(_ finding: Finding) -> String {
+    package func status(_ finding: Finding) -> String {
         switch finding.status {
         case .pass: t("met", "đạt")
         case .fail: finding.requirement == .required ? t("not met", "không đạt") : t("not yet met", "chưa đáp ứng")
@@ -115,7 +117,7 @@ struct Words {
     }
 
     /// What a result code means where the evidence alone would be English or cryptic.
-    func note(_ finding: Finding) -> String? {
+    package func note(_ finding: Finding) -> String? {
         switch finding.resultCode {
         case "unconfirmed":
             t(
@@ -140,7 +142,7 @@ struct Words {
 
     /// A finding's evidence, with keys whose text `note` already says in the report's language left out,
     /// and the common keys named in the report's language (header names and values stay as sent).
-    func evidence(_ finding: Finding) -> [(String, String)] {
+    package func evidence(_ finding: Finding) -> [(String, String)] {
         let hidden: Set<String> = note(finding) == nil ? [] : ["reason"]
         return finding.evidence.keys.sorted().filter { !hidden.contains($0) }.map {
             (language == .vi ? Self.evidenceKeys[$0] ?? $0 : $0, finding.evidence[$0] ?? "")
@@ -148,7 +150,7 @@ struct Words {
     }
 
     /// Vietnamese names of the evidence keys the rules use most.
-    static let evidenceKeys: [String: String] = [
+    package static let evidenceKeys: [String: String] = [
         "accepted": "chấp nhận", "too_old": "phiên bản cũ", "untested": "chưa kiểm tra", "missing": "còn thiếu",
         "found": "phát hiện", "url": "địa chỉ", "status": "mã trạng thái", "reason": "lý do", "detail": "chi tiết",
         "address": "địa chỉ IP", "version": "phiên bản", "count": "số lượng", "resources": "tài nguyên",
@@ -168,10 +170,10 @@ struct Words {
     ]
 
     /// The confidence label of a citation, in this language.
-    func confidence(_ raw: String?) -> String? { Confidence.label(raw, language) }
+    package func confidence(_ raw: String?) -> String? { Confidence.label(raw, language) }
 
     /// The profile a portal was judged by, with "(giả định cấp độ N)" when its level is not in the inventory.
-    func profile(_ site: SiteResult) -> String {
+    package func profile(_ site: SiteResult) -> String {
         guard site.target.level == nil else { return site.profile.label }
         let id = site.profile.id
         if id.hasPrefix("vn-level"), let level = Int(id.dropFirst("vn-level".count)) {
@@ -180,7 +182,7 @@ struct Words {
         return site.profile.label + t(" (level not given)", " (chưa rõ cấp độ)")
     }
 
-    func requirement(_ requirement: Requirement) -> String {
+    package func requirement(_ requirement: Requirement) -> String {
         switch requirement {
         case .required: t("required", "bắt buộc")
         case .recommended: t("recommended", "khuyến nghị")
@@ -188,7 +190,7 @@ struct Words {
     }
 
     /// 1.234 (vi) or 1,234 (en).
-    func number(_ value: Int) -> String {
+    package func number(_ value: Int) -> String {
         let digits = String(abs(value))
         var groups: [String] = []
         var end = digits.endIndex
@@ -201,7 +203,7 @@ struct Words {
     }
 
     /// 87,5 (vi) or 87.5 (en), one decimal.
-    func percent(_ part: Int, of whole: Int) -> String {
+    package func percent(_ part: Int, of whole: Int) -> String {
         guard whole > 0 else { return "–" }
         let tenths = Int((Double(part) * 1000 / Double(whole)).rounded())
         return "\(tenths / 10)\(language == .vi ? "," : ".")\(tenths % 10)%"
@@ -215,7 +217,7 @@ struct Words {
 
     /// "ngày 05 tháng 01 năm 2027" / "5 January 2027" (Vietnam time). NĐ 30/2020 writes a day below 10 and
     /// the months 1 and 2 with a leading zero.
-    func longDate(_ date: Date) -> String {
+    package func longDate(_ date: Date) -> String {
         let c = components(date)
         if language == .vi {
             let day = c.day ?? 0
@@ -232,7 +234,7 @@ struct Words {
     }
 
     /// "23/11/2026 10:05" (vi) or "2026-11-23 10:05" (en), Vietnam time.
-    func dateTime(_ date: Date) -> String {
+    package func dateTime(_ date: Date) -> String {
         let c = components(date)
         let time = String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
         if language == .vi { return String(format: "%02d/%02d/%04d ", c.day ?? 0, c.month ?? 0, c.year ?? 0) + time }
@@ -240,7 +242,7 @@ struct Words {
     }
 
     /// "↑ from fail", "= unchanged", "new".
-    func change(_ site: SiteResult, _ previous: PreviousResult?) -> String {
+    package func change(_ site: SiteResult, _ previous: PreviousResult?) -> String {
         guard let previous else { return t("new", "mới") }
         let now = site.verdict.rank
         let before = previous.verdict.rank

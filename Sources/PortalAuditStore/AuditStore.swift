@@ -75,7 +75,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// Every portal's result is committed the moment it is saved, in one transaction, so a killed scan
 /// loses only the portals in flight. Observations are stored raw, for re-grading without traffic.
 public final class AuditStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating and migrating) the database at `path`.
     public init(path: String) throws(StoreError) {
@@ -230,6 +230,7 @@ public final class AuditStore: Sendable {
                     """)
         }
         migrator.registerMigration("v4-lean-results") { db in try LeanResult.migrate(db) }
+        migrator.registerMigration("v5-dashboard-columns") { db in try LeanResult.addDashboardColumns(db) }
         return migrator
     }
 
@@ -317,12 +318,7 @@ public final class AuditStore: Sendable {
                         FROM auditRun r WHERE \(condition) ORDER BY r.id DESC LIMIT \(limit)
                         """,
                     arguments: arguments
-                ).map { row in
-                    RunSummary(
-                        id: row["id"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
-                        status: RunSummary.Status(rawValue: row["status"]) ?? .running, inventory: row["inventory"],
-                        profile: row["profile"], planned: row["planned"], done: row["done"])
-                }
+                ).map(Self.runSummary)
             }
         } catch {
             throw StoreError.wrap(error, "read the runs")

@@ -88,13 +88,16 @@ struct LeanResult: Codable {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO portalResult (runID, url, name, observedAt, verdict, score, grade, profileID,
-                    profileVersion, durationMS, connections, tlsHandshakes, observation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    profileVersion, durationMS, connections, tlsHandshakes, observation, province, district, commune,
+                    level, certNotAfter)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 id, result.target.url, result.target.name, date, result.verdict.rawValue, result.score,
                 result.grade, result.profile.id, result.profile.version, result.durationMS,
-                result.cost.connections, result.cost.tlsHandshakes, blob,
+                result.cost.connections, result.cost.tlsHandshakes, blob, result.target.province,
+                result.target.district, result.target.commune, result.target.level,
+                result.observation.certificate?.chain.first?.notAfter,
             ])
         let resultID = db.lastInsertedRowID
         try insertSettings(result.findings, profile: result.profile, db)
@@ -150,14 +153,30 @@ struct LeanResult: Codable {
                 FROM portalResult WHERE runID = ? ORDER BY url
                 """,
             arguments: [id])
-        return try rows.map { row in
-            let profile = ProfileReference(id: row["profileID"], version: row["profileVersion"])
-            let lean = try decode(row["observation"])
-            let result = lean.siteResult(
-                profile: profile, verdict: Verdict(rawValue: row["verdict"]) ?? .fail, score: row["score"],
-                grade: row["grade"], durationMS: row["durationMS"], settings: settings[profile.label] ?? [:])
-            return (result, row["observedAt"])
-        }
+        return try rows.map { try result($0, settings: settings) }
+    }
+
+    /// Portal `url`'s result in run `id`, if the run has it.
+    static func result(run id: Int64, url: String, _ db: Database) throws -> (result: SiteResult, observedAt: Date)? {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT observedAt, verdict, score, grade, profileID, profileVersion, durationMS, observation
+                FROM portalResult WHERE runID = ? AND url = ?
+                """,
+            arguments: [id, url])
+        return try row.map { try result($0, settings: settings(db)) }
+    }
+
+    private static func result(_ row: Row, settings: [String: [String: RuleSetting]]) throws -> (
+        result: SiteResult, observedAt: Date
+    ) {
+        let profile = ProfileReference(id: row["profileID"], version: row["profileVersion"])
+        let lean = try decode(row["observation"])
+        let result = lean.siteResult(
+            profile: profile, verdict: Verdict(rawValue: row["verdict"]) ?? .fail, score: row["score"],
+            grade: row["grade"], durationMS: row["durationMS"], settings: settings[profile.label] ?? [:])
+        return (result, row["observedAt"])
     }
 
     /// The latest `limit` results of `url` in runs before `run`, newest first: observation and when it was made.
@@ -173,6 +192,31 @@ struct LeanResult: Codable {
     }
 
     // MARK: migration
+
+    /// v4 → v5: the columns the dashboard filters, groups and sorts a run by (its unit, level and leaf
+    /// certificate's expiry), filled in from each stored result, and an index on a run's verdicts.
+    static func addDashboardColumns(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE portalResult ADD COLUMN province TEXT;
+                ALTER TABLE portalResult ADD COLUMN district TEXT;
+                ALTER TABLE portalResult ADD COLUMN commune TEXT;
+                ALTER TABLE portalResult ADD COLUMN level INTEGER;
+                ALTER TABLE portalResult ADD COLUMN certNotAfter DATETIME;
+                CREATE INDEX portalResultRunVerdict ON portalResult(runID, verdict);
+                """)
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, observation FROM portalResult ORDER BY id")
+        while let row = try rows.next() {
+            let lean = try decode(row["observation"])
+            try db.execute(
+                sql:
+                    "UPDATE portalResult SET province = ?, district = ?, commune = ?, level = ?, certNotAfter = ? WHERE id = ?",
+                arguments: [
+                    lean.target.province, lean.target.district, lean.target.commune, lean.target.level,
+                    lean.observation.certificate?.chain.first?.notAfter, row["id"] as Int64,
+                ])
+        }
+    }
 
     /// v3 → v4: every stored result re-encoded lean, the profile settings extracted from its findings, the
     /// finding table reduced to an index of the failed findings. History, ids and verdicts are kept.

@@ -16,7 +16,7 @@ struct PortalAuditCommand: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             CheckCommand.self, ScanCommand.self, ReportCommand.self, MonitorCommand.self, HistoryCommand.self,
-            ProfilesCommand.self, InitCommand.self, DoctorCommand.self,
+            ProfilesCommand.self, ServeCommand.self, InitCommand.self, DoctorCommand.self,
         ])
 }
 

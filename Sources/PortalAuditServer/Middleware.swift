@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The dashboard's own security headers: it is a security tool and passes its own `check`.
+///
+/// Pages load only their stylesheet from the server itself and no script at all; a handler that needs
+/// another policy (a downloaded report's inline styles) sets its own `Content-Security-Policy`.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var policy: String {
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError {
+            response = Response(
+                status: error.status, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: (error.body ?? error.status.reasonPhrase) + "\n")))
+        }
+        let fields: [(HTTPField.Name, String)] = [
+            (.contentSecurityPolicy, Self.policy),
+            (.xContentTypeOptions, "nosniff"),
+            (.xFrameOptions, "DENY"),
+            (.referrerPolicy, "no-referrer"),
+            (.permissionsPolicy, "camera=(), microphone=(), geolocation=(), payment=()"),
+            (.crossOriginOpenerPolicy, "same-origin"),
+            (.crossOriginResourcePolicy, "same-origin"),
+            (.cacheControl, "no-store"),
+        ]
+        for (name, value) in fields where response.headers[name] == nil {
+            response.headers[name] = value
+        }
+        return response
+    }
+}
+
+/// Requires the token of `--token-file`: `Authorization: Bearer TOKEN`, or basic auth with the token as
+/// the password (what a browser asks for). Compared in constant time.
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: [UInt8]
+
+    init(token: String) { self.token = Array(token.utf8) }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if let header = request.headers[.authorization], accepts(header) {
+            return try await next(request, context)
+        }
+        return Response(
+            status: .unauthorized,
+            headers: [
+                .wwwAuthenticate: "Basic realm=\"portal-audit\", charset=\"UTF-8\"",
+                .contentType: "text/plain; charset=utf-8",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: "a token is required (Authorization: Bearer, or basic auth)\n")))
+    }
+
+    /// Whether `header` carries the token.
+    func accepts(_ header: String) -> Bool {
+        if header.hasPrefix("Bearer ") {
+            return Self.equal(Array(header.utf8.dropFirst("Bearer ".utf8.count)), token)
+        }
+        if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst("Basic ".count))),
+            let colon = data.firstIndex(of: UInt8(ascii: ":"))
+        {
+            return Self.equal(Array(data[data.index(after: colon)...]), token)
+        }
+        return false
+    }
+
+    /// Equality whose time depends only on the lengths, never on where the bytes differ.
+    static func equal(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
+        var difference = UInt8(given.count == expected.count ? 0 : 1)
+        for index in expected.indices {
+            difference |= expected[index] ^ (index < given.count ? given[index] : ~expected[index])
+        }
+        return difference == 0
+    }
+}
+
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+    static let permissionsPolicy = Self("Permissions-Policy")!
+    static let crossOriginOpenerPolicy = Self("Cross-Origin-Opener-Policy")!
+    static let crossOriginResourcePolicy = Self("Cross-Origin-Resource-Policy")!
+}

@@ -1,0 +1,396 @@
+import Foundation
+import GRDB
+import PortalAuditCore
+
+/// One portal's line in a run, as the dashboard lists it: the summary columns, never the stored blob.
+public struct PortalRow: Sendable, Equatable, Codable {
+    /// The run this line is from.
+    public var runID: Int64
+    public var url: String
+    public var name: String?
+    public var province: String?
+    public var district: String?
+    public var commune: String?
+    public var level: Int?
+    public var verdict: Verdict
+    public var score: Int
+    public var grade: String
+    /// `id@version` of the profile it was judged by.
+    public var profile: String
+    public var observedAt: Date
+    /// The rules it failed, sorted.
+    public var failedRules: [String]
+    /// When its leaf certificate expires (none without HTTPS).
+    public var certNotAfter: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case url, name, province, district, commune, level, verdict, score, grade, profile
+        case runID = "run_id"
+        case observedAt = "observed_at"
+        case failedRules = "failed_rules"
+        case certNotAfter = "cert_not_after"
+    }
+}
+
+/// How a run's portals are ordered.
+public enum PortalSort: String, Sendable, CaseIterable {
+    /// Worst verdict first, then the lowest score.
+    case verdict
+    case url
+    case name
+    case score
+    case grade
+    /// Province, district, commune.
+    case unit
+}
+
+/// Which of a run's portals to list, in what order, which page.
+public struct PortalQuery: Sendable, Equatable {
+    public var verdict: Verdict?
+    /// A province, district or commune, exactly as the inventory names it.
+    public var unit: String?
+    /// Only portals that failed this rule.
+    public var rule: String?
+    /// Part of the URL or the name (case-insensitive for ASCII).
+    public var text: String?
+    public var sort: PortalSort
+    public var descending: Bool
+    public var offset: Int
+    public var limit: Int
+
+    public init(
+        verdict: Verdict? = nil, unit: String? = nil, rule: String? = nil, text: String? = nil,
+        sort: PortalSort = .verdict, descending: Bool = false, offset: Int = 0, limit: Int = 50
+    ) {
+        self.verdict = verdict
+        self.unit = unit
+        self.rule = rule
+        self.text = text
+        self.sort = sort
+        self.descending = descending
+        self.offset = offset
+        self.limit = limit
+    }
+}
+
+/// A unit's verdict counts in a run.
+public struct UnitCounts: Sendable, Equatable {
+    public var province: String?
+    public var district: String?
+    public var commune: String?
+    public var counts: VerdictSummary
+}
+
+/// A portal of a run with its verdict in the latest earlier run that has it.
+public struct VerdictChange: Sendable, Equatable {
+    public var url: String
+    public var name: String?
+    public var verdict: Verdict
+    public var previous: Verdict
+    public var previousRun: Int64
+}
+
+/// A portal the monitor has confirmed down and not yet seen back up.
+public struct PortalDown: Sendable, Equatable, Codable {
+    public var url: String
+    public var name: String?
+    public var since: Date
+}
+
+extension AuditStore {
+    /// `condition` over `portalResult p` (and its arguments) for `query` in run `run`.
+    private static func filter(run: Int64, _ query: PortalQuery) -> (String, StatementArguments) {
+        var conditions = ["p.runID = ?"]
+        var arguments: StatementArguments = [run]
+        if let verdict = query.verdict {
+            conditions.append("p.verdict = ?")
+            _ = arguments.append(contentsOf: [verdict.rawValue])
+        }
+        if let unit = query.unit, !unit.isEmpty {
+            conditions.append("(p.province = ? OR p.district = ? OR p.commune = ?)")
+            _ = arguments.append(contentsOf: [unit, unit, unit])
+        }
+        if let rule = query.rule, !rule.isEmpty {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM finding f WHERE f.portalResultID = p.id AND f.rule = ? AND f.status = 'fail')")
+            _ = arguments.append(contentsOf: [rule])
+        }
+        if let text = query.text, !text.isEmpty {
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            conditions.append("(p.url LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')")
+            _ = arguments.append(contentsOf: ["%\(escaped)%", "%\(escaped)%"])
+        }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// The ORDER BY clause of `query` (a fixed text per sort: nothing a visitor typed reaches the SQL).
+    private static func order(_ query: PortalQuery) -> String {
+        let direction = query.descending ? "DESC" : "ASC"
+        let rank = "CASE p.verdict WHEN 'fail' THEN 0 WHEN 'incomplete' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END"
+        switch query.sort {
+        case .verdict: return "\(rank) \(direction), p.score \(direction), p.url"
+        case .url: return "p.url \(direction)"
+        case .name: return "coalesce(p.name, p.url) \(direction), p.url"
+        case .score: return "p.score \(direction), p.url"
+        case .grade: return "p.grade \(direction), p.url"
+        case .unit:
+            return "coalesce(p.province, '') \(direction), coalesce(p.district, '') \(direction), "
+                + "coalesce(p.commune, '') \(direction), p.url"
+        }
+    }
+
+    private static let rowColumns = """
+        p.runID, p.url, p.name, p.province, p.district, p.commune, p.level, p.verdict, p.score, p.grade, p.profileID,
+        p.profileVersion, p.observedAt, p.certNotAfter,
+        (SELECT group_concat(rule, ',') FROM (SELECT rule FROM finding f
+          WHERE f.portalResultID = p.id AND f.status = 'fail' ORDER BY rule)) AS failed
+        """
+
+    private static func portalRow(_ row: Row) -> PortalRow {
+        let failed: String? = row["failed"]
+        let profileID: String = row["profileID"]
+        let profileVersion: Int = row["profileVersion"]
+        return PortalRow(
+            runID: row["runID"], url: row["url"], name: row["name"], province: row["province"],
+            district: row["district"],
+            commune: row["commune"], level: row["level"], verdict: Verdict(rawValue: row["verdict"]) ?? .fail,
+            score: row["score"], grade: row["grade"], profile: "\(profileID)@\(profileVersion)",
+            observedAt: row["observedAt"], failedRules: failed.map { $0.split(separator: ",").map(String.init) } ?? [],
+            certNotAfter: row["certNotAfter"])
+    }
+
+    /// One page of run `run`'s portals matching `query`, and how many match in all.
+    public func portals(run: Int64, _ query: PortalQuery) async throws(StoreError) -> (total: Int, rows: [PortalRow]) {
+        let (condition, arguments) = Self.filter(run: run, query)
+        do {
+            return try await pool.read { db in
+                let total =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM portalResult p WHERE \(condition)", arguments: arguments) ?? 0
+                var paged = arguments
+                _ = paged.append(contentsOf: [max(1, query.limit), max(0, query.offset)])
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(Self.rowColumns) FROM portalResult p WHERE \(condition)
+                        ORDER BY \(Self.order(query)) LIMIT ? OFFSET ?
+                        """,
+                    arguments: paged)
+                return (total, rows.map(Self.portalRow))
+            }
+        } catch {
+            throw StoreError.wrap(error, "list the portals of run \(run)")
+        }
+    }
+
+    /// The runs, newest first, one page of them, with how many there are.
+    public func runs(offset: Int, limit: Int) async throws(StoreError) -> (total: Int, runs: [RunSummary]) {
+        do {
+            return try await pool.read { db in
+                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditRun") ?? 0
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT r.*, (SELECT COUNT(*) FROM portalResult p WHERE p.runID = r.id) AS done
+                        FROM auditRun r ORDER BY r.id DESC LIMIT ? OFFSET ?
+                        """,
+                    arguments: [max(1, limit), max(0, offset)])
+                return (total, rows.map(Self.runSummary))
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the runs")
+        }
+    }
+
+    /// A run by id (the latest when `nil`), read off the cooperative pool.
+    public func runSummary(_ id: Int64?) async throws(StoreError) -> RunSummary? {
+        do {
+            return try await pool.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT r.*, (SELECT COUNT(*) FROM portalResult p WHERE p.runID = r.id) AS done
+                        FROM auditRun r WHERE ? IS NULL OR r.id = ? ORDER BY r.id DESC LIMIT 1
+                        """,
+                    arguments: [id, id]
+                ).map(Self.runSummary)
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the run")
+        }
+    }
+
+    static func runSummary(_ row: Row) -> RunSummary {
+        RunSummary(
+            id: row["id"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
+            status: RunSummary.Status(rawValue: row["status"]) ?? .running, inventory: row["inventory"],
+            profile: row["profile"], planned: row["planned"], done: row["done"])
+    }
+
+    /// Verdict counts of each run in `runs`.
+    public func verdictCounts(runs: [Int64]) async throws(StoreError) -> [Int64: VerdictSummary] {
+        guard !runs.isEmpty else { return [:] }
+        do {
+            return try await pool.read { db in
+                let marks = Array(repeating: "?", count: runs.count).joined(separator: ", ")
+                var out: [Int64: VerdictSummary] = [:]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT runID, verdict, COUNT(*) AS n FROM portalResult WHERE runID IN (\(marks))
+                        GROUP BY runID, verdict
+                        """,
+                    arguments: StatementArguments(runs))
+                {
+                    guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
+                    out[row["runID"], default: VerdictSummary()].add(verdict, count: row["n"])
+                }
+                return out
+            }
+        } catch {
+            throw StoreError.wrap(error, "count the verdicts")
+        }
+    }
+
+    /// Run `run`'s verdict counts per unit (province, district, commune as the inventory gave them).
+    public func unitCounts(run: Int64) async throws(StoreError) -> [UnitCounts] {
+        do {
+            return try await pool.read { db in
+                var units: [String: UnitCounts] = [:]
+                var order: [String] = []
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT province, district, commune, verdict, COUNT(*) AS n FROM portalResult
+                        WHERE runID = ? GROUP BY province, district, commune, verdict
+                        """,
+                    arguments: [run])
+                {
+                    let province: String? = row["province"]
+                    let district: String? = row["district"]
+                    let commune: String? = row["commune"]
+                    let key = [province, district, commune].map { $0 ?? "" }.joined(separator: "\u{1F}")
+                    if units[key] == nil {
+                        order.append(key)
+                        units[key] = UnitCounts(
+                            province: province, district: district, commune: commune, counts: VerdictSummary())
+                    }
+                    if let verdict = Verdict(rawValue: row["verdict"]) {
+                        units[key]?.counts.add(verdict, count: row["n"])
+                    }
+                }
+                return order.compactMap { units[$0] }
+            }
+        } catch {
+            throw StoreError.wrap(error, "count the units of run \(run)")
+        }
+    }
+
+    /// For each rule, how many portals of run `run` failed it.
+    public func failureCounts(run: Int64) async throws(StoreError) -> [String: Int] {
+        do {
+            return try await pool.read { db in
+                var out: [String: Int] = [:]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT f.rule, COUNT(*) AS n FROM portalResult p JOIN finding f ON f.portalResultID = p.id
+                        WHERE p.runID = ? AND f.status = 'fail' GROUP BY f.rule
+                        """,
+                    arguments: [run])
+                {
+                    out[row["rule"]] = row["n"]
+                }
+                return out
+            }
+        } catch {
+            throw StoreError.wrap(error, "count the failures of run \(run)")
+        }
+    }
+
+    /// Portals the monitor confirmed down and has not seen back up, longest down first.
+    public func portalsDown() async throws(StoreError) -> [PortalDown] {
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.url, a.since,
+                               (SELECT p.name FROM portalResult p WHERE p.url = a.url ORDER BY p.runID DESC LIMIT 1) AS name
+                        FROM alertState a WHERE a.kind = 'availability' AND a.state = 'down' ORDER BY a.since, a.url
+                        """
+                ).map { PortalDown(url: $0["url"], name: $0["name"], since: $0["since"]) }
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the portals down")
+        }
+    }
+
+    /// Portal `url`'s verdicts over time, newest first (an exact URL, unlike `history(matching:)`).
+    public func portalHistory(url: String, limit: Int) async throws(StoreError) -> [PortalRow] {
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT \(Self.rowColumns) FROM portalResult p WHERE p.url = ? ORDER BY p.runID DESC LIMIT ?",
+                    arguments: [url, max(1, limit)]
+                ).map(Self.portalRow)
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the history of \(url)")
+        }
+    }
+
+    /// Portal `url`'s whole result in run `run` (findings with their texts) and when it was observed.
+    public func result(run: Int64, url: String) async throws(StoreError) -> (result: SiteResult, observedAt: Date)? {
+        do {
+            return try await pool.read { db in try LeanResult.result(run: run, url: url, db) }
+        } catch {
+            throw StoreError.wrap(error, "read the result of \(url)")
+        }
+    }
+
+    /// The latest run before `run` that has portal `url`.
+    public func previousRun(of url: String, before run: Int64) async throws(StoreError) -> Int64? {
+        do {
+            return try await pool.read { db in
+                try Int64.fetchOne(
+                    db, sql: "SELECT MAX(runID) FROM portalResult WHERE url = ? AND runID < ?", arguments: [url, run])
+            }
+        } catch {
+            throw StoreError.wrap(error, "read the previous scan of \(url)")
+        }
+    }
+
+    /// Every portal of run `run` that an earlier run also has, with its verdict there (portals new in
+    /// this run are left out: `done` minus the count is how many are new).
+    public func verdictChanges(run: Int64) async throws(StoreError) -> [VerdictChange] {
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.url, c.name, c.verdict, p.verdict AS previous, p.runID AS previousRun
+                        FROM portalResult c
+                        JOIN (SELECT q.url, MAX(q.runID) AS prior FROM portalResult q
+                              JOIN portalResult k ON k.url = q.url AND k.runID = ?
+                              WHERE q.runID < ? GROUP BY q.url) m ON m.url = c.url
+                        JOIN portalResult p ON p.url = m.url AND p.runID = m.prior
+                        WHERE c.runID = ? ORDER BY c.url
+                        """,
+                    arguments: [run, run, run]
+                ).compactMap { row in
+                    guard let verdict = Verdict(rawValue: row["verdict"]),
+                        let previous = Verdict(rawValue: row["previous"])
+                    else { return nil }
+                    return VerdictChange(
+                        url: row["url"], name: row["name"], verdict: verdict, previous: previous,
+                        previousRun: row["previousRun"])
+                }
+            }
+        } catch {
+            throw StoreError.wrap(error, "compare run \(run) with the previous runs")
+        }
+    }
+}

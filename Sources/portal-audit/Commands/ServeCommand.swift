@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import PortalAuditCore
+import PortalAuditServer
+
+/// `portal-audit serve`: the dashboard and the JSON API over the history database.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a live dashboard and a JSON API (/api/v1/) over the history database.",
+        discussion: """
+            Read-only: pages for the latest run, each run, portal and rule, reports made on demand.
+            Listens on loopback by default; any other address needs --token-file (a bearer token, or the
+            password of basic auth in a browser).
+            """)
+
+    @Option(help: ArgumentHelp("History database.", valueName: "file"))
+    var db: String = "portal-audit.sqlite"
+
+    @OptionGroup var server: ServeOptions
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: db) else {
+            printError("\(db): error: --db: no history database here (run `portal-audit scan` first)")
+            throw ExitStatus.badInput
+        }
+        let configuration = try server.configuration(database: db)
+        do {
+            try await DashboardServer.run(configuration, handleSignals: true) { address in
+                printError("portal-audit: serving http://\(address)/ (history \(db))")
+            }
+        } catch {
+            printError("portal-audit: serve: \(configuration.listen): \(error)")
+            throw ExitStatus.internalError
+        }
+    }
+}
+
+/// The dashboard's address, token and language (`serve`, and `monitor --serve`).
+struct ServeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Address to listen on (HOST:PORT; [IPv6]:PORT).", valueName: "address"))
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp(
+            "File holding the access token (16+ characters); required to listen beyond loopback.",
+            valueName: "file"))
+    var tokenFile: String?
+
+    @Option(help: "Language of the pages: vi or en.")
+    var lang: Language = .vi
+
+    /// The checked configuration; every problem printed and exit 64 when there are any.
+    func configuration(database: String, listen text: String? = nil) throws -> ServeConfiguration {
+        switch ListenAddress.parse(text ?? listen) {
+        case .failure(let error):
+            printError("<command line>: error: --\(text == nil ? "listen" : "serve"): \(error)")
+            throw ExitStatus.badInput
+        case .success(let address):
+            let (token, problems) = ServeConfiguration.validate(listen: address, tokenFile: tokenFile)
+            for problem in problems { printError("<command line>: error: \(problem)") }
+            guard problems.isEmpty else { throw ExitStatus.badInput }
+            return ServeConfiguration(database: database, listen: address, token: token, language: lang)
+        }
+    }
+}
