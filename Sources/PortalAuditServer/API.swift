@@ -175,7 +175,7 @@ struct API: Sendable {
     func register(_ group: RouterGroup<BasicRequestContext>) {
         group.get("/runs") { request, _ in
             try await Self.answer {
-                let query = QueryParameters(request.uri.query)
+                let query = QueryParameters(request.uri.query, strict: true)
                 let (page, size) = (try query.page(), try perPage(query))
                 let (total, runs) = try await store.runs(offset: (page - 1) * size, limit: size)
                 let counts = try await store.verdictCounts(runs: runs.map(\.id))
@@ -200,7 +200,7 @@ struct API: Sendable {
         }
         group.get("/runs/:id/portals") { request, context in
             try await Self.answer {
-                let query = QueryParameters(request.uri.query)
+                let query = QueryParameters(request.uri.query, strict: true)
                 var filter = try query.portalQuery()
                 let (page, size) = (try query.page(), try perPage(query))
                 guard let run = try await store.runSummary(try DashboardServer.runID(context)) else { return nil }
@@ -212,7 +212,7 @@ struct API: Sendable {
         }
         group.get("/portal") { request, _ in
             try await Self.answer {
-                let query = QueryParameters(request.uri.query)
+                let query = QueryParameters(request.uri.query, strict: true)
                 guard let url = query["url"], !url.isEmpty else {
                     throw HTTPError(.badRequest, message: "url: the portal's URL is required")
                 }
@@ -227,11 +227,11 @@ struct API: Sendable {
             }
         }
         group.get("/rules") { request, _ in
-            try await Self.answer { try await rules(QueryParameters(request.uri.query)) }
+            try await Self.answer { try await rules(QueryParameters(request.uri.query, strict: true)) }
         }
         group.get("/rules/:id") { request, context in
             try await Self.answer {
-                let query = QueryParameters(request.uri.query)
+                let query = QueryParameters(request.uri.query, strict: true)
                 let (page, size) = (try query.page(), try perPage(query))
                 let requested = try query.integer("run", in: 1...Int64.max)
                 guard let descriptor = RuleRegistry.rule(context.parameters.get("id") ?? "")?.descriptor,

@@ -42,7 +42,8 @@ public enum DashboardServer {
         let api = API(store: store, pages: pages)
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
-        if let token = configuration.token { router.add(middleware: TokenMiddleware(token: token)) }
+        router.add(middleware: ReadOnlyMiddleware())
+        if let token = configuration.token { router.add(middleware: TokenMiddleware(token: AccessToken(token))) }
         let css = EmbeddedTemplates.files["dashboard.css"] ?? ""
         router.get("/static/dashboard.css") { _, _ in
             Response(
@@ -69,7 +70,8 @@ public enum DashboardServer {
         }
         router.get("/runs/:id/:file") { _, context in
             try await Downloads.report(
-                file: context.parameters.get("file") ?? "", run: try runID(context), database: configuration.database,
+                file: context.parameters.get("file") ?? "", run: try runID(context), store: store,
+                database: configuration.database,
                 language: configuration.language)
         }
         router.get("/portal") { request, _ in
@@ -136,8 +138,12 @@ public enum DashboardServer {
 /// A query string's parameters: `+` is a space, `%XX` decoded, the first of a repeated name kept.
 struct QueryParameters {
     private var values: [String: String] = [:]
+    /// Whether an empty number or choice is an error (the API) rather than "not given" (a page's form,
+    /// which sends every field, empty or not).
+    var strict = false
 
-    init(_ query: String?) {
+    init(_ query: String?, strict: Bool = false) {
+        self.strict = strict
         for pair in (query ?? "").split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
@@ -153,7 +159,7 @@ struct QueryParameters {
 
     /// Parameter `name` as a whole number in `range`; absent or empty is `nil`, anything else is a 400.
     func integer(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
-        guard let text = values[name], !text.isEmpty else { return nil }
+        guard let text = values[name], !text.isEmpty || strict else { return nil }
         guard let value = Int64(text), range.contains(value) else {
             throw HTTPError(
                 .badRequest, message: "\(name): expected a whole number from \(range.lowerBound), found '\(text)'")
@@ -165,7 +171,7 @@ struct QueryParameters {
 
     func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T?
     where T.RawValue == String {
-        guard let text = values[name], !text.isEmpty else { return nil }
+        guard let text = values[name], !text.isEmpty || strict else { return nil }
         guard let value = T(rawValue: text) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
             throw HTTPError(.badRequest, message: "\(name): expected one of \(allowed), found '\(text)'")
@@ -175,8 +181,8 @@ struct QueryParameters {
 
     /// The filters and order of a run's portal list.
     func portalQuery() throws -> PortalQuery {
-        let order = values["order"] ?? ""
-        guard ["", "asc", "desc"].contains(order) else {
+        let order = values["order"] ?? (strict ? "asc" : "")
+        guard (strict ? ["asc", "desc"] : ["", "asc", "desc"]).contains(order) else {
             throw HTTPError(.badRequest, message: "order: expected asc or desc, found '\(order)'")
         }
         func text(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) } }

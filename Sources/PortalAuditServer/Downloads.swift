@@ -3,21 +3,26 @@ import HTTPTypes
 import Hummingbird
 import PortalAuditCore
 import PortalAuditKit
+import PortalAuditStore
 
 /// A run's reports, made when asked for (no traffic: from the history, as `portal-audit report` does).
 enum Downloads {
     static let formats: [ReportFormat] = [.html, .pdf, .csv, .json]
 
-    static func report(file: String, run: Int64, database: String, language: Language) async throws -> Response {
+    static func report(file: String, run: Int64, store: AuditStore, database: String, language: Language) async throws
+        -> Response
+    {
         guard file.hasPrefix("report."), let format = ReportFormat(rawValue: String(file.dropFirst("report.".count))),
             formats.contains(format)
         else {
             throw HTTPError(.notFound, message: "no such report: report.html, report.pdf, report.csv or report.json")
         }
+        guard try await store.runSummary(run) != nil else {
+            throw HTTPError(.notFound, message: "the history holds no run \(run)")
+        }
         let request = ReportRequest(database: database, runID: run, formats: [format], language: language)
         let body: Data = try await offPool {
             let context = try ReportWriter().context(request)
-            guard context.runID == run else { throw HTTPError(.notFound, message: "the history holds no run \(run)") }
             if format == .pdf {
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                     "portal-audit-serve-\(UUID().uuidString)")

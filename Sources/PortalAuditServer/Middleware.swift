@@ -39,29 +39,14 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Requires the token of `--token-file`: `Authorization: Bearer TOKEN`, or basic auth with the token as
-/// the password (what a browser asks for). Compared in constant time.
-struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+/// The token of `--token-file`: `Authorization: Bearer TOKEN`, or basic auth with the token as the
+/// password (what a browser asks for), compared in constant time.
+struct AccessToken: Sendable {
     let token: [UInt8]
 
-    init(token: String) { self.token = Array(token.utf8) }
+    init(_ token: String) { self.token = Array(token.utf8) }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        if let header = request.headers[.authorization], accepts(header) {
-            return try await next(request, context)
-        }
-        return Response(
-            status: .unauthorized,
-            headers: [
-                .wwwAuthenticate: "Basic realm=\"portal-audit\", charset=\"UTF-8\"",
-                .contentType: "text/plain; charset=utf-8",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: "a token is required (Authorization: Bearer, or basic auth)\n")))
-    }
-
-    /// Whether `header` carries the token.
+    /// Whether the `Authorization` value `header` carries the token.
     func accepts(_ header: String) -> Bool {
         if header.hasPrefix("Bearer ") {
             return Self.equal(Array(header.utf8.dropFirst("Bearer ".utf8.count)), token)
@@ -84,6 +69,26 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Answers 401 to a request without the access token.
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: AccessToken
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if let header = request.headers[.authorization], token.accepts(header) {
+            return try await next(request, context)
+        }
+        return Response(
+            status: .unauthorized,
+            headers: [
+                .wwwAuthenticate: "Basic realm=\"portal-audit\", charset=\"UTF-8\"",
+                .contentType: "text/plain; charset=utf-8",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: "a token is required (Authorization: Bearer, or basic auth)\n")))
+    }
+}
+
 extension HTTPField.Name {
     static let contentSecurityPolicy = Self("Content-Security-Policy")!
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
@@ -92,4 +97,24 @@ extension HTTPField.Name {
     static let permissionsPolicy = Self("Permissions-Policy")!
     static let crossOriginOpenerPolicy = Self("Cross-Origin-Opener-Policy")!
     static let crossOriginResourcePolicy = Self("Cross-Origin-Resource-Policy")!
+}
+
+/// Everything here is read-only: GET, and HEAD answered as GET without the body (monitors and
+/// `portal-audit check` may ask HEAD); any other method is 405 with `Allow`.
+struct ReadOnlyMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if request.method == .get { return try await next(request, context) }
+        guard request.method == .head else {
+            return Response(
+                status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "read-only: GET or HEAD\n")))
+        }
+        var head = request.head
+        head.method = .get
+        var response = try await next(Request(head: head, body: request.body), context)
+        response.body = ResponseBody()
+        return response
+    }
 }

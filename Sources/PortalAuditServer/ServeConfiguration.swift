@@ -73,7 +73,9 @@ public struct ServeConfiguration: Sendable {
     }
 
     /// Checks the settings a server must refuse to start with, every problem at once (`field: problem`).
-    public static func validate(listen: ListenAddress, tokenFile: String?) -> (token: String?, problems: [String]) {
+    public static func validate(listen: ListenAddress, option: String = "--listen", tokenFile: String?) -> (
+        token: String?, problems: [String]
+    ) {
         var problems: [String] = []
         var token: String?
         if let tokenFile {
@@ -94,7 +96,7 @@ public struct ServeConfiguration: Sendable {
             }
         } else if !listen.isLoopback {
             problems.append(
-                "--listen: \(listen) is reachable from other machines: give --token-file FILE (a token of 16 or more characters) to require it, or listen on 127.0.0.1"
+                "\(option): \(listen) is reachable from other machines: give --token-file FILE (a token of 16 or more characters) to require it, or listen on 127.0.0.1"
             )
         }
         return (token, problems)

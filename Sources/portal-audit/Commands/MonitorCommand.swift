@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortalAuditCore
 import PortalAuditKit
+import PortalAuditServer
 
 /// A duration as people write it: `30s`, `5m`, `2h`, `24h`, `7d`.
 struct DurationArgument: ExpressibleByArgument, Sendable, Decodable {
@@ -57,9 +58,18 @@ struct MonitorCommand: AsyncParsableCommand {
     @Option(help: "Portals scanned at the same time during a scheduled scan.")
     var concurrency: Int = 32
 
+    @Option(
+        help: ArgumentHelp(
+            "Also serve the dashboard and /api/v1/ over the history at this address (HOST:PORT).",
+            valueName: "address"))
+    var serve: String?
+
+    @OptionGroup var server: ServeOptions
+
     @OptionGroup var probe: ProbeOptionsGroup
 
     func run() async throws {
+        let dashboard = try serve.map { try server.configuration(database: db, listen: $0, option: "--serve") }
         let runner = AuditRunner(profileLoader: probe.profileLoader)
         if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" { runner.restrictToLoopback(true) }
         let monitor = MonitorRunner(scanner: FleetScanner(runner: runner))
@@ -73,10 +83,28 @@ struct MonitorCommand: AsyncParsableCommand {
         printError(
             "monitor: \(prepared.scan.inventory.entries.count) portals, a sample every \(Int(uptimeEvery.seconds)) s, a scan every \(Int(scanEvery.seconds)) s; history: \(db)"
         )
-        let task = Task<Void, any Error> { await monitor.run(prepared) { printError($0) } }
+        let task = Task<Void, any Error> {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if let dashboard {
+                    group.addTask {
+                        try await DashboardServer.run(dashboard, handleSignals: false) { address in
+                            printError("monitor: serving http://\(address)/")
+                        }
+                    }
+                }
+                group.addTask { await monitor.run(prepared) { printError($0) } }
+                // Whichever ends first (the monitor stopped, the server could not listen) ends both.
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        }
         let signals = SignalCanceller(task: task, message: "\nmonitor: stopping — finished results are kept")
-        _ = await task.result
+        let result = await task.result
         signals.stop()
+        if case .failure(let error) = result, let dashboard {
+            printError("monitor: --serve \(dashboard.listen): \(error)")
+            throw ExitStatus.internalError
+        }
         printError("monitor: stopped")
     }
 }

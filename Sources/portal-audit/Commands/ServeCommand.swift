@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("History database.", valueName: "file"))
     var db: String = "portal-audit.sqlite"
 
+    @Option(help: ArgumentHelp("Address to listen on (HOST:PORT; [IPv6]:PORT).", valueName: "address"))
+    var listen: String = "127.0.0.1:8080"
+
     @OptionGroup var server: ServeOptions
 
     func run() async throws {
@@ -24,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
             printError("\(db): error: --db: no history database here (run `portal-audit scan` first)")
             throw ExitStatus.badInput
         }
-        let configuration = try server.configuration(database: db)
+        let configuration = try server.configuration(database: db, listen: listen, option: "--listen")
         do {
             try await DashboardServer.run(configuration, handleSignals: true) { address in
                 printError("portal-audit: serving http://\(address)/ (history \(db))")
@@ -36,11 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// The dashboard's address, token and language (`serve`, and `monitor --serve`).
+/// The dashboard's token and language (`serve`, and `monitor --serve`).
 struct ServeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Address to listen on (HOST:PORT; [IPv6]:PORT).", valueName: "address"))
-    var listen: String = "127.0.0.1:8080"
-
     @Option(
         name: .customLong("token-file"),
         help: ArgumentHelp(
@@ -52,13 +52,13 @@ struct ServeOptions: ParsableArguments {
     var lang: Language = .vi
 
     /// The checked configuration; every problem printed and exit 64 when there are any.
-    func configuration(database: String, listen text: String? = nil) throws -> ServeConfiguration {
-        switch ListenAddress.parse(text ?? listen) {
+    func configuration(database: String, listen: String, option: String) throws -> ServeConfiguration {
+        switch ListenAddress.parse(listen) {
         case .failure(let error):
-            printError("<command line>: error: --\(text == nil ? "listen" : "serve"): \(error)")
+            printError("<command line>: error: \(option): \(error)")
             throw ExitStatus.badInput
         case .success(let address):
-            let (token, problems) = ServeConfiguration.validate(listen: address, tokenFile: tokenFile)
+            let (token, problems) = ServeConfiguration.validate(listen: address, option: option, tokenFile: tokenFile)
             for problem in problems { printError("<command line>: error: \(problem)") }
             guard problems.isEmpty else { throw ExitStatus.badInput }
             return ServeConfiguration(database: database, listen: address, token: token, language: lang)
