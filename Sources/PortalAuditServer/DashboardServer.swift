@@ -41,6 +41,7 @@ public enum DashboardServer {
         let pages = try Pages(store: store, language: configuration.language, pageSize: configuration.pageSize)
         let api = API(store: store, pages: pages)
         let router = Router()
+        router.add(middleware: TimingMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ReadOnlyMiddleware())
         if let token = configuration.token { router.add(middleware: TokenMiddleware(token: AccessToken(token))) }

@@ -5,9 +5,30 @@ import PortalAuditCore
 import PortalAuditKit
 import PortalAuditStore
 
-/// A run's reports, made when asked for (no traffic: from the history, as `portal-audit report` does).
+/// A run's reports, made when asked for (no traffic: from the history, as `portal-audit report` does),
+/// one at a time: a PDF of a thousand portals keeps Chromium busy for a minute, and a second one beside it
+/// would starve the pages.
 enum Downloads {
     static let formats: [ReportFormat] = [.html, .pdf, .csv, .json]
+    static let gate = Gate()
+
+    /// Lets one caller in at a time, the others waiting in order.
+    actor Gate {
+        private var busy = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func enter() async {
+            guard busy else {
+                busy = true
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func leave() {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+    }
 
     static func report(file: String, run: Int64, store: AuditStore, database: String, language: Language) async throws
         -> Response
@@ -21,18 +42,14 @@ enum Downloads {
             throw HTTPError(.notFound, message: "the history holds no run \(run)")
         }
         let request = ReportRequest(database: database, runID: run, formats: [format], language: language)
-        let body: Data = try await offPool {
-            let context = try ReportWriter().context(request)
-            if format == .pdf {
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "portal-audit-serve-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                let path = folder.appendingPathComponent("report.pdf").path
-                try PDFPrinter.print(html: try ReportWriter.render(.html, context), to: path)
-                return try Data(contentsOf: URL(fileURLWithPath: path))
-            }
-            return Data(try ReportWriter.render(format, context).utf8)
+        await gate.enter()
+        let body: Data
+        do {
+            body = try await offPool { try make(format, request) }
+            await gate.leave()
+        } catch {
+            await gate.leave()
+            throw error
         }
         let types: [ReportFormat: String] = [
             .html: "text/html; charset=utf-8", .pdf: "application/pdf", .csv: "text/csv; charset=utf-8",
@@ -46,6 +63,21 @@ enum Downloads {
         headers[.contentSecurityPolicy] =
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The report's bytes (PDF through Chromium, in a temporary folder removed after).
+    private static func make(_ format: ReportFormat, _ request: ReportRequest) throws -> Data {
+        let context = try ReportWriter().context(request)
+        if format == .pdf {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "portal-audit-serve-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("report.pdf").path
+            try PDFPrinter.print(html: try ReportWriter.render(.html, context), to: path)
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        return Data(try ReportWriter.render(format, context).utf8)
     }
 }
 

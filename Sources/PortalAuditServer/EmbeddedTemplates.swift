@@ -15,6 +15,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h1 { font-size: 1.5rem; margin: .5rem 0; }
 h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem 1rem; margin: 1rem 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr)); gap: 0 1rem; }
 section.counts { display: flex; flex-wrap: wrap; gap: .8rem; background: none; border: 0; padding: 0; }
 .count { display: flex; flex-direction: column; min-width: 9rem; padding: .7rem 1rem; border-radius: 6px; color: #fff; text-decoration: none; background: #34495e; }
 .count .n { font-size: 1.8rem; font-weight: bold; }
@@ -35,6 +36,7 @@ tr.worse td:last-child { color: var(--fail); } tr.better td:last-child { color: 
 .chart rect.fail, .swatch.fail, .timeline rect.fail { fill: var(--fail); background: var(--fail); }
 .timeline rect.up { fill: #a5d6a7; }
 .chart .tick { font-size: 10px; fill: #5b6573; }
+.chart, .timeline { max-width: 100%; height: auto; }
 .swatch { display: inline-block; width: .8rem; height: .8rem; margin: 0 .25rem 0 .6rem; vertical-align: middle; }
 form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
 form.filters label { display: flex; flex-direction: column; font-size: .85rem; }
@@ -86,6 +88,7 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 {{#counts}}<a class="count {{verdict}}" href="{{href}}"><span class="n" id="count-{{verdict}}">{{n}}</span><span class="label">{{label}}</span></a>{{/counts}}
 <div class="count total"><span class="n" id="count-total">{{total}}</span><span class="label">{{t.portals}}</span></div>
 </section>
+<div class="grid">
 <section>
 <h2>{{t.trend}}</h2>
 <svg class="chart" viewBox="0 0 {{chart.width}} {{chart.height}}" width="{{chart.width}}" height="{{chart.height}}" role="img" aria-label="{{t.trend}}">
@@ -93,11 +96,18 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 {{#chart.ticks}}<text x="{{x}}" y="{{y}}" class="tick">{{label}}</text>{{/chart.ticks}}
 </svg>
 <p class="legend">{{#legend}}<span class="swatch {{verdict}}"></span>{{label}} {{/legend}}</p>
-</section>
-<section>
 <h2>{{t.downloads}}</h2>
 <p class="downloads">{{#downloads}}<a href="{{href}}" download>{{label}}</a> {{/downloads}}</p>
 </section>
+<section>
+<h2>{{t.changes}}</h2>
+<p>{{changeSummary}}</p>
+{{#hasChanges}}<table id="changes"><thead><tr><th>{{t.portal}}</th><th>{{t.before}}</th><th>{{t.now}}</th></tr></thead><tbody>{{/hasChanges}}
+{{#changes}}<tr class="{{direction}}"><td><a href="{{href}}">{{name}}</a><br><span class="url">{{url}}</span></td><td>{{before}}</td><td>{{after}}</td></tr>{{/changes}}
+{{#hasChanges}}</tbody></table>{{/hasChanges}}
+</section>
+</div>
+<div class="grid">
 <section>
 <h2>{{t.down}}</h2>
 {{^down}}<p class="empty">{{t.noneDown}}</p>{{/down}}
@@ -112,13 +122,7 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 {{#expiring}}<tr><td><a href="{{href}}">{{name}}</a><br><span class="url">{{url}}</span></td><td>{{notAfter}}</td><td>{{rule}}</td></tr>{{/expiring}}
 {{#hasExpiring}}</tbody></table>{{/hasExpiring}}
 </section>
-<section>
-<h2>{{t.changes}}</h2>
-<p>{{changeSummary}}</p>
-{{#hasChanges}}<table id="changes"><thead><tr><th>{{t.portal}}</th><th>{{t.before}}</th><th>{{t.now}}</th></tr></thead><tbody>{{/hasChanges}}
-{{#changes}}<tr class="{{direction}}"><td><a href="{{href}}">{{name}}</a><br><span class="url">{{url}}</span></td><td>{{before}}</td><td>{{after}}</td></tr>{{/changes}}
-{{#hasChanges}}</tbody></table>{{/hasChanges}}
-</section>
+</div>
 <section>
 <h2>{{t.units}}</h2>
 <table id="units"><thead><tr><th>{{t.unit}}</th><th>{{t.portals}}</th><th>{{t.pass}}</th><th>{{t.warn}}</th><th>{{t.incomplete}}</th><th>{{t.fail}}</th><th>{{t.rate}}</th></tr></thead><tbody>

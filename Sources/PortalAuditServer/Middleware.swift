@@ -97,6 +97,7 @@ extension HTTPField.Name {
     static let permissionsPolicy = Self("Permissions-Policy")!
     static let crossOriginOpenerPolicy = Self("Cross-Origin-Opener-Policy")!
     static let crossOriginResourcePolicy = Self("Cross-Origin-Resource-Policy")!
+    static let serverTiming = Self("Server-Timing")!
 }
 
 /// Everything here is read-only: GET, and HEAD answered as GET without the body (monitors and
@@ -115,6 +116,20 @@ struct ReadOnlyMiddleware<Context: RequestContext>: RouterMiddleware {
         head.method = .get
         var response = try await next(Request(head: head, body: request.body), context)
         response.body = ResponseBody()
+        return response
+    }
+}
+
+/// `Server-Timing: app;dur=MS`: how long the server took, for the benchmark and a browser's tools.
+struct TimingMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let start = ContinuousClock.now
+        var response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let ms = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        response.headers[.serverTiming] = "app;dur=" + String(format: "%.2f", ms)
         return response
     }
 }

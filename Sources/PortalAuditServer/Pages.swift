@@ -284,7 +284,8 @@ struct Pages: Sendable {
                 verdict: verdict.rawValue, n: w.number(current[verdict]), label: w.verdict(verdict),
                 href: "/runs/\(run.id)?verdict=\(verdict.rawValue)")
         }
-        let down = try await store.portalsDown().map {
+        // A portal not sampled for a day is no longer watched: its last state is not "down now".
+        let down = try await store.portalsDown(sampledSince: Date().addingTimeInterval(-86_400)).map {
             DownLine(href: Self.portalHref($0.url), name: $0.name ?? $0.url, url: $0.url, since: w.dateTime($0.since))
         }
         var expiring: [ExpiryLine] = []

@@ -309,8 +309,9 @@ extension AuditStore {
         }
     }
 
-    /// Portals the monitor confirmed down and has not seen back up, longest down first.
-    public func portalsDown() async throws(StoreError) -> [PortalDown] {
+    /// Portals the monitor confirmed down and has not seen back up, longest down first; a portal the
+    /// monitor has not sampled since `sampledSince` (no longer monitored) is left out.
+    public func portalsDown(sampledSince: Date) async throws(StoreError) -> [PortalDown] {
         do {
             return try await pool.read { db in
                 try Row.fetchAll(
@@ -318,8 +319,11 @@ extension AuditStore {
                     sql: """
                         SELECT a.url, a.since,
                                (SELECT p.name FROM portalResult p WHERE p.url = a.url ORDER BY p.runID DESC LIMIT 1) AS name
-                        FROM alertState a WHERE a.kind = 'availability' AND a.state = 'down' ORDER BY a.since, a.url
-                        """
+                        FROM alertState a WHERE a.kind = 'availability' AND a.state = 'down'
+                          AND (SELECT MAX(s.at) FROM uptimeSample s WHERE s.url = a.url) >= ?
+                        ORDER BY a.since, a.url
+                        """,
+                    arguments: [sampledSince]
                 ).map { PortalDown(url: $0["url"], name: $0["name"], since: $0["since"]) }
             }
         } catch {
@@ -373,13 +377,11 @@ extension AuditStore {
                     sql: """
                         SELECT c.url, c.name, c.verdict, p.verdict AS previous, p.runID AS previousRun
                         FROM portalResult c
-                        JOIN (SELECT q.url, MAX(q.runID) AS prior FROM portalResult q
-                              JOIN portalResult k ON k.url = q.url AND k.runID = ?
-                              WHERE q.runID < ? GROUP BY q.url) m ON m.url = c.url
-                        JOIN portalResult p ON p.url = m.url AND p.runID = m.prior
+                        JOIN portalResult p ON p.url = c.url AND p.runID = (
+                            SELECT MAX(q.runID) FROM portalResult q WHERE q.url = c.url AND q.runID < c.runID)
                         WHERE c.runID = ? ORDER BY c.url
                         """,
-                    arguments: [run, run, run]
+                    arguments: [run]
                 ).compactMap { row in
                     guard let verdict = Verdict(rawValue: row["verdict"]),
                         let previous = Verdict(rawValue: row["previous"])

@@ -194,7 +194,8 @@ struct LeanResult: Codable {
     // MARK: migration
 
     /// v4 → v5: the columns the dashboard filters, groups and sorts a run by (its unit, level and leaf
-    /// certificate's expiry), filled in from each stored result, and an index on a run's verdicts.
+    /// certificate's expiry), filled in from each stored result; indexes on a run's verdicts and units, and
+    /// on a portal's runs (its previous scan is one index seek).
     static func addDashboardColumns(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -204,6 +205,8 @@ struct LeanResult: Codable {
                 ALTER TABLE portalResult ADD COLUMN level INTEGER;
                 ALTER TABLE portalResult ADD COLUMN certNotAfter DATETIME;
                 CREATE INDEX portalResultRunVerdict ON portalResult(runID, verdict);
+                CREATE INDEX portalResultRunUnit ON portalResult(runID, province, district, commune, verdict);
+                CREATE INDEX portalResultURLRun ON portalResult(url, runID);
                 """)
         let rows = try Row.fetchCursor(db, sql: "SELECT id, observation FROM portalResult ORDER BY id")
         while let row = try rows.next() {

@@ -203,11 +203,16 @@ struct ServeTests {
         }
     }
 
-    @Test("the run's JSON report downloaded from the dashboard is `report --format json`, byte for byte")
+    @Test("the run's JSON report downloaded from the dashboard is `report --format json`, byte for byte; --lang en")
     func downloads() async throws {
         let history = try await LabHistory.shared.value
-        let server = try await Server.start(["serve", "--db", history.database, "--listen", "127.0.0.1:0"])
+        let server = try await Server.start([
+            "serve", "--db", history.database, "--listen", "127.0.0.1:0", "--lang", "en",
+        ])
         defer { Task { _ = await server.stop() } }
+        let overview = try await fetch(server.base + "/")
+        #expect(overview.body.contains("<html lang=\"en\">") && overview.body.contains("Compliance of the portals"))
+        #expect(overview.body.contains("/runs/2/report.pdf"))
         let json = try await fetch(server.base + "/runs/2/report.json")
         #expect(json.status == 200)
         #expect(json.headers["content-disposition"]?.hasPrefix("attachment") == true)
@@ -319,26 +324,36 @@ struct ServeTests {
         let history = try await LabHistory.shared.value
         let exemplary = try Lab.portal("exemplary")
         let inventory = history.folder.appendingPathComponent("monitor.yaml").path
+        // Given the exemplary portal and one whose port nothing listens on (18489)
         try """
         defaults: { address: "127.0.0.1,::1" }
         portals:
           - url: \(exemplary.url)
             http_port: \(exemplary.httpPort)
+          - url: https://xa-ngunghoatdong.laocai.gov.vn:18489/
+            name: "Trang xã Ngừng Hoạt Động"
+            address: 127.0.0.1
         """.write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = history.folder.appendingPathComponent("monitor.sqlite").path
+        // When the monitor samples every second and serves its dashboard
         let server = try await Server.start([
-            "monitor", inventory, "--db", database, "--ca-file", Lab.caFile, "--uptime-every", "30s",
-            "--scan-every", "24h", "--sample-pages", "0", "--serve", "127.0.0.1:0",
+            "monitor", inventory, "--db", database, "--ca-file", Lab.caFile, "--uptime-every", "1s",
+            "--scan-every", "24h", "--sample-pages", "0", "--confirm-after", "0", "--timeout", "3",
+            "--serve", "127.0.0.1:0",
         ])
-        var runs = 0
-        for _ in 0..<100 where runs == 0 {
-            let list = try await fetch(server.base + "/api/v1/runs")
-            #expect(list.status == 200)
-            let object = try JSONSerialization.jsonObject(with: Data(list.body.utf8)) as? [String: Any]
-            runs = object?["total"] as? Int ?? 0
-            if runs == 0 { try await Task.sleep(for: .milliseconds(200)) }
+        // Then the overview lists the silent portal as down, from the monitor's confirmed outage
+        var overview = ""
+        for _ in 0..<100 where !overview.contains("id=\"down\"") {
+            let page = try await fetch(server.base + "/")
+            #expect(page.status == 200)
+            overview = page.body
+            try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(runs == 1)
+        #expect(overview.contains("id=\"down\""))
+        #expect(overview.contains("Trang xã Ngừng Hoạt Động") || overview.contains("xa-ngunghoatdong.laocai.gov.vn"))
+        let runs = try await fetch(server.base + "/api/v1/runs")
+        let object = try JSONSerialization.jsonObject(with: Data(runs.body.utf8)) as? [String: Any]
+        #expect(object?["total"] as? Int == 1)
         #expect(await server.stop() == 0, "\(server.process.stderrSoFar)")
         let refused = try await Command.run(
             Repository.binary, ["monitor", inventory, "--db", database, "--serve", "0.0.0.0:8080"],
