@@ -62,6 +62,7 @@ extension Pages {
         case .score: words.t("Score", "Điểm")
         case .grade: words.t("Grade", "Xếp loại")
         case .unit: words.t("Unit", "Đơn vị")
+        case .expiry: words.t("Certificate expiry", "Hạn chứng thư")
         }
     }
 

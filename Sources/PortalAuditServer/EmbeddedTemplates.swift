@@ -121,6 +121,7 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 {{#hasExpiring}}<table id="expiring"><thead><tr><th>{{t.portal}}</th><th>{{t.notAfter}}</th><th>{{t.rule}}</th></tr></thead><tbody>{{/hasExpiring}}
 {{#expiring}}<tr><td><a href="{{href}}">{{name}}</a><br><span class="url">{{url}}</span></td><td>{{notAfter}}</td><td>{{rule}}</td></tr>{{/expiring}}
 {{#hasExpiring}}</tbody></table>{{/hasExpiring}}
+<p class="more">{{#expiringAll}}<a href="{{href}}">{{label}}</a> {{/expiringAll}}</p>
 </section>
 </div>
 <section>

@@ -208,6 +208,7 @@ struct Pages: Sendable {
         var hasDown: Bool
         var expiring: [ExpiryLine]
         var hasExpiring: Bool
+        var expiringAll: [Link]
         var changeSummary: String
         var changes: [ChangeLine]
         var hasChanges: Bool
@@ -288,13 +289,21 @@ struct Pages: Sendable {
         let down = try await store.portalsDown(sampledSince: Date().addingTimeInterval(-86_400)).map {
             DownLine(href: Self.portalHref($0.url), name: $0.name ?? $0.url, url: $0.url, since: w.dateTime($0.since))
         }
+        // The first ten of each rule here, soonest first; the rule's page lists them all.
         var expiring: [ExpiryLine] = []
+        var expiringAll: [Link] = []
         for rule in ["cert.not-expired", "cert.expiry-soon"] {
-            let rows = try await store.portals(run: run.id, PortalQuery(rule: rule, sort: .url, limit: 100)).rows
+            let (total, rows) = try await store.portals(run: run.id, PortalQuery(rule: rule, sort: .expiry, limit: 10))
             expiring += rows.map { row in
                 ExpiryLine(
                     href: Self.portalHref(row.url, run: run.id), name: row.name ?? row.url, url: row.url,
                     notAfter: row.certNotAfter.map(w.dateTime) ?? "–", rule: rule)
+            }
+            if total > 0 {
+                expiringAll.append(
+                    Link(
+                        href: Self.ruleHref(rule, run: run.id),
+                        label: w.t("\(rule): all \(w.number(total)) →", "\(rule): cả \(w.number(total)) cổng →")))
             }
         }
         let changes = try await store.verdictChanges(run: run.id)
@@ -312,7 +321,7 @@ struct Pages: Sendable {
             profile: run.profile, inventory: run.inventory, done: w.number(run.done), planned: w.number(run.planned),
             counts: tiles, total: w.number(current.sites), chart: chart(recent, counts),
             legend: tiles.reversed(), downloads: runDownloads(run.id), down: down, hasDown: !down.isEmpty,
-            expiring: expiring, hasExpiring: !expiring.isEmpty, changeSummary: summary,
+            expiring: expiring, hasExpiring: !expiring.isEmpty, expiringAll: expiringAll, changeSummary: summary,
             changes: changed.prefix(50).map { change in
                 ChangeLine(
                     href: Self.portalHref(change.url, run: run.id), name: change.name ?? change.url, url: change.url,

@@ -42,6 +42,8 @@ public enum PortalSort: String, Sendable, CaseIterable {
     case grade
     /// Province, district, commune.
     case unit
+    /// The leaf certificate's expiry, soonest first (portals without one last).
+    case expiry
 }
 
 /// Which of a run's portals to list, in what order, which page.
@@ -134,6 +136,7 @@ extension AuditStore {
         case .name: return "coalesce(p.name, p.url) \(direction), p.url"
         case .score: return "p.score \(direction), p.url"
         case .grade: return "p.grade \(direction), p.url"
+        case .expiry: return "p.certNotAfter IS NULL, p.certNotAfter \(direction), p.url"
         case .unit:
             return "coalesce(p.province, '') \(direction), coalesce(p.district, '') \(direction), "
                 + "coalesce(p.commune, '') \(direction), p.url"
