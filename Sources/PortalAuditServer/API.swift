@@ -165,6 +165,8 @@ struct API: Sendable {
             return try json(ErrorJSON(error: "not found"), status: .notFound)
         } catch let error as HTTPError {
             return try json(ErrorJSON(error: error.body ?? error.status.reasonPhrase), status: error.status)
+        } catch {
+            return try json(ErrorJSON(error: "\(error)"), status: .internalServerError)
         }
     }
 

@@ -129,6 +129,12 @@ public enum DashboardServer {
             (status, text) = (
                 error.status, pages.errorPage(title: error.status.reasonPhrase, message: error.body ?? "")
             )
+        } catch {
+            // The history could not be read (a locked or damaged file): say so, as a page.
+            (status, text) = (
+                .internalServerError,
+                pages.errorPage(title: HTTPResponse.Status.internalServerError.reasonPhrase, message: "\(error)")
+            )
         }
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],

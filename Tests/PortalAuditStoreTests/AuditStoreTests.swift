@@ -172,6 +172,43 @@ struct LeanHistoryTests {
         #expect(after < before / 4, "\(before) → \(after) bytes")
     }
 
+    @Test("v5 fills the dashboard's columns from each stored result: the unit, level and certificate expiry")
+    func dashboardColumns() async throws {
+        // Given the v3 history migrated by the current release
+        let store = try AuditStore(path: try copyOfFixture())
+        for run in [Int64(1), 2] {
+            let results = try await store.results(run: run)
+            // When a run's portals are listed from the columns alone
+            let (total, rows) = try await store.portals(run: run, PortalQuery(sort: .url, limit: 500))
+            // Then each line holds what the stored result holds
+            #expect(total == results.count && rows.count == results.count)
+            for (row, site) in zip(rows, results) {
+                #expect(row.url == site.target.url && row.verdict == site.verdict && row.grade == site.grade)
+                #expect(row.province == site.target.province && row.commune == site.target.commune)
+                #expect(row.level == site.target.level)
+                #expect(row.certNotAfter == site.observation.certificate?.chain.first?.notAfter)
+                #expect(row.failedRules == site.findings.filter { $0.status == .fail }.map(\.rule).sorted())
+            }
+            // and the counts per unit and per failed rule add up to the run's
+            let units = try await store.unitCounts(run: run)
+            #expect(units.map(\.counts.sites).reduce(0, +) == results.count)
+            let failures = try await store.failureCounts(run: run)
+            #expect(
+                failures["tls.min-version"]
+                    == results.filter { $0.findings.contains { $0.rule == "tls.min-version" && $0.status == .fail } }
+                    .count)
+            // and a filter by verdict, unit and rule pages through exactly the matching portals
+            let failing = try await store.portals(run: run, PortalQuery(verdict: .fail, limit: 3))
+            #expect(failing.total == results.filter { $0.verdict == .fail }.count && failing.rows.count <= 3)
+            let ruled = try await store.portals(run: run, PortalQuery(rule: "tls.min-version", limit: 500))
+            #expect(ruled.rows.allSatisfy { $0.failedRules.contains("tls.min-version") })
+        }
+        // And run 2's portals are compared with run 1's
+        let changes = try await store.verdictChanges(run: 2)
+        #expect(changes.count == (try await store.results(run: 2)).count)
+        #expect(changes.allSatisfy { $0.previousRun == 1 })
+    }
+
     @Test("the migrated history reports identically to a fresh read: report --format json twice")
     func reportsMigrated() async throws {
         // Given the migrated fixture

@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
                 printError("portal-audit: serving http://\(address)/ (history \(db))")
             }
         } catch {
-            printError("portal-audit: serve: \(configuration.listen): \(error)")
+            printError("portal-audit: serve (\(configuration.listen), history \(db)): \(error)")
             throw ExitStatus.internalError
         }
     }
