@@ -182,6 +182,16 @@ package struct Words {
         return site.profile.label + t(" (level not given)", " (chưa rõ cấp độ)")
     }
 
+    package func severity(_ severity: Severity) -> String {
+        switch severity {
+        case .info: t("info", "thông tin")
+        case .low: t("low", "thấp")
+        case .medium: t("medium", "trung bình")
+        case .high: t("high", "cao")
+        case .critical: t("critical", "nghiêm trọng")
+        }
+    }
+
     package func requirement(_ requirement: Requirement) -> String {
         switch requirement {
         case .required: t("required", "bắt buộc")

@@ -290,7 +290,7 @@ extension Pages {
             let basis = [source, w.confidence(finding.confidence)].compactMap { $0 }.filter { !$0.isEmpty }
             return FindingLine(
                 rule: finding.rule, href: Self.ruleHref(finding.rule, run: view.run), title: finding.title(language),
-                requirement: w.requirement(finding.requirement), severity: finding.severity.rawValue,
+                requirement: w.requirement(finding.requirement), severity: w.severity(finding.severity),
                 status: w.status(finding), statusClass: statusClass(finding), note: w.note(finding),
                 evidence: w.evidence(finding).map { EvidenceLine(key: $0.0, value: $0.1) },
                 advice: finding.status == .fail || finding.status == .inconclusive

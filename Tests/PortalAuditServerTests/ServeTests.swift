@@ -267,8 +267,13 @@ struct ServeTests {
         let server = try await Server.start(["serve", "--db", history.database, "--listen", "127.0.0.1:0"])
         defer { Task { _ = await server.stop() } }
         let contract = try await Command.run(
-            "/bin/bash", [Repository.root.appendingPathComponent("scripts/api-contract").path, server.base + "/api/v1"])
+            "/bin/bash",
+            [
+                Repository.root.appendingPathComponent("scripts/api-contract").path, server.base + "/api/v1", "2",
+                history.hostileURL,
+            ])
         #expect(contract.status == 0, "\(contract.stdout)\n\(contract.stderr)")
+        #expect(occurrences("200, as documented", in: contract.stdout) == 6, "\(contract.stdout)")
     }
 
     @Test("the dashboard passes portal-audit's own header checks")
@@ -289,6 +294,23 @@ struct ServeTests {
         for finding in headers {
             #expect(finding["status"] as? String == "pass", "\(finding)")
         }
+    }
+
+    @Test("a history with no run yet: the overview says what to do, the API lists nothing, a run is not found")
+    func emptyHistory() async throws {
+        let history = try await LabHistory.shared.value
+        let database = history.folder.appendingPathComponent("empty.sqlite").path
+        #expect(FileManager.default.createFile(atPath: database, contents: Data()))
+        let server = try await Server.start(["serve", "--db", database, "--listen", "127.0.0.1:0"])
+        defer { Task { _ = await server.stop() } }
+        let overview = try await fetch(server.base + "/")
+        #expect(overview.status == 200 && overview.body.contains("id=\"no-run\""))
+        let runs = try await fetch(server.base + "/api/v1/runs")
+        #expect(runs.status == 200 && runs.body.contains("\"total\":0"))
+        #expect(try await fetch(server.base + "/runs/1").status == 404)
+        #expect(try await fetch(server.base + "/?run=1").status == 404)
+        #expect(try await fetch(server.base + "/portal").status == 400)
+        #expect(try await fetch(server.base + "/", ["-X", "POST"]).status == 405)
     }
 
     @Test("beyond loopback only with a token; the token is asked for and checked")
@@ -351,6 +373,16 @@ struct ServeTests {
         }
         #expect(overview.contains("id=\"down\""))
         #expect(overview.contains("Trang xã Ngừng Hoạt Động") || overview.contains("xa-ngunghoatdong.laocai.gov.vn"))
+        // and the portal's page shows its uptime windows and the outage on the 30-day bar
+        var portal = Fetched(status: 0, headers: [:], body: "")
+        for _ in 0..<100 where !portal.body.contains("id=\"outages\"") {
+            portal = try await fetch(
+                server.base + "/portal?url=" + query("https://xa-ngunghoatdong.laocai.gov.vn:18489/"))
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(portal.status == 200)
+        #expect(portal.body.contains("class=\"timeline\"") && portal.body.contains("id=\"outages\""))
+        #expect(portal.body.contains("<b>24h</b>") && portal.body.contains("<b>30d</b>"))
         let runs = try await fetch(server.base + "/api/v1/runs")
         let object = try JSONSerialization.jsonObject(with: Data(runs.body.utf8)) as? [String: Any]
         #expect(object?["total"] as? Int == 1)
