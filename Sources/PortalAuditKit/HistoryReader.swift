@@ -21,6 +21,9 @@ public struct HistoryRequest: Sendable {
 /// The history database does not exist where the request points.
 public struct NoHistoryDatabase: Error, Sendable, CustomStringConvertible {
     public var path: String
+
+    public init(path: String) { self.path = path }
+
     public var description: String { "\(path): error: --db: no history database here (run `portal-audit scan` first)" }
 }
 
@@ -45,20 +48,24 @@ public enum HistoryReader {
                 continue
             }
             let samples = try await store.samples(url: entry.url, since: request.now.addingTimeInterval(-30 * 86_400))
-            var uptime: [PortalHistory.Uptime] = []
-            var outages: [Outage] = []
-            if !samples.isEmpty {
-                let interval = UptimeAccounting.typicalInterval(samples)
-                uptime = windows.map { hours, label in
-                    let facts = UptimeAccounting.facts(
-                        samples, interval: interval, windowHours: hours, now: request.now)
-                    return PortalHistory.Uptime(label: label, percent: facts.percent)
-                }
-                outages = UptimeAccounting.outages(samples)
-            }
+            let (uptime, outages) = uptimeSummary(samples, now: request.now)
             portals.append(
                 PortalHistory(url: entry.url, name: entry.name, entries: [view], uptime: uptime, outages: outages))
         }
         return portals
+    }
+
+    /// Uptime over 24 h, 7 d and 30 d and the outages in `samples` (the last 30 days'); none without samples.
+    public static func uptimeSummary(_ samples: [UptimeSample], now: Date) -> (
+        uptime: [PortalHistory.Uptime], outages: [Outage]
+    ) {
+        guard !samples.isEmpty else { return ([], []) }
+        let interval = UptimeAccounting.typicalInterval(samples)
+        let uptime = windows.map { hours, label in
+            PortalHistory.Uptime(
+                label: label,
+                percent: UptimeAccounting.facts(samples, interval: interval, windowHours: hours, now: now).percent)
+        }
+        return (uptime, UptimeAccounting.outages(samples))
     }
 }

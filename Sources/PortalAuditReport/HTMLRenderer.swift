@@ -458,7 +458,7 @@ public struct HTMLRenderer: Sendable {
 }
 
 /// Verdict counts per unit (province / district / commune), worst first.
-struct UnitSummary {
+package struct UnitSummary {
     var name: String
     var counts = VerdictSummary()
     /// A province or district row that sums the units within it.
@@ -477,8 +477,15 @@ struct UnitSummary {
         upSeconds + downSeconds > 0 ? upSeconds * 100 / (upSeconds + downSeconds) : nil
     }
 
-    static func unitName(_ target: Target, language: Language) -> String {
-        let parts = [target.province, target.district, target.commune].compactMap { $0 }.filter { !$0.isEmpty }
+    package static func unitName(_ target: Target, language: Language) -> String {
+        unitName(province: target.province, district: target.district, commune: target.commune, language: language)
+    }
+
+    /// "Province › District › Commune", the parts given; "(no unit given)" without any.
+    package static func unitName(province: String?, district: String?, commune: String?, language: Language)
+        -> String
+    {
+        let parts = [province, district, commune].compactMap { $0 }.filter { !$0.isEmpty }
         return parts.isEmpty
             ? (language == .vi ? "(không ghi đơn vị)" : "(no unit given)") : parts.joined(separator: " › ")
     }

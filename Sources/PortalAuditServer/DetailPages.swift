@@ -1,5 +1,6 @@
 import Foundation
 import PortalAuditCore
+import PortalAuditKit
 import PortalAuditReport
 import PortalAuditStore
 
@@ -234,11 +235,9 @@ extension Pages {
         var observedAt: Date
         var previous: (run: Int64, result: SiteResult)?
         var samples: [UptimeSample]
-        var uptime: [(label: String, percent: Double?)]
+        var uptime: [PortalHistory.Uptime]
         var outages: [Outage]
     }
-
-    static let uptimeWindows = [(24, "24h"), (168, "7d"), (720, "30d")]
 
     func portalView(url: String, run requested: Int64?, now: Date) async throws -> PortalView? {
         let history = try await store.portalHistory(url: url, limit: 100)
@@ -252,15 +251,7 @@ extension Pages {
             previous = (before, earlier)
         }
         let samples = try await store.samples(url: url, since: now.addingTimeInterval(-30 * 86_400))
-        var uptime: [(String, Double?)] = []
-        var outages: [Outage] = []
-        if !samples.isEmpty {
-            let interval = UptimeAccounting.typicalInterval(samples)
-            uptime = Self.uptimeWindows.map { hours, label in
-                (label, UptimeAccounting.facts(samples, interval: interval, windowHours: hours, now: now).percent)
-            }
-            outages = UptimeAccounting.outages(samples)
-        }
+        let (uptime, outages) = HistoryReader.uptimeSummary(samples, now: now)
         return PortalView(
             history: history, run: chosen, result: result, observedAt: observedAt, previous: previous, samples: samples,
             uptime: uptime,
@@ -330,7 +321,7 @@ extension Pages {
         let model = PortalPage(
             lang: language.rawValue, title: target.name ?? target.url, nav: nav, footer: footer, t: labels,
             url: target.url,
-            unit: unitName(province: target.province, district: target.district, commune: target.commune),
+            unit: UnitSummary.unitName(target, language: language),
             profile: w.profile(site),
             latest: Latest(
                 runID: view.run, observed: w.dateTime(view.observedAt),

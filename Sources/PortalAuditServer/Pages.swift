@@ -71,15 +71,11 @@ struct Pages: Sendable {
         "/rules/\(query(id))" + (run.map { "?run=\($0)" } ?? "")
     }
 
-    func unitName(province: String?, district: String?, commune: String?) -> String {
-        let parts = [province, district, commune].compactMap { $0 }.filter { !$0.isEmpty }
-        return parts.isEmpty ? words.t("(no unit given)", "(không ghi đơn vị)") : parts.joined(separator: " › ")
-    }
-
     func line(_ row: PortalRow, run: Int64?) -> PortalLine {
         PortalLine(
             href: Self.portalHref(row.url, run: run), name: row.name ?? row.url, url: row.url,
-            unit: unitName(province: row.province, district: row.district, commune: row.commune),
+            unit: UnitSummary.unitName(
+                province: row.province, district: row.district, commune: row.commune, language: language),
             verdict: row.verdict.rawValue, verdictLabel: words.verdict(row.verdict), score: row.score,
             grade: row.grade, failed: row.failedRules.map { RuleLink(id: $0, href: Self.ruleHref($0, run: run)) })
     }
@@ -386,7 +382,7 @@ struct Pages: Sendable {
             let members = entry.1.filter { $0.district != nil || $0.commune != nil }
             lines.append(
                 unitLine(
-                    province.isEmpty ? w.t("(no unit given)", "(không ghi đơn vị)") : province,
+                    UnitSummary.unitName(province: province, district: nil, commune: nil, language: language),
                     province.isEmpty ? nil : province, entry.0, total: !members.isEmpty))
             for unit in members.sorted(by: { badness($0.counts) > badness($1.counts) }) {
                 let name = [unit.district, unit.commune].compactMap { $0 }.joined(separator: " › ")

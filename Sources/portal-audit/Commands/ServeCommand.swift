@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortalAuditCore
+import PortalAuditKit
 import PortalAuditServer
 
 /// `portal-audit serve`: the dashboard and the JSON API over the history database.
@@ -24,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: db) else {
-            printError("\(db): error: --db: no history database here (run `portal-audit scan` first)")
+            printError(NoHistoryDatabase(path: db).description)
             throw ExitStatus.badInput
         }
         let configuration = try server.configuration(database: db, listen: listen, option: "--listen")
