@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // The national history (`--db postgres://…`); swift-nio-ssl for TLS to the database.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,12 +47,25 @@ let package = Package(
             name: "PortalAuditStore",
             dependencies: ["PortalAuditCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The same history in PostgreSQL: the store's statements over postgres-nio's pooled client.
+        .target(
+            name: "PortalAuditPostgres",
+            dependencies: [
+                "PortalAuditStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its pool's errors: a circuit breaker that trips while the server restarts is worth waiting out.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The commit a release build was made from (scripts/install passes it as a C define).
         .target(name: "CBuildInfo"),
         .target(
             name: "PortalAuditKit",
             dependencies: [
-                "CBuildInfo", "PortalAuditCore", "PortalAuditProbes", "PortalAuditReport", "PortalAuditStore",
+                "CBuildInfo", "PortalAuditCore", "PortalAuditPostgres", "PortalAuditProbes", "PortalAuditReport",
+                "PortalAuditStore",
             ]
         ),
         // `serve`: the dashboard pages (Mustache templates embedded by scripts/embed-profiles) and /api/v1/.
@@ -81,7 +97,11 @@ let package = Package(
             name: "PortalAuditProbesTests",
             dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
         ),
-        .testTarget(name: "PortalAuditStoreTests", dependencies: ["PortalAuditStore", "PortalAuditTestSupport"]),
+        // The store's tests run against both engines: SQLite and PostgreSQL (opened as the commands do, by Kit).
+        .testTarget(
+            name: "PortalAuditStoreTests",
+            dependencies: ["PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]
+        ),
         .testTarget(name: "PortalAuditReportTests", dependencies: ["PortalAuditReport", "PortalAuditTestSupport"]),
         .testTarget(
             name: "PortalAuditCLITests",

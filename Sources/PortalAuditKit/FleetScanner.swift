@@ -11,7 +11,13 @@ public struct ScanRequest: Sendable {
     public var profile: String?
     public var concurrency: Int
     public var database: String
+    /// The PostgreSQL password (`--db-password-file`); `PGPASSWORD` when `nil`.
+    public var databasePassword: String?
     public var resume: Bool
+    /// Join run `join`, started elsewhere with `share`: claim its portals with the other scanners.
+    public var join: Int64?
+    /// Offer the new run's portals to scanners that join it (`--workers`, `--share`).
+    public var share: Bool
     public var probe: ProbeOptions
     public var caFile: String?
     /// The monitor's sampling interval, for the uptime figure judged by `availability.uptime`.
@@ -19,8 +25,12 @@ public struct ScanRequest: Sendable {
 
     public init(
         inventory: String, profile: String? = nil, concurrency: Int = 32, database: String = "portal-audit.sqlite",
-        resume: Bool = false, probe: ProbeOptions, caFile: String? = nil, uptimeInterval: Double = 300
+        resume: Bool = false, probe: ProbeOptions, caFile: String? = nil, uptimeInterval: Double = 300,
+        databasePassword: String? = nil, join: Int64? = nil, share: Bool = false
     ) {
+        self.databasePassword = databasePassword
+        self.join = join
+        self.share = share
         self.uptimeInterval = uptimeInterval
         self.inventory = inventory
         self.profile = profile
@@ -75,6 +85,8 @@ public struct FleetScanner: Sendable {
         public var request: ScanRequest
         /// The unfinished run to continue, when resuming.
         var resumeRun: RunSummary?
+        /// The shared run to join (`--join`).
+        var joinRun: RunSummary?
         /// The unfinished run `--resume` continues, if any.
         public var resuming: ResumedRun? {
             resumeRun.map { ResumedRun(id: $0.id, done: $0.done, planned: $0.planned) }
@@ -90,6 +102,12 @@ public struct FleetScanner: Sendable {
     /// A lease whose heartbeat is older than this is stale (a scanner on another host that died).
     static let staleAfter: TimeInterval = 60
     static let heartbeatEvery: Duration = .seconds(10)
+    /// A portal claim whose heartbeat is older than this goes back to the other scanners of the run.
+    static let claimStaleAfter: TimeInterval = 30
+
+    /// PostgreSQL connections for a scan of `concurrency` portals at once: one write per finished portal
+    /// and a few reads per portal (its samples, its previous page) need far fewer than one each.
+    static func connections(for concurrency: Int) -> Int { min(32, max(2, concurrency / 4)) }
 
     static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
@@ -126,7 +144,10 @@ public struct FleetScanner: Sendable {
     ///
     /// - Throws: `InputIssues` (exit 64) listing every problem; `StoreError` when the database cannot be opened.
     /// - Parameter checkLease: refuse a run another live scanner holds (the monitor checks at each round instead).
-    public func prepare(_ request: ScanRequest, checkLease: Bool = true) throws -> Prepared {
+    /// - Parameter store: the history already open (the monitor's, for each of its scans); else opened here.
+    public func prepare(_ request: ScanRequest, checkLease: Bool = true, store open: AuditStore? = nil) async throws
+        -> Prepared
+    {
         var issues: [InputIssue] = []
         var inventory: Inventory?
         do {
@@ -155,24 +176,56 @@ public struct FleetScanner: Sendable {
                 }
             }
         }
+        if request.join != nil && (request.resume || request.share) {
+            issues.append(
+                InputIssue(
+                    file: "<command line>", field: "--join", problem: "joins a run: not with --resume or --workers"))
+        }
         guard issues.isEmpty, let inventory, let profile else { throw InputIssues(issues) }
         try runner.checkTrustStore()
-        let store = try AuditStore(path: request.database)
-        let resumeRun = request.resume ? try store.unfinishedRun(inventory: Self.key(request.inventory)) : nil
+        let (concurrency, note) = Self.clamp(request.concurrency, descriptorLimit: runner.descriptorLimit)
+        let history = HistoryDatabase(request.database, password: request.databasePassword)
+        let store: AuditStore
+        if let open {
+            store = open
+        } else {
+            store = try await history.open(
+                create: true, connections: Self.connections(for: concurrency),
+                identity: .local(vantage: request.probe.vantage))
+        }
+        var joinRun: RunSummary?
+        if let id = request.join {
+            joinRun = try await store.run(id)
+            var problem: String?
+            if let run = joinRun {
+                if run.status == .finished { problem = "run \(id) is already finished" }
+                if run.profile != profile.reference.label {
+                    problem =
+                        "run \(id) is judged by \(run.profile), this scanner by \(profile.reference.label) (--profile)"
+                }
+            } else {
+                problem = "no run \(id) in this database"
+            }
+            if let problem {
+                await store.close()
+                throw InputIssues([InputIssue(file: history.shown, field: "--join", problem: problem)])
+            }
+        }
+        let resumeRun = request.resume ? try await store.unfinishedRun(inventory: Self.key(request.inventory)) : nil
         if let run = resumeRun, checkLease,
-            let holder = try store.liveHolder(
+            let holder = try await store.liveHolder(
                 run: run.id, other: Self.lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
         {
+            await store.close()
             throw InputIssues([
                 InputIssue(
-                    file: request.database, field: "--resume",
+                    file: history.shown, field: "--resume",
                     problem: RunLeaseConflict(run: run.id, holder: holder).description)
             ])
         }
-        let (concurrency, note) = Self.clamp(request.concurrency, descriptorLimit: runner.descriptorLimit)
         return Prepared(
             inventory: inventory, profile: profile, levelProfiles: levelProfiles, store: store, request: request,
-            resumeRun: resumeRun, concurrency: concurrency, concurrencyNote: note)
+            resumeRun: resumeRun, joinRun: joinRun, concurrency: concurrency, concurrencyNote: note)
     }
 
     /// The inventory's identity in history: its absolute path.
@@ -184,8 +237,11 @@ public struct FleetScanner: Sendable {
     ///
     /// Cancelling the calling task stops the scan: in-flight portals are cancelled and not saved,
     /// the run is marked interrupted, and `--resume` continues it later.
-    public func scan(_ prepared: Prepared, onEvent: @escaping @Sendable (ScanEvent) -> Void) async throws -> ScanSummary
-    {
+    /// - Parameter onStart: told the run's id once its portals can be claimed (before any is scanned).
+    public func scan(
+        _ prepared: Prepared, onStart: @Sendable (Int64) -> Void = { _ in },
+        onEvent: @escaping @Sendable (ScanEvent) -> Void
+    ) async throws -> ScanSummary {
         let clock = ContinuousClock()
         let started = clock.now
         let store = prepared.store
@@ -193,20 +249,53 @@ public struct FleetScanner: Sendable {
         let runID: Int64
         var done: Set<String> = []
         let lease = Self.lease
-        if let run = prepared.resumeRun {
+        // A shared run's portals are claimed from the database, a batch at a time, with its other scanners.
+        let shared = prepared.joinRun != nil || prepared.request.share
+        // Who holds the run's own lease: whoever started or resumed it (a joiner only holds portal claims).
+        let holdsRun = prepared.joinRun == nil
+        let holder = "\(lease.host) \(lease.pid) \(lease.holder)"
+        if let run = prepared.joinRun {
+            runID = run.id
+            done = try await store.finishedURLs(run: run.id)
+        } else if let run = prepared.resumeRun {
             if let holder = try await store.claim(
                 run: run.id, for: lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
             {
                 throw RunLeaseConflict(run: run.id, holder: holder)
             }
             runID = run.id
-            done = try store.finishedURLs(run: run.id)
+            done = try await store.finishedURLs(run: run.id)
         } else {
             runID = try await store.startRun(
                 inventory: Self.key(prepared.request.inventory), profile: prepared.profile.reference.label,
                 planned: prepared.inventory.entries.count, at: Date(), lease: lease)
         }
-        let pending = prepared.inventory.targets.filter { !done.contains($0.url) }
+        if prepared.request.share {
+            try await store.offer(prepared.inventory.targets.map(\.url), run: runID, at: Date())
+        } else if prepared.joinRun != nil {
+            // Joined the moment the run was started: its portals are being offered.
+            let deadline = Date(timeIntervalSinceNow: 60)
+            while try await store.run(runID)?.shared != true {
+                guard Date() < deadline else { throw NotSharedRun(run: runID) }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        onStart(runID)
+        let source: PortalSource
+        if shared {
+            let byURL = Dictionary(
+                prepared.inventory.targets.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            source = .claims { limit in
+                let urls = try await store.claimPortals(
+                    run: runID, holder: holder, limit: limit, now: Date(), staleAfter: Self.claimStaleAfter)
+                return try urls.map { url in
+                    guard let target = byURL[url] else { throw UnknownSharedPortal(run: runID, url: url) }
+                    return target
+                }
+            }
+        } else {
+            source = .list(prepared.inventory.targets.filter { !done.contains($0.url) })
+        }
         var options = prepared.request.probe
         options.authorised = options.authorised || prepared.inventory.authorised
         options.authorisation = prepared.inventory.authorisation
@@ -221,12 +310,13 @@ public struct FleetScanner: Sendable {
         var saveError: (any Error)?
 
         await withTaskGroup(of: Void.self) { beat in
-            // The lease's heartbeat, for as long as the scan runs.
+            // The lease's heartbeat (and the portal claims'), for as long as the scan runs.
             beat.addTask {
                 while !Task.isCancelled {
                     do {
-                        try await Task.sleep(for: Self.heartbeatEvery)
-                        _ = try await store.heartbeat(run: runID, lease: lease, at: Date())
+                        try await Task.sleep(for: shared ? Self.heartbeatEvery / 2 : Self.heartbeatEvery)
+                        if holdsRun { _ = try await store.heartbeat(run: runID, lease: lease, at: Date()) }
+                        if shared { try await store.renewClaims(run: runID, holder: holder, at: Date()) }
                     } catch is CancellationError {
                         return
                     } catch {
@@ -235,15 +325,14 @@ public struct FleetScanner: Sendable {
                     }
                 }
             }
-            await scanPending(
-                pending, prober: prober, store: store, runID: runID, concurrency: prepared.concurrency
-            ) { site in
+            func saved(_ site: SiteResult) {
                 finished += 1
                 scanned += 1
                 counts.add(site.verdict)
                 onEvent(
                     ScanEvent(done: finished, total: total, counts: counts, site: site, elapsed: clock.now - started))
-            } judge: { target, outcome in
+            }
+            let judge: @Sendable (Target, SiteProber.Outcome) async throws -> SiteResult = { target, outcome in
                 // Uptime comes from the monitor's samples in history, never from this one check.
                 var outcome = outcome
                 let now = outcome.observedAt
@@ -264,22 +353,54 @@ public struct FleetScanner: Sendable {
                 }
                 let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
                 return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: now)
-            } failed: { error in
+            }
+            func failed(_ error: any Error) {
                 // Ctrl-C cancels the history reads and writes in flight (GRDB throws CancellationError or
                 // interrupts the statement): that is the interruption itself, never a failure of the scan.
                 if !(error is CancellationError) && !Task.isCancelled { saveError = error }
             }
+            func scanSome() async {
+                await scanPending(
+                    source, prober: prober, store: store, runID: runID, concurrency: prepared.concurrency,
+                    saved: saved, judge: judge, failed: failed)
+            }
+            await scanSome()
+            // Portals other scanners still hold: wait for them, and take over those of a scanner that died.
+            while shared && saveError == nil && !Task.isCancelled {
+                do {
+                    if try await store.unclaimedCount(run: runID) == 0 { break }
+                    try await store.releaseDeadClaims(run: runID, host: lease.host, isAlive: Self.isAlive)
+                    try await Task.sleep(for: .seconds(1))
+                } catch {
+                    failed(error)
+                    break
+                }
+                await scanSome()
+            }
             beat.cancelAll()
         }
         let interrupted = Task.isCancelled || saveError != nil
-        try store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date(), lease: lease)
+        if shared {
+            if interrupted { try await store.releaseClaims(run: runID, holder: holder) }
+            let complete = try await store.finishIfComplete(run: runID, at: Date())
+            if interrupted && holdsRun && !complete {
+                try await store.endRun(runID, status: .interrupted, at: Date(), lease: lease)
+            }
+        } else {
+            try await store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date(), lease: lease)
+        }
         if let saveError { throw saveError }
-        counts = try store.verdictCounts(run: runID)
+        counts = try await store.verdictCounts(run: runID)
         return ScanSummary(
             runID: runID, planned: total, scanned: scanned, resumedFrom: done.count, counts: counts,
             interrupted: interrupted, elapsed: clock.now - started, connections: runner.socketsOpened - socketsBefore)
     }
 
+    /// Where a scan's portals come from: the inventory's list, or claims on a shared run (`limit` at a time).
+    enum PortalSource: Sendable {
+        case list([Target])
+        case claims(@Sendable (_ limit: Int) async throws -> [Target])
+    }
     /// What a slot of the scan ended with.
     private enum Finished: Sendable {
         /// A portal judged, to save.
@@ -297,7 +418,7 @@ public struct FleetScanner: Sendable {
     /// (a save that failed, the machine out of descriptors) stops the scan: in-flight portals are
     /// cancelled and not saved, and `failed` hears of it once.
     private func scanPending(
-        _ pending: [Target], prober: SiteProber, store: AuditStore, runID: Int64, concurrency: Int,
+        _ source: PortalSource, prober: SiteProber, store: AuditStore, runID: Int64, concurrency: Int,
         saved: (SiteResult) -> Void,
         judge: @escaping @Sendable (Target, SiteProber.Outcome) async throws -> SiteResult,
         failed: (any Error) -> Void
@@ -305,7 +426,13 @@ public struct FleetScanner: Sendable {
         let options = prober.options
         let clock = ContinuousClock()
         await withTaskGroup(of: Result<Finished, any Error>?.self) { group in
-            var next = pending.makeIterator()
+            var queue: [Target] = []
+            var head = 0
+            var exhausted = false
+            if case .list(let targets) = source {
+                queue = targets
+                exhausted = true
+            }
             var stopped = false
             var running = 0
             var waiting: [(target: Target, first: SiteProber.Outcome, due: ContinuousClock.Instant)] = []
@@ -325,7 +452,9 @@ public struct FleetScanner: Sendable {
                             .judged(try await judge(target, OutageConfirmation.merge(first: first, second: second)))
                         }
                     }
-                } else if let target = next.next() {
+                } else if head < queue.count {
+                    let target = queue[head]
+                    head += 1
                     group.addTask {
                         let first = await prober.probe(target)
                         if let failure = first.localFailure { return .failure(LocalResourceError(failure: failure)) }
@@ -352,6 +481,23 @@ public struct FleetScanner: Sendable {
             func fill() {
                 while running < concurrency && launch() {}
             }
+            // A shared run's next claims, once fewer portals are left here than slots.
+            func topUp() async {
+                guard case .claims(let claim) = source, !exhausted, !stopped, queue.count - head < concurrency else {
+                    return
+                }
+                do {
+                    let more = try await claim(concurrency)
+                    if more.isEmpty { exhausted = true }
+                    queue = Array(queue[head...]) + more
+                    head = 0
+                } catch {
+                    stopped = true
+                    failed(error)
+                    group.cancelAll()
+                }
+            }
+            await topUp()
             fill()
             while let result = await group.next() {
                 guard !stopped, let result else { continue }
@@ -367,6 +513,7 @@ public struct FleetScanner: Sendable {
                     case .due:
                         sleeping = false
                     }
+                    await topUp()
                     fill()
                 } catch {
                     stopped = true
@@ -375,6 +522,25 @@ public struct FleetScanner: Sendable {
                 }
             }
         }
+    }
+}
+
+/// `--join` of a run whose portals were never offered (it was not started with `--workers`).
+public struct NotSharedRun: Error, Sendable, CustomStringConvertible {
+    public var run: Int64
+
+    public var description: String {
+        "run \(run) is not shared: start a run with --workers N for other scanners to --join it"
+    }
+}
+
+/// A shared run offered a portal this scanner's inventory does not have (`--join` with another inventory).
+public struct UnknownSharedPortal: Error, Sendable, CustomStringConvertible {
+    public var run: Int64
+    public var url: String
+
+    public var description: String {
+        "run \(run) offers \(url), which is not in this scanner's inventory: join with the inventory the run was started with"
     }
 }
 

@@ -5,13 +5,16 @@ import PortalAuditStore
 /// What `portal-audit history` asks for.
 public struct HistoryRequest: Sendable {
     public var database: String
+    /// The PostgreSQL password (`--db-password-file`); `PGPASSWORD` when `nil`.
+    public var databasePassword: String?
     /// A portal's URL or part of it; every portal when `nil`.
     public var target: String?
     public var since: Date?
     public var now: Date
 
-    public init(database: String, target: String?, since: Date?, now: Date = Date()) {
+    public init(database: String, target: String?, since: Date?, now: Date = Date(), databasePassword: String? = nil) {
         self.database = database
+        self.databasePassword = databasePassword
         self.target = target
         self.since = since
         self.now = now
@@ -33,11 +36,13 @@ public enum HistoryReader {
     static let windows = [(24, "24h"), (168, "7d"), (720, "30d")]
 
     public static func read(_ request: HistoryRequest) async throws -> [PortalHistory] {
-        guard FileManager.default.fileExists(atPath: request.database) else {
-            throw NoHistoryDatabase(path: request.database)
+        try await HistoryDatabase(request.database, password: request.databasePassword).with(create: false) { store in
+            try await read(request, store: store)
         }
-        let store = try AuditStore(path: request.database)
-        let entries = try store.history(matching: request.target, since: request.since)
+    }
+
+    static func read(_ request: HistoryRequest, store: AuditStore) async throws -> [PortalHistory] {
+        let entries = try await store.history(matching: request.target, since: request.since)
         var portals: [PortalHistory] = []
         for entry in entries {
             let view = PortalHistory.Entry(

@@ -48,7 +48,7 @@ public struct MonitorRunner: Sendable {
     }
 
     /// Validates everything before any traffic.
-    public func prepare(_ request: MonitorRequest) throws -> Prepared {
+    public func prepare(_ request: MonitorRequest) async throws -> Prepared {
         var issues: [InputIssue] = []
         if !(1...86_400).contains(request.uptimeEvery) {
             issues.append(
@@ -70,7 +70,7 @@ public struct MonitorRunner: Sendable {
         scan.resume = true
         let prepared: FleetScanner.Prepared
         do {
-            prepared = try scanner.prepare(scan, checkLease: false)
+            prepared = try await scanner.prepare(scan, checkLease: false)
         } catch let error as InputIssues {
             throw InputIssues(issues + error.issues)
         }
@@ -200,7 +200,9 @@ public struct MonitorRunner: Sendable {
             // Resume the schedule from history: an unfinished run now, else one scan-interval after the last start.
             var wait = 0.0
             do {
-                if try store.unfinishedRun(inventory: key) == nil, let last = try store.lastRunStart(inventory: key) {
+                if try await store.unfinishedRun(inventory: key) == nil,
+                    let last = try await store.lastRunStart(inventory: key)
+                {
                     wait = max(0, last.addingTimeInterval(prepared.request.scanEvery).timeIntervalSinceNow)
                 }
             } catch {
@@ -211,7 +213,7 @@ public struct MonitorRunner: Sendable {
                 do { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) } catch { return }
             }
             do {
-                let fresh = try scanner.prepare(prepared.scan.request)
+                let fresh = try await scanner.prepare(prepared.scan.request, store: store)
                 if let run = fresh.resumeRun {
                     log("monitor: resuming scan run \(run.id) (\(run.done)/\(run.planned) done)")
                 }

@@ -15,24 +15,17 @@ public struct Regrader: Sendable {
     /// `now` only closes a run that never finished; every judgement uses the time of its observation.
     ///
     /// - Throws: `InputIssues` for a bad profile or an unknown run; `StoreError` for the database.
-    public func report(database: String, runID: Int64?, profile reference: String?, now: Date = Date()) throws
-        -> ReportDocument
+    public func report(store: AuditStore, runID: Int64?, profile reference: String?, now: Date = Date())
+        async throws -> ReportDocument
     {
-        guard FileManager.default.fileExists(atPath: database) else {
+        guard let run = try await store.run(runID) else {
             throw InputIssues([
                 InputIssue(
-                    file: database, field: "--db", problem: "no history database here (run `portal-audit scan` first)")
-            ])
-        }
-        let store = try AuditStore(path: database)
-        guard let run = try store.run(runID) else {
-            throw InputIssues([
-                InputIssue(
-                    file: database, field: "--run",
+                    file: store.database.location, field: "--run",
                     problem: runID.map { "no run \($0) in this database" } ?? "the database holds no run")
             ])
         }
-        let stored = try store.observedResults(run: run.id)
+        let stored = try await store.observedResults(run: run.id)
         let profile = try profileLoader.load(
             reference ?? run.profile.split(separator: "@").first.map(String.init) ?? "vn-level2")
         let sites: [SiteResult]

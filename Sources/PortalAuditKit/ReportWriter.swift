@@ -22,6 +22,10 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// What `portal-audit report` (and `scan --out`) asks for.
 public struct ReportRequest: Sendable {
     public var database: String
+    /// The PostgreSQL password (`--db-password-file`); `PGPASSWORD` when `nil`.
+    public var databasePassword: String?
+    /// Only the portals of this province, district or commune (as the inventory names it).
+    public var unit: String?
     public var runID: Int64?
     public var profile: String?
     public var formats: [ReportFormat]
@@ -33,9 +37,12 @@ public struct ReportRequest: Sendable {
 
     public init(
         database: String, runID: Int64? = nil, profile: String? = nil, formats: [ReportFormat] = [.html],
-        language: Language = .vi, outDirectory: String = "Reports", form: ReportForm = ReportForm()
+        language: Language = .vi, outDirectory: String = "Reports", form: ReportForm = ReportForm(),
+        databasePassword: String? = nil, unit: String? = nil
     ) {
         self.database = database
+        self.databasePassword = databasePassword
+        self.unit = unit
         self.runID = runID
         self.profile = profile
         self.formats = formats
@@ -57,14 +64,26 @@ public struct ReportWriter: Sendable {
     public init(regrader: Regrader = Regrader()) { self.regrader = regrader }
 
     /// The context every renderer formats: the (re-graded) document and the previous run's verdicts.
-    public func context(_ request: ReportRequest, now: Date = Date()) throws -> ReportContext {
-        let document = try regrader.report(
-            database: request.database, runID: request.runID, profile: request.profile, now: now)
-        let store = try AuditStore(path: request.database)
-        let runID = try store.run(request.runID)?.id
+    public func context(_ request: ReportRequest, now: Date = Date()) async throws -> ReportContext {
+        try await HistoryDatabase(request.database, password: request.databasePassword).with(create: false) { store in
+            try await context(request, store: store, now: now)
+        }
+    }
+
+    /// The context of `request` from a history already open (the dashboard's).
+    public func context(_ request: ReportRequest, store: AuditStore, now: Date = Date()) async throws -> ReportContext {
+        var document = try await regrader.report(
+            store: store, runID: request.runID, profile: request.profile, now: now)
+        if let unit = request.unit {
+            document.sites = document.sites.filter {
+                $0.target.province == unit || $0.target.district == unit || $0.target.commune == unit
+            }
+            document.summary = VerdictSummary(document.sites)
+        }
+        let runID = try await store.run(request.runID)?.id
         var previous: [String: PreviousResult] = [:]
         if let runID {
-            for (url, value) in try store.previousResults(run: runID) {
+            for (url, value) in try await store.previousResults(run: runID) {
                 previous[url] = PreviousResult(
                     runID: value.runID, verdict: value.verdict, grade: value.grade, score: value.score)
             }
@@ -89,8 +108,8 @@ public struct ReportWriter: Sendable {
     }
 
     /// Writes every requested file and returns their paths.
-    public func write(_ request: ReportRequest, now: Date = Date()) throws -> [String] {
-        let context = try context(request, now: now)
+    public func write(_ request: ReportRequest, now: Date = Date()) async throws -> [String] {
+        let context = try await context(request, now: now)
         let folder = URL(fileURLWithPath: request.outDirectory)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let day = ISO8601DateFormatter.string(

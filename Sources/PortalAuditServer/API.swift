@@ -189,7 +189,7 @@ struct API: Sendable {
         }
         group.get("/runs/:id") { _, context in
             try await Self.answer {
-                guard let run = try await store.runSummary(try DashboardServer.runID(context)) else { return nil }
+                guard let run = try await store.run(try DashboardServer.runID(context)) else { return nil }
                 let counts = try await store.verdictCounts(runs: [run.id])
                 let units = try await store.unitCounts(run: run.id).map {
                     UnitJSON(province: $0.province, district: $0.district, commune: $0.commune, summary: $0.counts)
@@ -205,7 +205,7 @@ struct API: Sendable {
                 let query = QueryParameters(request.uri.query, strict: true)
                 var filter = try query.portalQuery()
                 let (page, size) = (try query.page(), try perPage(query))
-                guard let run = try await store.runSummary(try DashboardServer.runID(context)) else { return nil }
+                guard let run = try await store.run(try DashboardServer.runID(context)) else { return nil }
                 filter.offset = (page - 1) * size
                 filter.limit = size
                 let (total, rows) = try await store.portals(run: run.id, filter)
@@ -237,7 +237,7 @@ struct API: Sendable {
                 let (page, size) = (try query.page(), try perPage(query))
                 let requested = try query.integer("run", in: 1...Int64.max)
                 guard let descriptor = RuleRegistry.rule(context.parameters.get("id") ?? "")?.descriptor,
-                    let run = try await store.runSummary(requested)
+                    let run = try await store.run(requested)
                 else { return nil }
                 let (total, rows) = try await store.portals(
                     run: run.id, PortalQuery(rule: descriptor.id, sort: .url, offset: (page - 1) * size, limit: size))
@@ -253,7 +253,7 @@ struct API: Sendable {
     /// The catalogue with how many portals of the run (the latest by default) fail each rule.
     func rules(_ query: QueryParameters) async throws -> Response? {
         let requested = try query.integer("run", in: 1...Int64.max)
-        let run = try await store.runSummary(requested)
+        let run = try await store.run(requested)
         if requested != nil && run == nil { return nil }
         let failures: [String: Int] = try await failureCounts(run)
         let rules = RuleRegistry.all.map { $0.descriptor }.map { descriptor in

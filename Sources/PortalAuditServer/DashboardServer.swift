@@ -16,7 +16,21 @@ public enum DashboardServer {
         _ configuration: ServeConfiguration, handleSignals: Bool,
         onListening: @escaping @Sendable (ListenAddress) -> Void
     ) async throws {
-        let store = try AuditStore(path: configuration.database)
+        let history = HistoryDatabase(configuration.database, password: configuration.databasePassword)
+        let store = try await history.open(create: false)
+        do {
+            try await serve(configuration, store: store, handleSignals: handleSignals, onListening: onListening)
+            await store.close()
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    private static func serve(
+        _ configuration: ServeConfiguration, store: AuditStore, handleSignals: Bool,
+        onListening: @escaping @Sendable (ListenAddress) -> Void
+    ) async throws {
         let router = try makeRouter(configuration, store: store)
         var logger = Logger(label: "portal-audit.serve")
         logger.logLevel = .warning
@@ -72,7 +86,6 @@ public enum DashboardServer {
         router.get("/runs/:id/:file") { _, context in
             try await Downloads.report(
                 file: context.parameters.get("file") ?? "", run: try runID(context), store: store,
-                database: configuration.database,
                 language: configuration.language)
         }
         router.get("/portal") { request, _ in

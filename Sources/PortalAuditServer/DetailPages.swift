@@ -68,7 +68,7 @@ extension Pages {
     }
 
     func runPage(run id: Int64, query: PortalQuery, page: Int) async throws -> String? {
-        guard let run = try await store.runSummary(id) else { return nil }
+        guard let run = try await store.run(id) else { return nil }
         let w = words
         var query = query
         query.limit = pageSize
@@ -371,7 +371,7 @@ extension Pages {
 
     /// Which portals of a run (the latest by default) fail rule `id`.
     func rulePage(id: String, run requested: Int64?, page: Int) async throws -> String? {
-        guard let rule = RuleRegistry.rule(id), let run = try await store.runSummary(requested) else { return nil }
+        guard let rule = RuleRegistry.rule(id), let run = try await store.run(requested) else { return nil }
         let w = words
         let descriptor = rule.descriptor
         let (total, rows) = try await store.portals(
@@ -414,7 +414,7 @@ extension Pages {
 
     /// Every rule of the catalogue with how many portals of the run fail it, most failed first.
     func rulesPage(run requested: Int64?) async throws -> String? {
-        let run = try await store.runSummary(requested)
+        let run = try await store.run(requested)
         if requested != nil, run == nil { return nil }
         var failures: [String: Int] = [:]
         if let run { failures = try await store.failureCounts(run: run.id) }

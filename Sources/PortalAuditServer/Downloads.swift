@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PortalAuditCore
 import PortalAuditKit
+import PortalAuditReport
 import PortalAuditStore
 
 /// A run's reports, made when asked for (no traffic: from the history, as `portal-audit report` does),
@@ -30,22 +31,22 @@ enum Downloads {
         }
     }
 
-    static func report(file: String, run: Int64, store: AuditStore, database: String, language: Language) async throws
-        -> Response
-    {
+    static func report(file: String, run: Int64, store: AuditStore, language: Language) async throws -> Response {
         guard file.hasPrefix("report."), let format = ReportFormat(rawValue: String(file.dropFirst("report.".count))),
             formats.contains(format)
         else {
             throw HTTPError(.notFound, message: "no such report: report.html, report.pdf, report.csv or report.json")
         }
-        guard try await store.runSummary(run) != nil else {
+        guard try await store.run(run) != nil else {
             throw HTTPError(.notFound, message: "the history holds no run \(run)")
         }
-        let request = ReportRequest(database: database, runID: run, formats: [format], language: language)
+        let request = ReportRequest(
+            database: store.database.location, runID: run, formats: [format], language: language)
         await gate.enter()
         let body: Data
         do {
-            body = try await offPool { try make(format, request) }
+            let context = try await ReportWriter().context(request, store: store)
+            body = try await offPool { try make(format, context) }
             await gate.leave()
         } catch {
             await gate.leave()
@@ -66,8 +67,7 @@ enum Downloads {
     }
 
     /// The report's bytes (PDF through Chromium, in a temporary folder removed after).
-    private static func make(_ format: ReportFormat, _ request: ReportRequest) throws -> Data {
-        let context = try ReportWriter().context(request)
+    private static func make(_ format: ReportFormat, _ context: ReportContext) throws -> Data {
         if format == .pdf {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "portal-audit-serve-\(UUID().uuidString)")

@@ -270,7 +270,7 @@ struct Pages: Sendable {
         var model = Overview(
             lang: language.rawValue, title: w.t("Compliance of the portals", "Tình trạng tuân thủ của các cổng"),
             nav: nav, footer: footer, t: labels, run: nil)
-        guard let run = try await store.runSummary(requested) else {
+        guard let run = try await store.run(requested) else {
             return requested == nil ? render("overview", model) : nil
         }
         let recent = try await store.runs(offset: 0, limit: 12).runs.reversed().filter { $0.id <= run.id }

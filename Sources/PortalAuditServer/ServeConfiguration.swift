@@ -55,6 +55,8 @@ public struct ServeError: Error, Sendable, CustomStringConvertible, Equatable {
 /// Everything `serve` (and `monitor --serve`) runs with.
 public struct ServeConfiguration: Sendable {
     public var database: String
+    /// The PostgreSQL password (`--db-password-file`); `PGPASSWORD` when `nil`.
+    public var databasePassword: String?
     public var listen: ListenAddress
     /// The access token (from `--token-file`); `nil` serves without authentication (loopback only).
     public var token: String?
@@ -63,9 +65,11 @@ public struct ServeConfiguration: Sendable {
     public var pageSize: Int
 
     public init(
-        database: String, listen: ListenAddress, token: String? = nil, language: Language = .vi, pageSize: Int = 50
+        database: String, listen: ListenAddress, token: String? = nil, language: Language = .vi, pageSize: Int = 50,
+        databasePassword: String? = nil
     ) {
         self.database = database
+        self.databasePassword = databasePassword
         self.listen = listen
         self.token = token
         self.language = language

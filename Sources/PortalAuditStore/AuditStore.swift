@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PortalAuditCore
+import Synchronization
 
 /// One scan run as the history keeps it.
 public struct RunSummary: Sendable, Equatable {
@@ -22,6 +23,8 @@ public struct RunSummary: Sendable, Equatable {
     public var profile: String
     public var planned: Int
     public var done: Int
+    /// Its portals are offered to scanners that join it (`scan --workers`, `--join`).
+    public var shared = false
 }
 
 /// One portal's verdict in one run (a line of `portal-audit history`).
@@ -62,27 +65,57 @@ public struct LeaseHolder: Sendable, Equatable {
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
 
-    init(_ message: String) { description = message }
+    public init(_ message: String) { description = message }
 
-    static func wrap(_ error: any Error, _ action: String) -> StoreError {
+    public static func wrap(_ error: any Error, _ action: String) -> StoreError {
         StoreError("cannot \(action): \(error)")
     }
 }
 
-/// The SQLite history (GRDB, WAL): runs, each portal's raw observation, verdict and findings (compact:
-/// see `LeanResult`).
+/// Who produced a result: the scanner (host and process) and its vantage (where on the network it scans
+/// from, as the operator names it).
+public struct ScannerIdentity: Sendable, Equatable {
+    public var scanner: String
+    public var vantage: String?
+
+    public init(scanner: String, vantage: String? = nil) {
+        self.scanner = scanner
+        self.vantage = vantage
+    }
+
+    /// This process on this host.
+    public static func local(vantage: String? = nil) -> ScannerIdentity {
+        ScannerIdentity(scanner: "\(ProcessInfo.processInfo.hostName) pid \(getpid())", vantage: vantage)
+    }
+}
+
+/// The history: runs, each portal's raw observation, verdict and findings (compact: see `LeanResult`),
+/// uptime samples and alert states, in SQLite (GRDB, WAL: the embedded default) or PostgreSQL (the
+/// national history). The statements are written once for both (`SQLDialect` names where they differ).
 ///
 /// Every portal's result is committed the moment it is saved, in one transaction, so a killed scan
 /// loses only the portals in flight. Observations are stored raw, for re-grading without traffic.
 public final class AuditStore: Sendable {
-    let pool: DatabasePool
+    public let database: any SQLDatabase
+    /// Recorded with every result this store saves.
+    public let identity: ScannerIdentity
+    /// Profile versions whose rule settings this process has already written.
+    private let settingsWritten = Mutex<Set<String>>([])
 
-    /// Opens (creating and migrating) the database at `path`.
-    public init(path: String) throws(StoreError) {
+    var dialect: SQLDialect { database.dialect }
+
+    /// The engine of an already migrated history.
+    public init(database: any SQLDatabase, identity: ScannerIdentity = .local()) {
+        self.database = database
+        self.identity = identity
+    }
+
+    /// Opens (creating and migrating) the SQLite history at `path`.
+    public convenience init(path: String, identity: ScannerIdentity = .local()) throws(StoreError) {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            pool = try Self.openPool(path: path, configuration: configuration)
+            let pool = try Self.openPool(path: path, configuration: configuration)
             // An existing history with results to convert (not a new file another process is creating).
             let converting = try pool.read { db in
                 try !Self.migrator.appliedIdentifiers(db).contains("v4-lean-results") && db.tableExists("portalResult")
@@ -96,6 +129,7 @@ public final class AuditStore: Sendable {
             if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
                 throw StoreError("\(path) was written by a newer portal-audit; upgrade before writing to it")
             }
+            self.init(database: SQLiteDatabase(pool: pool, path: path), identity: identity)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -119,7 +153,7 @@ public final class AuditStore: Sendable {
     /// Runs the migrations. GRDB reads which are applied before it opens each migration's transaction, so a
     /// second process creating the same new history at the same moment fails with "table already exists"
     /// once the first commits: retry for as long as the other writer's progress explains the failure.
-    private static func migrate(_ pool: DatabasePool) throws {
+    static func migrate(_ pool: DatabasePool) throws {
         var applied = try pool.read { try migrator.appliedIdentifiers($0) }
         while true {
             do {
@@ -131,6 +165,30 @@ public final class AuditStore: Sendable {
             }
         }
     }
+
+    /// Runs `body`, its errors said as "cannot `action`: …".
+    func attempt<T>(_ action: @autoclosure () -> String, _ body: () async throws -> T) async throws(StoreError)
+        -> T
+    {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrap(error, action())
+        }
+    }
+
+    /// Runs `body` in a task of its own: a write that must happen even while the caller is being
+    /// cancelled (Ctrl-C), as the database drivers honour cancellation.
+    private func uncancelled<T: Sendable>(
+        _ action: @autoclosure () -> String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws(StoreError) -> T {
+        try await attempt(action()) { try await Task.detached(operation: body).value }
+    }
+
+    /// Lets go of the database's connections.
+    public func close() async { await database.close() }
 
     /// The migrations this release knows, oldest first; the last is the schema it writes.
     public static var knownSchemas: [String] { migrator.migrations }
@@ -231,20 +289,39 @@ public final class AuditStore: Sendable {
         }
         migrator.registerMigration("v4-lean-results") { db in try LeanResult.migrate(db) }
         migrator.registerMigration("v5-dashboard-columns") { db in try LeanResult.addDashboardColumns(db) }
+        for migration in sharedMigrations(.sqlite) {
+            migrator.registerMigration(migration.identifier) { db in
+                for statement in migration.statements { try db.execute(sql: statement) }
+            }
+        }
         return migrator
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    private static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
+    /// The migrations written once for both engines, applied after v5 (PostgreSQL starts at v5: see
+    /// `PostgresHistory`). Never edited once shipped: a change is a new migration.
+    public static func sharedMigrations(_ dialect: SQLDialect) -> [SQLMigration] {
+        [
+            SQLMigration(
+                identifier: "v6-scanners",
+                statements: [
+                    // Who produced each result, and the portals of a run still to be claimed by its scanners.
+                    "ALTER TABLE portalResult ADD COLUMN scanner TEXT",
+                    "ALTER TABLE portalResult ADD COLUMN vantage TEXT",
+                    "ALTER TABLE auditRun ADD COLUMN offered \(dialect.timestamp)",
+                    """
+                    CREATE TABLE portalClaim (
+                        runID BIGINT NOT NULL REFERENCES auditRun(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        url TEXT NOT NULL,
+                        holder TEXT,
+                        heartbeat \(dialect.timestamp),
+                        PRIMARY KEY (runID, url)
+                    )
+                    """,
+                    "CREATE INDEX portalClaimRun ON portalClaim(runID, position)",
+                    "CREATE INDEX uptimeSampleURLAt ON uptimeSample(url, at, up)",
+                ])
+        ]
     }
 
     // MARK: runs
@@ -253,76 +330,76 @@ public final class AuditStore: Sendable {
     public func startRun(
         inventory: String, profile: String, planned: Int, at date: Date, lease: RunLease? = nil
     ) async throws(StoreError) -> Int64 {
-        do {
-            return try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO auditRun (startedAt, status, inventory, profile, planned, toolVersion, evaluationVersion,
-                            leaseHolder, leaseHost, leasePID, leaseHeartbeat)
-                        VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        date, inventory, profile, planned, PortalAuditVersion.tool, Evaluator.version, lease?.holder,
-                        lease?.host, lease?.pid, lease.map { _ in date },
-                    ])
-                return db.lastInsertedRowID
-            }
-        } catch {
-            throw StoreError.wrap(error, "record the run")
+        try await attempt("record the run") {
+            let rows = try await database.execute(
+                """
+                INSERT INTO auditRun (startedAt, status, inventory, profile, planned, toolVersion, evaluationVersion,
+                    leaseHolder, leaseHost, leasePID, leaseHeartbeat)
+                VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    date, inventory, profile, planned, PortalAuditVersion.tool, Evaluator.version, lease?.holder,
+                    lease?.host, lease?.pid, lease.map { _ in date },
+                ])
+            return rows[0]["id"]
         }
     }
 
-    /// Marks a run finished or interrupted.
-    ///
-    /// Synchronous on purpose: it runs while the scan is being cancelled, and GRDB's async writes
-    /// honour task cancellation (they would refuse to record the interruption itself).
+    /// Marks a run finished or interrupted (even while the caller is being cancelled).
     ///
     /// With `lease`, only while this scanner still holds the run (a scanner whose lease was taken over
     /// never rewrites the run another one finished); the lease is given back.
-    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date, lease: RunLease? = nil) throws(StoreError)
+    public func endRun(_ id: Int64, status: RunSummary.Status, at date: Date, lease: RunLease? = nil)
+        async throws(StoreError)
     {
-        do {
-            try pool.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE auditRun SET status = ?, finishedAt = ?, leaseHolder = NULL, leaseHeartbeat = NULL
-                        WHERE id = ? AND (? IS NULL OR leaseHolder IS NULL OR leaseHolder = ?)
-                        """,
-                    arguments: [status.rawValue, date, id, lease?.holder, lease?.holder])
+        let database = self.database
+        _ = try await uncancelled("close the run") {
+            var sql =
+                "UPDATE auditRun SET status = ?, finishedAt = ?, leaseHolder = NULL, leaseHeartbeat = NULL WHERE id = ?"
+            var arguments: [any SQLBindable] = [status.rawValue, date, id]
+            if let lease {
+                sql += " AND (leaseHolder IS NULL OR leaseHolder = ?)"
+                arguments.append(lease.holder)
             }
-        } catch {
-            throw StoreError.wrap(error, "close the run")
+            return try await database.execute(sql, arguments).count
         }
     }
 
     /// The most recent run of `inventory` that did not finish (to resume), if any.
-    public func unfinishedRun(inventory: String) throws(StoreError) -> RunSummary? {
-        try runs(where: "inventory = ? AND status != 'finished'", [inventory], limit: 1).first
+    public func unfinishedRun(inventory: String) async throws(StoreError) -> RunSummary? {
+        try await runs(where: "inventory = ? AND status != 'finished'", [inventory], limit: 1).first
     }
 
     /// A run by id, or the latest run when `id` is nil.
-    public func run(_ id: Int64?) throws(StoreError) -> RunSummary? {
-        if let id { return try runs(where: "id = ?", [id], limit: 1).first }
-        return try runs(where: "1", [], limit: 1).first
+    public func run(_ id: Int64?) async throws(StoreError) -> RunSummary? {
+        if let id { return try await runs(where: "id = ?", [id], limit: 1).first }
+        return try await runs(where: "1 = 1", [], limit: 1).first
     }
 
-    private func runs(where condition: String, _ arguments: StatementArguments, limit: Int) throws(StoreError)
-        -> [RunSummary]
+    func runs(where condition: String, _ arguments: [any SQLBindable], limit: Int, offset: Int = 0)
+        async throws(StoreError) -> [RunSummary]
     {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT r.*, (SELECT COUNT(*) FROM portalResult p WHERE p.runID = r.id) AS done
-                        FROM auditRun r WHERE \(condition) ORDER BY r.id DESC LIMIT \(limit)
-                        """,
-                    arguments: arguments
-                ).map(Self.runSummary)
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the runs")
+        try await attempt("read the runs") {
+            try await database.fetch(
+                """
+                SELECT r.*, (SELECT COUNT(*) FROM portalResult p WHERE p.runID = r.id) AS done
+                FROM auditRun r WHERE \(condition) ORDER BY r.id DESC LIMIT \(max(1, limit)) OFFSET \(max(0, offset))
+                """, arguments
+            ).map(Self.runSummary)
         }
+    }
+
+    static func runSummary(_ row: SQLRow) -> RunSummary {
+        RunSummary(
+            id: row["id"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
+            status: RunSummary.Status(rawValue: row["status"]) ?? .running, inventory: row["inventory"],
+            profile: row["profile"], planned: row["planned"], done: row["done"],
+            shared: row.value("offered") != .null)
+    }
+
+    /// When the latest run of `inventory` started (the scan schedule resumes from it).
+    public func lastRunStart(inventory: String) async throws(StoreError) -> Date? {
+        try await runs(where: "inventory = ?", [inventory], limit: 1).first?.startedAt
     }
 
     // MARK: leases
@@ -331,110 +408,201 @@ public final class AuditStore: Sendable {
     ///
     /// A lease is live while its heartbeat is younger than `staleAfter` and, when it was taken on this
     /// host, its process still runs (`isAlive`): a scanner killed with `kill -9` can be resumed at once.
+    /// The takeover is a compare-and-set on the holder seen, so two scanners resuming at once never both win.
     /// - Returns: `nil` when the run is now this scanner's, else the live holder.
     public func claim(
         run id: Int64, for lease: RunLease, now: Date, staleAfter: TimeInterval,
         isAlive: @escaping @Sendable (Int) -> Bool
     ) async throws(StoreError) -> LeaseHolder? {
-        do {
-            return try await pool.write { db -> LeaseHolder? in
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?",
-                        arguments: [id])
-                else { return nil }
-                let holder: String? = row["leaseHolder"]
-                let host: String? = row["leaseHost"]
-                let pid: Int? = row["leasePID"]
-                let heartbeat: Date? = row["leaseHeartbeat"]
-                if let holder, holder != lease.holder, let heartbeat, now.timeIntervalSince(heartbeat) < staleAfter {
-                    let deadHere = host == lease.host && pid.map { !isAlive($0) } == true
-                    if !deadHere { return LeaseHolder(host: host ?? "?", pid: pid ?? 0, heartbeat: heartbeat) }
+        try await attempt("take over run \(id)") {
+            while true {
+                guard let seen = try await self.lease(of: id) else { return nil }
+                if let holder = seen.holder, holder != lease.holder, let heartbeat = seen.heartbeat,
+                    now.timeIntervalSince(heartbeat) < staleAfter
+                {
+                    let deadHere = seen.host == lease.host && seen.pid.map { !isAlive($0) } == true
+                    if !deadHere {
+                        return LeaseHolder(host: seen.host ?? "?", pid: seen.pid ?? 0, heartbeat: heartbeat)
+                    }
                 }
-                try db.execute(
-                    sql:
-                        "UPDATE auditRun SET leaseHolder = ?, leaseHost = ?, leasePID = ?, leaseHeartbeat = ?, status = 'running' WHERE id = ?",
-                    arguments: [lease.holder, lease.host, lease.pid, now, id])
-                return nil
+                var sql = """
+                    UPDATE auditRun SET leaseHolder = ?, leaseHost = ?, leasePID = ?, leaseHeartbeat = ?,
+                        status = 'running' WHERE id = ?
+                    """
+                var arguments: [any SQLBindable] = [lease.holder, lease.host, lease.pid, now, id]
+                if let holder = seen.holder {
+                    sql += " AND leaseHolder = ?"
+                    arguments.append(holder)
+                } else {
+                    sql += " AND leaseHolder IS NULL"
+                }
+                if try await !database.execute(sql + " RETURNING id", arguments).isEmpty { return nil }
             }
-        } catch {
-            throw StoreError.wrap(error, "take over run \(id)")
         }
+    }
+
+    private func lease(of id: Int64) async throws -> (holder: String?, host: String?, pid: Int?, heartbeat: Date?)? {
+        try await database.fetch(
+            "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?", [id]
+        ).first.map { ($0["leaseHolder"], $0["leaseHost"], $0["leasePID"], $0["leaseHeartbeat"]) }
     }
 
     /// The live holder of run `id`'s lease, if another scanner holds it (see `claim`).
     public func liveHolder(
         run id: Int64, other lease: RunLease, now: Date, staleAfter: TimeInterval, isAlive: (Int) -> Bool
-    ) throws(StoreError) -> LeaseHolder? {
-        do {
-            return try pool.read { db -> LeaseHolder? in
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?",
-                        arguments: [id]),
-                    let holder: String = row["leaseHolder"], holder != lease.holder,
-                    let heartbeat: Date = row["leaseHeartbeat"],
-                    now.timeIntervalSince(heartbeat) < staleAfter
-                else { return nil }
-                let host: String? = row["leaseHost"]
-                let pid: Int? = row["leasePID"]
-                if host == lease.host, let pid, !isAlive(pid) { return nil }
-                return LeaseHolder(host: host ?? "?", pid: pid ?? 0, heartbeat: heartbeat)
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the lease of run \(id)")
-        }
+    ) async throws(StoreError) -> LeaseHolder? {
+        let seen = try await attempt("read the lease of run \(id)") { try await self.lease(of: id) }
+        guard let seen, let holder = seen.holder, holder != lease.holder, let heartbeat = seen.heartbeat,
+            now.timeIntervalSince(heartbeat) < staleAfter
+        else { return nil }
+        if seen.host == lease.host, let pid = seen.pid, !isAlive(pid) { return nil }
+        return LeaseHolder(host: seen.host ?? "?", pid: seen.pid ?? 0, heartbeat: heartbeat)
     }
 
     /// Renews `lease` on run `id`; `false` when another scanner has taken the run over.
     public func heartbeat(run id: Int64, lease: RunLease, at date: Date) async throws(StoreError) -> Bool {
-        do {
-            return try await pool.write { db in
-                try db.execute(
-                    sql: "UPDATE auditRun SET leaseHeartbeat = ? WHERE id = ? AND leaseHolder = ?",
-                    arguments: [date, id, lease.holder])
-                return db.changesCount > 0
+        try await attempt("renew the lease of run \(id)") {
+            try await !database.execute(
+                "UPDATE auditRun SET leaseHeartbeat = ? WHERE id = ? AND leaseHolder = ? RETURNING id",
+                [date, id, lease.holder]
+            ).isEmpty
+        }
+    }
+
+    // MARK: portals shared by several scanners
+
+    /// Offers run `id`'s `urls` (those without a result yet) to the scanners that join it, in this order,
+    /// all at once: a scanner joining meanwhile waits for `offered`, never sees half the run.
+    public func offer(_ urls: [String], run id: Int64, at date: Date) async throws(StoreError) {
+        try await attempt("offer the portals of run \(id)") {
+            var statements = urls.enumerated().map { position, url in
+                SQLStatement(
+                    """
+                    INSERT INTO portalClaim (runID, position, url) SELECT ?, ?, ?
+                    WHERE NOT EXISTS (SELECT 1 FROM portalResult WHERE runID = ? AND url = ?)
+                    ON CONFLICT (runID, url) DO NOTHING
+                    """, [id, position, url, id, url])
             }
-        } catch {
-            throw StoreError.wrap(error, "renew the lease of run \(id)")
+            statements.append(SQLStatement("UPDATE auditRun SET offered = ? WHERE id = ?", [date, id]))
+            _ = try await database.transaction(statements)
+        }
+    }
+
+    /// Claims up to `limit` of run `id`'s portals that no live scanner holds (never claimed, or whose
+    /// holder's heartbeat is older than `staleAfter`), for `holder`. PostgreSQL skips the rows another
+    /// scanner is claiming at the same moment (`FOR UPDATE SKIP LOCKED`); SQLite has one writer.
+    public func claimPortals(run id: Int64, holder: String, limit: Int, now: Date, staleAfter: TimeInterval)
+        async throws(StoreError) -> [String]
+    {
+        try await attempt("claim portals of run \(id)") {
+            try await database.execute(
+                """
+                UPDATE portalClaim SET holder = ?, heartbeat = ? WHERE runID = ? AND url IN (
+                    SELECT url FROM portalClaim WHERE runID = ? AND (holder IS NULL OR heartbeat < ?)
+                    ORDER BY position LIMIT ? \(dialect.skipLocked))
+                RETURNING url, position
+                """, [holder, now, id, id, now.addingTimeInterval(-staleAfter), max(1, limit)]
+            ).sorted { ($0["position"] as Int) < $1["position"] }.map { $0["url"] }
+        }
+    }
+
+    /// Renews `holder`'s claims on run `id`.
+    public func renewClaims(run id: Int64, holder: String, at date: Date) async throws(StoreError) {
+        try await attempt("renew the claims on run \(id)") {
+            _ = try await database.execute(
+                "UPDATE portalClaim SET heartbeat = ? WHERE runID = ? AND holder = ?", [date, id, holder])
+        }
+    }
+
+    /// Gives `holder`'s unfinished claims on run `id` back (a scanner stopped by the user).
+    public func releaseClaims(run id: Int64, holder: String) async throws(StoreError) {
+        let database = self.database
+        _ = try await uncancelled("give back the claims on run \(id)") {
+            try await database.execute(
+                "UPDATE portalClaim SET holder = NULL, heartbeat = NULL WHERE runID = ? AND holder = ?", [id, holder]
+            ).count
+        }
+    }
+
+    /// Gives back the claims on run `id` of scanners on `host` whose process has ended (a holder is
+    /// "HOST PID UUID"): a scanner killed with `kill -9` need not wait for its claims to go stale.
+    public func releaseDeadClaims(run id: Int64, host: String, isAlive: @Sendable (Int) -> Bool)
+        async throws(StoreError)
+    {
+        try await attempt("give back the claims of ended scanners on run \(id)") {
+            let holders: [String] = try await database.fetch(
+                "SELECT DISTINCT holder FROM portalClaim WHERE runID = ? AND holder IS NOT NULL", [id]
+            ).map { $0["holder"] }
+            for holder in holders {
+                let parts = holder.split(separator: " ")
+                guard parts.count == 3, parts[0] == host, let pid = Int(parts[1]), !isAlive(pid) else { continue }
+                _ = try await database.execute(
+                    "UPDATE portalClaim SET holder = NULL, heartbeat = NULL WHERE runID = ? AND holder = ?",
+                    [id, holder])
+            }
+        }
+    }
+
+    /// How many of run `id`'s offered portals have no result yet (claimed or not).
+    public func unclaimedCount(run id: Int64) async throws(StoreError) -> Int {
+        try await attempt("count the portals left in run \(id)") {
+            try await database.fetch("SELECT COUNT(*) AS n FROM portalClaim WHERE runID = ?", [id]).first?["n"] ?? 0
+        }
+    }
+
+    /// Marks run `id` finished when no portal is left to claim; `true` when it did.
+    public func finishIfComplete(run id: Int64, at date: Date) async throws(StoreError) -> Bool {
+        let database = self.database
+        return try await uncancelled("close the run") {
+            try await !database.execute(
+                """
+                UPDATE auditRun SET status = 'finished', finishedAt = ?, leaseHolder = NULL, leaseHeartbeat = NULL
+                WHERE id = ? AND status != 'finished' AND offered IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM portalClaim WHERE runID = ?)
+                RETURNING id
+                """, [date, id, id]
+            ).isEmpty
         }
     }
 
     /// URLs that already have a result in run `id`.
-    public func finishedURLs(run id: Int64) throws(StoreError) -> Set<String> {
-        do {
-            return try pool.read { db in
-                Set(try String.fetchAll(db, sql: "SELECT url FROM portalResult WHERE runID = ?", arguments: [id]))
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the finished portals")
+    public func finishedURLs(run id: Int64) async throws(StoreError) -> Set<String> {
+        try await attempt("read the finished portals") {
+            Set(try await database.fetch("SELECT url FROM portalResult WHERE runID = ?", [id]).map { $0["url"] })
         }
     }
 
     /// How many portals of run `id` got each verdict.
-    public func verdictCounts(run id: Int64) throws(StoreError) -> VerdictSummary {
-        do {
-            return try pool.read { db in
-                var counts = VerdictSummary()
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT verdict, COUNT(*) AS n FROM portalResult WHERE runID = ? GROUP BY verdict",
-                    arguments: [id])
-                {
-                    if let verdict = Verdict(rawValue: row["verdict"]) { counts.add(verdict, count: row["n"]) }
-                }
-                return counts
+    public func verdictCounts(run id: Int64) async throws(StoreError) -> VerdictSummary {
+        try await verdictCounts(runs: [id])[id] ?? VerdictSummary()
+    }
+
+    /// Verdict counts of each run in `runs`.
+    public func verdictCounts(runs: [Int64]) async throws(StoreError) -> [Int64: VerdictSummary] {
+        guard !runs.isEmpty else { return [:] }
+        return try await attempt("count the verdicts") {
+            let marks = Array(repeating: "?", count: runs.count).joined(separator: ", ")
+            var out: [Int64: VerdictSummary] = [:]
+            for row in try await database.fetch(
+                """
+                SELECT runID, verdict, COUNT(*) AS n FROM portalResult WHERE runID IN (\(marks))
+                GROUP BY runID, verdict
+                """, runs)
+            {
+                guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
+                out[row["runID"], default: VerdictSummary()].add(verdict, count: row["n"])
             }
-        } catch {
-            throw StoreError.wrap(error, "count the verdicts of run \(id)")
+            return out
         }
     }
 
     // MARK: results
 
-    /// Commits one portal's result (and its findings) to run `id` at once.
+    /// Commits one portal's result (and its findings) to run `id` at once, replacing any earlier result of
+    /// the portal in the run, and gives back its claim.
     ///
-    /// When the calling task is being cancelled (Ctrl-C), the result is still written, synchronously:
-    /// a portal that finished is never lost.
+    /// When the calling task is being cancelled (Ctrl-C), the result is still written: a portal that
+    /// finished is never lost.
     public func save(_ result: SiteResult, run id: Int64, at date: Date) async throws(StoreError) {
         let blob: Data
         do {
@@ -442,92 +610,56 @@ public final class AuditStore: Sendable {
         } catch {
             throw StoreError.wrap(error, "encode the result of \(result.target.url)")
         }
+        let label = result.profile.label
+        let newSettings = settingsWritten.withLock { $0.insert(label).inserted }
+        let statements = LeanResult.insert(
+            result, blob: blob, run: id, at: date, identity: identity, settings: newSettings)
+        let database = self.database
         do {
-            if Task.isCancelled {
-                try writeNow(result, blob: blob, run: id, at: date)
-            } else {
-                try await pool.write { db in try LeanResult.insert(result, blob: blob, run: id, at: date, db) }
-            }
-        } catch is CancellationError {
-            do {
-                try writeNow(result, blob: blob, run: id, at: date)
-            } catch {
-                throw StoreError.wrap(error, "save the result of \(result.target.url)")
+            _ = try await uncancelled("save the result of \(result.target.url)") {
+                try await database.transaction(statements).count
             }
         } catch {
-            throw StoreError.wrap(error, "save the result of \(result.target.url)")
+            if newSettings { settingsWritten.withLock { _ = $0.remove(label) } }
+            throw error
         }
-    }
-
-    /// The synchronous write (a non-async function, so GRDB's blocking overload is the one chosen).
-    private func writeNow(_ result: SiteResult, blob: Data, run id: Int64, at date: Date) throws {
-        try pool.write { db in try LeanResult.insert(result, blob: blob, run: id, at: date, db) }
     }
 
     /// Every stored result of run `id`, sorted by URL (observations included, for re-grading).
-    public func results(run id: Int64) throws(StoreError) -> [SiteResult] {
-        try observedResults(run: id).map(\.result)
+    public func results(run id: Int64) async throws(StoreError) -> [SiteResult] {
+        try await observedResults(run: id).map(\.result)
     }
 
     /// Every stored result of run `id` with the time it was observed (the "now" it is judged at).
-    public func observedResults(run id: Int64) throws(StoreError) -> [(result: SiteResult, observedAt: Date)] {
-        do {
-            return try pool.read { db in try LeanResult.results(run: id, db) }
-        } catch {
-            throw StoreError.wrap(error, "read the results of run \(id)")
-        }
+    public func observedResults(run id: Int64) async throws(StoreError) -> [(result: SiteResult, observedAt: Date)] {
+        try await attempt("read the results of run \(id)") { try await LeanResult.results(run: id, database) }
     }
 
-    /// Every stored result of run `id`, read off the cooperative pool.
-    public func results(run id: Int64) async throws(StoreError) -> [SiteResult] {
-        do {
-            return try await pool.read { db in try LeanResult.results(run: id, db).map(\.result) }
-        } catch {
-            throw StoreError.wrap(error, "read the results of run \(id)")
-        }
+    /// Portal `url`'s whole result in run `run` (findings with their texts) and when it was observed.
+    public func result(run: Int64, url: String) async throws(StoreError) -> (result: SiteResult, observedAt: Date)? {
+        try await attempt("read the result of \(url)") { try await LeanResult.result(run: run, url: url, database) }
     }
 
     /// For each portal of run `id`, its result in the latest earlier run that has it.
     public func previousResults(run id: Int64) async throws(StoreError) -> [String: (
         runID: Int64, verdict: Verdict, grade: String, score: Int
     )] {
-        do {
-            return try await pool.read { db in try Self.previous(run: id, db) }
-        } catch {
-            throw StoreError.wrap(error, "read the previous results")
-        }
-    }
-
-    /// For each portal of run `id`, its result in the latest earlier run that has it.
-    public func previousResults(run id: Int64) throws(StoreError) -> [String: (
-        runID: Int64, verdict: Verdict, grade: String, score: Int
-    )] {
-        do {
-            return try pool.read { db in try Self.previous(run: id, db) }
-        } catch {
-            throw StoreError.wrap(error, "read the previous results")
-        }
-    }
-
-    private static func previous(run id: Int64, _ db: Database) throws -> [String: (
-        runID: Int64, verdict: Verdict, grade: String, score: Int
-    )] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
+        try await attempt("read the previous results") {
+            let rows = try await database.fetch(
+                """
                 SELECT p.url, p.runID, p.verdict, p.grade, p.score FROM portalResult p
                 JOIN (SELECT q.url, MAX(q.runID) AS previous FROM portalResult q
                       JOIN portalResult c ON c.url = q.url AND c.runID = ?
                       WHERE q.runID < ? GROUP BY q.url) m
                   ON m.url = p.url AND m.previous = p.runID
-                """,
-            arguments: [id, id])
-        var out: [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] = [:]
-        for row in rows {
-            guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
-            out[row["url"]] = (row["runID"], verdict, row["grade"], row["score"])
+                """, [id, id])
+            var out: [String: (runID: Int64, verdict: Verdict, grade: String, score: Int)] = [:]
+            for row in rows {
+                guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
+                out[row["url"]] = (row["runID"], verdict, row["grade"], row["score"])
+            }
+            return out
         }
-        return out
     }
 
     /// The home page's fingerprints in the latest `limit` runs before `run` that have `url`, newest first,
@@ -535,57 +667,60 @@ public final class AuditStore: Sendable {
     public func previousFingerprints(url: String, before run: Int64, limit: Int) async throws(StoreError) -> [(
         fingerprint: PageFingerprint, observedAt: Date
     )] {
-        do {
-            return try await pool.read { db in
-                try LeanResult.latest(url: url, before: run, limit: limit, db).compactMap { observation, at in
-                    observation.content?.fingerprint.map { ($0, at) }
-                }
+        try await attempt("read the previous scans of \(url)") {
+            try await LeanResult.latest(url: url, before: run, limit: limit, database).compactMap { observation, at in
+                observation.content?.fingerprint.map { ($0, at) }
             }
-        } catch {
-            throw StoreError.wrap(error, "read the previous scans of \(url)")
         }
     }
 
+    /// `text` as a `LIKE` pattern matching it anywhere (`\` escapes).
+    static func containing(_ text: String) -> String {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        return "%\(escaped)%"
+    }
+
+    /// The rules a result failed, comma-separated, as a column `failed` (over `portalResult p`).
+    var failedColumn: String {
+        """
+        (SELECT \(dialect.groupConcat)(rule, ',') FROM (SELECT rule FROM finding f
+          WHERE f.portalResultID = p.id AND f.status = 'fail' ORDER BY rule) AS failedRules) AS failed
+        """
+    }
+
     /// Verdicts over time, newest first: of one portal (`url` or a part of it), or of every portal.
-    public func history(matching url: String?, since: Date?, limit: Int = 1_000) throws(StoreError) -> [HistoryEntry] {
-        do {
-            return try pool.read { db in
-                var conditions = ["1"]
-                var arguments: StatementArguments = []
-                if let url {
-                    conditions.append("(p.url = ? OR p.url LIKE ? ESCAPE '\\')")
-                    let escaped = url.replacingOccurrences(of: "\\", with: "\\\\")
-                        .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-                    _ = arguments.append(contentsOf: [url, "%\(escaped)%"])
-                }
-                if let since {
-                    conditions.append("p.observedAt >= ?")
-                    _ = arguments.append(contentsOf: [since])
-                }
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT p.id, p.runID, p.url, p.name, p.observedAt, p.verdict, p.score, p.grade, p.profileID,
-                               p.profileVersion,
-                               (SELECT group_concat(rule, ',') FROM (SELECT rule FROM finding f
-                                 WHERE f.portalResultID = p.id AND f.status = 'fail' ORDER BY rule)) AS failed
-                        FROM portalResult p WHERE \(conditions.joined(separator: " AND "))
-                        ORDER BY p.url, p.observedAt DESC LIMIT \(limit)
-                        """,
-                    arguments: arguments)
-                return rows.map { row in
-                    let failed: String? = row["failed"]
-                    let profileID: String = row["profileID"]
-                    let profileVersion: Int = row["profileVersion"]
-                    return HistoryEntry(
-                        runID: row["runID"], url: row["url"], name: row["name"], observedAt: row["observedAt"],
-                        verdict: Verdict(rawValue: row["verdict"]) ?? .fail, score: row["score"], grade: row["grade"],
-                        profile: "\(profileID)@\(profileVersion)",
-                        failedRules: failed.map { $0.split(separator: ",").map(String.init) } ?? [])
-                }
+    public func history(matching url: String?, since: Date?, limit: Int = 1_000) async throws(StoreError)
+        -> [HistoryEntry]
+    {
+        try await attempt("read the history") {
+            var conditions = ["1 = 1"]
+            var arguments: [any SQLBindable] = []
+            if let url {
+                conditions.append("(p.url = ? OR p.url LIKE ? ESCAPE '\\')")
+                arguments += [url, Self.containing(url)]
             }
-        } catch {
-            throw StoreError.wrap(error, "read the history")
+            if let since {
+                conditions.append("p.observedAt >= ?")
+                arguments.append(since)
+            }
+            let rows = try await database.fetch(
+                """
+                SELECT p.id, p.runID, p.url, p.name, p.observedAt, p.verdict, p.score, p.grade, p.profileID,
+                       p.profileVersion, \(failedColumn)
+                FROM portalResult p WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY p.url, p.observedAt DESC LIMIT \(limit)
+                """, arguments)
+            return rows.map { row in
+                let failed: String? = row["failed"]
+                let profileID: String = row["profileID"]
+                let profileVersion: Int = row["profileVersion"]
+                return HistoryEntry(
+                    runID: row["runID"], url: row["url"], name: row["name"], observedAt: row["observedAt"],
+                    verdict: Verdict(rawValue: row["verdict"]) ?? .fail, score: row["score"], grade: row["grade"],
+                    profile: "\(profileID)@\(profileVersion)",
+                    failedRules: failed.map { $0.split(separator: ",").map(String.init) } ?? [])
+            }
         }
     }
 
@@ -593,14 +728,10 @@ public final class AuditStore: Sendable {
 
     /// Records one availability sample.
     public func saveSample(url: String, _ sample: UptimeSample) async throws(StoreError) {
-        do {
-            try await pool.write { db in
-                try db.execute(
-                    sql: "INSERT INTO uptimeSample (url, at, up, status, totalMS, cause) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [url, sample.at, sample.up, sample.status, sample.totalMS, sample.cause])
-            }
-        } catch {
-            throw StoreError.wrap(error, "save a sample of \(url)")
+        try await attempt("save a sample of \(url)") {
+            _ = try await database.execute(
+                "INSERT INTO uptimeSample (url, at, up, status, totalMS, cause) VALUES (?, ?, ?, ?, ?, ?)",
+                [url, sample.at, sample.up, sample.status, sample.totalMS, sample.cause])
         }
     }
 
@@ -608,38 +739,26 @@ public final class AuditStore: Sendable {
     /// - Returns: how many were deleted.
     @discardableResult
     public func pruneSamples(before date: Date) async throws(StoreError) -> Int {
-        do {
-            return try await pool.write { db in
-                try db.execute(sql: "DELETE FROM uptimeSample WHERE at < ?", arguments: [date])
-                return db.changesCount
-            }
-        } catch {
-            throw StoreError.wrap(error, "prune the samples")
+        try await attempt("prune the samples") {
+            let rows = try await database.transaction([
+                SQLStatement("SELECT COUNT(*) AS n FROM uptimeSample WHERE at < ?", [date]),
+                SQLStatement("DELETE FROM uptimeSample WHERE at < ?", [date]),
+            ])
+            return rows[0].first?["n"] ?? 0
         }
     }
 
     /// The samples of `url` since `date`, oldest first.
     public func samples(url: String, since date: Date) async throws(StoreError) -> [UptimeSample] {
-        do {
-            return try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT at, up, status, totalMS, cause FROM uptimeSample WHERE url = ? AND at >= ? ORDER BY at",
-                    arguments: [url, date]
-                ).map {
-                    UptimeSample(
-                        at: $0["at"], up: $0["up"], status: $0["status"], totalMS: $0["totalMS"], cause: $0["cause"])
-                }
+        try await attempt("read the samples of \(url)") {
+            try await database.fetch(
+                "SELECT at, up, status, totalMS, cause FROM uptimeSample WHERE url = ? AND at >= ? ORDER BY at",
+                [url, date]
+            ).map {
+                UptimeSample(
+                    at: $0["at"], up: $0["up"], status: $0["status"], totalMS: $0["totalMS"], cause: $0["cause"])
             }
-        } catch {
-            throw StoreError.wrap(error, "read the samples of \(url)")
         }
-    }
-
-    /// When the latest run of `inventory` started (the scan schedule resumes from it).
-    public func lastRunStart(inventory: String) throws(StoreError) -> Date? {
-        try runs(where: "inventory = ?", [inventory], limit: 1).first?.startedAt
     }
 
     /// What an alert is about.
@@ -679,35 +798,26 @@ public final class AuditStore: Sendable {
         }
     }
 
-    /// A row of `alertState`.
-    private struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
-        static let databaseTableName = "alertState"
-        var url: String
-        var kind: AlertSubject
-        var state: AlertCondition
-        var since: Date
-        var lastSent: Date?
-    }
-
     public func alertState(url: String, kind: AlertSubject) async throws(StoreError) -> AlertState? {
-        do {
-            return try await pool.read { db in
-                try AlertRecord.filter(Column("url") == url && Column("kind") == kind.rawValue).fetchOne(db)
-                    .map { AlertState(state: $0.state, since: $0.since, lastSent: $0.lastSent) }
+        try await attempt("read the alert state of \(url)") {
+            try await database.fetch(
+                "SELECT state, since, lastSent FROM alertState WHERE url = ? AND kind = ?", [url, kind.rawValue]
+            ).first.flatMap { row in
+                AlertCondition(rawValue: row["state"]).map {
+                    AlertState(state: $0, since: row["since"], lastSent: row["lastSent"])
+                }
             }
-        } catch {
-            throw StoreError.wrap(error, "read the alert state of \(url)")
         }
     }
 
     public func setAlertState(url: String, kind: AlertSubject, _ state: AlertState) async throws(StoreError) {
-        do {
-            try await pool.write { db in
-                try AlertRecord(url: url, kind: kind, state: state.state, since: state.since, lastSent: state.lastSent)
-                    .save(db, onConflict: .replace)
-            }
-        } catch {
-            throw StoreError.wrap(error, "save the alert state of \(url)")
+        try await attempt("save the alert state of \(url)") {
+            _ = try await database.execute(
+                """
+                INSERT INTO alertState (url, kind, state, since, lastSent) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (url, kind) DO UPDATE SET state = excluded.state, since = excluded.since,
+                    lastSent = excluded.lastSent
+                """, [url, kind.rawValue, state.state.rawValue, state.since, state.lastSent])
         }
     }
 
@@ -719,40 +829,33 @@ public final class AuditStore: Sendable {
     public func metricsSummary(since date: Date) async throws(StoreError) -> [String: (
         up: Bool, totalMS: Double?, ratio: Double
     )] {
-        do {
-            return try await pool.read { db in
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT url,
-                               SUM(CASE WHEN up = 0 AND run >= ? THEN 0 ELSE 1 END) * 1.0 / COUNT(*) AS ratio,
-                               MAX(at) AS lastAt
-                        FROM (SELECT url, up, at, COUNT(*) OVER (PARTITION BY url, up, upsBefore) AS run
-                              FROM (SELECT url, up, at,
-                                           SUM(up) OVER (PARTITION BY url ORDER BY at ROWS UNBOUNDED PRECEDING) AS upsBefore
-                                    FROM uptimeSample WHERE at >= ?))
-                        GROUP BY url
-                        """,
-                    arguments: [AvailabilityPolicy.confirmations, date])
-                let last = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT s.url, s.up, s.totalMS FROM uptimeSample s
-                        JOIN (SELECT url, MAX(id) AS id FROM uptimeSample WHERE at >= ? GROUP BY url) m ON m.id = s.id
-                        """,
-                    arguments: [date])
-                var latest: [String: (Bool, Double?)] = [:]
-                for row in last { latest[row["url"]] = (row["up"], row["totalMS"]) }
-                var out: [String: (up: Bool, totalMS: Double?, ratio: Double)] = [:]
-                for row in rows {
-                    let url: String = row["url"]
-                    guard let (up, ms) = latest[url] else { continue }
-                    out[url] = (up, ms, row["ratio"])
-                }
-                return out
+        try await attempt("summarise the samples") {
+            let rows = try await database.fetch(
+                """
+                SELECT url,
+                       CAST(SUM(CASE WHEN NOT up AND run >= ? THEN 0 ELSE 1 END) AS DOUBLE PRECISION) / COUNT(*)
+                           AS ratio
+                FROM (SELECT url, up, COUNT(*) OVER (PARTITION BY url, up, upsBefore) AS run
+                      FROM (SELECT url, up,
+                                   SUM(CASE WHEN up THEN 1 ELSE 0 END)
+                                       OVER (PARTITION BY url ORDER BY at ROWS UNBOUNDED PRECEDING) AS upsBefore
+                            FROM uptimeSample WHERE at >= ?) AS counted) AS runs
+                GROUP BY url
+                """, [AvailabilityPolicy.confirmations, date])
+            let last = try await database.fetch(
+                """
+                SELECT s.url, s.up, s.totalMS FROM uptimeSample s
+                JOIN (SELECT url, MAX(id) AS id FROM uptimeSample WHERE at >= ? GROUP BY url) m ON m.id = s.id
+                """, [date])
+            var latest: [String: (Bool, Double?)] = [:]
+            for row in last { latest[row["url"]] = (row["up"], row["totalMS"]) }
+            var out: [String: (up: Bool, totalMS: Double?, ratio: Double)] = [:]
+            for row in rows {
+                let url: String = row["url"]
+                guard let (up, ms) = latest[url] else { continue }
+                out[url] = (up, ms, row["ratio"])
             }
-        } catch {
-            throw StoreError.wrap(error, "summarise the samples")
+            return out
         }
     }
 }

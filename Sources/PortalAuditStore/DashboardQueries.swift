@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PortalAuditCore
 
 /// One portal's line in a run, as the dashboard lists it: the summary columns, never the stored blob.
@@ -101,27 +100,26 @@ public struct PortalDown: Sendable, Equatable, Codable {
 
 extension AuditStore {
     /// `condition` over `portalResult p` (and its arguments) for `query` in run `run`.
-    private static func filter(run: Int64, _ query: PortalQuery) -> (String, StatementArguments) {
+    private func filter(run: Int64, _ query: PortalQuery) -> (String, [any SQLBindable]) {
         var conditions = ["p.runID = ?"]
-        var arguments: StatementArguments = [run]
+        var arguments: [any SQLBindable] = [run]
         if let verdict = query.verdict {
             conditions.append("p.verdict = ?")
-            _ = arguments.append(contentsOf: [verdict.rawValue])
+            arguments.append(verdict.rawValue)
         }
         if let unit = query.unit, !unit.isEmpty {
             conditions.append("(p.province = ? OR p.district = ? OR p.commune = ?)")
-            _ = arguments.append(contentsOf: [unit, unit, unit])
+            arguments += [unit, unit, unit]
         }
         if let rule = query.rule, !rule.isEmpty {
             conditions.append(
                 "EXISTS (SELECT 1 FROM finding f WHERE f.portalResultID = p.id AND f.rule = ? AND f.status = 'fail')")
-            _ = arguments.append(contentsOf: [rule])
+            arguments.append(rule)
         }
         if let text = query.text, !text.isEmpty {
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            conditions.append("(p.url LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')")
-            _ = arguments.append(contentsOf: ["%\(escaped)%", "%\(escaped)%"])
+            let like = dialect.caseInsensitiveLike
+            conditions.append("(p.url \(like) ? ESCAPE '\\' OR p.name \(like) ? ESCAPE '\\')")
+            arguments += [Self.containing(text), Self.containing(text)]
         }
         return (conditions.joined(separator: " AND "), arguments)
     }
@@ -143,14 +141,14 @@ extension AuditStore {
         }
     }
 
-    private static let rowColumns = """
-        p.runID, p.url, p.name, p.province, p.district, p.commune, p.level, p.verdict, p.score, p.grade, p.profileID,
-        p.profileVersion, p.observedAt, p.certNotAfter,
-        (SELECT group_concat(rule, ',') FROM (SELECT rule FROM finding f
-          WHERE f.portalResultID = p.id AND f.status = 'fail' ORDER BY rule)) AS failed
+    private var rowColumns: String {
         """
+        p.runID, p.url, p.name, p.province, p.district, p.commune, p.level, p.verdict, p.score, p.grade, p.profileID,
+        p.profileVersion, p.observedAt, p.certNotAfter, \(failedColumn)
+        """
+    }
 
-    private static func portalRow(_ row: Row) -> PortalRow {
+    private static func portalRow(_ row: SQLRow) -> PortalRow {
         let failed: String? = row["failed"]
         let profileID: String = row["profileID"]
         let profileVersion: Int = row["profileVersion"]
@@ -165,237 +163,129 @@ extension AuditStore {
 
     /// One page of run `run`'s portals matching `query`, and how many match in all.
     public func portals(run: Int64, _ query: PortalQuery) async throws(StoreError) -> (total: Int, rows: [PortalRow]) {
-        let (condition, arguments) = Self.filter(run: run, query)
-        do {
-            return try await pool.read { db in
-                let total =
-                    try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM portalResult p WHERE \(condition)", arguments: arguments) ?? 0
-                var paged = arguments
-                _ = paged.append(contentsOf: [max(1, query.limit), max(0, query.offset)])
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(Self.rowColumns) FROM portalResult p WHERE \(condition)
-                        ORDER BY \(Self.order(query)) LIMIT ? OFFSET ?
-                        """,
-                    arguments: paged)
-                return (total, rows.map(Self.portalRow))
-            }
-        } catch {
-            throw StoreError.wrap(error, "list the portals of run \(run)")
+        let (condition, arguments) = filter(run: run, query)
+        return try await attempt("list the portals of run \(run)") {
+            let total: Int =
+                try await database.fetch("SELECT COUNT(*) AS n FROM portalResult p WHERE \(condition)", arguments)
+                .first?["n"] ?? 0
+            let rows = try await database.fetch(
+                """
+                SELECT \(rowColumns) FROM portalResult p WHERE \(condition)
+                ORDER BY \(Self.order(query)) LIMIT ? OFFSET ?
+                """, arguments + [max(1, query.limit), max(0, query.offset)])
+            return (total, rows.map(Self.portalRow))
         }
     }
 
     /// The runs, newest first, one page of them, with how many there are.
     public func runs(offset: Int, limit: Int) async throws(StoreError) -> (total: Int, runs: [RunSummary]) {
-        do {
-            return try await pool.read { db in
-                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditRun") ?? 0
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT r.*, (SELECT COUNT(*) FROM portalResult p WHERE p.runID = r.id) AS done
-                        FROM auditRun r ORDER BY r.id DESC LIMIT ? OFFSET ?
-                        """,
-                    arguments: [max(1, limit), max(0, offset)])
-                return (total, rows.map(Self.runSummary))
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the runs")
+        let total: Int = try await attempt("count the runs") {
+            try await database.fetch("SELECT COUNT(*) AS n FROM auditRun").first?["n"] ?? 0
         }
-    }
-
-    /// A run by id (the latest when `nil`), read off the cooperative pool.
-    public func runSummary(_ id: Int64?) async throws(StoreError) -> RunSummary? {
-        do {
-            return try await pool.read { db in
-                try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT r.*, (SELECT COUNT(*) FROM portalResult p WHERE p.runID = r.id) AS done
-                        FROM auditRun r WHERE ? IS NULL OR r.id = ? ORDER BY r.id DESC LIMIT 1
-                        """,
-                    arguments: [id, id]
-                ).map(Self.runSummary)
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the run")
-        }
-    }
-
-    static func runSummary(_ row: Row) -> RunSummary {
-        RunSummary(
-            id: row["id"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
-            status: RunSummary.Status(rawValue: row["status"]) ?? .running, inventory: row["inventory"],
-            profile: row["profile"], planned: row["planned"], done: row["done"])
-    }
-
-    /// Verdict counts of each run in `runs`.
-    public func verdictCounts(runs: [Int64]) async throws(StoreError) -> [Int64: VerdictSummary] {
-        guard !runs.isEmpty else { return [:] }
-        do {
-            return try await pool.read { db in
-                let marks = Array(repeating: "?", count: runs.count).joined(separator: ", ")
-                var out: [Int64: VerdictSummary] = [:]
-                for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT runID, verdict, COUNT(*) AS n FROM portalResult WHERE runID IN (\(marks))
-                        GROUP BY runID, verdict
-                        """,
-                    arguments: StatementArguments(runs))
-                {
-                    guard let verdict = Verdict(rawValue: row["verdict"]) else { continue }
-                    out[row["runID"], default: VerdictSummary()].add(verdict, count: row["n"])
-                }
-                return out
-            }
-        } catch {
-            throw StoreError.wrap(error, "count the verdicts")
-        }
+        return (total, try await runs(where: "1 = 1", [], limit: limit, offset: offset))
     }
 
     /// Run `run`'s verdict counts per unit (province, district, commune as the inventory gave them).
     public func unitCounts(run: Int64) async throws(StoreError) -> [UnitCounts] {
-        do {
-            return try await pool.read { db in
-                var units: [String: UnitCounts] = [:]
-                var order: [String] = []
-                for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT province, district, commune, verdict, COUNT(*) AS n FROM portalResult
-                        WHERE runID = ? GROUP BY province, district, commune, verdict
-                        """,
-                    arguments: [run])
-                {
-                    let province: String? = row["province"]
-                    let district: String? = row["district"]
-                    let commune: String? = row["commune"]
-                    let key = [province, district, commune].map { $0 ?? "" }.joined(separator: "\u{1F}")
-                    if units[key] == nil {
-                        order.append(key)
-                        units[key] = UnitCounts(
-                            province: province, district: district, commune: commune, counts: VerdictSummary())
-                    }
-                    if let verdict = Verdict(rawValue: row["verdict"]) {
-                        units[key]?.counts.add(verdict, count: row["n"])
-                    }
+        try await attempt("count the units of run \(run)") {
+            var units: [String: UnitCounts] = [:]
+            var order: [String] = []
+            for row in try await database.fetch(
+                """
+                SELECT province, district, commune, verdict, COUNT(*) AS n FROM portalResult
+                WHERE runID = ? GROUP BY province, district, commune, verdict
+                ORDER BY coalesce(province, ''), coalesce(district, ''), coalesce(commune, ''), verdict
+                """, [run])
+            {
+                let province: String? = row["province"]
+                let district: String? = row["district"]
+                let commune: String? = row["commune"]
+                let key = [province, district, commune].map { $0 ?? "" }.joined(separator: "\u{1F}")
+                if units[key] == nil {
+                    order.append(key)
+                    units[key] = UnitCounts(
+                        province: province, district: district, commune: commune, counts: VerdictSummary())
                 }
-                return order.compactMap { units[$0] }
+                if let verdict = Verdict(rawValue: row["verdict"]) {
+                    units[key]?.counts.add(verdict, count: row["n"])
+                }
             }
-        } catch {
-            throw StoreError.wrap(error, "count the units of run \(run)")
+            return order.compactMap { units[$0] }
         }
     }
 
     /// For each rule, how many portals of run `run` failed it.
     public func failureCounts(run: Int64) async throws(StoreError) -> [String: Int] {
-        do {
-            return try await pool.read { db in
-                var out: [String: Int] = [:]
-                for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT f.rule, COUNT(*) AS n FROM portalResult p JOIN finding f ON f.portalResultID = p.id
-                        WHERE p.runID = ? AND f.status = 'fail' GROUP BY f.rule
-                        """,
-                    arguments: [run])
-                {
-                    out[row["rule"]] = row["n"]
-                }
-                return out
+        try await attempt("count the failures of run \(run)") {
+            var out: [String: Int] = [:]
+            for row in try await database.fetch(
+                """
+                SELECT f.rule, COUNT(*) AS n FROM portalResult p JOIN finding f ON f.portalResultID = p.id
+                WHERE p.runID = ? AND f.status = 'fail' GROUP BY f.rule
+                """, [run])
+            {
+                out[row["rule"]] = row["n"]
             }
-        } catch {
-            throw StoreError.wrap(error, "count the failures of run \(run)")
+            return out
         }
     }
 
     /// Portals the monitor confirmed down and has not seen back up, longest down first; a portal the
     /// monitor has not sampled since `sampledSince` (no longer monitored) is left out.
     public func portalsDown(sampledSince: Date) async throws(StoreError) -> [PortalDown] {
-        do {
-            return try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT a.url, a.since,
-                               (SELECT p.name FROM portalResult p WHERE p.url = a.url ORDER BY p.runID DESC LIMIT 1) AS name
-                        FROM alertState a WHERE a.kind = 'availability' AND a.state = 'down'
-                          AND (SELECT MAX(s.at) FROM uptimeSample s WHERE s.url = a.url) >= ?
-                        ORDER BY a.since, a.url
-                        """,
-                    arguments: [sampledSince]
-                ).map { PortalDown(url: $0["url"], name: $0["name"], since: $0["since"]) }
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the portals down")
+        try await attempt("read the portals down") {
+            try await database.fetch(
+                """
+                SELECT a.url, a.since,
+                       (SELECT p.name FROM portalResult p WHERE p.url = a.url ORDER BY p.runID DESC LIMIT 1) AS name
+                FROM alertState a WHERE a.kind = 'availability' AND a.state = 'down'
+                  AND (SELECT MAX(s.at) FROM uptimeSample s WHERE s.url = a.url) >= ?
+                ORDER BY a.since, a.url
+                """, [sampledSince]
+            ).map { PortalDown(url: $0["url"], name: $0["name"], since: $0["since"]) }
         }
     }
 
     /// Portal `url`'s verdicts over time, newest first (an exact URL, unlike `history(matching:)`).
     public func portalHistory(url: String, limit: Int) async throws(StoreError) -> [PortalRow] {
-        do {
-            return try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT \(Self.rowColumns) FROM portalResult p WHERE p.url = ? ORDER BY p.runID DESC LIMIT ?",
-                    arguments: [url, max(1, limit)]
-                ).map(Self.portalRow)
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the history of \(url)")
-        }
-    }
-
-    /// Portal `url`'s whole result in run `run` (findings with their texts) and when it was observed.
-    public func result(run: Int64, url: String) async throws(StoreError) -> (result: SiteResult, observedAt: Date)? {
-        do {
-            return try await pool.read { db in try LeanResult.result(run: run, url: url, db) }
-        } catch {
-            throw StoreError.wrap(error, "read the result of \(url)")
+        try await attempt("read the history of \(url)") {
+            try await database.fetch(
+                "SELECT \(rowColumns) FROM portalResult p WHERE p.url = ? ORDER BY p.runID DESC LIMIT ?",
+                [url, max(1, limit)]
+            ).map(Self.portalRow)
         }
     }
 
     /// The latest run before `run` that has portal `url`.
     public func previousRun(of url: String, before run: Int64) async throws(StoreError) -> Int64? {
-        do {
-            return try await pool.read { db in
-                try Int64.fetchOne(
-                    db, sql: "SELECT MAX(runID) FROM portalResult WHERE url = ? AND runID < ?", arguments: [url, run])
-            }
-        } catch {
-            throw StoreError.wrap(error, "read the previous scan of \(url)")
+        try await attempt("read the previous scan of \(url)") {
+            let rows = try await database.fetch(
+                "SELECT MAX(runID) AS previous FROM portalResult WHERE url = ? AND runID < ?", [url, run])
+            let previous: Int64?? = rows.first?["previous"]
+            return previous ?? nil
         }
     }
 
     /// Every portal of run `run` that an earlier run also has, with its verdict there (portals new in
     /// this run are left out: `done` minus the count is how many are new).
     public func verdictChanges(run: Int64) async throws(StoreError) -> [VerdictChange] {
-        do {
-            return try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT c.url, c.name, c.verdict, p.verdict AS previous, p.runID AS previousRun
-                        FROM portalResult c
-                        JOIN portalResult p ON p.url = c.url AND p.runID = (
-                            SELECT MAX(q.runID) FROM portalResult q WHERE q.url = c.url AND q.runID < c.runID)
-                        WHERE c.runID = ? ORDER BY c.url
-                        """,
-                    arguments: [run]
-                ).compactMap { row in
-                    guard let verdict = Verdict(rawValue: row["verdict"]),
-                        let previous = Verdict(rawValue: row["previous"])
-                    else { return nil }
-                    return VerdictChange(
-                        url: row["url"], name: row["name"], verdict: verdict, previous: previous,
-                        previousRun: row["previousRun"])
-                }
+        try await attempt("compare run \(run) with the previous runs") {
+            try await database.fetch(
+                """
+                SELECT c.url, c.name, c.verdict, p.verdict AS previous, p.runID AS previousRun
+                FROM portalResult c
+                JOIN portalResult p ON p.url = c.url AND p.runID = (
+                    SELECT MAX(q.runID) FROM portalResult q WHERE q.url = c.url AND q.runID < c.runID)
+                WHERE c.runID = ? ORDER BY c.url
+                """, [run]
+            ).compactMap { row in
+                guard let verdict = Verdict(rawValue: row["verdict"]),
+                    let previous = Verdict(rawValue: row["previous"])
+                else { return nil }
+                return VerdictChange(
+                    url: row["url"], name: row["name"], verdict: verdict, previous: previous,
+                    previousRun: row["previousRun"])
             }
-        } catch {
-            throw StoreError.wrap(error, "compare run \(run) with the previous runs")
         }
     }
 }

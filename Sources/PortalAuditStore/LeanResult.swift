@@ -82,57 +82,82 @@ struct LeanResult: Codable {
 
     // MARK: writing
 
-    /// Inserts `result` into run `id`: the summary columns, the blob, the profile's rule settings if this
-    /// profile version is new to the database, and an index row per failed finding (for `history`).
-    static func insert(_ result: SiteResult, blob: Data, run id: Int64, at date: Date, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO portalResult (runID, url, name, observedAt, verdict, score, grade, profileID,
+    /// The statements that put `result` into run `id`, in one transaction: the summary columns and the
+    /// blob (replacing an earlier result of the portal in the run), an index row per failed finding (for
+    /// `history`), the profile's rule settings when `settings` (this profile version may be new to the
+    /// database), and the portal's claim given back.
+    static func insert(
+        _ result: SiteResult, blob: Data, run id: Int64, at date: Date, identity: ScannerIdentity, settings: Bool
+    ) -> [SQLStatement] {
+        let url = result.target.url
+        var statements = [
+            SQLStatement("DELETE FROM portalResult WHERE runID = ? AND url = ?", [id, url]),
+            SQLStatement(
+                """
+                INSERT INTO portalResult (runID, url, name, observedAt, verdict, score, grade, profileID,
                     profileVersion, durationMS, connections, tlsHandshakes, observation, province, district, commune,
-                    level, certNotAfter)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    level, certNotAfter, scanner, vantage)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [
-                id, result.target.url, result.target.name, date, result.verdict.rawValue, result.score,
-                result.grade, result.profile.id, result.profile.version, result.durationMS,
-                result.cost.connections, result.cost.tlsHandshakes, blob, result.target.province,
-                result.target.district, result.target.commune, result.target.level,
-                result.observation.certificate?.chain.first?.notAfter,
-            ])
-        let resultID = db.lastInsertedRowID
-        try insertSettings(result.findings, profile: result.profile, db)
-        for finding in result.findings where finding.status == .fail {
-            try db.execute(
-                sql: "INSERT INTO finding (portalResultID, rule, status, resultCode) VALUES (?, ?, ?, ?)",
-                arguments: [resultID, finding.rule, finding.status.rawValue, finding.resultCode])
+                [
+                    id, url, result.target.name, date, result.verdict.rawValue, result.score, result.grade,
+                    result.profile.id, result.profile.version, result.durationMS, result.cost.connections,
+                    result.cost.tlsHandshakes, blob, result.target.province, result.target.district,
+                    result.target.commune, result.target.level, result.observation.certificate?.chain.first?.notAfter,
+                    identity.scanner, identity.vantage,
+                ]),
+        ]
+        let failed = result.findings.filter { $0.status == .fail }
+        if !failed.isEmpty {
+            let rows = Array(repeating: "SELECT ? AS rule, ? AS code", count: failed.count)
+                .joined(separator: " UNION ALL ")
+            statements.append(
+                SQLStatement(
+                    """
+                    INSERT INTO finding (portalResultID, rule, status, resultCode)
+                    SELECT p.id, f.rule, 'fail', f.code FROM portalResult p, (\(rows)) AS f
+                    WHERE p.runID = ? AND p.url = ?
+                    """, failed.flatMap { [$0.rule, $0.resultCode] as [any SQLBindable] } + [id, url]))
         }
+        if settings { statements += settingStatements(result.findings, profile: result.profile) }
+        statements.append(SQLStatement("DELETE FROM portalClaim WHERE runID = ? AND url = ?", [id, url]))
+        return statements
     }
 
     /// A profile version's rule settings, kept once: the first result judged by `profile` writes them (a
     /// translation of the source added later, which changes no judgement, fills in the English).
-    static func insertSettings(_ findings: [Finding], profile: ProfileReference, _ db: Database) throws {
-        for finding in findings {
-            try db.execute(
-                sql: """
-                    INSERT INTO profileRule
-                        (profileID, profileVersion, rule, requirement, severity, source, sourceEN, confidence)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (profileID, profileVersion, rule) DO UPDATE SET sourceEN = excluded.sourceEN
-                        WHERE profileRule.sourceEN IS NULL
-                    """,
-                arguments: [
+    static func settingStatements(_ findings: [Finding], profile: ProfileReference) -> [SQLStatement] {
+        findings.map { finding in
+            SQLStatement(
+                """
+                INSERT INTO profileRule
+                    (profileID, profileVersion, rule, requirement, severity, source, sourceEN, confidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (profileID, profileVersion, rule) DO UPDATE SET sourceEN = excluded.sourceEN
+                    WHERE profileRule.sourceEN IS NULL
+                """,
+                [
                     profile.id, profile.version, finding.rule, finding.requirement.rawValue, finding.severity.rawValue,
                     finding.source, finding.sourceEN, finding.confidence,
                 ])
         }
     }
 
+    /// GRDB's form of `settingStatements`, for the v3 → v4 conversion.
+    static func insertSettings(_ findings: [Finding], profile: ProfileReference, _ db: Database) throws {
+        for statement in settingStatements(findings, profile: profile) {
+            try db.execute(
+                sql: statement.sql, arguments: StatementArguments(statement.arguments.map(SQLiteDatabase.databaseValue))
+            )
+        }
+    }
+
     // MARK: reading
 
     /// The rule settings of every profile version the history holds, by `id@version`.
-    static func settings(_ db: Database) throws -> [String: [String: RuleSetting]] {
+    static func settings(_ database: any SQLDatabase) async throws -> [String: [String: RuleSetting]] {
         var out: [String: [String: RuleSetting]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM profileRule") {
+        for row in try await database.fetch("SELECT * FROM profileRule") {
             let key = "\(row["profileID"] as String)@\(row["profileVersion"] as Int)"
             out[key, default: [:]][row["rule"]] = RuleSetting(
                 requirement: Requirement(rawValue: row["requirement"]) ?? .recommended,
@@ -143,32 +168,31 @@ struct LeanResult: Codable {
         return out
     }
 
+    static let resultColumns = "observedAt, verdict, score, grade, profileID, profileVersion, durationMS, observation"
+
     /// Every result of run `id` with the time it was observed, sorted by URL.
-    static func results(run id: Int64, _ db: Database) throws -> [(result: SiteResult, observedAt: Date)] {
-        let settings = try settings(db)
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT observedAt, verdict, score, grade, profileID, profileVersion, durationMS, observation
-                FROM portalResult WHERE runID = ? ORDER BY url
-                """,
-            arguments: [id])
+    static func results(run id: Int64, _ database: any SQLDatabase) async throws -> [(
+        result: SiteResult, observedAt: Date
+    )] {
+        let settings = try await settings(database)
+        let rows = try await database.fetch(
+            "SELECT \(resultColumns) FROM portalResult WHERE runID = ? ORDER BY url", [id])
         return try rows.map { try result($0, settings: settings) }
     }
 
     /// Portal `url`'s result in run `id`, if the run has it.
-    static func result(run id: Int64, url: String, _ db: Database) throws -> (result: SiteResult, observedAt: Date)? {
-        let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT observedAt, verdict, score, grade, profileID, profileVersion, durationMS, observation
-                FROM portalResult WHERE runID = ? AND url = ?
-                """,
-            arguments: [id, url])
-        return try row.map { try result($0, settings: settings(db)) }
+    static func result(run id: Int64, url: String, _ database: any SQLDatabase) async throws -> (
+        result: SiteResult, observedAt: Date
+    )? {
+        guard
+            let row = try await database.fetch(
+                "SELECT \(resultColumns) FROM portalResult WHERE runID = ? AND url = ?", [id, url]
+            ).first
+        else { return nil }
+        return try result(row, settings: await settings(database))
     }
 
-    private static func result(_ row: Row, settings: [String: [String: RuleSetting]]) throws -> (
+    private static func result(_ row: SQLRow, settings: [String: [String: RuleSetting]]) throws -> (
         result: SiteResult, observedAt: Date
     ) {
         let profile = ProfileReference(id: row["profileID"], version: row["profileVersion"])
@@ -180,14 +204,14 @@ struct LeanResult: Codable {
     }
 
     /// The latest `limit` results of `url` in runs before `run`, newest first: observation and when it was made.
-    static func latest(url: String, before run: Int64, limit: Int, _ db: Database) throws -> [(Observation, Date)] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT observedAt, observation FROM portalResult WHERE url = ? AND runID < ?
-                ORDER BY runID DESC LIMIT ?
-                """,
-            arguments: [url, run, limit])
+    static func latest(url: String, before run: Int64, limit: Int, _ database: any SQLDatabase) async throws -> [(
+        Observation, Date
+    )] {
+        let rows = try await database.fetch(
+            """
+            SELECT observedAt, observation FROM portalResult WHERE url = ? AND runID < ?
+            ORDER BY runID DESC LIMIT ?
+            """, [url, run, limit])
         return try rows.map { (try decode($0["observation"]).observation, $0["observedAt"]) }
     }
 

@@ -16,7 +16,7 @@ struct PortalAuditCommand: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             CheckCommand.self, ScanCommand.self, ReportCommand.self, MonitorCommand.self, HistoryCommand.self,
-            ProfilesCommand.self, ServeCommand.self, InitCommand.self, DoctorCommand.self,
+            ProfilesCommand.self, ServeCommand.self, DatabaseCommand.self, InitCommand.self, DoctorCommand.self,
         ])
 }
 
@@ -38,6 +38,22 @@ func exitingOnError<T>(_ body: () throws -> T) throws -> T {
         return try body()
     } catch let error as InputIssues {
         for issue in error.issues { printError(issue.description) }
+        throw ExitStatus.badInput
+    } catch {
+        printError("portal-audit: \(error)")
+        throw ExitStatus.internalError
+    }
+}
+
+/// `exitingOnError` for work that awaits (the history); a missing history is bad input too.
+func exitingOnError<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as InputIssues {
+        for issue in error.issues { printError(issue.description) }
+        throw ExitStatus.badInput
+    } catch let error as NoHistoryDatabase {
+        printError(error.description)
         throw ExitStatus.badInput
     } catch {
         printError("portal-audit: \(error)")

@@ -246,7 +246,7 @@ struct HardeningTests {
         var started = false
         for _ in 0..<400 where !started {
             try await Task.sleep(for: .milliseconds(50))
-            started = ((try? AuditStore(path: database).run(nil)?.done) ?? 0) >= 1
+            started = ((try? await AuditStore(path: database).run(nil)?.done) ?? 0) >= 1
         }
         #expect(started)
         // When another scanner tries to resume it
@@ -263,7 +263,7 @@ struct HardeningTests {
             Repository.binary, ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--resume"],
             environment: environment)
         #expect(resumed.stderr.contains("scan: resuming run 1"))
-        #expect(try AuditStore(path: database).run(1)?.status == .finished)
+        #expect(try await AuditStore(path: database).run(1)?.status == .finished)
     }
 
     @Test("re-grading a stored run years later gives the certificate and freshness outcomes of the scan")
@@ -310,7 +310,7 @@ struct HardeningTests {
             Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile], environment: environment)
         // The file's plain columns, and every stored result decoded from its compressed blob
         let store = try AuditStore(path: database)
-        let run = try #require(try store.run(nil))
+        let run = try #require(try await store.run(nil))
         let decoded = try JSONEncoder().encode(try await store.results(run: run.id))
         let stored =
             try Data(contentsOf: URL(fileURLWithPath: database))

@@ -14,15 +14,6 @@ private func sink(_ arguments: [String]) throws -> Command.Running {
 }
 
 /// Waits until `condition` holds (checked every 100 ms, at most `seconds`).
-private func eventually(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if (try? condition()) == true { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return try condition()
-}
-
 @Suite("portal-audit monitor", .serialized, .timeLimit(.minutes(3)))
 struct MonitorTests {
     @Test(
@@ -157,11 +148,11 @@ struct MonitorTests {
                 alerts, "--ca-file", Lab.caFile, "--timeout", "3", "--confirm-after", "0",
             ],
             environment: environment)
-        func finishedRuns() throws -> Int64 {
-            guard let run = try AuditStore(path: database).run(nil) else { return 0 }
+        func finishedRuns() async throws -> Int64 {
+            guard let run = try await AuditStore(path: database).run(nil) else { return 0 }
             return run.status == .finished ? run.id : run.id - 1
         }
-        #expect(try await eventually(60) { try finishedRuns() >= 1 })
+        #expect(try await eventually(60) { try await finishedRuns() >= 1 })
         // When the page is replaced by another site's (another title, other text, links to four new domains)
         try """
         <html lang="en"><head><meta charset="utf-8"><title>Cheap watches and bags online</title></head><body>
@@ -170,17 +161,17 @@ struct MonitorTests {
         <a href="https://shop-b.example/">b</a><a href="https://shop-c.example/">c</a><a href="https://shop-d.example/">d</a>
         </body></html>
         """.write(toFile: page, atomically: true, encoding: .utf8)
-        let replacedAfter = try finishedRuns()
+        let replacedAfter = try await finishedRuns()
         // Then a "defaced" alert arrives, once, though the next scans see the same replaced page
         #expect(
             try await eventually(60) {
                 (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"defaced\"") == true
             })
-        #expect(try await eventually(60) { try finishedRuns() >= replacedAfter + 2 })
+        #expect(try await eventually(60) { try await finishedRuns() >= replacedAfter + 2 })
         // And when the editors put the clean page back, that is a restoration, not another defacement
         try clean.write(toFile: page, atomically: true, encoding: .utf8)
-        let restoredAfter = try finishedRuns()
-        #expect(try await eventually(60) { try finishedRuns() >= restoredAfter + 2 })
+        let restoredAfter = try await finishedRuns()
+        #expect(try await eventually(60) { try await finishedRuns() >= restoredAfter + 2 })
         monitor.kill(SIGTERM)
         #expect(await monitor.wait() == 0)
         let hooks = try String(contentsOfFile: hookLog, encoding: .utf8).split(separator: "\n")
@@ -204,22 +195,22 @@ struct MonitorTests {
         ]
         // Given a monitor whose first scheduled scan is running
         let first = try Command.start(Repository.binary, arguments, environment: environment)
-        #expect(try await eventually(60) { (try AuditStore(path: database).run(nil)?.done ?? 0) >= 20 })
+        #expect(try await eventually(60) { (try await AuditStore(path: database).run(nil)?.done ?? 0) >= 20 })
         // When it gets SIGTERM halfway
         first.kill(SIGTERM)
         #expect(await first.wait() == 0)
         let store = try AuditStore(path: database)
-        let stopped = try #require(try store.run(nil))
+        let stopped = try #require(try await store.run(nil))
         #expect(stopped.status == .interrupted)
         #expect(stopped.done >= 20 && stopped.done < 150)
         let kept = try await store.results(run: stopped.id)
         // Then a restart resumes that run, and no second scan starts
         let second = try Command.start(Repository.binary, arguments, environment: environment)
-        #expect(try await eventually(120) { try AuditStore(path: database).run(stopped.id)?.status == .finished })
+        #expect(try await eventually(120) { try await AuditStore(path: database).run(stopped.id)?.status == .finished })
         try await Task.sleep(for: .seconds(1))
         second.kill(SIGTERM)
         #expect(await second.wait() == 0)
-        #expect(try store.run(nil)?.id == stopped.id)  // no new run
+        #expect(try await store.run(nil)?.id == stopped.id)  // no new run
         let results = try await store.results(run: stopped.id)
         #expect(results.count == 150)
         #expect(Set(results.map(\.target.url)).count == 150)

@@ -21,7 +21,7 @@ private func launch(_ arguments: [String]) throws -> Command.Running {
 private func waitForResults(_ database: String, atLeast count: Int, of process: Command.Running) async throws -> Int {
     for _ in 0..<3600 {  // up to 90 s: the machine is shared and CI runs suites in parallel
         if FileManager.default.fileExists(atPath: database),
-            let store = try? AuditStore(path: database), let run = try? store.run(nil), run.done >= count
+            let store = try? AuditStore(path: database), let run = try? await store.run(nil), run.done >= count
         {
             return run.done
         }
@@ -48,7 +48,7 @@ struct ScanTests {
         // Then every portal has one result with its expected verdict
         #expect(result.status == 1)  // the fleet holds failing portals
         let store = try AuditStore(path: database)
-        let run = try #require(try store.run(nil))
+        let run = try #require(try await store.run(nil))
         #expect(run.status == .finished && run.done == 150)
         let results = try await store.results(run: run.id)
         #expect(results.count == fleet.expected.count)
@@ -81,7 +81,7 @@ struct ScanTests {
         process.kill(SIGKILL)
         _ = await process.wait()
         let store = try AuditStore(path: database)
-        let killed = try #require(try store.run(nil))
+        let killed = try #require(try await store.run(nil))
         #expect(killed.status == .running)
         #expect(killed.done >= before && killed.done < 150)
         let kept = try await store.results(run: killed.id)
@@ -89,7 +89,7 @@ struct ScanTests {
         let resumed = try await Command.run(Repository.binary, arguments + ["--resume"], environment: environment)
         #expect(resumed.stderr.contains("resuming run \(killed.id) (\(killed.done) of 150 portals already done)"))
         #expect(resumed.stderr.contains("\(150 - killed.done) scanned now"))
-        let run = try #require(try store.run(killed.id))
+        let run = try #require(try await store.run(killed.id))
         #expect(run.status == .finished && run.done == 150)
         let results = try await store.results(run: run.id)
         #expect(Set(results.map(\.target.url)) == Set(fleet.expected.keys))
@@ -125,7 +125,7 @@ struct ScanTests {
         process.kill(SIGINT)
         let status = await process.wait()
         #expect(status == 130)
-        let run = try #require(try AuditStore(path: database).run(nil))
+        let run = try #require(try await AuditStore(path: database).run(nil))
         #expect(run.status == .interrupted)
         #expect(run.done >= 20 && run.done < 150)
     }

@@ -1,16 +1,35 @@
 import Foundation
 import PortalAuditCore
+import PortalAuditKit
 import PortalAuditTestSupport
 import Testing
 
 @testable import PortalAuditStore
 
-@Suite("History database")
-struct AuditStoreTests {
-    private func temporaryDatabase() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+/// The two engines the history runs on: every store test runs against each, with the same assertions.
+enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    /// The address of a new, empty history.
+    func freshAddress() async throws -> String {
+        switch self {
+        case .sqlite:
+            FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        case .postgres: try await PostgresLab.freshDatabase()
+        }
     }
 
+    /// The history at `address`, opened as the commands open it.
+    static func open(_ address: String) async throws -> AuditStore {
+        try await HistoryDatabase(address).open(create: true)
+    }
+}
+
+@Suite("History database")
+struct AuditStoreTests {
     private func site(_ url: String, _ verdict: Verdict, failing: [String] = []) -> SiteResult {
         var target = Fixtures.target
         target.url = url
@@ -26,96 +45,230 @@ struct AuditStoreTests {
             probes: [], observation: Fixtures.exemplary(), findings: findings)
     }
 
-    @Test("a run's results are saved one by one, read back whole, and counted")
-    func roundTrip() async throws {
+    @Test("a run's results are saved one by one, read back whole, and counted", arguments: Engine.allCases)
+    func roundTrip(engine: Engine) async throws {
         // Given a new database and a run
-        let store = try AuditStore(path: temporaryDatabase())
+        let store = try await Engine.open(try await engine.freshAddress())
         let run = try await store.startRun(inventory: "/x/inv.yaml", profile: "vn-level2@1", planned: 3, at: Date())
-        // When two portals are saved
+        // When two portals are saved (one twice: the second result replaces the first)
+        try await store.save(site("https://a.gov.vn/", .fail, failing: ["tls.min-version"]), run: run, at: Date())
         try await store.save(site("https://a.gov.vn/", .pass), run: run, at: Date())
         try await store.save(site("https://b.gov.vn/", .fail, failing: ["tls.min-version"]), run: run, at: Date())
         // Then they come back with their observations, and the run is resumable
         let results = try await store.results(run: run)
         #expect(results.map(\.target.url) == ["https://a.gov.vn/", "https://b.gov.vn/"])
         #expect(results[0].observation == Fixtures.exemplary())
-        #expect(try store.finishedURLs(run: run) == ["https://a.gov.vn/", "https://b.gov.vn/"])
-        let counts = try store.verdictCounts(run: run)
+        #expect(results.map(\.verdict) == [.pass, .fail])
+        #expect(results[1].findings.map(\.source) == ["s"])
+        #expect(try await store.finishedURLs(run: run) == ["https://a.gov.vn/", "https://b.gov.vn/"])
+        let counts = try await store.verdictCounts(run: run)
         #expect(counts.sites == 2 && counts.pass == 1 && counts.fail == 1 && counts.warn == 0)
-        let unfinished = try #require(try store.unfinishedRun(inventory: "/x/inv.yaml"))
+        #expect(try await store.failureCounts(run: run) == ["tls.min-version": 1])
+        let unfinished = try #require(try await store.unfinishedRun(inventory: "/x/inv.yaml"))
         #expect(unfinished.id == run && unfinished.done == 2 && unfinished.planned == 3)
-        try store.endRun(run, status: .finished, at: Date())
-        #expect(try store.unfinishedRun(inventory: "/x/inv.yaml") == nil)
-        #expect(try store.run(nil)?.status == .finished)
+        try await store.endRun(run, status: .finished, at: Date())
+        #expect(try await store.unfinishedRun(inventory: "/x/inv.yaml") == nil)
+        #expect(try await store.run(nil)?.status == .finished)
+        await store.close()
     }
 
-    @Test("history lists a portal's verdicts over runs, newest first, with failed rules")
-    func history() async throws {
-        let path = temporaryDatabase()
-        let store = try AuditStore(path: path)
+    @Test("history lists a portal's verdicts over runs, newest first, with failed rules", arguments: Engine.allCases)
+    func history(engine: Engine) async throws {
+        let address = try await engine.freshAddress()
+        let store = try await Engine.open(address)
         let first = try await store.startRun(inventory: "i", profile: "p", planned: 1, at: Date())
         try await store.save(
-            site("https://a.gov.vn/", .fail, failing: ["cert.not-expired"]), run: first,
+            site("https://a.gov.vn/", .fail, failing: ["cert.not-expired", "cert.chain-trusted"]), run: first,
             at: Date(timeIntervalSinceNow: -3600))
         let second = try await store.startRun(inventory: "i", profile: "p", planned: 1, at: Date())
         try await store.save(site("https://a.gov.vn/", .pass), run: second, at: Date())
-        // Reopening the file keeps everything (committed, WAL)
-        let reopened = try AuditStore(path: path)
-        let entries = try reopened.history(matching: "a.gov.vn", since: nil)
+        await store.close()
+        // Reopening keeps everything (committed)
+        let reopened = try await Engine.open(address)
+        let entries = try await reopened.history(matching: "a.gov.vn", since: nil)
         #expect(entries.map(\.runID) == [second, first])
         #expect(entries.map(\.verdict) == [.pass, .fail])
-        #expect(entries[1].failedRules == ["cert.not-expired"])
-        #expect(try reopened.history(matching: "a.gov.vn", since: Date(timeIntervalSinceNow: -60)).count == 1)
-        #expect(try reopened.history(matching: "nothing%", since: nil).isEmpty)
+        #expect(entries[1].failedRules == ["cert.chain-trusted", "cert.not-expired"])
+        #expect(try await reopened.history(matching: "a.gov.vn", since: Date(timeIntervalSinceNow: -60)).count == 1)
+        #expect(try await reopened.history(matching: "nothing%", since: nil).isEmpty)
+        // and the dashboard's queries see the same: a text search ignores ASCII case, changes are paired
+        #expect(try await reopened.portals(run: second, PortalQuery(text: "A.GOV")).total == 1)
+        #expect(try await reopened.verdictChanges(run: second).map(\.previous) == [.fail])
+        #expect(try await reopened.previousRun(of: "https://a.gov.vn/", before: second) == first)
+        #expect(try await reopened.previousResults(run: second)["https://a.gov.vn/"]?.verdict == .fail)
+        #expect(try await reopened.runs(offset: 0, limit: 10).total == 2)
+        await reopened.close()
     }
 
-    @Test("a new history opened by several writers at once is created once, each open succeeding")
-    func concurrentCreation() async throws {
-        // A monitor, a scan and a report started together on a path that does not exist yet (the Ctrl-C
+    @Test(
+        "a new history opened by several writers at once is created once, each open succeeding",
+        arguments: Engine.allCases)
+    func concurrentCreation(engine: Engine) async throws {
+        // A monitor, a scan and a report started together on a history that does not exist yet (the Ctrl-C
         // test's poller and its scan did exactly this): every open succeeds and every migration runs once.
-        for _ in 0..<12 {
-            let path = temporaryDatabase()
+        for _ in 0..<(engine == .sqlite ? 12 : 4) {
+            let address = try await engine.freshAddress()
             let failures = await withTaskGroup(of: String?.self) { group in
                 for _ in 0..<6 {
                     group.addTask {
-                        do { _ = try AuditStore(path: path) } catch { return "\(error)" }
+                        do {
+                            let store = try await Engine.open(address)
+                            await store.close()
+                        } catch {
+                            return "\(error)"
+                        }
                         return nil
                     }
                 }
                 return await group.compactMap { $0 }.reduce(into: [String]()) { $0.append($1) }
             }
             #expect(failures.isEmpty)
-            #expect(try AuditStore.schema(path: path) == AuditStore.knownSchemas)
+            let store = try await Engine.open(address)
+            #expect(try await store.database.appliedMigrations().sorted() == AuditStore.knownSchemas.sorted())
+            await store.close()
         }
     }
 
-    @Test("a database from a newer portal-audit is refused")
-    func superseded() async throws {
-        let path = temporaryDatabase()
-        _ = try AuditStore(path: path)
-        let sqlite = try await Command.run(
-            "/usr/bin/env",
-            [
-                "python3", "-c",
-                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v9-future')\"); c.commit()",
-                path,
-            ])
-        #expect(sqlite.status == 0, "\(sqlite.stderr)")
-        #expect(throws: StoreError.self) { try AuditStore(path: path) }
+    @Test("a database from a newer portal-audit is refused", arguments: Engine.allCases)
+    func superseded(engine: Engine) async throws {
+        let address = try await engine.freshAddress()
+        let store = try await Engine.open(address)
+        try await store.database.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v9-future')")
+        await store.close()
+        await #expect(throws: StoreError.self) { try await Engine.open(address) }
     }
 
-    @Test("samples older than the retention are pruned; newer ones stay and still count")
-    func pruneSamples() async throws {
-        let store = try AuditStore(path: temporaryDatabase())
+    @Test("samples older than the retention are pruned; newer ones stay and still count", arguments: Engine.allCases)
+    func pruneSamples(engine: Engine) async throws {
+        let store = try await Engine.open(try await engine.freshAddress())
         let now = Date()
-        for days in [40.0, 32, 2, 0] {
+        for (days, up) in [(40.0, true), (32, true), (2, false), (1, true), (0, true)] {
             try await store.saveSample(
                 url: "https://a.gov.vn/",
-                UptimeSample(at: now.addingTimeInterval(-days * 86_400), up: true, status: 200, totalMS: 10, cause: nil)
-            )
+                UptimeSample(
+                    at: now.addingTimeInterval(-days * 86_400), up: up, status: up ? 200 : nil, totalMS: 10,
+                    cause: up ? nil : "connect"))
         }
         #expect(try await store.pruneSamples(before: now.addingTimeInterval(-31 * 86_400)) == 2)
-        #expect(try await store.samples(url: "https://a.gov.vn/", since: .distantPast).count == 2)
-        #expect(try await store.metricsSummary(since: now.addingTimeInterval(-86_400))["https://a.gov.vn/"]?.up == true)
+        let samples = try await store.samples(url: "https://a.gov.vn/", since: .distantPast)
+        #expect(samples.map(\.up) == [false, true, true] && samples[0].cause == "connect")
+        let summary = try #require(
+            try await store.metricsSummary(since: now.addingTimeInterval(-3 * 86_400))["https://a.gov.vn/"])
+        // A lone failed sample is not an outage: it counts as up.
+        #expect(summary.up && summary.ratio == 1)
+        await store.close()
+    }
+
+    @Test("alert states are remembered and replaced", arguments: Engine.allCases)
+    func alertStates(engine: Engine) async throws {
+        let store = try await Engine.open(try await engine.freshAddress())
+        let since = Date(timeIntervalSince1970: 1_790_000_000.25)
+        #expect(try await store.alertState(url: "https://a.gov.vn/", kind: .availability) == nil)
+        try await store.setAlertState(
+            url: "https://a.gov.vn/", kind: .availability, .init(state: .down, since: since, lastSent: since))
+        try await store.saveSample(
+            url: "https://a.gov.vn/", UptimeSample(at: Date(), up: false, status: nil, totalMS: nil, cause: "connect"))
+        #expect(try await store.alertState(url: "https://a.gov.vn/", kind: .availability)?.state == .down)
+        #expect(try await store.alertState(url: "https://a.gov.vn/", kind: .availability)?.since == since)
+        #expect(
+            try await store.portalsDown(sampledSince: Date(timeIntervalSinceNow: -60)).map(\.url) == [
+                "https://a.gov.vn/"
+            ])
+        try await store.setAlertState(
+            url: "https://a.gov.vn/", kind: .availability, .init(state: .up, since: Date(), lastSent: nil))
+        #expect(try await store.portalsDown(sampledSince: Date(timeIntervalSinceNow: -60)).isEmpty)
+        await store.close()
+    }
+
+    @Test(
+        "a shared run's portals are each claimed by one scanner; a dead scanner's claims go back",
+        arguments: Engine.allCases)
+    func claims(engine: Engine) async throws {
+        let store = try await Engine.open(try await engine.freshAddress())
+        let run = try await store.startRun(inventory: "i", profile: "vn-level2@1", planned: 4, at: Date())
+        let urls = (1...4).map { "https://x\($0).gov.vn/" }
+        #expect(try await !store.finishIfComplete(run: run, at: Date()))  // not offered yet: not complete
+        try await store.offer(urls, run: run, at: Date())
+        try await store.offer(urls, run: run, at: Date())  // offered twice: nothing doubles
+        #expect(try await store.run(run)?.shared == true)
+        #expect(try await store.unclaimedCount(run: run) == 4)
+        let now = Date()
+        let first = try await store.claimPortals(run: run, holder: "h 1 a", limit: 3, now: now, staleAfter: 30)
+        let second = try await store.claimPortals(run: run, holder: "h 2 b", limit: 3, now: now, staleAfter: 30)
+        #expect(first == Array(urls[0..<3]) && second == [urls[3]])
+        #expect(try await store.claimPortals(run: run, holder: "h 3 c", limit: 3, now: now, staleAfter: 30).isEmpty)
+        // A result gives its claim back for good
+        try await store.save(site(urls[3], .pass), run: run, at: Date())
+        #expect(try await store.unclaimedCount(run: run) == 3)
+        // The first scanner died on this host: its claims go back and another takes them
+        try await store.releaseDeadClaims(run: run, host: "h", isAlive: { $0 != 1 })
+        let third = try await store.claimPortals(run: run, holder: "h 3 c", limit: 5, now: now, staleAfter: 30)
+        #expect(third == Array(urls[0..<3]))
+        // A claim whose heartbeat is stale goes back too; renewed ones do not
+        #expect(
+            try await store.claimPortals(
+                run: run, holder: "h 4 d", limit: 5, now: now.addingTimeInterval(31), staleAfter: 30)
+                == Array(urls[0..<3]))
+        try await store.renewClaims(run: run, holder: "h 4 d", at: now.addingTimeInterval(40))
+        #expect(
+            try await store.claimPortals(
+                run: run, holder: "h 5 e", limit: 5, now: now.addingTimeInterval(50), staleAfter: 30
+            ).isEmpty)
+        #expect(try await !store.finishIfComplete(run: run, at: Date()))
+        for url in urls[0..<3] { try await store.save(site(url, .pass), run: run, at: Date()) }
+        #expect(try await store.finishIfComplete(run: run, at: Date()))
+        #expect(try await store.run(run)?.status == .finished)
+        await store.close()
+    }
+
+    @Test(
+        "db copy moves a whole history once: runs, results, samples, alerts; a second copy adds nothing",
+        arguments: Engine.allCases)
+    func copy(target engine: Engine) async throws {
+        // Given an SQLite history of two runs with samples and an alert
+        let source = try await Engine.open(try await Engine.sqlite.freshAddress())
+        let started = Date(timeIntervalSince1970: 1_790_000_000.123)
+        for offset in [0.0, 86_400] {
+            let run = try await source.startRun(
+                inventory: "/p/inv.yaml", profile: "vn-level2@1", planned: 2, at: started.addingTimeInterval(offset))
+            try await source.save(site("https://a.gov.vn/", .fail, failing: ["tls.min-version"]), run: run, at: started)
+            try await source.save(site("https://b.gov.vn/", .pass), run: run, at: started)
+            try await source.endRun(run, status: .finished, at: started.addingTimeInterval(offset + 60))
+        }
+        for minute in 0..<450 {
+            try await source.saveSample(
+                url: "https://a.gov.vn/",
+                UptimeSample(
+                    at: started.addingTimeInterval(Double(minute) * 60.001), up: minute % 7 != 0, status: 200,
+                    totalMS: 12.5, cause: nil))
+        }
+        try await source.setAlertState(
+            url: "https://a.gov.vn/", kind: .certificate, .init(state: .expiring, since: started, lastSent: started))
+        // When it is copied into a new history twice
+        let target = try await Engine.open(try await engine.freshAddress())
+        let once = try await target.copy(from: source)
+        let twice = try await target.copy(from: source)
+        // Then everything arrived once
+        #expect(once.runsCopied == 2 && once.resultsCopied == 4 && once.samplesCopied == 450)
+        #expect(twice.runsCopied == 0 && twice.resultsCopied == 0 && twice.samplesCopied == 0)
+        #expect(twice.runsAlreadyThere == 2 && twice.resultsAlreadyThere == 4 && twice.samplesAlreadyThere == 450)
+        for (from, to) in zip([Int64(1), 2], [Int64(1), 2]) {
+            let a = try await source.results(run: from)
+            let b = try await target.results(run: to)
+            #expect(a == b)
+            #expect(try await source.run(from)?.startedAt == target.run(to)?.startedAt)
+        }
+        #expect(
+            try await target.samples(url: "https://a.gov.vn/", since: .distantPast)
+                == source.samples(url: "https://a.gov.vn/", since: .distantPast))
+        #expect(try await target.alertState(url: "https://a.gov.vn/", kind: .certificate)?.state == .expiring)
+        #expect(
+            try await target.history(matching: nil, since: nil).map(\.failedRules)
+                == source.history(
+                    matching: nil, since: nil
+                ).map(\.failedRules))
+        await source.close()
+        await target.close()
     }
 }
 
@@ -166,7 +319,7 @@ struct LeanHistoryTests {
         }
         #expect(seen == expected.count)
         // And the failed rules are still indexed for `history`, and the file is smaller
-        let history = try store.history(matching: "phuong-dongson", since: nil)
+        let history = try await store.history(matching: "phuong-dongson", since: nil)
         #expect(history.count == 2 && history.allSatisfy { $0.failedRules.contains("tls.min-version") })
         let after = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
         #expect(after < before / 4, "\(before) → \(after) bytes")

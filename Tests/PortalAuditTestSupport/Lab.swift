@@ -213,12 +213,17 @@ extension Lab {
 
     private static let fleetLock = NSLock()
 
-    /// Starts (or resizes) the lab fleet to `count` portals with `seed`.
+    /// The portals the lab fleet serves while the tests run: every suite scans the first `count` of them.
+    public static let fleetServed = 1_000
+
+    /// The first `count` portals of the lab fleet with `seed` (started, serving `fleetServed`, if it is not).
     public static func fleet(_ count: Int, seed: Int) throws -> Fleet {
         _ = try portals()
         // Suites run in parallel: two starting the fleet at once would race for its ports.
-        try fleetLock.withLock { _ = try script(["fleet", String(count), String(seed)]) }
-        let text = try String(contentsOfFile: directory + "/fleet/expected.tsv", encoding: .utf8)
+        try fleetLock.withLock {
+            _ = try script(["fleet", String(count), String(seed), String(max(count, fleetServed))])
+        }
+        let text = try String(contentsOfFile: directory + "/fleet/expected-\(count).tsv", encoding: .utf8)
         var expected: [String: String] = [:]
         var cases: [String: String] = [:]
         for line in text.split(separator: "\n") {
@@ -227,6 +232,16 @@ extension Lab {
             expected[f[0]] = f[2]
             cases[f[0]] = f[1]
         }
-        return Fleet(inventory: directory + "/fleet/inventory.yaml", expected: expected, cases: cases)
+        return Fleet(inventory: directory + "/fleet/inventory-\(count).yaml", expected: expected, cases: cases)
     }
+}
+
+/// Whether `condition` holds within `seconds` (asked every 100 ms; its errors count as "not yet").
+public func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if (try? await condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return try await condition()
 }

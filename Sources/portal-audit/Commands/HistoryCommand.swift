@@ -12,8 +12,8 @@ struct HistoryCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A portal's URL, or part of it (all portals when omitted).", valueName: "target"))
     var target: String?
 
-    @Option(help: ArgumentHelp("History database.", valueName: "file"))
-    var db: String = "portal-audit.sqlite"
+    @OptionGroup var database: DatabaseOptions
+    var db: String { database.db }
 
     @Option(help: ArgumentHelp("Only results observed on or after this date (YYYY-MM-DD).", valueName: "date"))
     var since: String?
@@ -34,17 +34,9 @@ struct HistoryCommand: AsyncParsableCommand {
             }
             sinceDate = date
         }
-        let request = HistoryRequest(database: db, target: target, since: sinceDate)
-        let portals: [PortalHistory]
-        do {
-            portals = try await HistoryReader.read(request)
-        } catch let error as NoHistoryDatabase {
-            printError(error.description)
-            throw ExitStatus.badInput
-        } catch {
-            printError("portal-audit: \(error)")
-            throw ExitStatus.internalError
-        }
+        let request = HistoryRequest(
+            database: db, target: target, since: sinceDate, databasePassword: try database.history().password)
+        let portals = try await exitingOnError { try await HistoryReader.read(request) }
         print(HistoryRenderer.render(portals, language: lang), terminator: "")
     }
 }

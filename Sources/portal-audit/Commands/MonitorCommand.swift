@@ -41,8 +41,8 @@ struct MonitorCommand: AsyncParsableCommand {
         help: ArgumentHelp("Time between two full scans (24h …).", valueName: "duration"))
     var scanEvery: DurationArgument = DurationArgument(seconds: 86_400)
 
-    @Option(help: ArgumentHelp("History database.", valueName: "file"))
-    var db: String = "portal-audit.sqlite"
+    @OptionGroup var database: DatabaseOptions
+    var db: String { database.db }
 
     @Option(help: ArgumentHelp("Alert destinations (YAML: webhook, email).", valueName: "file"))
     var alerts: String?
@@ -69,19 +69,20 @@ struct MonitorCommand: AsyncParsableCommand {
     @OptionGroup var probe: ProbeOptionsGroup
 
     func run() async throws {
-        let dashboard = try serve.map { try server.configuration(database: db, listen: $0, option: "--serve") }
+        let history = try database.history()
+        let dashboard = try serve.map { try server.configuration(history: history, listen: $0, option: "--serve") }
         let runner = AuditRunner(profileLoader: probe.profileLoader)
         if ProcessInfo.processInfo.environment["PORTAL_AUDIT_LOOPBACK_ONLY"] == "1" { runner.restrictToLoopback(true) }
         let monitor = MonitorRunner(scanner: FleetScanner(runner: runner))
         let scan = ScanRequest(
             inventory: inventory, profile: profile, concurrency: concurrency, database: db, probe: probe.probeOptions,
-            caFile: probe.caFile, uptimeInterval: uptimeEvery.seconds)
+            caFile: probe.caFile, uptimeInterval: uptimeEvery.seconds, databasePassword: history.password)
         let request = MonitorRequest(
             scan: scan, uptimeEvery: uptimeEvery.seconds, scanEvery: scanEvery.seconds, alertsFile: alerts,
             metricsFile: metricsFile)
-        let prepared = try exitingOnError { try monitor.prepare(request) }
+        let prepared = try await exitingOnError { try await monitor.prepare(request) }
         printError(
-            "monitor: \(prepared.scan.inventory.entries.count) portals, a sample every \(Int(uptimeEvery.seconds)) s, a scan every \(Int(scanEvery.seconds)) s; history: \(db)"
+            "monitor: \(prepared.scan.inventory.entries.count) portals, a sample every \(Int(uptimeEvery.seconds)) s, a scan every \(Int(scanEvery.seconds)) s; history: \(history.shown)"
         )
         let task = Task<Void, any Error> {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -58,7 +58,7 @@ struct ReportOptions: ParsableArguments {
 }
 
 /// `portal-audit report`: graded reports from history, as stored or re-graded with another profile (no traffic).
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract:
@@ -67,8 +67,8 @@ struct ReportCommand: ParsableCommand {
             "Files go to Reports/ (or --out DIR), named by run and date, written atomically; --out - prints one format."
     )
 
-    @Option(help: ArgumentHelp("History database.", valueName: "file"))
-    var db: String = "portal-audit.sqlite"
+    @OptionGroup var database: DatabaseOptions
+    var db: String { database.db }
 
     @Option(name: .customLong("run"), help: ArgumentHelp("Run id, or `last`.", valueName: "id|last"))
     var runSelector: String = "last"
@@ -79,9 +79,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for the report files, or - for stdout.", valueName: "dir"))
     var out: String = "Reports"
 
+    @Option(
+        name: .customLong("only"),
+        help: ArgumentHelp(
+            "Only the portals of this province, district or commune (as the inventory names it).", valueName: "name"))
+    var only: String?
+
     @OptionGroup var report: ReportOptions
 
-    func run() throws {
+    func run() async throws {
         var runID: Int64?
         if runSelector != "last" {
             guard let id = Int64(runSelector), id > 0 else {
@@ -93,13 +99,13 @@ struct ReportCommand: ParsableCommand {
         let formats = report.formats.isEmpty ? [ReportFormat.html] : report.formats
         let request = ReportRequest(
             database: db, runID: runID, profile: profile, formats: formats, language: report.lang,
-            outDirectory: out, form: report.form)
-        try writeReports(request)
+            outDirectory: out, form: report.form, databasePassword: try database.history().password, unit: only)
+        try await writeReports(request)
     }
 }
 
 /// Writes the requested reports: files (listed on stderr), or one format on stdout (`--out -`, `text`).
-func writeReports(_ request: ReportRequest) throws {
+func writeReports(_ request: ReportRequest) async throws {
     let writer = ReportWriter()
     let toStdout = request.outDirectory == "-"
     if toStdout && request.formats.count != 1 {
@@ -111,12 +117,12 @@ func writeReports(_ request: ReportRequest) throws {
         throw ExitStatus.badInput
     }
     if toStdout || request.formats.contains(.text) {
-        let context = try exitingOnError { try writer.context(request) }
+        let context = try await exitingOnError { try await writer.context(request) }
         for format in request.formats where toStdout || format == .text {
             print(try exitingOnError { try ReportWriter.render(format, context) }, terminator: "")
         }
         if toStdout { return }
     }
-    let files = try exitingOnError { try writer.write(request) }
+    let files = try await exitingOnError { try await writer.write(request) }
     for file in files { printError("report: \(file)") }
 }

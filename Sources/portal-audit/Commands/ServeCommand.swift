@@ -15,8 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             password of basic auth in a browser).
             """)
 
-    @Option(help: ArgumentHelp("History database.", valueName: "file"))
-    var db: String = "portal-audit.sqlite"
+    @OptionGroup var database: DatabaseOptions
+    var db: String { database.db }
 
     @Option(help: ArgumentHelp("Address to listen on (HOST:PORT; [IPv6]:PORT).", valueName: "address"))
     var listen: String = "127.0.0.1:8080"
@@ -24,17 +24,21 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var server: ServeOptions
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: db) else {
+        let history = try database.history()
+        if !history.isPostgres && !FileManager.default.fileExists(atPath: db) {
             printError(NoHistoryDatabase(path: db).description)
             throw ExitStatus.badInput
         }
-        let configuration = try server.configuration(database: db, listen: listen, option: "--listen")
+        let configuration = try server.configuration(history: history, listen: listen, option: "--listen")
         do {
             try await DashboardServer.run(configuration, handleSignals: true) { address in
-                printError("portal-audit: serving http://\(address)/ (history \(db))")
+                printError("portal-audit: serving http://\(address)/ (history \(history.shown))")
             }
+        } catch let error as InputIssues {
+            for issue in error.issues { printError(issue.description) }
+            throw ExitStatus.badInput
         } catch {
-            printError("portal-audit: serve (\(configuration.listen), history \(db)): \(error)")
+            printError("portal-audit: serve (\(configuration.listen), history \(history.shown)): \(error)")
             throw ExitStatus.internalError
         }
     }
@@ -53,7 +57,7 @@ struct ServeOptions: ParsableArguments {
     var lang: Language = .vi
 
     /// The checked configuration; every problem printed and exit 64 when there are any.
-    func configuration(database: String, listen: String, option: String) throws -> ServeConfiguration {
+    func configuration(history: HistoryDatabase, listen: String, option: String) throws -> ServeConfiguration {
         switch ListenAddress.parse(listen) {
         case .failure(let error):
             printError("<command line>: error: \(option): \(error)")
@@ -62,7 +66,9 @@ struct ServeOptions: ParsableArguments {
             let (token, problems) = ServeConfiguration.validate(listen: address, option: option, tokenFile: tokenFile)
             for problem in problems { printError("<command line>: error: \(problem)") }
             guard problems.isEmpty else { throw ExitStatus.badInput }
-            return ServeConfiguration(database: database, listen: address, token: token, language: lang)
+            return ServeConfiguration(
+                database: history.address, listen: address, token: token, language: lang,
+                databasePassword: history.password)
         }
     }
 }
