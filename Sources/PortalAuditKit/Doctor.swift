@@ -1,6 +1,7 @@
 import CurlClient
 import Foundation
 import PortalAuditCore
+import PortalAuditPostgres
 import PortalAuditStore
 
 /// `portal-audit doctor`: what the tool relies on on this machine, each with what to do when it is wrong.
@@ -16,9 +17,9 @@ public enum Doctor {
     static let released = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01
 
     public static func run(
-        database: String, concurrency: Int, runtime: CurlRuntime = .shared, now: Date = Date(),
+        database: HistoryDatabase, concurrency: Int, runtime: CurlRuntime = .shared, now: Date = Date(),
         environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> [Check] {
+    ) async -> [Check] {
         var checks: [Check] = []
         let anchors = runtime.systemAnchors
         checks.append(
@@ -37,7 +38,7 @@ public enum Doctor {
                     + (missing.isEmpty
                         ? (features.http2 ? " (TLS, IPv6, HTTP/2)" : " (TLS, IPv6; no HTTP/2: ALPN is not tested)")
                         : "; built without \(missing.joined(separator: ", ")): install Debian's libcurl4")))
-        checks.append(databaseCheck(database))
+        checks.append(database.isPostgres ? await postgresCheck(database) : databaseCheck(database.address))
         if let chromium = PDFPrinter.chromium(environment: environment) {
             checks.append(Check(name: "chromium", outcome: .ok, detail: "\(chromium) (PDF reports)"))
         } else {
@@ -60,6 +61,50 @@ public enum Doctor {
         return checks
     }
 
+    /// A PostgreSQL history: reachable with these credentials, and its schema (read, never migrated here).
+    static func postgresCheck(_ history: HistoryDatabase) async -> Check {
+        let shown = history.shown
+        let location: PostgresLocation
+        switch PostgresLocation.parse(history.address) {
+        case .success(let parsed): location = parsed
+        case .failure(let error): return Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")
+        }
+        let database: PostgresHistory
+        do {
+            database = try PostgresHistory(
+                location, password: history.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"],
+                connections: 1)
+        } catch {
+            return Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")
+        }
+        let check: Check
+        do {
+            try await database.connect()
+            check = schemaCheck(try await database.appliedMigrations(), shown: shown)
+        } catch {
+            check = Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")
+        }
+        await database.close()
+        return check
+    }
+
+    /// What the applied `schema` says of a history.
+    static func schemaCheck(_ schema: [String], shown: String) -> Check {
+        let current = AuditStore.currentSchema
+        if schema.isEmpty {
+            return Check(
+                name: "history", outcome: .ok, detail: "\(shown): empty (the first scan or db migrate fills it)")
+        }
+        if schema.contains(where: { !AuditStore.knownSchemas.contains($0) }) {
+            return Check(name: "history", outcome: .problem, detail: "\(shown) was written by a newer portal-audit")
+        }
+        return Check(
+            name: "history", outcome: .ok,
+            detail: schema.contains(current)
+                ? "\(shown): schema \(current)"
+                : "\(shown): schema \(schema.last ?? "none"), converted to \(current) when next opened")
+    }
+
     static func databaseCheck(_ path: String) -> Check {
         let fm = FileManager.default
         guard fm.fileExists(atPath: path) else {
@@ -75,17 +120,7 @@ public enum Doctor {
             return Check(name: "history", outcome: .problem, detail: "\(path) is not writable")
         }
         do {
-            let schema = try AuditStore.schema(path: path)
-            let current = AuditStore.currentSchema
-            if schema.last == current {
-                return Check(name: "history", outcome: .ok, detail: "\(path): schema \(current)")
-            }
-            if schema.contains(where: { !AuditStore.knownSchemas.contains($0) }) {
-                return Check(name: "history", outcome: .problem, detail: "\(path) was written by a newer portal-audit")
-            }
-            return Check(
-                name: "history", outcome: .ok,
-                detail: "\(path): schema \(schema.last ?? "none"), converted to \(current) when next opened")
+            return schemaCheck(try AuditStore.schema(path: path), shown: path)
         } catch {
             return Check(name: "history", outcome: .problem, detail: "\(path): \(error)")
         }

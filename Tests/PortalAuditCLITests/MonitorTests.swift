@@ -13,7 +13,21 @@ private func sink(_ arguments: [String]) throws -> Command.Running {
         "/usr/bin/env", ["python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path] + arguments)
 }
 
-/// Waits until `condition` holds (checked every 100 ms, at most `seconds`).
+/// Whether something listens on 127.0.0.1:`port` (a TCP connection is accepted).
+private func accepts(_ port: UInt16) -> Bool {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
 @Suite("portal-audit monitor", .serialized, .timeLimit(.minutes(3)))
 struct MonitorTests {
     @Test(
@@ -67,6 +81,8 @@ struct MonitorTests {
         let stopped = Date()
         try await Task.sleep(for: .seconds(4))
         portal = try sink(portalArgs)
+        // Back when it listens again (a Python process starting on a busy machine takes a moment)
+        #expect(try await eventually(10) { accepts(18481) })
         let restarted = Date()
         #expect(
             try await eventually(10) {

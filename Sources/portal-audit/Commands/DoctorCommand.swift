@@ -4,19 +4,18 @@ import PortalAuditKit
 
 /// `portal-audit doctor`: checks what the tool relies on here and says what to fix; exit 0 only when all
 /// is well (a missing Chromium is a warning: only PDF needs it).
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check this machine: CA store, libcurl, history database, Chromium, clock, descriptor limit.")
 
-    @Option(help: ArgumentHelp("History database to check.", valueName: "file"))
-    var db: String = "portal-audit.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: ArgumentHelp("The --concurrency you plan to scan with.", valueName: "n"))
     var concurrency: Int = 32
 
-    func run() throws {
-        let checks = Doctor.run(database: db, concurrency: concurrency)
+    func run() async throws {
+        let checks = await Doctor.run(database: try database.history(), concurrency: concurrency)
         for check in checks {
             let mark =
                 switch check.outcome {
