@@ -40,11 +40,15 @@ work, portals, copy_ms, copy_line = sys.argv[1], sys.argv[2], int(sys.argv[3]), 
 def runs(name):
     return [tuple(map(float, l.split())) for l in open(f"{work}/{name}") if l.strip()]
 med = {n: (statistics.median(r for r, _ in runs(n)), statistics.median(c for _, c in runs(n)))
-       for n in ("sqlite", "postgres", "workers")}
+       for n in ("sqlite", "postgres")}
+# --workers 2 is one scan by two processes: each prints its own rate over its own share; the scan's is their sum.
+workers = runs("workers")
+med["workers"] = (sum(r for r, _ in workers), statistics.mean(c for _, c in workers))
 print(f"fleet of {portals} portals, concurrency as given, each scan asked once per silent portal")
 for name, label in (("sqlite", "into SQLite"), ("postgres", "into PostgreSQL"), ("workers", "into PostgreSQL, --workers 2")):
     rates = ", ".join(f"{r:.1f}" for r, _ in runs(name))
-    print(f"  {label:32} {med[name][0]:6.1f} sites/s (runs: {rates}), {med[name][1]:.1f} connections per site")
+    what = "per process" if name == "workers" else "runs"
+    print(f"  {label:32} {med[name][0]:6.1f} sites/s ({what}: {rates}), {med[name][1]:.1f} connections per site")
 print(f"  PostgreSQL / SQLite rate: {med['postgres'][0] / med['sqlite'][0]:.3f}")
 print(f"  db copy of the SQLite history into PostgreSQL: {copy_ms} ms ({copy_line.split(': ', 1)[-1]})")
 PY
