@@ -64,16 +64,12 @@ public enum Doctor {
     /// A PostgreSQL history: reachable with these credentials, and its schema (read, never migrated here).
     static func postgresCheck(_ history: HistoryDatabase) async -> Check {
         let shown = history.shown
-        let location: PostgresLocation
-        switch PostgresLocation.parse(history.address) {
-        case .success(let parsed): location = parsed
-        case .failure(let error): return Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")
-        }
         let database: PostgresHistory
         do {
-            database = try PostgresHistory(
-                location, password: history.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"],
-                connections: 1)
+            database = try history.postgres(connections: 1)
+        } catch let error as InputIssues {
+            let problems = error.issues.map(\.problem).joined(separator: "; ")
+            return Check(name: "history", outcome: .problem, detail: "\(shown): \(problems)")
         } catch {
             return Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")
         }

@@ -54,28 +54,33 @@ public struct HistoryDatabase: Sendable, Equatable {
             if !create && !FileManager.default.fileExists(atPath: address) { throw NoHistoryDatabase(path: address) }
             return try AuditStore(path: address, identity: identity)
         }
+        let database = try postgres(connections: connections)
+        do {
+            try await database.connect()
+            try await database.migrate(AuditStore.sharedMigrations(.postgres))
+        } catch {
+            await database.close()
+            throw StoreError.wrap(error, "open the history database \(shown)")
+        }
+        return AuditStore(database: database, identity: identity)
+    }
+
+    /// The PostgreSQL client for this address, not yet connected.
+    /// - Throws: `InputIssues` for a bad address; `StoreError` when its TLS cannot be set up.
+    func postgres(connections: Int) throws -> PostgresHistory {
         let location: PostgresLocation
         switch PostgresLocation.parse(address) {
         case .success(let parsed): location = parsed
         case .failure(let error):
             throw InputIssues(error.problems.map { InputIssue(file: shown, field: "--db", problem: $0) })
         }
-        let database: PostgresHistory
         do {
-            database = try PostgresHistory(
+            return try PostgresHistory(
                 location, password: password ?? ProcessInfo.processInfo.environment["PGPASSWORD"],
                 connections: connections)
         } catch {
             throw StoreError.wrap(error, "set up TLS to \(location.redacted)")
         }
-        do {
-            try await database.connect()
-            try await database.migrate(AuditStore.sharedMigrations(.postgres))
-        } catch {
-            await database.close()
-            throw StoreError.wrap(error, "open the history database \(location.redacted)")
-        }
-        return AuditStore(database: database, identity: identity)
     }
 
     /// Opens the history for one piece of work and closes it after, whatever `body` does.
