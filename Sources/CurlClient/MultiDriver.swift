@@ -25,6 +25,8 @@ final class MultiDriver: @unchecked Sendable {
     private var inbox: [Job] = []
     private var cancelled: Set<UInt64> = []
     private var nextID: UInt64 = 0
+    /// A new size for the idle-connection cache, applied by the driver thread on its next round.
+    private var resizedCache: Int?
     /// Driver-thread state.
     private var active: [UnsafeMutableRawPointer: Job] = [:]
     /// Driver-thread state: raw exchanges connected and out of the multi handle, sending or reading.
@@ -65,6 +67,12 @@ final class MultiDriver: @unchecked Sendable {
         }
     }
 
+    /// Resizes the idle-connection cache (`CURLMOPT_MAXCONNECTS`); the driver thread applies it.
+    func keepIdle(_ connections: Int) {
+        lock.withLock { resizedCache = connections }
+        curl_multi_wakeup(multi)
+    }
+
     private func nextJobID() -> UInt64 {
         lock.withLock {
             nextID += 1
@@ -85,11 +93,13 @@ final class MultiDriver: @unchecked Sendable {
     private func loop() {
         var running: Int32 = 0
         while true {
-            let (incoming, cancel) = lock.withLock { () -> ([Job], Set<UInt64>) in
+            let (incoming, cancel, resize) = lock.withLock { () -> ([Job], Set<UInt64>, Int?) in
                 let batch = inbox
                 inbox.removeAll(keepingCapacity: true)
-                return (batch, cancelled)
+                defer { resizedCache = nil }
+                return (batch, cancelled, resizedCache)
             }
+            if let resize { _ = pa_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, resize) }
             for job in incoming {
                 if cancel.contains(job.id) {
                     finish(job, code: CURLE_ABORTED_BY_CALLBACK, cancelled: true)

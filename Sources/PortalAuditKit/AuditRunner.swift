@@ -122,6 +122,9 @@ public struct AuditRunner: Sendable {
     /// TCP sockets opened by this process so far.
     public var socketsOpened: Int { runtime.socketsOpened }
 
+    /// Sizes libcurl's idle-connection cache for `sites` probed at once.
+    public func keepIdleConnections(forSites sites: Int) { runtime.keepIdleConnections(forSites: sites) }
+
     /// The open-descriptor limit of this process (raised to the hard limit at start).
     public var descriptorLimit: Int { runtime.descriptorLimit }
 }

@@ -184,6 +184,7 @@ public struct FleetScanner: Sendable {
         guard issues.isEmpty, let inventory, let profile else { throw InputIssues(issues) }
         try runner.checkTrustStore()
         let (concurrency, note) = Self.clamp(request.concurrency, descriptorLimit: runner.descriptorLimit)
+        runner.keepIdleConnections(forSites: concurrency)
         let history = HistoryDatabase(request.database, password: request.databasePassword)
         let store: AuditStore
         if let open {

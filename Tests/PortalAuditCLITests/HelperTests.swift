@@ -69,8 +69,32 @@ struct HelperTests {
 struct HelpTextTests {
     static let commands: [[String]] = [
         [], ["check"], ["scan"], ["report"], ["monitor"], ["history"], ["profiles"], ["profiles", "list"],
-        ["profiles", "show"], ["profiles", "explain"], ["profiles", "validate"], ["profiles", "doc"],
+        ["profiles", "show"], ["profiles", "explain"], ["profiles", "validate"], ["profiles", "doc"], ["serve"],
+        ["db"], ["db", "migrate"], ["db", "copy"], ["init"], ["doctor"],
     ]
+
+    /// The subcommands a command's `--help` lists (its SUBCOMMANDS section, the name opening each entry).
+    private static func subcommands(_ help: String) -> [String] {
+        guard let section = help.components(separatedBy: "SUBCOMMANDS:").dropFirst().first else { return [] }
+        return section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }
+            let name = line.split(separator: " ").first.map(String.init) ?? ""
+            return name.allSatisfy({ $0.isLowercase || $0 == "-" }) && !name.isEmpty ? name : nil
+        }
+    }
+
+    @Test("the list above holds every command the binary has, so a new one cannot escape the check")
+    func everyCommandListed() async throws {
+        var pending: [[String]] = [[]]
+        var found: [[String]] = []
+        while let command = pending.popLast() {
+            found.append(command)
+            let help = try await Command.run(Repository.binary, command + ["--help"]).stdout
+            pending += Self.subcommands(help).map { command + [$0] }
+        }
+        #expect(found.count > 12)
+        #expect(Set(found) == Set(Self.commands), "\(Set(found).subtracting(Self.commands))")
+    }
 
     @Test("every command's --help shows defaults as they are typed, never a Swift type", arguments: commands)
     func help(_ command: [String]) async throws {

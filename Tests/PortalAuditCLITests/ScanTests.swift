@@ -69,6 +69,31 @@ struct ScanTests {
         #expect(history.stdout.contains("run \(run.id)"))
     }
 
+    @Test("a fleet scanned 128 at a time keeps its pooled connections: at most 20 per portal, as 24 at a time")
+    func pooledAtHighConcurrency() async throws {
+        // Given the 150-portal lab fleet, nearly all of it probed at once (each portal's page sample keeps
+        // three pooled connections: 384 idle ones, more than a fixed cache of 256 would keep)
+        let fleet = try Lab.fleet(150, seed: 7)
+        let database = temporaryDatabase()
+        let result = try await Command.run(
+            Repository.binary,
+            [
+                "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "128",
+                "--confirm-after", "0",
+            ],
+            environment: environment)
+        #expect(result.status == 1)
+        // Then the connections per portal stay those of a modern site's plan, not one per sampled page
+        let store = try AuditStore(path: database)
+        let run = try #require(try await store.run(nil))
+        let results = try await store.results(run: run.id)
+        #expect(results.count == 150)
+        let modern = results.filter { fleet.cases[$0.target.url] == "exemplary" }
+        #expect(!modern.isEmpty)
+        let mean = Double(modern.map(\.cost.connections).reduce(0, +)) / Double(max(1, modern.count))
+        #expect(mean <= 20, "\(mean) connections per modern portal")
+    }
+
     @Test("a scan killed with SIGKILL halfway loses only the portals in flight, and --resume completes it")
     func killAndResume() async throws {
         let fleet = try Lab.fleet(150, seed: 7)
