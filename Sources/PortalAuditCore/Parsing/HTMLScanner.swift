@@ -9,7 +9,67 @@ import Foundation
 /// followed by a tag name is text; an unterminated tag or comment hides the rest of the page.
 public enum HTMLScanner {
     /// Elements whose content is not markup and never visible text.
-    static let rawText: [[UInt8]] = ["script", "style", "noscript", "template", "textarea"].map { Array($0.utf8) }
+    static let rawText: [TagName] = ["script", "style", "noscript", "template", "textarea"].map(TagName.init)
+
+    /// A tag's lower-cased name, at most 32 bytes, held in place: reading one costs no allocation (a page
+    /// holds hundreds of thousands of tags, each read several times).
+    struct TagName: Hashable, Sendable {
+        private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        private(set) var count = 0
+
+        static func == (a: TagName, b: TagName) -> Bool {
+            a.count == b.count && a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
+                && a.words.3 == b.words.3
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(count)
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+            hasher.combine(words.3)
+        }
+
+        init() {}
+
+        init(_ name: String) {
+            for byte in name.utf8 { append(byte) }
+        }
+
+        var isEmpty: Bool { count == 0 }
+
+        /// Adds a byte; past 32 bytes the name is cut.
+        mutating func append(_ byte: UInt8) {
+            guard count < 32 else { return }
+            let shift = UInt64((count % 8) * 8)
+            let value = UInt64(byte) << shift
+            switch count / 8 {
+            case 0: words.0 |= value
+            case 1: words.1 |= value
+            case 2: words.2 |= value
+            default: words.3 |= value
+            }
+            count += 1
+        }
+
+        var bytes: [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(count)
+            for index in 0..<count {
+                let word: UInt64
+                switch index / 8 {
+                case 0: word = words.0
+                case 1: word = words.1
+                case 2: word = words.2
+                default: word = words.3
+                }
+                out.append(UInt8(truncatingIfNeeded: word >> UInt64((index % 8) * 8)))
+            }
+            return out
+        }
+
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+    }
 
     static let commentOpen = Array("<!--".utf8)
     static let commentClose = Array("-->".utf8)
@@ -107,7 +167,7 @@ public enum HTMLScanner {
     /// The attributes (names lower-cased) of every start tag named `name` (lower case), in page order, at
     /// most `maxTags`. Comments and raw-text elements are skipped, as a browser would.
     public static func tags(named name: String, in bytes: ArraySlice<UInt8>, maxTags: Int = 64) -> [[String: String]] {
-        let wanted = Array(name.utf8)
+        let wanted = TagName(name)
         var out: [[String: String]] = []
         startTags(in: bytes) { tag, inside, _ in
             if tag == wanted { out.append(attributes(inside)) }
@@ -121,7 +181,7 @@ public enum HTMLScanner {
     public static func tags(
         namedAnyOf names: Set<String>, in bytes: ArraySlice<UInt8>, maxTags: Int = 64
     ) -> [(name: String, attributes: [String: String])] {
-        let wanted = Dictionary(uniqueKeysWithValues: names.map { (Array($0.utf8), $0) })
+        let wanted = Dictionary(uniqueKeysWithValues: names.map { (TagName($0), $0) })
         var counts: [String: Int] = [:]
         var out: [(name: String, attributes: [String: String])] = []
         startTags(in: bytes) { tag, inside, _ in
@@ -137,17 +197,16 @@ public enum HTMLScanner {
     /// page order (comments and raw-text content skipped, as a browser would), while it returns `true`.
     /// For a raw-text element (script, style) the end is past its content and end tag.
     static func startTags(
-        in bytes: ArraySlice<UInt8>, _ body: (_ name: [UInt8], _ inside: ArraySlice<UInt8>, _ after: Int) -> Bool
+        in bytes: ArraySlice<UInt8>, _ body: (_ name: TagName, _ inside: ArraySlice<UInt8>, _ after: Int) -> Bool
     ) {
         var i = bytes.startIndex
         while i < bytes.endIndex {
             guard let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) else { return }
             // Plain-text `<` first (a page of 200,000 of them): no name to read.
-            guard let after = skipMarkup(bytes, at: open) else {
+            guard let (after, tag, closing, nameEnd) = markup(bytes, at: open) else {
                 i = open + 1
                 continue
             }
-            let (tag, closing, nameEnd) = tagName(bytes, at: open)
             i = after
             guard !closing, !tag.isEmpty else { continue }
             // The start tag alone: a raw-text element runs on past it to its end tag.
@@ -174,7 +233,7 @@ public enum HTMLScanner {
         startTags(in: bytes) { tag, inside, after in
             guard !rawText.contains(tag), !voidElements.contains(tag) else { return true }
             let attributes = attributes(inside)
-            let name = String(decoding: tag, as: UTF8.self)
+            let name = tag.string
             guard predicate(name, attributes) else { return true }
             let end = endTag(tag, in: bytes, from: after, limit: min(bytes.endIndex, after + maxBytes))
             out.append(Element(name: name, attributes: attributes, content: bytes[after..<end]))
@@ -185,13 +244,12 @@ public enum HTMLScanner {
 
     /// Where the element named `tag` whose content starts at `from` ends (the `<` of its end tag), or
     /// `limit` when it does not end before.
-    static func endTag(_ tag: [UInt8], in bytes: ArraySlice<UInt8>, from: Int, limit: Int) -> Int {
+    static func endTag(_ tag: TagName, in bytes: ArraySlice<UInt8>, from: Int, limit: Int) -> Int {
         var depth = 1
         var j = from
         while j < limit {
             guard let open = bytes[j..<limit].firstIndex(of: UInt8(ascii: "<")) else { return limit }
-            let (name, closing, _) = tagName(bytes, at: open)
-            guard let next = skipMarkup(bytes, at: open) else {
+            guard let (next, name, closing, _) = markup(bytes, at: open) else {
                 j = open + 1
                 continue
             }
@@ -213,9 +271,9 @@ public enum HTMLScanner {
     public static func rawTextContents(
         named name: String, in bytes: ArraySlice<UInt8>, maxElements: Int, maxBytes: Int
     ) -> [ArraySlice<UInt8>] {
-        let wanted = Array(name.utf8)
+        let wanted = TagName(name)
         var closer = Array("</".utf8)
-        closer.append(contentsOf: wanted)
+        closer.append(contentsOf: wanted.bytes)
         var out: [ArraySlice<UInt8>] = []
         startTags(in: bytes) { tag, inside, after in
             guard tag == wanted else { return true }
@@ -228,9 +286,9 @@ public enum HTMLScanner {
     }
 
     /// Elements that never have content or an end tag.
-    static let voidElements: [[UInt8]] = [
+    static let voidElements: [TagName] = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-    ].map { Array($0.utf8) }
+    ].map(TagName.init)
 
     // MARK: pieces
 
@@ -247,16 +305,16 @@ public enum HTMLScanner {
 
     /// The lower-cased name of the tag opening at `open` (`<` at `open`), whether it is a closing tag,
     /// and the index after the name. Names longer than 32 bytes are cut (nothing here needs them).
-    static func tagName(_ bytes: ArraySlice<UInt8>, at open: Int) -> (name: [UInt8], closing: Bool, end: Int) {
+    static func tagName(_ bytes: ArraySlice<UInt8>, at open: Int) -> (name: TagName, closing: Bool, end: Int) {
         var j = open + 1
         var closing = false
         if j < bytes.endIndex, bytes[j] == UInt8(ascii: "/") {
             closing = true
             j += 1
         }
-        var name: [UInt8] = []
+        var name = TagName()
         while j < bytes.endIndex, isNameByte(bytes[j]) {
-            if name.count < 32 { name.append(lower(bytes[j])) }
+            name.append(lower(bytes[j]))
             j += 1
         }
         return (name, closing, j)
@@ -264,11 +322,19 @@ public enum HTMLScanner {
 
     /// Where the markup opening at `open` ends: after a comment, a tag, or a raw-text element with its
     /// content; the end of input when it never closes. `nil` when the `<` is plain text.
-    static func skipMarkup(_ bytes: ArraySlice<UInt8>, at open: Int) -> Int? {
+    static func skipMarkup(_ bytes: ArraySlice<UInt8>, at open: Int) -> Int? { markup(bytes, at: open)?.after }
+
+    /// `skipMarkup` with the tag's name as `tagName` reads it (empty for a comment): one read of the name
+    /// for the callers that need both.
+    static func markup(
+        _ bytes: ArraySlice<UInt8>, at open: Int
+    ) -> (after: Int, name: TagName, closing: Bool, nameEnd: Int)? {
         let end = bytes.endIndex
         if open + 1 < end, bytes[open + 1] == UInt8(ascii: "!"), hasPrefix(bytes, at: open, commentOpen) {
-            guard let close = find(commentClose, in: bytes, from: open + 4, caseInsensitive: false) else { return end }
-            return close + 3
+            guard let close = find(commentClose, in: bytes, from: open + 4, caseInsensitive: false) else {
+                return (end, TagName(), false, open + 1)
+            }
+            return (close + 3, TagName(), false, open + 1)
         }
         let next = open + 1
         guard next < end else { return nil }
@@ -278,16 +344,19 @@ public enum HTMLScanner {
             || first == UInt8(ascii: "!") || first == UInt8(ascii: "?")
         guard startsTag else { return nil }
         let (name, closing, nameEnd) = tagName(bytes, at: open)
-        guard let close = bytes[nameEnd...].firstIndex(of: UInt8(ascii: ">")) else { return end }
+        guard let close = bytes[nameEnd...].firstIndex(of: UInt8(ascii: ">")) else {
+            return (end, name, closing, nameEnd)
+        }
         if !closing, rawText.contains(name) {
             // The content runs to `</name` (any case), whatever it holds; unclosed, it runs to the end.
             var closer = Array("</".utf8)
-            closer.append(contentsOf: name)
-            guard let contentEnd = find(closer, in: bytes, from: close + 1, caseInsensitive: true) else { return end }
-            guard let gt = bytes[(contentEnd + closer.count)...].firstIndex(of: UInt8(ascii: ">")) else { return end }
-            return gt + 1
+            closer.append(contentsOf: name.bytes)
+            guard let contentEnd = find(closer, in: bytes, from: close + 1, caseInsensitive: true),
+                let gt = bytes[(contentEnd + closer.count)...].firstIndex(of: UInt8(ascii: ">"))
+            else { return (end, name, closing, nameEnd) }
+            return (gt + 1, name, closing, nameEnd)
         }
-        return close + 1
+        return (close + 1, name, closing, nameEnd)
     }
 
     static func hasPrefix(_ bytes: ArraySlice<UInt8>, at index: Int, _ prefix: [UInt8]) -> Bool {

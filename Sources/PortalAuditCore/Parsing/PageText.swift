@@ -14,39 +14,59 @@ public enum PageText {
     /// One pass with a table of the Latin letters Vietnamese uses (built once from their canonical
     /// decompositions): each becomes its lower-case ASCII base; `đ`/`Đ` become `d`; combining marks are
     /// dropped; other scalars are lower-cased by Unicode's mapping.
-    public static func folded(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
+    public static func folded(_ text: String) -> String { String(decoding: foldedBytes(text), as: UTF8.self) }
+
+    /// `folded(text)` as UTF-8 bytes (what the phrase searches read), written straight into one buffer.
+    public static func foldedBytes(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if v < 0x80 {
-                out.append(v >= 65 && v <= 90 ? Unicode.Scalar(UInt8(v + 32)) : scalar)
-            } else if let base = foldTable[v] {
-                if base != 0 { out.append(Unicode.Scalar(base)) }
+                out.append(v >= 65 && v <= 90 ? UInt8(v + 32) : UInt8(v))
+                continue
+            }
+            let base: UInt8
+            if v >= foldLow && v < foldLow + UInt32(lowTable.count) {
+                base = lowTable[Int(v - foldLow)]
+            } else if v >= foldHigh && v < foldHigh + UInt32(highTable.count) {
+                base = highTable[Int(v - foldHigh)]
             } else {
-                out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                base = unfolded
+            }
+            if base == unfolded {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                    if let encoded = UTF8.encode(lower) { out.append(contentsOf: encoded) }
+                }
+            } else if base != 0 {
+                out.append(base)
             }
         }
-        return String(out)
+        return out
     }
 
-    /// Scalar → lower-case ASCII base letter (0: drop it, a combining mark), for U+00C0–U+024F,
-    /// U+1E00–U+1EFF and the combining diacritics U+0300–U+036F.
-    static let foldTable: [UInt32: UInt8] = {
-        var table: [UInt32: UInt8] = [0x111: 100, 0x110: 100]
-        for v in UInt32(0x300)...0x36F { table[v] = 0 }
-        for range in [UInt32(0xC0)...0x24F, 0x1E00...0x1EFF] {
-            for v in range {
-                guard table[v] == nil, let scalar = Unicode.Scalar(v),
-                    let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first,
-                    first.value < 0x80,
-                    first.properties.isAlphabetic
-                else { continue }
-                let b = UInt8(first.value)
-                table[v] = b >= 65 && b <= 90 ? b + 32 : b
-            }
+    /// The folding tables: scalar → lower-case ASCII base letter (0: drop it, a combining mark; `unfolded`:
+    /// not a Vietnamese letter, lower-cased by Unicode's mapping), for U+00C0–U+036F (Latin-1 to Latin
+    /// Extended-B and the combining diacritics) and U+1E00–U+1EFF (Latin Extended Additional).
+    static let foldLow: UInt32 = 0xC0
+    static let foldHigh: UInt32 = 0x1E00
+    static let unfolded: UInt8 = 0xFF
+    static let lowTable: [UInt8] = foldTable(0xC0...0x36F)
+    static let highTable: [UInt8] = foldTable(0x1E00...0x1EFF)
+
+    /// The table for `range`, built from each letter's canonical decomposition.
+    static func foldTable(_ range: ClosedRange<UInt32>) -> [UInt8] {
+        range.map { v -> UInt8 in
+            if v == 0x110 || v == 0x111 { return UInt8(ascii: "d") }
+            if (0x300...0x36F).contains(v) { return 0 }
+            guard (0xC0...0x24F).contains(v) || (0x1E00...0x1EFF).contains(v), let scalar = Unicode.Scalar(v),
+                let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first,
+                first.value < 0x80, first.properties.isAlphabetic
+            else { return unfolded }
+            let b = UInt8(first.value)
+            return b >= 65 && b <= 90 ? b + 32 : b
         }
-        return table
-    }()
+    }
 
     /// Feed links a page declares (`<link rel="alternate" type="application/rss+xml" href="…">`), at most
     /// three, from the first 256 KiB.
@@ -79,15 +99,14 @@ public enum MandatoryInfo {
 
     /// The items present and missing in `text`.
     public static func check(_ text: String) -> (found: [String], missing: [String]) {
-        let folded = PageText.folded(text)
-        let bytes = Array(folded.utf8)[...]
+        let bytes = PageText.foldedBytes(text)[...]
         var found: [String] = []
         var missing: [String] = []
         for item in items {
             var present = item.phrases.contains {
                 HTMLScanner.find(Array($0.utf8), in: bytes, from: bytes.startIndex, caseInsensitive: false) != nil
             }
-            if item.id == "email" && !present { present = containsEmailAddress(folded) }
+            if item.id == "email" && !present { present = containsEmailAddress(bytes) }
             if present { found.append(item.id) } else { missing.append(item.id) }
         }
         return (found, missing)
@@ -95,25 +114,26 @@ public enum MandatoryInfo {
 
     /// Whether `text` holds something shaped like an e-mail address (`local@domain.tld`), in one pass:
     /// each `@` looks one byte back and forward over its domain, which ends at the next `@` at the latest.
-    public static func containsEmailAddress(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+    public static func containsEmailAddress(_ text: String) -> Bool { containsEmailAddress(Array(text.utf8)[...]) }
+
+    static func containsEmailAddress(_ bytes: ArraySlice<UInt8>) -> Bool {
         func isLocal(_ b: UInt8) -> Bool {
             (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 46 || b == 95 || b == 37 || b == 43 || b == 45
         }
         func isLetter(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
-        var i = 0
-        while i < bytes.count {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
             guard bytes[i] == UInt8(ascii: "@") else {
                 i += 1
                 continue
             }
-            let hasLocal = i > 0 && isLocal(bytes[i - 1])
+            let hasLocal = i > bytes.startIndex && isLocal(bytes[i - 1])
             var j = i + 1
             var letters = 0
             var sawDot = false
             var found = false
             // The domain: [a-z0-9.-]+ holding a dot (not its first byte) followed by two letters.
-            while j < bytes.count, isLocal(bytes[j]), bytes[j] != 95, bytes[j] != 37, bytes[j] != 43 {
+            while j < bytes.endIndex, isLocal(bytes[j]), bytes[j] != 95, bytes[j] != 37, bytes[j] != 43 {
                 let b = bytes[j]
                 if b == 46 {
                     sawDot = j > i + 1

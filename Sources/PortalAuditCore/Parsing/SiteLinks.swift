@@ -33,13 +33,15 @@ public enum PageLinks {
         var form: String?
         var found: SearchForm?
         var seen = 0
+        let formTag = HTMLScanner.TagName("form")
+        let inputTag = HTMLScanner.TagName("input")
         HTMLScanner.startTags(in: body.prefix(512 << 10)) { tag, inside, _ in
             seen += 1
-            if tag == Array("form".utf8) {
+            if tag == formTag {
                 let attributes = HTMLScanner.attributes(inside)
                 let method = attributes["method"]?.lowercased() ?? "get"
                 form = method == "get" ? (attributes["action"] ?? "").trimmingCharacters(in: .whitespaces) : nil
-            } else if tag == Array("input".utf8), let action = form {
+            } else if tag == inputTag, let action = form {
                 let attributes = HTMLScanner.attributes(inside)
                 let type = attributes["type"]?.lowercased() ?? "text"
                 if type == "text" || type == "search", let name = attributes["name"], !name.isEmpty,
@@ -120,12 +122,22 @@ public struct RobotsRules: Sendable, Equatable {
         var agents: [String] = []
         var inRules = false
         var foundNamed = false
-        for raw in text.utf8.prefix(64 << 10).split(whereSeparator: { $0 == 10 || $0 == 13 }).prefix(5_000) {
-            var line = Substring(decoding: raw, as: UTF8.self)
-            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var bytes = bytes
+            while let first = bytes.first, first == 32 || first == 9 { bytes = bytes.dropFirst() }
+            while let last = bytes.last, last == 32 || last == 9 { bytes = bytes.dropLast() }
+            return bytes
+        }
+        let file = Array(text.utf8.prefix(64 << 10))
+        for raw in file.split(whereSeparator: { $0 == 10 || $0 == 13 }).prefix(5_000) {
+            var line = raw
+            if let hash = line.firstIndex(of: UInt8(ascii: "#")) { line = line[..<hash] }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let keyBytes = trimmed(line[..<colon])
+            // The longest key read is `user-agent`: anything longer is no key.
+            guard keyBytes.count <= 10 else { continue }
+            let key = String(decoding: keyBytes, as: UTF8.self).lowercased()
+            let value = String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)
             switch key {
             case "user-agent":
                 if inRules { agents = [] }

@@ -90,38 +90,57 @@ public enum SpamText {
     /// (`n h à c á i`, `n.h.a.c.a.i`) becomes one word. At most `limit` words.
     public static func tokens(_ text: String, limit: Int = 200_000) -> [String] {
         var words: [String] = []
-        var current = String.UnicodeScalarView()
+        // Whether each word is one letter (a piece of a spaced-out run).
+        var single: [Bool] = []
+        // The word being read, as UTF-8, its scalars and letters.
+        var current: [UInt8] = []
+        var scalars = 0
+        var letters = 0
         var digits = false
         func flush() {
             guard !current.isEmpty else { return }
-            let word = String(current)
+            let word = String(decoding: current, as: UTF8.self)
             words.append(digits ? unLeet(word) : word)
-            current = String.UnicodeScalarView()
+            single.append(scalars == 1 && letters == 1)
+            current.removeAll(keepingCapacity: true)
+            scalars = 0
+            letters = 0
             digits = false
         }
         // Scalars, not Characters: folding leaves Vietnamese text ASCII, and the ASCII path needs no Unicode
-        // property lookups (the scan reads every sampled page).
+        // property lookups nor table lookups (the scan reads every sampled page).
         for scalar in PageText.folded(text).unicodeScalars {
             if words.count >= limit { break }
             let v = scalar.value
-            if v < 0x80 {
-                if (v >= 97 && v <= 122) || (v >= 65 && v <= 90) {
-                    current.append(scalar)
-                } else if v >= 48 && v <= 57 {
-                    current.append(scalar)
-                    digits = true
-                } else if let twin = lookAlikes[v] {
-                    current.append(contentsOf: twin.unicodeScalars)
-                } else {
-                    flush()
-                }
-            } else if let twin = lookAlikes[v] {
-                current.append(contentsOf: twin.unicodeScalars)
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-                || scalar.properties.generalCategory == .nonspacingMark
+            if (v >= 97 && v <= 122) || (v >= 65 && v <= 90) {
+                current.append(UInt8(v))
+                scalars += 1
+                letters += 1
+                continue
+            }
+            if v >= 48 && v <= 57 {
+                current.append(UInt8(v))
+                scalars += 1
+                digits = true
+                continue
+            }
+            // The ASCII look-alikes are `@` and `$`; other ASCII bytes end a word.
+            let twin = v < 0x80 && v != 0x40 && v != 0x24 ? nil : lookAlikes[v]
+            if let twin {
+                current.append(contentsOf: twin.utf8)
+                scalars += 1
+                letters += 1
+            } else if v >= 0x80,
+                scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                    || scalar.properties.generalCategory == .nonspacingMark
             {
-                current.append(scalar)
-                if scalar.properties.numericType != nil { digits = true }
+                current.append(contentsOf: String(scalar).utf8)
+                scalars += 1
+                if scalar.properties.numericType != nil {
+                    digits = true
+                } else if scalar.properties.isAlphabetic {
+                    letters += 1
+                }
             } else {
                 flush()
             }
@@ -134,8 +153,8 @@ public enum SpamText {
             if run.count >= 3 { out.append(run.joined()) } else { out.append(contentsOf: run) }
             run = []
         }
-        for word in words {
-            if word.count == 1, word.first?.isLetter == true {
+        for (word, isSingle) in zip(words, single) {
+            if isSingle {
                 run.append(word)
             } else {
                 endRun()

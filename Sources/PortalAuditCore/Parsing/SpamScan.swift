@@ -35,7 +35,9 @@ public enum SpamScan {
         @discardableResult
         func record(_ text: String, _ place: SpamHit.Place, url: String? = nil) -> Matcher.Found {
             let found = matcher.find(in: text)
-            for term in found.strong + found.brands {
+            // Folded once for the excerpts of every term found in it (a 2 MiB page holds thousands).
+            var folded: [UInt8]?
+            for term in [found.strong, found.brands].joined() {
                 strongSeen = true
                 let weight = weights[place] ?? 1
                 if place == .visible {
@@ -44,7 +46,10 @@ public enum SpamScan {
                 }
                 score += weight
                 if hits.count < maxHits, !hits.contains(where: { $0.term == term && $0.place == place }) {
-                    hits.append(SpamHit(term: term, place: place, url: url, excerpt: excerpt(text, around: term)))
+                    let key = folded ?? PageText.foldedBytes(text)
+                    folded = key
+                    hits.append(
+                        SpamHit(term: term, place: place, url: url, excerpt: excerpt(text, folded: key, around: term)))
                 }
             }
             weakCount += found.weak.count
@@ -129,21 +134,27 @@ public enum SpamScan {
         return out
     }
 
-    /// At most 120 characters of `text` around the first place `term` may be read.
-    static func excerpt(_ text: String, around term: String) -> String {
-        let folded = PageText.folded(text)
-        let key = PageText.folded(term)
-        guard let range = folded.range(of: key) else { return clipped(text) }
-        let offset = folded.distance(from: folded.startIndex, to: range.lowerBound)
-        let start = max(0, offset - 40)
-        let characters = Array(text)
-        guard start < characters.count else { return clipped(text) }
-        return clipped(String(characters[start..<min(characters.count, start + 120)]))
+    /// At most 120 characters of `text` around the first place `term` may be read (`folded`: the text
+    /// folded, whose characters line up with the text's: folding keeps one character per character).
+    static func excerpt(_ text: String, folded: [UInt8], around term: String) -> String {
+        let key = PageText.foldedBytes(term)
+        guard let at = HTMLScanner.find(key, in: folded[...], from: 0, caseInsensitive: false) else {
+            return clipped(text)
+        }
+        let offset = max(0, String(decoding: folded[..<at], as: UTF8.self).count - 40)
+        guard let start = text.index(text.startIndex, offsetBy: offset, limitedBy: text.endIndex),
+            start < text.endIndex
+        else { return clipped(text) }
+        let end = text.index(start, offsetBy: 120, limitedBy: text.endIndex) ?? text.endIndex
+        return clipped(String(text[start..<end]))
     }
 
+    /// The first 120 characters of `text` on one line, an ellipsis when there is more (only its first
+    /// 4,096 characters are read: a page's whole text may be megabytes).
     static func clipped(_ text: String) -> String {
-        let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
-        return line.count > 120 ? String(line.prefix(120)) + "…" : line
+        let head = text.prefix(4_096)
+        let line = head.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
+        return line.count > 120 || head.endIndex < text.endIndex ? String(line.prefix(120)) + "…" : line
     }
 
     /// Phrase matching over tokens: phrases indexed by their first token, so each token costs the few
@@ -158,8 +169,14 @@ public enum SpamScan {
 
         enum Kind { case strong, weak, brand, context }
 
-        var byFirst: [String: [(SpamLexicon.Phrase, Kind)]] = [:]
-        var joined: [String: (String, Kind)] = [:]
+        /// What a token may start: a multi-word phrase written as one word (`nhacai`), or phrases whose
+        /// first token it is. One table, so each token of a page costs one lookup.
+        struct Entry {
+            var joined: (String, Kind)?
+            var phrases: [(SpamLexicon.Phrase, Kind)] = []
+        }
+
+        var byToken: [String: Entry] = [:]
         var hostWords: [(String, String)] = []
 
         init(_ lexicon: SpamLexicon) {
@@ -168,8 +185,10 @@ public enum SpamScan {
                 (lexicon.context, .context),
             ] {
                 for phrase in list {
-                    byFirst[phrase.tokens[0], default: []].append((phrase, kind))
-                    if phrase.tokens.count > 1, kind != .context { joined[phrase.joined] = (phrase.text, kind) }
+                    byToken[phrase.tokens[0], default: Entry()].phrases.append((phrase, kind))
+                    if phrase.tokens.count > 1, kind != .context {
+                        byToken[phrase.joined, default: Entry()].joined = (phrase.text, kind)
+                    }
                     if kind == .brand || (kind == .strong && phrase.joined.count >= 6) {
                         hostWords.append((phrase.joined, phrase.text))
                     }
@@ -190,12 +209,16 @@ public enum SpamScan {
             let tokens = SpamText.tokens(text)
             var i = 0
             while i < tokens.count {
+                guard let entry = byToken[tokens[i]] else {
+                    i += 1
+                    continue
+                }
                 var matched = 1
-                if let (text, kind) = joined[tokens[i]] {
+                if let (text, kind) = entry.joined {
                     add(text, kind)
                 } else {
-                    for (phrase, kind) in byFirst[tokens[i]] ?? [] where phrase.tokens.count <= tokens.count - i {
-                        if Array(tokens[i..<(i + phrase.tokens.count)]) == phrase.tokens {
+                    for (phrase, kind) in entry.phrases where phrase.tokens.count <= tokens.count - i {
+                        if tokens[i..<(i + phrase.tokens.count)].elementsEqual(phrase.tokens) {
                             add(phrase.text, kind)
                             matched = max(matched, phrase.tokens.count)
                         }

@@ -111,6 +111,46 @@ let cases: [Case] = [
     ) { bytes in
         CookieParser.redacted(String(decoding: bytes, as: UTF8.self)).count
     },
+    Case(parser: "spam", input: "2 MiB of betting terms", bytes: repeated("nhà cái cá cược <b>nổ hũ</b> ", bytes: page))
+    {
+        SpamScan.scan($0, host: "example.gov.vn").score
+    },
+    Case(
+        parser: "spam", input: "2 MiB of hidden blocks",
+        bytes: repeated("<div style=\"display:none\"><a href=\"http://x.example/\">bet</a></div>", bytes: page)
+    ) { SpamScan.scan($0, host: "example.gov.vn").hits.count },
+    Case(
+        parser: "mixed content", input: "2 MiB of '<script src=\"http:'",
+        bytes: repeated("<script src=\"http:", bytes: page)
+    ) { MixedContent.find(in: $0).active.count },
+    Case(parser: "anchors", input: "2 MiB of '<a href=\"/'", bytes: repeated("<a href=\"/a", bytes: page)) {
+        PageLinks.anchors(in: $0[...]).count
+    },
+    Case(
+        parser: "search form", input: "2 MiB of POST forms, hidden inputs",
+        bytes: repeated("<form method=post><input type=hidden name=q>", bytes: page)
+    ) {
+        PageLinks.searchForm(in: $0[...]) == nil ? 0 : 1
+    },
+    Case(
+        parser: "sitemap", input: "2 MiB of <url> entries",
+        bytes: repeated("<url><loc>https://a.gov.vn/x</loc><lastmod>2026-01-01</lastmod></url>", bytes: page)
+    ) { Sitemap.entries(in: $0[...]).entries.count },
+    Case(
+        parser: "robots.txt", input: "64 KiB of 'Disallow: /a*b$'",
+        bytes: Array("User-agent: *\n".utf8) + repeated("Disallow: /a*b*c*d$\n", bytes: 64 << 10)
+    ) {
+        RobotsRules(String(decoding: $0, as: UTF8.self), agent: "portal-audit").allows("/a/b/c") ? 1 : 0
+    },
+    Case(
+        parser: "software", input: "2 MiB of '<meta name=generator'",
+        bytes: repeated("<meta name=\"generator\" content=\"WordPress 4.", bytes: page)
+    ) { SoftwareFingerprint.identify(headers: [], body: $0[...]).count },
+    Case(parser: "fingerprint", input: "512 KiB page text", bytes: repeated("cổng thông tin điện tử xã ", bytes: text))
+    {
+        PageFingerprint.of(title: "x", text: String(decoding: $0, as: UTF8.self), links: [], host: "a.gov.vn").sketch
+            .count
+    },
     Case(parser: "HSTS", input: "8 KiB of ';'", bytes: Array("max-age=1".utf8) + repeated(";", bytes: 8 << 10)) {
         HSTSHeader(parsing: String(decoding: $0, as: UTF8.self))?.maxAge ?? 0
     },
@@ -121,7 +161,9 @@ print(
         format: "%-15@ %-42@ %9@ %10@ %8@", "parser" as NSString, "adversarial input" as NSString, "ms" as NSString,
         "ms/MiB" as NSString, "×utf8" as NSString))
 var worst = 0.0
-for c in cases {
+// `parser-bench NAME` runs only the cases of that parser (to profile one).
+let only = CommandLine.arguments.dropFirst().first
+for c in cases where only == nil || c.parser == only {
     let baseline = best { sink &+= String(decoding: c.bytes, as: UTF8.self).utf8.count }
     let ms = best { sink &+= c.run(c.bytes) }
     let perMiB = ms / (Double(c.bytes.count) / mib)
