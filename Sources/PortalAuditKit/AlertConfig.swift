@@ -135,7 +135,7 @@ public struct AlertConfig: Sendable, Equatable {
                     "no longer read: certificate alerts follow the profile's cert.expiry-soon warn_days; remove this line"
                 )
             case "reminder_hours":
-                if let hours = value.int, (1...720).contains(hours) {
+                if let hours = value.decimalInteger, (1...720).contains(hours) {
                     config.reminderHours = hours
                 } else {
                     issue(value, "reminder_hours", "expected an integer in 1…720")

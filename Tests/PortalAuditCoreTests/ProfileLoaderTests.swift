@@ -104,6 +104,18 @@ struct ProfileLoaderTests {
         #expect(error?.issues.first?.problem.contains("cycle in extends") == true)
     }
 
+    @Test("a base-60 number that overflows is a located error, not a crash (found by the profile fuzzer)")
+    func sexagesimal() throws {
+        let huge = Array(repeating: "99", count: 16).joined(separator: ":")
+        let (loader, _) = try loader([
+            "sixty.yaml": "schema: \(huge)\nid: sixty\nversion: 1:30\ntitle: {vi: a, en: b}\nrules: {}\n"
+        ])
+        let error = #expect(throws: InputIssues.self) { try loader.load("sixty") }
+        let problems = error?.issues.map(\.description) ?? []
+        #expect(problems.contains { $0.contains(":1:9:") && $0.contains("expected an integer, found '\(huge)'") })
+        #expect(problems.contains { $0.contains(":3:") && $0.contains("version") }, "\(problems)")
+    }
+
     @Test("schema, YAML syntax, unknown base and missing profile are reported")
     func otherErrors() throws {
         let (loader, _) = try loader([

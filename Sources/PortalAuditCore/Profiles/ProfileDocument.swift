@@ -79,7 +79,7 @@ struct ProfileDocument {
         }
         // schema
         if let schemaNode = values["schema"] {
-            if let schema = schemaNode.int {
+            if let schema = schemaNode.decimalInteger {
                 if !supported(schema) {
                     issue(
                         schemaNode, "schema",
@@ -107,7 +107,7 @@ struct ProfileDocument {
         }
         var version = 1
         if let versionNode = values["version"] {
-            if let value = versionNode.int, value >= 1 {
+            if let value = versionNode.decimalInteger, value >= 1 {
                 version = value
             } else {
                 issue(versionNode, "version", "expected a positive integer")
@@ -358,7 +358,7 @@ struct ProfileDocument {
                         issue(severityKey, "grading.penalties.\(severityKey.string ?? "?")", "unknown severity")
                         continue
                     }
-                    guard let points = pointsNode.int, (0...100).contains(points) else {
+                    guard let points = pointsNode.decimalInteger, (0...100).contains(points) else {
                         issue(pointsNode, "grading.penalties.\(severity.rawValue)", "expected an integer in 0…100")
                         continue
                     }
@@ -372,7 +372,7 @@ struct ProfileDocument {
                 var table: [(grade: String, minimum: Int)] = []
                 for (gradeKey, minimumNode) in grades {
                     let name = gradeKey.string ?? "?"
-                    guard let minimum = minimumNode.int, (0...100).contains(minimum) else {
+                    guard let minimum = minimumNode.decimalInteger, (0...100).contains(minimum) else {
                         issue(minimumNode, "grading.grades.\(name)", "expected a score in 0…100")
                         continue
                     }
