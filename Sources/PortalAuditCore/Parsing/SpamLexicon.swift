@@ -64,7 +64,8 @@ public struct SpamLexicon: Sendable, Equatable {
             return out
         }
         let lexicon = SpamLexicon(
-            id: map["id"]?.scalar?.string ?? "", version: map["version"]?.decimalInteger ?? 0, strong: phrases("strong"),
+            id: map["id"]?.scalar?.string ?? "", version: map["version"]?.decimalInteger ?? 0,
+            strong: phrases("strong"),
             weak: phrases("weak"), brands: phrases("brands"), context: phrases("context"))
         if lexicon.id.isEmpty { issues.append(InputIssue(file: file, field: "id", problem: "missing")) }
         if !issues.isEmpty { throw InputIssues(issues) }
