@@ -14,21 +14,9 @@ public enum HTMLScanner {
     /// A tag's lower-cased name, at most 32 bytes, held in place: reading one costs no allocation (a page
     /// holds hundreds of thousands of tags, each read several times).
     struct TagName: Hashable, Sendable {
-        private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        /// The bytes, eight to a word, the first in each word's lowest byte.
+        private var words = SIMD4<UInt64>()
         private(set) var count = 0
-
-        static func == (a: TagName, b: TagName) -> Bool {
-            a.count == b.count && a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
-                && a.words.3 == b.words.3
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(count)
-            hasher.combine(words.0)
-            hasher.combine(words.1)
-            hasher.combine(words.2)
-            hasher.combine(words.3)
-        }
 
         init() {}
 
@@ -41,31 +29,12 @@ public enum HTMLScanner {
         /// Adds a byte; past 32 bytes the name is cut.
         mutating func append(_ byte: UInt8) {
             guard count < 32 else { return }
-            let shift = UInt64((count % 8) * 8)
-            let value = UInt64(byte) << shift
-            switch count / 8 {
-            case 0: words.0 |= value
-            case 1: words.1 |= value
-            case 2: words.2 |= value
-            default: words.3 |= value
-            }
+            words[count / 8] |= UInt64(byte) << UInt64((count % 8) * 8)
             count += 1
         }
 
         var bytes: [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(count)
-            for index in 0..<count {
-                let word: UInt64
-                switch index / 8 {
-                case 0: word = words.0
-                case 1: word = words.1
-                case 2: word = words.2
-                default: word = words.3
-                }
-                out.append(UInt8(truncatingIfNeeded: word >> UInt64((index % 8) * 8)))
-            }
-            return out
+            (0..<count).map { UInt8(truncatingIfNeeded: words[$0 / 8] >> UInt64(($0 % 8) * 8)) }
         }
 
         var string: String { String(decoding: bytes, as: UTF8.self) }
