@@ -20,9 +20,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        // The national history (`--db postgres://…`); swift-nio-ssl for TLS to the database.
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,18 +44,11 @@ let package = Package(
             name: "PortalAuditStore",
             dependencies: ["PortalAuditCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // The same history in PostgreSQL: the store's statements over postgres-nio's pooled client.
-        .target(
-            name: "PortalAuditPostgres",
-            dependencies: [
-                "PortalAuditStore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                // Its pool's errors: a circuit breaker that trips while the server restarts is worth waiting out.
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        // The national history in PostgreSQL through the system's libpq (over the OpenSSL libcurl uses: one TLS
+        // stack in the binary; libpq's own connection settings: URIs, keyword strings, .pgpass, services).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The same history in PostgreSQL: the store's statements over a small pool of libpq connections.
+        .target(name: "PortalAuditPostgres", dependencies: ["CLibPQ", "PortalAuditStore"]),
         // The commit a release build was made from (scripts/install passes it as a C define).
         .target(name: "CBuildInfo"),
         .target(

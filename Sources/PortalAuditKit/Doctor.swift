@@ -38,7 +38,7 @@ public enum Doctor {
                     + (missing.isEmpty
                         ? (features.http2 ? " (TLS, IPv6, HTTP/2)" : " (TLS, IPv6; no HTTP/2: ALPN is not tested)")
                         : "; built without \(missing.joined(separator: ", ")): install Debian's libcurl4")))
-        checks.append(database.isPostgres ? await postgresCheck(database) : databaseCheck(database.address))
+        checks += database.isPostgres ? await postgresCheck(database) : [databaseCheck(database.address)]
         if let chromium = PDFPrinter.chromium(environment: environment) {
             checks.append(Check(name: "chromium", outcome: .ok, detail: "\(chromium) (PDF reports)"))
         } else {
@@ -61,27 +61,51 @@ public enum Doctor {
         return checks
     }
 
-    /// A PostgreSQL history: reachable with these credentials, and its schema (read, never migrated here).
-    static func postgresCheck(_ history: HistoryDatabase) async -> Check {
+    /// A PostgreSQL history: reachable with these credentials, and its schema (read, never migrated here);
+    /// then libpq's and the server's versions, and a warning when a history off this machine is reached
+    /// without `sslmode=verify-full` (the connection, or who answers it, is then not protected).
+    static func postgresCheck(_ history: HistoryDatabase) async -> [Check] {
         let shown = history.shown
         let database: PostgresHistory
         do {
             database = try history.postgres(connections: 1)
         } catch let error as InputIssues {
             let problems = error.issues.map(\.problem).joined(separator: "; ")
-            return Check(name: "history", outcome: .problem, detail: "\(shown): \(problems)")
+            return [Check(name: "history", outcome: .problem, detail: "\(shown): \(problems)")]
         } catch {
-            return Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")
+            return [Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")]
         }
-        let check: Check
+        var checks: [Check] = []
         do {
             try await database.connect()
-            check = schemaCheck(try await database.appliedMigrations(), shown: shown)
+            checks.append(schemaCheck(try await database.appliedMigrations(), shown: shown))
+            checks.append(postgresConnectionCheck(try await database.describe()))
         } catch {
-            check = Check(name: "history", outcome: .problem, detail: "\(shown): \(error)")
+            checks.append(Check(name: "history", outcome: .problem, detail: "\(shown): \(error)"))
         }
         await database.close()
-        return check
+        return checks
+    }
+
+    /// The versions of a PostgreSQL connection, and whether it is protected as a history off this machine
+    /// must be.
+    static func postgresConnectionCheck(_ facts: PostgresConnectionFacts) -> Check {
+        func version(_ number: Int) -> String { "\(number / 10_000).\(number % 10_000)" }
+        let versions =
+            "libpq \(version(PostgresHistory.libraryVersion)), server \(version(facts.serverVersion))"
+            + (facts.usesTLS ? ", TLS" : ", no TLS")
+        let hosts = (facts.settings["host"] ?? "").split(separator: ",").map(String.init)
+        let local = hosts.allSatisfy { host in
+            host.hasPrefix("/") || host == "localhost" || AddressScope.of(host) == .loopback
+        }
+        let mode = facts.settings["sslmode"] ?? "prefer"
+        guard local || mode == "verify-full" else {
+            return Check(
+                name: "postgresql", outcome: .warning,
+                detail: "\(versions); the history is on \(hosts.joined(separator: ",")) with sslmode=\(mode): "
+                    + "add sslmode=verify-full (and sslrootcert=FILE) so that nobody between can read or pose as it")
+        }
+        return Check(name: "postgresql", outcome: .ok, detail: versions)
     }
 
     /// What the applied `schema` says of a history.

@@ -11,7 +11,7 @@ public struct ScanRequest: Sendable {
     public var profile: String?
     public var concurrency: Int
     public var database: String
-    /// The PostgreSQL password (`--db-password-file`); `PGPASSWORD` when `nil`.
+    /// The PostgreSQL password (`--db-password-file`); libpq's own sources (`PGPASSWORD`, `~/.pgpass`) when `nil`.
     public var databasePassword: String?
     public var resume: Bool
     /// Join run `join`, started elsewhere with `share`: claim its portals with the other scanners.

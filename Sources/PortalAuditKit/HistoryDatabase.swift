@@ -8,7 +8,7 @@ import PortalAuditStore
 public struct HistoryDatabase: Sendable, Equatable {
     /// `--db` as given.
     public var address: String
-    /// The PostgreSQL password (`--db-password-file`); `PGPASSWORD` when `nil`.
+    /// The PostgreSQL password (`--db-password-file`); libpq's own sources (`PGPASSWORD`, `~/.pgpass`) when `nil`.
     public var password: String?
 
     public init(_ address: String, password: String? = nil) {
@@ -65,21 +65,15 @@ public struct HistoryDatabase: Sendable, Equatable {
         return AuditStore(database: database, identity: identity)
     }
 
-    /// The PostgreSQL client for this address, not yet connected.
-    /// - Throws: `InputIssues` for a bad address; `StoreError` when its TLS cannot be set up.
+    /// The PostgreSQL client for this address, not yet connected (libpq reads `PGPASSWORD`, `~/.pgpass`,
+    /// `PGSERVICE` and the rest of its environment itself; `--db-password-file` overrides them).
+    /// - Throws: `InputIssues` for a bad address.
     func postgres(connections: Int) throws -> PostgresHistory {
-        let location: PostgresLocation
         switch PostgresLocation.parse(address) {
-        case .success(let parsed): location = parsed
+        case .success(let location):
+            return PostgresHistory(location, password: password, connections: connections)
         case .failure(let error):
             throw InputIssues(error.problems.map { InputIssue(file: shown, field: "--db", problem: $0) })
-        }
-        do {
-            return try PostgresHistory(
-                location, password: password ?? ProcessInfo.processInfo.environment["PGPASSWORD"],
-                connections: connections)
-        } catch {
-            throw StoreError.wrap(error, "set up TLS to \(location.redacted)")
         }
     }
 

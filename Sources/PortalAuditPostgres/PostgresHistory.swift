@@ -1,14 +1,9 @@
+import CLibPQ
 import Foundation
-import Logging
-import NIOCore
-import NIOSSL
 import PortalAuditStore
-import PostgresNIO
-import Synchronization
-import _ConnectionPoolModule
 
-/// The history in PostgreSQL, through postgres-nio's pooled client: the national history several
-/// scanners write at once. The store's statements are the same as SQLite's (placeholders numbered here).
+/// The history in PostgreSQL, through the system's libpq: the national history several scanners write at
+/// once. The store's statements are the same as SQLite's (placeholders numbered here).
 ///
 /// A lost connection or a database that restarts is waited out: each statement (each transaction) is
 /// retried with backoff for up to `retryFor` seconds, so a scan loses no finished result while the server
@@ -16,158 +11,124 @@ import _ConnectionPoolModule
 public final class PostgresHistory: SQLDatabase {
     public let location: String
     public var dialect: SQLDialect { .postgres }
-    private let client: PostgresClient
-    private let runner: Task<Void, Never>
+    private let pool: ConnectionPool
     private let retryFor: TimeInterval
-    private let logger: Logger
+    private let sleep: @Sendable (Duration) async throws -> Void
 
-    /// Connects to `location` with at most `connections` connections (the pool opens them as needed).
-    public init(_ location: PostgresLocation, password: String?, connections: Int, retryFor: TimeInterval = 120)
-        throws
-    {
-        var configuration = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.user,
-            password: password ?? location.password, database: location.database,
-            tls: try Self.tls(location))
-        configuration.options.maximumConnections = max(1, connections)
-        configuration.options.connectTimeout = .seconds(10)
-        var logger = Logger(label: "portal-audit.postgres")
-        logger.logLevel = .critical
-        var first = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user,
-            password: password ?? location.password, database: location.database, tls: .disable)
-        if location.tls != .disable {
-            first.tls = .require(try NIOSSLContext(configuration: Self.tlsConfiguration(location)))
+    /// A history at `location` with at most `connections` connections (opened as needed), libpq reading
+    /// the rest of its settings as `psql` does (`PGPASSWORD`, `~/.pgpass`, `PGSERVICE`, `PGSSLMODE`, …).
+    /// - Parameters:
+    ///   - password: the password from `--db-password-file`, which overrides every other.
+    ///   - sleep: how a retry waits (a test's clock in tests).
+    public init(
+        _ location: PostgresLocation, password: String?, connections: Int, retryFor: TimeInterval = 120,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        // Defaults first (the address overrides them), then the address, then the password file.
+        var keywords = ["fallback_application_name"]
+        var values = ["portal-audit"]
+        let environment = ProcessInfo.processInfo.environment
+        if environment["PGCONNECT_TIMEOUT"] == nil {
+            keywords.append("connect_timeout")
+            values.append("10")
         }
-        first.options.connectTimeout = .seconds(10)
-        firstConnection = first
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        self.logger = logger
+        keywords.append("dbname")
+        values.append(location.conninfo)
+        if let password {
+            keywords.append("password")
+            values.append(password)
+        }
+        let (fixedKeywords, fixedValues) = (keywords, values)
+        pool = ConnectionPool(capacity: connections) { () throws(PostgresFailure) in
+            try PostgresConnection(keywords: fixedKeywords, values: fixedValues)
+        }
         self.location = location.redacted
         self.retryFor = retryFor
-        runner = Task { await client.run() }
+        self.sleep = sleep
     }
 
-    private static func tls(_ location: PostgresLocation) throws -> PostgresClient.Configuration.TLS {
-        location.tls == .disable ? .disable : .require(tlsConfiguration(location))
-    }
-
-    private static func tlsConfiguration(_ location: PostgresLocation) -> TLSConfiguration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        switch location.tls {
-        case .disable, .require: tls.certificateVerification = .none
-        case .verifyCA: tls.certificateVerification = .noHostnameVerification
-        case .verifyFull: tls.certificateVerification = .fullVerification
-        }
-        if let file = location.rootCertificate { tls.trustRoots = .file(file) }
-        return tls
-    }
-
-    /// The first connection's settings: `connect` tries them once, so that a wrong address, password or
-    /// certificate is said at once (the pool would only retry, then report its circuit breaker).
-    private let firstConnection: PostgresConnection.Configuration
-
-    /// Connects once and lets go: the server is there and takes these credentials, or the error says why.
+    /// Connects once (the connection is kept for the work that follows): the server is there and takes
+    /// these credentials, or the error says why, at once.
     public func connect() async throws {
-        do {
-            let connection = try await PostgresConnection.connect(
-                configuration: firstConnection, id: 0, logger: logger)
-            try await connection.close()
-        } catch {
-            throw PostgresFailure(error)
+        _ = try await pool.withConnection { _ in true }
+    }
+
+    /// What the connection is: the server's version, TLS, and the settings libpq resolved (no password).
+    public func describe() async throws -> PostgresConnectionFacts {
+        try await pool.withConnection { connection in
+            PostgresConnectionFacts(
+                serverVersion: connection.serverVersion, usesTLS: connection.usesTLS, settings: connection.settings)
         }
     }
+
+    /// libpq's version as a number (150018 for 15.18).
+    public static var libraryVersion: Int { Int(PQlibVersion()) }
 
     public func close() async {
-        runner.cancel()
-        _ = await runner.value
+        await pool.close()
     }
 
     // MARK: statements
 
     public func fetch(_ statement: SQLStatement) async throws -> [SQLRow] {
-        let query = try Self.query(statement)
-        let (client, logger) = (self.client, self.logger)
-        return try await retrying {
-            var rows: [SQLRow] = []
-            for try await row in try await client.query(query, logger: logger) { rows.append(Self.row(row)) }
-            return rows
-        }
+        let (sql, arguments) = try Self.numbered(statement)
+        return try await retrying { connection in try connection.run(sql, arguments) }
     }
 
     public func transaction(_ statements: [SQLStatement]) async throws -> [[SQLRow]] {
-        let queries = try statements.map(Self.query)
-        let (client, logger) = (self.client, self.logger)
-        return try await retrying {
-            try await client.withTransaction(logger: logger) { connection in
+        let numbered = try statements.map(Self.numbered)
+        return try await retrying { connection in
+            _ = try connection.run("BEGIN", [])
+            do {
                 var results: [[SQLRow]] = []
-                for query in queries {
-                    var rows: [SQLRow] = []
-                    for try await row in try await connection.query(query, logger: logger) {
-                        rows.append(Self.row(row))
-                    }
-                    results.append(rows)
-                }
+                for (sql, arguments) in numbered { results.append(try connection.run(sql, arguments)) }
+                _ = try connection.run("COMMIT", [])
                 return results
+            } catch {
+                if connection.isUsable { _ = try? connection.run("ROLLBACK", []) }
+                throw error
             }
         }
     }
 
     /// Runs `body` again while the failure is the server being away (restarting, the connection lost),
-    /// waiting 0.1 s, 0.2 s, … up to 5 s between tries, for at most `retryFor` seconds in all. A try that
-    /// has not answered in `attemptLimit` is abandoned and counts as such a failure: a request caught on a
-    /// connection the restart dropped must not hold a portal (and its claim) forever.
-    private func retrying<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// waiting 0.1 s, 0.2 s, … up to 5 s between tries, for at most `retryFor` seconds in all.
+    private func retrying<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws
+        -> T
+    {
         let deadline = Date(timeIntervalSinceNow: retryFor)
         var pause = 0.1
         while true {
             do {
-                return try await Self.limited(attemptLimit, body)
-            } catch {
-                guard Self.isTransient(error), Date() < deadline, !Task.isCancelled else {
-                    throw PostgresFailure(error)
-                }
-                try await Task.sleep(for: .seconds(pause))
+                return try await pool.withConnection(body)
+            } catch let failure as PostgresFailure {
+                guard failure.isTransient, Date() < deadline, !Task.isCancelled else { throw failure }
+                try await sleep(.seconds(pause))
                 pause = min(pause * 2, 5)
             }
         }
     }
 
-    /// How long one try may take: a page of 500 results, a transaction of a portal's rows, a run's results
-    /// take far less. After a restart postgres-nio can leave one request on a
-    /// dropped connection unanswered (seen about once a restart): it is tried again after this.
-    let attemptLimit: Duration = .seconds(20)
-
-    /// `body`'s answer, or `AttemptTimeout` after `limit` (the try is then cancelled and left behind).
-    static func limited<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T)
-        async throws -> T
-    {
-        let race = Race<T>()
-        return try await withCheckedThrowingContinuation { race.start($0, limit: limit, body) }
-    }
-
-    /// A failure that waiting can cure: no connection, a connection lost, the server shutting down or starting.
-    static func isTransient(_ error: any Error) -> Bool {
-        if let transaction = error as? PostgresTransactionError {
-            return [transaction.beginError, transaction.closureError, transaction.commitError]
-                .compactMap { $0 }.contains(where: isTransient)
+    /// `statement` with its `?` numbered `$1, $2, …` (outside quoted text).
+    static func numbered(_ statement: SQLStatement) throws -> (String, [SQLValue]) {
+        var sql = ""
+        var number = 0
+        var quoted = false
+        for character in statement.sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?" && !quoted {
+                number += 1
+                sql += "$\(number)"
+            } else {
+                sql.append(character)
+            }
         }
-        if error is AttemptTimeout { return true }
-        if let pool = error as? ConnectionPoolError {
-            return pool == .connectionCreationCircuitBreakerTripped
+        guard number == statement.arguments.count else {
+            throw PostgresFailure(
+                message: "a statement has \(number) placeholders for \(statement.arguments.count) values",
+                transient: false)
         }
-        guard let error = error as? PSQLError else { return false }
-        switch error.code {
-        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
-            return true
-        case .server:
-            let state = error.serverInfo?[.sqlState] ?? ""
-            // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection exceptions.
-            return state.hasPrefix("57P") || state.hasPrefix("08")
-        default:
-            return false
-        }
+        return (sql, statement.arguments)
     }
 
     // MARK: migrations
@@ -312,178 +273,18 @@ public final class PostgresHistory: SQLDatabase {
         let known = Set(Self.baselineIdentifiers + migrations.map(\.identifier))
         if let unknown = try await appliedMigrations().first(where: { !known.contains($0) }) {
             throw PostgresFailure(
-                message: "\(location) was migrated by a newer portal-audit (\(unknown)); upgrade before writing to it")
-        }
-    }
-
-    // MARK: values
-
-    /// `statement` with its `?` numbered `$1, $2, …` (outside quoted text) and its arguments bound.
-    static func query(_ statement: SQLStatement) throws -> PostgresQuery {
-        var sql = ""
-        var number = 0
-        var quoted = false
-        for character in statement.sql {
-            if character == "'" { quoted.toggle() }
-            if character == "?" && !quoted {
-                number += 1
-                sql += "$\(number)"
-            } else {
-                sql.append(character)
-            }
-        }
-        guard number == statement.arguments.count else {
-            throw PostgresFailure(
-                message: "a statement has \(number) placeholders for \(statement.arguments.count) values")
-        }
-        var binds = PostgresBindings(capacity: number)
-        for value in statement.arguments {
-            switch value {
-            case .null: binds.appendNull()
-            case .integer(let integer): binds.append(integer)
-            case .real(let real): binds.append(real)
-            case .text(let text): binds.append(text)
-            case .blob(let data): binds.append(ByteBuffer(bytes: data))
-            case .date(let date): binds.append(Moment(date))
-            case .bool(let bool): binds.append(bool)
-            }
-        }
-        return PostgresQuery(unsafeSQL: sql, binds: binds)
-    }
-
-    /// A row as the store reads it: each cell by its type (every type the schema uses).
-    static func row(_ row: PostgresRow) -> SQLRow {
-        var names: [String] = []
-        var values: [SQLValue] = []
-        for cell in row {
-            names.append(cell.columnName)
-            values.append(value(cell))
-        }
-        return SQLRow(names: names, values: values, parseDate: { _ in nil })
-    }
-
-    private static func value(_ cell: PostgresCell) -> SQLValue {
-        guard cell.bytes != nil else { return .null }
-        switch cell.dataType {
-        case .int2, .int4, .int8:
-            return (try? cell.decode(Int64.self)).map { .integer($0) } ?? .null
-        case .float4, .float8:
-            return (try? cell.decode(Double.self)).map { .real($0) } ?? .null
-        case .numeric:
-            return (try? cell.decode(Decimal.self)).map { .real(NSDecimalNumber(decimal: $0).doubleValue) } ?? .null
-        case .bool:
-            return (try? cell.decode(Bool.self)).map { .bool($0) } ?? .null
-        case .bytea:
-            return (try? cell.decode(ByteBuffer.self)).map { .blob(Data($0.readableBytesView)) } ?? .null
-        case .timestamptz, .timestamp:
-            return (try? cell.decode(Date.self)).map { .date($0) } ?? .null
-        default:
-            return (try? cell.decode(String.self)).map { .text($0) } ?? .null
+                message: "\(location) was migrated by a newer portal-audit (\(unknown)); upgrade before writing to it",
+                transient: false)
         }
     }
 }
 
-/// A try and its time limit: whichever ends first answers, and the other is cancelled.
-final class Race<T: Sendable>: Sendable {
-    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
-    private let tasks = Mutex<[Task<Void, Never>]>([])
-
-    func start(
-        _ continuation: CheckedContinuation<T, any Error>, limit: Duration,
-        _ body: @escaping @Sendable () async throws -> T
-    ) {
-        self.continuation.withLock { $0 = continuation }
-        let work = Task {
-            do { self.finish(.success(try await body())) } catch { self.finish(.failure(error)) }
-        }
-        let timer = Task {
-            guard (try? await Task.sleep(for: limit)) != nil else { return }
-            self.finish(.failure(AttemptTimeout()))
-        }
-        tasks.withLock { $0 = [work, timer] }
-    }
-
-    private func finish(_ result: Result<T, any Error>) {
-        guard let continuation = continuation.withLock({ $0.take() }) else { return }
-        continuation.resume(with: result)
-        tasks.withLock { $0.forEach { $0.cancel() } }
-    }
-}
-
-/// A try at the database that did not answer in time.
-struct AttemptTimeout: Error, CustomStringConvertible {
-    var description: String { "the PostgreSQL server did not answer in time" }
-}
-
-/// A moment bound as `timestamptz`, rounded to the microsecond (postgres-nio's `Date` truncates: a time
-/// read from SQLite, in milliseconds, would come back a microsecond early).
-struct Moment: PostgresNonThrowingEncodable {
-    var date: Date
-
-    init(_ date: Date) { self.date = date }
-
-    static var psqlType: PostgresDataType { .timestamptz }
-    static var psqlFormat: PostgresFormat { .binary }
-
-    /// 2000-01-01T00:00:00Z, PostgreSQL's epoch.
-    static let epoch = Date(timeIntervalSince1970: 946_684_800)
-
-    func encode<JSONEncoder: PostgresJSONEncoder>(
-        into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>
-    ) {
-        byteBuffer.writeInteger(Int64((date.timeIntervalSince(Self.epoch) * 1_000_000).rounded()))
-    }
-}
-
-/// A PostgreSQL failure said in full (postgres-nio's own description hides the server's message).
-public struct PostgresFailure: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    /// The server's SQLSTATE, when the server answered.
-    public var sqlState: String?
-
-    init(message: String) {
-        description = message
-        sqlState = nil
-    }
-
-    init(_ error: any Error) {
-        if let failure = error as? PostgresFailure {
-            self = failure
-            return
-        }
-        if let transaction = error as? PostgresTransactionError,
-            let inner = transaction.closureError ?? transaction.commitError ?? transaction.beginError
-        {
-            self.init(inner)
-            return
-        }
-        guard let error = error as? PSQLError else {
-            self.init(message: "\(error)")
-            return
-        }
-        if let info = error.serverInfo {
-            let state = info[.sqlState] ?? "?"
-            var text = "PostgreSQL: \(info[.message] ?? "error") (SQLSTATE \(state))"
-            if let detail = info[.detail] { text += ": \(detail)" }
-            if state == "53100" { text += " — the database server's disk is full: free space there, then resume" }
-            if state == "28P01" || state == "28000" { text += " — check the user and PGPASSWORD or --db-password-file" }
-            self.init(message: text)
-            sqlState = state
-            return
-        }
-        switch error.code {
-        case .connectionError where "\(error.underlying.map { "\($0)" } ?? "")".contains("CERTIFICATE_VERIFY_FAILED"):
-            self.init(
-                message: "the PostgreSQL server's certificate is not trusted (sslrootcert=FILE names the CA to trust)")
-        case .connectionError, .serverClosedConnection, .uncleanShutdown:
-            let cause = error.underlying.map { ": \($0)" } ?? ""
-            self.init(message: "cannot reach the PostgreSQL server (\(error.code))\(cause)")
-        case .authMechanismRequiresPassword:
-            self.init(message: "the PostgreSQL server asks for a password: set PGPASSWORD or --db-password-file")
-        case .sslUnsupported:
-            self.init(message: "the PostgreSQL server does not offer TLS (sslmode asks for it)")
-        default:
-            self.init(message: "PostgreSQL: \(error.code)\(error.underlying.map { ": \($0)" } ?? "")")
-        }
-    }
+/// What `doctor` says of a PostgreSQL connection.
+public struct PostgresConnectionFacts: Sendable {
+    /// The server's version as a number (150018 for 15.18).
+    public var serverVersion: Int
+    /// Whether the connection is encrypted.
+    public var usesTLS: Bool
+    /// The settings libpq resolved (the password left out).
+    public var settings: [String: String]
 }

@@ -55,7 +55,7 @@ public struct ServeError: Error, Sendable, CustomStringConvertible, Equatable {
 /// Everything `serve` (and `monitor --serve`) runs with.
 public struct ServeConfiguration: Sendable {
     public var database: String
-    /// The PostgreSQL password (`--db-password-file`); `PGPASSWORD` when `nil`.
+    /// The PostgreSQL password (`--db-password-file`); libpq's own sources (`PGPASSWORD`, `~/.pgpass`) when `nil`.
     public var databasePassword: String?
     public var listen: ListenAddress
     /// The access token (from `--token-file`); `nil` serves without authentication (loopback only).

@@ -44,10 +44,10 @@ struct DatabaseCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("History to copy into (created and migrated if new).", valueName: "file|url"))
         var to: String
 
-        @Option(help: ArgumentHelp("Password file for --from (else PGPASSWORD).", valueName: "file"))
+        @Option(help: ArgumentHelp("Password file for --from (else PGPASSWORD, ~/.pgpass).", valueName: "file"))
         var fromPasswordFile: String?
 
-        @Option(help: ArgumentHelp("Password file for --to (else PGPASSWORD).", valueName: "file"))
+        @Option(help: ArgumentHelp("Password file for --to (else PGPASSWORD, ~/.pgpass).", valueName: "file"))
         var toPasswordFile: String?
 
         func run() async throws {

@@ -5,14 +5,15 @@ import PortalAuditKit
 struct DatabaseOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "History database: an SQLite file, or postgres://USER@HOST:PORT/DATABASE "
-                + "(?sslmode=require|verify-ca|verify-full, &sslrootcert=FILE).",
+            "History database: an SQLite file, or PostgreSQL as libpq and psql take it: "
+                + "postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full&sslrootcert=FILE, "
+                + "a keyword string (service=NAME, host=… dbname=…), or postgresql:// with PGHOST, PGSERVICE, ….",
             valueName: "file|url"))
     var db: String = "portal-audit.sqlite"
 
     @Option(
         help: ArgumentHelp(
-            "File whose first line is the PostgreSQL password (else PGPASSWORD).", valueName: "file"))
+            "File whose first line is the PostgreSQL password (else PGPASSWORD, ~/.pgpass).", valueName: "file"))
     var dbPasswordFile: String?
 
     /// The history these options name (exit 64 when the password file cannot be read).
