@@ -54,8 +54,8 @@ let package = Package(
         .target(
             name: "PortalAuditKit",
             dependencies: [
-                "CBuildInfo", "PortalAuditCore", "PortalAuditPostgres", "PortalAuditProbes", "PortalAuditReport",
-                "PortalAuditStore",
+                "CBuildInfo", "CurlClient", "PortalAuditCore", "PortalAuditPostgres", "PortalAuditProbes",
+                "PortalAuditReport", "PortalAuditStore", .product(name: "Yams", package: "Yams"),
             ]
         ),
         // `serve`: the dashboard pages (Mustache templates embedded by scripts/embed-profiles) and /api/v1/.
@@ -74,8 +74,8 @@ let package = Package(
         .executableTarget(
             name: "portal-audit",
             dependencies: [
-                "PortalAuditKit", "PortalAuditProbes", "PortalAuditReport", "PortalAuditServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PortalAuditCore", "PortalAuditKit", "PortalAuditProbes", "PortalAuditReport", "PortalAuditServer",
+                "PortalAuditStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
@@ -85,17 +85,21 @@ let package = Package(
         .testTarget(name: "RawTLSTests", dependencies: ["RawTLS"], exclude: ["Flights"]),
         .testTarget(
             name: "PortalAuditProbesTests",
-            dependencies: ["PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
+            dependencies: ["PortalAuditCore", "PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
         ),
         // The store's tests run against both engines: SQLite and PostgreSQL (opened as the commands do, by Kit).
         .testTarget(
             name: "PortalAuditStoreTests",
-            dependencies: ["PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]
+            dependencies: ["PortalAuditCore", "PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]
         ),
-        .testTarget(name: "PortalAuditReportTests", dependencies: ["PortalAuditReport", "PortalAuditTestSupport"]),
+        .testTarget(
+            name: "PortalAuditReportTests",
+            dependencies: ["PortalAuditCore", "PortalAuditReport", "PortalAuditTestSupport"]),
         .testTarget(
             name: "PortalAuditCLITests",
-            dependencies: ["PortalAuditCore", "PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]),
+            dependencies: [
+                "PortalAuditCore", "PortalAuditKit", "PortalAuditProbes", "PortalAuditStore", "PortalAuditTestSupport",
+            ]),
         .testTarget(
             name: "PortalAuditServerTests",
             dependencies: ["PortalAuditServer", "PortalAuditStore", "PortalAuditTestSupport"]),

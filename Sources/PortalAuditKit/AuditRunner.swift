@@ -81,11 +81,11 @@ public struct AuditRunner: Sendable {
     ///   since the failure was the auditor's, not the portal's.
     /// A portal where nothing answered is asked again `confirmOutagesAfterSeconds` later (`onRetry` hears
     /// of it first, for a waiting user); only a second silence makes it down.
+    /// - Parameter clock: the time the check runs on (its start and end, the confirmation's wait).
     public func run(
-        _ check: PreparedCheck, now: @Sendable () -> Date = Date.init,
-        onRetry: @Sendable (Target, Int) -> Void = { _, _ in }
+        _ check: PreparedCheck, clock: KitClock = .system, onRetry: @Sendable (Target, Int) -> Void = { _, _ in }
     ) async throws(LocalResourceError) -> ReportDocument {
-        let started = now()
+        let started = clock.now()
         let options = check.request.probe
         let prober = SiteProber(runtime: runtime, options: options)
         let profile = check.profile
@@ -93,17 +93,18 @@ public struct AuditRunner: Sendable {
         let silent = outcomes.indices.filter { OutageConfirmation.needed(outcomes[$0].1, options) }
         if !silent.isEmpty {
             for index in silent { onRetry(outcomes[index].0, options.confirmOutagesAfterSeconds) }
-            try? await Task.sleep(for: .seconds(options.confirmOutagesAfterSeconds))
+            let waited = options.confirmOutagesAfterSeconds
+            try? await clock.sleep(.seconds(waited))
             let again = await boundedMap(silent.map { outcomes[$0].0 }, limit: 8) { await prober.probe($0) }
             for (index, second) in zip(silent, again) {
-                outcomes[index].1 = OutageConfirmation.merge(first: outcomes[index].1, second: second)
+                outcomes[index].1 = OutageConfirmation.merge(first: outcomes[index].1, second: second, waited: waited)
             }
         }
         if let failure = outcomes.lazy.compactMap(\.1.localFailure).first { throw LocalResourceError(failure: failure) }
         let results = outcomes.map { target, outcome in
             Self.judge(target: target, outcome: outcome, profile: profile, now: outcome.observedAt)
         }
-        return ReportDocument(profile: profile, startedAt: started, finishedAt: now(), sites: results)
+        return ReportDocument(profile: profile, startedAt: started, finishedAt: clock.now(), sites: results)
     }
 
     /// Evaluates one probed site.

@@ -137,8 +137,13 @@ public struct FleetScanner: Sendable {
     }
 
     let runner: AuditRunner
+    /// The time the scan runs on: its records, its heartbeats, an outage's confirmation.
+    let clock: KitClock
 
-    public init(runner: AuditRunner = AuditRunner()) { self.runner = runner }
+    public init(runner: AuditRunner = AuditRunner(), clock: KitClock = .system) {
+        self.runner = runner
+        self.clock = clock
+    }
 
     /// Validates the inventory, profile, options and database before any traffic.
     ///
@@ -215,13 +220,13 @@ public struct FleetScanner: Sendable {
         let resumeRun = request.resume ? try await store.unfinishedRun(inventory: Self.key(request.inventory)) : nil
         if let run = resumeRun, checkLease,
             let holder = try await store.liveHolder(
-                run: run.id, other: Self.lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
+                run: run.id, other: Self.lease, now: clock.now(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
         {
             await store.close()
             throw InputIssues([
                 InputIssue(
                     file: history.shown, field: "--resume",
-                    problem: RunLeaseConflict(run: run.id, holder: holder).description)
+                    problem: RunLeaseConflict(run: run.id, holder: holder, at: clock.now()).description)
             ])
         }
         return Prepared(
@@ -243,8 +248,8 @@ public struct FleetScanner: Sendable {
         _ prepared: Prepared, onStart: @Sendable (Int64) -> Void = { _ in },
         onEvent: @escaping @Sendable (ScanEvent) -> Void
     ) async throws -> ScanSummary {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let clock = self.clock
+        let started = clock.now()
         let store = prepared.store
         let socketsBefore = runner.socketsOpened
         let runID: Int64
@@ -260,25 +265,25 @@ public struct FleetScanner: Sendable {
             done = try await store.finishedURLs(run: run.id)
         } else if let run = prepared.resumeRun {
             if let holder = try await store.claim(
-                run: run.id, for: lease, now: Date(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
+                run: run.id, for: lease, now: clock.now(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
             {
-                throw RunLeaseConflict(run: run.id, holder: holder)
+                throw RunLeaseConflict(run: run.id, holder: holder, at: clock.now())
             }
             runID = run.id
             done = try await store.finishedURLs(run: run.id)
         } else {
             runID = try await store.startRun(
                 inventory: Self.key(prepared.request.inventory), profile: prepared.profile.reference.label,
-                planned: prepared.inventory.entries.count, at: Date(), lease: lease)
+                planned: prepared.inventory.entries.count, at: clock.now(), lease: lease)
         }
         if prepared.request.share {
-            try await store.offer(prepared.inventory.targets.map(\.url), run: runID, at: Date())
+            try await store.offer(prepared.inventory.targets.map(\.url), run: runID, at: clock.now())
         } else if prepared.joinRun != nil {
             // Joined the moment the run was started: its portals are being offered.
-            let deadline = Date(timeIntervalSinceNow: 60)
+            let deadline = clock.now().addingTimeInterval(60)
             while try await store.run(runID)?.shared != true {
-                guard Date() < deadline else { throw NotSharedRun(run: runID) }
-                try await Task.sleep(for: .milliseconds(200))
+                guard clock.now() < deadline else { throw NotSharedRun(run: runID) }
+                try await clock.sleep(.milliseconds(200))
             }
         }
         onStart(runID)
@@ -288,7 +293,7 @@ public struct FleetScanner: Sendable {
                 prepared.inventory.targets.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
             source = .claims { limit in
                 let urls = try await store.claimPortals(
-                    run: runID, holder: holder, limit: limit, now: Date(), staleAfter: Self.claimStaleAfter)
+                    run: runID, holder: holder, limit: limit, now: clock.now(), staleAfter: Self.claimStaleAfter)
                 return try urls.map { url in
                     guard let target = byURL[url] else { throw UnknownSharedPortal(run: runID, url: url) }
                     return target
@@ -315,9 +320,9 @@ public struct FleetScanner: Sendable {
             beat.addTask {
                 while !Task.isCancelled {
                     do {
-                        try await Task.sleep(for: shared ? Self.heartbeatEvery / 2 : Self.heartbeatEvery)
-                        if holdsRun { _ = try await store.heartbeat(run: runID, lease: lease, at: Date()) }
-                        if shared { try await store.renewClaims(run: runID, holder: holder, at: Date()) }
+                        try await clock.sleep(shared ? Self.heartbeatEvery / 2 : Self.heartbeatEvery)
+                        if holdsRun { _ = try await store.heartbeat(run: runID, lease: lease, at: clock.now()) }
+                        if shared { try await store.renewClaims(run: runID, holder: holder, at: clock.now()) }
                     } catch is CancellationError {
                         return
                     } catch {
@@ -331,7 +336,9 @@ public struct FleetScanner: Sendable {
                 scanned += 1
                 counts.add(site.verdict)
                 onEvent(
-                    ScanEvent(done: finished, total: total, counts: counts, site: site, elapsed: clock.now - started))
+                    ScanEvent(
+                        done: finished, total: total, counts: counts, site: site,
+                        elapsed: .seconds(clock.now().timeIntervalSince(started))))
             }
             let judge: @Sendable (Target, SiteProber.Outcome) async throws -> SiteResult = { target, outcome in
                 // Uptime comes from the monitor's samples in history, never from this one check.
@@ -371,7 +378,7 @@ public struct FleetScanner: Sendable {
                 do {
                     if try await store.unclaimedCount(run: runID) == 0 { break }
                     try await store.releaseDeadClaims(run: runID, host: lease.host, isAlive: Self.isAlive)
-                    try await Task.sleep(for: .seconds(1))
+                    try await clock.sleep(.seconds(1))
                 } catch {
                     failed(error)
                     break
@@ -383,18 +390,20 @@ public struct FleetScanner: Sendable {
         let interrupted = Task.isCancelled || saveError != nil
         if shared {
             if interrupted { try await store.releaseClaims(run: runID, holder: holder) }
-            let complete = try await store.finishIfComplete(run: runID, at: Date())
+            let complete = try await store.finishIfComplete(run: runID, at: clock.now())
             if interrupted && holdsRun && !complete {
-                try await store.endRun(runID, status: .interrupted, at: Date(), lease: lease)
+                try await store.endRun(runID, status: .interrupted, at: clock.now(), lease: lease)
             }
         } else {
-            try await store.endRun(runID, status: interrupted ? .interrupted : .finished, at: Date(), lease: lease)
+            try await store.endRun(
+                runID, status: interrupted ? .interrupted : .finished, at: clock.now(), lease: lease)
         }
         if let saveError { throw saveError }
         counts = try await store.verdictCounts(run: runID)
         return ScanSummary(
             runID: runID, planned: total, scanned: scanned, resumedFrom: done.count, counts: counts,
-            interrupted: interrupted, elapsed: clock.now - started, connections: runner.socketsOpened - socketsBefore)
+            interrupted: interrupted, elapsed: .seconds(clock.now().timeIntervalSince(started)),
+            connections: runner.socketsOpened - socketsBefore)
     }
 
     /// Where a scan's portals come from: the inventory's list, or claims on a shared run (`limit` at a time).
@@ -407,7 +416,7 @@ public struct FleetScanner: Sendable {
         /// A portal judged, to save.
         case judged(SiteResult)
         /// Nothing answered: ask again once `due`.
-        case silent(Target, SiteProber.Outcome, due: ContinuousClock.Instant)
+        case silent(Target, SiteProber.Outcome, due: Date)
         /// The wait for the next second attempt is over.
         case due
     }
@@ -425,7 +434,7 @@ public struct FleetScanner: Sendable {
         failed: (any Error) -> Void
     ) async {
         let options = prober.options
-        let clock = ContinuousClock()
+        let clock = self.clock
         await withTaskGroup(of: Result<Finished, any Error>?.self) { group in
             var queue: [Target] = []
             var head = 0
@@ -436,7 +445,7 @@ public struct FleetScanner: Sendable {
             }
             var stopped = false
             var running = 0
-            var waiting: [(target: Target, first: SiteProber.Outcome, due: ContinuousClock.Instant)] = []
+            var waiting: [(target: Target, first: SiteProber.Outcome, due: Date)] = []
             var sleeping = false
             func outcome(_ finished: () async throws -> Finished) async -> Result<Finished, any Error>? {
                 if Task.isCancelled { return nil }
@@ -444,13 +453,16 @@ public struct FleetScanner: Sendable {
             }
             func launch() -> Bool {
                 guard !Task.isCancelled, !stopped else { return false }
-                if let index = waiting.firstIndex(where: { $0.due <= clock.now }) {
+                if let index = waiting.firstIndex(where: { $0.due <= clock.now() }) {
                     let (target, first, _) = waiting.remove(at: index)
                     group.addTask {
                         let second = await prober.probe(target)
                         if let failure = second.localFailure { return .failure(LocalResourceError(failure: failure)) }
+                        let waited = options.confirmOutagesAfterSeconds
                         return await outcome {
-                            .judged(try await judge(target, OutageConfirmation.merge(first: first, second: second)))
+                            .judged(
+                                try await judge(
+                                    target, OutageConfirmation.merge(first: first, second: second, waited: waited)))
                         }
                     }
                 } else if head < queue.count {
@@ -461,7 +473,9 @@ public struct FleetScanner: Sendable {
                         if let failure = first.localFailure { return .failure(LocalResourceError(failure: failure)) }
                         if OutageConfirmation.needed(first, options) {
                             return .success(
-                                .silent(target, first, due: clock.now + .seconds(options.confirmOutagesAfterSeconds)))
+                                .silent(
+                                    target, first,
+                                    due: clock.now().addingTimeInterval(Double(options.confirmOutagesAfterSeconds))))
                         }
                         return await outcome { .judged(try await judge(target, first)) }
                     }
@@ -470,7 +484,7 @@ public struct FleetScanner: Sendable {
                     if let due = waiting.map(\.due).min(), !sleeping {
                         sleeping = true
                         group.addTask {
-                            try? await Task.sleep(until: due, clock: clock)
+                            try? await clock.sleep(until: due)
                             return Task.isCancelled ? nil : .success(.due)
                         }
                     }
@@ -506,7 +520,7 @@ public struct FleetScanner: Sendable {
                     switch try result.get() {
                     case .judged(let site):
                         running -= 1
-                        try await store.save(site, run: runID, at: Date())
+                        try await store.save(site, run: runID, at: clock.now())
                         saved(site)
                     case .silent(let target, let first, let due):
                         running -= 1
@@ -549,9 +563,11 @@ public struct UnknownSharedPortal: Error, Sendable, CustomStringConvertible {
 public struct RunLeaseConflict: Error, Sendable, CustomStringConvertible {
     public var run: Int64
     public var holder: LeaseHolder
+    /// When the conflict was found.
+    public var at: Date
 
     public var description: String {
-        let age = max(0, Int(Date().timeIntervalSince(holder.heartbeat)))
+        let age = max(0, Int(at.timeIntervalSince(holder.heartbeat)))
         return
             "run \(run) is being scanned now by process \(holder.pid) on \(holder.host) (last heartbeat \(age) s ago); "
             + "wait for it to end, or stop it and then --resume"

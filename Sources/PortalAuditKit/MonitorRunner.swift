@@ -91,19 +91,18 @@ public struct MonitorRunner: Sendable {
     // MARK: availability
 
     private func sampleForever(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
-        let clock = ContinuousClock()
+        let clock = scanner.clock
         let interval = prepared.request.uptimeEvery
         let targets = prepared.scan.inventory.targets
         let store = prepared.scan.store
-        var round = clock.now
+        var round = clock.now()
         while !Task.isCancelled {
             await withTaskGroup(of: Void.self) { group in
                 var inFlight = 0
                 for (index, target) in targets.enumerated() {
                     // Spread the samples over the interval: never the whole fleet at once.
-                    let slot =
-                        round + .milliseconds(Int(interval * 1_000 * Double(index) / Double(max(1, targets.count))))
-                    do { try await Task.sleep(until: slot, clock: clock) } catch { break }
+                    let slot = round.addingTimeInterval(interval * Double(index) / Double(max(1, targets.count)))
+                    do { try await clock.sleep(until: slot) } catch { break }
                     if inFlight >= 64 {
                         await group.next()
                         inFlight -= 1
@@ -114,19 +113,19 @@ public struct MonitorRunner: Sendable {
             }
             if let metrics = prepared.request.metricsFile {
                 do {
-                    try await MetricsWriter.write(to: metrics, targets: targets, store: store, now: Date())
+                    try await MetricsWriter.write(to: metrics, targets: targets, store: store, now: clock.now())
                 } catch {
                     log("monitor: cannot write metrics to \(metrics): \(error)")
                 }
             }
             // Keep what the 30-day uptime needs (and a day more); older samples only cost space and time.
             do {
-                try await store.pruneSamples(before: Date().addingTimeInterval(-Self.sampleRetention))
+                try await store.pruneSamples(before: clock.now().addingTimeInterval(-Self.sampleRetention))
             } catch {
                 log("monitor: cannot prune old samples: \(error)")
             }
-            round = round + .milliseconds(Int(interval * 1_000))
-            do { try await Task.sleep(until: round, clock: clock) } catch { return }
+            round = round.addingTimeInterval(interval)
+            do { try await clock.sleep(until: round) } catch { return }
         }
     }
 
@@ -194,6 +193,7 @@ public struct MonitorRunner: Sendable {
     // MARK: scans
 
     private func scanForever(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
+        let clock = scanner.clock
         let store = prepared.scan.store
         let key = FleetScanner.key(prepared.request.scan.inventory)
         while !Task.isCancelled {
@@ -203,14 +203,14 @@ public struct MonitorRunner: Sendable {
                 if try await store.unfinishedRun(inventory: key) == nil,
                     let last = try await store.lastRunStart(inventory: key)
                 {
-                    wait = max(0, last.addingTimeInterval(prepared.request.scanEvery).timeIntervalSinceNow)
+                    wait = max(0, last.addingTimeInterval(prepared.request.scanEvery).timeIntervalSince(clock.now()))
                 }
             } catch {
                 log("monitor: cannot read the scan schedule from history: \(error)")
                 wait = 60
             }
             if wait > 0 {
-                do { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) } catch { return }
+                do { try await clock.sleep(.milliseconds(Int(wait * 1_000))) } catch { return }
             }
             do {
                 let fresh = try await scanner.prepare(prepared.scan.request, store: store)
@@ -226,13 +226,13 @@ public struct MonitorRunner: Sendable {
             } catch let conflict as RunLeaseConflict {
                 // The nightly timer (or an officer) is scanning this run: it finishes it, not us.
                 log("monitor: \(conflict); trying again in a minute")
-                do { try await Task.sleep(for: .seconds(60)) } catch { return }
+                do { try await clock.sleep(.seconds(60)) } catch { return }
             } catch let issues as InputIssues {
                 log("monitor: \(issues.issues.map(\.description).joined(separator: "; ")); trying again in a minute")
-                do { try await Task.sleep(for: .seconds(60)) } catch { return }
+                do { try await clock.sleep(.seconds(60)) } catch { return }
             } catch {
                 log("monitor: scan failed: \(error)")
-                do { try await Task.sleep(for: .seconds(60)) } catch { return }
+                do { try await clock.sleep(.seconds(60)) } catch { return }
             }
         }
     }
@@ -257,7 +257,7 @@ public struct MonitorRunner: Sendable {
             if let before = previous[url], site.verdict.rank < before.verdict.rank {
                 await deliver(
                     Alert(
-                        kind: .verdictWorse, url: url, name: site.target.name, at: Date(),
+                        kind: .verdictWorse, url: url, name: site.target.name, at: scanner.clock.now(),
                         detail: "\(before.verdict.rawValue) → \(site.verdict.rawValue)"), prepared: prepared, log: log)
             }
             try await defacementAlert(site, store: store, prepared: prepared, log: log)
@@ -270,15 +270,17 @@ public struct MonitorRunner: Sendable {
                 if expiring && state?.state != .expiring {
                     try await store.setAlertState(
                         url: url, kind: .certificate,
-                        AuditStore.AlertState(state: .expiring, since: Date(), lastSent: Date()))
+                        AuditStore.AlertState(
+                            state: .expiring, since: scanner.clock.now(), lastSent: scanner.clock.now()))
                     await deliver(
                         Alert(
-                            kind: .certExpiring, url: url, name: site.target.name, at: Date(),
+                            kind: .certExpiring, url: url, name: site.target.name, at: scanner.clock.now(),
                             detail: "not after \(ISO8601DateFormatter().string(from: leaf.notAfter))"),
                         prepared: prepared, log: log)
                 } else if !expiring && state?.state == .expiring {
                     try await store.setAlertState(
-                        url: url, kind: .certificate, AuditStore.AlertState(state: .ok, since: Date(), lastSent: nil))
+                        url: url, kind: .certificate,
+                        AuditStore.AlertState(state: .ok, since: scanner.clock.now(), lastSent: nil))
                 }
             }
         }
@@ -296,16 +298,17 @@ extension MonitorRunner {
         let state = try await store.alertState(url: url, kind: .content)
         if finding.status == .fail && state?.state != .defaced {
             try await store.setAlertState(
-                url: url, kind: .content, AuditStore.AlertState(state: .defaced, since: Date(), lastSent: Date()))
+                url: url, kind: .content,
+                AuditStore.AlertState(state: .defaced, since: scanner.clock.now(), lastSent: scanner.clock.now()))
             let detail = finding.evidence.keys.sorted().map { "\($0): \(finding.evidence[$0] ?? "")" }
             await deliver(
                 Alert(
-                    kind: .defaced, url: url, name: site.target.name, at: Date(),
+                    kind: .defaced, url: url, name: site.target.name, at: scanner.clock.now(),
                     detail: "\(finding.resultCode); " + detail.joined(separator: "; ")),
                 prepared: prepared, log: log)
         } else if finding.status == .pass && state?.state == .defaced {
             try await store.setAlertState(
-                url: url, kind: .content, AuditStore.AlertState(state: .ok, since: Date(), lastSent: nil))
+                url: url, kind: .content, AuditStore.AlertState(state: .ok, since: scanner.clock.now(), lastSent: nil))
         }
     }
 }

@@ -11,16 +11,17 @@ enum OutageConfirmation {
             && outcome.observation.reachability?.nothingAnswered == true
     }
 
-    /// The result of two attempts: still silent, the first attempt's facts marked confirmed; answered,
-    /// the second attempt's facts. Either way the cost and time of both are counted.
-    static func merge(first: SiteProber.Outcome, second: SiteProber.Outcome) -> SiteProber.Outcome {
+    /// The result of two attempts `waited` seconds apart on the scan's clock: still silent, the first
+    /// attempt's facts marked confirmed; answered, the second attempt's facts. Either way the cost and time
+    /// of both are counted.
+    static func merge(first: SiteProber.Outcome, second: SiteProber.Outcome, waited: Int) -> SiteProber.Outcome {
         var merged = second
         if second.localFailure == nil, second.observation.reachability?.nothingAnswered == true {
             merged = first
             merged.probes += second.probes
             merged.observedAt = second.observedAt
-            merged.observation.reachability?.confirmedAfterSeconds = Int(
-                second.observedAt.timeIntervalSince(first.observedAt).rounded(.down))
+            let between = Int(second.observedAt.timeIntervalSince(first.observedAt).rounded(.down))
+            merged.observation.reachability?.confirmedAfterSeconds = max(waited, between)
         }
         merged.cost = ProbeCost(
             connections: first.cost.connections + second.cost.connections,

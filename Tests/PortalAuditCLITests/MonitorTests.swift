@@ -207,7 +207,7 @@ struct MonitorTests {
         ).path
         let arguments = [
             "monitor", fleet.inventory, "--uptime-every", "10m", "--scan-every", "24h", "--db", database,
-            "--ca-file", Lab.caFile, "--concurrency", "3",
+            "--ca-file", Lab.caFile, "--concurrency", "3", "--confirm-after", "0",
         ]
         // Given a monitor whose first scheduled scan is running
         let first = try Command.start(Repository.binary, arguments, environment: environment)

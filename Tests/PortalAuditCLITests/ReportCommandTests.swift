@@ -28,7 +28,8 @@ struct ReportCommandTests {
         let scan = try await Command.run(
             Repository.binary,
             [
-                "scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--out", out, "--format", "html",
+                "scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--confirm-after", "0", "--out", out,
+                "--format", "html",
                 "--format", "pdf", "--format", "csv", "--format", "json", "--format", "md", "--unit",
                 "Sở Khoa học và Công nghệ tỉnh Thanh Hóa", "--place", "Thanh Hóa",
             ],

@@ -1,7 +1,10 @@
 import Foundation
 import PortalAuditCore
+import PortalAuditKit
+import PortalAuditProbes
 import PortalAuditStore
 import PortalAuditTestSupport
+import Synchronization
 import Testing
 
 private let environment = [
@@ -35,15 +38,22 @@ private func waitForResults(_ database: String, atLeast count: Int, of process: 
 
 @Suite("portal-audit scan", .serialized, .timeLimit(.minutes(3)))
 struct ScanTests {
-    @Test("a lab fleet scan gives every portal its expected verdict and keeps it in history")
+    @Test(
+        "a lab fleet scanned 128 at a time gives every portal its expected verdict, keeps it in history, and keeps its pooled connections: at most 20 per portal"
+    )
     func fleetVerdicts() async throws {
-        // Given a 150-portal lab fleet with a seeded mix of flaws
+        // Given a 150-portal lab fleet with a seeded mix of flaws, nearly all of it probed at once (each
+        // portal's page sample keeps three pooled connections: 384 idle ones, more than a fixed cache of 256
+        // would keep)
         let fleet = try Lab.fleet(150, seed: 7)
         let database = temporaryDatabase()
         // When it is scanned
         let result = try await Command.run(
             Repository.binary,
-            ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "24"],
+            [
+                "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "128",
+                "--confirm-after", "0",
+            ],
             environment: environment)
         // Then every portal has one result with its expected verdict
         #expect(result.status == 1)  // the fleet holds failing portals
@@ -52,11 +62,17 @@ struct ScanTests {
         #expect(run.status == .finished && run.done == 150)
         let results = try await store.results(run: run.id)
         #expect(results.count == fleet.expected.count)
+        let expected = fleet.expectedAskedOnce
         for site in results {
             #expect(
-                site.verdict.rawValue == fleet.expected[site.target.url],
+                site.verdict.rawValue == expected[site.target.url],
                 "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
         }
+        // And the connections per portal stay those of a modern site's plan, not one per sampled page
+        let modern = results.filter { fleet.cases[$0.target.url] == "exemplary" }
+        #expect(!modern.isEmpty)
+        let mean = Double(modern.map(\.cost.connections).reduce(0, +)) / Double(max(1, modern.count))
+        #expect(mean <= 20, "\(mean) connections per modern portal")
         // And plain (non-TTY) progress is one line per portal plus the summary
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("[") }.count == 150)
@@ -69,36 +85,14 @@ struct ScanTests {
         #expect(history.stdout.contains("run \(run.id)"))
     }
 
-    @Test("a fleet scanned 128 at a time keeps its pooled connections: at most 20 per portal, as 24 at a time")
-    func pooledAtHighConcurrency() async throws {
-        // Given the 150-portal lab fleet, nearly all of it probed at once (each portal's page sample keeps
-        // three pooled connections: 384 idle ones, more than a fixed cache of 256 would keep)
-        let fleet = try Lab.fleet(150, seed: 7)
-        let database = temporaryDatabase()
-        let result = try await Command.run(
-            Repository.binary,
-            [
-                "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "128",
-                "--confirm-after", "0",
-            ],
-            environment: environment)
-        #expect(result.status == 1)
-        // Then the connections per portal stay those of a modern site's plan, not one per sampled page
-        let store = try AuditStore(path: database)
-        let run = try #require(try await store.run(nil))
-        let results = try await store.results(run: run.id)
-        #expect(results.count == 150)
-        let modern = results.filter { fleet.cases[$0.target.url] == "exemplary" }
-        #expect(!modern.isEmpty)
-        let mean = Double(modern.map(\.cost.connections).reduce(0, +)) / Double(max(1, modern.count))
-        #expect(mean <= 20, "\(mean) connections per modern portal")
-    }
-
     @Test("a scan killed with SIGKILL halfway loses only the portals in flight, and --resume completes it")
     func killAndResume() async throws {
         let fleet = try Lab.fleet(150, seed: 7)
         let database = temporaryDatabase()
-        let arguments = ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3"]
+        let arguments = [
+            "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3", "--confirm-after",
+            "0",
+        ]
         // Given a scan running slowly (3 at a time)
         let process = try launch(arguments)
         // When it is killed with SIGKILL once 40 portals are done
@@ -119,7 +113,7 @@ struct ScanTests {
         let results = try await store.results(run: run.id)
         #expect(Set(results.map(\.target.url)) == Set(fleet.expected.keys))
         for site in results {
-            #expect(site.verdict.rawValue == fleet.expected[site.target.url])
+            #expect(site.verdict.rawValue == fleet.expectedAskedOnce[site.target.url])
         }
         // And what was kept before the kill was not scanned again
         for site in kept {
@@ -145,6 +139,7 @@ struct ScanTests {
         let database = temporaryDatabase()
         let process = try launch([
             "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "3",
+            "--confirm-after", "0",
         ])
         _ = try await waitForResults(database, atLeast: 20, of: process)
         process.kill(SIGINT)
@@ -265,21 +260,29 @@ struct ScanTests {
         for portal in [down] + up { yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n" }
         try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
-        let scan = try await Command.run(
-            Repository.binary,
-            ["scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "1"],
-            environment: environment)
-        #expect(scan.status == 1)
-        // Then the portals that answer were saved first (the wait held no slot), and the silent one fails,
-        // confirmed by a second attempt at least 30 s after the first, its connections counted twice
-        let saved = scan.stderr.split(separator: "\n").compactMap { line in
-            ([down] + up).map(\.url).first { line.hasPrefix("[") && line.contains(" \($0) ") }
+        // When Kit scans it on a test clock (the 30 s wait is the clock's, moved by this test)
+        let clock = TestClock()
+        let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
+        runner.restrictToLoopback(true)
+        let scanner = FleetScanner(runner: runner, clock: KitClock(now: clock.now, sleep: clock.sleep))
+        let prepared = try await scanner.prepare(
+            ScanRequest(
+                inventory: inventory, concurrency: 1, database: database, probe: ProbeOptions(), caFile: Lab.caFile))
+        let order = Mutex<[String]>([])
+        let scan = Task {
+            try await scanner.scan(prepared) { event in order.withLock { $0.append(event.site.target.url) } }
         }
-        #expect(saved == up.map(\.url) + [down.url], "\(scan.stderr)")
+        // Then the portals that answer are saved while the silent one waits outside the slot, on the clock
+        #expect(try await eventually(60) { order.withLock { $0 } == up.map(\.url) && clock.pending.contains(30) })
+        clock.advance(by: 30)
+        let summary = try await scan.value
+        #expect(summary.counts.fail == 1)
+        #expect(order.withLock { $0 } == up.map(\.url) + [down.url])
+        // And it fails, confirmed by a second attempt 30 s (on the clock) after the first, its connections counted twice
         let results = try await AuditStore(path: database).results(run: 1)
         let silent = try #require(results.first { $0.target.url == down.url })
         #expect(silent.verdict == .fail)
-        #expect((silent.observation.reachability?.confirmedAfterSeconds ?? 0) >= 30)
+        #expect(silent.observation.reachability?.confirmedAfterSeconds == 30)
         #expect(silent.findings.first { $0.rule == "availability.reachable" }?.status == .fail)
         // And without a second attempt the same portal is incomplete, with the reason, never down
         let once = folder.appendingPathComponent("once.sqlite").path
@@ -293,6 +296,7 @@ struct ScanTests {
         #expect(unconfirmed.verdict == .incomplete)
         let finding = try #require(unconfirmed.findings.first { $0.rule == "availability.reachable" })
         #expect(finding.resultCode == "unconfirmed" && finding.evidence["reason"] != nil)
+        #expect(silent.cost.requests == 2 * unconfirmed.cost.requests && unconfirmed.cost.requests > 0)
         let refused = try await Command.run(
             Repository.binary, ["scan", inventory, "--db", once, "--confirm-after", "10"], environment: environment)
         #expect(refused.status == 64)

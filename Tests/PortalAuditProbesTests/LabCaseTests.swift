@@ -13,9 +13,10 @@ private func failed(_ site: SiteResult) -> [String] {
 }
 
 /// Checks one lab portal through the whole pipeline (Kit → Probes → libcurl → nginx).
+/// A silent portal's confirmation waits on `clock`, which moves by the wait at once: no real 30 s.
 func check(
     _ portal: Lab.Portal, timeout: Double = 10, authorised: Bool = false,
-    samplePages: Int = ProbeOptions.defaultSamplePages
+    samplePages: Int = ProbeOptions.defaultSamplePages, clock: TestClock = TestClock(advancesOnSleep: true)
 ) async throws -> SiteResult {
     let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
     runner.restrictToLoopback(true)
@@ -24,7 +25,7 @@ func check(
     probe.samplePages = samplePages
     let request = CheckRequest(targets: [portal.url], httpPort: portal.httpPort, probe: probe, caFile: Lab.caFile)
     let prepared = try runner.prepare(request)
-    let document = try await runner.run(prepared)
+    let document = try await runner.run(prepared, clock: KitClock(now: clock.now, sleep: clock.sleep))
     return try #require(document.sites.first)
 }
 
@@ -173,6 +174,21 @@ struct LabCaseTests {
         // Whatever the server speaks, its certificate is read and judged
         let trusted = try #require(site.findings.first { $0.rule == "cert.hostname-match" })
         #expect(trusted.status == .pass)
+    }
+
+    @Test("a silent portal is asked again after the 30 s confirmation, on the check's clock, before it is called down")
+    func confirmation() async throws {
+        let clock = TestClock(advancesOnSleep: true)
+        let started = clock.now()
+        let site = try await check(try Lab.portal("down"), clock: clock)
+        #expect(clock.slept == [30])
+        #expect(clock.now().timeIntervalSince(started) == 30)
+        #expect(site.observation.reachability?.confirmedAfterSeconds == 30)
+        #expect(site.findings.first { $0.rule == "availability.reachable" }?.status == .fail)
+        // A portal that answers is never asked twice
+        let answering = TestClock(advancesOnSleep: true)
+        _ = try await check(try Lab.portal("exemplary"), clock: answering)
+        #expect(answering.slept.isEmpty)
     }
 
     @Test(

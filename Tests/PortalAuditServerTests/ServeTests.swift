@@ -57,7 +57,7 @@ struct LabHistory: Sendable {
                 Repository.binary,
                 [
                     "scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--sample-pages", "0",
-                    "--concurrency", "16",
+                    "--concurrency", "16", "--confirm-after", "0",
                 ],
                 environment: environment)
             guard scan.status == 1 else { throw LabError(message: "scan: exit \(scan.status): \(scan.stderr)") }

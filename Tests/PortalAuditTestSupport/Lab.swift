@@ -209,6 +209,14 @@ extension Lab {
         public var inventory: String
         public var expected: [String: String]
         public var cases: [String: String]
+
+        /// The verdicts of a scan that asks a silent portal once (`--confirm-after 0`, so that no test waits
+        /// for a confirmation in real time): a "down" portal is then not judged (incomplete), never down.
+        /// The confirmation itself is tested on Kit's test clock (ScanTests.confirmedOutage).
+        public var expectedAskedOnce: [String: String] {
+            Dictionary(
+                uniqueKeysWithValues: expected.map { ($0.key, cases[$0.key] == "down" ? "incomplete" : $0.value) })
+        }
     }
 
     private static let fleetLock = NSLock()
