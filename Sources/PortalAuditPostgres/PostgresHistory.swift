@@ -133,108 +133,6 @@ public final class PostgresHistory: SQLDatabase {
 
     // MARK: migrations
 
-    /// The schema SQLite reaches at v5, in PostgreSQL's types: a new PostgreSQL history starts there (no
-    /// PostgreSQL history ever held the older shapes), and records v1–v5 as applied so that later
-    /// migrations, written once for both engines, follow the same ledger.
-    static let baseline: [String] = [
-        """
-        CREATE TABLE auditRun (
-            id BIGSERIAL PRIMARY KEY,
-            startedAt TIMESTAMPTZ NOT NULL,
-            finishedAt TIMESTAMPTZ,
-            status TEXT NOT NULL,
-            inventory TEXT NOT NULL,
-            profile TEXT NOT NULL,
-            planned INTEGER NOT NULL,
-            toolVersion TEXT NOT NULL,
-            evaluationVersion INTEGER NOT NULL,
-            leaseHolder TEXT,
-            leaseHost TEXT,
-            leasePID INTEGER,
-            leaseHeartbeat TIMESTAMPTZ
-        )
-        """,
-        """
-        CREATE TABLE portalResult (
-            id BIGSERIAL PRIMARY KEY,
-            runID BIGINT NOT NULL REFERENCES auditRun(id) ON DELETE CASCADE,
-            url TEXT NOT NULL,
-            name TEXT,
-            observedAt TIMESTAMPTZ NOT NULL,
-            verdict TEXT NOT NULL,
-            score INTEGER NOT NULL,
-            grade TEXT NOT NULL,
-            profileID TEXT NOT NULL,
-            profileVersion INTEGER NOT NULL,
-            durationMS INTEGER NOT NULL,
-            connections INTEGER NOT NULL,
-            tlsHandshakes INTEGER NOT NULL,
-            observation BYTEA NOT NULL,
-            province TEXT,
-            district TEXT,
-            commune TEXT,
-            level INTEGER,
-            certNotAfter TIMESTAMPTZ,
-            UNIQUE (runID, url)
-        )
-        """,
-        "CREATE INDEX portalResultURL ON portalResult(url, observedAt)",
-        "CREATE INDEX portalResultRunVerdict ON portalResult(runID, verdict)",
-        "CREATE INDEX portalResultRunUnit ON portalResult(runID, province, district, commune, verdict)",
-        "CREATE INDEX portalResultURLRun ON portalResult(url, runID)",
-        """
-        CREATE TABLE finding (
-            portalResultID BIGINT NOT NULL REFERENCES portalResult(id) ON DELETE CASCADE,
-            rule TEXT NOT NULL,
-            status TEXT NOT NULL,
-            resultCode TEXT NOT NULL
-        )
-        """,
-        "CREATE INDEX findingRule ON finding(rule, status)",
-        "CREATE INDEX findingResult ON finding(portalResultID)",
-        """
-        CREATE TABLE profileRule (
-            profileID TEXT NOT NULL,
-            profileVersion INTEGER NOT NULL,
-            rule TEXT NOT NULL,
-            requirement TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            source TEXT NOT NULL,
-            sourceEN TEXT,
-            confidence TEXT,
-            PRIMARY KEY (profileID, profileVersion, rule)
-        )
-        """,
-        """
-        CREATE TABLE uptimeSample (
-            id BIGSERIAL PRIMARY KEY,
-            url TEXT NOT NULL,
-            at TIMESTAMPTZ NOT NULL,
-            up BOOLEAN NOT NULL,
-            status INTEGER,
-            totalMS DOUBLE PRECISION,
-            cause TEXT
-        )
-        """,
-        "CREATE INDEX uptimeSampleURL ON uptimeSample(url, at)",
-        "CREATE INDEX uptimeSampleAt ON uptimeSample(at)",
-        """
-        CREATE TABLE alertState (
-            url TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            state TEXT NOT NULL,
-            since TIMESTAMPTZ NOT NULL,
-            lastSent TIMESTAMPTZ,
-            PRIMARY KEY (url, kind)
-        )
-        """,
-    ]
-
-    /// The SQLite migrations the baseline stands for.
-    static let baselineIdentifiers = [
-        "v1-initial", "v2-uptime-alerts", "v3-run-lease", "v4-lean-results", "v5-dashboard-columns",
-    ]
-
     public func appliedMigrations() async throws -> [String] {
         let exists = try await fetch(SQLStatement("SELECT to_regclass('grdb_migrations') IS NOT NULL AS present"))
         guard exists.first?["present"] == true else { return [] }
@@ -249,7 +147,10 @@ public final class PostgresHistory: SQLDatabase {
     public func migrate(_ migrations: [SQLMigration]) async throws {
         let lock = SQLStatement("SELECT pg_advisory_xact_lock(7340)")
         let ledger = SQLStatement("CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-        let steps = [SQLMigration(identifier: Self.baselineIdentifiers[4], statements: Self.baseline)] + migrations
+        let baseline = HistorySchema.baselineIdentifiers
+        let steps =
+            [SQLMigration(identifier: baseline[baseline.count - 1], statements: HistorySchema.statements(.postgres))]
+            + migrations
         func applied(_ identifier: String) async throws -> Bool {
             try await !transaction([
                 lock, ledger,
@@ -258,8 +159,7 @@ public final class PostgresHistory: SQLDatabase {
         }
         for step in steps {
             if try await applied(step.identifier) { continue }
-            let identifiers =
-                step.identifier == Self.baselineIdentifiers[4] ? Self.baselineIdentifiers : [step.identifier]
+            let identifiers = step.identifier == baseline[baseline.count - 1] ? baseline : [step.identifier]
             let statements =
                 [lock, ledger] + step.statements.map { SQLStatement($0) }
                 + identifiers.map { SQLStatement("INSERT INTO grdb_migrations (identifier) VALUES (?)", [$0]) }
@@ -270,7 +170,7 @@ public final class PostgresHistory: SQLDatabase {
                 throw error
             }
         }
-        let known = Set(Self.baselineIdentifiers + migrations.map(\.identifier))
+        let known = Set(baseline + migrations.map(\.identifier))
         if let unknown = try await appliedMigrations().first(where: { !known.contains($0) }) {
             throw PostgresFailure(
                 message: "\(location) was migrated by a newer portal-audit (\(unknown)); upgrade before writing to it",

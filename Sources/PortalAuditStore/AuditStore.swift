@@ -154,6 +154,7 @@ public final class AuditStore: Sendable {
     /// second process creating the same new history at the same moment fails with "table already exists"
     /// once the first commits: retry for as long as the other writer's progress explains the failure.
     static func migrate(_ pool: DatabasePool) throws {
+        try createBaseline(pool)
         var applied = try pool.read { try migrator.appliedIdentifiers($0) }
         while true {
             do {
@@ -162,6 +163,20 @@ public final class AuditStore: Sendable {
                 let now = try pool.read { try migrator.appliedIdentifiers($0) }
                 guard now.count > applied.count else { throw error }
                 applied = now
+            }
+        }
+    }
+
+    /// A new history starts at v5 from `HistorySchema`, as a PostgreSQL one does, and records v1–v5 as
+    /// applied (in one transaction: a second process creating the same file waits, then finds it made); an
+    /// older history goes through the migrations it was written with.
+    static func createBaseline(_ pool: DatabasePool) throws {
+        try pool.write { db in
+            guard try !db.tableExists("grdb_migrations"), try !db.tableExists("auditRun") else { return }
+            for statement in HistorySchema.statements(.sqlite) { try db.execute(sql: statement) }
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            for identifier in HistorySchema.baselineIdentifiers {
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [identifier])
             }
         }
     }
@@ -297,8 +312,8 @@ public final class AuditStore: Sendable {
         return migrator
     }
 
-    /// The migrations written once for both engines, applied after v5 (PostgreSQL starts at v5: see
-    /// `PostgresHistory`). Never edited once shipped: a change is a new migration.
+    /// The migrations written once for both engines, applied after v5 (a new history of either engine starts
+    /// at v5: `HistorySchema`). Never edited once shipped: a change is a new migration.
     public static func sharedMigrations(_ dialect: SQLDialect) -> [SQLMigration] {
         [
             SQLMigration(
