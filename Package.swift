@@ -90,7 +90,9 @@ let package = Package(
         // The store's tests run against both engines: SQLite and PostgreSQL (opened as the commands do, by Kit).
         .testTarget(
             name: "PortalAuditStoreTests",
-            dependencies: ["PortalAuditCore", "PortalAuditKit", "PortalAuditStore", "PortalAuditTestSupport"]
+            dependencies: [
+                "PortalAuditCore", "PortalAuditKit", "PortalAuditPostgres", "PortalAuditStore", "PortalAuditTestSupport",
+            ]
         ),
         .testTarget(
             name: "PortalAuditReportTests",

@@ -36,5 +36,7 @@ if [ "$which" = tests ] || [ "$which" = both ]; then
     end=$(date +%s.%N)
     printf 'setup: bash .ci/run from a fresh clone: exit %d after %.0f s (%s)\n' \
         "$status" "$(echo "$end - $start" | bc)" "$(date -u +%Y-%m-%d)"
+    cp "$work/tests.log" /tmp/portal-audit-setup-tests.log
+    [ "$status" = 0 ] || echo "setup: the CI log is in /tmp/portal-audit-setup-tests.log" >&2
     grep -A10 "the ten slowest tests" "$work/tests.log" || true
 fi

@@ -187,4 +187,10 @@ public struct PostgresConnectionFacts: Sendable {
     public var usesTLS: Bool
     /// The settings libpq resolved (the password left out).
     public var settings: [String: String]
+
+    public init(serverVersion: Int, usesTLS: Bool, settings: [String: String]) {
+        self.serverVersion = serverVersion
+        self.usesTLS = usesTLS
+        self.settings = settings
+    }
 }
