@@ -91,7 +91,8 @@ let package = Package(
         .testTarget(
             name: "PortalAuditStoreTests",
             dependencies: [
-                "PortalAuditCore", "PortalAuditKit", "PortalAuditPostgres", "PortalAuditStore", "PortalAuditTestSupport",
+                "PortalAuditCore", "PortalAuditKit", "PortalAuditPostgres", "PortalAuditStore",
+                "PortalAuditTestSupport",
             ]
         ),
         .testTarget(
