@@ -125,6 +125,10 @@ public struct MonitorRunner: Sendable {
                 log("monitor: cannot prune old samples: \(error)")
             }
             round = round.addingTimeInterval(interval)
+            // Behind by more than a round (the machine slept, a round overran): the next round starts now,
+            // not a burst of the rounds missed.
+            let now = clock.now()
+            if round < now.addingTimeInterval(-interval) { round = now }
             do { try await clock.sleep(until: round) } catch { return }
         }
     }

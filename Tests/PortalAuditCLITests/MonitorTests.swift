@@ -1,5 +1,7 @@
 import Foundation
 import PortalAuditCore
+import PortalAuditKit
+import PortalAuditProbes
 import PortalAuditStore
 import PortalAuditTestSupport
 import Testing
@@ -30,6 +32,60 @@ private func accepts(_ port: UInt16) -> Bool {
 
 @Suite("portal-audit monitor", .serialized, .timeLimit(.minutes(3)))
 struct MonitorTests {
+    @Test(
+        "the monitor's rounds and scan schedule run on Kit's clock: a sample each interval, the next scan one interval after the last"
+    )
+    func scheduleOnTestClock() async throws {
+        // Given one lab portal watched every 5 min and scanned daily, by Kit on a test clock
+        let portal = try Lab.portal("exemplary")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try
+            "defaults: { address: \"127.0.0.1,::1\" }\nportals:\n  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n"
+            .write(toFile: inventory, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("h.sqlite").path
+        let clock = TestClock()
+        let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
+        runner.restrictToLoopback(true)
+        let monitor = MonitorRunner(
+            scanner: FleetScanner(runner: runner, clock: KitClock(now: clock.now, sleep: clock.sleep)))
+        let request = MonitorRequest(
+            scan: ScanRequest(
+                inventory: inventory, concurrency: 2, database: database,
+                probe: ProbeOptions(confirmOutagesAfterSeconds: 0), caFile: Lab.caFile),
+            uptimeEvery: 300, scanEvery: 86_400)
+        let prepared = try await monitor.prepare(request)
+        let task = Task { await monitor.run(prepared) { _ in } }
+        defer { task.cancel() }
+        let store = try AuditStore(path: database)
+        func samples() async throws -> Int { try await store.samples(url: portal.url, since: .distantPast).count }
+        func lastRun() async throws -> (Int64, Bool)? {
+            try await store.run(nil).map { ($0.id, $0.status == .finished) }
+        }
+        // When it starts: one sample and one scan at once, then both wait on the clock (5 min, 24 h)
+        #expect(
+            try await eventually(60) {
+                let finished = try await lastRun()?.1 == true
+                return try await samples() == 1 && finished
+            })
+        #expect(
+            try await eventually(10) {
+                clock.pending.contains { abs($0 - 300) < 1 } && clock.pending.contains { abs($0 - 86_400) < 1 }
+            }, "\(clock.pending)")
+        // Then 5 min on the clock bring one more sample and no scan
+        clock.advance(by: 300)
+        #expect(try await eventually(30) { try await samples() == 2 })
+        #expect(try await lastRun()?.0 == 1)
+        // And the day's end brings the second scan, and the samples of the round due and of now: not the 287
+        // rounds missed
+        clock.advance(by: 86_100)
+        #expect(try await eventually(60) { try await lastRun().map { $0.0 == 2 && $0.1 } == true })
+        #expect(try await samples() <= 4)
+        task.cancel()
+        await task.value
+    }
+
     @Test(
         "a portal stopped and started again: one outage with the right bounds, uptime from it, one down and one up alert by webhook and e-mail"
     )
