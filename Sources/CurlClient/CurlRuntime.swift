@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShim
 import Foundation
+import PortalAuditCore
 import RawTLS
 
 /// The process-wide libcurl state: global init, the shared trust store, and the driver thread.
@@ -142,7 +143,8 @@ extension CurlRuntime {
             return TransferFailure(kind: .dns, curlCode: 3, message: "malformed URL")
         }
         let host = rawHost.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if host == "localhost" || host == "::1" || host.hasPrefix("127.") { return nil }
+        // By address, not by its text: `127.attacker.example` is a name like any other.
+        if host == "localhost" || AddressScope.of(host) == .loopback { return nil }
         let pinned = request.resolve.contains { $0.lowercased().hasPrefix(host + ":") }
         if pinned { return nil }
         return TransferFailure(

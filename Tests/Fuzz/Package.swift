@@ -3,7 +3,9 @@
 // (swiftc -sanitize=fuzzer); not part of the main build.
 import PackageDescription
 
-let harnesses = ["FuzzInventory", "FuzzProfile", "FuzzDates", "FuzzPageText", "FuzzHeaders", "FuzzFeeds", "FuzzFlight"]
+let harnesses = [
+    "FuzzInventory", "FuzzProfile", "FuzzDates", "FuzzPageText", "FuzzHeaders", "FuzzFeeds", "FuzzFlight", "FuzzRobots",
+]
 
 let package = Package(
     name: "portal-audit-fuzz",

@@ -80,6 +80,18 @@ struct CLITests {
         _ = await process.wait()
     }
 
+    @Test("loopback-only mode refuses a name that only looks like a loopback address, before any lookup")
+    func loopbackLookalike() async throws {
+        let result = try await portalAudit([
+            "check", "https://127.0.0.1.attacker.example/", "--confirm-after", "0", "--format", "json", "--lang", "en",
+        ])
+        #expect(result.stdout.contains("loopback-only mode forbids DNS lookups"), "\(result.stdout.prefix(2_000))")
+        let literal = try await portalAudit([
+            "check", "https://127.0.0.9:1/", "--confirm-after", "0", "--format", "json",
+        ])
+        #expect(!literal.stdout.contains("forbids DNS lookups"))
+    }
+
     @Test("exit status: 0 when the portal meets its profile, 1 when it fails")
     func exitStatus() async throws {
         #expect(try await portalAudit(["check"] + labArguments("exemplary")).status == 0)

@@ -130,7 +130,14 @@ struct MonitorTests {
                 "--timeout", "3",
             ],
             environment: environment)
-        try await Task.sleep(for: .seconds(3))
+        // (its first scheduled scan finished before the portal stops: on a loaded machine it can take longer
+        // than the few seconds of sampling before the outage, and it would then meet the outage itself)
+        #expect(
+            try await eventually(60) {
+                guard FileManager.default.fileExists(atPath: database) else { return false }
+                return try await AuditStore(path: database).run(nil)?.status == .finished
+            })
+        try await Task.sleep(for: .seconds(2))
         // When the portal stops for about four seconds and comes back
         portal.kill(SIGKILL)
         _ = await portal.wait()

@@ -33,6 +33,62 @@ struct SiteLinksTests {
         #expect(RobotsRules(hostile, agent: "portal-audit").allows("/" + String(repeating: "a", count: 5_000)))
     }
 
+    @Test("robots.txt matching agrees with a backtracking reference on every pattern and path of a small alphabet")
+    func robotsMatcherAgrees() {
+        // Every pattern of 1–5 characters over `a`, `b`, `*` (with and without a final `$`) against every
+        // path of 0–6 characters over `a`, `b`: RFC 9309's `*` is any run, the match starts the path.
+        func all(_ alphabet: [UInt8], upTo length: Int) -> [[UInt8]] {
+            var out: [[UInt8]] = [[]]
+            var last: [[UInt8]] = [[]]
+            for _ in 0..<length {
+                last = last.flatMap { word in alphabet.map { word + [$0] } }
+                out += last
+            }
+            return out
+        }
+        func reference(_ p: [UInt8], _ s: [UInt8], anchored: Bool) -> Bool {
+            func from(_ i: Int, _ j: Int) -> Bool {
+                if i == p.count { return !anchored || j == s.count }
+                if p[i] == UInt8(ascii: "*") { return from(i + 1, j) || (j < s.count && from(i, j + 1)) }
+                return j < s.count && p[i] == s[j] && from(i + 1, j + 1)
+            }
+            return from(0, 0)
+        }
+        let paths = all(Array("ab".utf8), upTo: 6)
+        var disagreements: [String] = []
+        for pattern in all(Array("ab*".utf8), upTo: 5) where !pattern.isEmpty {
+            for anchored in [false, true] {
+                let text = String(decoding: pattern, as: UTF8.self) + (anchored ? "$" : "")
+                let rules = RobotsRules("User-agent: *\nDisallow: \(text)\n", agent: "portal-audit")
+                for path in paths
+                where rules.allows(String(decoding: path, as: UTF8.self))
+                    == reference(pattern, path, anchored: anchored)
+                {
+                    disagreements.append("\(text) ~ \(String(decoding: path, as: UTF8.self))")
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(20))")
+    }
+
+    @Test("a hostile robots.txt against a whole sitemap stops at the site's matching budget: undecided, never fetched")
+    func robotsBudget() {
+        // Given 1,000 rules of stars that never match, each try reading a whole path of 400 bytes
+        let rule = "Disallow: /" + String(repeating: "*a", count: 40) + "*z\n"
+        let rules = RobotsRules("User-agent: *\n" + String(repeating: rule, count: 1_000), agent: "portal-audit")
+        let path = "/tin-tuc/" + String(repeating: "a", count: 400) + ".html"
+        // When 2,000 sitemap paths are asked with one budget
+        var budget = RobotsBudget()
+        let answers = (0..<2_000).map { _ in rules.allows(path, budget: &budget) }
+        // Then the first are decided (allowed: no rule matches), the rest undecided once the budget is spent
+        let decided = answers.prefix { $0 != nil }
+        #expect(decided.allSatisfy { $0 == true } && decided.count > 10 && decided.count < 2_000, "\(decided.count)")
+        #expect(answers.dropFirst(decided.count).allSatisfy { $0 == nil })
+        #expect(budget.remaining == 0)
+        // And one path alone is always decided
+        #expect(rules.allows(path))
+    }
+
     @Test("sitemap entries keep their lastmod; an index is told apart; markup around them is ignored")
     func sitemap() {
         let xml = """

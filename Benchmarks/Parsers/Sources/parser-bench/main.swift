@@ -30,6 +30,23 @@ let text = 512 << 10
 var sink = 0
 /// The header lines as libcurl's collector hands them over (split once, outside the timing).
 let headerLines = ["HTTP/1.1 200 OK"] + (0..<99).map { _ in " X-A : " + String(repeating: "b", count: 8180) + " " }
+/// A hostile robots.txt (1,000 rules of stars that never match: each try reads the whole path) and the
+/// 2,000 paths of a sitemap, joined by a NUL for the case's byte count.
+let robotsAgainstSitemap: [UInt8] = {
+    let rule = "Disallow: /*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*z\n"
+    let file = "User-agent: *\n" + String(repeating: rule, count: 1_000)
+    let paths = (0..<2_000).map { "/tin-tuc/" + String(repeating: "a", count: 400) + "-\($0).html" }
+    return Array(file.utf8) + [0] + Array(paths.joined(separator: "\n").utf8)
+}()
+
+func splitRobotsInput(_ bytes: [UInt8]) -> (String, [String]) {
+    let parts = bytes.split(separator: 0, maxSplits: 1)
+    return (
+        String(decoding: parts[0], as: UTF8.self),
+        String(decoding: parts[1], as: UTF8.self).split(separator: "\n").map(String.init)
+    )
+}
+
 struct Case {
     var parser: String
     var input: String
@@ -141,6 +158,15 @@ let cases: [Case] = [
         bytes: Array("User-agent: *\n".utf8) + repeated("Disallow: /a*b*c*d$\n", bytes: 64 << 10)
     ) {
         RobotsRules(String(decoding: $0, as: UTF8.self), agent: "portal-audit").allows("/a/b/c") ? 1 : 0
+    },
+    Case(
+        parser: "robots.txt", input: "1,000 wildcard rules × 2,000 sitemap paths",
+        bytes: robotsAgainstSitemap
+    ) { bytes in
+        let (file, paths) = splitRobotsInput(bytes)
+        let rules = RobotsRules(file, agent: "portal-audit")
+        var budget = RobotsBudget()
+        return paths.reduce(0) { $0 + (rules.allows($1, budget: &budget) == true ? 1 : 0) }
     },
     Case(
         parser: "software", input: "2 MiB of '<meta name=generator'",
