@@ -8,6 +8,7 @@
   lab-sinks.py headers PORT CERT KEY TOTAL    an HTTPS portal whose response headers take exactly TOTAL bytes
   lab-sinks.py count   PORT OUTFILE           accepts TCP connections, holds each 300 ms, and writes the most
                                               ever open at once to OUTFILE after each close
+  lab-sinks.py interim PORT CERT KEY          an HTTPS portal that sends 50,000 interim 1xx responses first
 """
 import os
 import socket
@@ -166,6 +167,35 @@ elif mode == "headers":
 
     Server(("127.0.0.1", port), Headers).serve_forever()
 
+elif mode == "interim":
+    # 50,000 interim "103 Early Hints" responses (1.6 MB) before the final 200: a client that restarts its
+    # header counters at each status line reads them all.
+    port, cert, key = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    context = tls_context(cert, key)
+    interim = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+    final = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+
+    class Interim(socketserver.StreamRequestHandler):
+        def handle(self):
+            try:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                for _ in range(50):
+                    self.wfile.write(interim * 1000)
+                self.wfile.write(final)
+            except (OSError, ssl.SSLError):
+                pass
+
+    class InterimServer(socketserver.ThreadingTCPServer):
+        allow_reuse_address = True
+        daemon_threads = True
+
+        def get_request(self):
+            sock, address = self.socket.accept()
+            return context.wrap_socket(sock, server_side=True), address
+
+    InterimServer(("127.0.0.1", port), Interim).serve_forever()
+
 elif mode == "count":
     port, out = int(sys.argv[2]), sys.argv[3]
     lock, state = threading.Lock(), {"open": 0, "peak": 0}
@@ -191,4 +221,4 @@ elif mode == "count":
         conn, _ = listener.accept()
         threading.Thread(target=hold, args=(conn,), daemon=True).start()
 else:
-    sys.exit("usage: lab-sinks.py portal|webhook|smtp|headers|count …")
+    sys.exit("usage: lab-sinks.py portal|webhook|smtp|headers|interim|count …")

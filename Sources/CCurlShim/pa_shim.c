@@ -159,8 +159,14 @@ static size_t pa_write_header(char *ptr, size_t size, size_t nmemb, void *userda
     pa_probe *p = userdata;
     size_t n = size * nmemb;
     pa_buffer *b = &p->headers;
-    /* A new response (after 1xx or an auth retry) starts with a status line: keep only the last. */
+    /* A new response (after 1xx or an auth retry) starts with a status line: keep only the last, and count
+       them all (the per-response counters restart; this one does not). */
     if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+        b->responses += 1;
+        if (b->responses > PA_MAX_RESPONSES) {
+            b->truncated = 1;
+            return 0;
+        }
         b->len = 0;
         b->lines = 0;
         b->truncated = 0;

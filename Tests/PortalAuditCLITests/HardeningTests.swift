@@ -343,6 +343,23 @@ struct HardeningTests {
         #expect(headers?["truncated"] as? Bool == true)
     }
 
+    @Test("an endless stream of interim 1xx responses ends as truncated headers, not read to the end")
+    func interimResponses() async throws {
+        // Given a portal that sends 50,000 "103 Early Hints" before its answer (the header counters restart at
+        // each status line: only the count of responses can stop it)
+        let exemplary = try Lab.portal("exemplary")
+        let port = 18_494
+        let pki = Lab.directory + "/pki"
+        let server = try sink(["interim", String(port), pki + "/exemplary.pem", pki + "/exemplary.key"])
+        defer { server.kill(SIGKILL) }
+        try await Task.sleep(for: .milliseconds(700))
+        var portal = exemplary
+        portal.httpsPort = port
+        let (_, site, _) = try await checkJSON(portal)
+        let headers = (site["observation"] as? [String: Any])?["headers"] as? [String: Any]
+        #expect(headers?["truncated"] as? Bool == true, "\(headers ?? [:])")
+    }
+
     @Test("an IP-address portal is checked against the certificate's IP names, not as a host name")
     func ipAddressTarget() async throws {
         let (_, site, _) = try await checkJSON(try Lab.portal("ip-address"))

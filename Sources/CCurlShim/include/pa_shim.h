@@ -51,7 +51,12 @@ typedef struct pa_buffer {
     long lines;        /* header buffers: lines received */
     long line_limit;   /* header buffers: stop after this many lines (0 = no limit) */
     long line_max;     /* header buffers: longest line kept (longer lines are cut) */
+    long responses;    /* header buffers: status lines received (interim 1xx ones included); never reset */
 } pa_buffer;
+
+/* The most responses one transfer reads (interim 1xx and auth retries before the final one): an endless
+   stream of 1xx responses ends the transfer as truncated headers instead of resetting the counters forever. */
+#define PA_MAX_RESPONSES 16
 
 /* One certificate as presented by the server. Strings are owned by the record. */
 typedef struct pa_cert {
