@@ -326,20 +326,22 @@ struct HardeningTests {
         #expect(json.stdout.contains("PHPSESSID=…") && !json.stdout.contains("lab4567"))
     }
 
-    @Test("headers that exactly fill the 64 KiB cap are flagged truncated")
-    func headerCap() async throws {
-        let exemplary = try Lab.portal("exemplary")
-        let port = 18_495
+    /// The observed headers of the exemplary lab portal's name served by `lab-sinks.py MODE` on `port` (with
+    /// the exemplary certificate, then `extra` arguments).
+    private func headersServed(by mode: String, port: Int, _ extra: [String] = []) async throws -> [String: Any]? {
         let pki = Lab.directory + "/pki"
-        let server = try sink([
-            "headers", String(port), pki + "/exemplary.pem", pki + "/exemplary.key", String(64 << 10),
-        ])
+        let server = try sink([mode, String(port), pki + "/exemplary.pem", pki + "/exemplary.key"] + extra)
         defer { server.kill(SIGKILL) }
         try await Task.sleep(for: .milliseconds(700))
-        var portal = exemplary
+        var portal = try Lab.portal("exemplary")
         portal.httpsPort = port
         let (_, site, _) = try await checkJSON(portal)
-        let headers = (site["observation"] as? [String: Any])?["headers"] as? [String: Any]
+        return (site["observation"] as? [String: Any])?["headers"] as? [String: Any]
+    }
+
+    @Test("headers that exactly fill the 64 KiB cap are flagged truncated")
+    func headerCap() async throws {
+        let headers = try await headersServed(by: "headers", port: 18_495, [String(64 << 10)])
         #expect(headers?["truncated"] as? Bool == true)
     }
 
@@ -347,16 +349,7 @@ struct HardeningTests {
     func interimResponses() async throws {
         // Given a portal that sends 50,000 "103 Early Hints" before its answer (the header counters restart at
         // each status line: only the count of responses can stop it)
-        let exemplary = try Lab.portal("exemplary")
-        let port = 18_494
-        let pki = Lab.directory + "/pki"
-        let server = try sink(["interim", String(port), pki + "/exemplary.pem", pki + "/exemplary.key"])
-        defer { server.kill(SIGKILL) }
-        try await Task.sleep(for: .milliseconds(700))
-        var portal = exemplary
-        portal.httpsPort = port
-        let (_, site, _) = try await checkJSON(portal)
-        let headers = (site["observation"] as? [String: Any])?["headers"] as? [String: Any]
+        let headers = try await headersServed(by: "interim", port: 18_494)
         #expect(headers?["truncated"] as? Bool == true, "\(headers ?? [:])")
     }
 
