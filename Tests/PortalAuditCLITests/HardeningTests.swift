@@ -244,7 +244,10 @@ struct HardeningTests {
         // Given a scan in progress (one portal at a time, so it lasts)
         let first = try Command.start(
             Repository.binary,
-            ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "1"],
+            [
+                "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "1",
+                "--confirm-after", "0",
+            ],
             environment: environment)
         defer { first.kill(SIGKILL) }
         var started = false
@@ -255,7 +258,8 @@ struct HardeningTests {
         #expect(started)
         // When another scanner tries to resume it
         let second = try await Command.run(
-            Repository.binary, ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--resume"],
+            Repository.binary,
+            ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--resume", "--confirm-after", "0"],
             environment: environment)
         // Then it refuses, naming the live scanner, and the run is still the first one's
         #expect(second.status == 64)
@@ -264,7 +268,8 @@ struct HardeningTests {
         _ = await first.wait()
         // And once the first is gone (killed), --resume takes the run over at once
         let resumed = try await Command.run(
-            Repository.binary, ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--resume"],
+            Repository.binary,
+            ["scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--resume", "--confirm-after", "0"],
             environment: environment)
         #expect(resumed.stderr.contains("scan: resuming run 1"))
         #expect(try await AuditStore(path: database).run(1)?.status == .finished)

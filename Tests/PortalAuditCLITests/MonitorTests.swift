@@ -4,6 +4,7 @@ import PortalAuditKit
 import PortalAuditProbes
 import PortalAuditStore
 import PortalAuditTestSupport
+import Synchronization
 import Testing
 
 private let environment = [
@@ -218,7 +219,8 @@ struct MonitorTests {
         let alerts = folder.appendingPathComponent("alerts.yaml").path
         try #"webhook: { url: "http://127.0.0.1:18485/hook" }"#.write(toFile: alerts, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("d.sqlite").path
-        try await Task.sleep(for: .milliseconds(500))
+        // (both servers listening before anything is sent to them: Python starts slowly on a loaded machine)
+        #expect(try await eventually(20) { accepts(18484) && accepts(18485) })
         // Given the monitor scanning every ten seconds on Kit's test clock (each next scan when this test moves
         // it: a loaded machine cannot make two real scans miss a real deadline), and a first scan of the clean page
         let clock = TestClock()
@@ -232,7 +234,8 @@ struct MonitorTests {
                     inventory: inventory, concurrency: 2, database: database,
                     probe: ProbeOptions(timeoutSeconds: 3, confirmOutagesAfterSeconds: 0), caFile: Lab.caFile),
                 uptimeEvery: 600, scanEvery: 10, alertsFile: alerts))
-        let task = Task { await monitor.run(prepared) { _ in } }
+        let said = Mutex<[String]>([])
+        let task = Task { await monitor.run(prepared) { line in said.withLock { $0.append(line) } } }
         defer { task.cancel() }
         func finishedRuns() async throws -> Int64 {
             guard let run = try await AuditStore(path: database).run(nil) else { return 0 }
@@ -259,7 +262,7 @@ struct MonitorTests {
         #expect(
             try await eventually(30) {
                 (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"defaced\"") == true
-            })
+            }, "\(said.withLock { $0 })")
         try await nextScan()
         // And when the editors put the clean page back, that is a restoration, not another defacement
         try clean.write(toFile: page, atomically: true, encoding: .utf8)
