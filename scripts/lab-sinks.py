@@ -30,6 +30,31 @@ def tls_context(cert, key):
     return context
 
 
+def serve_raw_tls(port, cert, key, chunks):
+    """An HTTPS server that answers every request (read to its blank line) with `chunks` as they are."""
+    context = tls_context(cert, key)
+
+    class Raw(socketserver.StreamRequestHandler):
+        def handle(self):
+            try:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                for chunk in chunks:
+                    self.wfile.write(chunk)
+            except (OSError, ssl.SSLError):
+                pass
+
+    class Server(socketserver.ThreadingTCPServer):
+        allow_reuse_address = True
+        daemon_threads = True
+
+        def get_request(self):
+            sock, address = self.socket.accept()
+            return context.wrap_socket(sock, server_side=True), address
+
+    Server(("127.0.0.1", port), Raw).serve_forever()
+
+
 if mode == "portal":
     port, cert, key = int(sys.argv[2]), sys.argv[3], sys.argv[4]
     page_file = sys.argv[5] if len(sys.argv) > 5 else None
@@ -134,7 +159,6 @@ elif mode == "smtp":
     Server(("127.0.0.1", port), SMTP).serve_forever()
 elif mode == "headers":
     port, cert, key, total = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
-    context = tls_context(cert, key)
     status = b"HTTP/1.1 200 OK\r\n"
     fixed = status + b"Content-Length: 0\r\n" + b"\r\n"
     # Filler lines of 1,000 bytes (under the 8 KiB line cap, and few enough for the 100-line cap), the
@@ -148,53 +172,15 @@ elif mode == "headers":
     response = status + b"".join(lines) + b"Content-Length: 0\r\n\r\n"
     assert len(response) == total, (len(response), total)
 
-    class Headers(socketserver.StreamRequestHandler):
-        def handle(self):
-            try:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                self.wfile.write(response)
-            except (OSError, ssl.SSLError):
-                pass
-
-    class Server(socketserver.ThreadingTCPServer):
-        allow_reuse_address = True
-        daemon_threads = True
-
-        def get_request(self):
-            sock, address = self.socket.accept()
-            return context.wrap_socket(sock, server_side=True), address
-
-    Server(("127.0.0.1", port), Headers).serve_forever()
+    serve_raw_tls(port, cert, key, [response])
 
 elif mode == "interim":
     # 50,000 interim "103 Early Hints" responses (1.6 MB) before the final 200: a client that restarts its
     # header counters at each status line reads them all.
     port, cert, key = int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    context = tls_context(cert, key)
     interim = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
     final = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
-
-    class Interim(socketserver.StreamRequestHandler):
-        def handle(self):
-            try:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                for _ in range(50):
-                    self.wfile.write(interim * 1000)
-                self.wfile.write(final)
-            except (OSError, ssl.SSLError):
-                pass
-
-    class InterimServer(socketserver.ThreadingTCPServer):
-        allow_reuse_address = True
-        daemon_threads = True
-
-        def get_request(self):
-            sock, address = self.socket.accept()
-            return context.wrap_socket(sock, server_side=True), address
-
-    InterimServer(("127.0.0.1", port), Interim).serve_forever()
+    serve_raw_tls(port, cert, key, [interim * 1000] * 50 + [final])
 
 elif mode == "count":
     port, out = int(sys.argv[2]), sys.argv[3]
