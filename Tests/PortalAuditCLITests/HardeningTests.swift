@@ -177,7 +177,7 @@ struct HardeningTests {
         let fleet = try Lab.fleet(150, seed: 7)
         let database = temporaryFile(".sqlite")
         let script =
-            "ulimit -n 256 && exec \"$0\" scan \"$1\" --db \"$2\" --ca-file \"$3\" --concurrency 2000 --confirm-after 0"
+            "ulimit -n 256 && exec \"$0\" scan \"$1\" --db \"$2\" --ca-file \"$3\" --concurrency 2000 --confirm-after 0 \(Lab.Fleet.crowdedBudget.joined(separator: " "))"
         let result = try await Command.run(
             "/bin/bash", ["-c", script, Repository.binary, fleet.inventory, database, Lab.caFile],
             environment: environment)

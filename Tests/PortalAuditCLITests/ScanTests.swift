@@ -53,7 +53,7 @@ struct ScanTests {
             [
                 "scan", fleet.inventory, "--db", database, "--ca-file", Lab.caFile, "--concurrency", "128",
                 "--confirm-after", "0",
-            ],
+            ] + Lab.Fleet.crowdedBudget,
             environment: environment)
         // Then every portal has one result with its expected verdict
         #expect(result.status == 1)  // the fleet holds failing portals
@@ -66,7 +66,8 @@ struct ScanTests {
         for site in results {
             #expect(
                 site.verdict.rawValue == expected[site.target.url],
-                "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?"))")
+                "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?")) in \(site.durationMS) ms, \(site.observation.content?.sample?.pages.count ?? 0) pages sampled"
+            )
         }
         // And the connections per portal stay those of a modern site's plan, not one per sampled page
         let modern = results.filter { fleet.cases[$0.target.url] == "exemplary" }
