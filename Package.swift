@@ -85,7 +85,9 @@ let package = Package(
         .testTarget(name: "RawTLSTests", dependencies: ["RawTLS"], exclude: ["Flights"]),
         .testTarget(
             name: "PortalAuditProbesTests",
-            dependencies: ["PortalAuditCore", "PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport"]
+            dependencies: [
+                "CCurlShim", "PortalAuditCore", "PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport",
+            ]
         ),
         // The store's tests run against both engines: SQLite and PostgreSQL (opened as the commands do, by Kit).
         .testTarget(

@@ -6,7 +6,7 @@ import random
 import sys
 
 out, count, seed, pki, slow_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
-# case: (share %, https port, http port, expected verdict with the default 10 s budget, and with 20 s)
+# case: (share %, https port, http port, expected verdict with the default 10 s budget, and with 60 s)
 CASES = {
     "exemplary": (39, 18600, 18650, "pass"),
     "spam-hidden": (2, 18600, 18650, "fail"),  # betting terms in a block pushed off-screen: content.spam-injection

@@ -12,6 +12,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,10 +207,123 @@ static int pa_is_loopback(const struct sockaddr *sa) {
     return 0;
 }
 
+/* Public unicast IPv4: not 0/8, 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24,
+   192.88.99/24, 192.168/16, 198.18/15, 198.51.100/24, 203.0.113/24, 224/4 or 240/4. */
+static int pa_v4_public(const unsigned char *b) {
+    if (b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224) return 0;
+    if (b[0] == 100 && b[1] >= 64 && b[1] <= 127) return 0;
+    if (b[0] == 169 && b[1] == 254) return 0;
+    if (b[0] == 172 && b[1] >= 16 && b[1] <= 31) return 0;
+    if (b[0] == 192 && (b[1] == 168 || (b[1] == 0 && (b[2] == 0 || b[2] == 2)) || (b[1] == 88 && b[2] == 99))) return 0;
+    if (b[0] == 198 && (b[1] == 18 || b[1] == 19 || (b[1] == 51 && b[2] == 100))) return 0;
+    if (b[0] == 203 && b[1] == 0 && b[2] == 113) return 0;
+    return 1;
+}
+
+/* Public unicast IPv6: within 2000::/3, less 2001:db8::/32 and 2001::/32; an address embedding IPv4 for
+   translation (::ffff:0:0/96, 64:ff9b::/96, 2002::/16) is judged by that IPv4 address. */
+static int pa_v6_public(const unsigned char *a) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    if (memcmp(a, mapped, 12) == 0 || memcmp(a, nat64, 12) == 0) return pa_v4_public(a + 12);
+    if (a[0] == 0x20 && a[1] == 0x02) return pa_v4_public(a + 2);
+    if ((a[0] & 0xE0) != 0x20) return 0;
+    if (a[0] == 0x20 && a[1] == 0x01 && ((a[2] == 0x0d && a[3] == 0xb8) || (a[2] == 0 && a[3] == 0))) return 0;
+    return 1;
+}
+
+/* The address of `sa` as 4 bytes (IPv4, IPv4-mapped IPv6) or 16, and its port. Returns the length, or 0. */
+static int pa_endpoint(const struct sockaddr *sa, unsigned char *out, int *port) {
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        memcpy(out, &in->sin_addr, 4);
+        *port = ntohs(in->sin_port);
+        return 4;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        *port = ntohs(in6->sin6_port);
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+            memcpy(out, in6->sin6_addr.s6_addr + 12, 4);
+            return 4;
+        }
+        memcpy(out, in6->sin6_addr.s6_addr, 16);
+        return 16;
+    }
+    return 0;
+}
+
+static int pa_egress_permits(const pa_probe *p, const struct sockaddr *sa) {
+    unsigned char address[16];
+    int port = 0;
+    int length = pa_endpoint(sa, address, &port);
+    if (length == 0) return 0;
+    for (int i = 0; i < p->egress_count; i++) {
+        if (p->egress_length[i] == length && p->egress_port[i] == port && memcmp(p->egress_address[i], address, (size_t)length) == 0) {
+            return 1;
+        }
+    }
+    if (port != 80 && port != 443) return 0;
+    return length == 4 ? pa_v4_public(address) : pa_v6_public(address);
+}
+
+static void pa_note_refusal(pa_probe *p, const struct sockaddr *sa) {
+    if (p->egress_refused[0] != '\0') return;
+    char text[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+        port = ntohs(in->sin_port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+        port = ntohs(in6->sin6_port);
+    }
+    snprintf(p->egress_refused, sizeof p->egress_refused, "%s port %d", text, port);
+}
+
+void pa_probe_restrict(pa_probe *p) { p->egress_restricted = 1; }
+
+int pa_probe_allow(pa_probe *p, const char *address, int port) {
+    if (p->egress_count >= PA_MAX_EGRESS || port < 1 || port > 65535) return -1;
+    int i = p->egress_count;
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, address, &v4) == 1) {
+        memcpy(p->egress_address[i], &v4, 4);
+        p->egress_length[i] = 4;
+    } else if (inet_pton(AF_INET6, address, &v6) == 1) {
+        if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+            memcpy(p->egress_address[i], v6.s6_addr + 12, 4);
+            p->egress_length[i] = 4;
+        } else {
+            memcpy(p->egress_address[i], v6.s6_addr, 16);
+            p->egress_length[i] = 16;
+        }
+    } else {
+        return -1;
+    }
+    p->egress_port[i] = port;
+    p->egress_count++;
+    return 0;
+}
+
+int pa_address_public(const char *address) {
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, address, &v4) == 1) return pa_v4_public((const unsigned char *)&v4);
+    if (inet_pton(AF_INET6, address, &v6) == 1) return pa_v6_public(v6.s6_addr);
+    return -1;
+}
+
 static curl_socket_t pa_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr) {
     pa_probe *p = clientp;
     (void)purpose;
-    if (atomic_load(&pa_loopback_flag) && !pa_is_loopback(&addr->addr)) {
+    if (atomic_load(&pa_loopback_flag)) {
+        if (!pa_is_loopback(&addr->addr)) return CURL_SOCKET_BAD;
+    } else if (p != NULL && p->egress_restricted && !pa_egress_permits(p, &addr->addr)) {
+        pa_note_refusal(p, &addr->addr);
         return CURL_SOCKET_BAD;
     }
     curl_socket_t s = socket(addr->family, addr->socktype, addr->protocol);

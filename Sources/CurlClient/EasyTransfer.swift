@@ -70,6 +70,11 @@ final class EasyTransfer: @unchecked Sendable {
         if r.ipv6Only {
             try check(pa_setopt_long(handle, CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V6)))
         }
+        if let egress = r.egress {
+            // An endpoint the guard cannot hold is not allowed: the policy fails closed.
+            pa_probe_restrict(record)
+            for endpoint in egress.allowed { _ = pa_probe_allow(record, endpoint.text, Int32(endpoint.port)) }
+        }
         try check(pa_setopt_long(handle, CURLOPT_SSL_SESSIONID_CACHE, 0))
         try check(pa_setopt_str(handle, CURLOPT_USERAGENT, r.userAgent))
         if let referer = r.referer { try check(pa_setopt_str(handle, CURLOPT_REFERER, referer)) }
@@ -168,6 +173,15 @@ final class EasyTransfer: @unchecked Sendable {
         }
     }
 
+    /// A NUL-terminated C field as text (`nil` when empty).
+    private static func text<T>(of field: T) -> String? {
+        withUnsafeBytes(of: field) { raw -> String? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let end = bytes.firstIndex(of: 0) ?? bytes.count
+            return end == 0 ? nil : String(decoding: bytes[..<end], as: UTF8.self)
+        }
+    }
+
     /// Reads everything the transfer observed. Call once, on the driver thread, before `cleanup`.
     func collect(code: CURLcode, cancelled: Bool) -> TransferResult {
         let p = record.pointee
@@ -180,13 +194,12 @@ final class EasyTransfer: @unchecked Sendable {
             failure = TransferFailure(
                 kind: .localResources, curlCode: Int(code.rawValue),
                 message: "this machine ran out of file descriptors (raise `ulimit -n` or lower --concurrency)")
+        } else if code != CURLE_OK, let refused = Self.text(of: record.pointee.egress_refused) {
+            failure = TransferFailure(
+                kind: .egress, curlCode: Int(code.rawValue),
+                message: "không truy cập: địa chỉ nội bộ (not connected: \(refused) is inside the auditor's network)")
         } else if code != CURLE_OK && !bodyCapped {
-            let detail = withUnsafeBytes(of: record.pointee.errbuf) { raw -> String in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                let end = bytes.firstIndex(of: 0) ?? bytes.count
-                return String(decoding: bytes[..<end], as: UTF8.self)
-            }
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            let message = Self.text(of: record.pointee.errbuf) ?? String(cString: curl_easy_strerror(code))
             failure = TransferFailure.from(code: Int(code.rawValue), message: message)
             if headerCapped {
                 failure = TransferFailure(kind: .http, curlCode: 23, message: "response headers exceed the cap")

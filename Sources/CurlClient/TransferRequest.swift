@@ -1,3 +1,5 @@
+import PortalAuditCore
+
 /// One libcurl transfer, described as a value: what to connect to, how, and with which caps.
 ///
 /// A request never shares a connection or a TLS session with another one (`FORBID_REUSE`,
@@ -87,6 +89,10 @@ public struct TransferRequest: Sendable, Equatable {
     public var legacyTLS = false
     /// Refuse TLS below 1.2, as current browsers do (the verdict handshake).
     public var browserFloor = false
+    /// Where the transfer's sockets may go (`nil`: anywhere, for what the operator configured: alert
+    /// webhooks and mail servers). By default only public unicast addresses on ports 80 and 443; a probe
+    /// adds its portal's own addresses and ports.
+    public var egress: EgressPolicy? = EgressPolicy()
 
     public init(
         url: String, mode: Mode = .get, resolve: [String] = [], verification: Verification = .off,

@@ -59,6 +59,8 @@ public struct AlertSender: Sendable {
         var problems: [String] = []
         if let webhook = config.webhook {
             var request = TransferRequest(url: webhook, resolve: resolve, verification: .strict, timeoutMS: 10_000)
+            // The operator's own destination, as configured: the egress policy is for what portals send.
+            request.egress = nil
             request.payload = .post(body: Self.json(alert), contentType: "application/json")
             let result = await runtime.perform(request)
             if let failure = result.failure {
@@ -69,6 +71,7 @@ public struct AlertSender: Sendable {
         }
         if let email = config.email {
             var request = TransferRequest(url: email.smtp, resolve: resolve, verification: .strict, timeoutMS: 20_000)
+            request.egress = nil
             request.payload = .mail(
                 from: email.from, to: email.to, message: Self.message(alert, from: email.from, to: email.to),
                 requireTLS: email.starttls)

@@ -14,11 +14,14 @@ struct ContentProbe: AreaProbe {
     static let documentCap = 2 << 20
     static let robotsCap = 64 << 10
 
-    /// An absolute URL for `link` on the portal's own host (other hosts are not fetched).
-    static func sameHost(_ link: String, base: String, host: String) -> String? {
+    /// An absolute URL for `link` on the portal's own host and its own port for the scheme (other hosts and
+    /// ports are not fetched: the same name on another port is another service, maybe an internal one).
+    static func sameHost(_ link: String, base: String, target: Target) -> String? {
         guard let baseURL = URL(string: base),
             let url = URL(string: link.trimmingCharacters(in: .whitespaces), relativeTo: baseURL)?.absoluteURL,
-            url.host?.lowercased() == host, let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http"
+            url.host?.lowercased() == target.host, let scheme = url.scheme?.lowercased(),
+            (scheme == "https" && (url.port ?? 443) == target.httpsPort)
+                || (scheme == "http" && (url.port ?? 80) == target.httpPort)
         else { return nil }
         return url.absoluteString
     }
@@ -72,7 +75,7 @@ struct ContentProbe: AreaProbe {
             if result.responseCode == 200 {
                 robots = RobotsRules(String(decoding: result.body, as: UTF8.self), agent: "portal-audit")
                 if let url = robots.sitemaps.lazy.compactMap({
-                    Self.sameHost($0, base: root, host: target.host)
+                    Self.sameHost($0, base: root, target: target)
                 }).first {
                     sitemap = url
                 }
@@ -82,7 +85,7 @@ struct ContentProbe: AreaProbe {
             "sitemap", sitemap, context: context, now: now, into: &results)
         // A sitemap index: its first sitemap of this host holds the pages (and their dates).
         if let body = sitemapBody, case let listed = Sitemap.entries(in: body[...], limit: 50), listed.index,
-            let child = listed.entries.lazy.compactMap({ Self.sameHost($0.location, base: root, host: target.host) })
+            let child = listed.entries.lazy.compactMap({ Self.sameHost($0.location, base: root, target: target) })
                 .first
         {
             (sitemapSource, sitemapBody) = await datedDocument(
@@ -92,7 +95,7 @@ struct ContentProbe: AreaProbe {
         let sample = await sample(
             context, robots: robots, sitemap: sitemapBody ?? [], anchors: anchors, form: form, into: &results)
         // Feeds: the ones the page links, else the usual paths; two at most.
-        let linked = links.compactMap { Self.sameHost($0, base: target.httpsURL, host: target.host) }
+        let linked = links.compactMap { Self.sameHost($0, base: target.httpsURL, target: target) }
         var feeds = Array(linked.prefix(2))
         if feeds.isEmpty { feeds = [root + "rss.xml", root + "feed"] }
         var feedGenerator: SoftwareComponent?
@@ -352,7 +355,7 @@ struct ContentProbe: AreaProbe {
         let marker = Self.marker()
         guard
             let action = Self.sameHost(
-                form.action.isEmpty ? "/" : form.action, base: target.httpsURL, host: target.host),
+                form.action.isEmpty ? "/" : form.action, base: target.httpsURL, target: target),
             var components = URLComponents(string: action)
         else { return nil }
         components.fragment = nil
@@ -393,7 +396,7 @@ struct ContentProbe: AreaProbe {
         var budget = RobotsBudget()
         let base = target.httpsURL
         func page(_ link: String) -> String? {
-            guard let absolute = sameHost(link, base: base, host: target.host),
+            guard let absolute = sameHost(link, base: base, target: target),
                 var components = URLComponents(string: absolute), components.scheme == "https",
                 (components.port ?? 443) == target.httpsPort
             else { return nil }

@@ -137,18 +137,29 @@ struct HomePageProbe: AreaProbe {
             checkedHost: host, source: .rawHello)
     }
 
+    /// OpenSSL's codes for an issuer it could not find (2, 20) and the leaf signature it then could not check
+    /// (21): what a client that completes chains through AIA fixes.
+    static let issuerMissing: Set<Int> = [2, 20, 21]
+
     /// When the served chain lacks the leaf's issuer and the leaf names one (AIA caIssuers), fetches it
     /// (budgeted, capped, cached per run) and verifies the chain again as a client that completes chains.
     static func complete(
         _ certificate: CertificateFacts, served: [[UInt8]], context: ProbeContext, documents: DocumentCache
     ) async -> (ChainCompletion?, [UInt8]?, [TransferResult]) {
+        // Only a chain whose one flaw is the missing issuer: an untrusted, expired or misnamed certificate's
+        // URLs are not fetched (anyone can make such a certificate, and point it anywhere).
         let missingIssuer = certificate.verifyErrors.contains { [2, 20].contains($0.code) }
-        guard missingIssuer, !served.isEmpty, let url = certificate.leaf?.caIssuersURL, DocumentCache.fetchable(url)
+        let otherwiseTrusted = certificate.verifyErrors.allSatisfy { Self.issuerMissing.contains($0.code) }
+        guard missingIssuer, otherwiseTrusted, !served.isEmpty, let url = certificate.leaf?.caIssuersURL,
+            DocumentCache.fetchable(url, context: context)
         else { return (nil, nil, []) }
         let (body, results) = await documents.document(url, context: context, cap: 64 << 10, timeoutMS: 3_000)
         guard let der = body.flatMap(DocumentCache.certificateDER) else {
             return (
-                ChainCompletion(url: url, verifyErrors: [], failure: "the issuer could not be fetched"), nil, results
+                ChainCompletion(
+                    url: url, verifyErrors: [],
+                    failure: "the issuer could not be fetched" + DocumentCache.refusal(results)),
+                nil, results
             )
         }
         guard let errors = Certificates.verify(chain: served + [der], host: certificate.checkedHost) else {
@@ -162,24 +173,48 @@ struct HomePageProbe: AreaProbe {
 }
 
 /// Documents fetched during one run by URL (AIA issuers, CRLs): a thousand portals under one CA cost one
-/// download. Each is fetched through libcurl within the asking site's budget, capped.
+/// download. Each is fetched through libcurl within the asking site's budget, capped; portals asking for a
+/// URL already being fetched wait for that one fetch. Only a document is kept: a failure (a timeout, a
+/// refused address) is the asking site's, and the next site asks again.
 actor DocumentCache {
-    private var fetched: [String: [UInt8]?] = [:]
+    private var fetched: [String: [UInt8]] = [:]
+    private var fetching: [String: Task<([UInt8]?, [TransferResult]), Never>] = [:]
 
-    /// The body at `url` (status 200), fetched the first time; the transfers made.
+    /// The body at `url` (status 200), fetched the first time; the transfers made for this caller.
     func document(_ url: String, context: ProbeContext, cap: Int, timeoutMS: Int) async -> ([UInt8]?, [TransferResult])
     {
         if let known = fetched[url] { return (known, []) }
+        if let running = fetching[url] {
+            let (body, _) = await running.value
+            if let body { return (body, []) }
+        }
         guard let request = context.fetch(url, cap: cap, timeoutMS: timeoutMS) else { return (nil, []) }
-        let result = await context.perform(request)
-        let body = result.responseCode == 200 && !result.bodyTruncated ? result.body : nil
-        fetched[url] = .some(body)
-        return (body, [result])
+        let fetch = Task {
+            let result = await context.perform(request)
+            return (result.responseCode == 200 && !result.bodyTruncated ? result.body : nil, [result])
+        }
+        fetching[url] = fetch
+        let (body, results) = await fetch.value
+        fetching[url] = nil
+        if let body { fetched[url] = body }
+        return (body, results)
     }
 
-    static func fetchable(_ url: String) -> Bool {
-        let lower = url.lowercased()
-        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    /// ": not connected, …" when the egress policy refused the fetch's address (for the evidence), else "".
+    static func refusal(_ results: [TransferResult]) -> String {
+        guard let failure = results.last?.failure, failure.kind == .egress else { return "" }
+        return ": " + failure.message
+    }
+
+    /// Whether a certificate URL may be fetched: http or https on its default port (the certificate's
+    /// addresses come from whoever made it; the egress policy then judges the address). In loopback-only
+    /// mode the lab's own ports stand for the default ones.
+    static func fetchable(_ url: String, context: ProbeContext) -> Bool {
+        guard let components = URLComponents(string: url), components.host?.isEmpty == false,
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return false }
+        return context.runtime.isLoopbackOnly || components.port == nil
+            || components.port == (scheme == "https" ? 443 : 80)
     }
 
     /// DER as is, or the first PEM certificate block decoded.
@@ -217,6 +252,7 @@ public struct AvailabilitySampler: Sendable {
             verification: .record(host: target.host), connectTimeoutMS: min(timeoutMS, 5_000), timeoutMS: timeoutMS,
             maxBodyBytes: 64 << 10, userAgent: options.userAgent)
         request.allowHTTP2 = false
+        request.egress = pins.egress(for: target)
         let result = await runtime.perform(request)
         if Task.isCancelled && result.failure?.kind == .cancelled { return nil }
         let status = result.responseCode > 0 ? result.responseCode : nil

@@ -10,12 +10,17 @@ struct ProbeContext: Sendable {
     let target: Target
     var pins: NamePins
     let budget: Budget
+    /// Where this site's requests may connect: its own addresses and ports, else public web addresses.
+    let egress: EgressPolicy
 
-    /// A request for `url` on `host:port` with the site's pins, the budget's timeouts and the body cap.
+    /// A request for `url` on `host:port` with the site's pins, the egress policy, the budget's timeouts and
+    /// the body cap.
     func request(_ url: String, host: String, port: Int) -> TransferRequest {
-        TransferRequest(
+        var request = TransferRequest(
             url: url, resolve: pins.entries(host: host, port: port), connectTimeoutMS: budget.connectMS(),
             timeoutMS: max(1, budget.remainingMS()), maxBodyBytes: options.maxBodyBytes, userAgent: options.userAgent)
+        request.egress = egress
+        return request
     }
 
     /// A request for another URL of the portal (robots.txt, a feed, an exposure path): one reused

@@ -137,11 +137,32 @@ public struct NamePins: Sendable, Equatable {
         return pins.first { $0.host == name }?.addresses.first
     }
 
+    /// Every address `host` is pinned to, on any port.
+    public func addresses(of host: String) -> [String] {
+        let name = host.lowercased()
+        var seen = Set<String>()
+        return pins.filter { $0.host == name }.flatMap(\.addresses).filter { seen.insert($0).inserted }
+    }
+
     /// Whether `host` is pinned at all, and whether any of its pins is an IPv6 address.
     public func pinning(host: String) -> (pinned: Bool, hasIPv6: Bool) {
         let name = host.lowercased()
         let mine = pins.filter { $0.host == name }
         return (!mine.isEmpty, mine.contains { $0.addresses.contains { $0.contains(":") } })
+    }
+
+    /// The egress policy of a probe of `target`: every address the portal's name is pinned to (by the
+    /// operator, the inventory or the scanner's own lookup), or the address it is, on each port pinned and on
+    /// its HTTPS and HTTP ports. Pins of other names are not the portal's: a redirect's own lookup pins its
+    /// host for that hop, and gives it no right to leave the public web.
+    public func egress(for target: Target) -> EgressPolicy {
+        let name = target.host.lowercased()
+        let mine = pins.filter { $0.host == name }
+        let addresses = Set(mine.flatMap(\.addresses) + (AddressScope.of(name) != nil ? [name] : []))
+        let ports = Set(mine.map(\.port) + [target.httpsPort, target.httpPort])
+        return EgressPolicy(
+            allowed: Set(addresses.flatMap { address in ports.compactMap { EgressPolicy.Endpoint(address, port: $0) } })
+        )
     }
 
     /// curl `RESOLVE` entries covering `host:port`: the exact pin, or the host's pin on another port.

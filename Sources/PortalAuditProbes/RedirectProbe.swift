@@ -4,10 +4,12 @@ import PortalAuditCore
 
 /// Follows the redirect chain from `http://host/` by hand, one hop at a time.
 ///
-/// A `Location` is refused (recorded, not followed) when it carries credentials, or when its address
-/// is more private than the portal's own (`origin`): a public portal cannot make the auditor fetch
-/// from 10/8, 169.254/16 or loopback. Pinned names count as what they are pinned to; other names are
-/// resolved once and pinned for the hop, so curl connects to the address that was judged.
+/// A `Location` is refused (recorded, not followed) when it carries credentials, when its name does not
+/// resolve, or when none of its addresses is one the egress policy permits (`EgressPolicy`: the portal's own
+/// addresses and ports, else public web addresses): a portal cannot make the auditor fetch from 10/8,
+/// 169.254/16 or loopback. Pinned names count as what they are pinned to; other names are resolved once and
+/// pinned for the hop, so curl connects to the addresses that were judged (and the socket guard judges them
+/// again). In loopback-only mode (the lab) a hop may not go more private than the portal's own address.
 struct RedirectProbe: AreaProbe {
     static let kind = ProbeKind.redirect
 
@@ -94,20 +96,33 @@ struct RedirectProbe: AreaProbe {
         return components.string ?? "(a URL with credentials)"
     }
 
-    /// Why the hop to `url` may not be followed, or `nil` when it may.
+    /// Why the hop to `url` may not be followed, or `nil` when it may. A name the scanner looks up itself is
+    /// pinned for the hop to the answers the egress policy permits (every answer is judged, not the first);
+    /// a name that does not resolve is not followed (libcurl would look it up again, and the second answer
+    /// could be another one).
     private func refusal(of url: String, pins: inout NamePins, context: ProbeContext) async -> RedirectScope.Refusal? {
         guard let components = URLComponents(string: url), let host = components.host else { return nil }
         if components.user != nil || components.password != nil { return .credentials }
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        var address = AddressScope.of(bare) != nil ? bare : pins.address(of: bare)
-        if address == nil, !context.runtime.isLoopbackOnly {
-            let resolved = await AddressResolver.resolve(bare, timeoutMS: context.budget.connectMS())
-            let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
-            pins.pin(host: bare, ports: [port], addresses: resolved)
-            address = resolved.first
+        let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+        let literal = AddressScope.of(bare) != nil
+        if context.runtime.isLoopbackOnly {
+            // The lab: loopback stands for the Internet, and a hop may not go more private than the portal.
+            guard let address = literal ? bare : pins.address(of: bare), let scope = AddressScope.of(address) else {
+                return nil
+            }
+            return RedirectScope.permits(from: origin, to: scope) ? nil : .privateAddress
         }
-        guard let address, let scope = AddressScope.of(address) else { return nil }
-        return RedirectScope.permits(from: origin, to: scope) ? nil : .privateAddress
+        let pinned = pins.addresses(of: bare)
+        var addresses = literal ? [bare] : pinned
+        if addresses.isEmpty {
+            addresses = await AddressResolver.resolve(bare, timeoutMS: context.budget.connectMS())
+            guard !addresses.isEmpty else { return .unresolved }
+        }
+        let permitted = addresses.filter { context.egress.permits(address: $0, port: port) }
+        guard !permitted.isEmpty else { return .privateAddress }
+        if !literal && pinned.isEmpty { pins.pin(host: bare, ports: [port], addresses: permitted) }
+        return nil
     }
 
     static func location(_ result: TransferResult) -> String? {

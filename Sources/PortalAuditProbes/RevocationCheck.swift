@@ -13,8 +13,8 @@ enum RevocationCheck {
         _ certificate: CertificateFacts, leaf: [UInt8]?, issuer: [UInt8]?, staple: [UInt8]?, context: ProbeContext,
         documents: DocumentCache
     ) async -> (RevocationFacts, [TransferResult]) {
-        let crlURL = certificate.leaf?.crlURL.flatMap { DocumentCache.fetchable($0) ? $0 : nil }
-        let ocspURL = certificate.leaf?.ocspURL.flatMap { DocumentCache.fetchable($0) ? $0 : nil }
+        let crlURL = certificate.leaf?.crlURL.flatMap { DocumentCache.fetchable($0, context: context) ? $0 : nil }
+        let ocspURL = certificate.leaf?.ocspURL.flatMap { DocumentCache.fetchable($0, context: context) ? $0 : nil }
         guard staple != nil || crlURL != nil || ocspURL != nil else { return (RevocationFacts(status: .noSource), []) }
         guard let leaf, let issuer else {
             return (RevocationFacts(status: .unavailable, detail: "the issuer's certificate is not known"), [])
@@ -26,6 +26,15 @@ enum RevocationCheck {
             }
             notes.append("the stapled response is not usable")
         }
+        // A CRL or OCSP address is fetched only for a chain that is trusted (as served, or completed through
+        // AIA): an untrusted certificate's addresses are whatever its maker chose.
+        let trusted =
+            certificate.verifyErrors.isEmpty
+            || (certificate.completion.map { $0.failure == nil && $0.verifyErrors.isEmpty } ?? false)
+        guard trusted else {
+            notes.append("not asked: certificate addresses are fetched only for a trusted chain")
+            return (RevocationFacts(status: .unavailable, detail: notes.joined(separator: "; ")), [])
+        }
         var results: [TransferResult] = []
         if let crlURL, context.budget.remainingMS() > 0 {
             let (body, fetches) = await documents.document(
@@ -35,7 +44,9 @@ enum RevocationCheck {
             {
                 return (facts, results)
             }
-            notes.append(body == nil ? "the CRL could not be fetched" : "the CRL is not usable")
+            notes.append(
+                body == nil
+                    ? "the CRL could not be fetched" + DocumentCache.refusal(fetches) : "the CRL is not usable")
         }
         if let ocspURL, context.budget.remainingMS() > 0,
             let body = Certificates.ocspRequest(leaf: leaf, issuer: issuer),
@@ -50,7 +61,7 @@ enum RevocationCheck {
             {
                 return (facts, results)
             }
-            notes.append("the OCSP responder gave no usable answer")
+            notes.append("the OCSP responder gave no usable answer" + DocumentCache.refusal([result]))
         }
         return (
             RevocationFacts(status: .unavailable, url: crlURL ?? ocspURL, detail: notes.joined(separator: "; ")),

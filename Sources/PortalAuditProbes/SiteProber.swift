@@ -67,7 +67,9 @@ public struct SiteProber: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let budget = Budget(deadline: started + .milliseconds(Int(options.timeoutSeconds * 1000)), options: options)
-        let context = ProbeContext(runtime: runtime, options: options, target: target, pins: pins, budget: budget)
+        let context = ProbeContext(
+            runtime: runtime, options: options, target: target, pins: pins, budget: budget,
+            egress: pins.egress(for: target))
 
         async let main = timed { await HomePageProbe(documents: documents).run(context) }
         async let tls = timed { await TLSProbe().run(context) }

@@ -40,4 +40,21 @@ struct NamePinsTests {
         #expect(pins.address(of: "cdn.gov.vn") == "127.0.0.3")
         #expect(pins.address(of: "none.gov.vn") == nil)
     }
+
+    @Test("the egress policy of a portal: its own pinned addresses on its ports and pinned ones, no other name's")
+    func egress() {
+        var target = Target(
+            url: "https://xa.gov.vn:8443/", host: "xa.gov.vn", httpsPort: 8443, httpPort: 8080, path: "/")
+        target.address = "10.1.2.3"
+        let pins = NamePins(entries: ["xa.gov.vn:9443:fd00::7", "intranet.gov.vn:443:10.9.9.9"], target: target)
+        let policy = pins.egress(for: target)
+        #expect(policy.permits(address: "10.1.2.3", port: 8443))
+        #expect(policy.permits(address: "10.1.2.3", port: 8080))
+        #expect(policy.permits(address: "10.1.2.3", port: 9443))
+        #expect(policy.permits(address: "fd00::7", port: 8443))
+        #expect(!policy.permits(address: "10.1.2.3", port: 22))
+        #expect(!policy.permits(address: "10.9.9.9", port: 443))
+        let literal = Target(url: "https://10.4.4.4/", host: "10.4.4.4", httpsPort: 443, httpPort: 80, path: "/")
+        #expect(NamePins(entries: []).egress(for: literal).permits(address: "10.4.4.4", port: 80))
+    }
 }

@@ -78,6 +78,8 @@ typedef struct pa_cert {
 } pa_cert;
 
 #define PA_MAX_CERTS 8
+/* Allowed endpoints per transfer: a portal's own addresses on its ports, and what the operator pinned for it. */
+#define PA_MAX_EGRESS 32
 #define PA_MAX_ERRORS 16
 
 /* Everything one transfer records. Allocated with pa_probe_new, freed with pa_probe_free. */
@@ -117,6 +119,15 @@ typedef struct pa_probe {
     size_t upload_pos;
     /* set when a socket could not be opened for lack of descriptors (EMFILE/ENFILE) */
     int local_exhausted;
+    /* egress (pa_probe_restrict): when set, a socket may only go to an allowed address and port, or to a
+       public unicast address on port 80 or 443 (EgressPolicy in Swift states the same rule) */
+    int egress_restricted;
+    int egress_count;
+    int egress_length[PA_MAX_EGRESS];             /* 4 (IPv4, IPv4-mapped included) or 16 */
+    unsigned char egress_address[PA_MAX_EGRESS][16];
+    int egress_port[PA_MAX_EGRESS];
+    /* the first address the policy refused ("ADDRESS port PORT"), empty when none was */
+    char egress_refused[64];
     char errbuf[CURL_ERROR_SIZE];
 } pa_probe;
 
@@ -151,6 +162,16 @@ long pa_ocsp_request(const unsigned char *leaf, size_t leaf_len, const unsigned 
 /* The issuer of `leaf` from the shared store (a leaf signed by a root the server need not send), DER, in a
  * buffer the caller frees with free(). Returns its length, or -1. */
 long pa_store_issuer(const unsigned char *leaf, size_t leaf_len, unsigned char **out);
+
+/* Restricts the transfer's sockets to the egress policy (allowed endpoints added with pa_probe_allow). Ignored
+ * in loopback-only mode, where the loopback guard alone applies (the lab stands for the Internet). */
+void pa_probe_restrict(pa_probe *p);
+/* Allows `address` (IPv4 or IPv6 text) on `port`. Returns 0, or -1 when it is not an address or the list is full
+ * (the endpoint is then not allowed: the policy fails closed). */
+int pa_probe_allow(pa_probe *p, const char *address, int port);
+/* Whether `address` (IPv4 or IPv6 text) is public unicast, as the socket guard judges it: 1 yes, 0 no, -1 not
+ * an address. */
+int pa_address_public(const char *address);
 
 /* Copies `len` bytes to send as the upload (read callback installed by pa_install_upload). */
 int pa_set_upload(CURL *h, pa_probe *p, const char *data, size_t len);

@@ -15,6 +15,9 @@ public enum FailureKind: String, Codable, Sendable, CaseIterable {
     case http
     /// The transfer was cancelled by the caller.
     case cancelled
+    /// Not connected: the address is inside the auditor's network (or a port) that the egress policy keeps
+    /// what a portal sends from reaching (`EgressPolicy`). A fact about the portal's content, never an outage.
+    case egress
     /// The auditor itself ran out of descriptors or memory: never the portal's failure.
     case localResources = "local_resources"
     /// Anything else.

@@ -100,7 +100,13 @@ struct AddressScopeTests {
     @Test(
         "addresses are classed",
         arguments: [
-            ("203.113.131.1", AddressScope.public), ("8.8.8.8", .public), ("2001:db8::1", .public),
+            ("203.113.131.1", AddressScope.public), ("8.8.8.8", .public), ("2402:800::1", .public),
+            ("2001:db8::1", .reserved), ("2001::1", .reserved), ("ff02::1", .reserved), ("3fff::1", .public),
+            ("224.0.0.1", .reserved), ("255.255.255.255", .reserved), ("240.1.2.3", .reserved),
+            ("192.0.2.7", .reserved), ("198.51.100.7", .reserved), ("203.0.113.7", .reserved),
+            ("198.18.0.1", .reserved), ("192.88.99.1", .reserved), ("192.0.0.8", .reserved),
+            ("64:ff9b::10.0.0.1", .private), ("64:ff9b::a9fe:a9fe", .linkLocal), ("64:ff9b::8.8.8.8", .public),
+            ("2002:0a00:0001::1", .private), ("2002:a9fe:a9fe::", .linkLocal), ("2002:0808:0808::1", .public),
             ("10.0.0.5", .private), ("172.16.0.1", .private), ("172.31.255.255", .private), ("172.32.0.1", .public),
             ("192.168.1.1", .private), ("100.64.0.1", .private), ("fd12:3456::1", .private),
             ("169.254.169.254", .linkLocal), ("fe80::1%eth0", .linkLocal),
@@ -129,5 +135,31 @@ struct AddressScopeTests {
         #expect(!RedirectScope.permits(from: .private, to: .loopback))
         #expect(RedirectScope.permits(from: .loopback, to: .loopback))
         #expect(RedirectScope.permits(from: .loopback, to: .public))
+    }
+
+    @Test(
+        "egress: the portal's own endpoints, else public unicast on 80 and 443 only",
+        arguments: [
+            ("10.77.0.10", 443, true), ("10.77.0.10", 80, true), ("10.77.0.10", 8443, false),
+            ("::ffff:10.77.0.10", 443, true), ("10.77.0.20", 80, false), ("169.254.169.254", 80, false),
+            ("127.0.0.1", 443, false), ("0.0.0.0", 80, false), ("fd77::20", 80, false), ("[fd77::10]", 8080, true),
+            ("203.113.131.1", 443, true), ("203.113.131.1", 80, true), ("203.113.131.1", 8080, false),
+            ("2402:800::1", 443, true), ("64:ff9b::a9fe:a9fe", 80, false), ("2002:0a00:0001::1", 443, false),
+            ("224.0.0.1", 80, false), ("not an address", 80, false),
+        ])
+    func egress(_ address: String, _ port: Int, _ permitted: Bool) throws {
+        let own = try #require(EgressPolicy.Endpoint("10.77.0.10", port: 443))
+        let other = try #require(EgressPolicy.Endpoint("10.77.0.10", port: 80))
+        let intranet = try #require(EgressPolicy.Endpoint("fd77::10", port: 8080))
+        let policy = EgressPolicy(allowed: [own, other, intranet])
+        #expect(policy.permits(address: address, port: port) == permitted)
+    }
+
+    @Test("an endpoint's text is the address the socket guard parses")
+    func endpointText() {
+        #expect(EgressPolicy.Endpoint("::ffff:10.1.2.3", port: 80)?.text == "10.1.2.3")
+        #expect(EgressPolicy.Endpoint("[fd77::10]", port: 80)?.text == "fd77:0:0:0:0:0:0:10")
+        #expect(EgressPolicy.Endpoint("10.1.2.3", port: 0) == nil)
+        #expect(EgressPolicy.Endpoint("portal.gov.vn", port: 443) == nil)
     }
 }
