@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(
             name: "PortalAuditProbesTests",
             dependencies: [
-                "CCurlShim", "PortalAuditCore", "PortalAuditProbes", "PortalAuditKit", "PortalAuditTestSupport",
+                "CCurlShim", "CurlClient", "PortalAuditCore", "PortalAuditProbes", "PortalAuditKit",
+                "PortalAuditTestSupport",
             ]
         ),
         // The store's tests run against both engines: SQLite and PostgreSQL (opened as the commands do, by Kit).

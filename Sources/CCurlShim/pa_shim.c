@@ -669,10 +669,25 @@ static X509 *pa_x509(const unsigned char *der, size_t len) {
     return x;
 }
 
+/* Whether `issuer` really issued `leaf`: names and extensions match and its key verifies the leaf's signature.
+   The issuer a server sends is the server's choice; an impostor of the same name signs no leaf of the CA's. */
+static int pa_issued_by(X509 *leaf, X509 *issuer) {
+    if (leaf == NULL || issuer == NULL || X509_check_issued(issuer, leaf) != X509_V_OK) return 0;
+    EVP_PKEY *key = X509_get0_pubkey(issuer);
+    int ok = key != NULL && X509_verify(leaf, key) == 1;
+    ERR_clear_error();
+    return ok;
+}
+
 int pa_ocsp_status(const unsigned char *resp, size_t resp_len, const unsigned char *leaf, size_t leaf_len,
                    const unsigned char *issuer, size_t issuer_len, long long *when) {
     int rc = -1;
     X509 *l = pa_x509(leaf, leaf_len), *i = pa_x509(issuer, issuer_len);
+    if (!pa_issued_by(l, i)) {
+        X509_free(l);
+        X509_free(i);
+        return -1;
+    }
     const unsigned char *cursor = resp;
     OCSP_RESPONSE *r = (resp != NULL && l != NULL && i != NULL) ? d2i_OCSP_RESPONSE(NULL, &cursor, (long)resp_len) : NULL;
     OCSP_BASICRESP *basic = NULL;
@@ -723,7 +738,7 @@ int pa_crl_status(const unsigned char *crl, size_t crl_len, const unsigned char 
         }
     }
     EVP_PKEY *key = i != NULL ? X509_get0_pubkey(i) : NULL;
-    if (list != NULL && l != NULL && key != NULL && X509_CRL_verify(list, key) == 1
+    if (list != NULL && pa_issued_by(l, i) && key != NULL && X509_CRL_verify(list, key) == 1
         && X509_NAME_cmp(X509_CRL_get_issuer(list), X509_get_subject_name(i)) == 0) {
         const ASN1_TIME *next = X509_CRL_get0_nextUpdate(list);
         if (next == NULL || X509_cmp_current_time(next) > 0) {

@@ -24,6 +24,9 @@ final class MultiDriver: @unchecked Sendable {
     private let lock = NSLock()
     private var inbox: [Job] = []
     private var cancelled: Set<UInt64> = []
+    /// Jobs given an id and not finished: only these can be cancelled (a cancellation arriving after its job
+    /// finished would otherwise stay in `cancelled` for the life of the process).
+    private var live: Set<UInt64> = []
     private var nextID: UInt64 = 0
     /// A new size for the idle-connection cache, applied by the driver thread on its next round.
     private var resizedCache: Int?
@@ -76,6 +79,7 @@ final class MultiDriver: @unchecked Sendable {
     private func nextJobID() -> UInt64 {
         lock.withLock {
             nextID += 1
+            live.insert(nextID)
             return nextID
         }
     }
@@ -85,10 +89,14 @@ final class MultiDriver: @unchecked Sendable {
         curl_multi_wakeup(multi)
     }
 
-    private func cancel(_ id: UInt64) {
-        lock.withLock { _ = cancelled.insert(id) }
-        curl_multi_wakeup(multi)
+    /// Cancels job `id` if it has not finished.
+    func cancel(_ id: UInt64) {
+        let pending = lock.withLock { live.contains(id) && cancelled.insert(id).inserted }
+        if pending { curl_multi_wakeup(multi) }
     }
+
+    /// Cancellations waiting for the driver thread.
+    var pendingCancellations: Int { lock.withLock { cancelled.count } }
 
     private func loop() {
         var running: Int32 = 0
@@ -188,7 +196,10 @@ final class MultiDriver: @unchecked Sendable {
     }
 
     private func finish(_ job: Job, code: CURLcode, cancelled wasCancelled: Bool) {
-        lock.withLock { _ = cancelled.remove(job.id) }
+        lock.withLock {
+            _ = cancelled.remove(job.id)
+            _ = live.remove(job.id)
+        }
         switch job.completion {
         case .transfer(let continuation):
             let result = job.transfer.collect(code: code, cancelled: wasCancelled)

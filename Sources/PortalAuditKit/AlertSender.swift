@@ -14,7 +14,21 @@ public struct AlertSender: Sendable {
         self.runtime = runtime
     }
 
-    /// The webhook's JSON body (sorted keys, ISO 8601 dates).
+    /// `text` with every control character (C0, DEL, C1, and the Unicode line and paragraph separators)
+    /// replaced by U+FFFD: a portal's name, address or evidence cannot add a line to an e-mail (a bare LF,
+    /// or `\r\n.\r\n` ending the message early in SMTP) or to a chat message a webhook posts.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(isControl(scalar) ? "\u{FFFD}" : scalar) }
+        return String(scalars)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// The webhook's JSON body (sorted keys, ISO 8601 dates), every text printable.
     static func json(_ alert: Alert) -> [UInt8] {
         struct Body: Encodable {
             var event: String
@@ -34,14 +48,15 @@ public struct AlertSender: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         let body = Body(
-            event: alert.kind.rawValue, url: alert.url, name: alert.name, at: alert.at, detail: alert.detail,
-            subject: alert.subject, outageSeconds: alert.outageSeconds)
+            event: alert.kind.rawValue, url: printable(alert.url), name: alert.name.map(printable), at: alert.at,
+            detail: printable(alert.detail), subject: printable(alert.subject), outageSeconds: alert.outageSeconds)
         return Array((try? encoder.encode(body)) ?? Data("{}".utf8))
     }
 
-    /// The e-mail (RFC 5322, UTF-8 subject encoded per RFC 2047).
+    /// The e-mail (RFC 5322, UTF-8 subject encoded per RFC 2047); every line ends in CRLF, and no text from a
+    /// portal adds one.
     static func message(_ alert: Alert, from: String, to: [String]) -> [UInt8] {
-        let subject = "=?UTF-8?B?" + Data(alert.subject.utf8).base64EncodedString() + "?="
+        let subject = "=?UTF-8?B?" + Data(printable(alert.subject).utf8).base64EncodedString() + "?="
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
@@ -49,7 +64,8 @@ public struct AlertSender: Sendable {
         text += "Date: \(formatter.string(from: alert.at))\r\nMIME-Version: 1.0\r\n"
         text +=
             "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nX-Portal-Audit-Event: \(alert.kind.rawValue)\r\n\r\n"
-        text += "\(alert.subject)\r\n\r\nCổng/Portal: \(alert.url)\r\n\(alert.detail)\r\n"
+        text +=
+            "\(printable(alert.subject))\r\n\r\nCổng/Portal: \(printable(alert.url))\r\n\(printable(alert.detail))\r\n"
         if let seconds = alert.outageSeconds { text += "Thời gian gián đoạn / outage: \(seconds) s\r\n" }
         return Array(text.utf8)
     }

@@ -165,15 +165,15 @@ public struct NamePins: Sendable, Equatable {
         )
     }
 
-    /// curl `RESOLVE` entries covering `host:port`: the exact pin, or the host's pin on another port.
+    /// The curl `RESOLVE` entry for `host:port`: its exact pin, else the host's pin on another port (the same
+    /// name on another port is the same host), else none. Only the host asked: every entry handed to libcurl
+    /// lands in its shared DNS cache, and a fleet's pins are not every request's business.
     public func entries(host: String, port: Int) -> [String] {
         let name = host.lowercased()
-        let all = pins.map { "\($0.host):\($0.port):\(Self.list($0.addresses))" }
-        if pins.contains(where: { $0.host == name && $0.port == port }) { return all }
-        if let any = pins.first(where: { $0.host == name }) {
-            return all + ["\(name):\(port):\(Self.list(any.addresses))"]
-        }
-        return all
+        guard
+            let pin = pins.last(where: { $0.host == name && $0.port == port }) ?? pins.first(where: { $0.host == name })
+        else { return [] }
+        return ["\(name):\(port):\(Self.list(pin.addresses))"]
     }
 
     private static func list(_ addresses: [String]) -> String {

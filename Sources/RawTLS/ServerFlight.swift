@@ -140,11 +140,17 @@ public struct FlightReader: Sendable {
                 self.error = error
             }
         }
-        if handshakeOffset > 0 && handshakeOffset == handshake.count {
-            handshake.removeAll(keepingCapacity: true)
+        // Drop what was read once it is at least half of what is kept: a flight whose messages straddle its
+        // records keeps at most twice the unread bytes, never every byte it sent (amortised linear).
+        if handshakeOffset > 0 && handshakeOffset * 2 >= handshake.count {
+            handshake.removeFirst(handshakeOffset)
             handshakeOffset = 0
         }
     }
+
+    /// Bytes held between feeds: the unread part of the last record and of the handshake messages, plus at
+    /// most as many already read.
+    var retainedBytes: Int { pending.count + handshake.count }
 
     private mutating func read(type: UInt8, body: [UInt8]) throws(FlightError) {
         var reader = Reader(body)

@@ -20,8 +20,9 @@ struct NamePinsTests {
     func everyPort() {
         let pins = NamePins(entries: ["Portal.GOV.vn:443:127.0.0.1,::1"])
         #expect(pins.address(of: "portal.gov.vn") == "127.0.0.1")
-        #expect(pins.entries(host: "PORTAL.gov.vn", port: 80).contains("portal.gov.vn:80:127.0.0.1,[::1]"))
-        #expect(pins.entries(host: "other.gov.vn", port: 80) == ["portal.gov.vn:443:127.0.0.1,[::1]"])
+        #expect(pins.entries(host: "PORTAL.gov.vn", port: 80) == ["portal.gov.vn:80:127.0.0.1,[::1]"])
+        // Another name gets no entry: a request hands libcurl its own host's pin, not every pin of the run
+        #expect(pins.entries(host: "other.gov.vn", port: 80) == [])
         #expect(pins.pinning(host: "portal.gov.vn") == (true, true))
         #expect(pins.pinning(host: "other.gov.vn") == (false, false))
     }
@@ -32,8 +33,7 @@ struct NamePinsTests {
             url: "https://xa.gov.vn:8443/", host: "xa.gov.vn", httpsPort: 8443, httpPort: 8080, path: "/")
         target.address = "127.0.0.2"
         var pins = NamePins(entries: [], target: target)
-        #expect(
-            pins.entries(host: "xa.gov.vn", port: 8080) == ["xa.gov.vn:8443:127.0.0.2", "xa.gov.vn:8080:127.0.0.2"])
+        #expect(pins.entries(host: "xa.gov.vn", port: 8080) == ["xa.gov.vn:8080:127.0.0.2"])
         #expect(pins.pinning(host: "xa.gov.vn") == (true, false))
         pins.pin(host: "CDN.gov.vn", ports: [443], addresses: ["127.0.0.3"])
         pins.pin(host: "none.gov.vn", ports: [443], addresses: [])

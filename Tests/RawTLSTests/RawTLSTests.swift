@@ -172,6 +172,26 @@ struct RawTLSTests {
         #expect(longRecord.error == .tooLarge)
     }
 
+    @Test("a flight of small messages straddling its records keeps only the unread bytes, not the whole flight")
+    func straddlingMessages() {
+        // Given 20,000 tiny handshake messages (type 99, 3 bytes each) sent so that every record ends inside one
+        var reader = FlightReader()
+        let message = handshake(99, [1, 2, 3])
+        let stream = Array((0..<20_000).map { _ in message }.joined())
+        var offset = 0
+        var largest = 0
+        // When it arrives in records of 5 bytes (each the tail of a message and the head of the next)
+        while offset < stream.count {
+            let end = min(stream.count, offset + 5)
+            reader.feed(record(22, Array(stream[offset..<end])))
+            largest = max(largest, reader.retainedBytes)
+            offset = end
+        }
+        // Then the reader read on, and never kept more than a few messages' bytes (140,000 were sent)
+        #expect(reader.error == nil && !reader.isDone)
+        #expect(largest <= 4 * message.count, "\(largest) bytes kept")
+    }
+
     @Test("bit lengths of primes", arguments: [([UInt8](), 0), ([0, 0, 1], 1), ([0x80, 0], 16), ([0x7F], 7)])
     func bitLength(bytes: [UInt8], bits: Int) {
         #expect(FlightReader.bitLength(bytes) == bits)

@@ -149,7 +149,8 @@ int pa_verify_chain(const unsigned char *const *ders, const size_t *lens, int co
 
 /* Revocation. The status of `leaf` (DER) issued by `issuer` (DER) according to an OCSP response or a CRL
  * (DER or PEM), whose signature is checked against the issuer (OCSP: or a responder it delegated to, or the
- * shared store). Returns 0 good, 1 revoked (`*when` = revocation time, Unix seconds), 2 unknown to the
+ * shared store) and only when `issuer` really signed `leaf` (a server may send an impostor of the same name).
+ * Returns 0 good, 1 revoked (`*when` = revocation time, Unix seconds), 2 unknown to the
  * responder, -1 when the document cannot be read, is not signed by the issuer or is out of date. */
 int pa_ocsp_status(const unsigned char *resp, size_t resp_len, const unsigned char *leaf, size_t leaf_len,
                    const unsigned char *issuer, size_t issuer_len, long long *when);
