@@ -180,9 +180,9 @@ struct RawTLSTests {
         let stream = Array((0..<20_000).map { _ in message }.joined())
         var offset = 0
         var largest = 0
-        // When it arrives in records of 5 bytes (each the tail of a message and the head of the next)
+        // When it arrives in records that each end three bytes into a message (the first 3 bytes, then 7 at a time)
         while offset < stream.count {
-            let end = min(stream.count, offset + 5)
+            let end = min(stream.count, offset == 0 ? 3 : offset + 7)
             reader.feed(record(22, Array(stream[offset..<end])))
             largest = max(largest, reader.retainedBytes)
             offset = end
