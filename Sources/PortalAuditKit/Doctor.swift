@@ -13,6 +13,27 @@ public enum Doctor {
         public var detail: String
     }
 
+    /// Where the installed service keeps its secrets (checked when they exist).
+    public static let deployedSecrets = ["/etc/portal-audit/dashboard.token", "/etc/portal-audit/alerts.yaml"]
+
+    /// Files holding a secret (a dashboard token, a database password, alert addresses and webhook URLs):
+    /// a warning for each that another user may read or write, with the command that fixes it.
+    public static func secretFiles(_ paths: [String]) -> [Check] {
+        paths.compactMap { path in
+            var status = stat()
+            guard stat(path, &status) == 0 else { return nil }
+            let mode = Int(status.st_mode) & 0o777
+            guard mode & 0o007 != 0 else {
+                return Check(
+                    name: "secrets", outcome: .ok, detail: "\(path): \(String(mode, radix: 8)), not for other users")
+            }
+            return Check(
+                name: "secrets", outcome: .warning,
+                detail:
+                    "\(path) is \(String(mode, radix: 8)): every user of this machine can read it; chmod 600 \(path)")
+        }
+    }
+
     /// The tool's release date: a clock before it is certainly wrong.
     static let released = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01
 

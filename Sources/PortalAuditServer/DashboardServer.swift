@@ -58,7 +58,11 @@ public enum DashboardServer {
         router.add(middleware: TimingMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ReadOnlyMiddleware())
-        if let token = configuration.token { router.add(middleware: TokenMiddleware(token: AccessToken(token))) }
+        if let token = configuration.token {
+            router.add(middleware: TokenMiddleware(token: AccessToken(token)))
+        } else {
+            router.add(middleware: HostMiddleware(listening: configuration.listen.host))
+        }
         let css = EmbeddedTemplates.files["dashboard.css"] ?? ""
         router.get("/static/dashboard.css") { _, _ in
             Response(

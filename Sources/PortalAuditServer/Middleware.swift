@@ -89,6 +89,44 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Without a token, only requests addressed to the server by its own address: a page elsewhere that points a
+/// name of its own at 127.0.0.1 (DNS rebinding) sends its name as `Host` and is answered 421, so it cannot
+/// read the history through the officer's browser. Names that are this machine's loopback (`localhost`)
+/// count as its address.
+struct HostMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The host names accepted (lower case, IPv6 without brackets).
+    let hosts: Set<String>
+
+    init(listening host: String) {
+        let bare = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let loopback: Set<String> = ["127.0.0.1", "::1", "localhost"]
+        hosts = loopback.contains(bare) || bare.hasPrefix("127.") ? loopback.union([bare]) : [bare]
+    }
+
+    /// The host of a `Host` value (`name`, `name:port`, `[v6]`, `[v6]:port`), lower case, without brackets.
+    static func name(_ value: String) -> String {
+        let text = value.trimmingCharacters(in: .whitespaces).lowercased()
+        if text.hasPrefix("["), let end = text.firstIndex(of: "]") {
+            return String(text[text.index(after: text.startIndex)..<end])
+        }
+        return String(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let host = request.head.authority ?? ""
+        if hosts.contains(Self.name(host)) { return try await next(request, context) }
+        return Response(
+            status: .misdirectedRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(
+                byteBuffer: ByteBuffer(
+                    string:
+                        "this dashboard answers to its own address only (\(hosts.sorted().joined(separator: ", "))); "
+                        + "to reach it by a name, serve it with --token-file\n")))
+    }
+}
+
 extension HTTPField.Name {
     static let contentSecurityPolicy = Self("Content-Security-Policy")!
     static let xContentTypeOptions = Self("X-Content-Type-Options")!

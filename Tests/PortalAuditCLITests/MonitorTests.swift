@@ -345,7 +345,10 @@ struct MonitorTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var paths: [String] = []
-        for name in ["portal-audit-monitor.service", "portal-audit-scan.service", "portal-audit-scan.timer"] {
+        for name in [
+            "portal-audit-monitor.service", "portal-audit-scan.service", "portal-audit-scan.timer",
+            "portal-audit-serve.service",
+        ] {
             let text = try String(
                 contentsOf: Repository.root.appendingPathComponent("docs/deploy/\(name)"), encoding: .utf8
             )

@@ -341,6 +341,21 @@ struct ServeTests {
         #expect(try await fetch(server.base + "/", ["-u", "officer:\(token)"]).status == 200)
     }
 
+    @Test(
+        "without a token, a request by another name (DNS rebinding) is refused; by the listening address it is served")
+    func rebinding() async throws {
+        let history = try await LabHistory.shared.value
+        let server = try await Server.start(["serve", "--db", history.database, "--listen", "127.0.0.1:0"])
+        defer { Task { _ = await server.stop() } }
+        let port = server.base.split(separator: ":").last.map(String.init) ?? ""
+        let rebound = try await fetch(server.base + "/api/v1/runs", ["-H", "Host: rebind.attacker.example:\(port)"])
+        #expect(rebound.status == 421)
+        #expect(!rebound.body.contains("\"runs\""))
+        #expect(try await fetch(server.base + "/api/v1/runs").status == 200)
+        #expect(try await fetch(server.base + "/", ["-H", "Host: localhost:\(port)"]).status == 200)
+        #expect(try await fetch(server.base + "/", ["-H", "Host: [::1]:\(port)"]).status == 200)
+    }
+
     @Test("monitor --serve: the monitor's dashboard answers while it samples, and stops with it")
     func monitorServe() async throws {
         let history = try await LabHistory.shared.value

@@ -14,8 +14,16 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The --concurrency you plan to scan with.", valueName: "n"))
     var concurrency: Int = 32
 
+    @Option(
+        name: .customLong("secret"),
+        help: ArgumentHelp(
+            "A file holding a secret (token, password, alerts) that only its owner should read; repeatable. The installed service's (/etc/portal-audit/dashboard.token, alerts.yaml) and --db-password-file are checked anyway.",
+            valueName: "file"))
+    var secrets: [String] = []
+
     func run() async throws {
-        let checks = await Doctor.run(database: try database.history(), concurrency: concurrency)
+        var checks = await Doctor.run(database: try database.history(), concurrency: concurrency)
+        checks += Doctor.secretFiles(secrets + (database.dbPasswordFile.map { [$0] } ?? []) + Doctor.deployedSecrets)
         for check in checks {
             let mark =
                 switch check.outcome {
