@@ -37,6 +37,7 @@ public enum DashboardServer {
         let host = configuration.listen.host == "localhost" ? "127.0.0.1" : configuration.listen.host
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: configuration.listen.port)),
             onServerRunning: { channel in
                 onListening(ListenAddress(host: host, port: channel.localAddress?.port ?? configuration.listen.port))

@@ -8,26 +8,48 @@ import PortalAuditStore
 
 /// A run's reports, made when asked for (no traffic: from the history, as `portal-audit report` does),
 /// one at a time: a PDF of a thousand portals keeps Chromium busy for a minute, and a second one beside it
-/// would starve the pages.
+/// would starve the pages. At most `Gate.queue` requests wait their turn; more are told to come back (429),
+/// and one whose client left stops waiting.
 enum Downloads {
     static let formats: [ReportFormat] = [.html, .pdf, .csv, .json]
-    static let gate = Gate()
+    static let gate = Gate(queue: 4)
 
-    /// Lets one caller in at a time, the others waiting in order.
+    /// Lets one caller in at a time, at most `queue` others waiting in order.
     actor Gate {
+        let queue: Int
         private var busy = false
-        private var waiting: [CheckedContinuation<Void, Never>] = []
+        private var waiting: [(id: UInt64, turn: CheckedContinuation<Bool, Never>)] = []
+        private var issued: UInt64 = 0
 
-        func enter() async {
+        init(queue: Int) { self.queue = queue }
+
+        /// Waits for the turn: `true` when it came (call `leave` after), `false` when the queue was full or
+        /// the caller was cancelled while waiting (its client went away).
+        func enter() async -> Bool {
             guard busy else {
                 busy = true
-                return
+                return true
             }
-            await withCheckedContinuation { waiting.append($0) }
+            guard waiting.count < queue, !Task.isCancelled else { return false }
+            issued += 1
+            let id = issued
+            return await withTaskCancellationHandler {
+                await withCheckedContinuation { waiting.append((id, $0)) }
+            } onCancel: {
+                Task { await self.withdraw(id) }
+            }
         }
 
         func leave() {
-            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().turn.resume(returning: true) }
+        }
+
+        /// Callers waiting now.
+        var waitingCount: Int { waiting.count }
+
+        private func withdraw(_ id: UInt64) {
+            guard let index = waiting.firstIndex(where: { $0.id == id }) else { return }
+            waiting.remove(at: index).turn.resume(returning: false)
         }
     }
 
@@ -42,7 +64,14 @@ enum Downloads {
         }
         let request = ReportRequest(
             database: store.database.location, runID: run, formats: [format], language: language)
-        await gate.enter()
+        guard await gate.enter() else {
+            return Response(
+                status: .tooManyRequests,
+                headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "60"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: "\(gate.queue) reports are already waiting to be made: ask again in a minute\n")))
+        }
         let body: Data
         do {
             let context = try await ReportWriter().context(request, store: store)

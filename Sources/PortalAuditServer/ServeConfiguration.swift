@@ -63,11 +63,15 @@ public struct ServeConfiguration: Sendable {
     public var language: Language
     /// Portals per page of a run.
     public var pageSize: Int
+    /// Seconds a connection may stay open without a request (a client that opens connections and sends
+    /// nothing holds no descriptor longer).
+    public var idleTimeoutSeconds: Int
 
     public init(
         database: String, listen: ListenAddress, token: String? = nil, language: Language = .vi, pageSize: Int = 50,
-        databasePassword: String? = nil
+        databasePassword: String? = nil, idleTimeoutSeconds: Int = 30
     ) {
+        self.idleTimeoutSeconds = idleTimeoutSeconds
         self.database = database
         self.databasePassword = databasePassword
         self.listen = listen

@@ -356,6 +356,31 @@ struct ServeTests {
         #expect(try await fetch(server.base + "/", ["-H", "Host: [::1]:\(port)"]).status == 200)
     }
 
+    @Test("a connection that sends nothing is closed after --idle-timeout; a bad value is refused with exit 64")
+    func idleConnection() async throws {
+        let history = try await LabHistory.shared.value
+        let bad = try await Command.run(
+            Repository.binary, ["serve", "--db", history.database, "--idle-timeout", "0"], environment: environment)
+        #expect(bad.status == 64 && bad.stderr.contains("--idle-timeout: expected 1 to 3600 seconds, found 0"))
+        let server = try await Server.start([
+            "serve", "--db", history.database, "--listen", "127.0.0.1:0", "--idle-timeout", "1",
+        ])
+        defer { Task { _ = await server.stop() } }
+        let port = server.base.split(separator: ":").last.map(String.init) ?? ""
+        // A client that connects and says nothing: the server closes the connection (recv gives b'')
+        let probe = """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.settimeout(20)
+            try:
+                print("closed" if s.recv(1) == b"" else "data")
+            except socket.timeout:
+                print("open")
+            """
+        let result = try await Command.run("/usr/bin/env", ["python3", "-c", probe, port])
+        #expect(result.stdout == "closed\n", "\(result.stdout) \(result.stderr)")
+    }
+
     @Test("monitor --serve: the monitor's dashboard answers while it samples, and stops with it")
     func monitorServe() async throws {
         let history = try await LabHistory.shared.value

@@ -80,4 +80,29 @@ struct ServerPartsTests {
             #expect(!text.contains("style=\""), "\(name): inline styles break the CSP")
         }
     }
+
+    @Test(
+        "on-demand reports: one made at a time, a bounded queue, more told to come back; a caller who leaves stops waiting"
+    )
+    func reportQueue() async throws {
+        let gate = Downloads.Gate(queue: 2)
+        // The first report is made at once; two more wait their turn
+        #expect(await gate.enter())
+        let second = Task { await gate.enter() }
+        #expect(try await eventually(10) { await gate.waitingCount == 1 })
+        let third = Task { await gate.enter() }
+        #expect(try await eventually(10) { await gate.waitingCount == 2 })
+        // A fourth finds the queue full and is answered at once
+        #expect(await gate.enter() == false)
+        // The third's client leaves: it stops waiting, and its place is free
+        third.cancel()
+        #expect(await third.value == false)
+        #expect(await gate.waitingCount == 1)
+        // The first done, the second's turn comes; then the gate is free
+        await gate.leave()
+        #expect(await second.value)
+        await gate.leave()
+        #expect(await gate.enter())
+        await gate.leave()
+    }
 }

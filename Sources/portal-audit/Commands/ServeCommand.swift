@@ -56,6 +56,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Language of the pages: vi or en.")
     var lang: Language = .vi
 
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Seconds a connection may stay open with no request before the server closes it.", valueName: "seconds"))
+    var idleTimeout: Int = 30
+
     /// The checked configuration; every problem printed and exit 64 when there are any.
     func configuration(history: HistoryDatabase, listen: String, option: String) throws -> ServeConfiguration {
         switch ListenAddress.parse(listen) {
@@ -63,12 +69,15 @@ struct ServeOptions: ParsableArguments {
             printError("<command line>: error: \(option): \(error)")
             throw ExitStatus.badInput
         case .success(let address):
-            let (token, problems) = ServeConfiguration.validate(listen: address, option: option, tokenFile: tokenFile)
+            var (token, problems) = ServeConfiguration.validate(listen: address, option: option, tokenFile: tokenFile)
+            if !(1...3_600).contains(idleTimeout) {
+                problems.append("--idle-timeout: expected 1 to 3600 seconds, found \(idleTimeout)")
+            }
             for problem in problems { printError("<command line>: error: \(problem)") }
             guard problems.isEmpty else { throw ExitStatus.badInput }
             return ServeConfiguration(
                 database: history.address, listen: address, token: token, language: lang,
-                databasePassword: history.password)
+                databasePassword: history.password, idleTimeoutSeconds: idleTimeout)
         }
     }
 }
