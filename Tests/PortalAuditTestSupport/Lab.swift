@@ -131,6 +131,9 @@ public enum Command {
         /// What the program wrote to stderr so far (for a test's failure message).
         public var stderrSoFar: String { output("err") }
 
+        /// What the program wrote to stdout so far (a server's chosen port).
+        public var stdoutSoFar: String { output("out") }
+
         func output(_ name: String) -> String {
             String(decoding: (try? Data(contentsOf: folder.appendingPathComponent(name))) ?? Data(), as: UTF8.self)
         }
