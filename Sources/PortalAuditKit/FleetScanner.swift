@@ -3,6 +3,7 @@ import Foundation
 import PortalAuditCore
 import PortalAuditProbes
 import PortalAuditStore
+import Synchronization
 
 /// What `portal-audit scan` needs, as parsed from the command line.
 public struct ScanRequest: Sendable {
@@ -314,6 +315,9 @@ public struct FleetScanner: Sendable {
         var finished = done.count
         var scanned = 0
         var saveError: (any Error)?
+        // Set by the heartbeat when another scanner has taken the run over: the next portal finished here is
+        // not saved, and the scan stops (what it saved before stays).
+        let leaseLost = LeaseLostFlag()
 
         await withTaskGroup(of: Void.self) { beat in
             // The lease's heartbeat (and the portal claims'), for as long as the scan runs.
@@ -321,7 +325,10 @@ public struct FleetScanner: Sendable {
                 while !Task.isCancelled {
                     do {
                         try await clock.sleep(shared ? Self.heartbeatEvery / 2 : Self.heartbeatEvery)
-                        if holdsRun { _ = try await store.heartbeat(run: runID, lease: lease, at: clock.now()) }
+                        if holdsRun, try await !store.heartbeat(run: runID, lease: lease, at: clock.now()) {
+                            leaseLost.set()
+                            return
+                        }
                         if shared { try await store.renewClaims(run: runID, holder: holder, at: clock.now()) }
                     } catch is CancellationError {
                         return
@@ -360,6 +367,7 @@ public struct FleetScanner: Sendable {
                     }
                 }
                 let judge = target.level.flatMap { levelProfiles[$0] } ?? profile
+                if leaseLost.isSet { throw RunLeaseLost(run: runID) }
                 return AuditRunner.judge(target: target, outcome: outcome, profile: judge, now: now)
             }
             func failed(_ error: any Error) {
@@ -556,6 +564,25 @@ public struct UnknownSharedPortal: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "run \(run) offers \(url), which is not in this scanner's inventory: join with the inventory the run was started with"
+    }
+}
+
+/// Whether this scanner's lease was taken over, shared by its heartbeat and its scanning tasks.
+final class LeaseLostFlag: Sendable {
+    private let flag = Mutex(false)
+
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
+}
+
+/// Another scanner took the run over while this one scanned it (this one's heartbeat had stopped for
+/// longer than a lease lasts: a paused VM, a network cut): this one stops, keeping what it saved.
+public struct RunLeaseLost: Error, Sendable, CustomStringConvertible {
+    public var run: Int64
+
+    public var description: String {
+        "run \(run) was taken over by another scanner while this one was scanning it (its heartbeat had gone "
+            + "unanswered too long): this scanner stopped; the results it saved are kept, the other finishes the run"
     }
 }
 

@@ -53,12 +53,14 @@ public enum DashboardServer {
     /// The router with every page, the API and the middleware: what `run` serves and tests call.
     static func makeRouter(_ configuration: ServeConfiguration, store: AuditStore) throws -> Router<BasicRequestContext>
     {
-        let pages = try Pages(store: store, language: configuration.language, pageSize: configuration.pageSize)
+        let pages = try Pages(
+            store: store, language: configuration.language, pageSize: configuration.pageSize,
+            postDownloads: configuration.token != nil)
         let api = API(store: store, pages: pages)
         let router = Router()
         router.add(middleware: TimingMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ReadOnlyMiddleware())
+        router.add(middleware: ReadOnlyMiddleware(reportPosts: configuration.token != nil))
         if let token = configuration.token {
             router.add(middleware: TokenMiddleware(token: AccessToken(token)))
         } else {
@@ -88,11 +90,14 @@ public enum DashboardServer {
                 try await pages.runPage(run: id, query: try query.portalQuery(), page: try query.page())
             }
         }
-        router.get("/runs/:id/:file") { _, context in
+        // A run's reports: GET on loopback without a token, POST behind one (ReadOnlyMiddleware says which).
+        let report: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, context in
             try await Downloads.report(
                 file: context.parameters.get("file") ?? "", run: try runID(context), store: store,
                 language: configuration.language)
         }
+        router.get("/runs/:id/:file", use: report)
+        router.post("/runs/:id/:file", use: report)
         router.get("/portal") { request, _ in
             let query = QueryParameters(request.uri.query)
             guard let url = query["url"], !url.isEmpty else {

@@ -43,7 +43,7 @@ form.filters label { display: flex; flex-direction: column; font-size: .85rem; }
 form.filters select, form.filters input { font: inherit; padding: .2rem .3rem; max-width: 16rem; }
 .pager { display: flex; gap: 1rem; justify-content: center; }
 dl { margin: 0; } dt { font-weight: bold; font-size: .8rem; } dd { margin: 0 0 .2rem; word-break: break-all; }
-.downloads a { margin-right: 1rem; }
+.downloads a, .downloads form { display: inline; margin-right: 1rem; }
 footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 
 """#,
@@ -97,7 +97,7 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 </svg>
 <p class="legend">{{#legend}}<span class="swatch {{verdict}}"></span>{{label}} {{/legend}}</p>
 <h2>{{t.downloads}}</h2>
-<p class="downloads">{{#downloads}}<a href="{{href}}" download>{{label}}</a> {{/downloads}}</p>
+<div class="downloads">{{#downloads}}{{#post}}<form method="post" action="{{href}}"><button type="submit">{{label}}</button></form>{{/post}}{{^post}}<a href="{{href}}" download>{{label}}</a>{{/post}} {{/downloads}}</div>
 </section>
 <section>
 <h2>{{t.changes}}</h2>
@@ -198,7 +198,8 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 """#,
         "run.mustache": #"""
 {{> head}}
-<p class="meta">{{started}} · {{status}} · {{profile}} · {{inventory}} · {{done}}/{{planned}} · {{#downloads}}<a href="{{href}}" download>{{label}}</a> {{/downloads}}</p>
+<p class="meta">{{started}} · {{status}} · {{profile}} · {{inventory}} · {{done}}/{{planned}}</p>
+<div class="downloads">{{#downloads}}{{#post}}<form method="post" action="{{href}}"><button type="submit">{{label}}</button></form>{{/post}}{{^post}}<a href="{{href}}" download>{{label}}</a>{{/post}} {{/downloads}}</div>
 <form class="filters" method="get" action="{{action}}">
 <label>{{t.verdict}} <select name="verdict"><option value="">{{t.all}}</option>{{#verdicts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/verdicts}}</select></label>
 <label>{{t.unit}} <select name="unit"><option value="">{{t.all}}</option>{{#units}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/units}}</select></label>

@@ -139,11 +139,28 @@ extension HTTPField.Name {
 }
 
 /// Everything here is read-only: GET, and HEAD answered as GET without the body (monitors and
-/// `portal-audit check` may ask HEAD); any other method is 405 with `Allow`.
+/// `portal-audit check` may ask HEAD); any other method is 405 with `Allow`. Behind a token
+/// (`reportPosts`), a run's report is made on demand by POST, and only by POST.
 struct ReadOnlyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let reportPosts: Bool
+
+    /// `/runs/ID/report.FORMAT`.
+    static func isReport(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0].isEmpty && parts[1] == "runs" && !parts[2].isEmpty
+            && parts[2].allSatisfy(\.isASCII) && parts[2].allSatisfy(\.isNumber) && parts[3].hasPrefix("report.")
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        if reportPosts && Self.isReport(request.uri.path) {
+            if request.method == .post { return try await next(request, context) }
+            return Response(
+                status: .methodNotAllowed, headers: [.allow: "POST", .contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "a report is made on demand by POST (the page's buttons)\n"))
+            )
+        }
         if request.method == .get { return try await next(request, context) }
         guard request.method == .head else {
             return Response(

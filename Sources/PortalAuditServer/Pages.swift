@@ -10,11 +10,15 @@ struct Pages: Sendable {
     let store: AuditStore
     let language: Language
     let pageSize: Int
+    /// Reports are asked for with POST (behind a token: a link followed by a crawler or a prefetch, or a
+    /// page elsewhere, does not start one).
+    let postDownloads: Bool
     let library: MustacheLibrary
 
     var words: Words { Words(language: language) }
 
-    init(store: AuditStore, language: Language, pageSize: Int) throws {
+    init(store: AuditStore, language: Language, pageSize: Int, postDownloads: Bool = false) throws {
+        self.postDownloads = postDownloads
         self.store = store
         self.language = language
         self.pageSize = pageSize
@@ -30,6 +34,8 @@ struct Pages: Sendable {
     struct Link {
         var href: String
         var label: String
+        /// Asked for with POST (a form's button), not a link: a report made on demand behind a token.
+        var post = false
     }
 
     struct Option {
@@ -151,7 +157,9 @@ struct Pages: Sendable {
     static let verdictsWorstFirst: [Verdict] = [.fail, .incomplete, .warn, .pass]
 
     func runDownloads(_ run: Int64) -> [Link] {
-        ["html", "pdf", "csv", "json"].map { Link(href: "/runs/\(run)/report.\($0)", label: $0.uppercased()) }
+        ["html", "pdf", "csv", "json"].map {
+            Link(href: "/runs/\(run)/report.\($0)", label: $0.uppercased(), post: postDownloads)
+        }
     }
 
     // MARK: overview

@@ -25,6 +25,8 @@ enum ExitStatus {
     static let failed = ExitCode(1)
     static let badInput = ExitCode(64)
     static let internalError = ExitCode(70)
+    /// The work stopped for a reason outside this process (another scanner took the run over): try later.
+    static let interrupted = ExitCode(75)
 }
 
 /// Writes a line to standard error.

@@ -36,6 +36,20 @@ private func waitForResults(_ database: String, atLeast count: Int, of process: 
             + String(process.stderrSoFar.suffix(1_500)))
 }
 
+/// An inventory of lab `portals` (pinned to loopback, level 2) in `folder`, and a scanner of Kit on `clock`
+/// restricted to loopback: a scan run in-process, its waits the test's to move.
+func labScan(_ portals: [Lab.Portal], in folder: URL, clock: TestClock) throws -> (
+    inventory: String, scanner: FleetScanner
+) {
+    let inventory = folder.appendingPathComponent("inventory.yaml").path
+    var yaml = "defaults: { address: \"127.0.0.1,::1\", level: 2 }\nportals:\n"
+    for portal in portals { yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n" }
+    try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
+    let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
+    runner.restrictToLoopback(true)
+    return (inventory, FleetScanner(runner: runner, clock: KitClock(now: clock.now, sleep: clock.sleep)))
+}
+
 @Suite("portal-audit scan", .serialized, .timeLimit(.minutes(3)))
 struct ScanTests {
     @Test(
@@ -256,16 +270,10 @@ struct ScanTests {
         let up = try ["exemplary", "insecure-cookies"].map(Lab.portal)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let inventory = folder.appendingPathComponent("inventory.yaml").path
-        var yaml = "defaults: { address: \"127.0.0.1,::1\", level: 2 }\nportals:\n"
-        for portal in [down] + up { yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n" }
-        try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
         // When Kit scans it on a test clock (the 30 s wait is the clock's, moved by this test)
         let clock = TestClock()
-        let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
-        runner.restrictToLoopback(true)
-        let scanner = FleetScanner(runner: runner, clock: KitClock(now: clock.now, sleep: clock.sleep))
+        let (inventory, scanner) = try labScan([down] + up, in: folder, clock: clock)
         let prepared = try await scanner.prepare(
             ScanRequest(
                 inventory: inventory, concurrency: 1, database: database, probe: ProbeOptions(), caFile: Lab.caFile))

@@ -339,6 +339,15 @@ struct ServeTests {
         #expect(try await fetch(server.base + "/api/v1/runs", ["-H", "Authorization: Bearer \(token)x"]).status == 401)
         #expect(try await fetch(server.base + "/api/v1/runs", ["-H", "Authorization: Bearer \(token)"]).status == 200)
         #expect(try await fetch(server.base + "/", ["-u", "officer:\(token)"]).status == 200)
+        // Behind the token a report is made on demand by POST only, from the page's buttons
+        let overview = try await fetch(server.base + "/", ["-u", "officer:\(token)"])
+        #expect(overview.body.contains("<form method=\"post\" action=\"/runs/2/report.csv\">"))
+        let auth = ["-H", "Authorization: Bearer \(token)"]
+        let get = try await fetch(server.base + "/runs/2/report.csv", auth)
+        #expect(get.status == 405 && get.headers["allow"] == "POST")
+        #expect(try await fetch(server.base + "/runs/2/report.csv", ["-X", "POST"]).status == 401)
+        let made = try await fetch(server.base + "/runs/2/report.csv", auth + ["-X", "POST"])
+        #expect(made.status == 200 && made.headers["content-type"]?.hasPrefix("text/csv") == true)
     }
 
     @Test(

@@ -83,6 +83,11 @@ struct ScanCommand: AsyncParsableCommand {
             progress.finish()
             printError("portal-audit: \(conflict)")
             throw ExitStatus.badInput
+        } catch let lost as RunLeaseLost {
+            workers.stop(if: true)
+            progress.finish()
+            printError("portal-audit: \(lost)")
+            throw ExitStatus.interrupted
         } catch let failure as WorkerFailure {
             progress.finish()
             printError("portal-audit: \(failure)")
