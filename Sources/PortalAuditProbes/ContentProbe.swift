@@ -149,8 +149,10 @@ struct ContentProbe: AreaProbe {
             else { return nil }
             request.userAgent = userAgent
             request.referer = referer
-            let result = await context.perform(request)
-            results.append(result)
+            // Cloaking is a required criterion: a stalled moment gets a second attempt.
+            let tries = await context.performPatiently(request)
+            results += tries
+            guard let result = tries.last else { continue }
             guard result.failure == nil || result.responseCode > 0 else {
                 variants.append(
                     CloakVariant(

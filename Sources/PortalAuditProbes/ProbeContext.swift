@@ -38,6 +38,19 @@ struct ProbeContext: Sendable {
     }
 
     func perform(_ request: TransferRequest) async -> TransferResult { await runtime.perform(request) }
+
+    /// `request`, and once more when nothing came back before its timeout while the site's budget still holds
+    /// a whole second attempt: a moment when this machine or the network stalled does not leave a required
+    /// criterion unjudged. A server that answered, even wrongly or slowly, is not asked twice. Every transfer
+    /// made, the last one deciding.
+    func performPatiently(_ request: TransferRequest) async -> [TransferResult] {
+        let first = await perform(request)
+        guard first.responseCode == 0, first.failure?.kind == .timeout, budget.remainingMS() >= request.timeoutMS
+        else { return [first] }
+        var again = request
+        again.connectTimeoutMS = budget.connectMS()
+        return [first, await perform(again)]
+    }
 }
 
 /// What one area probe found: its facts (optional for the probes that may record none) and every

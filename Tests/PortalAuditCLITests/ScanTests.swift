@@ -80,7 +80,7 @@ struct ScanTests {
         for site in results {
             #expect(
                 site.verdict.rawValue == expected[site.target.url],
-                "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?")) in \(site.durationMS) ms, \(site.observation.content?.sample?.pages.count ?? 0) pages sampled"
+                "\(site.target.url) (\(fleet.cases[site.target.url] ?? "?")) in \(site.durationMS) ms, \(site.observation.content?.sample?.pages.count ?? 0) pages sampled; not judged: \(site.findings.filter { $0.status == .inconclusive }.map { "\($0.rule)=\($0.resultCode)" })"
             )
         }
         // And the connections per portal stay those of a modern site's plan, not one per sampled page
