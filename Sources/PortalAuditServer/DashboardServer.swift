@@ -64,7 +64,7 @@ public enum DashboardServer {
         if let token = configuration.token {
             router.add(middleware: TokenMiddleware(token: AccessToken(token)))
         } else {
-            router.add(middleware: HostMiddleware(listening: configuration.listen.host))
+            router.add(middleware: HostMiddleware(listening: configuration.listen))
         }
         let css = EmbeddedTemplates.files["dashboard.css"] ?? ""
         router.get("/static/dashboard.css") { _, _ in

@@ -97,10 +97,9 @@ struct HostMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The host names accepted (lower case, IPv6 without brackets).
     let hosts: Set<String>
 
-    init(listening host: String) {
-        let bare = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let loopback: Set<String> = ["127.0.0.1", "::1", "localhost"]
-        hosts = loopback.contains(bare) || bare.hasPrefix("127.") ? loopback.union([bare]) : [bare]
+    init(listening address: ListenAddress) {
+        let bare = address.host.lowercased()
+        hosts = address.isLoopback ? ["127.0.0.1", "::1", "localhost", bare] : [bare]
     }
 
     /// The host of a `Host` value (`name`, `name:port`, `[v6]`, `[v6]:port`), lower case, without brackets.
