@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
@@ -722,12 +723,9 @@ int pa_ocsp_status(const unsigned char *resp, size_t resp_len, const unsigned ch
     return rc;
 }
 
-int pa_crl_status(const unsigned char *crl, size_t crl_len, const unsigned char *leaf, size_t leaf_len,
-                  const unsigned char *issuer, size_t issuer_len, long long *when) {
-    int rc = -1;
-    X509 *l = pa_x509(leaf, leaf_len), *i = pa_x509(issuer, issuer_len);
+void *pa_crl_parse(const unsigned char *crl, size_t crl_len) {
     X509_CRL *list = NULL;
-    if (crl != NULL && crl_len > 0) {
+    if (crl != NULL && crl_len > 0 && crl_len <= INT_MAX) {
         const unsigned char *cursor = crl;
         list = d2i_X509_CRL(NULL, &cursor, (long)crl_len);
         if (list == NULL) {
@@ -737,13 +735,33 @@ int pa_crl_status(const unsigned char *crl, size_t crl_len, const unsigned char 
             BIO_free(bio);
         }
     }
+    ERR_clear_error();
+    return list;
+}
+
+void pa_crl_free(void *list) { X509_CRL_free((X509_CRL *)list); }
+
+int pa_crl_verified(void *list, const unsigned char *issuer, size_t issuer_len) {
+    X509_CRL *crl = (X509_CRL *)list;
+    X509 *i = pa_x509(issuer, issuer_len);
     EVP_PKEY *key = i != NULL ? X509_get0_pubkey(i) : NULL;
-    if (list != NULL && pa_issued_by(l, i) && key != NULL && X509_CRL_verify(list, key) == 1
-        && X509_NAME_cmp(X509_CRL_get_issuer(list), X509_get_subject_name(i)) == 0) {
-        const ASN1_TIME *next = X509_CRL_get0_nextUpdate(list);
+    int ok = crl != NULL && key != NULL && X509_CRL_verify(crl, key) == 1
+        && X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(i)) == 0;
+    ERR_clear_error();
+    X509_free(i);
+    return ok ? 1 : 0;
+}
+
+int pa_crl_lookup(void *list, const unsigned char *leaf, size_t leaf_len, const unsigned char *issuer,
+                  size_t issuer_len, long long *when) {
+    X509_CRL *crl = (X509_CRL *)list;
+    int rc = -1;
+    X509 *l = pa_x509(leaf, leaf_len), *i = pa_x509(issuer, issuer_len);
+    if (crl != NULL && pa_issued_by(l, i)) {
+        const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
         if (next == NULL || X509_cmp_current_time(next) > 0) {
             X509_REVOKED *entry = NULL;
-            if (X509_CRL_get0_by_serial(list, &entry, X509_get0_serialNumber(l)) == 1 && entry != NULL) {
+            if (X509_CRL_get0_by_serial(crl, &entry, X509_get0_serialNumber(l)) == 1 && entry != NULL) {
                 rc = 1;
                 if (when != NULL) *when = pa_time(X509_REVOKED_get0_revocationDate(entry));
             } else {
@@ -752,7 +770,6 @@ int pa_crl_status(const unsigned char *crl, size_t crl_len, const unsigned char 
         }
     }
     ERR_clear_error();
-    X509_CRL_free(list);
     X509_free(l);
     X509_free(i);
     return rc;

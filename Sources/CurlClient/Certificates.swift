@@ -17,7 +17,7 @@ public enum Certificates {
     /// Verifies `chain` (leaf first, the rest untrusted intermediates in any order) for `host`, at
     /// security level 0, and returns every error as (code, depth); `nil` when the leaf cannot be read.
     public static func verify(chain: [[UInt8]], host: String) -> [(code: Int, depth: Int)]? {
-        guard !chain.isEmpty else { return nil }
+        guard !chain.isEmpty, pa_trust_store_build() == 0 else { return nil }
         var codes = [Int32](repeating: 0, count: 16)
         var depths = [Int32](repeating: 0, count: 16)
         let lengths = chain.map(\.count)
@@ -42,12 +42,14 @@ public enum Certificates {
 
     /// The status of `leaf` in an OCSP response signed by `issuer` (or its delegate, or a trusted responder).
     public static func ocspStatus(_ response: [UInt8], leaf: [UInt8], issuer: [UInt8]) -> Status {
-        status(of: leaf, issuer: issuer, in: response, pa_ocsp_status)
+        // The shared trust store (built once per process) is what a delegated responder chains to.
+        guard pa_trust_store_build() == 0 else { return .unusable }
+        return status(of: leaf, issuer: issuer, in: response, pa_ocsp_status)
     }
 
     /// The status of `leaf` in a CRL (DER or PEM) signed by `issuer`.
     public static func crlStatus(_ crl: [UInt8], leaf: [UInt8], issuer: [UInt8]) -> Status {
-        status(of: leaf, issuer: issuer, in: crl, pa_crl_status)
+        RevocationList(crl)?.status(leaf: leaf, issuer: issuer) ?? .unusable
     }
 
     /// The shims' revocation checks share one shape: (document, leaf, issuer, revocation time) → code.
@@ -69,7 +71,7 @@ public enum Certificates {
         return status(rc, when)
     }
 
-    private static func status(_ rc: Int32, _ when: Int64) -> Status {
+    static func status(_ rc: Int32, _ when: Int64) -> Status {
         switch rc {
         case 0: .good
         case 1: .revoked(when > 0 ? Date(timeIntervalSince1970: TimeInterval(when)) : nil)

@@ -221,13 +221,13 @@ public struct FleetScanner: Sendable {
         let resumeRun = request.resume ? try await store.unfinishedRun(inventory: Self.key(request.inventory)) : nil
         if let run = resumeRun, checkLease,
             let holder = try await store.liveHolder(
-                run: run.id, other: Self.lease, now: clock.now(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
+                run: run.id, other: Self.lease, staleAfter: Self.staleAfter, isAlive: Self.isAlive)
         {
             await store.close()
             throw InputIssues([
                 InputIssue(
                     file: history.shown, field: "--resume",
-                    problem: RunLeaseConflict(run: run.id, holder: holder, at: clock.now()).description)
+                    problem: RunLeaseConflict(run: run.id, holder: holder).description)
             ])
         }
         return Prepared(
@@ -266,9 +266,9 @@ public struct FleetScanner: Sendable {
             done = try await store.finishedURLs(run: run.id)
         } else if let run = prepared.resumeRun {
             if let holder = try await store.claim(
-                run: run.id, for: lease, now: clock.now(), staleAfter: Self.staleAfter, isAlive: Self.isAlive)
+                run: run.id, for: lease, staleAfter: Self.staleAfter, isAlive: Self.isAlive)
             {
-                throw RunLeaseConflict(run: run.id, holder: holder, at: clock.now())
+                throw RunLeaseConflict(run: run.id, holder: holder)
             }
             runID = run.id
             done = try await store.finishedURLs(run: run.id)
@@ -294,7 +294,7 @@ public struct FleetScanner: Sendable {
                 prepared.inventory.targets.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
             source = .claims { limit in
                 let urls = try await store.claimPortals(
-                    run: runID, holder: holder, limit: limit, now: clock.now(), staleAfter: Self.claimStaleAfter)
+                    run: runID, holder: holder, limit: limit, staleAfter: Self.claimStaleAfter)
                 return try urls.map { url in
                     guard let target = byURL[url] else { throw UnknownSharedPortal(run: runID, url: url) }
                     return target
@@ -325,11 +325,11 @@ public struct FleetScanner: Sendable {
                 while !Task.isCancelled {
                     do {
                         try await clock.sleep(shared ? Self.heartbeatEvery / 2 : Self.heartbeatEvery)
-                        if holdsRun, try await !store.heartbeat(run: runID, lease: lease, at: clock.now()) {
+                        if holdsRun, try await !store.heartbeat(run: runID, lease: lease) {
                             leaseLost.set()
                             return
                         }
-                        if shared { try await store.renewClaims(run: runID, holder: holder, at: clock.now()) }
+                        if shared { try await store.renewClaims(run: runID, holder: holder) }
                     } catch is CancellationError {
                         return
                     } catch {
@@ -590,11 +590,9 @@ public struct RunLeaseLost: Error, Sendable, CustomStringConvertible {
 public struct RunLeaseConflict: Error, Sendable, CustomStringConvertible {
     public var run: Int64
     public var holder: LeaseHolder
-    /// When the conflict was found.
-    public var at: Date
 
     public var description: String {
-        let age = max(0, Int(at.timeIntervalSince(holder.heartbeat)))
+        let age = max(0, Int(holder.age))
         return
             "run \(run) is being scanned now by process \(holder.pid) on \(holder.host) (last heartbeat \(age) s ago); "
             + "wait for it to end, or stop it and then --resume"

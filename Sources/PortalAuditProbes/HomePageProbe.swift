@@ -173,12 +173,33 @@ struct HomePageProbe: AreaProbe {
 }
 
 /// Documents fetched during one run by URL (AIA issuers, CRLs): a thousand portals under one CA cost one
-/// download. Each is fetched through libcurl within the asking site's budget, capped; portals asking for a
-/// URL already being fetched wait for that one fetch. Only a document is kept: a failure (a timeout, a
-/// refused address) is the asking site's, and the next site asks again.
+/// download, and a CRL one parse. Each is fetched through libcurl within the asking site's budget, capped;
+/// portals asking for a URL already being fetched wait for that one fetch. Only a document is kept: a failure
+/// (a timeout, a refused address) is the asking site's, and the next site asks again.
 actor DocumentCache {
     private var fetched: [String: [UInt8]] = [:]
     private var fetching: [String: Task<([UInt8]?, [TransferResult]), Never>] = [:]
+    /// CRLs by URL, parsed (`nil`: the document is not a CRL); their bytes are not kept beside.
+    private var lists: [String: RevocationList?] = [:]
+    /// How many CRLs were parsed (once per URL).
+    private(set) var parses = 0
+
+    /// The CRL at `url`, fetched and parsed the first time; the transfers made for this caller. `nil` with no
+    /// transfer when the document was fetched but is not a CRL.
+    func revocationList(_ url: String, context: ProbeContext, cap: Int, timeoutMS: Int) async -> (
+        list: RevocationList?, fetched: Bool, results: [TransferResult]
+    ) {
+        if let known = lists[url] { return (known, true, []) }
+        let (body, results) = await document(url, context: context, cap: cap, timeoutMS: timeoutMS)
+        guard let body else { return (nil, false, results) }
+        // No suspension from here on: the first caller back parses, the others find its list.
+        if let known = lists[url] { return (known, true, results) }
+        let list = RevocationList(body)
+        parses += 1
+        lists[url] = list
+        fetched[url] = nil
+        return (list, true, results)
+    }
 
     /// The body at `url` (status 200), fetched the first time; the transfers made for this caller.
     func document(_ url: String, context: ProbeContext, cap: Int, timeoutMS: Int) async -> ([UInt8]?, [TransferResult])

@@ -37,16 +37,14 @@ enum RevocationCheck {
         }
         var results: [TransferResult] = []
         if let crlURL, context.budget.remainingMS() > 0 {
-            let (body, fetches) = await documents.document(
+            let (list, fetched, fetches) = await documents.revocationList(
                 crlURL, context: context, cap: crlCap, timeoutMS: timeoutMS)
             results += fetches
-            if let body, let facts = facts(Certificates.crlStatus(body, leaf: leaf, issuer: issuer), .crl, url: crlURL)
-            {
+            if let list, let facts = facts(list.status(leaf: leaf, issuer: issuer), .crl, url: crlURL) {
                 return (facts, results)
             }
             notes.append(
-                body == nil
-                    ? "the CRL could not be fetched" + DocumentCache.refusal(fetches) : "the CRL is not usable")
+                fetched ? "the CRL is not usable" : "the CRL could not be fetched" + DocumentCache.refusal(fetches))
         }
         if let ocspURL, context.budget.remainingMS() > 0,
             let body = Certificates.ocspRequest(leaf: leaf, issuer: issuer),

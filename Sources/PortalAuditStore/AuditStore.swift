@@ -58,7 +58,8 @@ public struct RunLease: Sendable, Equatable {
 public struct LeaseHolder: Sendable, Equatable {
     public var host: String
     public var pid: Int
-    public var heartbeat: Date
+    /// Seconds since its last heartbeat, on the database's clock.
+    public var age: TimeInterval
 }
 
 /// Errors of the history database.
@@ -335,28 +336,45 @@ public final class AuditStore: Sendable {
                     """,
                     "CREATE INDEX portalClaimRun ON portalClaim(runID, position)",
                     "CREATE INDEX uptimeSampleURLAt ON uptimeSample(url, at, up)",
-                ])
+                ]),
+            SQLMigration(
+                identifier: "v7-idempotent-writes",
+                statements: [
+                    // A write retried after its reply was lost (the connection dropped after COMMIT) finds
+                    // what it already did: a run by the token its scanner drew, a claim by its attempt.
+                    "ALTER TABLE auditRun ADD COLUMN startToken TEXT",
+                    "CREATE UNIQUE INDEX auditRunStartToken ON auditRun(startToken)",
+                    "ALTER TABLE portalClaim ADD COLUMN attempt TEXT",
+                ]),
         ]
     }
 
     // MARK: runs
 
     /// Records the start of a run and returns its id.
+    ///
+    /// Once only, even when the database retries the statement after losing its reply: the run carries a
+    /// token drawn here, and a retry finds the run it already made. A lease's heartbeat is the database's now.
     public func startRun(
         inventory: String, profile: String, planned: Int, at date: Date, lease: RunLease? = nil
     ) async throws(StoreError) -> Int64 {
-        try await attempt("record the run") {
-            let rows = try await database.execute(
-                """
-                INSERT INTO auditRun (startedAt, status, inventory, profile, planned, toolVersion, evaluationVersion,
-                    leaseHolder, leaseHost, leasePID, leaseHeartbeat)
-                VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [
-                    date, inventory, profile, planned, PortalAuditVersion.tool, Evaluator.version, lease?.holder,
-                    lease?.host, lease?.pid, lease.map { _ in date },
-                ])
-            return rows[0]["id"]
+        let token = UUID().uuidString
+        return try await attempt("record the run") {
+            let rows = try await database.transaction([
+                SQLStatement(
+                    """
+                    INSERT INTO auditRun (startedAt, status, inventory, profile, planned, toolVersion,
+                        evaluationVersion, leaseHolder, leaseHost, leasePID, leaseHeartbeat, startToken)
+                    VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, \(lease == nil ? "NULL" : dialect.now), ?)
+                    ON CONFLICT (startToken) DO NOTHING
+                    """,
+                    [
+                        date, inventory, profile, planned, PortalAuditVersion.tool, Evaluator.version, lease?.holder,
+                        lease?.host, lease?.pid, token,
+                    ]),
+                SQLStatement("SELECT id FROM auditRun WHERE startToken = ?", [token]),
+            ])
+            return rows[1][0]["id"]
         }
     }
 
@@ -421,30 +439,28 @@ public final class AuditStore: Sendable {
 
     /// Takes run `id` for `lease` unless another live scanner holds it.
     ///
-    /// A lease is live while its heartbeat is younger than `staleAfter` and, when it was taken on this
-    /// host, its process still runs (`isAlive`): a scanner killed with `kill -9` can be resumed at once.
-    /// The takeover is a compare-and-set on the holder seen, so two scanners resuming at once never both win.
+    /// A lease is live while its heartbeat is younger than `staleAfter` on the database's clock (scanners'
+    /// clocks may differ) and, when it was taken on this host, its process still runs (`isAlive`): a scanner
+    /// killed with `kill -9` can be resumed at once. The takeover is a compare-and-set on the holder seen, so
+    /// two scanners resuming at once never both win.
     /// - Returns: `nil` when the run is now this scanner's, else the live holder.
     public func claim(
-        run id: Int64, for lease: RunLease, now: Date, staleAfter: TimeInterval,
-        isAlive: @escaping @Sendable (Int) -> Bool
+        run id: Int64, for lease: RunLease, staleAfter: TimeInterval, isAlive: @escaping @Sendable (Int) -> Bool
     ) async throws(StoreError) -> LeaseHolder? {
         try await attempt("take over run \(id)") {
             while true {
                 guard let seen = try await self.lease(of: id) else { return nil }
-                if let holder = seen.holder, holder != lease.holder, let heartbeat = seen.heartbeat,
-                    now.timeIntervalSince(heartbeat) < staleAfter
-                {
+                if let holder = seen.holder, holder != lease.holder, let age = seen.age, age < staleAfter {
                     let deadHere = seen.host == lease.host && seen.pid.map { !isAlive($0) } == true
                     if !deadHere {
-                        return LeaseHolder(host: seen.host ?? "?", pid: seen.pid ?? 0, heartbeat: heartbeat)
+                        return LeaseHolder(host: seen.host ?? "?", pid: seen.pid ?? 0, age: age)
                     }
                 }
                 var sql = """
-                    UPDATE auditRun SET leaseHolder = ?, leaseHost = ?, leasePID = ?, leaseHeartbeat = ?,
+                    UPDATE auditRun SET leaseHolder = ?, leaseHost = ?, leasePID = ?, leaseHeartbeat = \(dialect.now),
                         status = 'running' WHERE id = ?
                     """
-                var arguments: [any SQLBindable] = [lease.holder, lease.host, lease.pid, now, id]
+                var arguments: [any SQLBindable] = [lease.holder, lease.host, lease.pid, id]
                 if let holder = seen.holder {
                     sql += " AND leaseHolder = ?"
                     arguments.append(holder)
@@ -456,30 +472,33 @@ public final class AuditStore: Sendable {
         }
     }
 
-    private func lease(of id: Int64) async throws -> (holder: String?, host: String?, pid: Int?, heartbeat: Date?)? {
+    /// Run `id`'s lease, with its heartbeat's age in seconds on the database's clock.
+    private func lease(of id: Int64) async throws -> (holder: String?, host: String?, pid: Int?, age: TimeInterval?)? {
         try await database.fetch(
-            "SELECT leaseHolder, leaseHost, leasePID, leaseHeartbeat FROM auditRun WHERE id = ?", [id]
-        ).first.map { ($0["leaseHolder"], $0["leaseHost"], $0["leasePID"], $0["leaseHeartbeat"]) }
+            """
+            SELECT leaseHolder, leaseHost, leasePID, \(dialect.age("leaseHeartbeat")) AS age
+            FROM auditRun WHERE id = ?
+            """, [id]
+        ).first.map { ($0["leaseHolder"], $0["leaseHost"], $0["leasePID"], $0["age"]) }
     }
 
     /// The live holder of run `id`'s lease, if another scanner holds it (see `claim`).
     public func liveHolder(
-        run id: Int64, other lease: RunLease, now: Date, staleAfter: TimeInterval, isAlive: (Int) -> Bool
+        run id: Int64, other lease: RunLease, staleAfter: TimeInterval, isAlive: (Int) -> Bool
     ) async throws(StoreError) -> LeaseHolder? {
         let seen = try await attempt("read the lease of run \(id)") { try await self.lease(of: id) }
-        guard let seen, let holder = seen.holder, holder != lease.holder, let heartbeat = seen.heartbeat,
-            now.timeIntervalSince(heartbeat) < staleAfter
+        guard let seen, let holder = seen.holder, holder != lease.holder, let age = seen.age, age < staleAfter
         else { return nil }
         if seen.host == lease.host, let pid = seen.pid, !isAlive(pid) { return nil }
-        return LeaseHolder(host: seen.host ?? "?", pid: seen.pid ?? 0, heartbeat: heartbeat)
+        return LeaseHolder(host: seen.host ?? "?", pid: seen.pid ?? 0, age: age)
     }
 
     /// Renews `lease` on run `id`; `false` when another scanner has taken the run over.
-    public func heartbeat(run id: Int64, lease: RunLease, at date: Date) async throws(StoreError) -> Bool {
+    public func heartbeat(run id: Int64, lease: RunLease) async throws(StoreError) -> Bool {
         try await attempt("renew the lease of run \(id)") {
             try await !database.execute(
-                "UPDATE auditRun SET leaseHeartbeat = ? WHERE id = ? AND leaseHolder = ? RETURNING id",
-                [date, id, lease.holder]
+                "UPDATE auditRun SET leaseHeartbeat = \(dialect.now) WHERE id = ? AND leaseHolder = ? RETURNING id",
+                [id, lease.holder]
             ).isEmpty
         }
     }
@@ -504,28 +523,38 @@ public final class AuditStore: Sendable {
     }
 
     /// Claims up to `limit` of run `id`'s portals that no live scanner holds (never claimed, or whose
-    /// holder's heartbeat is older than `staleAfter`), for `holder`. PostgreSQL skips the rows another
-    /// scanner is claiming at the same moment (`FOR UPDATE SKIP LOCKED`); SQLite has one writer.
-    public func claimPortals(run id: Int64, holder: String, limit: Int, now: Date, staleAfter: TimeInterval)
+    /// holder's heartbeat is older than `staleAfter` on the database's clock), for `holder`. PostgreSQL skips
+    /// the rows another scanner is claiming at the same moment (`FOR UPDATE SKIP LOCKED`); SQLite has one
+    /// writer.
+    ///
+    /// Once only, even when the database retries after losing the reply to its COMMIT: the claim is marked
+    /// with an attempt drawn here, a retry claims nothing more once that attempt holds rows, and the portals
+    /// returned are the attempt's (none left held by this scanner without its knowing).
+    public func claimPortals(run id: Int64, holder: String, limit: Int, staleAfter: TimeInterval)
         async throws(StoreError) -> [String]
     {
-        try await attempt("claim portals of run \(id)") {
-            try await database.execute(
-                """
-                UPDATE portalClaim SET holder = ?, heartbeat = ? WHERE runID = ? AND url IN (
-                    SELECT url FROM portalClaim WHERE runID = ? AND (holder IS NULL OR heartbeat < ?)
-                    ORDER BY position LIMIT ? \(dialect.skipLocked))
-                RETURNING url, position
-                """, [holder, now, id, id, now.addingTimeInterval(-staleAfter), max(1, limit)]
-            ).sorted { ($0["position"] as Int) < $1["position"] }.map { $0["url"] }
+        let attempt = UUID().uuidString
+        return try await self.attempt("claim portals of run \(id)") {
+            try await database.transaction([
+                SQLStatement(
+                    """
+                    UPDATE portalClaim SET holder = ?, heartbeat = \(dialect.now), attempt = ? WHERE runID = ?
+                    AND NOT EXISTS (SELECT 1 FROM portalClaim WHERE runID = ? AND attempt = ?) AND url IN (
+                        SELECT url FROM portalClaim WHERE runID = ?
+                        AND (holder IS NULL OR \(dialect.age("heartbeat")) > ?)
+                        ORDER BY position LIMIT ? \(dialect.skipLocked))
+                    """, [holder, attempt, id, id, attempt, id, staleAfter, max(1, limit)]),
+                SQLStatement(
+                    "SELECT url FROM portalClaim WHERE runID = ? AND attempt = ? ORDER BY position", [id, attempt]),
+            ])[1].map { $0["url"] }
         }
     }
 
-    /// Renews `holder`'s claims on run `id`.
-    public func renewClaims(run id: Int64, holder: String, at date: Date) async throws(StoreError) {
+    /// Renews `holder`'s claims on run `id` (on the database's clock).
+    public func renewClaims(run id: Int64, holder: String) async throws(StoreError) {
         try await attempt("renew the claims on run \(id)") {
             _ = try await database.execute(
-                "UPDATE portalClaim SET heartbeat = ? WHERE runID = ? AND holder = ?", [date, id, holder])
+                "UPDATE portalClaim SET heartbeat = \(dialect.now) WHERE runID = ? AND holder = ?", [id, holder])
         }
     }
 

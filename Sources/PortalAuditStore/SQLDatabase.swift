@@ -166,15 +166,25 @@ public struct SQLDialect: Sendable, Equatable {
     public var skipLocked: String
     /// The column type of a moment.
     public var timestamp: String
+    /// The database's own clock, as a moment written like the others (leases and claims are judged on it, so
+    /// scanners whose clocks differ never take each other's work).
+    public var now: String
+    /// Seconds since the moment in column `COLUMN`, on the database's clock.
+    var ageTemplate: String
     /// The engine's name in messages.
     public var name: String
 
+    /// Seconds since the moment in `column`, on the database's clock.
+    public func age(_ column: String) -> String { ageTemplate.replacingOccurrences(of: "COLUMN", with: column) }
+
     public static let sqlite = SQLDialect(
         groupConcat: "group_concat", caseInsensitiveLike: "LIKE", skipLocked: "", timestamp: "DATETIME",
-        name: "SQLite")
+        now: "strftime('%Y-%m-%d %H:%M:%f', 'now')",
+        ageTemplate: "((julianday('now') - julianday(COLUMN)) * 86400.0)", name: "SQLite")
     public static let postgres = SQLDialect(
         groupConcat: "string_agg", caseInsensitiveLike: "ILIKE", skipLocked: "FOR UPDATE SKIP LOCKED",
-        timestamp: "TIMESTAMPTZ", name: "PostgreSQL")
+        timestamp: "TIMESTAMPTZ", now: "clock_timestamp()",
+        ageTemplate: "(EXTRACT(EPOCH FROM (clock_timestamp() - COLUMN))::float8)", name: "PostgreSQL")
 }
 
 /// The engine under the history: what the store's statements run on.

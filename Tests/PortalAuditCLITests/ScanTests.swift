@@ -41,13 +41,20 @@ private func waitForResults(_ database: String, atLeast count: Int, of process: 
 func labScan(_ portals: [Lab.Portal], in folder: URL, clock: TestClock) throws -> (
     inventory: String, scanner: FleetScanner
 ) {
+    try labScan(portals, in: folder, clock: KitClock(now: clock.now, sleep: clock.sleep))
+}
+
+/// The same, on any clock (a scanner whose clock is wrong).
+func labScan(_ portals: [Lab.Portal], in folder: URL, clock: KitClock) throws -> (
+    inventory: String, scanner: FleetScanner
+) {
     let inventory = folder.appendingPathComponent("inventory.yaml").path
     var yaml = "defaults: { address: \"127.0.0.1,::1\", level: 2 }\nportals:\n"
     for portal in portals { yaml += "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n" }
     try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
     let runner = AuditRunner(profileLoader: ProfileLoader(searchPaths: [Repository.profiles]))
     runner.restrictToLoopback(true)
-    return (inventory, FleetScanner(runner: runner, clock: KitClock(now: clock.now, sleep: clock.sleep)))
+    return (inventory, FleetScanner(runner: runner, clock: clock))
 }
 
 @Suite("portal-audit scan", .serialized, .timeLimit(.minutes(3)))

@@ -1,4 +1,5 @@
 import Foundation
+import PortalAuditStore
 import PortalAuditTestSupport
 import Testing
 
@@ -175,7 +176,8 @@ struct SharedRunTests {
         #expect(!denied.stderr.contains("not-the-password") && !denied.stdout.contains("not-the-password"))
         let allowed = try await Command.run(
             Repository.binary, ["db", "migrate", "--db", url, "--db-password-file", good])
-        #expect(allowed.status == 0 && allowed.stderr.contains("schema v6-scanners"), "\(allowed.stderr)")
+        #expect(
+            allowed.status == 0 && allowed.stderr.contains("schema \(AuditStore.currentSchema)"), "\(allowed.stderr)")
         let fromEnvironment = try await Command.run(
             Repository.binary, ["db", "migrate", "--db", url], environment: ["PGPASSWORD": "lab-password-0123"])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")

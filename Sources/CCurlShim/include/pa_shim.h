@@ -154,8 +154,16 @@ int pa_verify_chain(const unsigned char *const *ders, const size_t *lens, int co
  * responder, -1 when the document cannot be read, is not signed by the issuer or is out of date. */
 int pa_ocsp_status(const unsigned char *resp, size_t resp_len, const unsigned char *leaf, size_t leaf_len,
                    const unsigned char *issuer, size_t issuer_len, long long *when);
-int pa_crl_status(const unsigned char *crl, size_t crl_len, const unsigned char *leaf, size_t leaf_len,
-                  const unsigned char *issuer, size_t issuer_len, long long *when);
+/* A CRL (DER or PEM) read once, for every portal of a run that names it: NULL when it cannot be read. Free it
+ * with pa_crl_free. pa_crl_verified: 1 when `issuer` (DER) signed it and is named its issuer, else 0 (the
+ * caller remembers the answer per issuer: checking the signature hashes the whole list). pa_crl_lookup: the
+ * status of `leaf` issued by `issuer` in a verified list, as pa_ocsp_status (-1 when `issuer` did not sign
+ * `leaf` or the list is out of date). Lookups may run on several threads at once. */
+void *pa_crl_parse(const unsigned char *crl, size_t crl_len);
+void pa_crl_free(void *list);
+int pa_crl_verified(void *list, const unsigned char *issuer, size_t issuer_len);
+int pa_crl_lookup(void *list, const unsigned char *leaf, size_t leaf_len, const unsigned char *issuer,
+                  size_t issuer_len, long long *when);
 /* An OCSP request for `leaf` issued by `issuer`, DER, in a buffer the caller frees with free(). Returns its
  * length, or -1. */
 long pa_ocsp_request(const unsigned char *leaf, size_t leaf_len, const unsigned char *issuer, size_t issuer_len,
