@@ -45,7 +45,8 @@ MODERN = ("ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA
 LEGACY = (f"ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA:"
           f"DHE-RSA-AES128-SHA:AES128-SHA:AES256-SHA:@SECLEVEL=0; ssl_prefer_server_ciphers on; ssl_dhparam {pki}/dh1024.pem;")
 GOOD_HEADERS = ("add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always; "
-                "add_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'self'\" always; "
+                "add_header Content-Security-Policy \"default-src 'self'; object-src 'none'; base-uri 'self'; "
+                "frame-ancestors 'self'\" always; "
                 "add_header X-Frame-Options SAMEORIGIN always; add_header X-Content-Type-Options nosniff always; "
                 "add_header Referrer-Policy strict-origin-when-cross-origin always; "
                 "add_header Permissions-Policy \"camera=(), microphone=(), geolocation=()\" always; "

@@ -21,7 +21,7 @@ signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 HEADERS = [
     ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
-    ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'; object-src 'none'"),
+    ("Content-Security-Policy", "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"),
     ("X-Frame-Options", "SAMEORIGIN"),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),

@@ -89,18 +89,17 @@ struct HomePageProbe: AreaProbe {
     static func read(_ response: TransferResult, url: String) async -> (
         headers: HeaderFacts, cookies: [CookieFacts], page: PageFacts
     ) {
-        let (fields, cookies, title) = await ParseWorker.run {
-            let raw = HeaderLines.fields(response.headerLines)
-            let cookies = raw.filter { $0.name == "set-cookie" }.compactMap { CookieParser.parse($0.value) }
-            // Session ids and balancer cookies naming internal hosts: names and flags are all the rules need.
-            let fields = raw.map {
-                $0.name == "set-cookie" ? HeaderField(name: $0.name, value: CookieParser.redacted($0.value)) : $0
-            }
-            return (fields, cookies, HTMLTitle.extract(response.body))
+        let (read, title) = await ParseWorker.run {
+            (
+                ResponseHeaders.read(
+                    lines: response.headerLines, body: response.body[...], url: url, status: response.responseCode,
+                    truncated: response.headersTruncated),
+                HTMLTitle.extract(response.body)
+            )
         }
         return (
-            HeaderFacts(url: url, status: response.responseCode, fields: fields, truncated: response.headersTruncated),
-            cookies, PageFacts(title: title, bytes: response.body.count, truncated: response.bodyTruncated)
+            read.headers,
+            read.cookies, PageFacts(title: title, bytes: response.body.count, truncated: response.bodyTruncated)
         )
     }
 

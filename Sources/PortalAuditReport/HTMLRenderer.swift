@@ -387,7 +387,9 @@ public struct HTMLRenderer: Sendable {
                         " <span class=\"small\">(\(w.t("confidence", "độ tin cậy")): \(e($0)))</span>"
                     } ?? "")
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
-                    basis += "<br><b>\(w.t("Fix", "Khắc phục")):</b> " + e(rule.descriptor.advice(language))
+                    basis +=
+                        "<br><b>\(w.t("Fix", "Khắc phục")):</b> "
+                        + e(rule.descriptor.advice(for: finding.resultCode)(language))
                 }
             }
             out +=

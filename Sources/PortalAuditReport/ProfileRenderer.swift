@@ -141,6 +141,19 @@ public struct ProfileRenderer: Sendable {
             let escaped = sources.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: "<br>")
             out += "| `\(d.id)` | \(d.title.en) / \(d.title.vi) | \(cells.joined(separator: " | ")) | \(escaped) |\n"
         }
+        out += """
+
+            ## What each rule checks
+
+            Each rule's reason and test in English and Vietnamese, and the result codes it can give (`missing-facts`:
+            the probe could not observe what the rule needs).
+
+            """
+        for rule in RuleRegistry.all {
+            let d = rule.descriptor
+            out += "\n### `\(d.id)`\n\n- \(d.rationale.en)\n- \(d.rationale.vi)\n"
+            out += "- " + rule.resultCodes.map { "`\($0)`" }.joined(separator: ", ") + "\n"
+        }
         return out
     }
 }

@@ -149,8 +149,11 @@ public struct TerminalRenderer: Sendable {
                     if let note = words.note(finding) { lines.append("       " + note) }
                 }
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
-                    if !(groupAdvice && rule.descriptor.directives != nil) {
-                        lines.append("       " + t("Fix", "Khắc phục") + ": " + rule.descriptor.advice(language))
+                    // A code's own advice (a CSP weakness) is shown even where the rule's lines are grouped.
+                    let specific = rule.descriptor.codeAdvice[finding.resultCode]
+                    if specific != nil || !(groupAdvice && rule.descriptor.directives != nil) {
+                        lines.append(
+                            "       " + t("Fix", "Khắc phục") + ": " + (specific ?? rule.descriptor.advice)(language))
                     }
                     lines.append(
                         "       " + t("Basis", "Căn cứ") + ": " + finding.source(language)

@@ -285,7 +285,7 @@ extension Pages {
                 status: w.status(finding), statusClass: statusClass(finding), note: w.note(finding),
                 evidence: w.evidence(finding).map { EvidenceLine(key: $0.0, value: $0.1) },
                 advice: finding.status == .fail || finding.status == .inconclusive
-                    ? descriptor?.advice(language) : nil,
+                    ? descriptor?.advice(for: finding.resultCode)(language) : nil,
                 basis: basis.joined(separator: " · "))
         }
         var diff: [DiffLine] = []

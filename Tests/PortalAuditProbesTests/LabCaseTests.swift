@@ -87,7 +87,8 @@ struct LabCaseTests {
         "cbc-only": ["tls.weak-ciphers"],
         "incomplete-chain": ["cert.trusted-chain"],
         "untrusted-root": ["cert.trusted-chain"],
-        "sha1-intermediate": ["cert.key-strength"],
+        // Browsers refuse a chain signed with SHA-1: not trusted, beside the strength finding.
+        "sha1-intermediate": ["cert.key-strength", "cert.trusted-chain"],
         "rsa-1024": ["cert.key-strength"],
         "mixed-content": ["content.mixed-content", "content.mixed-content-passive"],
         "revoked-crl": ["cert.not-revoked"],
@@ -119,14 +120,24 @@ struct LabCaseTests {
         // Old CMSs: WordPress 4.5 announces itself; Joomla 3 hides its version unless the audit is authorised.
         "old-wordpress": ["software.outdated"],
         "old-joomla": [],
+        // Headers as browsers read them: every header on two lines (one field each) passes; frame-ancestors *
+        // opens framing whatever X-Frame-Options says; no valid referrer token is no policy; 'unsafe-inline'
+        // lets injected scripts run; SameSite=True is no SameSite; HSTS on two lines repeats max-age.
+        "headers-repeated": [],
+        "frame-ancestors-open": ["headers.x-frame-options"],
+        "referrer-invalid": ["headers.referrer-policy"],
+        "csp-unsafe-inline": ["headers.csp"],
+        "cookie-samesite-invalid": ["cookies.secure-flags"],
+        "hsts-repeated": ["headers.hsts"],
     ]
 
     /// The grade a reviewer expects under vn-level2 where the portal does not simply pass (A) or fail (F):
     /// docs/grading.md. Missing every security header is C, never "A 91"; a revoked certificate is capped at C.
     static let expectedGrades: [String: String] = [
         "no-headers": "D", "insecure-cookies": "B", "stale": "B", "static-rsa-only": "C",
-        "cbc-only": "B", "sha1-intermediate": "B", "rsa-1024": "B", "revoked-crl": "C", "revoked-ocsp": "C",
+        "cbc-only": "B", "rsa-1024": "B", "revoked-crl": "C", "revoked-ocsp": "C",
         "revoked-stapled": "C", "slow": "–", "search-reflect": "B", "old-wordpress": "C",
+        "frame-ancestors-open": "B", "csp-unsafe-inline": "B", "cookie-samesite-invalid": "B", "hsts-repeated": "B",
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
@@ -157,6 +168,13 @@ struct LabCaseTests {
             ("untrusted-root", "cert.trusted-chain", "untrusted-root"),
             ("self-signed", "cert.trusted-chain", "self-signed"),
             ("sha1-intermediate", "cert.key-strength", "weak-signature"),
+            ("sha1-intermediate", "cert.trusted-chain", "weak-signature-in-chain"),
+            ("headers-repeated", "headers.x-frame-options", "ok"),
+            ("headers-repeated", "headers.referrer-policy", "ok"),
+            ("frame-ancestors-open", "headers.x-frame-options", "frame-ancestors-open"),
+            ("referrer-invalid", "headers.referrer-policy", "invalid"),
+            ("csp-unsafe-inline", "headers.csp", "unsafe-inline-scripts"),
+            ("hsts-repeated", "headers.hsts", "invalid"),
             ("rsa-1024", "cert.key-strength", "weak-key"),
             ("cbc-only", "tls.weak-ciphers", "legacy-accepted"),
             ("mixed-content", "content.mixed-content", "active-mixed"),

@@ -56,7 +56,7 @@ struct FirstImpressionTests {
         // And a single missing header keeps its own advice
         let one = site("https://a.gov.vn/", province: "Tỉnh A", commune: "Xã B", profile: try profile()) {
             Fixtures.setHeader(&$0, "x-frame-options", nil)
-            Fixtures.setHeader(&$0, "content-security-policy", "default-src 'self'")
+            Fixtures.setHeader(&$0, "content-security-policy", "default-src 'self'; object-src 'none'; base-uri 'self'")
         }
         let single = TerminalRenderer(language: .en, colour: false).render(one)
         #expect(single.contains("Fix: Send `X-Frame-Options: SAMEORIGIN`") && !single.contains("Fix (the"))

@@ -1,26 +1,50 @@
 import Foundation
 
-/// A parsed `Strict-Transport-Security` value (RFC 6797 §6.1).
+/// A `Strict-Transport-Security` value as browsers read it (RFC 6797 §6.1): directives separated by `;`
+/// (empty ones allowed), each a token name (case-insensitive) with an optional token or quoted-string value;
+/// every directive at most once and `max-age` (digits) required, else the whole header is ignored. Unknown
+/// directives are skipped. Several header lines are read as their combined value, as Chromium and Firefox
+/// do: two lines of `max-age=…` then repeat `max-age` and are ignored (RFC 6797 §8.1 would read the first).
 public struct HSTSHeader: Sendable, Equatable {
     public var maxAge: Int
     public var includeSubDomains: Bool
     public var preload: Bool
 
-    /// Parses `max-age=31536000; includeSubDomains`; `nil` when `max-age` is missing or not a number.
+    /// `nil` when a browser would ignore the header.
     public init?(parsing value: String) {
         var maxAge: Int?
+        var seen: Set<String> = []
         var include = false
         var preload = false
-        // A real value has three directives; past 32 the rest is noise (and bounded work).
-        for directive in value.split(separator: ";", maxSplits: 32).prefix(32) {
-            let pair = directive.split(separator: "=", maxSplits: 1)
-            let key = pair.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        // A real value has three directives; a header of more than 32 is not one a browser would keep either.
+        let directives = value.split(separator: ";", omittingEmptySubsequences: false)
+        guard directives.count <= 32 else { return nil }
+        for directive in directives {
+            let text = directive.trimmingCharacters(in: [" ", "\t"])
+            if text.isEmpty { continue }
+            let pair = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = pair[0].trimmingCharacters(in: [" ", "\t"])
+            guard FieldValues.isToken(Substring(name)) else { return nil }
+            let key = name.lowercased()
+            guard seen.insert(key).inserted else { return nil }
+            var argument: String?
+            if pair.count == 2 {
+                let raw = pair[1].trimmingCharacters(in: [" ", "\t"])
+                if raw.hasPrefix("\"") {
+                    guard raw.count >= 2, raw.hasSuffix("\"") else { return nil }
+                    argument = String(raw.dropFirst().dropLast())
+                } else {
+                    guard FieldValues.isToken(Substring(raw)) else { return nil }
+                    argument = raw
+                }
+            }
             switch key {
             case "max-age":
-                guard maxAge == nil, pair.count == 2 else { return nil }
-                let raw = pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\""])
-                guard let parsed = Int(raw), parsed >= 0 else { return nil }
-                maxAge = parsed
+                guard let digits = argument, !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    return nil
+                }
+                // Past Int's range is as good as forever (browsers cap it anyway).
+                maxAge = Int(digits) ?? Int.max
             case "includesubdomains": include = true
             case "preload": preload = true
             default: break

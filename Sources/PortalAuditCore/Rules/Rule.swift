@@ -141,12 +141,15 @@ public struct RuleDescriptor: Sendable {
     public var parameters: [ParameterSpec]
     /// The one-line fix per server, when there is one.
     public var directives: ServerDirectives?
+    /// What to change for a result code whose fix differs from `advice` (each CSP weakness), by code.
+    public var codeAdvice: [String: LocalizedText]
 
     public init(
         id: String, area: RuleArea, title: LocalizedText, rationale: LocalizedText, advice: LocalizedText,
         citations: [String], defaultSeverity: Severity, parameters: [ParameterSpec] = [],
-        directives: ServerDirectives? = nil
+        directives: ServerDirectives? = nil, codeAdvice: [String: LocalizedText] = [:]
     ) {
+        self.codeAdvice = codeAdvice
         self.id = id
         self.area = area
         self.title = title
@@ -157,6 +160,9 @@ public struct RuleDescriptor: Sendable {
         self.parameters = parameters
         self.directives = directives
     }
+
+    /// What to change for a finding with `code`.
+    public func advice(for code: String) -> LocalizedText { codeAdvice[code] ?? advice }
 
     /// The default value of every declared parameter.
     public var defaultParameters: RuleParameters {

@@ -91,7 +91,9 @@ public enum ExampleFacts {
                 fields: [
                     HeaderField(name: "server", value: "nginx"),
                     HeaderField(name: "strict-transport-security", value: "max-age=63072000; includeSubDomains"),
-                    HeaderField(name: "content-security-policy", value: "default-src 'self'; frame-ancestors 'self'"),
+                    HeaderField(
+                        name: "content-security-policy",
+                        value: "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"),
                     HeaderField(name: "x-frame-options", value: "SAMEORIGIN"),
                     HeaderField(name: "x-content-type-options", value: "nosniff"),
                     HeaderField(name: "referrer-policy", value: "strict-origin-when-cross-origin"),

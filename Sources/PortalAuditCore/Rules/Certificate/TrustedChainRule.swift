@@ -1,10 +1,13 @@
 import Foundation
 
 /// Fails when the chain as served does not lead to a trusted root: self-signed, a root the store does not
-/// trust, an intermediate left out (even when AIA lets a browser complete it), or an unknown issuer.
+/// trust, an intermediate left out (even when AIA lets a browser complete it), or an unknown issuer; and when
+/// a certificate on the path to the root (the leaf or an intermediate) is signed with SHA-1 or MD5, which
+/// every current browser refuses (a root's own signature is never checked, so it is not judged).
 struct TrustedChainRule: Rule {
     enum Code: String, RuleCode {
         case ok
+        case weakSignature = "weak-signature-in-chain"
         case selfSigned = "self-signed"
         case untrustedRoot = "untrusted-root"
         case incompleteChain = "incomplete-chain"
@@ -19,9 +22,9 @@ struct TrustedChainRule: Rule {
         title: LocalizedText(en: "The certificate chain is trusted", vi: "Chuỗi chứng thư số được tin cậy"),
         rationale: LocalizedText(
             en:
-                "Browsers warn on a certificate they cannot trace to a trusted authority; users learn to click through warnings, which makes impersonation easy.",
+                "Browsers warn on a certificate they cannot trace to a trusted authority, or whose chain is signed with SHA-1 or MD5 (the leaf or an intermediate; a root's own signature is not checked); users learn to click through warnings, which makes impersonation easy.",
             vi:
-                "Trình duyệt cảnh báo khi chứng thư không dẫn tới tổ chức tin cậy; người dùng quen bỏ qua cảnh báo khiến việc giả mạo trở nên dễ dàng."
+                "Trình duyệt cảnh báo khi chứng thư không dẫn tới tổ chức tin cậy, hoặc chuỗi được ký bằng SHA-1 hay MD5 (chứng thư máy chủ hoặc trung gian; chữ ký của chứng thư gốc không được kiểm tra); người dùng quen bỏ qua cảnh báo khiến việc giả mạo trở nên dễ dàng."
         ),
         advice: LocalizedText(
             en:
@@ -44,6 +47,13 @@ struct TrustedChainRule: Rule {
         }
         let problems = cert.verifyErrors.filter { !X509Code.notChain.contains($0.code) }
         guard let problem = problems.first else {
+            if let weak = weakSignature(cert.chain) {
+                return .fail(
+                    .weakSignature,
+                    issuer.merging(["certificate": clip(weak.subject), "signature": weak.signatureAlgorithm]) { a, _ in
+                        a
+                    })
+            }
             let order = zip(cert.chain, cert.chain.dropFirst()).allSatisfy { $0.issuer == $1.subject }
             return order
                 ? .pass(.ok, issuer)
@@ -70,6 +80,20 @@ struct TrustedChainRule: Rule {
         }
         return .fail(
             .untrustedIssuer, issuer.merging(["error": "\(problem.code) \(problem.message)"]) { a, _ in a })
+    }
+
+    /// The first certificate on the path from the leaf towards the root (issuer by issuer through the chain
+    /// as served) signed with a digest browsers refuse: MD2, MD4, MD5 or SHA-1. A self-issued root is not judged.
+    static func weakSignature(_ chain: [CertificateSummary]) -> CertificateSummary? {
+        var current = chain.first
+        var steps = 0
+        while let certificate = current, !certificate.selfIssued, steps < chain.count {
+            let algorithm = certificate.signatureAlgorithm.lowercased()
+            if ["sha1", "md5", "md4", "md2"].contains(where: algorithm.contains) { return certificate }
+            current = chain.first { $0.subject == certificate.issuer && $0 != certificate }
+            steps += 1
+        }
+        return nil
     }
 
     static let examples: [RuleExample<Self>] = [
@@ -103,8 +127,20 @@ struct TrustedChainRule: Rule {
         .init("a 1024-bit leaf is a strength matter, not trust", .pass, .ok) {
             $0.certificate?.verifyErrors = [VerifyError(code: 66, depth: 0, message: "EE certificate key too weak")]
         },
-        .init("a SHA-1 intermediate is a strength matter, not trust", .pass, .ok) {
+        .init("a SHA-1 intermediate: browsers refuse the chain", .fail, .weakSignature) {
             $0.certificate?.verifyErrors = [VerifyError(code: 68, depth: 1, message: "CA signature digest too weak")]
+            var intermediate = $0.certificate!.chain[0]
+            intermediate.subject = intermediate.issuer
+            intermediate.issuer = "CN=Root"
+            intermediate.signatureAlgorithm = "RSA-SHA1"
+            $0.certificate?.chain.append(intermediate)
+        },
+        .init("a root's own SHA-1 self-signature is not judged", .pass, .ok) {
+            var root = $0.certificate!.chain[0]
+            root.subject = root.issuer
+            root.selfIssued = true
+            root.signatureAlgorithm = "RSA-SHA1"
+            $0.certificate?.chain.append(root)
         },
         .init("intermediates out of order", .pass, .wrongOrder) {
             let leaf = $0.certificate!.chain[0]

@@ -32,9 +32,9 @@ struct CookieFlagsRule: Rule {
             vi: "Cookie phiên có cờ Secure, HttpOnly và SameSite"),
         rationale: LocalizedText(
             en:
-                "Session cookies without these flags can be sent over HTTP, read by injected scripts, or replayed from other sites.",
+                "Session cookies without these flags can be sent over HTTP, read by injected scripts, or replayed from other sites. SameSite counts only as Strict, Lax or None (any other value is ignored by browsers, RFC 6265bis); a cookie browsers refuse to store (a __Host-/__Secure- prefix's conditions unmet, SameSite=None without Secure) is not judged.",
             vi:
-                "Cookie phiên thiếu các cờ này có thể bị gửi qua HTTP, bị script chèn đọc được, hoặc bị trang khác lợi dụng."
+                "Cookie phiên thiếu các cờ này có thể bị gửi qua HTTP, bị script chèn đọc được, hoặc bị trang khác lợi dụng. SameSite chỉ được tính khi là Strict, Lax hoặc None (giá trị khác bị trình duyệt bỏ qua, RFC 6265bis); cookie bị trình duyệt từ chối lưu (không đáp ứng điều kiện tiền tố __Host-/__Secure-, SameSite=None thiếu Secure) không được đánh giá."
         ),
         advice: LocalizedText(
             en:
@@ -49,7 +49,8 @@ struct CookieFlagsRule: Rule {
     {
         guard observation.headers != nil, let cookies = observation.cookies else { return .missingFacts("headers") }
         if cookies.isEmpty { return .pass(.noCookies) }
-        let sessions = cookies.filter(isSession)
+        // A cookie browsers refuse to store puts nothing at risk.
+        let sessions = cookies.filter { isSession($0) && $0.rejected == nil }
         if sessions.isEmpty {
             return .pass(.noSessionCookies, ["cookies": clip(cookies.map(\.name).joined(separator: ","))])
         }
@@ -64,7 +65,7 @@ struct CookieFlagsRule: Rule {
             var missing: [String] = []
             if !cookie.secure { missing.append("Secure") }
             if httpOnly && !cookie.httpOnly { missing.append("HttpOnly") }
-            if cookie.sameSite == nil { missing.append("SameSite") }
+            if !cookie.hasSameSite { missing.append("SameSite") }
             return missing.isEmpty ? nil : "\(cookie.name): \(missing.joined(separator: ","))"
         }
     }
@@ -79,6 +80,16 @@ struct CookieFlagsRule: Rule {
             $0.cookies = [
                 CookieFacts(name: "lang", secure: false, httpOnly: false, sameSite: nil),
                 CookieFacts(name: "laravel_session", secure: true, httpOnly: false, sameSite: "Lax"),
+            ]
+        },
+        .init("SameSite=True is no SameSite", .fail, .flagsMissing) {
+            $0.cookies = [CookieFacts(name: "PHPSESSID", secure: true, httpOnly: true, sameSite: "True")]
+        },
+        .init("a __Host- session cookie browsers refuse is not judged", .pass, .noSessionCookies) {
+            $0.cookies = [
+                CookieFacts(
+                    name: "__Host-sid", secure: false, httpOnly: true, sameSite: "Lax",
+                    rejected: "a __Host- cookie needs Secure, Path=/ and no Domain")
             ]
         },
         .init("flags missing", .fail, .flagsMissing) {

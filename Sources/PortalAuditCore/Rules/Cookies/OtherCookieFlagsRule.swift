@@ -31,7 +31,7 @@ struct OtherCookieFlagsRule: Rule {
         -> Judgement<Code>
     {
         guard observation.headers != nil, let cookies = observation.cookies else { return .missingFacts("headers") }
-        let others = cookies.filter { !CookieFlagsRule.isSession($0) }
+        let others = cookies.filter { !CookieFlagsRule.isSession($0) && $0.rejected == nil }
         if others.isEmpty { return .pass(.noOtherCookies) }
         let problems = CookieFlagsRule.missingFlags(others, httpOnly: false)
         if problems.isEmpty { return .pass(.ok, ["cookies": clip(others.map(\.name).joined(separator: ","))]) }

@@ -1,51 +1,153 @@
 import Foundation
 
-/// Fails when no `Content-Security-Policy` is sent.
+/// Fails unless the enforced Content-Security-Policies restrict scripts, plugins and the base URL, as CSP3
+/// applies them (`CSPAssessment`): every `Content-Security-Policy` line and `<meta http-equiv>` policy is
+/// enforced, a `-Report-Only` one enforces nothing. The code names the worst weakness.
 struct CSPRule: Rule {
     enum Code: String, RuleCode {
         case ok
         case missing
+        /// Only `Content-Security-Policy-Report-Only`: reported, never blocked.
+        case reportOnly = "report-only"
+        case noScriptRestriction = "no-script-restriction"
+        case anyScriptSource = "any-script-source"
+        case unsafeInlineScripts = "unsafe-inline-scripts"
+        case objectsAllowed = "objects-allowed"
+        case baseURIOpen = "base-uri-open"
         case missingFacts = "missing-facts"
     }
 
     static let descriptor = RuleDescriptor(
         id: "headers.csp", area: .headers,
-        title: LocalizedText(en: "A Content-Security-Policy is set", vi: "Có chính sách Content-Security-Policy"),
+        title: LocalizedText(
+            en: "A Content-Security-Policy restricts scripts, plugins and the base URL",
+            vi: "Chính sách Content-Security-Policy hạn chế mã script, plugin và địa chỉ gốc (base)"),
         rationale: LocalizedText(
             en:
-                "A CSP limits where scripts may come from, which blunts cross-site scripting and defacement through injected scripts.",
+                "A CSP limits where scripts may come from, which blunts cross-site scripting and defacement through injected scripts. Every Content-Security-Policy line and <meta> policy is enforced (Report-Only enforces nothing); together they must allow no script from anywhere (`*`, `http:`, `https:`, `data:`), no inline script ('unsafe-inline' without a nonce or hash), no plugins (`object-src 'none'`) and no foreign base URL (`base-uri`).",
             vi:
-                "CSP giới hạn nguồn được phép tải mã script, giảm tác hại của tấn công XSS và thay đổi giao diện bằng mã chèn."
+                "CSP giới hạn nguồn được phép tải mã script, giảm tác hại của tấn công XSS và thay đổi giao diện bằng mã chèn. Mọi dòng Content-Security-Policy và chính sách trong thẻ <meta> đều được áp dụng (Report-Only không chặn gì); gộp lại, chúng không được cho phép script từ bất kỳ đâu (`*`, `http:`, `https:`, `data:`), script nội tuyến ('unsafe-inline' không kèm nonce hay hash), plugin (`object-src 'none'`) hay địa chỉ gốc lạ (`base-uri`)."
         ),
         advice: LocalizedText(
             en:
-                "Start with `Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; object-src 'none'` and widen it for the sources the portal really uses (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` in web.config).",
+                "Start with `Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'` and widen it for the sources the portal really uses (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` in web.config).",
             vi:
-                "Bắt đầu với `Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; object-src 'none'` rồi nới cho các nguồn cổng thực sự dùng (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` trong web.config)."
+                "Bắt đầu với `Content-Security-Policy: default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'` rồi nới cho các nguồn cổng thực sự dùng (nginx: `add_header Content-Security-Policy \"…\" always;`; Apache: `Header always set Content-Security-Policy \"…\"`; IIS: `<customHeaders>` trong web.config)."
         ),
         citations: ["OWASP Secure Headers Project", "OWASP ASVS 4.0.3 V14.4.3"], defaultSeverity: .low,
         directives: ServerDirectives(
             nginx:
-                "add_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'self'; object-src 'none'\" always;",
+                "add_header Content-Security-Policy \"default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'\" always;",
             apache:
-                "Header always set Content-Security-Policy \"default-src 'self'; frame-ancestors 'self'; object-src 'none'\"",
+                "Header always set Content-Security-Policy \"default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'\"",
             iis:
-                "<add name=\"Content-Security-Policy\" value=\"default-src 'self'; frame-ancestors 'self'; object-src 'none'\" />"
-        ))
+                "<add name=\"Content-Security-Policy\" value=\"default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'\" />"
+        ),
+        codeAdvice: codeAdvice)
+
+    /// `policy` as the line each server needs.
+    private static func lines(_ policy: String) -> (nginx: String, apache: String, iis: String) {
+        (
+            "nginx: `add_header Content-Security-Policy \"\(policy)\" always;`",
+            "Apache: `Header always set Content-Security-Policy \"\(policy)\"`",
+            "IIS: `<add name=\"Content-Security-Policy\" value=\"\(policy)\" />`"
+        )
+    }
+
+    /// What to change for each weakness, with the line for nginx, Apache and IIS.
+    static let codeAdvice: [String: LocalizedText] = {
+        func advice(_ en: String, _ vi: String, _ policy: String) -> LocalizedText {
+            let l = lines(policy)
+            let servers = "\(l.nginx); \(l.apache); \(l.iis)"
+            return LocalizedText(en: "\(en) (\(servers)).", vi: "\(vi) (\(servers)).")
+        }
+        let base = "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+        return [
+            Code.reportOnly.rawValue: advice(
+                "The policy is only reported: once its reports are clean, send it as `Content-Security-Policy`",
+                "Chính sách mới chỉ ở chế độ báo cáo: khi báo cáo không còn vi phạm, gửi nó dưới tên `Content-Security-Policy`",
+                base),
+            Code.noScriptRestriction.rawValue: advice(
+                "No policy says where scripts may come from: add `default-src` (or `script-src`) naming only the portal's own sources",
+                "Chưa chính sách nào quy định nguồn mã script: thêm `default-src` (hoặc `script-src`) chỉ gồm các nguồn của cổng",
+                base),
+            Code.anyScriptSource.rawValue: advice(
+                "`script-src`/`default-src` allows scripts from anywhere (`*`, `http:`, `https:` or `data:`): list the hosts the scripts really come from",
+                "`script-src`/`default-src` cho phép script từ bất kỳ đâu (`*`, `http:`, `https:` hoặc `data:`): chỉ liệt kê các máy chủ thực sự cung cấp script",
+                "script-src 'self' https://cdn.tinh.gov.vn; object-src 'none'; base-uri 'self'"),
+            Code.unsafeInlineScripts.rawValue: advice(
+                "`'unsafe-inline'` lets injected inline scripts run: move inline scripts into files (or give each a nonce) and drop it",
+                "`'unsafe-inline'` cho phép mã script chèn vào trang chạy: chuyển script nội tuyến ra tệp (hoặc gắn nonce cho từng script) rồi bỏ nó",
+                "script-src 'self'; object-src 'none'; base-uri 'self'"),
+            Code.objectsAllowed.rawValue: advice(
+                "Plugins (`<object>`, `<embed>`) are not blocked: add `object-src 'none'`",
+                "Plugin (`<object>`, `<embed>`) chưa bị chặn: thêm `object-src 'none'`",
+                base),
+            Code.baseURIOpen.rawValue: advice(
+                "An injected `<base>` tag could redirect every relative script: add `base-uri 'self'`",
+                "Thẻ `<base>` bị chèn có thể chuyển hướng mọi script theo đường dẫn tương đối: thêm `base-uri 'self'`",
+                base),
+        ]
+    }()
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
     {
         guard let headers = observation.headers else { return .missingFacts("headers") }
-        guard let value = headers.first("content-security-policy"), !value.trimmingCharacters(in: .whitespaces).isEmpty
-        else { return .fail(.missing) }
-        return .pass(.ok, ["value": clip(value)])
+        let sent = headers.all("content-security-policy") + (headers.metaPolicies ?? [])
+        let policies = sent.flatMap(CSPPolicy.policies)
+        guard !policies.isEmpty else {
+            if let reported = headers.combined("content-security-policy-report-only"),
+                !CSPPolicy.policies(reported).isEmpty
+            {
+                return .fail(.reportOnly, ["report_only": clip(reported)])
+            }
+            return .fail(.missing)
+        }
+        let value = ["value": clip(sent.joined(separator: ", "))]
+        let weaknesses = CSPAssessment(policies).weaknesses
+        guard let worst = weaknesses.first else { return .pass(.ok, value) }
+        let all = ["weaknesses": weaknesses.map(\.rawValue).joined(separator: ",")]
+        return .fail(Code(rawValue: worst.rawValue) ?? .missing, value.merging(all) { a, _ in a })
     }
 
     static let examples: [RuleExample<Self>] = [
-        .init("present", .pass, .ok),
+        .init("scripts, plugins and the base URL restricted", .pass, .ok),
         .init("missing", .fail, .missing) { ExampleFacts.setHeader(&$0, "content-security-policy", nil) },
         .init("empty", .fail, .missing) { ExampleFacts.setHeader(&$0, "content-security-policy", "  ") },
+        .init("report-only enforces nothing", .fail, .reportOnly) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", nil)
+            ExampleFacts.setHeader(&$0, "content-security-policy-report-only", "default-src 'self'")
+        },
+        .init("only framing restricted", .fail, .noScriptRestriction) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", "frame-ancestors 'self'")
+        },
+        .init("scripts from anywhere", .fail, .anyScriptSource) {
+            ExampleFacts.setHeader(
+                &$0, "content-security-policy", "default-src 'self'; script-src *; object-src 'none'; base-uri 'self'")
+        },
+        .init("inline scripts allowed", .fail, .unsafeInlineScripts) {
+            ExampleFacts.setHeader(
+                &$0, "content-security-policy",
+                "default-src 'self'; script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'")
+        },
+        .init("'unsafe-inline' beside a nonce is ignored", .pass, .ok) {
+            ExampleFacts.setHeader(
+                &$0, "content-security-policy",
+                "script-src 'nonce-r4nd0m' 'unsafe-inline' 'strict-dynamic' https:; object-src 'none'; base-uri 'none'")
+        },
+        .init("plugins from the own site", .fail, .objectsAllowed) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", "default-src 'self'; base-uri 'self'")
+        },
+        .init("the base URL unrestricted", .fail, .baseURIOpen) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", "default-src 'self'; object-src 'none'")
+        },
+        .init("a second policy line restricts what the first lets through", .pass, .ok) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", "default-src *")
+            $0.headers?.fields.append(
+                HeaderField(
+                    name: "content-security-policy", value: "script-src 'self'; object-src 'none'; base-uri 'self'"))
+        },
         .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Fails unless `X-Content-Type-Options: nosniff` is sent.
+/// Fails unless `X-Content-Type-Options` makes browsers stop sniffing: Fetch's "determine nosniff", the first
+/// value of the combined header is `nosniff` (`NoSniffHeader`).
 struct ContentTypeOptionsRule: Rule {
     enum Code: String, RuleCode {
         case ok
@@ -13,8 +14,11 @@ struct ContentTypeOptionsRule: Rule {
         id: "headers.x-content-type-options", area: .headers,
         title: LocalizedText(en: "MIME sniffing is off (nosniff)", vi: "Tắt đoán kiểu nội dung (nosniff)"),
         rationale: LocalizedText(
-            en: "Without nosniff, browsers may run an uploaded file as a script.",
-            vi: "Thiếu nosniff, trình duyệt có thể chạy tệp tải lên như mã script."),
+            en:
+                "Without nosniff, browsers may run an uploaded file as a script. As Fetch reads it: the first value of all X-Content-Type-Options lines read together must be nosniff (any letter case; quoted is not).",
+            vi:
+                "Thiếu nosniff, trình duyệt có thể chạy tệp tải lên như mã script. Đọc như chuẩn Fetch: giá trị đầu tiên của mọi dòng X-Content-Type-Options đọc gộp phải là nosniff (không phân biệt hoa thường; đặt trong ngoặc kép là không hợp lệ)."
+        ),
         advice: LocalizedText(
             en:
                 "Send `X-Content-Type-Options: nosniff` (nginx: `add_header X-Content-Type-Options nosniff always;`; Apache: `Header always set X-Content-Type-Options nosniff`; IIS: custom header).",
@@ -31,8 +35,8 @@ struct ContentTypeOptionsRule: Rule {
         -> Judgement<Code>
     {
         guard let headers = observation.headers else { return .missingFacts("headers") }
-        guard let value = headers.first("x-content-type-options") else { return .fail(.missing) }
-        if value.trimmingCharacters(in: .whitespaces).lowercased() == "nosniff" { return .pass(.ok) }
+        guard let value = headers.combined("x-content-type-options") else { return .fail(.missing) }
+        if NoSniffHeader.isSet(value) { return .pass(.ok) }
         return .fail(.invalid, ["value": clip(value)])
     }
 
@@ -43,6 +47,12 @@ struct ContentTypeOptionsRule: Rule {
         },
         .init("wrong value", .fail, .invalid) {
             ExampleFacts.setHeader(&$0, "x-content-type-options", "sniff")
+        },
+        .init("sent twice: the first value decides", .pass, .ok) {
+            ExampleFacts.setHeader(&$0, "x-content-type-options", "NOSNIFF, nosniff")
+        },
+        .init("quoted is not nosniff", .fail, .invalid) {
+            ExampleFacts.setHeader(&$0, "x-content-type-options", "\"nosniff\"")
         },
         .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
     ]

@@ -1,11 +1,15 @@
 import Foundation
 
-/// Fails when framing is not restricted by `X-Frame-Options` or CSP `frame-ancestors`.
+/// Fails unless browsers refuse to let other sites frame the page: an enforced CSP `frame-ancestors` that
+/// allows only the page's own site decides (browsers then ignore `X-Frame-Options`); without one,
+/// `X-Frame-Options` as HTML processes it (`FrameOptionsHeader`).
 struct FrameOptionsRule: Rule {
     enum Code: String, RuleCode {
         case ok
         case missing
         case invalid
+        /// `frame-ancestors` lets any site (or a foreign one) frame the page, whatever X-Frame-Options says.
+        case frameAncestorsOpen = "frame-ancestors-open"
         case missingFacts = "missing-facts"
     }
 
@@ -14,8 +18,11 @@ struct FrameOptionsRule: Rule {
         title: LocalizedText(
             en: "Framing by other sites is blocked", vi: "Chặn trang khác nhúng cổng (chống clickjacking)"),
         rationale: LocalizedText(
-            en: "Without it, another site can embed the portal invisibly and trick users into clicking (clickjacking).",
-            vi: "Thiếu tiêu đề này, trang khác có thể nhúng ẩn cổng và lừa người dùng bấm (clickjacking)."),
+            en:
+                "Another site must not be able to embed the portal invisibly and trick users into clicking (clickjacking). Judged as browsers decide: an enforced CSP `frame-ancestors` allowing only the portal's own site protects, and browsers then ignore X-Frame-Options; `frame-ancestors` with `*`, a bare scheme or another site does not; otherwise X-Frame-Options, all its lines read together, must say DENY or SAMEORIGIN (ALLOW-FROM is not supported by browsers).",
+            vi:
+                "Trang khác không được nhúng ẩn cổng để lừa người dùng bấm (clickjacking). Đánh giá như trình duyệt: `frame-ancestors` của CSP (đang áp dụng) chỉ cho phép chính site của cổng là đạt, khi đó trình duyệt bỏ qua X-Frame-Options; `frame-ancestors` có `*`, chỉ ghi giao thức hoặc site khác là không đạt; nếu không có, X-Frame-Options (đọc gộp mọi dòng) phải là DENY hoặc SAMEORIGIN (trình duyệt không hỗ trợ ALLOW-FROM)."
+        ),
         advice: LocalizedText(
             en:
                 "Send `X-Frame-Options: SAMEORIGIN` or CSP `frame-ancestors 'self'` (nginx: `add_header X-Frame-Options SAMEORIGIN always;`; Apache: `Header always set X-Frame-Options SAMEORIGIN`; IIS: custom header X-Frame-Options).",
@@ -32,13 +39,18 @@ struct FrameOptionsRule: Rule {
         -> Judgement<Code>
     {
         guard let headers = observation.headers else { return .missingFacts("headers") }
-        if let csp = headers.first("content-security-policy"), csp.lowercased().contains("frame-ancestors") {
-            return .pass(.ok, ["csp": clip(csp)])
+        let policies = headers.all("content-security-policy").flatMap(CSPPolicy.policies)
+        let host = URLComponents(string: headers.url)?.host ?? ""
+        if let protects = FrameAncestors.protects(policies, pageHost: host) {
+            let csp = headers.combined("content-security-policy") ?? ""
+            return protects ? .pass(.ok, ["csp": clip(csp)]) : .fail(.frameAncestorsOpen, ["csp": clip(csp)])
         }
-        guard let value = headers.first("x-frame-options") else { return .fail(.missing) }
-        let normalized = value.trimmingCharacters(in: .whitespaces).uppercased()
-        if normalized == "DENY" || normalized == "SAMEORIGIN" { return .pass(.ok, ["value": clip(value)]) }
-        return .fail(.invalid, ["value": clip(value)])
+        let value = headers.combined("x-frame-options")
+        switch FrameOptionsHeader.blocks(value) {
+        case nil: return .fail(.missing)
+        case true?: return .pass(.ok, ["value": clip(value ?? "")])
+        case false?: return .fail(.invalid, ["value": clip(value ?? "")])
+        }
     }
 
     static let examples: [RuleExample<Self>] = [
@@ -53,6 +65,22 @@ struct FrameOptionsRule: Rule {
         .init("ALLOWALL", .fail, .invalid) {
             ExampleFacts.setHeader(&$0, "x-frame-options", "ALLOWALL")
             ExampleFacts.setHeader(&$0, "content-security-policy", "default-src 'self'")
+        },
+        .init("SAMEORIGIN on two lines is one value set", .pass, .ok) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", nil)
+            ExampleFacts.setHeader(&$0, "x-frame-options", "SAMEORIGIN, sameorigin")
+        },
+        .init("ALLOW-FROM is not supported: framing allowed", .fail, .invalid) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", nil)
+            ExampleFacts.setHeader(&$0, "x-frame-options", "ALLOW-FROM https://tinh.gov.vn/")
+        },
+        .init("frame-ancestors * overrides X-Frame-Options", .fail, .frameAncestorsOpen) {
+            ExampleFacts.setHeader(&$0, "content-security-policy", "frame-ancestors *")
+        },
+        .init("a second CSP line restricts framing", .pass, .ok) {
+            ExampleFacts.setHeader(&$0, "x-frame-options", nil)
+            ExampleFacts.setHeader(&$0, "content-security-policy", "default-src 'self'")
+            $0.headers?.fields.append(HeaderField(name: "content-security-policy", value: "frame-ancestors 'none'"))
         },
         .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
     ]

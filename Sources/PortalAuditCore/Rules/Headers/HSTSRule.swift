@@ -25,9 +25,9 @@ struct HSTSRule: Rule {
         title: LocalizedText(en: "HSTS is set with a long max-age", vi: "Có HSTS với thời hạn đủ dài"),
         rationale: LocalizedText(
             en:
-                "HSTS makes browsers use HTTPS on every later visit, so a network attacker cannot downgrade them to HTTP.",
+                "HSTS makes browsers use HTTPS on every later visit, so a network attacker cannot downgrade them to HTTP. Read as browsers read it (RFC 6797 §6.1): a max-age is required and no directive may repeat, else the whole header is ignored; a header sent on two lines repeats max-age and is ignored.",
             vi:
-                "HSTS buộc trình duyệt luôn dùng HTTPS ở các lần truy cập sau, kẻ tấn công trên mạng không thể hạ cấp về HTTP."
+                "HSTS buộc trình duyệt luôn dùng HTTPS ở các lần truy cập sau, kẻ tấn công trên mạng không thể hạ cấp về HTTP. Đọc như trình duyệt (RFC 6797 mục 6.1): bắt buộc có max-age và không chỉ thị nào được lặp lại, nếu không cả tiêu đề bị bỏ qua; gửi tiêu đề trên hai dòng làm max-age lặp lại và bị bỏ qua."
         ),
         advice: LocalizedText(
             en:
@@ -56,7 +56,7 @@ struct HSTSRule: Rule {
             // Browsers ignore HSTS sent over plain HTTP; without HTTPS there is nothing to pin (tls.https-available).
             return .notApplicable(.overHTTP, ["reason": "no HTTPS: HSTS can only be sent over HTTPS"])
         }
-        guard let raw = headers.first("strict-transport-security") else { return .fail(.missing) }
+        guard let raw = headers.combined("strict-transport-security") else { return .fail(.missing) }
         guard let hsts = HSTSHeader(parsing: raw) else { return .fail(.invalid, ["value": clip(raw)]) }
         if hsts.maxAge < parameters.minMaxAge {
             return .fail(.tooShort, ["value": clip(raw), "max_age": String(hsts.maxAge)])
@@ -76,6 +76,13 @@ struct HSTSRule: Rule {
         },
         .init("garbage", .fail, .invalid) {
             ExampleFacts.setHeader(&$0, "strict-transport-security", "max-age=soon")
+        },
+        .init("sent twice: max-age repeats in the combined value and browsers ignore it", .fail, .invalid) {
+            $0.headers?.fields.append(
+                HeaderField(name: "strict-transport-security", value: "max-age=63072000; includeSubDomains"))
+        },
+        .init("quoted max-age, odd case and an empty directive", .pass, .ok) {
+            ExampleFacts.setHeader(&$0, "strict-transport-security", "Max-Age=\"63072000\";; INCLUDESUBDOMAINS")
         },
         .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
     ]

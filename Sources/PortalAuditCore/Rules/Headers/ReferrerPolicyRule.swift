@@ -1,11 +1,14 @@
 import Foundation
 
-/// Fails when `Referrer-Policy` is missing or leaks full URLs to other sites.
+/// Fails when no `Referrer-Policy` is in force or the one in force leaks full URLs to other sites: the last
+/// valid token of the combined header decides (`ReferrerPolicyHeader`), unknown tokens are skipped.
 struct ReferrerPolicyRule: Rule {
     enum Code: String, RuleCode {
         case ok
         case missing
         case unsafe
+        /// Sent, but no token is a referrer policy: the browser's default applies.
+        case invalid
         case missingFacts = "missing-facts"
     }
 
@@ -15,8 +18,11 @@ struct ReferrerPolicyRule: Rule {
         id: "headers.referrer-policy", area: .headers,
         title: LocalizedText(en: "A safe Referrer-Policy is set", vi: "Có Referrer-Policy an toàn"),
         rationale: LocalizedText(
-            en: "Full URLs, which may carry record numbers or search terms, should not leak to other sites.",
-            vi: "Không để lộ đường dẫn đầy đủ (có thể chứa mã hồ sơ, từ khóa tìm kiếm) sang trang khác."),
+            en:
+                "Full URLs, which may carry record numbers or search terms, should not leak to other sites. The policy in force is the last valid token of all Referrer-Policy lines read together (unknown tokens are skipped; with none valid, the browser's default applies and the header counts as unset); unsafe-url and no-referrer-when-downgrade fail.",
+            vi:
+                "Không để lộ đường dẫn đầy đủ (có thể chứa mã hồ sơ, từ khóa tìm kiếm) sang trang khác. Chính sách có hiệu lực là giá trị hợp lệ cuối cùng của mọi dòng Referrer-Policy đọc gộp (giá trị lạ bị bỏ qua; không có giá trị hợp lệ nào thì trình duyệt dùng mặc định và coi như chưa đặt); unsafe-url và no-referrer-when-downgrade là không đạt."
+        ),
         advice: LocalizedText(
             en:
                 "Send `Referrer-Policy: strict-origin-when-cross-origin` (nginx: `add_header Referrer-Policy strict-origin-when-cross-origin always;`; Apache: `Header always set Referrer-Policy strict-origin-when-cross-origin`; IIS: custom header).",
@@ -33,16 +39,23 @@ struct ReferrerPolicyRule: Rule {
         -> Judgement<Code>
     {
         guard let headers = observation.headers else { return .missingFacts("headers") }
-        guard let value = headers.first("referrer-policy") else { return .fail(.missing) }
-        let policies = value.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        if let last = policies.last, Self.unsafe.contains(last) { return .fail(.unsafe, ["value": clip(value)]) }
-        return .pass(.ok, ["value": clip(value)])
+        guard let value = headers.combined("referrer-policy") else { return .fail(.missing) }
+        guard let policy = ReferrerPolicyHeader.policy(value) else { return .fail(.invalid, ["value": clip(value)]) }
+        if Self.unsafe.contains(policy) { return .fail(.unsafe, ["value": clip(value), "policy": policy]) }
+        return .pass(.ok, ["value": clip(value), "policy": policy])
     }
 
     static let examples: [RuleExample<Self>] = [
         .init("strict-origin-when-cross-origin", .pass, .ok),
         .init("missing", .fail, .missing) { ExampleFacts.setHeader(&$0, "referrer-policy", nil) },
         .init("unsafe-url", .fail, .unsafe) { ExampleFacts.setHeader(&$0, "referrer-policy", "unsafe-url") },
+        .init("no valid token", .fail, .invalid) { ExampleFacts.setHeader(&$0, "referrer-policy", "whimsy") },
+        .init("an unknown token after the last valid one is skipped", .fail, .unsafe) {
+            ExampleFacts.setHeader(&$0, "referrer-policy", "unsafe-url, whimsy")
+        },
+        .init("a fallback list ending in a safe policy", .pass, .ok) {
+            ExampleFacts.setHeader(&$0, "referrer-policy", "no-referrer, strict-origin-when-cross-origin")
+        },
         .init("no headers", .inconclusive, .missingFacts) { $0.headers = nil },
     ]
 }
