@@ -33,7 +33,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
         // The raw TLS engine: ClientHellos and the server's first flight, pure Swift (LIBCURL-NOTES §7).
-        .target(name: "RawTLS"),
+        .target(name: "RawTLS", dependencies: ["PortalAuditCore"]),
         .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim", "PortalAuditCore", "RawTLS"]),
         .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore", "RawTLS"]),
@@ -82,7 +82,7 @@ let package = Package(
             name: "PortalAuditTestSupport", dependencies: ["PortalAuditCore"], path: "Tests/PortalAuditTestSupport"),
         .testTarget(name: "PortalAuditCoreTests", dependencies: ["PortalAuditCore", "PortalAuditTestSupport"]),
         // Flights/: server flights captured on loopback, read by #filePath.
-        .testTarget(name: "RawTLSTests", dependencies: ["RawTLS"], exclude: ["Flights"]),
+        .testTarget(name: "RawTLSTests", dependencies: ["PortalAuditCore", "RawTLS"], exclude: ["Flights"]),
         .testTarget(
             name: "PortalAuditProbesTests",
             dependencies: [

@@ -135,16 +135,6 @@ final class EasyTransfer: @unchecked Sendable {
         case nil:
             break
         }
-        if let version = r.tlsVersion {
-            let (low, high): (Int, Int) =
-                switch version {
-                case .tls10: (Int(CURL_SSLVERSION_TLSv1_0), Int(CURL_SSLVERSION_MAX_TLSv1_0))
-                case .tls11: (Int(CURL_SSLVERSION_TLSv1_1), Int(CURL_SSLVERSION_MAX_TLSv1_1))
-                case .tls12: (Int(CURL_SSLVERSION_TLSv1_2), Int(CURL_SSLVERSION_MAX_TLSv1_2))
-                case .tls13: (Int(CURL_SSLVERSION_TLSv1_3), Int(CURL_SSLVERSION_MAX_TLSv1_3))
-                }
-            try check(pa_setopt_long(handle, CURLOPT_SSLVERSION, low | high))
-        }
         if r.browserFloor && !r.legacyTLS {
             try check(
                 pa_setopt_long(

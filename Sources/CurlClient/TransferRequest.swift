@@ -5,29 +5,6 @@ import PortalAuditCore
 /// A request never shares a connection or a TLS session with another one (`FORBID_REUSE`,
 /// no session cache): every TLS fact a probe records comes from a fresh, full handshake.
 public struct TransferRequest: Sendable, Equatable {
-    /// Which protocol versions a handshake may negotiate.
-    public enum TLSVersion: String, Sendable, CaseIterable, Comparable {
-        /// TLS 1.0 (RFC 2246).
-        case tls10 = "TLSv1.0"
-        /// TLS 1.1 (RFC 4346).
-        case tls11 = "TLSv1.1"
-        /// TLS 1.2 (RFC 5246).
-        case tls12 = "TLSv1.2"
-        /// TLS 1.3 (RFC 8446).
-        case tls13 = "TLSv1.3"
-
-        var rank: Int {
-            switch self {
-            case .tls10: 0
-            case .tls11: 1
-            case .tls12: 2
-            case .tls13: 3
-            }
-        }
-
-        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
-    }
-
     /// What to do with the response.
     public enum Mode: Sendable, Equatable {
         /// TCP + TLS only (`CONNECT_ONLY`): no HTTP request is sent.
@@ -61,8 +38,6 @@ public struct TransferRequest: Sendable, Equatable {
     /// `HOST:PORT:ADDR` entries with curl's `--resolve` meaning.
     public var resolve: [String]
     public var verification: Verification
-    /// Pin the handshake to exactly this version (`nil`: libcurl's default range).
-    public var tlsVersion: TLSVersion?
     /// OpenSSL cipher string for TLS ≤ 1.2 (`nil`: libcurl's default).
     public var cipherList: String?
     /// OpenSSL TLS 1.3 suites (`nil`: libcurl's default).
@@ -96,7 +71,7 @@ public struct TransferRequest: Sendable, Equatable {
 
     public init(
         url: String, mode: Mode = .get, resolve: [String] = [], verification: Verification = .off,
-        tlsVersion: TLSVersion? = nil, cipherList: String? = nil, tls13Ciphers: String? = nil,
+        cipherList: String? = nil, tls13Ciphers: String? = nil,
         connectTimeoutMS: Int = 5_000, timeoutMS: Int = 10_000, maxBodyBytes: Int = 2 << 20,
         maxHeaderBytes: Int = 64 << 10, maxHeaderLines: Int = 100, maxHeaderLineBytes: Int = 8 << 10,
         userAgent: String = "portal-audit", allowHTTP2: Bool = true, reuseConnection: Bool = false,
@@ -106,7 +81,6 @@ public struct TransferRequest: Sendable, Equatable {
         self.mode = mode
         self.resolve = resolve
         self.verification = verification
-        self.tlsVersion = tlsVersion
         self.cipherList = cipherList
         self.tls13Ciphers = tls13Ciphers
         self.connectTimeoutMS = connectTimeoutMS

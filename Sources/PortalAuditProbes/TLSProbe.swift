@@ -29,22 +29,22 @@ struct TLSProbe: AreaProbe {
 
     func run(_ context: ProbeContext) async -> ProbeRun<Facts> {
         var session = Session(context: context)
-        var versions: [String: VersionSupport] = [:]
-        var accepted: [WireVersion] = []
+        var versions: [TLSVersion: VersionSupport] = [:]
+        var accepted: [TLSVersion] = []
         var certificates: [[UInt8]] = []
         var suites: [AcceptedSuite] = []
         // Each version alone, a few hellos at once: on a real network the round trips are the cost.
         let answers = await session.askAll(
-            WireVersion.allCases.reversed().map { Session.Question(version: $0, suites: Self.offer($0)) })
-        for (version, answer) in zip(WireVersion.allCases.reversed(), answers) {
+            TLSVersion.allCases.reversed().map { Session.Question(version: $0, suites: Self.offer($0)) })
+        for (version, answer) in zip(TLSVersion.allCases.reversed(), answers) {
             switch answer {
             case .chose(let suite, let flight):
-                versions[version.name] = .accepted
+                versions[version] = .accepted
                 accepted.append(version)
                 if certificates.isEmpty && !flight.certificates.isEmpty { certificates = flight.certificates }
                 if !context.options.enumerateSuites { suites.append(Self.accepted(suite, version, flight)) }
-            case .refused: versions[version.name] = .rejected
-            case .unknown: versions[version.name] = .error
+            case .refused: versions[version] = .rejected
+            case .unknown: versions[version] = .error
             }
         }
         guard versions.values.contains(.accepted) || versions.values.contains(.rejected) else {
@@ -74,7 +74,7 @@ struct TLSProbe: AreaProbe {
         }
         var unique: [AcceptedSuite] = []
         for suite in suites where !unique.contains(suite) { unique.append(suite) }
-        let staticKX = unique.contains { $0.classes.contains("static-rsa") || $0.classes.contains("static-dh") }
+        let staticKX = unique.contains { !SuiteClass.staticKeyExchange.isDisjoint(with: $0.classes) }
         let smallestDH = unique.compactMap(\.dhBits).min()
         var facts = TLSFacts(
             versions: versions, suites: unique, coverage: context.options.enumerateSuites ? .complete : .byClass,
@@ -84,7 +84,7 @@ struct TLSProbe: AreaProbe {
     }
 
     /// Every known suite that `version` can negotiate.
-    static func offer(_ version: WireVersion) -> [CipherSuite] {
+    static func offer(_ version: TLSVersion) -> [CipherSuite] {
         switch version {
         case .tls13: CipherSuite.tls13
         case .tls12: CipherSuite.legacy
@@ -92,7 +92,7 @@ struct TLSProbe: AreaProbe {
         }
     }
 
-    static func accepted(_ suite: CipherSuite, _ version: WireVersion, _ flight: ServerFlight) -> AcceptedSuite {
+    static func accepted(_ suite: CipherSuite, _ version: TLSVersion, _ flight: ServerFlight) -> AcceptedSuite {
         var dhBits: Int?
         var group: String?
         switch flight.keyExchange {
@@ -103,13 +103,13 @@ struct TLSProbe: AreaProbe {
         if let share = flight.hello?.keyShareGroup { group = NamedGroup.name(share) }
         let order: [SuiteClass] = SuiteClass.allCases
         return AcceptedSuite(
-            version: version.name, name: suite.name,
-            classes: order.filter { suite.classes.contains($0) }.map(\.rawValue), dhBits: dhBits, group: group)
+            version: version, name: suite.name, classes: order.filter { suite.classes.contains($0) }, dhBits: dhBits,
+            group: group)
     }
 
     static func mergeNegotiated(_ facts: TLSFacts?, _ handshake: HandshakeFacts?) -> TLSFacts? {
         guard var facts else { return nil }
-        facts.negotiatedVersion = handshake.map { $0.version == "TLSv1" ? "TLSv1.0" : $0.version }
+        facts.negotiatedVersion = handshake.flatMap { TLSVersion(name: $0.version) }
         facts.negotiatedCipher = handshake?.cipherStandardName ?? handshake?.cipher
         facts.alpn = handshake?.alpn
         return facts
@@ -125,7 +125,7 @@ struct TLSProbe: AreaProbe {
         init(context: ProbeContext) { self.context = context }
 
         /// Offers `suites` at `version` alone.
-        mutating func ask(_ version: WireVersion, _ suites: [CipherSuite]) async -> Answer {
+        mutating func ask(_ version: TLSVersion, _ suites: [CipherSuite]) async -> Answer {
             let asked = await Self.ask(context, Question(version: version, suites: suites))
             results += asked.results
             return asked.answer
@@ -133,7 +133,7 @@ struct TLSProbe: AreaProbe {
 
         /// One hello to send: a version alone, the suites and the groups it offers.
         struct Question: Sendable {
-            var version: WireVersion
+            var version: TLSVersion
             var suites: [CipherSuite]
             var groups: [NamedGroup] = NamedGroup.allCases.sorted { $0 == .x25519 && $1 != .x25519 }
         }
@@ -170,7 +170,7 @@ struct TLSProbe: AreaProbe {
         }
 
         /// The ECDHE groups `version` accepts, each offered alone with the version's ECDHE suites.
-        mutating func groups(_ version: WireVersion) async -> [String] {
+        mutating func groups(_ version: TLSVersion) async -> [String] {
             let suites = version == .tls13 ? CipherSuite.tls13 : TLSProbe.offer(version).filter { $0.is(.ecdhe) }
             let answers = await askAll(
                 NamedGroup.allCases.map { Question(version: version, suites: suites, groups: [$0]) })
@@ -224,11 +224,11 @@ struct TLSProbe: AreaProbe {
             return asked
         }
 
-        static func answer(_ exchange: RawExchangeResult, version: WireVersion, offered: [CipherSuite]) -> Answer {
+        static func answer(_ exchange: RawExchangeResult, version: TLSVersion, offered: [CipherSuite]) -> Answer {
             let flight = exchange.flight
             if let hello = flight.hello {
                 // A server that answers an SSLv3 hello with TLS 1.2 (or any other version) has not accepted it.
-                guard hello.version == version.rawValue,
+                guard hello.version == version.wire,
                     let suite = offered.first(where: { $0.code == hello.cipherSuite })
                 else { return .refused }
                 return .chose(suite, flight)
@@ -241,7 +241,7 @@ struct TLSProbe: AreaProbe {
 
         /// Every accepted suite of `version`, by removal: offer all, take the chosen one out, repeat until
         /// refused. Also returns the suites in the order the server chose them.
-        mutating func enumerate(_ version: WireVersion, _ offer: [CipherSuite]) async -> (
+        mutating func enumerate(_ version: TLSVersion, _ offer: [CipherSuite]) async -> (
             [AcceptedSuite], [CipherSuite]
         ) {
             var remaining = offer
@@ -257,7 +257,7 @@ struct TLSProbe: AreaProbe {
 
         /// Per class, whether `version` accepts it: broken suites by removal (each one named), then one hello
         /// each for CBC, static key exchange and DHE (its group size), skipping a class already seen.
-        mutating func classes(_ version: WireVersion) async -> [AcceptedSuite] {
+        mutating func classes(_ version: TLSVersion) async -> [AcceptedSuite] {
             let offer = TLSProbe.offer(version)
             let broken = offer.filter { !$0.classes.isDisjoint(with: SuiteClass.broken) }
             var (found, _) = await enumerate(version, broken)
@@ -266,7 +266,7 @@ struct TLSProbe: AreaProbe {
                 (.cbc, sound.filter { $0.is(.cbc) }),
                 (.staticRSA, sound.filter { $0.is(.staticRSA) || $0.is(.staticDH) }),
                 (.dhe, sound.filter { $0.is(.dhe) }),
-            ].filter { question in !found.contains { $0.classes.contains(question.0.rawValue) } }
+            ].filter { question in !found.contains { $0.classes.contains(question.0) } }
             let answers = await askAll(questions.map { Question(version: version, suites: $0.1) })
             for answer in answers {
                 if case .chose(let suite, let flight) = answer {

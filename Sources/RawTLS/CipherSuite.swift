@@ -1,3 +1,5 @@
+import PortalAuditCore
+
 /// A TLS cipher suite by its IANA code point and name, with what the name says about it.
 ///
 /// The classes are read from the IANA name (`TLS_<key exchange>_WITH_<cipher>_<MAC>`), so the catalogue
@@ -27,69 +29,6 @@ public struct CipherSuite: Sendable, Hashable, Comparable {
     public static func named(code: UInt16) -> CipherSuite? { byCode[code] }
 
     private static let byCode = Dictionary(uniqueKeysWithValues: (legacy + tls13).map { ($0.code, $0) })
-}
-
-/// What a cipher suite is, for the rules: its key exchange, its cipher and how old it is.
-public enum SuiteClass: String, Sendable, Hashable, CaseIterable, Codable {
-    /// No encryption at all.
-    case null
-    /// No server authentication (anonymous DH/ECDH).
-    case anonymous
-    /// Export-grade (40/56-bit) suites.
-    case export
-    /// Single DES (56-bit).
-    case des
-    /// Triple DES (64-bit blocks: SWEET32).
-    case tripleDES = "3des"
-    /// RC4 (RFC 7465 prohibits it).
-    case rc4
-    /// Block ciphers in CBC mode (Lucky13, padding oracles).
-    case cbc
-    /// Static RSA key exchange: no forward secrecy.
-    case staticRSA = "static-rsa"
-    /// Static (EC)DH key exchange: no forward secrecy.
-    case staticDH = "static-dh"
-    /// Ephemeral finite-field DH.
-    case dhe
-    /// Ephemeral elliptic-curve DH.
-    case ecdhe
-    /// Authenticated encryption (GCM, CCM, ChaCha20-Poly1305).
-    case aead
-    /// A TLS 1.3 suite.
-    case tls13
-
-    /// Classes every current recommendation forbids (broken suites).
-    public static let broken: Set<SuiteClass> = [.null, .anonymous, .export, .des, .tripleDES, .rc4]
-    /// Classes still met but outside current recommendations (legacy suites).
-    public static let legacy: Set<SuiteClass> = [.cbc, .staticRSA, .staticDH]
-
-    static func of(_ name: String) -> Set<SuiteClass> {
-        if !name.contains("_WITH_") { return [.tls13, .aead] }
-        let parts = name.split(separator: "_WITH_", maxSplits: 1).map(String.init)
-        let exchange = parts[0]
-        let cipher = parts[1]
-        var classes: Set<SuiteClass> = []
-        if exchange.contains("anon") { classes.insert(.anonymous) }
-        if exchange.contains("EXPORT") || cipher.contains("EXPORT") || cipher.contains("40") {
-            classes.insert(.export)
-        }
-        if cipher.hasPrefix("NULL") { classes.insert(.null) }
-        if cipher.hasPrefix("RC4") { classes.insert(.rc4) }
-        if cipher.hasPrefix("3DES") { classes.insert(.tripleDES) }
-        if cipher.hasPrefix("DES") { classes.insert(.des) }
-        if cipher.contains("_CBC") { classes.insert(.cbc) }
-        if cipher.contains("GCM") || cipher.contains("CCM") || cipher.contains("POLY1305") { classes.insert(.aead) }
-        switch exchange {
-        case "TLS_RSA", "TLS_RSA_EXPORT", "SSL_RSA": classes.insert(.staticRSA)
-        case _ where exchange.hasPrefix("TLS_ECDHE_"): classes.insert(.ecdhe)
-        case _ where exchange.hasPrefix("TLS_DHE_"): classes.insert(.dhe)
-        case _ where exchange.hasPrefix("TLS_ECDH_anon"): classes.insert(.ecdhe)
-        case _ where exchange.hasPrefix("TLS_DH_anon"): classes.insert(.dhe)
-        case _ where exchange.hasPrefix("TLS_DH_") || exchange.hasPrefix("TLS_ECDH_"): classes.insert(.staticDH)
-        default: break
-        }
-        return classes
-    }
 }
 
 extension CipherSuite {

@@ -1,24 +1,4 @@
-/// A protocol version as it appears on the wire.
-public enum WireVersion: UInt16, Sendable, CaseIterable, Comparable, Codable {
-    case ssl3 = 0x0300
-    case tls10 = 0x0301
-    case tls11 = 0x0302
-    case tls12 = 0x0303
-    case tls13 = 0x0304
-
-    /// The name the facts use: `SSLv3`, `TLSv1.0` … `TLSv1.3`.
-    public var name: String {
-        switch self {
-        case .ssl3: "SSLv3"
-        case .tls10: "TLSv1.0"
-        case .tls11: "TLSv1.1"
-        case .tls12: "TLSv1.2"
-        case .tls13: "TLSv1.3"
-        }
-    }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+import PortalAuditCore
 
 /// Named groups offered in `supported_groups` (and the one TLS 1.3 key share).
 public enum NamedGroup: UInt16, Sendable, CaseIterable {
@@ -44,7 +24,7 @@ public enum NamedGroup: UInt16, Sendable, CaseIterable {
 /// A ClientHello offering exactly one protocol version and a chosen list of suites: what a probe asks a
 /// server. The bytes are one TLS record; nothing is encrypted and no handshake is ever completed.
 public struct ClientHello: Sendable, Equatable {
-    public var version: WireVersion
+    public var version: TLSVersion
     public var suites: [CipherSuite]
     /// The server name for SNI (left out for an IP address, as RFC 6066 asks).
     public var serverName: String?
@@ -56,7 +36,7 @@ public struct ClientHello: Sendable, Equatable {
     public var keyShare: [UInt8]
 
     public init(
-        version: WireVersion, suites: [CipherSuite], serverName: String?,
+        version: TLSVersion, suites: [CipherSuite], serverName: String?,
         groups: [NamedGroup] = [.x25519, .secp256r1, .secp384r1, .secp521r1, .x448],
         random: [UInt8], keyShare: [UInt8] = []
     ) {
@@ -78,7 +58,7 @@ public struct ClientHello: Sendable, Equatable {
     /// The record to send.
     public var bytes: [UInt8] {
         var body = Writer()
-        body.u16(version == .tls13 ? WireVersion.tls12.rawValue : version.rawValue)
+        body.u16(version == .tls13 ? TLSVersion.tls12.wire : version.wire)
         body.bytes(
             random.count == 32 ? random : Array(random.prefix(32)) + Array(repeating: 0, count: 32 - random.count))
         // A 32-byte legacy session id in TLS 1.3 (middlebox compatibility, RFC 8446 D.4); none before.

@@ -1,3 +1,5 @@
+import PortalAuditCore
+
 /// What a server answered to one ClientHello, read from its first flight in the clear.
 public struct ServerFlight: Sendable, Equatable {
     /// The ServerHello, when one came.
@@ -159,7 +161,7 @@ public struct FlightReader: Sendable {
             let hello = try Self.serverHello(&reader)
             flight.hello = hello
             // TLS 1.3 encrypts everything after the ServerHello.
-            if hello.version == WireVersion.tls13.rawValue { flight.complete = true }
+            if hello.version == TLSVersion.tls13.wire { flight.complete = true }
         case 11:
             guard flight.hello != nil else { throw .malformed("certificate before hello") }
             let total = try reader.u24()

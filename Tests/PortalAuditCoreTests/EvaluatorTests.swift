@@ -27,7 +27,7 @@ struct EvaluatorTests {
 
     @Test("a required failure fails the portal and caps the grade at F")
     func requiredFailure() {
-        let evaluation = evaluate(Fixtures.exemplary { $0.tls?.versions["TLSv1.0"] = .accepted })
+        let evaluation = evaluate(Fixtures.exemplary { $0.tls?.versions[.tls10] = .accepted })
         #expect(evaluation.verdict == .fail)
         #expect(evaluation.grade == "F")
         // The score still counts the penalty (high: 15), and the cause names the required failure

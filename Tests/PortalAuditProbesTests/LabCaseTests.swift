@@ -247,19 +247,19 @@ struct LabCaseTests {
     func tlsFacts() async throws {
         let good = try await check(try Lab.portal("exemplary"))
         let tls = try #require(good.observation.tls)
-        #expect(tls.versions["SSLv3"] == .rejected)
-        #expect(tls.versions["TLSv1.0"] == .rejected && tls.versions["TLSv1.1"] == .rejected)
-        #expect(tls.versions["TLSv1.2"] == .accepted && tls.versions["TLSv1.3"] == .accepted)
+        #expect(tls.versions[.ssl3] == .rejected)
+        #expect(tls.versions[.tls10] == .rejected && tls.versions[.tls11] == .rejected)
+        #expect(tls.versions[.tls12] == .accepted && tls.versions[.tls13] == .accepted)
         #expect(tls.staticRSAAccepted == false && tls.coverage == .complete)
         let suites = try #require(tls.suites)
         // nginx's six ECDHE suites (RSA certificate: three of them) and three TLS 1.3 suites, all AEAD
         #expect(
-            Set(suites.filter { $0.version == "TLSv1.2" }.map(\.name)) == [
+            Set(suites.filter { $0.version == .tls12 }.map(\.name)) == [
                 "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
                 "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
             ])
-        #expect(suites.filter { $0.version == "TLSv1.3" }.count == 3)
-        #expect(suites.allSatisfy { $0.classes.contains("aead") })
+        #expect(suites.filter { $0.version == .tls13 }.count == 3)
+        #expect(suites.allSatisfy { $0.classes.contains(.aead) })
         #expect(tls.serverPreference == false)
         // Each group offered alone: nginx's default list
         #expect(Set(tls.groups ?? []) == ["x25519", "secp256r1", "secp384r1", "secp521r1", "x448"])
@@ -267,12 +267,12 @@ struct LabCaseTests {
 
         let legacy = try await check(try Lab.portal("legacy-tls"))
         let old = try #require(legacy.observation.tls)
-        #expect(old.versions["TLSv1.0"] == .accepted && old.versions["TLSv1.1"] == .accepted)
-        #expect(old.versions["TLSv1.3"] == .rejected && old.versions["SSLv3"] == .rejected)
+        #expect(old.versions[.tls10] == .accepted && old.versions[.tls11] == .accepted)
+        #expect(old.versions[.tls13] == .rejected && old.versions[.ssl3] == .rejected)
         #expect(old.staticRSAAccepted == true)
         #expect(old.dheMinBits == 1024)
         #expect(old.serverPreference == true)
-        let named = Set((old.suites ?? []).map { "\($0.version) \($0.name)" })
+        let named = Set((old.suites ?? []).map { "\($0.version.rawValue) \($0.name)" })
         for version in ["TLSv1.0", "TLSv1.1", "TLSv1.2"] {
             #expect(named.contains("\(version) TLS_RSA_WITH_AES_128_CBC_SHA"))
             #expect(named.contains("\(version) TLS_DHE_RSA_WITH_AES_128_CBC_SHA"))

@@ -69,7 +69,7 @@ struct FirstImpressionTests {
         let sites = [
             site("https://a.gov.vn/", province: "Tỉnh A", district: "Huyện B", commune: "Xã C", profile: level),
             site("https://b.gov.vn/", province: "Tỉnh A", district: "Huyện B", commune: "Xã D", profile: level) {
-                $0.tls?.versions["TLSv1.0"] = .accepted
+                $0.tls?.versions[.tls10] = .accepted
             },
         ]
         let document = ReportDocument(profile: level, startedAt: Fixtures.now, finishedAt: Fixtures.now, sites: sites)

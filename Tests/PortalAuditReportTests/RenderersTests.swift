@@ -33,7 +33,7 @@ private func context(
     let bad = site("https://b.gov.vn/", hostileText) {
         Fixtures.setHeader(&$0, "x-powered-by", hostileText + "/5.6")
         $0.page = PageFacts(title: hostileText, bytes: 10, truncated: false)
-        $0.tls?.versions["TLSv1.0"] = .accepted
+        $0.tls?.versions[.tls10] = .accepted
     }
     let warned = site("https://c.gov.vn/", "Cổng xã C", level: nil) {
         Fixtures.setHeader(&$0, "strict-transport-security", nil)

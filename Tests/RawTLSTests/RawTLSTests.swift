@@ -1,4 +1,5 @@
 import Foundation
+import PortalAuditCore
 import Testing
 
 @testable import RawTLS

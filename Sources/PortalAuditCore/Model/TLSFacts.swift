@@ -14,13 +14,11 @@ public enum VersionSupport: String, Codable, Sendable, Equatable {
 
 /// One cipher suite the server accepted, as the raw TLS engine saw it.
 public struct AcceptedSuite: Codable, Sendable, Equatable {
-    /// `SSLv3`, `TLSv1.0` … `TLSv1.3`.
-    public var version: String
+    public var version: TLSVersion
     /// The IANA name, e.g. `TLS_RSA_WITH_3DES_EDE_CBC_SHA`.
     public var name: String
-    /// What the suite is: `null`, `anonymous`, `export`, `des`, `3des`, `rc4`, `cbc`, `static-rsa`,
-    /// `static-dh`, `dhe`, `ecdhe`, `aead`, `tls13`.
-    public var classes: [String]
+    /// What the suite is (written by name: `3des`, `cbc`, `static-rsa` …).
+    public var classes: [SuiteClass]
     /// The DH prime size when the server's key exchange was finite-field DH.
     public var dhBits: Int?
     /// The ECDHE curve, when one was chosen.
@@ -31,7 +29,9 @@ public struct AcceptedSuite: Codable, Sendable, Equatable {
         case dhBits = "dh_bits"
     }
 
-    public init(version: String, name: String, classes: [String], dhBits: Int? = nil, group: String? = nil) {
+    public init(
+        version: TLSVersion, name: String, classes: [SuiteClass], dhBits: Int? = nil, group: String? = nil
+    ) {
         self.version = version
         self.name = name
         self.classes = classes
@@ -39,10 +39,18 @@ public struct AcceptedSuite: Codable, Sendable, Equatable {
         self.group = group
     }
 
-    /// The suite's classes the rules call broken (NULL, anonymous, EXPORT, DES, 3DES, RC4).
-    public var brokenClasses: [String] {
-        classes.filter { ["null", "anonymous", "export", "des", "3des", "rc4"].contains($0) }
+    /// Reads a class this release does not know (written by a newer one) as absent, not as an error.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(TLSVersion.self, forKey: .version)
+        name = try c.decode(String.self, forKey: .name)
+        classes = try c.decode([String].self, forKey: .classes).compactMap(SuiteClass.init(rawValue:))
+        dhBits = try c.decodeIfPresent(Int.self, forKey: .dhBits)
+        group = try c.decodeIfPresent(String.self, forKey: .group)
     }
+
+    /// The suite's classes the rules call broken (NULL, anonymous, EXPORT, DES, 3DES, RC4).
+    public var brokenClasses: [SuiteClass] { classes.filter(SuiteClass.broken.contains) }
 }
 
 /// How completely the accepted suites were listed.
@@ -78,10 +86,10 @@ public struct WeakSuite: Codable, Sendable, Equatable {
 
 /// TLS protocol and cipher facts.
 public struct TLSFacts: Codable, Sendable, Equatable {
-    /// `SSLv3`, `TLSv1.0` … `TLSv1.3`.
-    public var versions: [String: VersionSupport]
+    /// How each version fared offered alone.
+    public var versions: [TLSVersion: VersionSupport]
     /// What the default handshake negotiated.
-    public var negotiatedVersion: String?
+    public var negotiatedVersion: TLSVersion?
     public var negotiatedCipher: String?
     public var alpn: String?
     /// The suites the server accepted, per version (`nil` in histories written before the raw TLS engine).
@@ -116,7 +124,7 @@ public struct TLSFacts: Codable, Sendable, Equatable {
     }
 
     public init(
-        versions: [String: VersionSupport], negotiatedVersion: String? = nil, negotiatedCipher: String? = nil,
+        versions: [TLSVersion: VersionSupport], negotiatedVersion: TLSVersion? = nil, negotiatedCipher: String? = nil,
         alpn: String? = nil, suites: [AcceptedSuite]? = nil, coverage: SuiteCoverage? = nil,
         serverPreference: Bool? = nil, weakSuites: [WeakSuite] = [], staticRSAAccepted: Bool? = nil,
         dheMinBits: Int? = nil, notTestable: [String] = []
@@ -138,8 +146,13 @@ public struct TLSFacts: Codable, Sendable, Equatable {
 extension TLSFacts {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        versions = try c.decode([String: VersionSupport].self, forKey: .versions)
-        negotiatedVersion = try c.decodeIfPresent(String.self, forKey: .negotiatedVersion)
+        // By name, OpenSSL's `TLSv1` as `TLSv1.0`; a name this release does not know is left out.
+        versions = Dictionary(
+            try c.decode([String: VersionSupport].self, forKey: .versions).compactMap { name, support in
+                TLSVersion(name: name).map { ($0, support) }
+            }, uniquingKeysWith: { first, _ in first })
+        negotiatedVersion = try c.decodeIfPresent(String.self, forKey: .negotiatedVersion).flatMap(
+            TLSVersion.init(name:))
         negotiatedCipher = try c.decodeIfPresent(String.self, forKey: .negotiatedCipher)
         alpn = try c.decodeIfPresent(String.self, forKey: .alpn)
         suites = try c.decodeIfPresent([AcceptedSuite].self, forKey: .suites)

@@ -59,15 +59,15 @@ public enum ExampleFacts {
                 http: EndpointFacts(url: "http://xa-a.tinh.gov.vn/", status: 301, httpVersion: "1.1", timings: timings)),
             tls: TLSFacts(
                 versions: [
-                    "SSLv3": .rejected, "TLSv1.0": .rejected, "TLSv1.1": .rejected, "TLSv1.2": .accepted,
-                    "TLSv1.3": .accepted,
+                    .ssl3: .rejected, .tls10: .rejected, .tls11: .rejected, .tls12: .accepted,
+                    .tls13: .accepted,
                 ],
-                negotiatedVersion: "TLSv1.3", negotiatedCipher: "TLS_AES_256_GCM_SHA384", alpn: "h2",
+                negotiatedVersion: .tls13, negotiatedCipher: "TLS_AES_256_GCM_SHA384", alpn: "h2",
                 suites: [
                     AcceptedSuite(
-                        version: "TLSv1.2", name: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "ecdhe"],
+                        version: .tls12, name: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", classes: [.aead, .ecdhe],
                         group: "x25519"),
-                    AcceptedSuite(version: "TLSv1.3", name: "TLS_AES_128_GCM_SHA256", classes: ["tls13", "aead"]),
+                    AcceptedSuite(version: .tls13, name: "TLS_AES_128_GCM_SHA256", classes: [.tls13, .aead]),
                 ],
                 coverage: .complete, serverPreference: false, staticRSAAccepted: false),
             certificate: CertificateFacts(

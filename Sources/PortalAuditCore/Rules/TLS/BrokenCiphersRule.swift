@@ -38,7 +38,9 @@ struct BrokenCiphersRule: Rule {
         let broken = suites.filter { !$0.brokenClasses.isEmpty }
         let coverage = ["coverage": (tls.coverage ?? .byClass).rawValue]
         if broken.isEmpty { return .pass(.ok, coverage) }
-        let named = broken.map { "\($0.version) \($0.name) (\($0.brokenClasses.joined(separator: "+")))" }
+        let named = broken.map {
+            "\($0.version.rawValue) \($0.name) (\($0.brokenClasses.map(\.rawValue).joined(separator: "+")))"
+        }
         return .fail(.brokenAccepted, coverage.merging(["accepted": clip(named.joined(separator: "; "))]) { a, _ in a })
     }
 
@@ -47,17 +49,17 @@ struct BrokenCiphersRule: Rule {
         .init("3DES beside AES-GCM", .fail, .brokenAccepted) {
             $0.tls?.suites?.append(
                 AcceptedSuite(
-                    version: "TLSv1.2", name: "TLS_RSA_WITH_3DES_EDE_CBC_SHA", classes: ["3des", "cbc", "static-rsa"]))
+                    version: .tls12, name: "TLS_RSA_WITH_3DES_EDE_CBC_SHA", classes: [.tripleDES, .cbc, .staticRSA]))
         },
         .init("RC4 on SSLv3", .fail, .brokenAccepted) {
-            $0.tls?.versions["SSLv3"] = .accepted
+            $0.tls?.versions[.ssl3] = .accepted
             $0.tls?.suites = [
-                AcceptedSuite(version: "SSLv3", name: "TLS_RSA_WITH_RC4_128_MD5", classes: ["rc4", "static-rsa"])
+                AcceptedSuite(version: .ssl3, name: "TLS_RSA_WITH_RC4_128_MD5", classes: [.rc4, .staticRSA])
             ]
         },
         .init("a history written before suites were recorded", .inconclusive, .missingFacts) { $0.tls?.suites = nil },
         .init("no version known", .inconclusive, .missingFacts) {
-            $0.tls?.versions = ["TLSv1.2": .error, "TLSv1.3": .error]
+            $0.tls?.versions = [.tls12: .error, .tls13: .error]
         },
     ]
 }

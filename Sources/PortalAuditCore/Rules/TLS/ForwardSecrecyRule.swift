@@ -33,8 +33,8 @@ struct ForwardSecrecyRule: Rule {
         if accepted {
             let suites =
                 tls.suites.map { suites in
-                    suites.filter { $0.classes.contains("static-rsa") || $0.classes.contains("static-dh") }.map {
-                        "\($0.version) \($0.name)"
+                    suites.filter { !SuiteClass.staticKeyExchange.isDisjoint(with: $0.classes) }.map {
+                        "\($0.version.rawValue) \($0.name)"
                     }
                 }
                 ?? tls.weakSuites.filter { $0.reasons.contains("static-rsa") }.map { "\($0.version) \($0.cipher)" }
@@ -49,7 +49,7 @@ struct ForwardSecrecyRule: Rule {
             $0.tls?.staticRSAAccepted = true
             $0.tls?.suites?.append(
                 AcceptedSuite(
-                    version: "TLSv1.2", name: "TLS_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "static-rsa"]))
+                    version: .tls12, name: "TLS_RSA_WITH_AES_128_GCM_SHA256", classes: [.aead, .staticRSA]))
         },
         .init("a history's static RSA", .fail, .staticRsaAccepted) {
             $0.tls?.staticRSAAccepted = true

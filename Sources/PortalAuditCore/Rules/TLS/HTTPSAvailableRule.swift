@@ -37,16 +37,18 @@ struct HTTPSAvailableRule: Rule {
             return .fail(
                 .legacyOnly,
                 [
-                    "version": observation.tls?.negotiatedVersion ?? "?", "accepted": accepted.joined(separator: ","),
+                    "version": observation.tls?.negotiatedVersion?.rawValue ?? "?",
+                    "accepted": accepted.map(\.rawValue).joined(separator: ","),
                     "browsers": "refuse",
                 ])
         }
         if observation.tls?.negotiatedVersion == nil, reach.https.status == nil, !accepted.isEmpty {
             // Raw hellos were answered, but no handshake this tool's OpenSSL can make (SSLv3 or RC4 only).
-            return .fail(.legacyOnly, ["accepted": accepted.joined(separator: ","), "browsers": "refuse"])
+            return .fail(
+                .legacyOnly, ["accepted": accepted.map(\.rawValue).joined(separator: ","), "browsers": "refuse"])
         }
         if observation.tls?.negotiatedVersion != nil || reach.https.status != nil {
-            return .pass(.ok, ["version": observation.tls?.negotiatedVersion ?? "?"])
+            return .pass(.ok, ["version": observation.tls?.negotiatedVersion?.rawValue ?? "?"])
         }
         let failure = reach.https.failure
         let detail = clip(failure.map { "\($0.kind): \($0.message)" } ?? "no response")
@@ -63,8 +65,8 @@ struct HTTPSAvailableRule: Rule {
         .init("https works", .pass, .ok),
         .init("TLS 1.0 only, read with a legacy configuration", .fail, .legacyOnly) {
             $0.reachability?.legacyTLSOnly = true
-            $0.tls?.versions = ["SSLv3": .rejected, "TLSv1.0": .accepted, "TLSv1.1": .rejected, "TLSv1.2": .rejected]
-            $0.tls?.negotiatedVersion = "TLSv1.0"
+            $0.tls?.versions = [.ssl3: .rejected, .tls10: .accepted, .tls11: .rejected, .tls12: .rejected]
+            $0.tls?.negotiatedVersion = .tls10
         },
         .init("RC4 only: raw hellos answered, no handshake possible", .fail, .legacyOnly) {
             $0.reachability?.https = EndpointFacts(

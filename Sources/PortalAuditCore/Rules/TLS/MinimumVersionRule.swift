@@ -22,7 +22,7 @@ struct MinimumVersionRule: Rule {
         case missingFacts = "missing-facts"
     }
 
-    static let order = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+    static let order = TLSVersion.allCases
 
     static let descriptor = RuleDescriptor(
         id: "tls.min-version", area: .tls,
@@ -52,33 +52,35 @@ struct MinimumVersionRule: Rule {
         -> Judgement<Code>
     {
         guard let tls = observation.tls else { return .missingFacts("tls") }
-        let minimum = "TLSv" + parameters.minimum.rawValue
+        let minimum = TLSVersion(rawValue: "TLSv" + parameters.minimum.rawValue)
         let below = order.prefix { $0 != minimum }
         let old = below.filter { tls.versions[$0] == .accepted }
         let evidence = ["accepted": acceptedVersions(tls)]
         if !old.isEmpty {
-            return .fail(.oldVersionsAccepted, evidence.merging(["too_old": old.joined(separator: ",")]) { a, _ in a })
+            return .fail(
+                .oldVersionsAccepted,
+                evidence.merging(["too_old": old.map(\.rawValue).joined(separator: ",")]) { a, _ in a })
         }
         // (SSLv3 is `not_testable` in histories written before the raw TLS engine: not asked, not unknown.)
         let unknown = below.filter { tls.versions[$0] != .rejected && tls.versions[$0] != .notTestable }
         if !unknown.isEmpty {
-            return .missingFacts("tls.versions", ["untested": unknown.joined(separator: ",")])
+            return .missingFacts("tls.versions", ["untested": unknown.map(\.rawValue).joined(separator: ",")])
         }
         return .pass(.ok, evidence)
     }
 
     /// The versions accepted, oldest first, comma-separated (evidence).
     static func acceptedVersions(_ tls: TLSFacts) -> String {
-        order.filter { tls.versions[$0] == .accepted }.joined(separator: ",")
+        order.filter { tls.versions[$0] == .accepted }.map(\.rawValue).joined(separator: ",")
     }
 
     static let examples: [RuleExample<Self>] = [
         .init("1.2 and 1.3 only", .pass, .ok),
-        .init("1.0 accepted", .fail, .oldVersionsAccepted) { $0.tls?.versions["TLSv1.0"] = .accepted },
-        .init("SSLv3 beside TLS 1.2", .fail, .oldVersionsAccepted) { $0.tls?.versions["SSLv3"] = .accepted },
-        .init("a history that could not offer SSLv3", .pass, .ok) { $0.tls?.versions["SSLv3"] = .notTestable },
+        .init("1.0 accepted", .fail, .oldVersionsAccepted) { $0.tls?.versions[.tls10] = .accepted },
+        .init("SSLv3 beside TLS 1.2", .fail, .oldVersionsAccepted) { $0.tls?.versions[.ssl3] = .accepted },
+        .init("a history that could not offer SSLv3", .pass, .ok) { $0.tls?.versions[.ssl3] = .notTestable },
         .init("1.2 accepted under a 1.3 minimum", .fail, .oldVersionsAccepted, parameters: { $0.minimum = .tls13 }),
-        .init("1.1 untested", .inconclusive, .missingFacts) { $0.tls?.versions["TLSv1.1"] = .error },
+        .init("1.1 untested", .inconclusive, .missingFacts) { $0.tls?.versions[.tls11] = .error },
         .init("no tls facts", .inconclusive, .missingFacts) { $0.tls = nil },
     ]
 }

@@ -30,7 +30,7 @@ struct TLS13OfferedRule: Rule {
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
     {
-        guard let tls = observation.tls, let state = tls.versions["TLSv1.3"] else { return .missingFacts("tls") }
+        guard let tls = observation.tls, let state = tls.versions[.tls13] else { return .missingFacts("tls") }
         switch state {
         case .accepted: return .pass(.ok)
         case .rejected: return .fail(.notOffered, ["accepted": MinimumVersionRule.acceptedVersions(tls)])
@@ -40,8 +40,8 @@ struct TLS13OfferedRule: Rule {
 
     static let examples: [RuleExample<Self>] = [
         .init("1.2 and 1.3", .pass, .ok),
-        .init("1.2 only", .fail, .notOffered) { $0.tls?.versions["TLSv1.3"] = .rejected },
-        .init("1.3 could not be asked", .inconclusive, .missingFacts) { $0.tls?.versions["TLSv1.3"] = .error },
+        .init("1.2 only", .fail, .notOffered) { $0.tls?.versions[.tls13] = .rejected },
+        .init("1.3 could not be asked", .inconclusive, .missingFacts) { $0.tls?.versions[.tls13] = .error },
         .init("no tls facts", .inconclusive, .missingFacts) { $0.tls = nil },
     ]
 }

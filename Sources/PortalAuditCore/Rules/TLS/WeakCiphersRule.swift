@@ -53,9 +53,9 @@ struct WeakCiphersRule: Rule {
         let legacy = suites.compactMap { suite -> String? in
             // A broken suite is tls.broken-ciphers' finding, not repeated here.
             guard suite.brokenClasses.isEmpty else { return nil }
-            var reasons = suite.classes.filter { ["cbc", "static-rsa", "static-dh"].contains($0) }
+            var reasons = suite.classes.filter(SuiteClass.legacy.contains).map(\.rawValue)
             if let bits = suite.dhBits, bits < minimumDH { reasons.append("dh-\(bits)") }
-            return reasons.isEmpty ? nil : "\(suite.version) \(suite.name) (\(reasons.joined(separator: "+")))"
+            return reasons.isEmpty ? nil : "\(suite.version.rawValue) \(suite.name) (\(reasons.joined(separator: "+")))"
         }
         let coverage = ["coverage": (tls.coverage ?? .byClass).rawValue]
         if legacy.isEmpty { return .pass(.ok, coverage) }
@@ -86,29 +86,29 @@ struct WeakCiphersRule: Rule {
         .init("CBC accepted", .fail, .legacyAccepted) {
             $0.tls?.suites?.append(
                 AcceptedSuite(
-                    version: "TLSv1.2", name: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", classes: ["cbc", "ecdhe"]))
+                    version: .tls12, name: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", classes: [.cbc, .ecdhe]))
         },
         .init("static RSA with GCM", .fail, .legacyAccepted) {
             $0.tls?.suites?.append(
                 AcceptedSuite(
-                    version: "TLSv1.2", name: "TLS_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "static-rsa"]))
+                    version: .tls12, name: "TLS_RSA_WITH_AES_128_GCM_SHA256", classes: [.aead, .staticRSA]))
         },
         .init("3DES only: the broken-suite rule's finding", .pass, .ok) {
             $0.tls?.suites = [
                 AcceptedSuite(
-                    version: "TLSv1.2", name: "TLS_RSA_WITH_3DES_EDE_CBC_SHA", classes: ["3des", "cbc", "static-rsa"])
+                    version: .tls12, name: "TLS_RSA_WITH_3DES_EDE_CBC_SHA", classes: [.tripleDES, .cbc, .staticRSA])
             ]
         },
         .init("DHE 1024", .fail, .legacyAccepted) {
             $0.tls?.suites?.append(
                 AcceptedSuite(
-                    version: "TLSv1.2", name: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "dhe"],
+                    version: .tls12, name: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", classes: [.aead, .dhe],
                     dhBits: 1024))
         },
         .init("DHE 1024 allowed by a profile's 1024 minimum", .pass, .ok, parameters: { $0.minDHBits = 1024 }) {
             $0.tls?.suites?.append(
                 AcceptedSuite(
-                    version: "TLSv1.2", name: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", classes: ["aead", "dhe"],
+                    version: .tls12, name: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", classes: [.aead, .dhe],
                     dhBits: 1024))
         },
         .init("a history's CBC-SHA", .fail, .legacyAccepted) {
@@ -123,7 +123,7 @@ struct WeakCiphersRule: Rule {
         },
         .init("a history with nothing weak", .pass, .ok) { $0.tls?.suites = nil },
         .init("no version known", .inconclusive, .missingFacts) {
-            $0.tls?.versions = ["TLSv1.2": .error, "TLSv1.3": .error]
+            $0.tls?.versions = [.tls12: .error, .tls13: .error]
         },
     ]
 }
