@@ -6,5 +6,5 @@
 # Usage: bash Benchmarks/headers.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-swift build --build-tests >/dev/null
+swift build --build-tests >/dev/null 2>&1
 swift test --skip-build --filter "HeaderConformanceTests/precisionRecall" 2>&1 | sed -n 's/^headers-corpus: //p'

@@ -21,11 +21,7 @@ struct HeaderCase: Decodable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { id }
 
-    static let all: [HeaderCase] = {
-        let file = Repository.root.appendingPathComponent("Tests/Conformance/headers.json")
-        guard let data = try? Data(contentsOf: file) else { return [] }
-        return (try? JSONDecoder().decode([HeaderCase].self, from: data)) ?? []
-    }()
+    static let all = Repository.conformance("headers.json", as: HeaderCase.self)
 
     /// The exemplary observation with this case's response instead of the exemplary headers, read as the probe
     /// reads a response (`ResponseHeaders`).

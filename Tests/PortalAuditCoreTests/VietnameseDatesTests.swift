@@ -26,6 +26,19 @@ struct VietnameseDatesTests {
             // a decree newer than the news is still a citation, never a publication date
             ("Tin ngày 01/10/2026. Căn cứ Nghị định số 224/2026/NĐ-CP ngày 24/06/2026 …", "2026-10-01"),
             ("Đăng ngày 10/11/2026. Theo Kế hoạch số 12/KH-UBND ngày 20/11/2026 của UBND tỉnh", "2026-11-10"),
+            // the page's clock (the fetch day after a weekday) is no publication
+            ("Thứ Hai, 23/11/2026 | Trang chủ · Tin tức · Đăng ngày 17/05/2026", "2026-05-17"),
+            ("Hôm nay: 23/11/2026 · Tin mới 02/11/2026", "2026-11-02"),
+            // spaced and mixed separators
+            ("Đăng ngày 17 - 05 - 2024", "2024-05-17"),
+            ("Cập nhật 17/05-2024 · 16.05.2024", "2024-05-17"),
+            // a law cited by name, without "số"
+            ("Tin ngày 01/03/2019. Thực hiện Luật Tổ chức chính quyền địa phương ngày 22/11/2019 …", "2019-03-01"),
+            // the end of a period and a deadline are no publications
+            ("Thông báo 01/09/2021: nghỉ từ ngày 10/09 đến 15/09/2021", "2021-09-01"),
+            ("Tin 02/11/2026. Hạn chót nộp hồ sơ: 20/11/2026", "2026-11-02"),
+            // a posting date is preferred to a newer undated-role date on the page
+            ("Đăng ngày 05/11/2026 · Lịch tiếp công dân 20/11/2026", "2026-11-05"),
         ])
     func newest(text: String, expected: String) {
         #expect(day(VietnameseDates.newest(in: text, now: now)) == expected)

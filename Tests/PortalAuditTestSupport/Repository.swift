@@ -33,3 +33,13 @@ extension Repository {
             ?? "portal-audit"
     }
 }
+
+extension Repository {
+    /// The cases of a conformance corpus (`Tests/Conformance/NAME`), empty when the file cannot be read (the
+    /// corpus tests then fail on their count).
+    public static func conformance<Case: Decodable>(_ name: String, as _: Case.Type) -> [Case] {
+        let file = root.appendingPathComponent("Tests/Conformance/" + name)
+        guard let data = try? Data(contentsOf: file) else { return [] }
+        return (try? JSONDecoder().decode([Case].self, from: data)) ?? []
+    }
+}

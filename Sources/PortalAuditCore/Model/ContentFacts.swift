@@ -26,9 +26,12 @@ public struct DatedSource: Codable, Sendable, Equatable {
     /// The document was longer than the cap and was cut (dates were read from what arrived).
     public var truncated: Bool
     public var failure: ProbeFailure?
+    /// For the page: the words the newest publication date came with (`Đăng ngày 17 - 05 - 2024`).
+    public var phrase: String?
 
     public init(
-        source: String, url: String, newest: Date?, count: Int, truncated: Bool = false, failure: ProbeFailure? = nil
+        source: String, url: String, newest: Date?, count: Int, truncated: Bool = false, failure: ProbeFailure? = nil,
+        phrase: String? = nil
     ) {
         self.source = source
         self.url = url
@@ -36,6 +39,7 @@ public struct DatedSource: Codable, Sendable, Equatable {
         self.count = count
         self.truncated = truncated
         self.failure = failure
+        self.phrase = phrase
     }
 }
 
@@ -181,22 +185,28 @@ public struct PageSample: Codable, Sendable, Equatable {
 public struct SampledPage: Codable, Sendable, Equatable {
     public var url: String
     public var status: Int?
-    /// The page's spam score and whether it reads as injected (`nil`: not an HTML page, or no answer).
+    /// The page's spam score and whether it reads as injected at the shipped threshold (`nil`: not an HTML
+    /// page, or no answer).
     public var score: Int?
     public var injected: Bool
+    /// Its hits, when its score is above 0 (runs before 2026-12-06: only when injected).
     public var hits: [SpamHit]
+    /// As `SpamFacts.lawfulContext` and `placed` (`nil` in runs stored before).
+    public var lawfulContext: Bool?
+    public var placed: Bool?
     /// Whether a search crawler asking for the same page got spam a browser was not shown (`nil`: not asked).
     public var crawlerSpam: Bool?
     public var failure: String?
 
     enum CodingKeys: String, CodingKey {
-        case url, status, score, injected, hits, failure
+        case url, status, score, injected, hits, failure, placed
         case crawlerSpam = "crawler_spam"
+        case lawfulContext = "lawful_context"
     }
 
     public init(
         url: String, status: Int?, score: Int?, injected: Bool, hits: [SpamHit] = [], crawlerSpam: Bool? = nil,
-        failure: String? = nil
+        failure: String? = nil, lawfulContext: Bool? = nil, placed: Bool? = nil
     ) {
         self.url = url
         self.status = status
@@ -205,6 +215,16 @@ public struct SampledPage: Codable, Sendable, Equatable {
         self.hits = hits
         self.crawlerSpam = crawlerSpam
         self.failure = failure
+        self.lawfulContext = lawfulContext
+        self.placed = placed
+    }
+
+    /// Whether the page reads as injected at `threshold` (runs stored before: their own reading).
+    public func injected(threshold: Int) -> Bool {
+        guard let score, let lawfulContext else { return injected }
+        return SpamFacts.injected(
+            score: score, lawful: lawfulContext, placed: placed ?? hits.contains { $0.place != .visible },
+            threshold: threshold)
     }
 }
 

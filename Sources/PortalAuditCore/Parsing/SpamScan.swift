@@ -11,7 +11,8 @@ public enum SpamScan {
     static let weights: [SpamHit.Place: Int] = [
         .visible: 1, .hidden: 4, .title: 3, .meta: 3, .link: 4, .script: 4,
     ]
-    /// The score from which a page is called injected.
+    /// The score from which a page is called injected unless a profile says otherwise
+    /// (`content.spam-injection`'s `min_score`; the facts keep the score, so a stored run re-grades).
     public static let threshold = 6
     /// Visible hits count at most this much: a long article cannot be injected by repetition alone.
     static let visibleCap = 5
@@ -31,6 +32,7 @@ public enum SpamScan {
         var score = 0
         var visibleScore = 0
         var strongSeen = false
+        var placed = false
         var weakCount = 0
         @discardableResult
         func record(_ text: String, _ place: SpamHit.Place, url: String? = nil) -> Matcher.Found {
@@ -39,6 +41,7 @@ public enum SpamScan {
             var folded: [UInt8]?
             for term in [found.strong, found.brands].joined() {
                 strongSeen = true
+                if place != .visible { placed = true }
                 let weight = weights[place] ?? 1
                 if place == .visible {
                     guard visibleScore < visibleCap else { continue }
@@ -80,6 +83,7 @@ public enum SpamScan {
                 record(text + " " + linkHost.replacingOccurrences(of: ".", with: " "), .link, url: href)
                 if hits.count == before, let term = matcher.inHost(linkHost) {
                     strongSeen = true
+                    placed = true
                     score += weights[.link] ?? 4
                     if hits.count < maxHits {
                         hits.append(SpamHit(term: term, place: .link, url: href, excerpt: clipped(text)))
@@ -90,10 +94,8 @@ public enum SpamScan {
         for decoded in scriptStrings(bytes) { record(decoded, .script) }
         if strongSeen { score += min(2, weakCount) }
         // A story about breaking up a betting ring, the lottery's results: context, and nothing hidden,
-        // linked out, scripted or put in the title.
+        // linked out, scripted or put in the title (the rule mutes such a page whatever its score).
         let lawful = !visibleFound.context.isEmpty
-        let placed = hits.contains { $0.place != .visible }
-        if lawful && !placed { score = min(score, threshold - 1) }
         // What an officer must look for first: what was placed, then what shows in the text.
         let order: [SpamHit.Place] = [.hidden, .link, .script, .title, .meta, .visible]
         let ranked = hits.enumerated().sorted {
@@ -101,7 +103,10 @@ public enum SpamScan {
             let b = order.firstIndex(of: $1.element.place) ?? 0
             return a != b ? a < b : $0.offset < $1.offset
         }.map(\.element)
-        return SpamFacts(score: score, injected: score >= threshold, lawfulContext: lawful, hits: ranked)
+        return SpamFacts(
+            score: score,
+            injected: SpamFacts.injected(score: score, lawful: lawful, placed: placed, threshold: threshold),
+            lawfulContext: lawful, hits: ranked, placed: placed)
     }
 
     /// Whether a start tag hides its content from a visitor (inline style, the `hidden` attribute).
@@ -240,23 +245,41 @@ public enum SpamScan {
 
 /// Gambling and betting spam seen on a page.
 public struct SpamFacts: Codable, Sendable, Equatable {
-    /// The weight of every hit by where it sits (`SpamScan.threshold` and above: injected).
+    /// The weight of every hit by where it sits (runs before 2026-12-06 kept a lawful page's score below 6).
     public var score: Int
+    /// Injected at the shipped threshold (`SpamScan.threshold`); the rule judges `score` with the profile's.
     public var injected: Bool
-    /// The page reads as a lawful story (a betting ring broken up, lottery results) with nothing placed.
+    /// The page's text reads as a lawful story (a betting ring broken up, lottery results).
     public var lawfulContext: Bool
     public var hits: [SpamHit]
+    /// A hit sits where a visitor does not read it as text: hidden, linked out, scripted, in the title or
+    /// meta tags (`nil` in runs stored before: read from `hits`).
+    public var placed: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case score, injected, hits
+        case score, injected, hits, placed
         case lawfulContext = "lawful_context"
     }
 
-    public init(score: Int, injected: Bool, lawfulContext: Bool, hits: [SpamHit]) {
+    public init(score: Int, injected: Bool, lawfulContext: Bool, hits: [SpamHit], placed: Bool? = nil) {
         self.score = score
         self.injected = injected
         self.lawfulContext = lawfulContext
         self.hits = hits
+        self.placed = placed
+    }
+
+    /// Whether a page reads as injected at `threshold`: its score reaches it, unless its text reads as a lawful
+    /// story and nothing is placed.
+    public static func injected(score: Int, lawful: Bool, placed: Bool, threshold: Int) -> Bool {
+        score >= threshold && !(lawful && !placed)
+    }
+
+    /// Whether this page reads as injected at `threshold`.
+    public func injected(threshold: Int) -> Bool {
+        Self.injected(
+            score: score, lawful: lawfulContext, placed: placed ?? hits.contains { $0.place != .visible },
+            threshold: threshold)
     }
 }
 

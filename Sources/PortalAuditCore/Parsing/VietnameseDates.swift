@@ -8,30 +8,63 @@ import Foundation
 /// time zones), digits that belong to a longer number or path (`2023/11/29/`, `0237.3852.456`, `5.925`),
 /// and dates cited as a document's date (`Chỉ thị số 30-CT/TW ngày 25/12/2013`), which are not publications.
 public enum VietnameseDates {
-    /// Every acceptable date in `text`, in order of appearance.
+    /// What a date in page text is to a reader.
+    public enum Role: String, Sendable, Equatable {
+        /// Introduced as a posting or update ("Đăng ngày", "Ngày đăng", "Cập nhật", "Ngày ban hành").
+        case published
+        /// No introduction: a date beside a list item or in a dateline.
+        case plain
+        /// A cited document's date (`Luật … ngày …`, `Nghị định số … ngày …`).
+        case citation
+        /// The start or end of a period, or a deadline (`từ ngày`, `đến ngày`, `hạn chót`, `trước ngày`).
+        case period
+        /// The page's clock: today's date after a weekday or "Hôm nay" (the day the page was fetched).
+        case clock
+    }
+
+    /// A date found in page text, with what it is and the phrase it came from.
+    public struct Found: Sendable, Equatable {
+        public var date: Date
+        public var role: Role
+        /// Up to 40 characters before the date, and the date as written.
+        public var phrase: String
+    }
+
+    /// Every acceptable date in `text` with its role, in order of appearance.
     ///
     /// One pass over the text's scalars (no regular expression): each digit run is read once as a
-    /// possible `d/m/yyyy`, each `ngày` once as a possible spelled date, and each citation check looks at
-    /// the 60 scalars before a date only.
-    public static func dates(in text: String, now: Date) -> [Date] {
+    /// possible `d/m/yyyy` (separators `/`, `-` or `.`, mixed, with spaces around them), each `ngày` once as a
+    /// possible spelled date, and each date's role from the 80 scalars before it only.
+    public static func found(in text: String, now: Date) -> [Found] {
         let s = Array(text.unicodeScalars)
-        var found: [Date] = []
+        var found: [Found] = []
         var i = 0
         // A page with more than this many dates is not a news page; the first ones are enough.
         while i < s.count, found.count < 5_000 {
             if isDigit(s[i]) {
                 let runEnd = digitRun(s, from: i)
-                if let (date, end) = numericDate(s, at: i, runEnd: runEnd, now: now) {
-                    if !isCitation(s, before: i) { found.append(date) }
+                if let (date, end) = numericDate(s, at: i, runEnd: runEnd, now: now)
+                    ?? englishDate(s, at: i, runEnd: runEnd, now: now)
+                {
+                    found.append(
+                        Found(date: date, role: role(s, before: i, date: date, now: now), phrase: phrase(s, i, end)))
                     i = end
                 } else {
                     i = runEnd
                 }
                 continue
             }
+            if let (date, end) = englishMonthFirst(s, at: i, now: now) {
+                found.append(
+                    Found(date: date, role: role(s, before: i, date: date, now: now), phrase: phrase(s, i, end)))
+                i = end
+                continue
+            }
             if let (day, month, year, end) = spelledDate(s, at: i) {
-                if !isCitation(s, before: i + 4), let date = date(day: day, month: month, year: year, now: now) {
-                    found.append(date)
+                if let date = date(day: day, month: month, year: year, now: now) {
+                    // Its role from the words before its number, "ngày" included (`số … ngày 25 tháng 12 …`).
+                    let role = role(s, before: min(i + 4, s.count), date: date, now: now)
+                    found.append(Found(date: date, role: role, phrase: phrase(s, i, end)))
                 }
                 i = end
                 continue
@@ -41,9 +74,117 @@ public enum VietnameseDates {
         return found
     }
 
-    /// The newest acceptable date in `text`.
+    /// The dates of `text` that may be publications (neither citations, periods nor the page's clock).
+    public static func dates(in text: String, now: Date) -> [Date] {
+        found(in: text, now: now).filter { $0.role == .published || $0.role == .plain }.map(\.date)
+    }
+
+    /// The newest publication in `text`: the newest date introduced as a posting or update when there is one,
+    /// else the newest date that is neither a citation, a period nor the page's clock.
+    public static func newestPublication(in text: String, now: Date) -> Found? {
+        newestPublication(among: found(in: text, now: now))
+    }
+
+    /// The same choice among dates already found.
+    public static func newestPublication(among all: [Found]) -> Found? {
+        let published = all.filter { $0.role == .published }
+        let candidates = published.isEmpty ? all.filter { $0.role == .plain } : published
+        return candidates.max { $0.date < $1.date }
+    }
+
+    /// The newest publication's date in `text`.
     public static func newest(in text: String, now: Date) -> Date? {
-        dates(in: text, now: now).max()
+        newestPublication(in: text, now: now)?.date
+    }
+
+    private static func phrase(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: s[max(0, start - 40)..<end].map { isSpace($0) ? " " : $0 })
+        return String(scalars).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The folded words (`ngay dang`, `thu nam`) that end the 80 scalars before `location`.
+    private static func context(_ s: [Unicode.Scalar], before location: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: s[max(0, location - 80)..<location].map { isSpace($0) ? " " : $0 })
+        return PageText.folded(String(scalars))
+    }
+
+    /// A time of day (`04:34`) within a few characters after the date that starts at `location`.
+    private static func timeFollows(_ s: [Unicode.Scalar], after location: Int) -> Bool {
+        var j = location
+        while j < s.count, j - location < 12, !isSpace(s[j]) { j += 1 }
+        for k in j..<min(s.count, j + 6) where isDigit(s[k]) { return isTime(s, at: k) }
+        return false
+    }
+
+    /// Days as Vietnam counts them (UTC+7 all year).
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3_600) ?? .gmt
+        return calendar
+    }()
+
+    static let publishedMarkers = ["dang ngay", "ngay dang", "cap nhat", "dang luc", "ngay ban hanh", "ban hanh ngay"]
+    /// Words right before a date that make it the start or end of a period.
+    static let periodMarkers = [
+        "tu ngay", "tu", "den ngay", "den", "toi ngay", "ke tu ngay", "ke tu", "truoc ngay", "truoc", "tu sang ngay",
+        "tu chieu ngay", "tu toi ngay", "den het ngay", "den het",
+    ]
+    /// Words a few words before a date that make it a deadline (`Hạn chót nộp hồ sơ: …`).
+    static let deadlineMarkers = ["han chot", "thoi han", "cham nhat", "han nop", "het han", "het ngay"]
+    static let weekdays = ["thu hai", "thu ba", "thu tu", "thu nam", "thu sau", "thu bay", "chu nhat", "hom nay"]
+    static let documents = [
+        "luat", "bo luat", "hien phap", "phap lenh", "nghi dinh", "thong tu", "thong tu lien tich", "quyet dinh",
+        "chi thi", "nghi quyet", "cong van", "ke hoach", "thong bao", "van ban", "to trinh", "huong dan",
+    ]
+
+    /// What the date at `location` is, from the words before it: a publication marker close before it wins;
+    /// else a period or deadline word, a weekday clock showing the fetch day, or a document named in the same
+    /// clause (`… ngày`) make it no publication.
+    private static func role(_ s: [Unicode.Scalar], before location: Int, date: Date, now: Date) -> Role {
+        let before = context(s, before: location)
+        let words = before.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        func endsWith(_ phrase: String, within last: Int = 0) -> Bool {
+            let wanted = phrase.split(separator: " ").map(String.init)
+            guard words.count >= wanted.count else { return false }
+            for offset in 0...min(last, words.count - wanted.count)
+            where Array(words[(words.count - wanted.count - offset)..<(words.count - offset)]) == wanted {
+                return true
+            }
+            return false
+        }
+        if publishedMarkers.contains(where: { endsWith($0, within: 2) }) { return .published }
+        // The fetch day at the top of the page, or after a weekday with no time of day after it: the page's
+        // clock. Another day after a weekday is a dateline (and the "tư" of "thứ tư" is not the "từ" of a
+        // period).
+        let today = calendar.isDate(date, inSameDayAs: now)
+        if today && location < 100 { return .clock }
+        if weekdays.contains(where: { endsWith($0, within: 1) }) {
+            return today && !timeFollows(s, after: location) ? .clock : .plain
+        }
+        // The second date of a range (`19/9/1889 - 19/9/2019`): the end of a period.
+        var k = location
+        while k > 0, isSpace(s[k - 1]) { k -= 1 }
+        if k > 1, s[k - 1] == "-" || s[k - 1] == "–" {
+            var m = k - 1
+            while m > 0, isSpace(s[m - 1]) { m -= 1 }
+            if m > 0, isDigit(s[m - 1]) { return .period }
+        }
+        if periodMarkers.contains(where: { endsWith($0) })
+            || deadlineMarkers.contains(where: { endsWith($0, within: 3) })
+        {
+            return .period
+        }
+        if isCitation(s, before: location) { return .citation }
+        // A document named in the same clause, the date introduced by "ngày": `Luật … ngày 22/11/2019`.
+        if endsWith("ngay") || endsWith("ngay ky") {
+            let clause = before.split(whereSeparator: { ".;:\n()".contains($0) }).last.map(String.init) ?? before
+            let clauseWords =
+                " " + clause.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ") + " "
+            if documents.contains(where: { clauseWords.contains(" \($0) ") }) { return .citation }
+        }
+        return .plain
     }
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
@@ -62,20 +203,34 @@ public enum VietnameseDates {
         s[range].reduce(0) { $0 * 10 + Int($1.value - 48) }
     }
 
-    /// `d/m/yyyy` or `d-m-yyyy` starting at the digit run `i..<runEnd`, not part of a longer number or path.
+    /// `d/m/yyyy`, `d-m-yyyy` or `d.m.yyyy` starting at the digit run `i..<runEnd` (the separators may differ
+    /// and have up to two spaces around them: `17 - 05 - 2024`), not part of a longer number or path.
     private static func numericDate(_ s: [Unicode.Scalar], at i: Int, runEnd: Int, now: Date) -> (Date, Int)? {
         if i > 0, isDigit(s[i - 1]) || s[i - 1] == "/" || s[i - 1] == "." || s[i - 1] == "-" { return nil }
-        guard (1...2).contains(runEnd - i), runEnd < s.count, s[runEnd] == "/" || s[runEnd] == "-" else { return nil }
-        let separator = s[runEnd]
-        let monthStart = runEnd + 1
+        guard (1...2).contains(runEnd - i) else { return nil }
+        /// A separator after `from`, with up to two spaces around it; the index after it.
+        func separator(after from: Int) -> (Unicode.Scalar, Int, spaced: Bool)? {
+            var k = from
+            while k < s.count, k - from < 2, s[k] == " " { k += 1 }
+            guard k < s.count, s[k] == "/" || s[k] == "-" || s[k] == "." else { return nil }
+            let mark = s[k]
+            var after = k + 1
+            while after < s.count, after - k - 1 < 2, s[after] == " " { after += 1 }
+            return (mark, after, k > from || after > k + 1)
+        }
+        guard let (first, monthStart, spacedFirst) = separator(after: runEnd) else { return nil }
         let monthEnd = digitRun(s, from: monthStart)
-        guard (1...2).contains(monthEnd - monthStart), monthEnd < s.count, s[monthEnd] == separator else { return nil }
-        let yearStart = monthEnd + 1
+        guard (1...2).contains(monthEnd - monthStart),
+            let (second, yearStart, spacedSecond) = separator(after: monthEnd)
+        else { return nil }
+        // Dots only unspaced, both of them (`17.05.2024`; never `5. 10. 2024` in running text).
+        if (first == "." || second == ".") && (first != second || spacedFirst || spacedSecond) { return nil }
         let yearEnd = digitRun(s, from: yearStart)
         guard yearEnd - yearStart == 4 else { return nil }
         if yearEnd < s.count {
             let next = s[yearEnd]
-            if next == "/" || next == "-" { return nil }
+            // `2023/11/29/` is a path; `11/11/2022-09:13` a date glued to its time.
+            if next == "/" || (next == "-" && !isTime(s, at: yearEnd + 1)) { return nil }
             if next == ".", yearEnd + 1 < s.count, isDigit(s[yearEnd + 1]) { return nil }
         }
         let day = number(s, i..<runEnd)
@@ -83,6 +238,64 @@ public enum VietnameseDates {
         let year = number(s, yearStart..<yearEnd)
         guard let date = date(day: day, month: month, year: year, now: now) else { return nil }
         return (date, yearEnd)
+    }
+
+    /// `HH:MM` at `i`.
+    private static func isTime(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        let hourEnd = digitRun(s, from: i)
+        return (1...2).contains(hourEnd - i) && hourEnd + 2 < s.count && s[hourEnd] == ":" && isDigit(s[hourEnd + 1])
+            && isDigit(s[hourEnd + 2])
+    }
+
+    static let englishMonths = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
+    ]
+
+    /// An English month name (or its three-letter form) at `i`: its number and where it ends.
+    private static func englishMonth(_ s: [Unicode.Scalar], at i: Int) -> (Int, Int)? {
+        guard i < s.count, s[i].value < 0x80, s[i].properties.isAlphabetic,
+            i == 0 || !s[i - 1].properties.isAlphabetic
+        else { return nil }
+        var j = i
+        var word = ""
+        while j < s.count, j - i < 10, s[j].value < 0x80, s[j].properties.isAlphabetic {
+            word.unicodeScalars.append(s[j])
+            j += 1
+        }
+        guard j == s.count || !s[j].properties.isAlphabetic else { return nil }
+        let lower = word.lowercased()
+        guard lower.count >= 3,
+            let index = englishMonths.firstIndex(where: { $0 == lower || (lower.count == 3 && $0.hasPrefix(lower)) })
+        else { return nil }
+        return (index + 1, j)
+    }
+
+    /// `18 October 2019` (a Drupal byline) starting at the digit run `i..<runEnd`.
+    private static func englishDate(_ s: [Unicode.Scalar], at i: Int, runEnd: Int, now: Date) -> (Date, Int)? {
+        if i > 0, isDigit(s[i - 1]) || s[i - 1] == "/" || s[i - 1] == "." || s[i - 1] == "-" { return nil }
+        guard (1...2).contains(runEnd - i), let a = spaces(s, from: runEnd),
+            let (month, monthEnd) = englishMonth(s, at: a), let b = spaces(s, from: monthEnd)
+        else { return nil }
+        return dated(s, day: number(s, i..<runEnd), month: month, yearAt: b, now: now)
+    }
+
+    /// The date of `day` and `month` in the four-digit year at `start`, and where the year ends.
+    private static func dated(_ s: [Unicode.Scalar], day: Int, month: Int, yearAt start: Int, now: Date) -> (Date, Int)?
+    {
+        let yearEnd = digitRun(s, from: start)
+        guard yearEnd - start == 4, let date = date(day: day, month: month, year: number(s, start..<yearEnd), now: now)
+        else { return nil }
+        return (date, yearEnd)
+    }
+
+    /// `October 18, 2019` starting at `i`.
+    private static func englishMonthFirst(_ s: [Unicode.Scalar], at i: Int, now: Date) -> (Date, Int)? {
+        guard let (month, monthEnd) = englishMonth(s, at: i), let a = spaces(s, from: monthEnd) else { return nil }
+        let dayEnd = digitRun(s, from: a)
+        guard (1...2).contains(dayEnd - a), dayEnd < s.count, s[dayEnd] == ",", let b = spaces(s, from: dayEnd + 1)
+        else { return nil }
+        return dated(s, day: number(s, a..<dayEnd), month: month, yearAt: b, now: now)
     }
 
     /// Whether `word` (lower case ASCII with the given accented alternatives) starts at `i`, any case.

@@ -759,9 +759,9 @@ rules:
 # a test checks that every trap of the lab stays clean and every injected case is found.
 schema: 1
 id: gambling-vi
-version: 1
-updated: 2026-12-01
-source: "Patterns reported in the national monitoring centre's warnings on injected .gov.vn sites (2023) and seen on injected pages; brand names as they appear in spam links"
+version: 2
+updated: 2026-12-06
+source: "Patterns reported in the national monitoring centre's warnings on injected .gov.vn sites (2023) and seen on injected pages; brand names as they appear in spam links. Version 2 adds the terms and brands of the real spam in Tests/Conformance/spam.json (injected doorway pages on hacked .com.vn/.edu.vn sites, betting sites' own text; each case names its address)"
 
 # Each names gambling or betting on its own.
 strong:
@@ -790,6 +790,13 @@ strong:
   - cổng game
   - link vào nhà cái
   - nạp tiền cược
+  - sòng bạc
+  - sòng bài
+  - cờ bạc trực tuyến
+  - game đổi thưởng
+  - bắn cá
+  - xúc xắc online
+  - tỷ lệ nhà cái
 
 # Ambiguous alone ("slot" for a meeting, "cược" in a news story): counted only beside a strong term or a
 # gambling link.
@@ -801,6 +808,11 @@ weak:
   - đổi thưởng
   - khuyến mãi nạp đầu
   - uy tín
+  - cờ bạc
+  - đánh bạc
+  - xổ số
+  - trực tiếp bóng đá
+  - game bài
 
 # Brands as they appear in spam links and anchor texts (matched as whole words, and inside link hosts).
 brands:
@@ -832,6 +844,30 @@ brands:
   - debet
   - oxbet
   - mu88
+  - 98win
+  - kuwin
+  - 1xbet
+  - bet365
+  - dafabet
+  - letou
+  - vwin
+  - 138bet
+  - cmd368
+  - 789club
+  - v8club
+  - hi79bet
+  - rr88
+  - sbobet
+  - bong88
+  - alo88
+  - uc88
+  - 99vina
+  - big79
+  - by88
+  - lucky88
+  - w388
+  - pgslot
+  - mb66
 
 # Phrases that put the terms in a lawful or news context: a story about breaking up a betting ring, the
 # state lottery's results. Where they appear and nothing is hidden, linked out or scripted, the page is

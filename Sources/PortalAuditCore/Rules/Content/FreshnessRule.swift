@@ -49,10 +49,16 @@ struct FreshnessRule: Rule {
             return .inconclusive(.noDateFound, ["looked_in": content.sources.map(\.source).joined(separator: ",")])
         }
         let days = Int(context.now.timeIntervalSince(newest) / 86_400)
-        let evidence = [
+        var evidence = [
             "newest": iso(newest), "source": content.newestSource ?? "?", "url": clip(content.newestURL ?? ""),
             "age_days": String(days),
         ]
+        // The words the date came with, when the page gave it: a reader can check it was a publication.
+        if let phrase = content.sources.first(where: { $0.source == content.newestSource && $0.newest == newest })?
+            .phrase
+        {
+            evidence["phrase"] = clip(phrase, 120)
+        }
         return days > parameters.maxAgeDays ? .fail(.stale, evidence) : .pass(.ok, evidence)
     }
 

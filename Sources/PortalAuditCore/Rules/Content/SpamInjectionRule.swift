@@ -4,6 +4,14 @@ import Foundation
 /// out to betting sites, spam in the title, meta tags or strings a script decodes, or enough of it in the
 /// text. A story about a betting ring broken up, or the state lottery's results, is not spam (`SpamScan`).
 struct SpamInjectionRule: Rule {
+    struct Parameters: RuleParameterSet {
+        var minScore: Int
+
+        enum CodingKeys: String, CodingKey {
+            case minScore = "min_score"
+        }
+    }
+
     enum Code: String, RuleCode {
         case ok
         case lawfulMention = "lawful-mention"
@@ -28,7 +36,17 @@ struct SpamInjectionRule: Rule {
                 "Xử lý như một sự cố bị xâm nhập: tìm đường nội dung được chèn vào (CMS hoặc plugin cũ, mật khẩu quản trị bị lộ, thư mục tải lên cho phép ghi; trên máy chủ nginx hoặc Apache, `find /var/www -mtime -30 -name '*.php'` liệt kê tệp mới bị sửa, trên IIS sắp xếp thư mục trang theo ngày sửa), vá lỗi và đổi toàn bộ mật khẩu, rồi xóa nội dung khỏi mẫu giao diện, bài viết và cơ sở dữ liệu (tìm theo các từ và liên kết được liệt kê), báo cáo sự cố cho cơ quan có thẩm quyền. Kiểm tra lại sau khi xóa: nội dung bị chèn sẽ quay lại nếu lỗ hổng chưa được vá."
         ),
         citations: ["Luật An ninh mạng 116/2025 (thông tin vi phạm pháp luật)", "NĐ 224/2026 Điều 21.4"],
-        defaultSeverity: .critical)
+        defaultSeverity: .critical,
+        parameters: [
+            ParameterSpec(
+                name: "min_score", kind: .integer(1...100), defaultValue: .integer(SpamScan.threshold),
+                meaning: LocalizedText(
+                    en:
+                        "Score from which a page reads as injected (a hidden term or a link out weighs 4, the title or meta 3, visible text 1)",
+                    vi:
+                        "Điểm từ đó một trang bị coi là bị chèn nội dung (từ ẩn hoặc liên kết ra ngoài: 4, tiêu đề hoặc thẻ meta: 3, chữ hiển thị: 1)"
+                ), lowerIsStricter: true)
+        ])
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
@@ -39,14 +57,15 @@ struct SpamInjectionRule: Rule {
         }
         let evidence = described(spam.hits.prefix(6))
         let sample = observation.content?.sample
-        let injectedPages = sample?.pages.filter(\.injected) ?? []
+        let injectedPages = sample?.pages.filter { $0.injected(threshold: parameters.minScore) } ?? []
+        let homeInjected = spam.injected(threshold: parameters.minScore)
         var sampled: [String: String] = [:]
         if let sample {
             sampled["pages_sampled"] = "\(sample.pages.count)/\(sample.size)"
         }
-        if spam.injected || !injectedPages.isEmpty {
+        if homeInjected || !injectedPages.isEmpty {
             var evidenceKeys = sampled
-            if spam.injected {
+            if homeInjected {
                 evidenceKeys["score"] = String(spam.score)
                 evidenceKeys["found"] = clip(evidence.joined(separator: " | "))
             }
@@ -98,6 +117,21 @@ struct SpamInjectionRule: Rule {
                 pages: (1...20).map {
                     SampledPage(url: "https://xa.example.gov.vn/tin/\($0).html", status: 200, score: 0, injected: false)
                 }, search: nil)
+        },
+        .init("visible spam scoring 5 passes the shipped threshold", .pass, .ok) {
+            $0.content?.spam = SpamFacts(
+                score: 5, injected: false, lawfulContext: false,
+                hits: [SpamHit(term: "nhà cái", place: .visible, excerpt: "nhà cái uy tín")], placed: false)
+        },
+        .init("and fails a profile asking 4", .fail, .injected, parameters: { $0.minScore = 4 }) {
+            $0.content?.spam = SpamFacts(
+                score: 5, injected: false, lawfulContext: false,
+                hits: [SpamHit(term: "nhà cái", place: .visible, excerpt: "nhà cái uy tín")], placed: false)
+        },
+        .init("a lawful story mentioning betting often is still lawful", .pass, .lawfulMention) {
+            $0.content?.spam = SpamFacts(
+                score: 9, injected: false, lawfulContext: true,
+                hits: [SpamHit(term: "cá độ", place: .visible, excerpt: "triệt phá đường dây cá độ")], placed: false)
         },
         .init("a history before spam was looked for", .inconclusive, .missingFacts) { $0.content?.spam = nil },
     ]
