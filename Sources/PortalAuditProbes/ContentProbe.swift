@@ -46,18 +46,18 @@ struct ContentProbe: AreaProbe {
                 return stopped
             }
             return (
-                text, VietnameseDates.found(in: text, now: now), PageText.feedLinks(in: body), SHA256.hex(of: body),
+                text, VietnameseDates.publications(in: text, now: now), PageText.feedLinks(in: body),
+                SHA256.hex(of: body),
                 stopped, PageLinks.anchors(in: body[...]), PageLinks.searchForm(in: body[...])
             )
         }
         // The newest date introduced as a posting when there is one, else the newest that is no citation,
         // period or page clock.
-        let publication = VietnameseDates.newestPublication(among: pageDates)
         sources.append(
             DatedSource(
-                source: "page", url: target.httpsURL, newest: publication?.date,
-                count: pageDates.filter { $0.role == .published || $0.role == .plain }.count,
-                truncated: home.bodyTruncated || stopped, phrase: publication.map { String($0.phrase.prefix(120)) }))
+                source: "page", url: target.httpsURL, newest: pageDates.newest?.date, count: pageDates.count,
+                truncated: home.bodyTruncated || stopped, phrase: pageDates.newest.map { String($0.phrase.prefix(120)) }
+            ))
         let headers = HeaderLines.fields(home.headerLines)
         if let raw = headers.first(where: { $0.name == "last-modified" })?.value,
             let date = VietnameseDates.parseFeedDate(raw), date <= now.addingTimeInterval(86_400)

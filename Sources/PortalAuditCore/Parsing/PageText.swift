@@ -16,6 +16,25 @@ public enum PageText {
     /// dropped; other scalars are lower-cased by Unicode's mapping.
     public static func folded(_ text: String) -> String { String(decoding: foldedBytes(text), as: UTF8.self) }
 
+    /// One scalar folded as a letter or digit of a word: its lower-case ASCII base (`ế` → `e`, `Đ` → `d`), 0 for
+    /// a combining mark (part of the word, adds nothing), `nil` for anything that ends a word.
+    static func foldedLetter(_ scalar: Unicode.Scalar) -> UInt8? {
+        let v = scalar.value
+        if v < 0x80 {
+            if v >= 65 && v <= 90 { return UInt8(v + 32) }
+            return (v >= 97 && v <= 122) || (v >= 48 && v <= 57) ? UInt8(v) : nil
+        }
+        let base: UInt8
+        if v >= foldLow && v < foldLow + UInt32(lowTable.count) {
+            base = lowTable[Int(v - foldLow)]
+        } else if v >= foldHigh && v < foldHigh + UInt32(highTable.count) {
+            base = highTable[Int(v - foldHigh)]
+        } else {
+            return nil
+        }
+        return base == unfolded ? nil : base
+    }
+
     /// `folded(text)` as UTF-8 bytes (what the phrase searches read), written straight into one buffer.
     public static func foldedBytes(_ text: String) -> [UInt8] {
         var out: [UInt8] = []

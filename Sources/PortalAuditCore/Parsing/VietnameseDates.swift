@@ -30,14 +30,24 @@ public enum VietnameseDates {
         public var phrase: String
     }
 
-    /// Every acceptable date in `text` with its role, in order of appearance.
+    /// A date found, where it stands in the text (the phrase is made only for the one chosen).
+    private struct Candidate {
+        var date: Date
+        var role: Role
+        var start: Int
+        var end: Int
+    }
+
+    /// Every acceptable date of `s` with its role, in order of appearance.
     ///
     /// One pass over the text's scalars (no regular expression): each digit run is read once as a
     /// possible `d/m/yyyy` (separators `/`, `-` or `.`, mixed, with spaces around them), each `ngày` once as a
-    /// possible spelled date, and each date's role from the 80 scalars before it only.
-    public static func found(in text: String, now: Date) -> [Found] {
-        let s = Array(text.unicodeScalars)
-        var found: [Found] = []
+    /// possible spelled date, and each date's role from the 80 scalars before it only, into buffers reused
+    /// from one date to the next.
+    private static func candidates(_ s: [Unicode.Scalar], now: Date) -> [Candidate] {
+        var found: [Candidate] = []
+        var words = Words()
+        let today = day(of: now)
         var i = 0
         // A page with more than this many dates is not a news page; the first ones are enough.
         while i < s.count, found.count < 5_000 {
@@ -46,8 +56,8 @@ public enum VietnameseDates {
                 if let (date, end) = numericDate(s, at: i, runEnd: runEnd, now: now)
                     ?? englishDate(s, at: i, runEnd: runEnd, now: now)
                 {
-                    found.append(
-                        Found(date: date, role: role(s, before: i, date: date, now: now), phrase: phrase(s, i, end)))
+                    let role = role(s, before: i, date: date, today: today, words: &words)
+                    found.append(Candidate(date: date, role: role, start: i, end: end))
                     i = end
                 } else {
                     i = runEnd
@@ -56,15 +66,17 @@ public enum VietnameseDates {
             }
             if let (date, end) = englishMonthFirst(s, at: i, now: now) {
                 found.append(
-                    Found(date: date, role: role(s, before: i, date: date, now: now), phrase: phrase(s, i, end)))
+                    Candidate(
+                        date: date, role: role(s, before: i, date: date, today: today, words: &words), start: i,
+                        end: end))
                 i = end
                 continue
             }
             if let (day, month, year, end) = spelledDate(s, at: i) {
                 if let date = date(day: day, month: month, year: year, now: now) {
                     // Its role from the words before its number, "ngày" included (`số … ngày 25 tháng 12 …`).
-                    let role = role(s, before: min(i + 4, s.count), date: date, now: now)
-                    found.append(Found(date: date, role: role, phrase: phrase(s, i, end)))
+                    let role = role(s, before: min(i + 4, s.count), date: date, today: today, words: &words)
+                    found.append(Candidate(date: date, role: role, start: i, end: end))
                 }
                 i = end
                 continue
@@ -76,25 +88,28 @@ public enum VietnameseDates {
 
     /// The dates of `text` that may be publications (neither citations, periods nor the page's clock).
     public static func dates(in text: String, now: Date) -> [Date] {
-        found(in: text, now: now).filter { $0.role == .published || $0.role == .plain }.map(\.date)
+        candidates(Array(text.unicodeScalars), now: now).filter { $0.role == .published || $0.role == .plain }
+            .map(\.date)
     }
 
-    /// The newest publication in `text`: the newest date introduced as a posting or update when there is one,
-    /// else the newest date that is neither a citation, a period nor the page's clock.
-    public static func newestPublication(in text: String, now: Date) -> Found? {
-        newestPublication(among: found(in: text, now: now))
-    }
-
-    /// The same choice among dates already found.
-    public static func newestPublication(among all: [Found]) -> Found? {
+    /// The newest publication in `text` (the newest date introduced as a posting when there is one, else the
+    /// newest date that is neither a citation, a period nor the page's clock), and how many dates may be
+    /// publications.
+    public static func publications(in text: String, now: Date) -> (newest: Found?, count: Int) {
+        let s = Array(text.unicodeScalars)
+        let all = candidates(s, now: now)
         let published = all.filter { $0.role == .published }
-        let candidates = published.isEmpty ? all.filter { $0.role == .plain } : published
-        return candidates.max { $0.date < $1.date }
+        let plain = all.filter { $0.role == .plain }
+        let newest = (published.isEmpty ? plain : published).max { $0.date < $1.date }
+        return (
+            newest.map { Found(date: $0.date, role: $0.role, phrase: phrase(s, $0.start, $0.end)) },
+            published.count + plain.count
+        )
     }
 
     /// The newest publication's date in `text`.
     public static func newest(in text: String, now: Date) -> Date? {
-        newestPublication(in: text, now: now)?.date
+        publications(in: text, now: now).newest?.date
     }
 
     private static func phrase(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
@@ -103,11 +118,54 @@ public enum VietnameseDates {
         return String(scalars).trimmingCharacters(in: .whitespaces)
     }
 
-    /// The folded words (`ngay dang`, `thu nam`) that end the 80 scalars before `location`.
-    private static func context(_ s: [Unicode.Scalar], before location: Int) -> String {
-        var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: s[max(0, location - 80)..<location].map { isSpace($0) ? " " : $0 })
-        return PageText.folded(String(scalars))
+    /// The words (folded: `ngay dang`, `thu nam`) among the 80 scalars before a date, nearest first, at most
+    /// 12, each spelled backwards in one buffer; `clause`: how many belong to the date's own clause (before a
+    /// `.`, `;`, `:`, a line break or a parenthesis).
+    private struct Words {
+        var letters: [UInt8] = []
+        var ends: [Int] = []
+        var clause = 0
+        var count: Int { ends.count }
+
+        /// Word `n` (0: the nearest), backwards.
+        func word(_ n: Int) -> ArraySlice<UInt8> { letters[(n == 0 ? 0 : ends[n - 1])..<ends[n]] }
+
+        mutating func read(_ s: [Unicode.Scalar], before location: Int) {
+            letters.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            var clauseEnd: Int?
+            var k = location
+            while k > max(0, location - 80), ends.count < 12 {
+                k -= 1
+                let c = s[k]
+                if let byte = PageText.foldedLetter(c) {
+                    if byte != 0 { letters.append(byte) }
+                    continue
+                }
+                if letters.count > (ends.last ?? 0) { ends.append(letters.count) }
+                if clauseEnd == nil, c == "." || c == ";" || c == ":" || c == "\n" || c == "(" || c == ")" {
+                    clauseEnd = ends.count
+                }
+            }
+            if letters.count > (ends.last ?? 0), ends.count < 12 { ends.append(letters.count) }
+            clause = clauseEnd ?? ends.count
+        }
+
+        /// Whether `marker` (its words last first, each backwards) ends the words, or ends them but for up to
+        /// `within` more words after it; `limit`: only among the first words (the date's clause).
+        func ends(with marker: [[UInt8]], within last: Int = 0) -> Bool {
+            guard count >= marker.count else { return false }
+            for offset in 0...min(last, count - marker.count)
+            where marker.indices.allSatisfy({ word(offset + $0).elementsEqual(marker[$0]) }) {
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Phrases as `Words` holds them: last word first, each backwards.
+    private static func markers(_ phrases: [String]) -> [[[UInt8]]] {
+        phrases.map { $0.split(separator: " ").reversed().map { Array($0.utf8.reversed()) } }
     }
 
     /// A time of day (`04:34`) within a few characters after the date that starts at `location`.
@@ -118,50 +176,45 @@ public enum VietnameseDates {
         return false
     }
 
-    /// Days as Vietnam counts them (UTC+7 all year).
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3_600) ?? .gmt
-        return calendar
-    }()
-
-    static let publishedMarkers = ["dang ngay", "ngay dang", "cap nhat", "dang luc", "ngay ban hanh", "ban hanh ngay"]
+    static let publishedMarkers = markers([
+        "dang ngay", "ngay dang", "cap nhat", "dang luc", "ngay ban hanh", "ban hanh ngay",
+    ])
     /// Words right before a date that make it the start or end of a period.
-    static let periodMarkers = [
+    static let periodMarkers = markers([
         "tu ngay", "tu", "den ngay", "den", "toi ngay", "ke tu ngay", "ke tu", "truoc ngay", "truoc", "tu sang ngay",
         "tu chieu ngay", "tu toi ngay", "den het ngay", "den het",
-    ]
+    ])
     /// Words a few words before a date that make it a deadline (`Hạn chót nộp hồ sơ: …`).
-    static let deadlineMarkers = ["han chot", "thoi han", "cham nhat", "han nop", "het han", "het ngay"]
-    static let weekdays = ["thu hai", "thu ba", "thu tu", "thu nam", "thu sau", "thu bay", "chu nhat", "hom nay"]
-    static let documents = [
-        "luat", "bo luat", "hien phap", "phap lenh", "nghi dinh", "thong tu", "thong tu lien tich", "quyet dinh",
-        "chi thi", "nghi quyet", "cong van", "ke hoach", "thong bao", "van ban", "to trinh", "huong dan",
-    ]
+    static let deadlineMarkers = markers(["han chot", "thoi han", "cham nhat", "han nop", "het han", "het ngay"])
+    static let weekdays = markers([
+        "thu hai", "thu ba", "thu tu", "thu nam", "thu sau", "thu bay", "chu nhat", "hom nay",
+    ])
+    static let documents = markers([
+        "luat", "bo luat", "hien phap", "phap lenh", "nghi dinh", "thong tu", "quyet dinh", "chi thi", "nghi quyet",
+        "cong van", "ke hoach", "thong bao", "van ban", "to trinh", "huong dan",
+    ])
+    static let introducedByDay = markers(["ngay", "ngay ky"])
 
     /// What the date at `location` is, from the words before it: a publication marker close before it wins;
     /// else a period or deadline word, a weekday clock showing the fetch day, or a document named in the same
     /// clause (`… ngày`) make it no publication.
-    private static func role(_ s: [Unicode.Scalar], before location: Int, date: Date, now: Date) -> Role {
-        let before = context(s, before: location)
-        let words = before.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        func endsWith(_ phrase: String, within last: Int = 0) -> Bool {
-            let wanted = phrase.split(separator: " ").map(String.init)
-            guard words.count >= wanted.count else { return false }
-            for offset in 0...min(last, words.count - wanted.count)
-            where Array(words[(words.count - wanted.count - offset)..<(words.count - offset)]) == wanted {
-                return true
-            }
-            return false
-        }
-        if publishedMarkers.contains(where: { endsWith($0, within: 2) }) { return .published }
+    /// The day of `date` as Vietnam counts days (UTC+7 all year), since 1970.
+    private static func day(of date: Date) -> Int {
+        Int(((date.timeIntervalSince1970 + 25_200) / 86_400).rounded(.down))
+    }
+
+    private static func role(
+        _ s: [Unicode.Scalar], before location: Int, date: Date, today: Int, words: inout Words
+    ) -> Role {
+        words.read(s, before: location)
+        if publishedMarkers.contains(where: { words.ends(with: $0, within: 2) }) { return .published }
         // The fetch day at the top of the page, or after a weekday with no time of day after it: the page's
         // clock. Another day after a weekday is a dateline (and the "tư" of "thứ tư" is not the "từ" of a
         // period).
-        let today = calendar.isDate(date, inSameDayAs: now)
-        if today && location < 100 { return .clock }
-        if weekdays.contains(where: { endsWith($0, within: 1) }) {
-            return today && !timeFollows(s, after: location) ? .clock : .plain
+        let isToday = day(of: date) == today
+        if isToday && location < 100 { return .clock }
+        if weekdays.contains(where: { words.ends(with: $0, within: 1) }) {
+            return isToday && !timeFollows(s, after: location) ? .clock : .plain
         }
         // The second date of a range (`19/9/1889 - 19/9/2019`): the end of a period.
         var k = location
@@ -171,18 +224,20 @@ public enum VietnameseDates {
             while m > 0, isSpace(s[m - 1]) { m -= 1 }
             if m > 0, isDigit(s[m - 1]) { return .period }
         }
-        if periodMarkers.contains(where: { endsWith($0) })
-            || deadlineMarkers.contains(where: { endsWith($0, within: 3) })
+        if periodMarkers.contains(where: { words.ends(with: $0) })
+            || deadlineMarkers.contains(where: { words.ends(with: $0, within: 3) })
         {
             return .period
         }
         if isCitation(s, before: location) { return .citation }
         // A document named in the same clause, the date introduced by "ngày": `Luật … ngày 22/11/2019`.
-        if endsWith("ngay") || endsWith("ngay ky") {
-            let clause = before.split(whereSeparator: { ".;:\n()".contains($0) }).last.map(String.init) ?? before
-            let clauseWords =
-                " " + clause.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ") + " "
-            if documents.contains(where: { clauseWords.contains(" \($0) ") }) { return .citation }
+        if introducedByDay.contains(where: { words.ends(with: $0) }) {
+            for document in documents where words.clause >= document.count {
+                for start in 0...(words.clause - document.count)
+                where document.indices.allSatisfy({ words.word(start + $0).elementsEqual(document[$0]) }) {
+                    return .citation
+                }
+            }
         }
         return .plain
     }
@@ -252,23 +307,32 @@ public enum VietnameseDates {
         "december",
     ]
 
-    /// An English month name (or its three-letter form) at `i`: its number and where it ends.
+    static let englishMonthBytes = englishMonths.map { Array($0.utf8) }
+
+    /// An English month name (or its three-letter form) at `i`: its number and where it ends. Compared byte by
+    /// byte (most words of a page start here and are no month).
     private static func englishMonth(_ s: [Unicode.Scalar], at i: Int) -> (Int, Int)? {
-        guard i < s.count, s[i].value < 0x80, s[i].properties.isAlphabetic,
-            i == 0 || !s[i - 1].properties.isAlphabetic
-        else { return nil }
-        var j = i
-        var word = ""
-        while j < s.count, j - i < 10, s[j].value < 0x80, s[j].properties.isAlphabetic {
-            word.unicodeScalars.append(s[j])
-            j += 1
+        // The first letters of the months (j f m a s o n d, either case): most scalars stop here.
+        guard i < s.count, s[i].value < 0x80 else { return nil }
+        switch s[i].value | 0x20 {
+        case 0x6A, 0x66, 0x6D, 0x61, 0x73, 0x6F, 0x6E, 0x64: break
+        default: return nil
         }
-        guard j == s.count || !s[j].properties.isAlphabetic else { return nil }
-        let lower = word.lowercased()
-        guard lower.count >= 3,
-            let index = englishMonths.firstIndex(where: { $0 == lower || (lower.count == 3 && $0.hasPrefix(lower)) })
-        else { return nil }
-        return (index + 1, j)
+        guard i == 0 || !s[i - 1].properties.isAlphabetic else { return nil }
+        var j = i
+        while j < s.count, j - i < 10, s[j].value < 0x80, s[j].properties.isAlphabetic { j += 1 }
+        guard j - i >= 3, j == s.count || !s[j].properties.isAlphabetic else { return nil }
+        let length = j - i
+        for (index, name) in englishMonthBytes.enumerated() where length == 3 || length == name.count {
+            guard length <= name.count else { continue }
+            if (0..<length).allSatisfy({ k in
+                let v = s[i + k].value
+                return UInt8(v >= 65 && v <= 90 ? v + 32 : v) == name[k]
+            }) {
+                return (index + 1, j)
+            }
+        }
+        return nil
     }
 
     /// `18 October 2019` (a Drupal byline) starting at the digit run `i..<runEnd`.
