@@ -24,15 +24,15 @@ public enum PageText {
             if v >= 65 && v <= 90 { return UInt8(v + 32) }
             return (v >= 97 && v <= 122) || (v >= 48 && v <= 57) ? UInt8(v) : nil
         }
-        let base: UInt8
-        if v >= foldLow && v < foldLow + UInt32(lowTable.count) {
-            base = lowTable[Int(v - foldLow)]
-        } else if v >= foldHigh && v < foldHigh + UInt32(highTable.count) {
-            base = highTable[Int(v - foldHigh)]
-        } else {
-            return nil
-        }
+        let base = foldedBase(v)
         return base == unfolded ? nil : base
+    }
+
+    /// The folding table's entry for a scalar at or above 0x80 (`unfolded` outside the tables).
+    static func foldedBase(_ v: UInt32) -> UInt8 {
+        if v >= foldLow && v < foldLow + UInt32(lowTable.count) { return lowTable[Int(v - foldLow)] }
+        if v >= foldHigh && v < foldHigh + UInt32(highTable.count) { return highTable[Int(v - foldHigh)] }
+        return unfolded
     }
 
     /// `folded(text)` as UTF-8 bytes (what the phrase searches read), written straight into one buffer.
@@ -45,14 +45,7 @@ public enum PageText {
                 out.append(v >= 65 && v <= 90 ? UInt8(v + 32) : UInt8(v))
                 continue
             }
-            let base: UInt8
-            if v >= foldLow && v < foldLow + UInt32(lowTable.count) {
-                base = lowTable[Int(v - foldLow)]
-            } else if v >= foldHigh && v < foldHigh + UInt32(highTable.count) {
-                base = highTable[Int(v - foldHigh)]
-            } else {
-                base = unfolded
-            }
+            let base = foldedBase(v)
             if base == unfolded {
                 for lower in scalar.properties.lowercaseMapping.unicodeScalars {
                     if let encoded = UTF8.encode(lower) { out.append(contentsOf: encoded) }
