@@ -102,9 +102,13 @@ public enum PageText {
 public enum MandatoryInfo {
     /// The items, with the folded phrases (or patterns) that show each.
     public static let items: [(id: String, phrases: [String])] = [
-        ("agency", ["co quan chu quan", "don vi chu quan", "co quan quan ly", "chu quan:"]),
-        ("responsible", ["chiu trach nhiem"]),
-        ("address", ["dia chi"]),
+        // A footer's copyright line names the agency that owns the portal ("Bản quyền thuộc Ủy ban nhân dân …").
+        (
+            "agency",
+            ["co quan chu quan", "don vi chu quan", "co quan quan ly", "chu quan:", "ban quyen thuoc", "ban quyen cua"]
+        ),
+        ("responsible", ["chiu trach nhiem", "truong ban bien tap", "tong bien tap"]),
+        ("address", ["dia chi", "tru so"]),
         ("phone", ["dien thoai", "dt:", "tel:", "hotline"]),
         ("email", ["email", "e-mail", "thu dien tu"]),
     ]

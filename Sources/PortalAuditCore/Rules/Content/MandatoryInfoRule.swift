@@ -4,6 +4,8 @@ import Foundation
 struct MandatoryInfoRule: Rule {
     enum Code: String, RuleCode {
         case ok
+        /// Everything but the person responsible: a recommendation (TT 32/2017 asks it; its force is unverified).
+        case responsibleNotNamed = "responsible-not-named"
         case missingItems = "missing-items"
         case missingFacts = "missing-facts"
     }
@@ -15,9 +17,9 @@ struct MandatoryInfoRule: Rule {
             vi: "Cổng công bố cơ quan chủ quản và thông tin liên hệ"),
         rationale: LocalizedText(
             en:
-                "A state agency's portal must show its governing agency, the person responsible, address, phone and e-mail, so citizens know who answers for it and how to ask for information.",
+                "A state agency's portal must show its governing agency, address, phone and e-mail, so citizens know who answers for it and how to ask for information (Luật Tiếp cận thông tin Điều 19.1); the person responsible is recommended (TT 32/2017, whose force is unverified): a portal that names everything else passes without it.",
             vi:
-                "Cổng của cơ quan nhà nước phải công bố cơ quan chủ quản, người chịu trách nhiệm, địa chỉ, điện thoại và thư điện tử để người dân biết ai chịu trách nhiệm và liên hệ yêu cầu cung cấp thông tin."
+                "Cổng của cơ quan nhà nước phải công bố cơ quan chủ quản, địa chỉ, điện thoại và thư điện tử để người dân biết ai chịu trách nhiệm và liên hệ yêu cầu cung cấp thông tin (Luật Tiếp cận thông tin Điều 19.1); người chịu trách nhiệm là khuyến nghị (TT 32/2017, hiệu lực chưa xác minh): cổng công bố đủ các mục còn lại vẫn đạt khi thiếu mục này."
         ),
         advice: LocalizedText(
             en:
@@ -35,6 +37,11 @@ struct MandatoryInfoRule: Rule {
         if content.mandatoryMissing.isEmpty {
             return .pass(.ok, ["found": content.mandatoryFound.joined(separator: ",")])
         }
+        if content.mandatoryMissing == ["responsible"] {
+            return .pass(
+                .responsibleNotNamed,
+                ["found": content.mandatoryFound.joined(separator: ","), "recommended_missing": "responsible"])
+        }
         return .fail(
             .missingItems,
             [
@@ -48,6 +55,10 @@ struct MandatoryInfoRule: Rule {
         .init("no e-mail", .fail, .missingItems) {
             $0.content?.mandatoryFound = ["agency", "responsible", "address", "phone"]
             $0.content?.mandatoryMissing = ["email"]
+        },
+        .init("no person responsible named: a recommendation", .pass, .responsibleNotNamed) {
+            $0.content?.mandatoryFound = ["agency", "address", "phone", "email"]
+            $0.content?.mandatoryMissing = ["responsible"]
         },
         .init("no page", .inconclusive, .missingFacts) { $0.content = nil },
     ]
