@@ -115,7 +115,7 @@ struct ContentProbe: AreaProbe {
         let best = sources.filter { $0.newest != nil }.max { ($0.newest ?? .distantPast) < ($1.newest ?? .distantPast) }
         let (mandatory, mixed, fingerprint) = await ParseWorker.run {
             (
-                MandatoryInfo.check(text), MixedContent.find(in: body),
+                MandatoryInfo.check(text, links: anchors), MixedContent.find(in: body),
                 PageFingerprint.of(title: HTMLScanner.title(body[...]), text: text, links: anchors, host: host)
             )
         }

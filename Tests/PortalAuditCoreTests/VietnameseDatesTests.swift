@@ -107,5 +107,13 @@ struct VietnameseDatesTests {
             MandatoryInfo.check("Trang chủ · Tin tức").missing == [
                 "agency", "responsible", "address", "phone", "email",
             ])
+        // A footer with icons instead of labels: its tel: and mailto: links show the phone and the e-mail
+        #expect(
+            MandatoryInfo.check(
+                "Cơ quan chủ quản: UBND xã A. Trụ sở: thôn 1. 0237 3800 000",
+                links: ["tel:02373800000", "mailto:ubnd@xa-a.gov.vn", "tel:1"]
+            ).missing == ["responsible"])
+        #expect(
+            MandatoryInfo.check("Cơ quan chủ quản: UBND xã A", links: ["tel:1", "mailto:"]).missing.contains("phone"))
     }
 }

@@ -113,16 +113,22 @@ public enum MandatoryInfo {
         ("email", ["email", "e-mail", "thu dien tu"]),
     ]
 
-    /// The items present and missing in `text`.
-    public static func check(_ text: String) -> (found: [String], missing: [String]) {
+    /// The items present and missing in `text`; `links` (the page's link targets) show a phone by a `tel:`
+    /// link and an e-mail by a `mailto:` one, as footers with icons instead of labels do.
+    public static func check(_ text: String, links: [String] = []) -> (found: [String], missing: [String]) {
         let bytes = PageText.foldedBytes(text)[...]
         var found: [String] = []
         var missing: [String] = []
+        let telephone = links.contains { link in
+            link.lowercased().hasPrefix("tel:") && link.utf8.filter { $0 >= 48 && $0 <= 57 }.count >= 6
+        }
+        let mailto = links.contains { $0.lowercased().hasPrefix("mailto:") && $0.contains("@") }
         for item in items {
             var present = item.phrases.contains {
                 HTMLScanner.find(Array($0.utf8), in: bytes, from: bytes.startIndex, caseInsensitive: false) != nil
             }
-            if item.id == "email" && !present { present = containsEmailAddress(bytes) }
+            if item.id == "phone" && !present { present = telephone }
+            if item.id == "email" && !present { present = mailto || containsEmailAddress(bytes) }
             if present { found.append(item.id) } else { missing.append(item.id) }
         }
         return (found, missing)
