@@ -16,6 +16,8 @@ public enum SpamScan {
     public static let threshold = 6
     /// Visible hits count at most this much: a long article cannot be injected by repetition alone.
     static let visibleCap = 5
+    /// What a brand in the visible text weighs.
+    static let visibleBrandWeight = 3
 
     static let hiddenMarkers = [
         "display:none", "visibility:hidden", "font-size:0", "height:0", "width:0", "left:-", "top:-",
@@ -39,10 +41,12 @@ public enum SpamScan {
             let found = matcher.find(in: text)
             // Folded once for the excerpts of every term found in it (a 2 MiB page holds thousands).
             var folded: [UInt8]?
+            let brands = Set(found.brands)
             for term in [found.strong, found.brands].joined() {
                 strongSeen = true
                 if place != .visible { placed = true }
-                let weight = weights[place] ?? 1
+                // A betting site's brand names nothing else: in the text it weighs as much as a term in the title.
+                let weight = place == .visible && brands.contains(term) ? visibleBrandWeight : weights[place] ?? 1
                 if place == .visible {
                     guard visibleScore < visibleCap else { continue }
                     visibleScore += weight
