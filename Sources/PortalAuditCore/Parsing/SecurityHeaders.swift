@@ -198,11 +198,17 @@ public struct CSPAssessment: Sendable, Equatable {
     static func isAnySource(_ source: String) -> Bool {
         if source == "*" || ["http:", "https:", "data:"].contains(source) { return true }
         // A host source whose host is `*` (`https://*`, `*:443`).
+        return host(of: source) == "*"
+    }
+
+    /// The host of a host source: without its scheme, path and port (`https://*.tinh.gov.vn:443/a` →
+    /// `*.tinh.gov.vn`; an IPv6 literal keeps its brackets).
+    static func host(of source: String) -> Substring {
         var host = Substring(source)
         if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
         host = host.prefix { $0 != "/" }
-        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
-        return host == "*"
+        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = host[..<colon] }
+        return host
     }
 
     /// Inline scripts run: `'unsafe-inline'` without a nonce or hash beside it (CSP3 then ignores it).
@@ -239,10 +245,7 @@ public enum FrameAncestors {
                 let lower = source.lowercased()
                 if lower == "'none'" || lower == "'self'" { return true }
                 if lower.hasPrefix("'") || CSPAssessment.isAnySource(lower) || lower.hasSuffix(":") { return false }
-                var host = Substring(lower)
-                if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
-                host = host.prefix { $0 != "/" }
-                if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = host[..<colon] }
+                var host = CSPAssessment.host(of: lower)
                 if host.hasPrefix("*.") { host = host.dropFirst(2) }
                 return SiteName.registrable(String(host)) == site
             }
