@@ -224,8 +224,9 @@ extension Lab {
         /// the portal warned (the rule itself is tested alone, on the `slow` case and in its examples).
         public static var crowdedBudget: [String] { ["--timeout", "60", "--profile", crowdedProfile] }
 
-        /// vn-level2 with the response-time limit of a crowded lab (written once into the lab's folder).
-        static let crowdedProfile: String = {
+        /// vn-level2 with the response-time limit of a crowded lab (written once into the lab's folder): for a
+        /// scan that checks exemplary portals' verdicts while other suites load the same two cores.
+        public static let crowdedProfile: String = {
             let path = directory + "/crowded-level2.yaml"
             try? """
             schema: 1
