@@ -351,7 +351,7 @@ struct ContentProbe: AreaProbe {
         return SampledPage(
             url: url, status: result.responseCode, score: spam.score, injected: spam.injected,
             hits: spam.score > 0 ? Array(spam.hits.prefix(6)) : [], lawfulContext: spam.lawfulContext,
-            placed: spam.placed)
+            placed: spam.placed, scoring: spam.scoring, forwarded: spam.forwarded)
     }
 
     /// The search form asked for the marker: reflected when the marker comes back in the page's text.

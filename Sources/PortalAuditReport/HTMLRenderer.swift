@@ -269,6 +269,7 @@ public struct HTMLRenderer: Sendable {
         case .meta: w.t("meta tags", "thẻ meta")
         case .link: w.t("link out", "liên kết ra ngoài")
         case .script: w.t("decoded by a script", "mã lệnh giải mã")
+        case .forward: w.t("sends visitors on to", "chuyển người xem tới")
         }
     }
 

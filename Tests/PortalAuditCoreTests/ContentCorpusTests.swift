@@ -129,24 +129,21 @@ extension ContentCorpusTests {
         let found = spam.filter(\.injected).count
         let alarms = lawful.filter(\.injected).map(\.id)
         // Each miss with its score and hits, for whoever reads the spam next.
-        for item in spam where !item.injected {
+        for item in cases where item.injected != (item.kind == "spam") {
             let facts = SpamScan.scan(Array(item.html.utf8), host: "xa-a.tinh.gov.vn")
             let hits = facts.hits.map { "\($0.term)@\($0.place.rawValue)" }.joined(separator: ",")
-            print("content-corpus-miss: \(item.id) score \(facts.score) lawful \(facts.lawfulContext) \(hits)")
+            print(
+                "content-corpus-\(item.kind == "spam" ? "miss" : "false-alarm"): \(item.id) score \(facts.score) lawful \(facts.lawfulContext) scrambled \(facts.scrambled ?? 0) \(hits)"
+            )
         }
         print(
             String(
                 format: "content-corpus: spam texts %d, found %d (recall %.1f %%); lawful texts %d, false alarms %d",
                 spam.count, found, 100 * Double(found) / Double(max(1, spam.count)), lawful.count, alarms.count))
         #expect(spam.count >= 25 && lawful.count >= 25)
-        // What this release reaches, kept from slipping back: recall is the content issue's next step, and the
-        // three lawful stories it calls injected (a warning that names brands, a news story quoting a game's
-        // name, a story on a betting site's promotions) with it.
-        let known: Set = [
-            "news-danviet-phan-sao-nam-no-hu", "news-dantri-brands-warning", "news-nhadautu-w88-khuyen-mai",
-        ]
-        #expect(Set(alarms).isSubset(of: known), "\(alarms)")
-        #expect(found >= 22)
+        // The content issue's bar: recall at least 95 %, and no lawful text called injected.
+        #expect(alarms.isEmpty, "\(alarms)")
+        #expect(Double(found) >= 0.95 * Double(spam.count))
     }
 
     @Test("published-information items over real footers and contact pages (printed for Benchmarks/content.sh)")

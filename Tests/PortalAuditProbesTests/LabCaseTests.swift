@@ -129,6 +129,9 @@ struct LabCaseTests {
         "csp-unsafe-inline": ["headers.csp"],
         "cookie-samesite-invalid": ["cookies.secure-flags"],
         "hsts-repeated": ["headers.hsts"],
+        // A home page that forwards visitors to a betting site after 8 s; betting words shown in the footer.
+        "spam-forward": ["content.spam-injection"],
+        "spam-visible": ["content.spam-injection"],
     ]
 
     /// The grade a reviewer expects under vn-level2 where the portal does not simply pass (A) or fail (F):

@@ -194,19 +194,23 @@ public struct SampledPage: Codable, Sendable, Equatable {
     /// As `SpamFacts.lawfulContext` and `placed` (`nil` in runs stored before).
     public var lawfulContext: Bool?
     public var placed: Bool?
+    /// As `SpamFacts.scoring` and `forwarded` (`nil` in runs stored before).
+    public var scoring: Int?
+    public var forwarded: Bool?
     /// Whether a search crawler asking for the same page got spam a browser was not shown (`nil`: not asked).
     public var crawlerSpam: Bool?
     public var failure: String?
 
     enum CodingKeys: String, CodingKey {
-        case url, status, score, injected, hits, failure, placed
+        case url, status, score, injected, hits, failure, placed, scoring, forwarded
         case crawlerSpam = "crawler_spam"
         case lawfulContext = "lawful_context"
     }
 
     public init(
         url: String, status: Int?, score: Int?, injected: Bool, hits: [SpamHit] = [], crawlerSpam: Bool? = nil,
-        failure: String? = nil, lawfulContext: Bool? = nil, placed: Bool? = nil
+        failure: String? = nil, lawfulContext: Bool? = nil, placed: Bool? = nil, scoring: Int? = nil,
+        forwarded: Bool? = nil
     ) {
         self.url = url
         self.status = status
@@ -217,6 +221,8 @@ public struct SampledPage: Codable, Sendable, Equatable {
         self.failure = failure
         self.lawfulContext = lawfulContext
         self.placed = placed
+        self.scoring = scoring
+        self.forwarded = forwarded
     }
 
     /// Whether the page reads as injected at `threshold` (runs stored before: their own reading).
@@ -224,7 +230,7 @@ public struct SampledPage: Codable, Sendable, Equatable {
         guard let score, let lawfulContext else { return injected }
         return SpamFacts.injected(
             score: score, lawful: lawfulContext, placed: placed ?? hits.contains { $0.place != .visible },
-            threshold: threshold)
+            threshold: threshold, scoring: scoring, forwarded: forwarded ?? false)
     }
 }
 

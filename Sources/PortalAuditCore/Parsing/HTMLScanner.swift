@@ -40,6 +40,14 @@ public enum HTMLScanner {
         var string: String { String(decoding: bytes, as: UTF8.self) }
     }
 
+    /// Elements whose edges break a line of text: blocks, list items, table cells.
+    static let blockElements: Set<TagName> = Set(
+        [
+            "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "br", "h1", "h2", "h3", "h4",
+            "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "form",
+            "address", "figure", "figcaption", "hr", "pre",
+        ].map(TagName.init))
+
     static let commentOpen = Array("<!--".utf8)
     static let commentClose = Array("-->".utf8)
 
@@ -51,18 +59,26 @@ public enum HTMLScanner {
     ///
     /// - Parameter shouldStop: asked every 64 KiB; `true` ends the scan with what was read (a site's
     ///   deadline has passed).
+    /// - Parameter blockBreaks: a block's edge (`p`, `div`, `li`, a table cell, a heading, `br`…) reads as a
+    ///   line break instead of a space, so that the text's lines are the page's blocks.
     public static func visibleText(
-        _ bytes: ArraySlice<UInt8>, limit: Int = 1 << 20, shouldStop: () -> Bool = { false }
+        _ bytes: ArraySlice<UInt8>, limit: Int = 1 << 20, blockBreaks: Bool = false, shouldStop: () -> Bool = { false }
     ) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(min(bytes.count, limit))
         var space = false
+        var newline = false
         var i = bytes.startIndex
         let end = bytes.endIndex
         var nextCheck = i + stopCheckInterval
         func emit(_ byte: UInt8) {
-            if space && !out.isEmpty { out.append(0x20) }
+            if newline && !out.isEmpty {
+                out.append(0x0A)
+            } else if space && !out.isEmpty {
+                out.append(0x20)
+            }
             space = false
+            newline = false
             out.append(byte)
         }
         while i < end, out.count < limit {
@@ -72,13 +88,14 @@ public enum HTMLScanner {
             }
             let b = bytes[i]
             if b == UInt8(ascii: "<") {
-                guard let after = skipMarkup(bytes, at: i) else {
+                guard let markup = markup(bytes, at: i) else {
                     emit(b)
                     i += 1
                     continue
                 }
                 space = true
-                i = after
+                if blockBreaks, blockElements.contains(markup.name) { newline = true }
+                i = markup.after
                 continue
             }
             if b == UInt8(ascii: "&"), let (scalar, after) = entity(bytes, at: i) {
@@ -410,11 +427,6 @@ public enum HTMLScanner {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let named: [String: Unicode.Scalar] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "copy": "©", "reg": "®",
-        "ndash": "–", "mdash": "—", "hellip": "…", "laquo": "«", "raquo": "»",
-    ]
-
     /// The entity at `index` (`&name;`, `&#123;`, `&#x1F;`) and the index after it; `nil` when there is none.
     static func entity(_ bytes: ArraySlice<UInt8>, at index: Int) -> (Unicode.Scalar, Int)? {
         var j = index + 1
@@ -430,7 +442,9 @@ public enum HTMLScanner {
             guard let value, value != 0, let scalar = Unicode.Scalar(value) else { return nil }
             return (scalar, j + 1)
         }
-        guard let scalar = named[text.lowercased()] else { return nil }
+        guard let value = namedReferences[text] ?? namedReferences[text.lowercased()],
+            let scalar = Unicode.Scalar(value)
+        else { return nil }
         return (scalar, j + 1)
     }
 }

@@ -166,6 +166,65 @@ public enum SpamText {
         return out
     }
 
+    /// Syllables whose diacritics no Vietnamese word has: two tone marks (`ngườì`), the tone off the vowel
+    /// that carries the vowel's own mark (`chơị`, `gìống`), or on the `u` of `qu` or the `i` of `gi` before
+    /// another vowel (`qúa`, `gìa`). Spam scrambles its words so to slip past filters; careful text does not.
+    /// At most `limit` scalars are read.
+    public static func scrambledSyllables(in text: String, limit: Int = 1 << 20) -> Int {
+        struct Vowel {
+            var quality = false
+            var tone = false
+            /// The `u` of `qu`, or the `i` of a word-initial `gi`: a consonant's letter, never toned before a vowel.
+            var glide = false
+        }
+        var count = 0
+        var vowels: [Vowel] = []
+        var tones = 0
+        var previous: UInt32 = 0
+        var letters = 0
+        func endWord() {
+            if tones >= 2 {
+                count += 1
+            } else if tones == 1, let toned = vowels.firstIndex(where: \.tone) {
+                let offQuality = vowels.contains(where: \.quality) && !vowels[toned].quality
+                if offQuality || (vowels[toned].glide && toned + 1 < vowels.count) { count += 1 }
+            }
+            vowels.removeAll(keepingCapacity: true)
+            tones = 0
+            previous = 0
+            letters = 0
+        }
+        var read = 0
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            read += 1
+            if read > limit { break }
+            let v = scalar.value
+            switch v {
+            case 0x300, 0x301, 0x303, 0x309, 0x323:
+                guard !vowels.isEmpty else { continue }
+                tones += 1
+                vowels[vowels.count - 1].tone = true
+            case 0x302, 0x306, 0x31B:
+                if !vowels.isEmpty { vowels[vowels.count - 1].quality = true }
+            default:
+                let lower = v >= 65 && v <= 90 ? v + 32 : v
+                guard (lower >= 97 && lower <= 122) || lower == 0x111 || lower == 0x110 else {
+                    endWord()
+                    continue
+                }
+                if [97, 101, 105, 111, 117, 121].contains(lower) {
+                    let glide =
+                        (lower == 117 && previous == 113) || (lower == 105 && previous == 103 && letters == 1)
+                    vowels.append(Vowel(glide: glide))
+                }
+                previous = lower
+                letters += 1
+            }
+        }
+        endWord()
+        return count
+    }
+
     /// `c4sino` → `casino`: digits inside a word that is mostly letters.
     static func unLeet(_ word: String) -> String {
         let digits = word.filter(\.isNumber).count

@@ -759,7 +759,7 @@ rules:
 # a test checks that every trap of the lab stays clean and every injected case is found.
 schema: 1
 id: gambling-vi
-version: 2
+version: 3
 updated: 2026-12-06
 source: "Patterns reported in the national monitoring centre's warnings on injected .gov.vn sites (2023) and seen on injected pages; brand names as they appear in spam links. Version 2 adds the terms and brands of the real spam in Tests/Conformance/spam.json (injected doorway pages on hacked .com.vn/.edu.vn sites, betting sites' own text; each case names its address)"
 
@@ -797,6 +797,12 @@ strong:
   - bắn cá
   - xúc xắc online
   - tỷ lệ nhà cái
+  # The trade's search keywords (betting review sites' own footers in spam.json).
+  - nhà cái uy tín
+  - nhà cái số 1
+  - nhà cái online
+  - cá cược trực tuyến
+  - cá cược online
 
 # Ambiguous alone ("slot" for a meeting, "cược" in a news story): counted only beside a strong term or a
 # gambling link.
@@ -808,11 +814,29 @@ weak:
   - đổi thưởng
   - khuyến mãi nạp đầu
   - uy tín
-  - cờ bạc
-  - đánh bạc
   - xổ số
   - trực tiếp bóng đá
   - game bài
+  # The trade speaking to players (seen in the injected doorway texts of spam.json, rare in the lawful ones).
+  - người chơi
+  - anh em
+  - trải nghiệm
+  - hấp dẫn
+  - ưu đãi
+  - khuyến mãi
+  - đăng nhập
+  - nạp tiền
+  - rút tiền
+  - link vào
+  - tải app
+  - hoàn trả
+  - tân thủ
+  - hội viên
+  - giftcode
+  - tỷ lệ cược
+  - sân chơi
+  - xổ số miền bắc
+  - vé số
 
 # Brands as they appear in spam links and anchor texts (matched as whole words, and inside link hosts).
 brands:
@@ -884,6 +908,28 @@ context:
   - công an
   - xử phạt
   - cảnh báo
+  - đối tượng
+  - bị can
+  - bị cáo
+  - vụ án
+  - điều tra
+  - truy tố
+  - xét xử
+  - phạt tù
+  - tang vật
+  # Reports about gambling: the crime's own name, advertising as the object of a story, warnings.
+  - đánh bạc
+  - cờ bạc
+  - quảng cáo
+  - quảng bá
+  - thủ đoạn
+  - chiêu trò
+  - lừa đảo
+  - cảnh giác
+  - vi phạm
+  - pháp luật
+  - hành vi
+  - phản ánh
 
 """#,
     ]

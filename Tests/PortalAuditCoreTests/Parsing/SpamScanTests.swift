@@ -100,6 +100,73 @@ struct SpamScanTests {
         #expect(!scan(page("<p>Bài viết về casino ở Macau.</p>")).injected)
     }
 
+    @Test(
+        "scrambled diacritics are counted: two tones, a tone off the marked vowel, on the u of qu or the i of gi",
+        arguments: [
+            ("ngườì chơị", 2), ("người chơi", 0), ("qúa", 1), ("quá", 0), ("gìa", 1), ("gì", 0), ("hoà hòa", 0),
+            ("thuở khuyến nghiêng", 0), ("íntèrnẹt", 1), ("gìống", 1), ("NGƯỜÌ", 1), ("café", 0),
+        ])
+    func scrambled(_ text: String, _ count: Int) {
+        #expect(SpamText.scrambledSyllables(in: text) == count)
+    }
+
+    @Test("a doorway text with scrambled diacritics is injection even beside a police word; careful text is not")
+    func scrambledDoorway() {
+        let doorway =
+            "<p>tàĩ xỉũ là một trò chơỉ đựã trên việc đỏán kết qùả củà 3 cọn xúc xắc, có ngụồn gốc từ đánh bạc.</p>"
+        let facts = scan(page(doorway))
+        #expect(facts.injected && (facts.scrambled ?? 0) >= 3, "\(facts)")
+        #expect(!scan(page("<p>Tài xỉu là trò đánh bạc bị pháp luật cấm.</p>")).injected)
+    }
+
+    @Test("a brand run together with the words beside it is found (doorway titles)")
+    func gluedBrands() {
+        let facts = scan(page("<p>98win xổ số miền bắcshbet 81đề 88xổ số alo88vao</p>"))
+        #expect(Set(facts.hits.map(\.term)).isSuperset(of: ["98win", "shbet", "alo88"]), "\(facts.hits)")
+        #expect(facts.injected)
+        // A long word that holds no brand, and numbers, are nothing.
+        #expect(scan(page("<p>Kế hoạch 2026-2030: administration, 1234567 hồ sơ.</p>")).hits.isEmpty)
+    }
+
+    @Test(
+        "a page that sends visitors on to a betting site is injected in itself; a forward to its own pages is not",
+        arguments: [
+            ("<meta http-equiv=\"refresh\" content=\"3; url=https://fb88-vn.example/\">", true),
+            ("<meta http-equiv=\"Refresh\" content=\"0;URL='https://nhacai-uytin.example/'\">", true),
+            (
+                "<script>setTimeout(function(){ window.location.href = \"https://kubet.example/\"; }, 5000)</script>",
+                true
+            ),
+            ("<script>location.replace('//new88.example/dang-ky')</script>", true),
+            ("<meta http-equiv=\"refresh\" content=\"0; url=https://xa-a.thanhhoa.gov.vn/trang-chu\">", false),
+            ("<meta http-equiv=\"refresh\" content=\"300\">", false),
+            ("<script>location.href = \"https://dichvucong.gov.vn/\"</script>", false),
+        ])
+    func forwards(_ head: String, _ injected: Bool) {
+        let facts = scan(page("").replacingOccurrences(of: "</head>", with: head + "</head>"))
+        #expect(facts.injected == injected, "\(facts)")
+        #expect(facts.hits.contains { $0.place == .forward } == injected)
+    }
+
+    @Test("a lawful story mutes its own block only: spam in the footer of a page with police news is injection")
+    func blockContext() {
+        let story =
+            "<article><p>Công an tỉnh triệt phá đường dây cá cược bóng đá qua mạng, bắt giữ 12 đối tượng tổ chức đánh bạc.</p></article>"
+        let footer = "<footer><div>Nhà cái uy tín 789bet – nổ hũ, tài xỉu đổi thưởng</div></footer>"
+        #expect(!scan(page(story)).injected)
+        let both = scan(page(story + footer))
+        #expect(both.injected && both.lawfulContext, "\(both)")
+        #expect(both.hits.contains { $0.term == "789bet" && $0.lawful == nil })
+        #expect(both.hits.contains { $0.term == "cá cược" && $0.lawful == true })
+    }
+
+    @Test("text the colour of its background is hidden; named references decode (`m&atilde;i`)")
+    func colourAndReferences() {
+        let facts = scan(page("<p style=\"color:#fff; background-color: #FFF\">nh&agrave; c&aacute;i fb88</p>"))
+        #expect(facts.hits.contains { $0.place == .hidden && $0.term == "fb88" }, "\(facts.hits)")
+        #expect(HTMLScanner.visibleText(Array("khuy&#7871;n m&atilde;i &Agrave;".utf8)[...]) == "khuyến mãi À")
+    }
+
     @Test("hostile input is bounded: a megabyte of hidden divs and links costs a bounded number of regions")
     func bounded() {
         let hidden = String(repeating: "<div style=\"display:none\">", count: 20_000)

@@ -42,9 +42,9 @@ struct SpamInjectionRule: Rule {
                 name: "min_score", kind: .integer(1...100), defaultValue: .integer(SpamScan.threshold),
                 meaning: LocalizedText(
                     en:
-                        "Score from which a page reads as injected (a hidden term or a link out weighs 4, the title or meta 3, visible text 1)",
+                        "Score from which a page reads as injected: a hidden term or a link out weighs 4, the title or meta 3; in the visible text each term once, 2 (a brand 4), the trade's words 1 each (at most 3), scrambled diacritics 4; a block with a lawful context (police, lottery results) weighs nothing. A page that forwards visitors to a betting site is injected at any score",
                     vi:
-                        "Điểm từ đó một trang bị coi là bị chèn nội dung (từ ẩn hoặc liên kết ra ngoài: 4, tiêu đề hoặc thẻ meta: 3, chữ hiển thị: 1)"
+                        "Điểm từ đó một trang bị coi là bị chèn nội dung: từ ẩn hoặc liên kết ra ngoài 4, tiêu đề hoặc thẻ meta 3; trong chữ hiển thị mỗi từ tính một lần, 2 (tên nhà cái 4), từ chào mời người chơi 1 mỗi từ (tối đa 3), chữ bị xáo dấu 4; đoạn có ngữ cảnh hợp pháp (tin công an, kết quả xổ số) không tính. Trang chuyển người xem tới trang cá cược bị coi là bị chèn ở mọi mức điểm"
                 ), lowerIsStricter: true)
         ])
 
@@ -55,7 +55,8 @@ struct SpamInjectionRule: Rule {
         func described(_ hits: some Sequence<SpamHit>) -> [String] {
             hits.map { hit in "\(hit.term) (\(hit.place.rawValue)\(hit.url.map { " → " + $0 } ?? "")): \(hit.excerpt)" }
         }
-        let evidence = described(spam.hits.prefix(6))
+        let weighed = described(spam.hits.filter { $0.lawful != true }.prefix(6))
+        let mentioned = described(spam.hits.filter { $0.lawful == true }.prefix(6))
         let sample = observation.content?.sample
         let injectedPages = sample?.pages.filter { $0.injected(threshold: parameters.minScore) } ?? []
         let homeInjected = spam.injected(threshold: parameters.minScore)
@@ -67,7 +68,8 @@ struct SpamInjectionRule: Rule {
             var evidenceKeys = sampled
             if homeInjected {
                 evidenceKeys["score"] = String(spam.score)
-                evidenceKeys["found"] = clip(evidence.joined(separator: " | "))
+                evidenceKeys["found"] = clip(weighed.joined(separator: " | "))
+                if let scrambled = spam.scrambled { evidenceKeys["scrambled_syllables"] = String(scrambled) }
             }
             if !injectedPages.isEmpty {
                 let pages = injectedPages.prefix(5).map { page in
@@ -78,8 +80,10 @@ struct SpamInjectionRule: Rule {
             return .fail(.injected, evidenceKeys)
         }
         if !spam.hits.isEmpty && spam.lawfulContext {
+            // Runs before 2026-12-06 did not mark the muted hits: all of them were the mention.
+            let mention = spam.scoring == nil ? weighed : mentioned
             return .pass(
-                .lawfulMention, sampled.merging(["found": clip(evidence.joined(separator: " | "))]) { a, _ in a })
+                .lawfulMention, sampled.merging(["found": clip(mention.joined(separator: " | "))]) { a, _ in a })
         }
         return .pass(.ok, sampled)
     }
@@ -132,6 +136,29 @@ struct SpamInjectionRule: Rule {
             $0.content?.spam = SpamFacts(
                 score: 9, injected: false, lawfulContext: true,
                 hits: [SpamHit(term: "cá độ", place: .visible, excerpt: "triệt phá đường dây cá độ")], placed: false)
+        },
+        .init(
+            "a page that forwards visitors to a betting site fails at any threshold", .fail, .injected,
+            parameters: { $0.minScore = 100 }
+        ) {
+            $0.content?.spam = SpamFacts(
+                score: 6, injected: true, lawfulContext: false,
+                hits: [
+                    SpamHit(
+                        term: "fb88", place: .forward, url: "https://fb88.example/", excerpt: "https://fb88.example/")
+                ],
+                placed: true, scoring: 2, forwarded: true)
+        },
+        .init(
+            "spam in the footer of a page with a police story fails (the story mutes only its own block)", .fail,
+            .injected
+        ) {
+            $0.content?.spam = SpamFacts(
+                score: 9, injected: true, lawfulContext: true,
+                hits: [
+                    SpamHit(term: "789bet", place: .visible, excerpt: "Nhà cái uy tín 789bet"),
+                    SpamHit(term: "cá cược", place: .visible, excerpt: "triệt phá đường dây cá cược", lawful: true),
+                ], placed: false, scoring: 2)
         },
         .init("a history before spam was looked for", .inconclusive, .missingFacts) { $0.content?.spam = nil },
     ]
