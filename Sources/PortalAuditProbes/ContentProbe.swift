@@ -39,7 +39,7 @@ struct ContentProbe: AreaProbe {
         var results: [TransferResult] = []
         var sources: [DatedSource] = []
         let body = home.body
-        let (text, pageDates, links, digest, stopped, anchors, form) = await ParseWorker.run {
+        let (text, pageDates, links, digest, stopped, anchors, form, structured) = await ParseWorker.run {
             var stopped = false
             let text = PageText.text(of: body, limit: 512 << 10) {
                 stopped = budget.remainingMS() == 0
@@ -48,7 +48,8 @@ struct ContentProbe: AreaProbe {
             return (
                 text, VietnameseDates.publications(in: text, now: now), PageText.feedLinks(in: body),
                 SHA256.hex(of: body),
-                stopped, PageLinks.anchors(in: body[...]), PageLinks.searchForm(in: body[...])
+                stopped, PageLinks.anchors(in: body[...]), PageLinks.searchForm(in: body[...]),
+                VietnameseDates.structuredDates(in: body[...], now: now)
             )
         }
         // The newest date introduced as a posting when there is one, else the newest that is no citation,
@@ -58,6 +59,12 @@ struct ContentProbe: AreaProbe {
                 source: "page", url: target.httpsURL, newest: pageDates.newest?.date, count: pageDates.count,
                 truncated: home.bodyTruncated || stopped, phrase: pageDates.newest.map { String($0.phrase.prefix(120)) }
             ))
+        // The times the page states for machines (`article:published_time`, `<time datetime>`, JSON-LD).
+        if !structured.isEmpty {
+            sources.append(
+                DatedSource(
+                    source: "structured", url: target.httpsURL, newest: structured.max(), count: structured.count))
+        }
         let headers = HeaderLines.fields(home.headerLines)
         if let raw = headers.first(where: { $0.name == "last-modified" })?.value,
             let date = VietnameseDates.parseFeedDate(raw), date <= now.addingTimeInterval(86_400)

@@ -48,9 +48,6 @@ struct ContentCorpusTests {
 
     /// Pages the reader still dates differently, and why (each stays in the accuracy figure).
     static let knownMisses: [String: String] = [
-        "nghiatrung-dongnai-lich-lam-viec-tuan-07-2026":
-            "a schedule's day heading (`THỨ HAI (09/02/2026):`) reads as a dateline",
-        "haiphong-print-so-ket-quy-1-2017": "a news lead's event date (`Sáng Ngày 31/3/2017, …`) reads as its posting",
         "phutho-ke-hoach-bau-cu-2021-moc-thoi-gian":
             "the deadline is named in the table's header, not before each date in its cells",
         "daklak-thong-bao-nghi-tet-am-lich-2020":

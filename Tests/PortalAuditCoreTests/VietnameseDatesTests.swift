@@ -116,4 +116,31 @@ struct VietnameseDatesTests {
         #expect(
             MandatoryInfo.check("Cơ quan chủ quản: UBND xã A", links: ["tel:1", "mailto:"]).missing.contains("phone"))
     }
+
+    @Test("a schedule's day heading and a news lead's time of day are no publication")
+    func scheduleAndLead() {
+        let now = ISO8601DateFormatter().date(from: "2026-02-20T10:00:00Z") ?? Date()
+        #expect(VietnameseDates.newest(in: "LỊCH LÀM VIỆC. THỨ HAI (09/02/2026): họp giao ban.", now: now) == nil)
+        #expect(VietnameseDates.newest(in: "Sáng ngày 31/3/2017, UBND tổ chức hội nghị.", now: now) == nil)
+        #expect(VietnameseDates.newest(in: "Thứ Hai, 09/02/2026 10:15 — Hội nghị sơ kết.", now: now) != nil)
+    }
+
+    @Test("the times a page states for machines: meta tags, <time datetime>, JSON-LD; none in the future")
+    func structured() {
+        let now = ISO8601DateFormatter().date(from: "2026-02-20T10:00:00Z") ?? Date()
+        let html = """
+            <head><meta property="article:published_time" content="2026-02-10T08:00:00+07:00">
+            <meta name="pubdate" content="2099-01-01T00:00:00Z">
+            <script type="application/ld+json">{"@type":"NewsArticle","datePublished": "2026-02-12T09:30:00+07:00",
+            "dateModified":"2026-02-13"}</script></head><body><time datetime="2026-02-11">11/02</time></body>
+            """
+        let dates = VietnameseDates.structuredDates(in: Array(html.utf8)[...], now: now)
+        let days = dates.map {
+            ISO8601DateFormatter.string(from: $0, timeZone: .gmt, formatOptions: [.withFullDate])
+        }
+        #expect(days.sorted() == ["2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13"])
+        // A script of a million quotes costs one pass and finds nothing.
+        let hostile = "<script>" + String(repeating: "\"datePublished\"", count: 50_000) + "</script>"
+        #expect(VietnameseDates.structuredDates(in: Array(hostile.utf8)[...], now: now).isEmpty)
+    }
 }

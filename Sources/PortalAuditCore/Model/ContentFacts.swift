@@ -16,7 +16,7 @@ public struct PageFacts: Codable, Sendable, Equatable {
 
 /// One place a publication date was looked for.
 public struct DatedSource: Codable, Sendable, Equatable {
-    /// `feed`, `sitemap`, `page`, `last-modified`.
+    /// `feed`, `sitemap`, `page`, `structured` (the page's meta tags, `<time>`, JSON-LD), `last-modified`.
     public var source: String
     public var url: String
     /// The newest acceptable date found there.

@@ -186,6 +186,10 @@ public enum VietnameseDates {
     ])
     /// Words a few words before a date that make it a deadline (`Hạn chót nộp hồ sơ: …`).
     static let deadlineMarkers = markers(["han chot", "thoi han", "cham nhat", "han nop", "het han", "het ngay"])
+    /// A time of day right before a date: a news lead's event (`Sáng ngày 31/3/2017, …`), not its posting.
+    static let eventMarkers = markers([
+        "sang ngay", "chieu ngay", "trua ngay", "toi ngay", "dem ngay", "sang", "chieu", "trua", "dem",
+    ])
     static let weekdays = markers([
         "thu hai", "thu ba", "thu tu", "thu nam", "thu sau", "thu bay", "chu nhat", "hom nay",
     ])
@@ -214,8 +218,13 @@ public enum VietnameseDates {
         let isToday = day(of: date) == today
         if isToday && location < 100 { return .clock }
         if weekdays.contains(where: { words.ends(with: $0, within: 1) }) {
+            // A weekday with its date in parentheses heads a schedule's day (`THỨ HAI (09/02/2026):`).
+            var k = location
+            while k > 0, isSpace(s[k - 1]) { k -= 1 }
+            if k > 0, s[k - 1] == "(" { return .period }
             return isToday && !timeFollows(s, after: location) ? .clock : .plain
         }
+        if eventMarkers.contains(where: { words.ends(with: $0) }) { return .period }
         // The second date of a range (`19/9/1889 - 19/9/2019`): the end of a period.
         var k = location
         while k > 0, isSpace(s[k - 1]) { k -= 1 }
@@ -494,6 +503,58 @@ public enum VietnameseDates {
                 if let date = parseFeedDate(value), date >= floor, date <= ceiling { out.append(date) }
             }
             i = end
+        }
+        return out
+    }
+
+    /// Names of the meta tags that carry a page's publication or update time (Open Graph, Dublin Core,
+    /// schema.org microdata).
+    static let structuredMetaNames: Set<String> = [
+        "article:published_time", "article:modified_time", "og:updated_time", "datepublished", "datemodified",
+        "dc.date", "dc.date.issued", "dcterms.created", "dcterms.modified", "pubdate", "publishdate",
+    ]
+
+    /// The publication and update times a page states for machines: meta tags (`article:published_time`…),
+    /// `<time datetime>` and JSON-LD `datePublished`/`dateModified`, none after `now` (+1 day). At most 64 of
+    /// them; scripts and tags are read once each, within the HTML scanner's caps.
+    public static func structuredDates(in body: ArraySlice<UInt8>, now: Date) -> [Date] {
+        let ceiling = now.addingTimeInterval(86_400)
+        var values: [String] = []
+        for meta in HTMLScanner.tags(named: "meta", in: body, maxTags: 256) {
+            let name = (meta["property"] ?? meta["name"] ?? meta["itemprop"] ?? "").lowercased()
+            if structuredMetaNames.contains(name), let content = meta["content"] { values.append(content) }
+        }
+        for time in HTMLScanner.tags(named: "time", in: body, maxTags: 256) {
+            if let value = time["datetime"] { values.append(value) }
+        }
+        for script in HTMLScanner.rawTextContents(named: "script", in: body, maxElements: 32, maxBytes: 256 << 10) {
+            values += jsonDateValues(script, limit: 64)
+        }
+        return values.prefix(64).compactMap { parseFeedDate($0) }.filter { $0 <= ceiling }
+    }
+
+    /// The string values of `"datePublished"` and `"dateModified"` keys in JSON-LD text, read in one pass.
+    static func jsonDateValues(_ script: ArraySlice<UInt8>, limit: Int) -> [String] {
+        let keys = [Array("\"datePublished\"".utf8), Array("\"dateModified\"".utf8)]
+        var out: [String] = []
+        var i = script.startIndex
+        while i < script.endIndex, out.count < limit {
+            guard script[i] == UInt8(ascii: "\""),
+                let key = keys.first(where: { HTMLScanner.hasPrefix(script, at: i, $0) })
+            else {
+                i += 1
+                continue
+            }
+            var j = i + key.count
+            while j < script.endIndex, script[j] == 0x20 || script[j] == UInt8(ascii: ":") { j += 1 }
+            guard j < script.endIndex, script[j] == UInt8(ascii: "\"") else {
+                i = j
+                continue
+            }
+            let start = j + 1
+            let end = script[start...].prefix(64).firstIndex(of: UInt8(ascii: "\"")) ?? start
+            if end > start { out.append(String(decoding: script[start..<end], as: UTF8.self)) }
+            i = max(end, start)
         }
         return out
     }
