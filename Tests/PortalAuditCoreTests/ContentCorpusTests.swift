@@ -90,6 +90,8 @@ struct SpamCase: Decodable, Sendable {
     var url: String
     var kind: String
     var html: String
+    /// Added after the spam scoring was tuned on the others, and judged before any change was made for them.
+    var heldout: Bool?
 
     static let all = Repository.conformance("spam.json", as: SpamCase.self)
 
@@ -137,6 +139,14 @@ extension ContentCorpusTests {
             String(
                 format: "content-corpus: spam texts %d, found %d (recall %.1f %%); lawful texts %d, false alarms %d",
                 spam.count, found, 100 * Double(found) / Double(max(1, spam.count)), lawful.count, alarms.count))
+        let held = cases.filter { $0.heldout == true }
+        let heldSpam = held.filter { $0.kind == "spam" }
+        print(
+            String(
+                format:
+                    "content-corpus: of which held out: spam %d, found %d; lawful %d, false alarms %d",
+                heldSpam.count, heldSpam.filter(\.injected).count, held.count - heldSpam.count,
+                held.filter { $0.kind == "lawful" && $0.injected }.count))
         #expect(spam.count >= 25 && lawful.count >= 25)
         // The content issue's bar: recall at least 95 %, and no lawful text called injected.
         #expect(alarms.isEmpty, "\(alarms)")
