@@ -120,17 +120,37 @@ struct ContentProbe: AreaProbe {
         }
         let software = await software(context, headers: headers, feedGenerator: feedGenerator, into: &results)
         let best = sources.filter { $0.newest != nil }.max { ($0.newest ?? .distantPast) < ($1.newest ?? .distantPast) }
-        let (mandatory, mixed, fingerprint) = await ParseWorker.run {
+        let (footer, contactLink, mixed, fingerprint) = await ParseWorker.run {
             (
-                MandatoryInfo.check(text, links: anchors), MixedContent.find(in: body),
+                MandatoryInfo.footer(of: body[...]), MandatoryInfo.contactLink(in: body[...]),
+                MixedContent.find(in: body),
                 PageFingerprint.of(title: HTMLScanner.title(body[...]), text: text, links: anchors, host: host)
             )
         }
+        // The published information where the portal states it: the footer, then the contact page for what
+        // the footer lacks (one more request, only then).
+        var mandatory = await ParseWorker.run { MandatoryInfo.check(footer: footer, page: body[...]) }
+        var contactPage: String?
+        if mandatory.missing.contains(where: MandatoryInfo.required.contains), budget.remainingMS() > 0,
+            let link = contactLink, let url = Self.sameHost(link, base: target.httpsURL, target: target),
+            let request = context.fetch(url, cap: Self.documentCap, timeoutMS: Self.contentFetchTimeoutMS)
+        {
+            let result = await context.perform(request)
+            results.append(result)
+            if result.responseCode == 200 {
+                contactPage = url
+                let contact = result.body
+                mandatory = await ParseWorker.run {
+                    MandatoryInfo.check(footer: footer, contactPage: contact, page: body[...])
+                }
+            }
+        }
         let facts = ContentFacts(
             newest: best?.newest, newestSource: best?.source, newestURL: best?.url, sources: sources,
-            mandatoryFound: mandatory.found, mandatoryMissing: mandatory.missing,
+            mandatoryFound: mandatory.found.map(\.item), mandatoryMissing: mandatory.missing,
             homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive, spam: spam,
-            cloaking: cloaking, sample: sample, fingerprint: fingerprint, software: software)
+            cloaking: cloaking, sample: sample, fingerprint: fingerprint, software: software,
+            mandatoryWhere: mandatory.found, contactPage: contactPage)
         return ProbeRun(facts: facts, results: results)
     }
 

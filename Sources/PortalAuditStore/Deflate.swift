@@ -2,20 +2,23 @@ import CZlib
 import Foundation
 
 /// zlib compression of the history's blobs. A blob is one format byte, the 4-byte big-endian length of
-/// the original, then the deflate stream. Format 1 deflates against `HistoryDictionary.v1`, which turns
-/// a 7 KiB result into about 0.5 KiB (2.1 KiB without it).
+/// the original, then the deflate stream. Format 2 deflates against `HistoryDictionary.v2`, which turns
+/// a 14 KiB result into about 0.5 KiB (1.8 KiB with format 1's dictionary, still read).
 enum Deflate {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
     enum Format: UInt8 {
-        /// zlib with the preset dictionary `HistoryDictionary.v1`.
+        /// zlib with the preset dictionary `HistoryDictionary.v1` (blobs written before 2026-12-06).
         case dictionaryV1 = 1
+        /// zlib with the preset dictionary `HistoryDictionary.v2`.
+        case dictionaryV2 = 2
 
         var dictionary: [UInt8] {
             switch self {
             case .dictionaryV1: HistoryDictionary.v1
+            case .dictionaryV2: HistoryDictionary.v2
             }
         }
     }
@@ -23,7 +26,7 @@ enum Deflate {
     /// The largest blob the history inflates: a stored result is a few KiB; anything larger is damage.
     static let inflateLimit = 16 << 20
 
-    static func compress(_ data: Data, format: Format = .dictionaryV1) throws(Failure) -> Data {
+    static func compress(_ data: Data, format: Format = .dictionaryV2) throws(Failure) -> Data {
         var stream = z_stream()
         guard deflateInit_(&stream, Z_BEST_COMPRESSION, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else {

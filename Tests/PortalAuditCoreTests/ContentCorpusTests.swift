@@ -115,8 +115,23 @@ struct FooterCase: Decodable, Sendable {
     /// The corpus's item names, and the ones `MandatoryInfo` reports.
     static let items = [
         ("agency", "agency"), ("address", "address"), ("phone", "phone"), ("email", "email"),
-        ("responsible_person", "responsible"),
+        ("responsible_person", "responsible"), ("info_contact_point", "info-contact-point"),
     ]
+
+    /// The items found, the case read where it stands: a footer as a home page's footer, a contact page as
+    /// the contact page, an article as the main text of a home page whose footer is elsewhere (empty here).
+    var found: Set<String> {
+        let body = Array(html.utf8)
+        let result: (found: [MandatoryInfo.Found], missing: [String])
+        switch kind {
+        case "contact-page": result = MandatoryInfo.check(footer: [], contactPage: body)
+        case "article-trap":
+            let page = Array("<main>\(html)</main><footer></footer>".utf8)
+            result = MandatoryInfo.check(footer: MandatoryInfo.footer(of: page[...]))
+        default: result = MandatoryInfo.check(footer: MandatoryInfo.footer(of: body[...]))
+        }
+        return Set(result.found.map(\.item))
+    }
 }
 
 extension ContentCorpusTests {
@@ -159,8 +174,7 @@ extension ContentCorpusTests {
         var right = 0
         var total = 0
         for item in cases {
-            let body = Array(item.html.utf8)
-            let found = Set(MandatoryInfo.check(PageText.text(of: body), links: PageLinks.anchors(in: body[...])).found)
+            let found = item.found
             for (name, id) in FooterCase.items {
                 guard let expected = item.expect[name] else { continue }
                 total += 1
@@ -176,6 +190,7 @@ extension ContentCorpusTests {
                 format: "content-corpus: published information footers %d, items right %d of %d (%.1f %%)",
                 cases.count, right, total, 100 * Double(right) / Double(max(1, total))))
         #expect(cases.count >= 20)
-        #expect(right >= 100)
+        // The content issue's bar: at least 95 % of the items right.
+        #expect(Double(right) >= 0.95 * Double(total))
     }
 }

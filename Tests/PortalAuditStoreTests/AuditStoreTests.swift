@@ -431,6 +431,19 @@ struct LeanHistoryTests {
     func dictionaryFrozen() {
         #expect(
             SHA256.hex(of: HistoryDictionary.v1) == "52a48e6fff49411bf6bace146145b23be905f979ac9f6f090953c62bb0ffcba9")
+        #expect(
+            SHA256.hex(of: HistoryDictionary.v2) == "ca4fd3ca23eb8a6f7892bbe4eba2faa925ce838a28680d63c381559948fc22d0")
+    }
+
+    @Test("a blob of format 1 still reads; new blobs are written with format 2")
+    func formats() throws {
+        let json = Data(#"{"findings":[],"observation":{"content":{"mandatory_found":["agency"]}}}"#.utf8)
+        let old = try Deflate.compress(json, format: .dictionaryV1)
+        let oldRead = try Deflate.decompress(old)
+        #expect(old.first == 1 && oldRead == json)
+        let new = try Deflate.compress(json)
+        let newRead = try Deflate.decompress(new)
+        #expect(new.first == 2 && newRead == json)
     }
 
     @Test("a damaged blob is a clear error, never a crash or an unbounded allocation")

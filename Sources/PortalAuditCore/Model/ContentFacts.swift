@@ -53,6 +53,11 @@ public struct ContentFacts: Codable, Sendable, Equatable {
     /// Mandatory items seen on the home page (`agency`, `responsible`, `address`, `phone`, `email`) and missing.
     public var mandatoryFound: [String]
     public var mandatoryMissing: [String]
+    /// Where each item found was shown, by its label (`nil` in runs before 2026-12-06, which read the whole
+    /// page's text).
+    public var mandatoryWhere: [MandatoryInfo.Found]?
+    /// The contact page read for the items the footer lacks (`nil`: not needed, or none linked).
+    public var contactPage: String?
     /// SHA-256 of the home page body (the content itself is never stored).
     public var homeSHA256: String?
     /// Resources the HTTPS home page loads over `http://` (`tag url`): active (scripts, frames, stylesheets,
@@ -79,6 +84,8 @@ public struct ContentFacts: Codable, Sendable, Equatable {
         case newestURL = "newest_url"
         case mandatoryFound = "mandatory_found"
         case mandatoryMissing = "mandatory_missing"
+        case mandatoryWhere = "mandatory_where"
+        case contactPage = "contact_page"
         case homeSHA256 = "home_sha256"
     }
 
@@ -86,8 +93,11 @@ public struct ContentFacts: Codable, Sendable, Equatable {
         newest: Date?, newestSource: String?, newestURL: String?, sources: [DatedSource], mandatoryFound: [String],
         mandatoryMissing: [String], homeSHA256: String?, mixedActive: [String]? = nil, mixedPassive: [String]? = nil,
         spam: SpamFacts? = nil, cloaking: CloakingFacts? = nil, sample: PageSample? = nil,
-        fingerprint: PageFingerprint? = nil, software: [SoftwareComponent]? = nil
+        fingerprint: PageFingerprint? = nil, software: [SoftwareComponent]? = nil,
+        mandatoryWhere: [MandatoryInfo.Found]? = nil, contactPage: String? = nil
     ) {
+        self.mandatoryWhere = mandatoryWhere
+        self.contactPage = contactPage
         self.software = software
         self.sample = sample
         self.fingerprint = fingerprint

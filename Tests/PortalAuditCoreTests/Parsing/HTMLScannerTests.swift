@@ -22,7 +22,7 @@ struct HTMLScannerTests {
         // Then none of them counts
         #expect(visible == "Giới thiệu Bản quyền")
         #expect(VietnameseDates.dates(in: visible, now: Date()).isEmpty)
-        #expect(MandatoryInfo.check(visible).missing.contains("email"))
+        #expect(EmailAddresses.find(in: visible).isEmpty)
     }
 
     @Test("an unclosed script or tag hides the rest; a lone < is text; entities are decoded")
@@ -58,14 +58,14 @@ struct HTMLScannerTests {
 
     @Test("e-mail addresses are told from look-alikes without a regular expression")
     func email() {
-        #expect(MandatoryInfo.containsEmailAddress("lien he: ubnd.xa@thanhhoa.gov.vn"))
-        #expect(MandatoryInfo.containsEmailAddress("a@b.vn"))
-        #expect(!MandatoryInfo.containsEmailAddress("@b.vn"))
-        #expect(!MandatoryInfo.containsEmailAddress("a@b.v"))
-        #expect(!MandatoryInfo.containsEmailAddress("a@.vn"))
-        #expect(!MandatoryInfo.containsEmailAddress("a@b1.2c"))
-        #expect(!MandatoryInfo.containsEmailAddress(String(repeating: "a", count: 1 << 20) + "@x"))
-        #expect(!MandatoryInfo.containsEmailAddress(String(repeating: "a@", count: 1 << 18)))
+        #expect(!EmailAddresses.find(in: "lien he: ubnd.xa@thanhhoa.gov.vn").isEmpty)
+        #expect(!EmailAddresses.find(in: "a@b.vn").isEmpty)
+        #expect(EmailAddresses.find(in: "@b.vn").isEmpty)
+        #expect(EmailAddresses.find(in: "a@b.v").isEmpty)
+        #expect(EmailAddresses.find(in: "a@.vn").isEmpty)
+        #expect(EmailAddresses.find(in: "a@b1.2c").isEmpty)
+        #expect(EmailAddresses.find(in: String(repeating: "a", count: 1 << 20) + "@x").isEmpty)
+        #expect(EmailAddresses.find(in: String(repeating: "a@", count: 1 << 18)).isEmpty)
     }
 
     @Test("feed and sitemap dates are parsed by hand: ISO 8601 and RFC 822 with zones")

@@ -4,8 +4,9 @@ import Foundation
 struct MandatoryInfoRule: Rule {
     enum Code: String, RuleCode {
         case ok
-        /// Everything but the person responsible: a recommendation (TT 32/2017 asks it; its force is unverified).
-        case responsibleNotNamed = "responsible-not-named"
+        /// Every required item, some recommended one missing: the person responsible (TT 32/2017 asks it; its
+        /// force is unverified), the information contact point, the list of information to be published.
+        case recommendedMissing = "recommended-missing"
         case missingItems = "missing-items"
         case missingFacts = "missing-facts"
     }
@@ -17,37 +18,43 @@ struct MandatoryInfoRule: Rule {
             vi: "Cổng công bố cơ quan chủ quản và thông tin liên hệ"),
         rationale: LocalizedText(
             en:
-                "A state agency's portal must show its governing agency, address, phone and e-mail, so citizens know who answers for it and how to ask for information (Luật Tiếp cận thông tin Điều 19.1); the person responsible is recommended (TT 32/2017, whose force is unverified): a portal that names everything else passes without it.",
+                "A state agency's portal must show its governing agency, address, phone and e-mail, so citizens know who answers for it and how to ask for information (Luật Tiếp cận thông tin Điều 19.1), where it states them: the footer or the contact page, not an article's text; each needs its value (a form's empty \"Điện thoại\" field is no phone). Recommended: the person responsible (TT 32/2017, whose force is unverified), the information contact point (đầu mối cung cấp thông tin, Điều 19.1.đ) and the list of information to be published (Điều 19.1.g): a portal that shows the required items passes without them.",
             vi:
-                "Cổng của cơ quan nhà nước phải công bố cơ quan chủ quản, địa chỉ, điện thoại và thư điện tử để người dân biết ai chịu trách nhiệm và liên hệ yêu cầu cung cấp thông tin (Luật Tiếp cận thông tin Điều 19.1); người chịu trách nhiệm là khuyến nghị (TT 32/2017, hiệu lực chưa xác minh): cổng công bố đủ các mục còn lại vẫn đạt khi thiếu mục này."
+                "Cổng của cơ quan nhà nước phải công bố cơ quan chủ quản, địa chỉ, điện thoại và thư điện tử để người dân biết ai chịu trách nhiệm và liên hệ yêu cầu cung cấp thông tin (Luật Tiếp cận thông tin Điều 19.1), ở nơi cổng công bố: chân trang hoặc trang liên hệ, không phải nội dung bài viết; mỗi mục phải có giá trị (ô \"Điện thoại\" trống của biểu mẫu không phải số điện thoại). Khuyến nghị: người chịu trách nhiệm (TT 32/2017, hiệu lực chưa xác minh), đầu mối cung cấp thông tin (Điều 19.1.đ) và danh mục thông tin phải được công khai (Điều 19.1.g): cổng công bố đủ các mục bắt buộc vẫn đạt khi thiếu các mục này."
         ),
         advice: LocalizedText(
             en:
-                "Add a footer on every page: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\" in the CMS's footer template (nginx, Apache and IIS only serve what the CMS renders: nothing to change there).",
+                "Add a footer on every page: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\", a \"Liên hệ\" page naming the information contact point (đầu mối cung cấp thông tin) with its phone and e-mail, and a link to the list of information to be published, in the CMS's footer template (nginx, Apache and IIS only serve what the CMS renders: nothing to change there).",
             vi:
-                "Thêm chân trang ở mọi trang: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\" trong mẫu chân trang của CMS (nginx, Apache, IIS chỉ phục vụ nội dung CMS tạo ra: không cần sửa máy chủ web)."
+                "Thêm chân trang ở mọi trang: \"Cơ quan chủ quản: …; Người chịu trách nhiệm: …; Địa chỉ: …; Điện thoại: …; Email: …\", trang \"Liên hệ\" nêu đầu mối cung cấp thông tin kèm điện thoại và thư điện tử, và liên kết tới danh mục thông tin phải được công khai, trong mẫu chân trang của CMS (nginx, Apache, IIS chỉ phục vụ nội dung CMS tạo ra: không cần sửa máy chủ web)."
         ),
-        citations: ["NĐ 224/2026 Điều 9", "Luật Tiếp cận thông tin 2016 Điều 19.1", "TT 32/2017 Điều 16"],
+        citations: [
+            "NĐ 224/2026 Điều 9", "Luật Tiếp cận thông tin 2016 Điều 19.1 (đ: đầu mối; g: danh mục thông tin)",
+            "TT 32/2017 Điều 16",
+        ],
         defaultSeverity: .low)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
     {
         guard let content = observation.content else { return .missingFacts("content") }
-        if content.mandatoryMissing.isEmpty {
-            return .pass(.ok, ["found": content.mandatoryFound.joined(separator: ",")])
+        var evidence = ["found": content.mandatoryFound.joined(separator: ",")]
+        // Where each item was shown, by its label (runs before 2026-12-06 read the whole page).
+        if let shown = content.mandatoryWhere, !shown.isEmpty {
+            evidence["where"] = clip(
+                shown.map { "\($0.item): \($0.label) (\($0.place.rawValue))" }.joined(separator: "; "))
         }
-        if content.mandatoryMissing == ["responsible"] {
-            return .pass(
-                .responsibleNotNamed,
-                ["found": content.mandatoryFound.joined(separator: ","), "recommended_missing": "responsible"])
+        if let page = content.contactPage { evidence["contact_page"] = clip(page) }
+        let missingRequired = content.mandatoryMissing.filter { !MandatoryInfo.recommended.contains($0) }
+        if content.mandatoryMissing.isEmpty { return .pass(.ok, evidence) }
+        if missingRequired.isEmpty {
+            evidence["recommended_missing"] = content.mandatoryMissing.joined(separator: ",")
+            return .pass(.recommendedMissing, evidence)
         }
-        return .fail(
-            .missingItems,
-            [
-                "missing": content.mandatoryMissing.joined(separator: ","),
-                "found": content.mandatoryFound.joined(separator: ","),
-            ])
+        evidence["missing"] = missingRequired.joined(separator: ",")
+        let recommended = content.mandatoryMissing.filter { MandatoryInfo.recommended.contains($0) }
+        if !recommended.isEmpty { evidence["recommended_missing"] = recommended.joined(separator: ",") }
+        return .fail(.missingItems, evidence)
     }
 
     static let examples: [RuleExample<Self>] = [
@@ -56,9 +63,26 @@ struct MandatoryInfoRule: Rule {
             $0.content?.mandatoryFound = ["agency", "responsible", "address", "phone"]
             $0.content?.mandatoryMissing = ["email"]
         },
-        .init("no person responsible named: a recommendation", .pass, .responsibleNotNamed) {
+        .init("no person responsible named: a recommendation", .pass, .recommendedMissing) {
             $0.content?.mandatoryFound = ["agency", "address", "phone", "email"]
             $0.content?.mandatoryMissing = ["responsible"]
+        },
+        .init(
+            "no information contact point nor list of published information: recommendations", .pass,
+            .recommendedMissing
+        ) {
+            $0.content?.mandatoryFound = ["agency", "address", "phone", "email", "responsible"]
+            $0.content?.mandatoryMissing = ["info-contact-point", "disclosure-list"]
+        },
+        .init("the footer shows no address: the evidence says where the others were found", .fail, .missingItems) {
+            $0.content?.mandatoryFound = ["agency", "phone", "email"]
+            $0.content?.mandatoryMissing = ["address", "responsible"]
+            $0.content?.mandatoryWhere = [
+                MandatoryInfo.Found(item: "agency", place: .footer, label: "co quan chu quan"),
+                MandatoryInfo.Found(item: "phone", place: .contactPage, label: "dien thoai"),
+                MandatoryInfo.Found(item: "email", place: .footer, label: "mailto:"),
+            ]
+            $0.content?.contactPage = "https://xa-a.tinh.gov.vn/lien-he"
         },
         .init("no page", .inconclusive, .missingFacts) { $0.content = nil },
     ]

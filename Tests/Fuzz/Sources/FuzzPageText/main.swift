@@ -1,3 +1,4 @@
+import Foundation
 import FuzzSupport
 import PortalAuditCore
 
@@ -9,12 +10,17 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let text = PageText.text(of: bytes, limit: 512 << 10)
     _ = HTMLTitle.extract(bytes)
     _ = PageText.feedLinks(in: bytes)
-    _ = MandatoryInfo.check(text)
-    _ = MandatoryInfo.containsEmailAddress(String(decoding: bytes, as: UTF8.self))
+    let footer = MandatoryInfo.footer(of: bytes[...])
+    _ = MandatoryInfo.check(footer: footer, contactPage: bytes, page: bytes[...])
+    _ = MandatoryInfo.contactLink(in: bytes[...])
+    if EmailAddresses.find(in: text).count > 16 || PhoneNumbers.find(in: text).count > 16 {
+        fatalError("more addresses than the cap")
+    }
+    _ = VietnameseDates.structuredDates(in: bytes[...], now: Date())
     let mixed = MixedContent.find(in: bytes)
     if mixed.active.count > 20 || mixed.passive.count > 20 { fatalError("more than the cap listed") }
     let spam = SpamScan.scan(bytes, host: "xa-a.thanhhoa.gov.vn")
-    if spam.hits.count > 12 || spam.injected != (spam.score >= SpamScan.threshold) {
+    if spam.hits.count > 12 || spam.injected != (spam.score >= SpamScan.threshold || spam.forwarded == true) {
         fatalError("spam facts inconsistent")
     }
     let anchors = PageLinks.anchors(in: bytes[...])
