@@ -109,6 +109,8 @@ struct FooterCase: Decodable, Sendable {
     var kind: String
     var html: String
     var expect: [String: Bool]
+    /// Added after the reader was written against the others, and judged before any change was made for them.
+    var heldout: Bool?
 
     static let all = Repository.conformance("footers.json", as: FooterCase.self)
 
@@ -173,12 +175,18 @@ extension ContentCorpusTests {
         let cases = FooterCase.all
         var right = 0
         var total = 0
+        var heldRight = 0
+        var heldTotal = 0
         for item in cases {
             let found = item.found
             for (name, id) in FooterCase.items {
                 guard let expected = item.expect[name] else { continue }
                 total += 1
                 right += found.contains(id) == expected ? 1 : 0
+                if item.heldout == true {
+                    heldTotal += 1
+                    heldRight += found.contains(id) == expected ? 1 : 0
+                }
                 // Each miss, for whoever reads the footers next.
                 if found.contains(id) != expected {
                     print("content-corpus-miss: \(item.id) \(name) should be \(expected)")
@@ -189,6 +197,10 @@ extension ContentCorpusTests {
             String(
                 format: "content-corpus: published information footers %d, items right %d of %d (%.1f %%)",
                 cases.count, right, total, 100 * Double(right) / Double(max(1, total))))
+        print(
+            String(
+                format: "content-corpus: of which held out: %d pages, items right %d of %d",
+                cases.filter { $0.heldout == true }.count, heldRight, heldTotal))
         #expect(cases.count >= 20)
         // The content issue's bar: at least 95 % of the items right.
         #expect(Double(right) >= 0.95 * Double(total))
