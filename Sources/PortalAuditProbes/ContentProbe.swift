@@ -120,13 +120,40 @@ struct ContentProbe: AreaProbe {
         }
         let software = await software(context, headers: headers, feedGenerator: feedGenerator, into: &results)
         let best = sources.filter { $0.newest != nil }.max { ($0.newest ?? .distantPast) < ($1.newest ?? .distantPast) }
-        let (footer, contactLink, mixed, fingerprint) = await ParseWorker.run {
+        let sitemapEntries = sitemapBody
+        let (footer, contactLink, mixed, pageFingerprint, signs) = await ParseWorker.run {
             (
                 MandatoryInfo.footer(of: body[...]), MandatoryInfo.contactLink(in: body[...]),
                 MixedContent.find(in: body),
-                PageFingerprint.of(title: HTMLScanner.title(body[...]), text: text, links: anchors, host: host)
+                PageFingerprint.of(title: HTMLScanner.title(body[...]), text: text, links: anchors, host: host),
+                (
+                    verification: SearchSigns.verificationTokens(in: body[...]),
+                    types: SearchSigns.structuredTypes(in: body[...]), names: SearchSigns.siteNames(in: body[...]),
+                    offHost: sitemapEntries.map {
+                        SearchSigns.offHost(Sitemap.entries(in: $0[...]).entries.map(\.location), host: host)
+                    }
+                )
             )
         }
+        // Bing's verification file has a fixed name at the root (Google's and Yandex's carry the token in their
+        // name, so only their meta tags can be read).
+        var verification = signs.verification
+        if budget.remainingMS() > 0,
+            let request = context.fetch(root + "BingSiteAuth.xml", cap: 16 << 10, timeoutMS: Self.contentFetchTimeoutMS)
+        {
+            let result = await context.perform(request)
+            results.append(result)
+            if result.responseCode == 200 {
+                for token in SearchSigns.bingTokens(in: result.body[...]) where !verification.contains(token) {
+                    verification.append(token)
+                }
+            }
+        }
+        var fingerprint = pageFingerprint
+        fingerprint.verification = verification
+        let search = SearchFacts(
+            verification: verification, types: signs.types, siteNames: signs.names,
+            sitemapOffHost: signs.offHost?.count, sitemapOffHostSamples: signs.offHost?.samples)
         // The published information where the portal states it: the footer, then the contact page for what
         // the footer lacks (one more request, only then).
         var mandatory = await ParseWorker.run { MandatoryInfo.check(footer: footer, page: body[...]) }
@@ -150,7 +177,7 @@ struct ContentProbe: AreaProbe {
             mandatoryFound: mandatory.found.map(\.item), mandatoryMissing: mandatory.missing,
             homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive, spam: spam,
             cloaking: cloaking, sample: sample, fingerprint: fingerprint, software: software,
-            mandatoryWhere: mandatory.found, contactPage: contactPage)
+            mandatoryWhere: mandatory.found, contactPage: contactPage, search: search)
         return ProbeRun(facts: facts, results: results)
     }
 

@@ -315,6 +315,67 @@ struct MonitorTests {
         }
     }
 
+    @Test(
+        "a search-console token placed between two scans is a finding, unless the inventory declares it; the history keeps the tokens"
+    )
+    func verificationToken() async throws {
+        _ = try Lab.portals()
+        let pki = Lab.directory + "/pki"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let page = folder.appendingPathComponent("index.html").path
+        let clean = """
+            <html lang="vi"><head><meta charset="utf-8"><title>Cổng thông tin điện tử xã Giám Sát</title></head>
+            <body><h1>Ủy ban nhân dân xã Giám Sát</h1><p>Tin tức: hội nghị chuyển đổi số.</p></body></html>
+            """
+        try clean.write(toFile: page, atomically: true, encoding: .utf8)
+        let portal = try sink(["portal", "18487", pki + "/monitor-portal.pem", pki + "/monitor-portal.key", page])
+        defer { portal.kill(SIGKILL) }
+        #expect(try await eventually(20) { accepts(18487) })
+        let token = "Xq3n0aKf9bLmT2uVwYz1cD4eF5gH6iJ7kL8mN9oP0qR"
+        func inventory(_ name: String, declared: Bool) throws -> String {
+            let path = folder.appendingPathComponent(name).path
+            try """
+            portals:
+              - url: "https://xa-giamsat.laocai.gov.vn:18487/"
+                name: "Cổng thông tin điện tử xã Giám Sát"
+                address: 127.0.0.1
+            \(declared ? "    verification: \"google:\(token)\"\n" : "")
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let plain = try inventory("plain.yaml", declared: false)
+        let declared = try inventory("declared.yaml", declared: true)
+        let histories = [
+            folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("b.sqlite").path,
+        ]
+        func scan(_ inventory: String, _ database: String) async throws -> SiteResult? {
+            _ = try await Command.run(
+                Repository.binary,
+                ["scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--confirm-after", "0"],
+                environment: environment)
+            let store = try AuditStore(path: database)
+            guard let run = try await store.run(nil) else { return nil }
+            return try await store.results(run: run.id).first
+        }
+        // Given a first scan of the clean page in two histories
+        for (inventory, database) in zip([plain, declared], histories) { _ = try await scan(inventory, database) }
+        // When someone places a Google verification token on the page
+        try clean.replacingOccurrences(
+            of: "</head>", with: "<meta name=\"google-site-verification\" content=\"\(token)\"></head>"
+        ).write(toFile: page, atomically: true, encoding: .utf8)
+        // Then the next scan finds it new, naming it and the previous scan's time
+        let found = try #require(try await scan(plain, histories[0]))
+        let finding = try #require(found.findings.first { $0.rule == "content.verification-tokens" })
+        #expect(finding.status == .fail && finding.resultCode == "new-token", "\(finding)")
+        #expect(finding.evidence["new"] == "google:\(token)")
+        #expect(found.observation.content?.fingerprint?.verification == ["google:\(token)"])
+        // And where the inventory declares the token, the unit's own, it passes
+        let known = try #require(try await scan(declared, histories[1]))
+        let declaredFinding = known.findings.first { $0.rule == "content.verification-tokens" }
+        #expect(declaredFinding?.status == .pass && declaredFinding?.resultCode == "known")
+    }
+
     @Test("a bad alerts file lists every problem with its position, exit 64")
     func badAlerts() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString)")

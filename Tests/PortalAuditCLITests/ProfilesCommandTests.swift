@@ -70,7 +70,7 @@ struct ProfilesCommandTests {
     func list() async throws {
         let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
-        for (level, version) in [(1, 4), (2, 4), (3, 5), (4, 5), (5, 5)] {
+        for (level, version) in [(1, 5), (2, 4), (3, 5), (4, 5), (5, 5)] {
             #expect(result.stdout.contains("vn-level\(level)@\(version)"))
         }
         #expect(result.stdout.contains("vn-level3@5 extends vn-level2"))

@@ -63,7 +63,7 @@ struct InventoryTests {
         #expect(
             text.contains {
                 $0.hasSuffix(
-                    ":3:12: error: levle: unknown key (allowed: url, name, province, district, commune, level, owner, contact, address, http_port)"
+                    ":3:12: error: levle: unknown key (allowed: url, name, province, district, commune, level, owner, contact, address, http_port, verification)"
                 )
             })
         #expect(text.contains { $0.hasSuffix(":4:10: error: url: duplicate of the portal on line 2") })
@@ -113,7 +113,7 @@ struct InventoryTests {
         #expect(
             text.contains {
                 $0.hasSuffix(
-                    ":1:10: error: colour: unknown column (allowed: url, name, province, district, commune, level, owner, contact, address, http_port)"
+                    ":1:10: error: colour: unknown column (allowed: url, name, province, district, commune, level, owner, contact, address, http_port, verification)"
                 )
             })
         #expect(text.contains { $0.hasSuffix(":3:1: error: url: duplicate of the portal on line 2") })

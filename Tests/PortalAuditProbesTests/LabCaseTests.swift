@@ -132,6 +132,8 @@ struct LabCaseTests {
         // A home page that forwards visitors to a betting site after 8 s; betting words shown in the footer.
         "spam-forward": ["content.spam-injection"],
         "spam-visible": ["content.spam-injection"],
+        // Product and rating markup on a government portal, a sitemap of another host's pages.
+        "seo-hijack": ["content.search-hijack"],
     ]
 
     /// The grade a reviewer expects under vn-level2 where the portal does not simply pass (A) or fail (F):
@@ -141,6 +143,7 @@ struct LabCaseTests {
         "cbc-only": "B", "rsa-1024": "B", "revoked-crl": "C", "revoked-ocsp": "C",
         "revoked-stapled": "C", "slow": "–", "search-reflect": "B", "old-wordpress": "C",
         "frame-ancestors-open": "B", "csp-unsafe-inline": "B", "cookie-samesite-invalid": "B", "hsts-repeated": "B",
+        "seo-hijack": "B",
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())
@@ -178,6 +181,7 @@ struct LabCaseTests {
             ("referrer-invalid", "headers.referrer-policy", "invalid"),
             ("csp-unsafe-inline", "headers.csp", "unsafe-inline-scripts"),
             ("hsts-repeated", "headers.hsts", "invalid"),
+            ("seo-hijack", "content.search-hijack", "commerce-markup"),
             ("rsa-1024", "cert.key-strength", "weak-key"),
             ("cbc-only", "tls.weak-ciphers", "legacy-accepted"),
             ("mixed-content", "content.mixed-content", "active-mixed"),

@@ -21,6 +21,7 @@ public struct Inventory: Sendable, Equatable {
     /// The keys a portal may carry.
     public static let portalKeys = [
         "url", "name", "province", "district", "commune", "level", "owner", "contact", "address", "http_port",
+        "verification",
     ]
 
     /// Reads `path` (`.csv` as CSV, anything else as YAML), reporting every problem.
@@ -116,6 +117,9 @@ public struct Inventory: Sendable, Equatable {
             target.level = level
             target.owner = text("owner")
             target.contact = text("contact")
+            target.verification = text("verification").map {
+                $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
             target.address = text("address").map {
                 $0.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }.joined(
                     separator: ",")

@@ -58,6 +58,8 @@ public struct ContentFacts: Codable, Sendable, Equatable {
     public var mandatoryWhere: [MandatoryInfo.Found]?
     /// The contact page read for the items the footer lacks (`nil`: not needed, or none linked).
     public var contactPage: String?
+    /// Signs of search-engine hijacking (`nil` in runs before 2026-12-06).
+    public var search: SearchFacts?
     /// SHA-256 of the home page body (the content itself is never stored).
     public var homeSHA256: String?
     /// Resources the HTTPS home page loads over `http://` (`tag url`): active (scripts, frames, stylesheets,
@@ -86,6 +88,7 @@ public struct ContentFacts: Codable, Sendable, Equatable {
         case mandatoryMissing = "mandatory_missing"
         case mandatoryWhere = "mandatory_where"
         case contactPage = "contact_page"
+        case search
         case homeSHA256 = "home_sha256"
     }
 
@@ -94,8 +97,9 @@ public struct ContentFacts: Codable, Sendable, Equatable {
         mandatoryMissing: [String], homeSHA256: String?, mixedActive: [String]? = nil, mixedPassive: [String]? = nil,
         spam: SpamFacts? = nil, cloaking: CloakingFacts? = nil, sample: PageSample? = nil,
         fingerprint: PageFingerprint? = nil, software: [SoftwareComponent]? = nil,
-        mandatoryWhere: [MandatoryInfo.Found]? = nil, contactPage: String? = nil
+        mandatoryWhere: [MandatoryInfo.Found]? = nil, contactPage: String? = nil, search: SearchFacts? = nil
     ) {
+        self.search = search
         self.mandatoryWhere = mandatoryWhere
         self.contactPage = contactPage
         self.software = software

@@ -11,17 +11,22 @@ public struct PageFingerprint: Codable, Sendable, Equatable {
     public var outbound: [String]
     /// Defacers' signatures found in the title or the opening words ("hacked by …").
     public var defacementMarks: [String]
+    /// The site-verification tokens served (`engine:token`; `nil` in scans before 2026-12-06).
+    public var verification: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case title, sketch, outbound
+        case title, sketch, outbound, verification
         case defacementMarks = "defacement_marks"
     }
 
-    public init(title: String?, sketch: [UInt32], outbound: [String], defacementMarks: [String]) {
+    public init(
+        title: String?, sketch: [UInt32], outbound: [String], defacementMarks: [String], verification: [String]? = nil
+    ) {
         self.title = title
         self.sketch = sketch
         self.outbound = outbound
         self.defacementMarks = defacementMarks
+        self.verification = verification
     }
 
     /// The fingerprint of a page: its title, visible text and links (hostile text: everything capped).
@@ -55,9 +60,13 @@ public struct PageChange: Codable, Sendable, Equatable {
     /// The most text the page shares with a scan before the previous one (`nil`: none in history): a page
     /// the previous scan did not see, but an earlier one did, is a page restored (after a defacement).
     public var earlierSimilarity: Int?
+    /// Site-verification tokens served now and not at the previous scan (`nil`: the previous scan did not
+    /// look for them).
+    public var newVerification: [String]?
 
     enum CodingKeys: String, CodingKey {
         case similarity, title
+        case newVerification = "new_verification"
         case earlierSimilarity = "earlier_similarity"
         case previousObservedAt = "previous_observed_at"
         case previousTitle = "previous_title"
@@ -67,8 +76,9 @@ public struct PageChange: Codable, Sendable, Equatable {
 
     public init(
         previousObservedAt: Date, previousTitle: String?, title: String?, similarity: Int, newOutbound: [String],
-        previousOutbound: Int, earlierSimilarity: Int? = nil
+        previousOutbound: Int, earlierSimilarity: Int? = nil, newVerification: [String]? = nil
     ) {
+        self.newVerification = newVerification
         self.earlierSimilarity = earlierSimilarity
         self.previousObservedAt = previousObservedAt
         self.previousTitle = previousTitle
@@ -92,7 +102,10 @@ public struct PageChange: Codable, Sendable, Equatable {
             similarity: TextSketch.similarity(previous.sketch, current.sketch),
             newOutbound: Array(current.outbound.filter { !before.contains($0) }.prefix(20)),
             previousOutbound: before.count,
-            earlierSimilarity: earlier.map { TextSketch.similarity($0.sketch, current.sketch) }.max())
+            earlierSimilarity: earlier.map { TextSketch.similarity($0.sketch, current.sketch) }.max(),
+            newVerification: previous.verification.map { seen in
+                (current.verification ?? []).filter { !seen.contains($0) }
+            })
     }
 }
 

@@ -21,9 +21,12 @@ public struct Target: Codable, Sendable, Equatable {
     public var contact: String?
     /// An address to pin the host to (like `--resolve`), when given.
     public var address: String?
+    /// Site-verification tokens the portal's own staff placed (`verification:` in the inventory, `engine:token`
+    /// or the bare token): not a finding when they appear.
+    public var verification: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case url, host, name, province, district, commune, level, owner, contact, address, path
+        case url, host, name, province, district, commune, level, owner, contact, address, path, verification
         case httpsPort = "https_port"
         case httpPort = "http_port"
     }

@@ -17,7 +17,7 @@ public enum ShippedProfiles {
 # where the threshold is the tool's, it says "mặc định của công cụ".
 schema: 1
 id: vn-level1
-version: 4
+version: 5
 title:
   vi: "Cấp độ 1 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; văn bản trước đây: NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
   en: "Security level 1 (Cybersecurity Law 116/2025, Decree 331/2026, TCVN 14423:2026; earlier texts: Decree 85/2016, Circular 12/2022, TCVN 11930:2017)"
@@ -335,6 +335,27 @@ rules:
     source:
       vi: "Chính sách nội dung rác của Google Tìm kiếm (lạm dụng trang kết quả tìm kiếm nội bộ); Luật An ninh mạng 116/2025, trách nhiệm ngăn chặn thông tin vi phạm pháp luật (nội dung chưa xác minh)"
       en: "Google Search spam policies (abuse of internal search result pages); Luật An ninh mạng 116/2025, the duty to stop unlawful information (text not yet verified)"
+    confidence: unverified
+
+  # Search-engine hijacking: commerce markup, a site name of someone else's, sitemap entries on other hosts;
+  # a verification token placed between two scans. Signs to look at (a person confirms them with the unit),
+  # so advice at every level.
+  content.search-hijack:
+    requirement: recommended
+    severity: medium
+    basis: [google-spam-policies, nd-224-2026-d21-4]
+    source:
+      vi: "Chính sách nội dung rác của Google Tìm kiếm (nội dung bị tấn công chèn vào, lạm dụng uy tín trang); NĐ 224/2026 Điều 21.4 (phát hiện, ngăn chặn tấn công)"
+      en: "Google Search spam policies (hacked content, site reputation abuse); NĐ 224/2026 Điều 21.4 (detecting and stopping attacks)"
+    confidence: unverified
+
+  content.verification-tokens:
+    requirement: recommended
+    severity: high
+    basis: [google-spam-policies, nd-224-2026-d21-4]
+    source:
+      vi: "Chính sách nội dung rác của Google Tìm kiếm (nội dung bị tấn công chèn vào); NĐ 224/2026 Điều 21.4 (phát hiện, ngăn chặn tấn công); so sánh với lần quét trước là cách của công cụ"
+      en: "Google Search spam policies (hacked content); NĐ 224/2026 Điều 21.4 (detecting and stopping attacks); the comparison with the previous scan is the tool's"
     confidence: unverified
 
   # A defaced or replaced home page is found by comparing with the previous scan: it alerts at once and a

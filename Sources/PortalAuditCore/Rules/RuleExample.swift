@@ -45,8 +45,14 @@ public enum ExampleFacts {
 
     public static let day: TimeInterval = 86_400
 
-    public static let target = Target(
-        url: "https://xa-a.tinh.gov.vn/", host: "xa-a.tinh.gov.vn", httpsPort: 443, httpPort: 80, path: "/")
+    /// The examples' portal: its inventory names it and declares the verification token its staff placed.
+    public static let target: Target = {
+        var target = Target(
+            url: "https://xa-a.tinh.gov.vn/", host: "xa-a.tinh.gov.vn", httpsPort: 443, httpPort: 80, path: "/",
+            name: "Cổng thông tin điện tử xã An Bình")
+        target.verification = ["google:declared-by-the-unit"]
+        return target
+    }()
 
     public static var context: EvaluationContext { EvaluationContext(now: now, target: target) }
 
@@ -122,11 +128,12 @@ public enum ExampleFacts {
                 sample: PageSample(size: 20, candidates: 0, disallowed: 0, pages: [], search: nil),
                 fingerprint: PageFingerprint(
                     title: "Cổng thông tin điện tử xã A", sketch: [7, 19, 23], outbound: ["chinhphu.vn"],
-                    defacementMarks: []),
+                    defacementMarks: [], verification: []),
                 software: [
                     SoftwareComponent(
                         product: "php", version: "8.4.14", source: "header X-Powered-By", evidence: "PHP/8.4.14")
-                ]),
+                ],
+                search: SearchFacts(verification: [], types: ["WebSite"], siteNames: [], sitemapOffHost: 0)),
             exposure: ExposureSignatures.checks.map {
                 ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
             },

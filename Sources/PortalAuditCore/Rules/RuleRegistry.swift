@@ -12,6 +12,8 @@ public enum RuleRegistry {
         SpamInjectionRule.self,
         CloakingRule.self,
         SearchReflectionRule.self,
+        SearchHijackRule.self,
+        VerificationTokensRule.self,
         DefacementRule.self,
         OutdatedSoftwareRule.self,
         VCSExposureRule.self,
