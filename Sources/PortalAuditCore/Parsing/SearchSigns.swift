@@ -57,7 +57,7 @@ public enum SearchSigns {
     public static func structuredTypes(in body: ArraySlice<UInt8>) -> [String] {
         var out: [String] = []
         for script in HTMLScanner.rawTextContents(named: "script", in: body, maxElements: 32, maxBytes: 256 << 10) {
-            for value in jsonStrings(script, key: "\"@type\"", limit: 64) where out.count < cap {
+            for value in JSONText.strings(of: "@type", in: script, limit: 64) where out.count < cap {
                 // `https://schema.org/Product` or `schema:Product` name the same type.
                 let type = String(value.split(whereSeparator: { $0 == "/" || $0 == ":" }).last ?? "")
                 if !type.isEmpty, !out.contains(type) { out.append(type) }
@@ -76,42 +76,6 @@ public enum SearchSigns {
             else { continue }
             let clipped = String(content.prefix(120))
             if !out.contains(clipped) { out.append(clipped) }
-        }
-        return out
-    }
-
-    /// The string values of `key` in JSON text, and the strings of a list given as its value, read in one
-    /// pass (each value at most 128 bytes).
-    static func jsonStrings(_ script: ArraySlice<UInt8>, key: String, limit: Int) -> [String] {
-        let needle = Array(key.utf8)
-        var out: [String] = []
-        var i = script.startIndex
-        let quote = UInt8(ascii: "\"")
-        func string(at start: Int) -> (String, Int)? {
-            guard start < script.endIndex, script[start] == quote else { return nil }
-            let end = script[(start + 1)...].prefix(128).firstIndex(of: quote) ?? (start + 1)
-            return (String(decoding: script[(start + 1)..<end], as: UTF8.self), end + 1)
-        }
-        while i < script.endIndex, out.count < limit {
-            guard script[i] == quote, HTMLScanner.hasPrefix(script, at: i, needle) else {
-                i += 1
-                continue
-            }
-            var j = i + needle.count
-            while j < script.endIndex, script[j] == 0x20 || script[j] == UInt8(ascii: ":") { j += 1 }
-            if j < script.endIndex, script[j] == UInt8(ascii: "[") {
-                j += 1
-                while out.count < limit {
-                    while j < script.endIndex, script[j] == 0x20 || script[j] == UInt8(ascii: ",") { j += 1 }
-                    guard let (value, after) = string(at: j) else { break }
-                    out.append(value)
-                    j = after
-                }
-            } else if let (value, after) = string(at: j) {
-                out.append(value)
-                j = after
-            }
-            i = max(j, i + 1)
         }
         return out
     }

@@ -528,35 +528,10 @@ public enum VietnameseDates {
             if let value = time["datetime"] { values.append(value) }
         }
         for script in HTMLScanner.rawTextContents(named: "script", in: body, maxElements: 32, maxBytes: 256 << 10) {
-            values += jsonDateValues(script, limit: 64)
+            values += JSONText.strings(of: "datePublished", in: script, limit: 32)
+            values += JSONText.strings(of: "dateModified", in: script, limit: 32)
         }
         return values.prefix(64).compactMap { parseFeedDate($0) }.filter { $0 <= ceiling }
-    }
-
-    /// The string values of `"datePublished"` and `"dateModified"` keys in JSON-LD text, read in one pass.
-    static func jsonDateValues(_ script: ArraySlice<UInt8>, limit: Int) -> [String] {
-        let keys = [Array("\"datePublished\"".utf8), Array("\"dateModified\"".utf8)]
-        var out: [String] = []
-        var i = script.startIndex
-        while i < script.endIndex, out.count < limit {
-            guard script[i] == UInt8(ascii: "\""),
-                let key = keys.first(where: { HTMLScanner.hasPrefix(script, at: i, $0) })
-            else {
-                i += 1
-                continue
-            }
-            var j = i + key.count
-            while j < script.endIndex, script[j] == 0x20 || script[j] == UInt8(ascii: ":") { j += 1 }
-            guard j < script.endIndex, script[j] == UInt8(ascii: "\"") else {
-                i = j
-                continue
-            }
-            let start = j + 1
-            let end = script[start...].prefix(64).firstIndex(of: UInt8(ascii: "\"")) ?? start
-            if end > start { out.append(String(decoding: script[start..<end], as: UTF8.self)) }
-            i = max(end, start)
-        }
-        return out
     }
 
     /// Parses one feed or sitemap date value: ISO 8601 / W3C (`2023-11-29`, `2023-11-29T08:00:00+07:00`,
