@@ -3,7 +3,9 @@
 # max RSS and connections per site; in the same run it times a floor (one `curl` request per portal with
 # the same concurrency, through xargs -P) and, when it can be installed from PyPI, sslyze (a peer that does
 # only the TLS part) over a sample of the same HTTPS targets. Ratios are against the same-run baselines.
-# Usage: bash Benchmarks/fleet.sh [PORTALS] [CONCURRENCY] [SSLYZE_SAMPLE]
+# With BASELINE_BIN=path/to/an/earlier/portal-audit it also scans the same portals with that binary and this
+# one in turn (twice each, alternating, as the machine is shared) and prints the rate and requests of each.
+# Usage: [BASELINE_BIN=…] bash Benchmarks/fleet.sh [PORTALS] [CONCURRENCY] [SSLYZE_SAMPLE]
 set -euo pipefail
 count=${1:-1000}; concurrency=${2:-32}; sample=${3:-100}
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -117,6 +119,41 @@ if command -v sslyze >/dev/null || pip install -q sslyze >/dev/null 2>&1; then
     sslyze_line=$(python3 -c "s=$ss; n=$n; print(f'sslyze (TLS only)  : {n} targets in {s:.2f} s = {n/s:.1f} sites/s; portal-audit is {(s/n)/$per_pa:.1f}x faster per site')")
 fi
 
+# Before and after: the same scan with the baseline binary and this one, alternating.
+baseline_line=""
+if [ -n "${BASELINE_BIN:-}" ]; then
+    times=""
+    for round in 1 2; do
+        for which in baseline current; do
+            b=$bin; [ "$which" = baseline ] && b=$BASELINE_BIN
+            t0=$(now)
+            "$b" scan "$work/fast.yaml" --db "$work/$which-$round.sqlite" --ca-file "$ca" --concurrency "$concurrency" \
+                --confirm-after 0 2>/dev/null || true
+            t1=$(now)
+            requests=$("$bin" report --db "$work/$which-$round.sqlite" --format json --out - | python3 -c '
+import json, sys
+sites = json.load(sys.stdin)["sites"]
+print("%.1f" % (sum(s["cost"]["requests"] for s in sites) / max(1, len(sites))))')
+            times="$times $which:$(secs "$t0" "$t1"):$requests"
+        done
+    done
+    baseline_line=$(python3 - "$fast" $times <<'PY'
+import sys
+fast = int(sys.argv[1])
+runs = {}
+for item in sys.argv[2:]:
+    which, secs, requests = item.split(":")
+    runs.setdefault(which, []).append((float(secs), float(requests)))
+def rate(which): return fast / (sum(s for s, _ in runs[which]) / len(runs[which]))
+def requests(which): return runs[which][0][1]
+before, after = rate("baseline"), rate("current")
+print(f"before/after       : baseline {before:.1f} sites/s ({requests('baseline'):.1f} requests/portal), this build "
+      f"{after:.1f} sites/s ({requests('current'):.1f} requests/portal): rate {100 * (after / before - 1):+.1f} % "
+      f"(two alternating scans each)")
+PY
+)
+fi
+
 python3 - <<PY
 fast, scan, curl, allw = $fast, $scan_s, $curl_s, $all_s
 user, sys_, rss = $user, $sys, $rss
@@ -129,3 +166,4 @@ print(f"whole fleet        : {allw:.2f} s wall for all $count, silent portals co
 PY
 echo "$spam"
 echo "$sslyze_line"
+[ -z "$baseline_line" ] || echo "$baseline_line"

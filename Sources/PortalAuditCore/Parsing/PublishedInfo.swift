@@ -57,8 +57,9 @@ public enum MandatoryInfo {
 
     /// The items `html` shows, read as the `place` it is.
     public static func read(_ html: ArraySlice<UInt8>, place: Place) -> [Found] {
-        let text = HTMLScanner.visibleText(html, limit: 256 << 10, blockBreaks: true)
-        let blocks = text.split(separator: "\n").prefix(2_000).map(Block.init)
+        // A footer or a contact page states its items in its first 64 KiB of text and 500 blocks.
+        let text = HTMLScanner.visibleText(html, limit: 64 << 10, blockBreaks: true)
+        let blocks = text.split(separator: "\n").prefix(500).map(Block.init)
         var found: [String: Found] = [:]
         func note(_ item: String, _ label: String) {
             if found[item] == nil { found[item] = Found(item: item, place: place, label: label) }
@@ -126,10 +127,15 @@ public enum MandatoryInfo {
                 found.append(item)
             }
         }
-        if let page, !found.contains(where: { $0.item == "disclosure-list" }),
-            let list = read(page, place: .page).first(where: { $0.item == "disclosure-list" })
-        {
-            found.append(list)
+        // The list of information to be published: a link anywhere on the page (its menu), looked for in the
+        // page's folded text.
+        if let page, !found.contains(where: { $0.item == "disclosure-list" }) {
+            let folded = PageText.foldedBytes(HTMLScanner.visibleText(page, limit: 256 << 10))[...]
+            if let label = disclosureLabels.first(where: {
+                HTMLScanner.find(Array($0.utf8), in: folded, from: folded.startIndex, caseInsensitive: false) != nil
+            }) {
+                found.append(Found(item: "disclosure-list", place: .page, label: disclosureNames[label] ?? label))
+            }
         }
         let ids = Set(found.map(\.item))
         return (found, (required + recommended).filter { !ids.contains($0) })
@@ -159,14 +165,15 @@ public enum MandatoryInfo {
     struct Block {
         var text: String
         var lower: String
-        var folded: String
+        /// The text folded (`PageText.foldedBytes`: one character per character), as bytes to search.
+        var folded: [UInt8]
         /// The lower-cased words between single spaces, a space at each end (`" số 7 đường a "`).
         var words: String
 
         init(_ line: Substring) {
             text = String(line.prefix(1_000))
             lower = text.lowercased().replacingOccurrences(of: "uỷ", with: "ủy")
-            folded = PageText.folded(lower)
+            folded = PageText.foldedBytes(lower)
             words = Self.words(of: lower)
         }
 
@@ -174,33 +181,38 @@ public enum MandatoryInfo {
             " " + text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ") + " "
         }
 
+        /// Where `label` (folded) is in the block, in characters (a folded character's first byte each).
+        func find(_ label: String) -> Range<Int>? {
+            let needle = Array(label.utf8)
+            guard let at = HTMLScanner.find(needle, in: folded[...], from: 0, caseInsensitive: false) else {
+                return nil
+            }
+            let start = folded[..<at].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            return start..<(start + needle.count)
+        }
+
         /// The first of `labels` (folded) the block holds, as the block writes it.
         func label(_ labels: [String]) -> String? {
             for label in labels {
-                if let range = folded.range(of: label) { return original(range) }
+                if let range = find(label) { return original(range) }
             }
             return nil
         }
 
-        /// The text's characters where `range` of the folded text is (folding keeps one character per character).
-        func original(_ range: Range<String.Index>) -> String {
-            let start = folded.distance(from: folded.startIndex, to: range.lowerBound)
-            let count = folded.distance(from: range.lowerBound, to: range.upperBound)
-            guard let from = text.index(text.startIndex, offsetBy: start, limitedBy: text.endIndex),
-                let to = text.index(from, offsetBy: count, limitedBy: text.endIndex)
-            else { return String(folded[range]) }
+        /// The text's characters at `range` (character offsets).
+        func original(_ range: Range<Int>) -> String {
+            guard let from = text.index(text.startIndex, offsetBy: range.lowerBound, limitedBy: text.endIndex),
+                let to = text.index(from, offsetBy: range.count, limitedBy: text.endIndex)
+            else { return "" }
             return String(text[from..<to])
         }
 
         /// What follows the first of `labels` in the block, after a colon within 40 characters when there is one.
         func value(after labels: [String]) -> (label: String, value: Substring)? {
             for label in labels {
-                guard let range = folded.range(of: label) else { continue }
-                // Folding keeps one character per character: the offset in the folded text is the offset here.
-                let offset = folded.distance(from: folded.startIndex, to: range.upperBound)
-                guard let start = text.index(text.startIndex, offsetBy: offset, limitedBy: text.endIndex) else {
-                    continue
-                }
+                guard let range = find(label),
+                    let start = text.index(text.startIndex, offsetBy: range.upperBound, limitedBy: text.endIndex)
+                else { continue }
                 var rest = text[start...]
                 if let colon = rest.prefix(40).firstIndex(of: ":") { rest = rest[rest.index(after: colon)...] }
                 return (original(range), rest.drop { $0 == " " || $0 == "*" || $0 == "(" || $0 == ")" })
@@ -247,6 +259,12 @@ public enum MandatoryInfo {
     static let contactPointLabels = [
         "dau moi cung cap thong tin", "dau moi tiep nhan yeu cau cung cap thong tin", "bo phan cung cap thong tin",
         "dau moi tiep can thong tin",
+    ]
+    /// The disclosure labels as a reader writes them (the page's own words are not kept: it is read folded).
+    static let disclosureNames = [
+        "danh muc thong tin phai duoc cong khai": "Danh mục thông tin phải được công khai",
+        "danh muc thong tin phai cong khai": "Danh mục thông tin phải công khai",
+        "danh muc thong tin cong khai": "Danh mục thông tin công khai",
     ]
     static let disclosureLabels = [
         "danh muc thong tin phai duoc cong khai", "danh muc thong tin phai cong khai", "danh muc thong tin cong khai",

@@ -169,8 +169,8 @@ public enum SpamText {
     /// Syllables whose diacritics no Vietnamese word has: two tone marks (`ngườì`), the tone off the vowel
     /// that carries the vowel's own mark (`chơị`, `gìống`), or on the `u` of `qu` or the `i` of `gi` before
     /// another vowel (`qúa`, `gìa`). Spam scrambles its words so to slip past filters; careful text does not.
-    /// At most `limit` scalars are read.
-    public static func scrambledSyllables(in text: String, limit: Int = 1 << 20) -> Int {
+    /// At most the first `limit` characters are read.
+    public static func scrambledSyllables(in text: String, limit: Int = 65_536) -> Int {
         struct Vowel {
             var quality = false
             var tone = false
@@ -194,8 +194,23 @@ public enum SpamText {
             previous = 0
             letters = 0
         }
+        /// A letter, with the marks a precomposed one carries; anything else ends the word.
+        func letter(_ value: UInt32, quality: Bool = false, tone: Bool = false) {
+            let lower = value >= 65 && value <= 90 ? value + 32 : value
+            guard (lower >= 97 && lower <= 122) || lower == 0x111 || lower == 0x110 else {
+                endWord()
+                return
+            }
+            if lower == 97 || lower == 101 || lower == 105 || lower == 111 || lower == 117 || lower == 121 {
+                let glide = (lower == 117 && previous == 113) || (lower == 105 && previous == 103 && letters == 1)
+                vowels.append(Vowel(quality: quality, tone: tone, glide: glide))
+                if tone { tones += 1 }
+            }
+            previous = lower
+            letters += 1
+        }
         var read = 0
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in text.unicodeScalars {
             read += 1
             if read > limit { break }
             let v = scalar.value
@@ -207,23 +222,35 @@ public enum SpamText {
             case 0x302, 0x306, 0x31B:
                 if !vowels.isEmpty { vowels[vowels.count - 1].quality = true }
             default:
-                let lower = v >= 65 && v <= 90 ? v + 32 : v
-                guard (lower >= 97 && lower <= 122) || lower == 0x111 || lower == 0x110 else {
-                    endWord()
-                    continue
+                // A precomposed Vietnamese letter: its base letter and marks from the table.
+                if v >= 0xC0, let precomposed = vietnameseLetters[v] {
+                    letter(precomposed.base, quality: precomposed.quality, tone: precomposed.tone)
+                } else {
+                    letter(v)
                 }
-                if [97, 101, 105, 111, 117, 121].contains(lower) {
-                    let glide =
-                        (lower == 117 && previous == 113) || (lower == 105 && previous == 103 && letters == 1)
-                    vowels.append(Vowel(glide: glide))
-                }
-                previous = lower
-                letters += 1
             }
         }
         endWord()
         return count
     }
+
+    /// The precomposed letters of Vietnamese (Latin-1, Latin Extended-A/B, U+1EA0–1EF9): each one's base
+    /// letter, whether it carries a vowel's own mark (circumflex, breve, horn) and a tone; made once from
+    /// their canonical decompositions, so that reading text costs one lookup per letter.
+    static let vietnameseLetters: [UInt32: (base: UInt32, quality: Bool, tone: Bool)] = {
+        var table: [UInt32: (base: UInt32, quality: Bool, tone: Bool)] = [:]
+        for value in Array(UInt32(0xC0)...0x1B0) + Array(UInt32(0x1EA0)...0x1EF9) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let parts = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.map(\.value)
+            guard parts.count > 1, let base = parts.first, base < 0x80 else { continue }
+            let marks = parts.dropFirst()
+            table[value] = (
+                base, marks.contains { [0x302, 0x306, 0x31B].contains($0) },
+                marks.contains { [0x300, 0x301, 0x303, 0x309, 0x323].contains($0) }
+            )
+        }
+        return table
+    }()
 
     /// `c4sino` → `casino`: digits inside a word that is mostly letters.
     static func unLeet(_ word: String) -> String {

@@ -28,6 +28,8 @@ public enum SpamScan {
     /// A block of prose this long spreads its lawful context to the prose blocks beside it (a story's
     /// paragraphs); a menu entry or a list item mutes only itself.
     static let proseLength = 80
+    /// Blocks read apart, at most.
+    static let maxBlocks = 2_000
 
     static let hiddenMarkers = [
         "display:none", "visibility:hidden", "font-size:0", "height:0", "width:0", "left:-", "top:-",
@@ -52,7 +54,8 @@ public enum SpamScan {
             lawful: Bool = false
         ) {
             guard hits.count < maxHits, !hits.contains(where: { $0.term == term && $0.place == place }) else { return }
-            let key = folded ?? PageText.foldedBytes(text)
+            // The excerpt is looked for in the text's first 64 KiB (a block may be megabytes).
+            let key = folded ?? PageText.foldedBytes(String(decoding: text.utf8.prefix(64 << 10), as: UTF8.self))
             folded = key
             hits.append(
                 SpamHit(
@@ -84,13 +87,16 @@ public enum SpamScan {
         // The visible text block by block: a lawful context (a police story, the lottery's results) mutes the
         // block it sits in, and the prose beside it, never the whole page.
         let visible = HTMLScanner.visibleText(bytes, blockBreaks: true)
-        let blocks = visible.split(separator: "\n").map(String.init)
+        // At most `maxBlocks` blocks apart (a page of more is no news page); the rest of the text is one block.
+        var lines = visible.split(separator: "\n", maxSplits: maxBlocks, omittingEmptySubsequences: true)
+        if lines.count > maxBlocks { lines[maxBlocks] = visible[lines[maxBlocks].startIndex...] }
+        let blocks = lines.map(String.init)
         let found = blocks.map { matcher.find(in: $0) }
         // Text scrambled to dodge filters is nobody's news story: its context words mute nothing.
-        let scrambledBlocks = blocks.indices.map { index in
-            (!found[index].context.isEmpty || !found[index].isEmpty)
-                && SpamText.scrambledSyllables(in: blocks[index]) >= scrambledMinimum
+        let scrambledCounts = blocks.indices.map { index in
+            found[index].context.isEmpty && found[index].isEmpty ? 0 : SpamText.scrambledSyllables(in: blocks[index])
         }
+        let scrambledBlocks = scrambledCounts.map { $0 >= scrambledMinimum }
         var muted = found.indices.map { !found[$0].context.isEmpty && !scrambledBlocks[$0] }
         for index in blocks.indices where muted[index] && blocks[index].count >= proseLength {
             for neighbour in [index - 1, index + 1] where blocks.indices.contains(neighbour) {
@@ -98,7 +104,7 @@ public enum SpamScan {
             }
         }
         let lawful = muted.contains(true) && found.indices.contains { muted[$0] && !found[$0].isEmpty }
-        var spoken: [String] = []
+        var spoken: [Int] = []
         for index in blocks.indices where !found[index].isEmpty {
             if muted[index] {
                 // Kept as the evidence of a lawful mention; weighs nothing.
@@ -108,7 +114,7 @@ public enum SpamScan {
                 }
             } else {
                 record(found[index], in: blocks[index], .visible)
-                spoken.append(blocks[index])
+                spoken.append(index)
             }
         }
         for region in HTMLScanner.elements(in: bytes, maxElements: 32, maxBytes: 64 << 10, where: isHidden) {
@@ -162,7 +168,7 @@ public enum SpamScan {
                 hits.append(SpamHit(term: term, place: .forward, url: target, excerpt: clipped(target)))
             }
         }
-        let scrambled = strongSeen ? spoken.reduce(0) { $0 + SpamText.scrambledSyllables(in: $1) } : 0
+        let scrambled = strongSeen ? spoken.reduce(0) { $0 + scrambledCounts[$1] } : 0
         if strongSeen {
             score += min(weakCap, weak.count)
             if scrambled >= scrambledMinimum { score += scrambledWeight }

@@ -83,14 +83,31 @@ let cases: [Case] = [
         bytes: repeated("<link type=application/rss+xml href=", bytes: head)
     ) { PageText.feedLinks(in: $0).count },
     Case(parser: "e-mail", input: "1 MiB word + '@x'", bytes: repeated("a", bytes: 1 << 20) + Array("@x".utf8)) {
-        MandatoryInfo.containsEmailAddress(String(decoding: $0, as: UTF8.self)) ? 1 : 0
+        EmailAddresses.find(in: String(decoding: $0, as: UTF8.self)).count
     },
     Case(parser: "e-mail", input: "512 KiB of 'a@'", bytes: repeated("a@", bytes: text)) {
-        MandatoryInfo.containsEmailAddress(String(decoding: $0, as: UTF8.self)) ? 1 : 0
+        EmailAddresses.find(in: String(decoding: $0, as: UTF8.self)).count
+    },
+    Case(parser: "phone", input: "512 KiB of '0 1 2 '", bytes: repeated("0 1 2 ", bytes: text)) {
+        PhoneNumbers.find(in: String(decoding: $0, as: UTF8.self)).count
     },
     Case(
-        parser: "mandatory info", input: "512 KiB Vietnamese text", bytes: repeated("Điện thoại liên hệ: ", bytes: text)
-    ) { MandatoryInfo.check(String(decoding: $0, as: UTF8.self)).found.count },
+        parser: "published info", input: "2 MiB footer of labels without values",
+        bytes: Array("<footer>".utf8)
+            + repeated("<p>Điện thoại: Địa chỉ: Chịu trách nhiệm: Cơ quan chủ quản:</p>", bytes: page)
+    ) { MandatoryInfo.check(footer: MandatoryInfo.footer(of: $0[...]), page: $0[...]).found.count },
+    Case(
+        parser: "published info", input: "2 MiB of nested class=footer divs",
+        bytes: repeated("<div class=\"footer\">Email: a@b.vn ", bytes: page)
+    ) { MandatoryInfo.check(footer: MandatoryInfo.footer(of: $0[...]), page: $0[...]).found.count },
+    Case(
+        parser: "search signs", input: "2 MiB of JSON-LD @type lists",
+        bytes: Array("<script type=\"application/ld+json\">".utf8) + repeated("{\"@type\":[\"Product\",\"", bytes: page)
+    ) { SearchSigns.structuredTypes(in: $0[...]).count + VietnameseDates.structuredDates(in: $0[...], now: now).count },
+    Case(
+        parser: "search signs", input: "2 MiB of verification metas",
+        bytes: repeated("<meta name=\"google-site-verification\" content=\"abcd1234\">", bytes: page)
+    ) { SearchSigns.verificationTokens(in: $0[...]).count },
     Case(parser: "page dates", input: "512 KiB of '1/1/1'", bytes: repeated("1/1/1", bytes: text)) {
         VietnameseDates.dates(in: String(decoding: $0, as: UTF8.self), now: now).count
     },
@@ -132,6 +149,14 @@ let cases: [Case] = [
     {
         SpamScan.scan($0, host: "example.gov.vn").score
     },
+    Case(
+        parser: "spam", input: "2 MiB of blocks with scrambled diacritics",
+        bytes: repeated("<p>ngườì chơị nhà cái fb88vao công an</p>", bytes: page)
+    ) { SpamScan.scan($0, host: "example.gov.vn").score },
+    Case(
+        parser: "spam", input: "2 MiB of 'location' in a script",
+        bytes: Array("<script>".utf8) + repeated("location location.href = x; window.open(", bytes: page)
+    ) { SpamScan.scan($0, host: "example.gov.vn").score },
     Case(
         parser: "spam", input: "2 MiB of hidden blocks",
         bytes: repeated("<div style=\"display:none\"><a href=\"http://x.example/\">bet</a></div>", bytes: page)
