@@ -66,17 +66,36 @@ public struct ReportWriter: Sendable {
     /// The context every renderer formats: the (re-graded) document and the previous run's verdicts.
     public func context(_ request: ReportRequest, now: Date = Date()) async throws -> ReportContext {
         try await HistoryDatabase(request.database, password: request.databasePassword).with(create: false) { store in
-            try await context(request, store: store, now: now)
+            try await context(request, store: store, now: now, requireUnit: true)
         }
     }
 
     /// The context of `request` from a history already open (the dashboard's).
-    public func context(_ request: ReportRequest, store: AuditStore, now: Date = Date()) async throws -> ReportContext {
+    ///
+    /// - Parameter requireUnit: a unit (`--only`) that names no portal of the run is bad input, listing the
+    ///   units the run holds, rather than an empty report that could be signed.
+    public func context(
+        _ request: ReportRequest, store: AuditStore, now: Date = Date(), requireUnit: Bool = false
+    ) async throws -> ReportContext {
         var document = try await regrader.report(
             store: store, runID: request.runID, profile: request.profile, now: now)
         if let unit = request.unit {
-            document.sites = document.sites.filter {
+            let all = document.sites
+            document.sites = all.filter {
                 $0.target.province == unit || $0.target.district == unit || $0.target.commune == unit
+            }
+            if requireUnit, document.sites.isEmpty, !all.isEmpty {
+                let units = Set(
+                    all.flatMap { [$0.target.province, $0.target.district, $0.target.commune] }.compactMap { $0 })
+                let listed = units.sorted().prefix(40).map { "'\($0)'" }.joined(separator: ", ")
+                throw InputIssues([
+                    InputIssue(
+                        file: "<command line>", field: "--only",
+                        problem: units.isEmpty
+                            ? "no portal of this run names '\(unit)', and the inventory named no province, district or commune"
+                            : "no portal of this run is in '\(unit)'; the run's units: \(listed)\(units.count > 40 ? ", …" : "")"
+                    )
+                ])
             }
             document.summary = VerdictSummary(document.sites)
         }

@@ -247,6 +247,45 @@ struct ScanTests {
         #expect(stored.stdout.contains("pass 2, pass with warnings 6, incomplete 0, fail 1"), "\(stored.stdout)")
     }
 
+    @Test(
+        "report --only with a unit the run does not hold exits 64 naming the run's units; a unit it holds keeps its portals"
+    )
+    func onlyUnknownUnit() async throws {
+        let portals = try ["exemplary", "no-headers"].map(Lab.portal)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("only-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try """
+        defaults: { address: "127.0.0.1,::1", province: "Thanh Hóa" }
+        portals:
+          - { url: "\(portals[0].url)", http_port: \(portals[0].httpPort), commune: "Xã Yên Thái" }
+          - { url: "\(portals[1].url)", http_port: \(portals[1].httpPort), commune: "Xã Định Tân" }
+        """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("h.sqlite").path
+        _ = try await Command.run(
+            Repository.binary, ["scan", inventory, "--db", database, "--ca-file", Lab.caFile, "--confirm-after", "0"],
+            environment: environment)
+        // When the report asks for a unit no portal of the run is in (a typing slip)
+        let out = folder.appendingPathComponent("reports").path
+        let wrong = try await Command.run(
+            Repository.binary, ["report", "--db", database, "--only", "Xã Yên Thai", "--out", out],
+            environment: environment)
+        // Then nothing is written, and the error lists the units the run holds
+        #expect(wrong.status == 64)
+        #expect(
+            wrong.stderr.contains(
+                "<command line>: error: --only: no portal of this run is in 'Xã Yên Thai'; the run's units: 'Thanh Hóa', 'Xã Yên Thái', 'Xã Định Tân'"
+            ), "\(wrong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // And a unit it holds keeps only its portals
+        let right = try await Command.run(
+            Repository.binary, ["report", "--db", database, "--only", "Xã Yên Thái", "--format", "json", "--out", "-"],
+            environment: environment)
+        #expect(right.status == 0, "\(right.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(right.stdout.utf8)) as? [String: Any])
+        #expect((document["sites"] as? [[String: Any]])?.count == 1)
+    }
+
     @Test("each portal is judged by the profile of its approved level when --profile is not given")
     func levels() async throws {
         let noHeaders = try Lab.portal("no-headers")
