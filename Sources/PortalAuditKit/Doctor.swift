@@ -68,6 +68,12 @@ public enum Doctor {
                     name: "chromium", outcome: .warning,
                     detail: "not found: only --format pdf needs it (apt-get install chromium)"))
         }
+        if let serif = PDFPrinter.vietnameseSerif(environment: environment) {
+            checks.append(
+                Check(name: "serif font", outcome: .ok, detail: "\(serif), every Vietnamese letter (PDF reports)"))
+        } else {
+            checks.append(Check(name: "serif font", outcome: .warning, detail: PDFPrinter.serifAdvice))
+        }
         checks.append(clockCheck(now))
         let (allowed, _) = FleetScanner.clamp(concurrency, descriptorLimit: runtime.descriptorLimit)
         checks.append(

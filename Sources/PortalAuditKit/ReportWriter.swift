@@ -196,6 +196,39 @@ public enum PDFPrinter {
         return nil
     }
 
+    /// The serif families the report's form asks for, in its style sheet's order.
+    static let serifFamilies = ["Times New Roman", "Liberation Serif", "TeX Gyre Termes"]
+    /// Every letter of Vietnamese: the Latin Extended-A/B ones (Ă ă Đ đ Ĩ ĩ Ũ ũ Ơ ơ Ư ư) and U+1EA0–1EF9.
+    static let vietnameseCharset = "102 103 110 111 128 129 168 169 1a0 1a1 1af 1b0 1ea0-1ef9"
+
+    /// The first of the form's serif families installed with every Vietnamese letter, as fontconfig lists
+    /// them; `nil` when none is (Debian 12's `fonts-liberation` 1.07 lacks Ơ, Ư and U+1EA0–1EF9: Chromium
+    /// then prints them in a fallback sans-serif face) or `fc-list` is missing.
+    public static func vietnameseSerif(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String?
+    {
+        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        guard let fcList = path.map({ $0 + "/fc-list" }).first(where: FileManager.default.isExecutableFile)
+        else { return nil }
+        for family in serifFamilies {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: fcList)
+            process.arguments = [":family=\(family):charset=\(vietnameseCharset)", "family"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return nil }
+            let listed = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            if process.terminationStatus == 0, !listed.isEmpty { return family }
+        }
+        return nil
+    }
+
+    /// What to say when no serif of the form covers Vietnamese.
+    public static let serifAdvice =
+        "no serif font with every Vietnamese letter: the PDF prints ơ, ư, ạ, ế… in a fallback sans-serif face (apt-get install fonts-liberation2 fontconfig)"
+
     /// Seconds Chromium may take to print one report: `PORTAL_AUDIT_PDF_TIMEOUT`, else 180.
     static func timeoutSeconds(environment: [String: String] = ProcessInfo.processInfo.environment) -> Double {
         environment["PORTAL_AUDIT_PDF_TIMEOUT"].flatMap(Double.init).map { max(1, $0) } ?? 180

@@ -23,8 +23,12 @@ public struct HTMLRenderer: Sendable {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                if scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\t" {
-                    out += "\u{FFFD}"
+                // A control character, or bytes a portal sent that were no UTF-8: `?`, which the form's serif
+                // has (U+FFFD would print in a fallback face).
+                if (scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\t")
+                    || scalar == "\u{FFFD}"
+                {
+                    out += "?"
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

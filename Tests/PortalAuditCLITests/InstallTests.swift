@@ -55,6 +55,14 @@ struct InitDoctorTests {
         let good = try await Command.run(Repository.binary, ["doctor", "--db", dir + "/h.sqlite"])
         #expect(good.status == 0, "\(good.stdout)")
         #expect(good.stdout.contains("✔ trust store") && good.stdout.contains("doctor: all is well"))
+        // The form's serif has every Vietnamese letter (scripts/setup installs fonts-liberation2); without
+        // fontconfig's fc-list on the PATH, doctor says what to install
+        #expect(
+            good.stdout.contains("✔ serif font") && good.stdout.contains("Liberation Serif, every Vietnamese letter"),
+            "\(good.stdout)")
+        let noFonts = try await Command.run(
+            Repository.binary, ["doctor", "--db", dir + "/h.sqlite"], environment: ["PATH": "/nonexistent"])
+        #expect(noFonts.stdout.contains("serif font") && noFonts.stdout.contains("apt-get install fonts-liberation2"))
         let bad = try await Command.run(
             Repository.binary, ["doctor", "--db", dir + "/h.sqlite"],
             environment: ["SSL_CERT_FILE": "/nonexistent/ca.pem", "SSL_CERT_DIR": "/nonexistent"])

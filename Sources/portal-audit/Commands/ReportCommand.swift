@@ -123,6 +123,9 @@ func writeReports(_ request: ReportRequest) async throws {
         }
         if toStdout { return }
     }
+    if request.formats.contains(.pdf), PDFPrinter.vietnameseSerif() == nil {
+        printError("report: warning: \(PDFPrinter.serifAdvice)")
+    }
     let files = try await exitingOnError { try await writer.write(request) }
     for file in files { printError("report: \(file)") }
 }
