@@ -141,7 +141,7 @@ public struct HTMLRenderer: Sendable {
                 <div class="number">Số: \(e(number))</div></td>\
                 <td class="right"><div class="nation">Cộng hòa xã hội chủ nghĩa Việt Nam</div>\
                 <div class="motto">Độc lập - Tự do - Hạnh phúc</div><hr class="motto-rule">\
-                <div class="date">\(e(place)), \(e(w.longDate(context.generatedAt)))</div></td></tr></table>
+                <div class="date">\(e(place)), \(e(w.formDate(form.date, generated: context.generatedAt)))</div></td></tr></table>
                 <h1>BÁO CÁO</h1>
                 <p class="abstract">Kết quả rà soát kỹ thuật về bảo đảm an ninh mạng các cổng/trang thông tin điện tử</p>
                 <p class="to">(\(e(profilesTitle(context, w))))</p>
@@ -158,7 +158,7 @@ public struct HTMLRenderer: Sendable {
         return """
             <p class="small">\(e(form.unit))</p>
             <h1>Technical review of the cybersecurity of government web portals</h1>
-            <p class="abstract">\(e(form.place.isEmpty ? "" : form.place + ", "))\(e(w.longDate(context.generatedAt)))</p>
+            <p class="abstract">\(e(form.place.isEmpty ? "" : form.place + ", "))\(e(w.formDate(form.date, generated: context.generatedAt)))</p>
 
             """
     }

@@ -33,11 +33,40 @@ public struct ReportForm: Sendable, Equatable {
     public var signerTitle: String
     /// The signer's name.
     public var signer: String
+    /// The report's date (`--date`): the day it is produced, a given day, or left for the văn thư to fill.
+    public var date: FormDate
+
+    /// The date printed beside the place: NĐ 30/2020 dates a report the day it is signed, which may not be the
+    /// day the tool writes it.
+    public enum FormDate: Sendable, Equatable {
+        case generated
+        /// A calendar day (year, month, day), as given.
+        case day(Int, Int, Int)
+        /// "ngày … tháng … năm …", for the văn thư to fill when the report is issued.
+        case blank
+
+        /// `YYYY-MM-DD` or `blank`; `nil` for anything else (an impossible day included).
+        public init?(argument: String) {
+            if argument == "blank" {
+                self = .blank
+                return
+            }
+            let parts = argument.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 3, argument.count == 10, let year = parts[0], let month = parts[1],
+                let day = parts[2],
+                (1...12).contains(month), (1...31).contains(day),
+                DateComponents(calendar: Calendar(identifier: .gregorian), year: year, month: month, day: day)
+                    .isValidDate
+            else { return nil }
+            self = .day(year, month, day)
+        }
+    }
 
     public init(
         parentUnit: String = "", unit: String = "", number: String = "", place: String = "",
-        addressees: [String] = [], signerTitle: String = "", signer: String = ""
+        addressees: [String] = [], signerTitle: String = "", signer: String = "", date: FormDate = .generated
     ) {
+        self.date = date
         self.parentUnit = parentUnit
         self.unit = unit
         self.number = number
@@ -225,22 +254,33 @@ package struct Words {
         return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
     }
 
+    /// The form's date: `generated` in Vietnam time, a given day, or the blanks the văn thư fills.
+    package func formDate(_ date: ReportForm.FormDate, generated: Date) -> String {
+        switch date {
+        case .generated: return longDate(generated)
+        case .blank: return language == .vi ? "ngày …… tháng …… năm ……" : "(date of issue)"
+        case let .day(year, month, day): return longDate(year: year, month: month, day: day)
+        }
+    }
+
     /// "ngày 05 tháng 01 năm 2027" / "5 January 2027" (Vietnam time). NĐ 30/2020 writes a day below 10 and
     /// the months 1 and 2 with a leading zero.
     package func longDate(_ date: Date) -> String {
         let c = components(date)
+        return longDate(year: c.year ?? 0, month: c.month ?? 1, day: c.day ?? 0)
+    }
+
+    private func longDate(year: Int, month: Int, day: Int) -> String {
         if language == .vi {
-            let day = c.day ?? 0
-            let month = c.month ?? 0
             let dd = day < 10 ? "0\(day)" : "\(day)"
             let mm = month <= 2 ? "0\(month)" : "\(month)"
-            return "ngày \(dd) tháng \(mm) năm \(c.year ?? 0)"
+            return "ngày \(dd) tháng \(mm) năm \(year)"
         }
         let months = [
             "January", "February", "March", "April", "May", "June", "July", "August", "September",
             "October", "November", "December",
         ]
-        return "\(c.day ?? 0) \(months[max(0, min(11, (c.month ?? 1) - 1))]) \(c.year ?? 0)"
+        return "\(day) \(months[max(0, min(11, month - 1))]) \(year)"
     }
 
     /// "23/11/2026 10:05" (vi) or "2026-11-23 10:05" (en), Vietnam time.

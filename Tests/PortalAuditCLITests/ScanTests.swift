@@ -248,7 +248,7 @@ struct ScanTests {
     }
 
     @Test(
-        "report --only with a unit the run does not hold exits 64 naming the run's units; a unit it holds keeps its portals"
+        "report --only with a unit the run does not hold exits 64 naming the run's units, as an impossible --date does; a unit it holds keeps its portals"
     )
     func onlyUnknownUnit() async throws {
         let portals = try ["exemplary", "no-headers"].map(Lab.portal)
@@ -277,6 +277,12 @@ struct ScanTests {
                 "<command line>: error: --only: no portal of this run is in 'Xã Yên Thai'; the run's units: 'Thanh Hóa', 'Xã Yên Thái', 'Xã Định Tân'"
             ), "\(wrong.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
+        // (an impossible --date is refused the same way)
+        let badDate = try await Command.run(
+            Repository.binary, ["report", "--db", database, "--date", "2027-02-30", "--out", out],
+            environment: environment)
+        #expect(badDate.status == 64)
+        #expect(badDate.stderr.contains("--date: expected a day as YYYY-MM-DD or `blank`, found '2027-02-30'"))
         // And a unit it holds keeps only its portals
         let right = try await Command.run(
             Repository.binary, ["report", "--db", database, "--only", "Xã Yên Thái", "--format", "json", "--out", "-"],

@@ -174,8 +174,18 @@ struct RenderersTests {
         #expect(bare.contains("<div class=\"date\">……, ngày 05 tháng 01 năm 2027</div>"))
         #expect(bare.contains("Số: ……/BC-……"))
         #expect(!bare.contains("Kính gửi"))
-        let march = try context(generatedAt: Date(timeIntervalSince1970: 1_804_213_800))  // 2027-03-05
+        var march = try context(generatedAt: Date(timeIntervalSince1970: 1_804_213_800))  // 2027-03-05
         #expect(HTMLRenderer().render(march).contains("ngày 05 tháng 3 năm 2027"))
+        // --date: the day the report is signed, or blanks for the văn thư to fill; an impossible day is refused
+        march.form.date = .day(2027, 2, 9)
+        #expect(HTMLRenderer().render(march).contains("Thanh Hóa, ngày 09 tháng 02 năm 2027"))
+        march.form.date = .blank
+        #expect(HTMLRenderer().render(march).contains("Thanh Hóa, ngày …… tháng …… năm ……"))
+        #expect(ReportForm.FormDate(argument: "2027-02-09") == .day(2027, 2, 9))
+        #expect(ReportForm.FormDate(argument: "blank") == .blank)
+        for wrong in ["2027-02-30", "2027-2-9", "09/02/2027", "tomorrow", ""] {
+            #expect(ReportForm.FormDate(argument: wrong) == nil, "\(wrong)")
+        }
     }
 
     @Test("English HTML has no Vietnamese form")

@@ -49,11 +49,24 @@ struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The signer's name.", valueName: "name"))
     var signer: String = ""
 
+    @Option(
+        help: ArgumentHelp(
+            "The report's date, YYYY-MM-DD, or `blank` for \"ngày … tháng … năm …\" (the văn thư fills it); default: today.",
+            valueName: "date|blank"))
+    var date: String?
+
+    func validate() throws {
+        if let date, ReportForm.FormDate(argument: date) == nil {
+            throw ValidationError("--date: expected a day as YYYY-MM-DD or `blank`, found '\(date)'")
+        }
+    }
+
     /// The form's header and signature block.
     var form: ReportForm {
         ReportForm(
             parentUnit: parentUnit, unit: unit, number: number, place: place, addressees: to,
-            signerTitle: signerTitle.replacingOccurrences(of: "\\n", with: "\n"), signer: signer)
+            signerTitle: signerTitle.replacingOccurrences(of: "\\n", with: "\n"), signer: signer,
+            date: date.flatMap(ReportForm.FormDate.init(argument:)) ?? .generated)
     }
 }
 
