@@ -77,7 +77,7 @@ public struct HTMLRenderer: Sendable {
         table.sign td { border: none; vertical-align: top; }
         table.sign td.recipients { width: 45%; font-size: 11pt; }
         table.sign td.signer { text-align: center; font-weight: bold; text-transform: uppercase; }
-        .signhint { font-weight: normal; font-style: italic; text-transform: none; display: block; margin-bottom: 70px; }
+        .signhint { font-weight: normal; font-style: italic; text-transform: none; display: block; min-height: 1em; margin-bottom: 70px; }
         .signname { text-transform: none; }
         .appendix { page-break-before: always; }
         @media screen { section.portal { border-top: 2px solid #ccc; padding-top: 4px; } }
@@ -428,14 +428,23 @@ public struct HTMLRenderer: Sendable {
     private func signature(_ context: ReportContext, _ w: Words) -> String {
         let e = Self.escape
         let form = context.form
+        // NĐ 30/2020: each recipient on its own line after a dash, ";" after each but the last, which is the
+        // archive ("Lưu: VT, …") and ends with ".".
+        let archive = form.archive.trimmingCharacters(in: .whitespaces)
         let recipients =
-            (form.addressees.isEmpty ? [] : [w.t("As above", "Như trên")]) + [w.t("Archive: VT.", "Lưu: VT.")]
+            (form.addressees.isEmpty ? [] : [w.t("As above", "Như trên")]) + form.copies
+            + [w.t("Archive: VT", "Lưu: VT") + (archive.isEmpty ? "" : ", " + archive)]
+        let lines = recipients.enumerated().map { index, line in
+            "- " + e(line) + (index == recipients.count - 1 ? "." : ";")
+        }
         let title = form.signerTitle.isEmpty ? "……" : form.signerTitle
+        // A report to sign leaves the space blank; a draft says what goes there.
+        let hint = form.draft ? w.t("(signature and seal)", "(Chữ ký, dấu)") : ""
         return """
             <table class="sign"><tr><td class="recipients"><b><i>\(w.t("To:", "Nơi nhận:"))</i></b><br>\
-            \(recipients.map { "- " + e($0) }.joined(separator: "<br>"))</td>\
+            \(lines.joined(separator: "<br>"))</td>\
             <td class="signer">\(title.split(separator: "\n").map { e(String($0)) }.joined(separator: "<br>"))\
-            <span class="signhint">\(w.t("(signature and seal)", "(Chữ ký, dấu)"))</span>\
+            <span class="signhint">\(hint)</span>\
             <span class="signname">\(e(form.signer.isEmpty ? "……" : form.signer))</span></td></tr></table>
 
             """

@@ -35,6 +35,13 @@ public struct ReportForm: Sendable, Equatable {
     public var signer: String
     /// The report's date (`--date`): the day it is produced, a given day, or left for the văn thư to fill.
     public var date: FormDate
+    /// Other recipients (`--cc`), listed under "Nơi nhận:" after the addressees.
+    public var copies: [String]
+    /// What follows "Lưu: VT" (`--archive`): the drafting unit and the number of copies, e.g. "CNTT, 02b".
+    public var archive: String
+    /// A draft (`--draft`): the signature space carries the hint "(Chữ ký, dấu)"; a report to sign leaves it
+    /// blank.
+    public var draft: Bool
 
     /// The date printed beside the place: NĐ 30/2020 dates a report the day it is signed, which may not be the
     /// day the tool writes it.
@@ -64,9 +71,13 @@ public struct ReportForm: Sendable, Equatable {
 
     public init(
         parentUnit: String = "", unit: String = "", number: String = "", place: String = "",
-        addressees: [String] = [], signerTitle: String = "", signer: String = "", date: FormDate = .generated
+        addressees: [String] = [], signerTitle: String = "", signer: String = "", date: FormDate = .generated,
+        copies: [String] = [], archive: String = "", draft: Bool = false
     ) {
         self.date = date
+        self.copies = copies
+        self.archive = archive
+        self.draft = draft
         self.parentUnit = parentUnit
         self.unit = unit
         self.number = number

@@ -92,7 +92,9 @@ struct RenderersTests {
         ].map { html.range(of: $0)?.lowerBound }
         #expect(sections.allSatisfy { $0 != nil })
         #expect(sections.compactMap { $0 } == sections.compactMap { $0 }.sorted())
-        #expect(html.contains("- Như trên<br>- Lưu: VT."))
+        #expect(html.contains("- Như trên;<br>- Lưu: VT."))
+        // A report to sign leaves the signature space blank
+        #expect(!html.contains("(Chữ ký, dấu)"))
         // The claims: what an outside scan shows, its scope, its vantage point; the level assumed where not given
         #expect(
             html.contains(
@@ -186,6 +188,21 @@ struct RenderersTests {
         for wrong in ["2027-02-30", "2027-2-9", "09/02/2027", "tomorrow", ""] {
             #expect(ReportForm.FormDate(argument: wrong) == nil, "\(wrong)")
         }
+    }
+
+    @Test(
+        "Nơi nhận lists the addressees, the copies and the archive, ';' after each but the last; a draft says where to sign"
+    )
+    func recipients() throws {
+        var context = try context()
+        context.form.copies = ["Sở Thông tin và Truyền thông", "Công an tỉnh (PA05)"]
+        context.form.archive = "CNTT, 02b"
+        context.form.draft = true
+        let html = HTMLRenderer().render(context)
+        #expect(
+            html.contains(
+                "- Như trên;<br>- Sở Thông tin và Truyền thông;<br>- Công an tỉnh (PA05);<br>- Lưu: VT, CNTT, 02b."))
+        #expect(html.contains("<span class=\"signhint\">(Chữ ký, dấu)</span>"))
     }
 
     @Test("English HTML has no Vietnamese form")

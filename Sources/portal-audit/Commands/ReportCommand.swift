@@ -55,6 +55,21 @@ struct ReportOptions: ParsableArguments {
             valueName: "date|blank"))
     var date: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Another recipient under \"Nơi nhận\", repeatable, e.g. \"Sở Thông tin và Truyền thông\".",
+            valueName: "body"))
+    var cc: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "What follows \"Lưu: VT\" under \"Nơi nhận\": the drafting unit and copies, e.g. \"CNTT, 02b\".",
+            valueName: "text"))
+    var archive: String = ""
+
+    @Flag(help: "A draft: the signature space says \"(Chữ ký, dấu)\" (a report to sign leaves it blank).")
+    var draft = false
+
     func validate() throws {
         if let date, ReportForm.FormDate(argument: date) == nil {
             throw ValidationError("--date: expected a day as YYYY-MM-DD or `blank`, found '\(date)'")
@@ -66,7 +81,8 @@ struct ReportOptions: ParsableArguments {
         ReportForm(
             parentUnit: parentUnit, unit: unit, number: number, place: place, addressees: to,
             signerTitle: signerTitle.replacingOccurrences(of: "\\n", with: "\n"), signer: signer,
-            date: date.flatMap(ReportForm.FormDate.init(argument:)) ?? .generated)
+            date: date.flatMap(ReportForm.FormDate.init(argument:)) ?? .generated, copies: cc, archive: archive,
+            draft: draft)
     }
 }
 
