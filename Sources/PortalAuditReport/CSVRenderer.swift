@@ -28,7 +28,7 @@ public struct CSVRenderer: Sendable {
             let fields: [String] = [
                 t.url, t.name ?? "", t.province ?? "", t.district ?? "", t.commune ?? "",
                 t.level.map(String.init) ?? "",
-                site.profile.label, w.verdict(site.verdict), site.grade, context.gradeCause(site)(context.language),
+                site.profile.label, w.verdict(site), site.grade, context.gradeCause(site)(context.language),
                 String(site.score),
                 site.findings.filter { $0.status == .fail && $0.requirement == .required }.map(\.rule)
                     .joined(separator: " "),

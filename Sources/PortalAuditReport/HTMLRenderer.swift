@@ -332,7 +332,7 @@ public struct HTMLRenderer: Sendable {
             out +=
                 "<tr><td>\(index + 1)</td><td>\(site.target.name.map { e($0) + "<br>" } ?? "")<span class=\"small url\">\(e(site.target.url))</span></td>"
                 + "<td>\(e(unit))</td><td class=\"small\">\(e(w.profile(site)))</td>"
-                + "<td class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</td>"
+                + "<td class=\"\(site.verdict.rawValue)\">\(w.verdict(site))</td>"
                 + "<td><b>\(e(site.grade))</b><br><span class=\"small\">\(e(context.gradeCause(site)(w.language)))</span></td>"
                 + "<td class=\"small\">\(required)</td><td class=\"small\">\(recommended)</td></tr>\n"
         }
@@ -346,7 +346,7 @@ public struct HTMLRenderer: Sendable {
             "<section class=\"portal\"><h3>\(number). \(e(site.target.name ?? site.target.url))</h3>\n<p>"
         out += "<span class=\"small url\">\(e(site.target.url))</span><br>"
         out +=
-            "\(w.t("Verdict", "Kết luận")): <b class=\"\(site.verdict.rawValue)\">\(w.verdict(site.verdict))</b> · "
+            "\(w.t("Verdict", "Kết luận")): <b class=\"\(site.verdict.rawValue)\">\(w.verdict(site))</b> · "
             + "\(w.t("grade", "xếp loại")) <b>\(e(site.grade))</b> (\(e(context.gradeCause(site)(language)))) · "
             + "\(w.t("score", "điểm")) \(site.score)/100 · \(w.t("criteria", "bộ tiêu chí")) \(e(w.profile(site))) · "
             + "\(w.t("since last run", "so với lần trước")): \(e(w.change(site, context.previous[site.target.url])))"

@@ -61,7 +61,7 @@ public struct MarkdownRenderer: Sendable {
         for (index, site) in doc.sites.enumerated() {
             let name = site.target.name.map { e($0) + " " } ?? ""
             out +=
-                "| \(index + 1) | \(name)\(e(site.target.url)) | \(w.verdict(site.verdict)) | \(e(site.grade)) (\(e(context.gradeCause(site)(context.language)))) | \(e(w.change(site, context.previous[site.target.url]))) | \(names(site, .required)) | \(names(site, .recommended)) |\n"
+                "| \(index + 1) | \(name)\(e(site.target.url)) | \(w.verdict(site)) | \(e(site.grade)) (\(e(context.gradeCause(site)(context.language)))) | \(e(w.change(site, context.previous[site.target.url]))) | \(names(site, .required)) | \(names(site, .recommended)) |\n"
         }
         let failing = doc.sites.filter { site in site.findings.contains { $0.status == .fail } }
         if !failing.isEmpty {

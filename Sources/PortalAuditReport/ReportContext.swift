@@ -142,6 +142,19 @@ package struct Words {
         }
     }
 
+    /// A portal's verdict, with the required criteria its pass could not check: "Đạt (chưa kiểm tra 3 tiêu chí
+    /// bắt buộc cần ủy quyền)".
+    package func verdict(_ site: SiteResult) -> String { verdict(site.verdict) + unchecked(site) }
+
+    /// " (chưa kiểm tra N tiêu chí bắt buộc cần ủy quyền)" after a pass that could not run them; empty otherwise.
+    package func unchecked(_ site: SiteResult) -> String {
+        let count = Evaluator.uncheckedRequired(site.findings)
+        guard count > 0, site.verdict == .pass || site.verdict == .warn else { return "" }
+        return t(
+            " (\(count) required criteri\(count == 1 ? "on" : "a") not checked: needs authorisation)",
+            " (chưa kiểm tra \(count) tiêu chí bắt buộc cần ủy quyền)")
+    }
+
     /// A finding's result: an unmet recommendation is "chưa đáp ứng", never "không đạt", so a portal that
     /// passes with warnings shows nothing as failed.
     package func status(_ finding: Finding) -> String {

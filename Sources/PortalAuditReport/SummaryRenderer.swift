@@ -10,12 +10,12 @@ public struct SummaryRenderer: Sendable {
     public func render(_ document: ReportDocument) -> String {
         let vi = language == .vi
         let w = Words(language: language)
-        let width = document.sites.map { w.verdict($0.verdict).count }.max() ?? 0
+        let width = document.sites.map { w.verdict($0).count }.max() ?? 0
         var out = ""
         for site in document.sites {
             let required = site.findings.filter { $0.status == .fail && $0.requirement == .required }.map(\.rule)
             let recommended = site.findings.filter { $0.status == .fail && $0.requirement == .recommended }.map(\.rule)
-            let verdict = w.verdict(site.verdict).padding(toLength: width, withPad: " ", startingAt: 0)
+            let verdict = w.verdict(site).padding(toLength: width, withPad: " ", startingAt: 0)
             out +=
                 "\(verdict)  \(site.grade) \(String(format: "%3d", site.score))  \(Sanitizer.terminal(site.target.url))  \(w.profile(site))"
             if !required.isEmpty {

@@ -97,7 +97,8 @@ public struct TerminalRenderer: Sendable {
         let name = site.target.name.map { " — \(Sanitizer.terminal($0))" } ?? ""
         lines.append(paint(Sanitizer.terminal(site.target.url), "1") + name)
         lines.append(
-            "  " + t("Verdict", "Kết luận") + ": " + verdictLabel(site.verdict) + "   "
+            "  " + t("Verdict", "Kết luận") + ": " + verdictLabel(site.verdict)
+                + Words(language: language).unchecked(site) + "   "
                 + t("Grade", "Xếp loại") + ": \(paint(site.grade, "1")) ("
                 + Evaluator.gradeCause(site.findings, verdict: site.verdict, grading: grading)(language) + ")   "
                 + t("Score", "Điểm") + ": \(site.score)/100")

@@ -205,6 +205,35 @@ struct RenderersTests {
         #expect(html.contains("<span class=\"signhint\">(Chữ ký, dấu)</span>"))
     }
 
+    @Test(
+        "a pass that could not run required criteria says so in every format: \"Đạt (chưa kiểm tra 3 tiêu chí bắt buộc cần ủy quyền)\""
+    )
+    func uncheckedPass() throws {
+        var report = try context()
+        let passing = try #require(report.document.sites.firstIndex { $0.target.url == "https://a.gov.vn/" })
+        // The passing portal of a level whose active probes are required, audited without authorisation
+        for index in report.document.sites[passing].findings.indices
+        where report.document.sites[passing].findings[index].rule.hasPrefix("exposure.") {
+            report.document.sites[passing].findings[index].requirement = .required
+            report.document.sites[passing].findings[index].status = .notApplicable
+            report.document.sites[passing].findings[index].resultCode = "not-authorised"
+        }
+        let site = report.document.sites[passing]
+        let label = "Đạt (chưa kiểm tra 3 tiêu chí bắt buộc cần ủy quyền)"
+        #expect(HTMLRenderer().render(report).contains(label))
+        #expect(CSVRenderer().render(report).contains(label))
+        #expect(MarkdownRenderer().render(report).contains(label))
+        #expect(SummaryRenderer(language: .vi).render(report.document).contains(label))
+        #expect(
+            TerminalRenderer(language: .vi, colour: false).render(site).contains(
+                "ĐẠT (chưa kiểm tra 3 tiêu chí bắt buộc cần ủy quyền)"))
+        #expect(
+            HTMLRenderer().render(report).contains(
+                "đáp ứng mọi tiêu chí đã kiểm tra; chưa kiểm tra 3 tiêu chí bắt buộc cần ủy quyền"))
+        // A portal that ran them all keeps the plain word
+        #expect(HTMLRenderer().render(try context()).contains(label) == false)
+    }
+
     @Test("English HTML has no Vietnamese form")
     func english() throws {
         let html = HTMLRenderer().render(try context(.en))

@@ -69,21 +69,42 @@ public enum Evaluator {
             let names = titles(findings.filter { $0.requirement == .required && $0.status == .inconclusive })
             return LocalizedText(en: "could not be determined: \(names.en)", vi: "chưa xác định được: \(names.vi)")
         }
+        // A pass says what it rests on: the required criteria an unauthorised audit could not run are named.
+        let unchecked = uncheckedRequired(findings)
+        let clause =
+            unchecked == 0
+            ? LocalizedText(en: "", vi: "")
+            : LocalizedText(
+                en:
+                    "; \(unchecked) required criteri\(unchecked == 1 ? "on" : "a") not checked (an authorised audit runs them)",
+                vi: "; chưa kiểm tra \(unchecked) tiêu chí bắt buộc cần ủy quyền")
         let capping = failed.filter { grading.caps[$0.severity] != nil }
         if !capping.isEmpty {
             let names = titles(capping)
             return LocalizedText(
-                en: "high-severity recommendation not met: \(names.en)",
-                vi: "khuyến nghị mức cao chưa đáp ứng: \(names.vi)")
+                en: "high-severity recommendation not met: \(names.en)\(clause.en)",
+                vi: "khuyến nghị mức cao chưa đáp ứng: \(names.vi)\(clause.vi)")
         }
         if failed.isEmpty {
-            return LocalizedText(
-                en: "every criterion checked from outside is met", vi: "đáp ứng mọi tiêu chí kiểm tra được từ bên ngoài"
-            )
+            return unchecked == 0
+                ? LocalizedText(
+                    en: "every criterion checked from outside is met",
+                    vi: "đáp ứng mọi tiêu chí kiểm tra được từ bên ngoài")
+                : LocalizedText(
+                    en: "every criterion checked is met\(clause.en)", vi: "đáp ứng mọi tiêu chí đã kiểm tra\(clause.vi)"
+                )
         }
         return LocalizedText(
-            en: "\(failed.count) recommendation\(failed.count == 1 ? "" : "s") not met",
-            vi: "\(failed.count) khuyến nghị chưa đáp ứng")
+            en: "\(failed.count) recommendation\(failed.count == 1 ? "" : "s") not met\(clause.en)",
+            vi: "\(failed.count) khuyến nghị chưa đáp ứng\(clause.vi)")
+    }
+
+    /// The required criteria not run because the audit is not authorised (active probes): a pass stands on
+    /// the others only, and says so.
+    public static func uncheckedRequired(_ findings: [Finding]) -> Int {
+        findings.filter {
+            $0.requirement == .required && $0.status == .notApplicable && $0.resultCode == "not-authorised"
+        }.count
     }
 
     /// `fail` on a required failure, `incomplete` on a required inconclusive, `warn` on a recommended failure.
