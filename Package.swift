@@ -37,7 +37,11 @@ let package = Package(
         .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim", "PortalAuditCore", "RawTLS"]),
         .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore", "RawTLS"]),
-        .target(name: "PortalAuditReport", dependencies: ["PortalAuditCore"]),
+        // The HTML report: a Mustache template compiled into the binary (scripts/embed-profiles), as the dashboard's.
+        .target(
+            name: "PortalAuditReport",
+            dependencies: ["PortalAuditCore", .product(name: "Mustache", package: "swift-mustache")],
+            exclude: ["Templates"]),
         // The history's compact encoding (zlib is libcurl's own dependency).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(

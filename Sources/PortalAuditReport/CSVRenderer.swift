@@ -28,13 +28,16 @@ public struct CSVRenderer: Sendable {
             let fields: [String] = [
                 t.url, t.name ?? "", t.province ?? "", t.district ?? "", t.commune ?? "",
                 t.level.map(String.init) ?? "",
-                site.profile.label, w.verdict(site), site.grade, context.gradeCause(site)(context.language),
+                w.profile(site), w.verdict(site), site.grade, context.gradeCause(site)(context.language),
                 String(site.score),
-                site.findings.filter { $0.status == .fail && $0.requirement == .required }.map(\.rule)
-                    .joined(separator: " "),
-                site.findings.filter { $0.status == .fail && $0.requirement == .recommended }.map(\.rule)
-                    .joined(separator: " "),
-                site.findings.filter { $0.status == .inconclusive }.map(\.rule).joined(separator: " "),
+                site.findings.filter { $0.status == .fail && $0.requirement == .required }.map {
+                    $0.sentence(context.language)
+                }.joined(separator: " "),
+                site.findings.filter { $0.status == .fail && $0.requirement == .recommended }.map {
+                    $0.sentence(context.language)
+                }.joined(separator: " "),
+                site.findings.filter { $0.status == .inconclusive }.map { $0.title(context.language) }
+                    .joined(separator: "; "),
                 context.previous[t.url].map { w.verdict($0.verdict) } ?? "",
                 site.observation.page?.title ?? "", String(site.cost.connections), String(site.durationMS),
                 site.observation.uptime?.percent.map { String(format: "%.2f", $0) } ?? "",

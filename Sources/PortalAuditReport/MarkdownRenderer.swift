@@ -32,7 +32,8 @@ public struct MarkdownRenderer: Sendable {
         let labels = Array(Set(doc.sites.map { w.profile($0) })).sorted()
         out +=
             w.t("Criteria", "Bộ tiêu chí") + ": \(e(labels.joined(separator: ", "))) · "
-            + w.t("observed", "thời gian quét") + " \(w.dateTime(doc.startedAt)) – \(w.dateTime(doc.finishedAt))\n\n"
+            + w.t("observed", "thời gian quét") + " \(FindingValues.dateTime(doc.startedAt)(w.language)) – "
+            + "\(FindingValues.dateTime(doc.finishedAt)(w.language))\n\n"
         out +=
             w.t(
                 "**\(w.number(s.pass + s.warn)) of \(w.number(s.sites)) portals meet the technical criteria that can be checked from outside** (\(w.number(s.pass)) with nothing left to do, \(w.number(s.warn)) with recommendations not yet met); \(w.number(s.fail)) fail a required criterion, \(w.number(s.incomplete)) incomplete.",
@@ -55,15 +56,16 @@ public struct MarkdownRenderer: Sendable {
         out += "|---|---|---|---|---|---|---|\n"
         func names(_ site: SiteResult, _ requirement: Requirement) -> String {
             site.findings.filter { $0.status == .fail && $0.requirement == requirement }.map {
-                e($0.title(context.language))
-            }.joined(separator: "; ")
+                e($0.sentence(context.language))
+            }.joined(separator: " ")
         }
-        for (index, site) in doc.sites.enumerated() {
+        let ordered = ReportView.ordered(doc.sites)
+        for (index, site) in ordered.enumerated() {
             let name = site.target.name.map { e($0) + " " } ?? ""
             out +=
                 "| \(index + 1) | \(name)\(e(site.target.url)) | \(w.verdict(site)) | \(e(site.grade)) (\(e(context.gradeCause(site)(context.language)))) | \(e(w.change(site, context.previous[site.target.url]))) | \(names(site, .required)) | \(names(site, .recommended)) |\n"
         }
-        let failing = doc.sites.filter { site in site.findings.contains { $0.status == .fail } }
+        let failing = ordered.filter { site in site.findings.contains { $0.status == .fail } }
         if !failing.isEmpty {
             out += "\n## " + w.t("What to fix", "Cần khắc phục") + "\n"
             for site in failing {
@@ -77,14 +79,11 @@ public struct MarkdownRenderer: Sendable {
                             ? w.t("Required criteria not met", "Tiêu chí bắt buộc không đạt")
                             : w.t("Recommendations not yet met", "Khuyến nghị chưa đáp ứng")) + ":\n\n"
                     for finding in findings {
-                        let evidence = w.evidence(finding).map { "\(e($0.0))=\(e($0.1))" }.joined(separator: "; ")
-                        out += "- **\(e(finding.title(context.language)))**: \(evidence)\n"
+                        let evidence = w.siteEvidence(finding).map { "\(e($0.0)): \(e($0.1))" }.joined(separator: "; ")
                         out +=
-                            "  - " + w.t("Basis", "Căn cứ") + ": \(e(finding.source(w.language)))"
-                            + (w.confidence(finding.confidence).map {
-                                " (" + w.t("confidence", "độ tin cậy") + ": \(e($0)))"
-                            } ?? "")
-                            + "\n"
+                            "- **\(e(finding.title(context.language)))**: \(e(finding.sentence(context.language)))"
+                            + (evidence.isEmpty ? "" : " (\(evidence))") + "\n"
+                        out += "  - " + e(w.basis(finding)) + "\n"
                     }
                 }
             }

@@ -42,6 +42,9 @@ public struct ReportForm: Sendable, Equatable {
     /// A draft (`--draft`): the signature space carries the hint "(Chữ ký, dấu)"; a report to sign leaves it
     /// blank.
     public var draft: Bool
+    /// What the review carries out (`--basis`), e.g. "Kế hoạch số 45/KH-SKHCN ngày 02/12/2026 của Sở Khoa học
+    /// và Công nghệ": the report opens "Thực hiện …,".
+    public var basis: String
 
     /// The date printed beside the place: NĐ 30/2020 dates a report the day it is signed, which may not be the
     /// day the tool writes it.
@@ -72,8 +75,9 @@ public struct ReportForm: Sendable, Equatable {
     public init(
         parentUnit: String = "", unit: String = "", number: String = "", place: String = "",
         addressees: [String] = [], signerTitle: String = "", signer: String = "", date: FormDate = .generated,
-        copies: [String] = [], archive: String = "", draft: Bool = false
+        copies: [String] = [], archive: String = "", draft: Bool = false, basis: String = ""
     ) {
+        self.basis = basis
         self.date = date
         self.copies = copies
         self.archive = archive
@@ -202,6 +206,34 @@ package struct Words {
         }
     }
 
+    /// The evidence a reader checks for themselves, as the site sent it (addresses, header values, names):
+    /// the keys whose values are site data, named in this language. Everything else a finding holds (codes,
+    /// counts, dates, English notes) its sentence says, or stays in the JSON.
+    package func siteEvidence(_ finding: Finding) -> [(String, String)] {
+        Self.siteDataKeys.compactMap { key, name in
+            guard let value = finding.evidence[key], !value.isEmpty else { return nil }
+            return (name(language), value)
+        }
+    }
+
+    /// The evidence keys whose values are site data, in the order reports list them.
+    static let siteDataKeys: [(String, LocalizedText)] = [
+        ("url", LocalizedText(en: "address", vi: "địa chỉ")), ("page", LocalizedText(en: "page", vi: "trang")),
+        ("location", LocalizedText(en: "redirects to", vi: "chuyển tới")),
+        ("chain", LocalizedText(en: "redirects", vi: "chuỗi chuyển hướng")),
+        ("value", LocalizedText(en: "value sent", vi: "giá trị máy chủ gửi")),
+        ("csp", LocalizedText(en: "Content-Security-Policy", vi: "Content-Security-Policy")),
+        ("cookies", LocalizedText(en: "cookies", vi: "cookie")),
+        ("host", LocalizedText(en: "host name", vi: "tên máy chủ")),
+        ("names", LocalizedText(en: "names in the certificate", vi: "tên trong chứng thư")),
+        ("issuer", LocalizedText(en: "issuer", vi: "tổ chức cấp")),
+        ("issuer_url", LocalizedText(en: "issuer's address", vi: "địa chỉ tổ chức cấp")),
+        ("address", LocalizedText(en: "IP address", vi: "địa chỉ IP")),
+        ("paths", LocalizedText(en: "paths", vi: "đường dẫn")), ("link", LocalizedText(en: "link", vi: "liên kết")),
+        ("resources", LocalizedText(en: "resources", vi: "tài nguyên")),
+        ("script", LocalizedText(en: "script", vi: "mã lệnh")), ("title", LocalizedText(en: "title", vi: "tiêu đề")),
+    ]
+
     /// Vietnamese names of the evidence keys the rules use most.
     package static let evidenceKeys: [String: String] = [
         "accepted": "chấp nhận", "too_old": "phiên bản cũ", "untested": "chưa kiểm tra", "missing": "còn thiếu",
@@ -222,17 +254,57 @@ package struct Words {
         "not_judged": "không đánh giá", "supported": "còn hỗ trợ", "table_checked": "bảng vòng đời đối chiếu ngày",
     ]
 
+    /// "Căn cứ kết luận: …; tham khảo: …": a finding's citation split into the Vietnamese text a verdict rests
+    /// on and the yardsticks that only measure it (confidence labels stay in Phụ lục II and the JSON).
+    package func basis(_ finding: Finding) -> String {
+        let parts = CitationParts(finding.source(language))
+        var out =
+            t("Basis of the conclusion: ", "Căn cứ kết luận: ")
+            + (parts.basis.isEmpty
+                ? t("no Vietnamese text sets this threshold", "không có văn bản Việt Nam quy định ngưỡng này")
+                : parts.basis.joined(separator: "; "))
+        if !parts.references.isEmpty {
+            out += t("; references: ", "; tham khảo: ") + parts.references.joined(separator: "; ")
+        }
+        return out
+    }
+
     /// The confidence label of a citation, in this language.
     package func confidence(_ raw: String?) -> String? { Confidence.label(raw, language) }
 
-    /// The profile a portal was judged by, with "(giả định cấp độ N)" when its level is not in the inventory.
+    /// The criteria a portal was judged by, as a reader names them: "Cấp độ 2", with "(giả định)" when its
+    /// level is not in the inventory. Ids and versions are for the appendix and JSON.
     package func profile(_ site: SiteResult) -> String {
-        guard site.target.level == nil else { return site.profile.label }
         let id = site.profile.id
-        if id.hasPrefix("vn-level"), let level = Int(id.dropFirst("vn-level".count)) {
-            return site.profile.label + t(" (level \(level) assumed)", " (giả định cấp độ \(level))")
+        guard let level = Self.level(id) else {
+            return site.target.level == nil ? id + t(" (level not given)", " (chưa rõ cấp độ)") : id
         }
-        return site.profile.label + t(" (level not given)", " (chưa rõ cấp độ)")
+        let name = t("Level \(level)", "Cấp độ \(level)")
+        return site.target.level == nil ? name + t(" (assumed)", " (giả định)") : name
+    }
+
+    /// The level of a shipped profile (`vn-level2` → 2).
+    static func level(_ id: String) -> Int? {
+        id.hasPrefix("vn-level") ? Int(id.dropFirst("vn-level".count)) : nil
+    }
+
+    /// A profile's name for a reader: "Cấp độ 2" for a shipped level, its title otherwise.
+    package static func profileName(_ id: String, _ title: LocalizedText, _ language: Language) -> String {
+        guard let level = level(id) else { return title(language) }
+        return language == .vi ? "Cấp độ \(level)" : "Level \(level)"
+    }
+
+    /// Where a spam term sits, in words.
+    package func place(_ place: SpamHit.Place) -> String {
+        switch place {
+        case .visible: t("page text", "nội dung trang")
+        case .hidden: t("hidden text", "đoạn chữ bị ẩn")
+        case .title: t("page title", "tiêu đề trang")
+        case .meta: t("meta tags", "thẻ meta")
+        case .link: t("link out", "liên kết ra ngoài")
+        case .script: t("decoded by a script", "mã lệnh giải mã")
+        case .forward: t("sends visitors on to", "chuyển người xem tới")
+        }
     }
 
     package func severity(_ severity: Severity) -> String {
@@ -253,17 +325,7 @@ package struct Words {
     }
 
     /// 1.234 (vi) or 1,234 (en).
-    package func number(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var groups: [String] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(String(digits[start..<end]), at: 0)
-            end = start
-        }
-        return (value < 0 ? "-" : "") + groups.joined(separator: language == .vi ? "." : ",")
-    }
+    package func number(_ value: Int) -> String { FindingValues.number(value)(language) }
 
     /// 87,5 (vi) or 87.5 (en), one decimal.
     package func percent(_ part: Int, of whole: Int) -> String {

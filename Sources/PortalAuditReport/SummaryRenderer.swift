@@ -13,18 +13,22 @@ public struct SummaryRenderer: Sendable {
         let width = document.sites.map { w.verdict($0).count }.max() ?? 0
         var out = ""
         for site in document.sites {
-            let required = site.findings.filter { $0.status == .fail && $0.requirement == .required }.map(\.rule)
-            let recommended = site.findings.filter { $0.status == .fail && $0.requirement == .recommended }.map(\.rule)
+            let required = site.findings.filter { $0.status == .fail && $0.requirement == .required }.map {
+                $0.title(language)
+            }
+            let recommended = site.findings.filter { $0.status == .fail && $0.requirement == .recommended }.map {
+                $0.title(language)
+            }
             let verdict = w.verdict(site).padding(toLength: width, withPad: " ", startingAt: 0)
             out +=
-                "\(verdict)  \(site.grade) \(String(format: "%3d", site.score))  \(Sanitizer.terminal(site.target.url))  \(w.profile(site))"
+                "\(verdict)  \(site.grade) \(String(format: "%3d", site.score))  \(Sanitizer.terminal(site.target.url))  \(w.profile(site)) (\(site.profile.label))"
             if !required.isEmpty {
-                out += (vi ? "  bắt buộc không đạt: " : "  required not met: ") + required.joined(separator: ", ")
+                out += (vi ? "  bắt buộc không đạt: " : "  required not met: ") + required.joined(separator: "; ")
             }
             if !recommended.isEmpty {
                 out +=
                     (vi ? "  khuyến nghị chưa đáp ứng: " : "  recommendations not yet met: ")
-                    + recommended.joined(separator: ", ")
+                    + recommended.joined(separator: "; ")
             }
             out += "\n"
         }

@@ -113,7 +113,8 @@ public struct TerminalRenderer: Sendable {
                     + unmet.map { $0.title(language) }.joined(separator: "; "))
         }
         lines.append(
-            "  " + t("Criteria", "Bộ tiêu chí") + ": \(Words(language: language).profile(site))   "
+            "  " + t("Criteria", "Bộ tiêu chí")
+                + ": \(Words(language: language).profile(site)) · \(site.profile.label)   "
                 + t("Time", "Thời gian") + ": \(site.durationMS) ms   "
                 + t("Connections", "Kết nối") + ": \(site.cost.connections) (TLS \(site.cost.tlsHandshakes))")
         // When the portal did not answer, every other rule is "could not tell": say so once.
@@ -142,12 +143,11 @@ public struct TerminalRenderer: Sendable {
                     finding.status == .fail || finding.status == .inconclusive
                     || (finding.status == .notApplicable && !finding.evidence.isEmpty)
                 if showDetail {
-                    let words = Words(language: language)
-                    let evidence = words.evidence(finding).map { "\($0.0)=\(Sanitizer.terminal($0.1))" }
-                    lines.append(
-                        "       " + t("Result", "Kết quả") + ": \(words.status(finding)) (\(finding.resultCode))"
-                            + (evidence.isEmpty ? "" : "; " + evidence.joined(separator: "; ")))
-                    if let note = words.note(finding) { lines.append("       " + note) }
+                    let evidence = Words(language: language).siteEvidence(finding).map {
+                        "\($0.0): \(Sanitizer.terminal($0.1))"
+                    }
+                    lines.append("       " + Sanitizer.terminal(finding.sentence(language), limit: 600))
+                    if !evidence.isEmpty { lines.append("       " + evidence.joined(separator: "; ")) }
                 }
                 if finding.status == .fail, let rule = RuleRegistry.rule(finding.rule) {
                     // A code's own advice (a CSP weakness) is shown even where the rule's lines are grouped.
@@ -156,11 +156,7 @@ public struct TerminalRenderer: Sendable {
                         lines.append(
                             "       " + t("Fix", "Khắc phục") + ": " + (specific ?? rule.descriptor.advice)(language))
                     }
-                    lines.append(
-                        "       " + t("Basis", "Căn cứ") + ": " + finding.source(language)
-                            + (Confidence.label(finding.confidence, language).map {
-                                " (" + t("confidence", "độ tin cậy") + ": \($0))"
-                            } ?? ""))
+                    lines.append("       " + Words(language: language).basis(finding))
                 }
             }
             if groupAdvice { lines += directiveBlock(grouped) }

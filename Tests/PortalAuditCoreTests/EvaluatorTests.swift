@@ -33,7 +33,7 @@ struct EvaluatorTests {
         // The score still counts the penalty (high: 15), and the cause names the required failure
         #expect(evaluation.score == 85)
         let cause = Evaluator.gradeCause(evaluation.findings, verdict: .fail, grading: profile.grading)
-        #expect(cause.vi == "tiêu chí bắt buộc không đạt: Chỉ chấp nhận TLS 1.2 trở lên")
+        #expect(cause.vi == "tiêu chí bắt buộc không đạt: Máy chủ còn chấp nhận TLS 1.0")
     }
 
     @Test("only recommended failures give warn")

@@ -69,53 +69,65 @@ struct RenderersTests {
         let order = [
             ">UBND tỉnh Thanh Hóa<", ">Sở Khoa học và Công nghệ tỉnh Thanh Hóa<", "Số: 15/BC-SKHCN",
             "Cộng hòa xã hội chủ nghĩa Việt Nam", "Độc lập - Tự do - Hạnh phúc", "Thanh Hóa, ngày 23 tháng 11 năm 2026",
-            "<h1>BÁO CÁO</h1>", "Kết quả rà soát kỹ thuật về bảo đảm an ninh mạng các cổng/trang thông tin điện tử",
+            "<h1>BÁO CÁO</h1>",
+            "Kết quả rà soát kỹ thuật về bảo đảm an ninh mạng đối với các cổng/trang thông tin điện tử trên địa bàn tỉnh Thanh Hóa</p>",
             "Kính gửi: Ủy ban nhân dân tỉnh Thanh Hóa",
         ].map { html.range(of: $0)?.lowerBound }
         #expect(order.allSatisfy { $0 != nil })
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         #expect(html.contains(".nation { text-transform: uppercase; font-weight: bold"))
         #expect(html.contains(".issuer { text-transform: uppercase; font-weight: bold"))
-        // Times New Roman or a metric-compatible free font, 13 pt; margins; page numbers from page 2
+        // Times New Roman or a metric-compatible free font, 13 pt; margins; page numbers from page 2; indent;
+        // a heading never left alone at a page's foot
         #expect(
             html.contains(
                 "font-family: \"Times New Roman\", \"Liberation Serif\", \"TeX Gyre Termes\", serif; font-size: 13pt"))
         #expect(html.contains("@page { size: A4; margin: 20mm 15mm 20mm 30mm; @top-center { content: counter(page)"))
         #expect(html.contains("@page :first { @top-center { content: none; } }"))
-        // Numbered sections, in order, the signature block before the appendix
+        #expect(html.contains("p.body, li.body { text-indent: 1cm; }"))
+        #expect(html.contains("h2, h3, h4 { break-after: avoid; page-break-after: avoid; }"))
+        // The body, then the signature, then the appendices, in order
         let sections = [
-            "I. PHẠM VI, PHƯƠNG PHÁP VÀ GIỚI HẠN", "II. TỔNG HỢP KẾT QUẢ", "III. DANH SÁCH CỔNG/TRANG ĐƯỢC KIỂM TRA",
-            "IV. KẾT QUẢ CHI TIẾT TỪNG CỔNG/TRANG",
-            "V. NỘI DUNG KHÔNG KIỂM CHỨNG ĐƯỢC TỪ BÊN NGOÀI — CẦN MINH CHỨNG CỦA ĐƠN VỊ VẬN HÀNH",
-            "Nơi nhận:", "KT. GIÁM ĐỐC<br>PHÓ GIÁM ĐỐC", "Nguyễn Văn An",
-            "PHỤ LỤC: CĂN CỨ CỦA TỪNG TIÊU CHÍ THEO BỘ TIÊU CHÍ",
+            "I. CĂN CỨ, PHẠM VI, PHƯƠNG PHÁP VÀ GIỚI HẠN", "1. Căn cứ", "Luật An ninh mạng số 116/2025/QH15",
+            "II. TỔNG HỢP KẾT QUẢ", "Xếp loại: A", "III. CÁC CỔNG/TRANG CẦN KHẮC PHỤC",
+            "1. Cổng/trang không đạt (1 cổng)", "2. Cổng/trang đạt nhưng còn khuyến nghị chưa đáp ứng (1 cổng)",
+            "3. Cổng/trang đáp ứng mọi tiêu chí đã kiểm tra (1 cổng)",
+            "IV. NỘI DUNG CẦN ĐƠN VỊ VẬN HÀNH CUNG CẤP MINH CHỨNG", "V. KIẾN NGHỊ", "Nơi nhận:",
+            "KT. GIÁM ĐỐC<br>PHÓ GIÁM ĐỐC", "Nguyễn Văn An", ">Phụ lục I<", "KẾT QUẢ CHI TIẾT TỪNG CỔNG/TRANG",
+            "(Kèm theo Báo cáo số 15/BC-SKHCN ngày 23 tháng 11 năm 2026 của Sở Khoa học và Công nghệ tỉnh Thanh Hóa)",
+            ">Phụ lục II<", "CĂN CỨ CỦA TỪNG TIÊU CHÍ",
         ].map { html.range(of: $0)?.lowerBound }
-        #expect(sections.allSatisfy { $0 != nil })
+        #expect(sections.allSatisfy { $0 != nil }, "\(sections)")
         #expect(sections.compactMap { $0 } == sections.compactMap { $0 }.sorted())
-        #expect(html.contains("- Như trên;<br>- Lưu: VT."))
+        #expect(html.contains("- Như trên;<br>- Lưu: VT.<br>"))
         // A report to sign leaves the signature space blank
         #expect(!html.contains("(Chữ ký, dấu)"))
-        // The claims: what an outside scan shows, its scope, its vantage point; the level assumed where not given
+        // The claims: what an outside scan shows, its scope, its vantage point as labelled (never the machine's
+        // name); the level named, and assumed where not given
         #expect(
             html.contains(
                 "Trong số 3 cổng/trang được kiểm tra, 2 cổng đạt các tiêu chí kỹ thuật kiểm tra được từ bên ngoài (1 cổng đạt, 1 cổng đạt nhưng còn khuyến nghị chưa đáp ứng)"
             ))
         #expect(html.contains("không thay thế việc kiểm tra, đánh giá bảo đảm an toàn hệ thống thông tin theo cấp độ"))
-        #expect(html.contains("Nơi thực hiện quét: kiemtra-01 (VNPT Thanh Hóa)."))
-        #expect(html.contains("vn-level2@4 (giả định cấp độ 2)"))
+        #expect(html.contains("Nơi thực hiện quét: VNPT Thanh Hóa.") && !html.contains("kiemtra-01"))
+        #expect(
+            html.contains("Cấp độ 2 (giả định)")
+                && html.contains("Bộ tiêu chí đánh giá: Cấp độ 2 (3 cổng, trong đó 1 cổng chưa có cấp độ: giả định)"))
+        #expect(html.contains("Thời gian quét: ngày ") && html.contains(" (giờ Việt Nam) (lượt quét số 7)."))
         #expect(html.contains("trên 3 cổng. Căn cứ ủy quyền: Công văn số 123/UBND-KGVX ngày 02/12/2026 của UBND tỉnh."))
         // What the operator must show, from the profile's data
         #expect(html.contains("<li>Tường lửa có chức năng ngăn chặn xâm nhập và tường lửa ứng dụng web (WAF)"))
-        // Required failures apart from recommendations; grades with their cause; confidence in Vietnamese
-        #expect(html.contains("a) Tiêu chí bắt buộc không đạt:</b> Chỉ chấp nhận TLS 1.2 trở lên."))
-        #expect(
-            html.contains(
-                "<b>F</b><br><span class=\"small\">tiêu chí bắt buộc không đạt: Chỉ chấp nhận TLS 1.2 trở lên</span>"))
-        #expect(html.contains("độ tin cậy: chưa xác minh"))
-        // Evidence keys in Vietnamese, the values as sent
-        #expect(html.contains("chấp nhận: TLSv1.0,TLSv1.2,TLSv1.3") && !html.contains("accepted: "))
+        // The failing portal first, with its finding as a sentence and one action
+        #expect(html.contains("<li class=\"required\">Máy chủ còn chấp nhận TLS 1.0.</li>"))
+        #expect(html.contains("Việc cần làm: Đơn vị vận hành tắt TLS 1.0/1.1."))
+        // Confidence labels only in Phụ lục II; the basis apart from the references
+        let body = try #require(html.range(of: ">Phụ lục II<"))
+        #expect(!html[..<body.lowerBound].contains("độ tin cậy") && !html[..<body.lowerBound].contains("Độ tin cậy"))
+        #expect(html[body.lowerBound...].contains("<td>chưa xác minh</td>"))
+        #expect(html.contains("Căn cứ kết luận") && html.contains("Tham khảo (không phải quy định pháp luật)"))
+        #expect(html.contains("Cấp độ 2 (mã vn-level2@4)"))
         #expect(!html.contains("(unverified)") && !html.contains("secondary") && !html.contains("not authorised"))
-        #expect(html.contains("▲ trước: Không đạt"))
+        #expect(!html.contains("docs/legal-basis.md"))
         // No markup, quote or escape byte from the site survives unescaped; no script, no external resource
         #expect(!html.contains("<script"))
         #expect(!html.contains("'data-pwned'"))
@@ -125,40 +137,39 @@ struct RenderersTests {
         #expect(!html.contains("\u{1B}"))
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
         #expect(html.contains("default-src 'none'"))
-        // Uptime per portal (bar) and per unit (the fixture's 2,590,000 s up, 2,000 s down on each portal)
-        #expect(html.contains("Tính sẵn sàng 30 ngày: <b>99,9%</b>"))
+        // Uptime per unit (the fixture's 2,590,000 s up, 2,000 s down on each portal)
         #expect(html.contains("<td>99,9%</td>"))
     }
 
-    @Test(
-        "portals injected with gambling spam come first, apart, with the term, the place, the link and an escaped excerpt"
-    )
+    @Test("portals injected with gambling spam: a required action to treat as an incident, the evidence in Phụ lục I")
     func spamSection() throws {
         let html = HTMLRenderer().render(try context(spam: true))
-        let section = try #require(html.range(of: "2. Cổng bị chèn nội dung cờ bạc, cá cược"))
-        let list = try #require(html.range(of: "III. DANH SÁCH CỔNG/TRANG ĐƯỢC KIỂM TRA"))
-        #expect(section.lowerBound < list.lowerBound)
+        #expect(html.contains("cần xử lý như sự cố an ninh mạng"))
+        #expect(html.contains("Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05)"))
+        #expect(!html.contains("NCSC"))
         #expect(html.contains("<td>nhà cái</td><td>đoạn chữ bị ẩn</td>"))
         #expect(html.contains("&lt;b&gt;nhà cái&lt;/b&gt; uy tín &lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(html.contains("https://fb88.example/&quot;onmouseover=x"))
         #expect(!html.contains("<script>alert"))
-        #expect(!HTMLRenderer().render(try context()).contains("Cổng bị chèn nội dung cờ bạc"))
+        #expect(!HTMLRenderer().render(try context()).contains("xử lý như sự cố"))
     }
 
     @Test("a portal that only misses recommendations shows nothing as “không đạt”")
     func recommendedOnly() throws {
         let html = HTMLRenderer().render(try context())
-        let start = try #require(html.range(of: "<h3>3. Cổng xã C</h3>"))
+        let start = try #require(html.range(of: "<h3>2. Cổng xã C</h3>"))
         let end = try #require(html.range(of: "</section>", range: start.upperBound..<html.endIndex))
         let section = String(html[start.lowerBound..<end.lowerBound])
         #expect(section.contains("Đạt, có cảnh báo"))
-        #expect(section.contains("a) Tiêu chí bắt buộc không đạt:</b> không có."))
-        #expect(section.contains("b) Khuyến nghị chưa đáp ứng:</b> "))
-        #expect(section.contains("<td class=\"unmet\">chưa đáp ứng</td>"))
-        #expect(!section.contains(">không đạt<"))
+        #expect(section.contains("khuyến nghị · chưa đáp ứng"))
+        #expect(section.contains("<span class=\"unmet\">Máy chủ không gửi tiêu đề Strict-Transport-Security.</span>"))
+        #expect(!section.contains("không đạt"))
         let text = SummaryRenderer(language: .vi).render(try context().document)
         let line = try #require(text.split(separator: "\n").first { $0.contains("https://c.gov.vn/") })
-        #expect(line.contains("khuyến nghị chưa đáp ứng: headers.csp, headers.hsts") && !line.contains("không đạt"))
+        #expect(
+            line.contains(
+                "khuyến nghị chưa đáp ứng: Chính sách Content-Security-Policy hạn chế mã script, plugin và địa chỉ gốc (base); Có HSTS"
+            ) && !line.contains("không đạt"))
         let terminal = TerminalRenderer(language: .vi, colour: false).render(try context().document.sites[2])
         #expect(terminal.contains("Khuyến nghị chưa đáp ứng: ") && !terminal.contains("Tiêu chí bắt buộc không đạt"))
         #expect(!terminal.contains("✘"))
@@ -228,7 +239,7 @@ struct RenderersTests {
             TerminalRenderer(language: .vi, colour: false).render(site).contains(
                 "ĐẠT (chưa kiểm tra 3 tiêu chí bắt buộc cần ủy quyền)"))
         #expect(
-            HTMLRenderer().render(report).contains(
+            CSVRenderer().render(report).contains(
                 "đáp ứng mọi tiêu chí đã kiểm tra; chưa kiểm tra 3 tiêu chí bắt buộc cần ủy quyền"))
         // A portal that ran them all keeps the plain word
         #expect(HTMLRenderer().render(try context()).contains(label) == false)
@@ -266,8 +277,8 @@ struct RenderersTests {
         #expect(text.contains("**2/3 cổng đạt các tiêu chí kỹ thuật kiểm tra được từ bên ngoài**"))
         #expect(!text.contains("<script>"))
         #expect(text.contains("\\<script\\>"))
-        // Rule names, not ids; required failures apart from recommendations
-        #expect(text.contains("| Chỉ chấp nhận TLS 1.2 trở lên |") && !text.contains("tls.min-version"))
+        // Findings in words, not ids; required failures apart from recommendations
+        #expect(text.contains("| Máy chủ còn chấp nhận TLS 1.0. |") && !text.contains("tls.min-version"))
         #expect(
             text.contains("Khuyến nghị chưa đáp ứng:\n\n- **Chưa bật HSTS")
                 || text.contains("Khuyến nghị chưa đáp ứng:\n"))

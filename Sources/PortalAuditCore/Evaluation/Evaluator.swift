@@ -58,10 +58,20 @@ public enum Evaluator {
         func titles(_ list: [Finding]) -> (en: String, vi: String) {
             (list.map { $0.title.en }.joined(separator: "; "), list.map { $0.title.vi }.joined(separator: "; "))
         }
+        /// Failures as their sentences say them ("Chứng thư số đã hết hạn ngày 02/12/2026"), joined.
+        func sentences(_ list: [Finding]) -> (en: String, vi: String) {
+            func text(_ language: Language) -> String {
+                list.map { finding in
+                    let sentence = finding.sentence(language)
+                    return sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence
+                }.joined(separator: "; ")
+            }
+            return (text(.en), text(.vi))
+        }
         let failed = findings.filter { $0.status == .fail }
         let required = failed.filter { $0.requirement == .required }
         if verdict == .fail {
-            let names = titles(required.isEmpty ? failed.filter { $0.rule == "availability.reachable" } : required)
+            let names = sentences(required.isEmpty ? failed.filter { $0.rule == "availability.reachable" } : required)
             return LocalizedText(
                 en: "required criteria not met: \(names.en)", vi: "tiêu chí bắt buộc không đạt: \(names.vi)")
         }

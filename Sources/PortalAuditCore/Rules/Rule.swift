@@ -258,6 +258,10 @@ public protocol Rule: Sendable {
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
 
+    /// The finding in one sentence with its values, in both languages: what a report says instead of the
+    /// result code ("Chứng thư số đã hết hạn ngày 02/12/2026"). Every code has one; the switch is exhaustive.
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText
+
     /// Worked cases, each one fact changed from `ExampleFacts.exemplary()`: at least a pass, a fail and an
     /// inconclusive. One test runs every rule's examples.
     static var examples: [RuleExample<Self>] { get }
@@ -266,6 +270,11 @@ public protocol Rule: Sendable {
 extension Rule {
     /// Every result code the rule can give, `missing-facts` included.
     public static var resultCodes: [String] { Code.allCases.map(\.rawValue) }
+
+    /// The sentence for a finding's code and evidence; `nil` for a code the rule does not give.
+    public static func sentence(code: String, evidence: [String: String]) -> LocalizedText? {
+        Code(rawValue: code).map { sentence($0, FindingValues(evidence)) }
+    }
 
     /// The profile's values decoded into the rule's parameters.
     public static func parameters(_ values: RuleParameters) throws -> Parameters {

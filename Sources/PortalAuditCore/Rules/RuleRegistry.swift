@@ -53,3 +53,16 @@ public enum RuleRegistry {
     /// The rule with id `id`.
     public static func rule(_ id: String) -> (any Rule.Type)? { byID[id] }
 }
+
+extension Finding {
+    /// The finding in one sentence, with its values, in `language`: the rule's sentence for its code.
+    public func sentence(_ language: Language) -> String {
+        if resultCode == RuleOutcome.invalidParametersCode {
+            return LocalizedText(
+                en: "The profile's values for this criterion are invalid; it was not judged.",
+                vi: "Giá trị của bộ tiêu chí cho tiêu chí này không hợp lệ nên chưa đánh giá được.")(language)
+        }
+        let text = RuleRegistry.rule(rule)?.sentence(code: resultCode, evidence: evidence)
+        return text?(language) ?? title(language)
+    }
+}

@@ -79,6 +79,65 @@ struct ReachableRule: Rule {
         }
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let confirmed =
+            values.has("confirmed_after_s")
+            ? LocalizedText(
+                en: ", confirmed by a second attempt \(values.number("confirmed_after_s").en) s later",
+                vi: " (đã xác nhận bằng lần thử lại sau \(values.number("confirmed_after_s").vi) giây)")
+            : LocalizedText(en: "", vi: "")
+        let http = values.has("http") ? "; HTTP: \(values["http"])" : ""
+        return switch code {
+        case .ok:
+            values.has("https")
+                ? LocalizedText(
+                    en:
+                        "The portal answers over HTTP only, at \(values["url"]) (HTTP \(values["status"])); HTTPS: \(values["https"]).",
+                    vi:
+                        "Cổng chỉ phản hồi qua HTTP, tại \(values["url"]) (mã HTTP \(values["status"])); không truy cập được qua HTTPS."
+                )
+                : LocalizedText(
+                    en: "The portal answers at \(values["url"]) (HTTP \(values["status"])).",
+                    vi: "Cổng phản hồi bình thường tại \(values["url"]) (mã HTTP \(values["status"])).")
+        case .unreachable:
+            LocalizedText(
+                en: "The portal cannot be reached: HTTPS: \(values["https"])\(http)\(confirmed.en).",
+                vi: "Không truy cập được cổng: không mở được trang chủ qua HTTPS\(confirmed.vi).")
+        case .timeout:
+            LocalizedText(
+                en: "The portal cannot be reached: HTTPS timed out (\(values["https"]))\(http)\(confirmed.en).",
+                vi: "Không truy cập được cổng: trang chủ qua HTTPS quá thời gian chờ mà không phản hồi\(confirmed.vi).")
+        case .serverError:
+            LocalizedText(
+                en: "The home page at \(values["url"]) answers with a server error (HTTP \(values["status"])).",
+                vi: "Trang chủ \(values["url"]) trả về lỗi máy chủ (mã HTTP \(values["status"])).")
+        case .clientError:
+            LocalizedText(
+                en:
+                    "The home page at \(values["url"]) refuses the request (HTTP \(values["status"])), so citizens cannot read it.",
+                vi:
+                    "Trang chủ \(values["url"]) trả về mã lỗi HTTP \(values["status"]), người dân không xem được nội dung."
+            )
+        case .emptyPage:
+            LocalizedText(
+                en: "The home page at \(values["url"]) answers (HTTP \(values["status"])) but is empty.",
+                vi:
+                    "Trang chủ \(values["url"]) có phản hồi (mã HTTP \(values["status"])) nhưng trang trống, không có nội dung."
+            )
+        case .unconfirmed:
+            LocalizedText(
+                en:
+                    "Nothing answered in a single attempt (HTTPS: \(values["https"])\(http)); an outage is confirmed only by a second attempt at least 30 s later.",
+                vi:
+                    "Cổng không phản hồi ở lần thử duy nhất; cần thử lại sau ít nhất 30 giây để xác nhận cổng bị gián đoạn."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "No reachability result was recorded, so whether the portal answers could not be judged.",
+                vi: "Không có kết quả kiểm tra truy cập nên chưa đánh giá được cổng có phản hồi hay không.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("https answers", .pass, .ok),
         .init("https 503", .fail, .serverError) { $0.reachability?.https.status = 503 },

@@ -53,6 +53,26 @@ struct ResponseTimeRule: Rule {
         return timings.totalMS > Double(parameters.maxMS) ? .fail(.slow, evidence) : .pass(.ok, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The home page loaded in \(values.number("total_ms").en) ms on a fresh connection.",
+                vi: "Trang chủ tải xong trong \(values.number("total_ms").vi) ms trên kết nối mới.")
+        case .slow:
+            LocalizedText(
+                en:
+                    "The home page took \(values.number("total_ms").en) ms on a fresh connection (TLS handshake \(values.number("tls_ms").en) ms, first byte \(values.number("ttfb_ms").en) ms after the request).",
+                vi:
+                    "Trang chủ tải chậm: mất \(values.number("total_ms").vi) ms trên kết nối mới (bắt tay TLS \(values.number("tls_ms").vi) ms, chờ byte đầu tiên \(values.number("ttfb_ms").vi) ms)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The home page's load time was not measured, so its speed could not be judged.",
+                vi: "Không đo được thời gian tải trang chủ nên chưa đánh giá được tốc độ phản hồi.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("4 ms", .pass, .ok),
         .init("5 s", .fail, .slow) {

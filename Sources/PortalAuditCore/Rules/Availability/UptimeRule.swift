@@ -55,6 +55,39 @@ struct UptimeRule: Rule {
             ? .fail(.belowThreshold, evidence) : .pass(.ok, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let percent = LocalizedText(
+            en: values["uptime_percent"], vi: values["uptime_percent"].replacingOccurrences(of: ".", with: ","))
+        let hours = values.number("window_hours")
+        let outages = values.number("outages")
+        let unmonitored =
+            (Double(values["unmonitored_hours"]) ?? 0) > 0
+            ? LocalizedText(
+                en: "; \(values["unmonitored_hours"]) hours not monitored",
+                vi: "; \(values["unmonitored_hours"].replacingOccurrences(of: ".", with: ",")) giờ không giám sát được")
+            : LocalizedText(en: "", vi: "")
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "The portal was up \(percent.en)% of the last \(hours.en) hours, with \(outages.en) outage(s)\(unmonitored.en).",
+                vi:
+                    "Cổng hoạt động \(percent.vi)% thời gian trong \(hours.vi) giờ gần nhất, có \(outages.vi) lần gián đoạn\(unmonitored.vi)."
+            )
+        case .belowThreshold:
+            LocalizedText(
+                en:
+                    "The portal was up only \(percent.en)% of the last \(hours.en) hours, below the required level, with \(outages.en) outage(s)\(unmonitored.en).",
+                vi:
+                    "Cổng chỉ hoạt động \(percent.vi)% thời gian trong \(hours.vi) giờ gần nhất, dưới ngưỡng yêu cầu, có \(outages.vi) lần gián đoạn\(unmonitored.vi)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "No monitored uptime is available yet, so continuous operation could not be judged.",
+                vi: "Chưa có số liệu giám sát thời gian hoạt động nên chưa đánh giá được tính liên tục.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("99.92%", .pass, .ok),
         .init("95%", .fail, .belowThreshold) {

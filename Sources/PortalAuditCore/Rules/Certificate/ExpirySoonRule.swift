@@ -49,6 +49,36 @@ struct ExpirySoonRule: Rule {
         return .pass(.ok, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "The certificate is valid for \(values.number("days_left").en) more days, until \(values.date("not_after").en).",
+                vi:
+                    "Chứng thư số còn hiệu lực \(values.number("days_left").vi) ngày, đến ngày \(values.date("not_after").vi)."
+            )
+        case .expiresSoon:
+            LocalizedText(
+                en:
+                    "The certificate expires in \(values.number("days_left").en) days, on \(values.date("not_after").en).",
+                vi:
+                    "Chứng thư số sắp hết hạn: chỉ còn \(values.number("days_left").vi) ngày, hết hạn ngày \(values.date("not_after").vi)."
+            )
+        case .alreadyExpired:
+            LocalizedText(
+                en:
+                    "The certificate already expired on \(values.date("not_after").en); the validity criterion reports it.",
+                vi:
+                    "Chứng thư số đã hết hạn ngày \(values.date("not_after").vi); xem tiêu chí chứng thư số còn hiệu lực."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "No certificate could be read, so its expiry date could not be checked.",
+                vi: "Không đọc được chứng thư số nên chưa kiểm tra được ngày hết hạn.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("200 days left", .pass, .ok),
         .init("10 days left", .fail, .expiresSoon) {

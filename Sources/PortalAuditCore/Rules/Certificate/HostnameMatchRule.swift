@@ -31,6 +31,29 @@ struct HostnameMatchRule: Rule {
         return cert.has(X509Code.hostnameMismatch) ? .fail(.mismatch, names) : .pass(.ok, names)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The certificate covers the host name \(values["host"]).",
+                vi: "Chứng thư số cấp đúng cho tên miền \(values["host"]).")
+        case .mismatch:
+            values.has("names")
+                ? LocalizedText(
+                    en: "The certificate does not cover \(values["host"]); it names \(values.list("names")).",
+                    vi:
+                        "Chứng thư số không cấp cho tên miền \(values["host"]); chứng thư chỉ ghi các tên miền: \(values.list("names"))."
+                )
+                : LocalizedText(
+                    en: "The certificate does not cover \(values["host"]); it names no host.",
+                    vi: "Chứng thư số không cấp cho tên miền \(values["host"]); chứng thư không ghi tên miền nào.")
+        case .missingFacts:
+            LocalizedText(
+                en: "No certificate could be read, so its host names could not be checked.",
+                vi: "Không đọc được chứng thư số nên chưa kiểm tra được tên miền ghi trong chứng thư.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("matches", .pass, .ok),
         .init("mismatch", .fail, .mismatch) {

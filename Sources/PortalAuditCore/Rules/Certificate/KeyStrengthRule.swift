@@ -70,6 +70,29 @@ struct KeyStrengthRule: Rule {
         return .pass(.ok, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The certificate's key (\(values["key"]) bits) and signature (\(values["signature"])) are strong.",
+                vi: "Khóa (\(values["key"]) bit) và chữ ký (\(values["signature"])) của chứng thư số đủ mạnh.")
+        case .weakKey:
+            LocalizedText(
+                en: "The certificate's key is too weak: \(values["key"]) bits.",
+                vi: "Khóa của chứng thư số quá yếu: \(values["key"]) bit.")
+        case .weakSignature:
+            LocalizedText(
+                en: "The chain holds a certificate signed with a weak algorithm: \(values["weak_signature"]).",
+                vi: values["weak_signature"].hasPrefix("leaf ")
+                    ? "Chứng thư số được ký bằng thuật toán yếu \(values["signature"])."
+                    : "Chứng thư trung gian được ký bằng thuật toán yếu \(values["signature"]).")
+        case .missingFacts:
+            LocalizedText(
+                en: "No certificate could be read, so its key and signature could not be checked.",
+                vi: "Không đọc được chứng thư số nên chưa kiểm tra được độ mạnh của khóa và chữ ký.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("RSA 2048 SHA-256", .pass, .ok),
         .init("RSA 1024", .fail, .weakKey) { $0.certificate?.chain[0].keyBits = 1024 },

@@ -33,6 +33,27 @@ struct NotExpiredRule: Rule {
         return .pass(.ok, dates)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The certificate is valid until \(values.date("not_after").en).",
+                vi: "Chứng thư số còn hiệu lực đến ngày \(values.date("not_after").vi).")
+        case .expired:
+            LocalizedText(
+                en: "The certificate expired on \(values.date("not_after").en).",
+                vi: "Chứng thư số đã hết hạn ngày \(values.date("not_after").vi).")
+        case .notYetValid:
+            LocalizedText(
+                en: "The certificate is not valid before \(values.date("not_before").en).",
+                vi: "Chứng thư số chưa có hiệu lực (hiệu lực từ ngày \(values.date("not_before").vi)).")
+        case .missingFacts:
+            LocalizedText(
+                en: "No certificate could be read, so its dates could not be checked.",
+                vi: "Không đọc được chứng thư số nên chưa kiểm tra được thời hạn.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("in date", .pass, .ok),
         .init("expired by date", .fail, .expired) {

@@ -53,6 +53,56 @@ struct NotRevokedRule: Rule {
         }
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let source =
+            switch values["method"] {
+            case "ocsp_stapled":
+                LocalizedText(en: "the OCSP response stapled by the server", vi: "phản hồi OCSP do máy chủ gửi kèm")
+            case "crl": LocalizedText(en: "the CRL", vi: "danh sách chứng thư bị thu hồi (CRL)")
+            case "ocsp": LocalizedText(en: "the OCSP responder", vi: "máy chủ OCSP")
+            default: LocalizedText(en: "the revocation check", vi: "kết quả tra cứu thu hồi")
+            }
+        let at =
+            values.has("url")
+            ? LocalizedText(en: " at \(values["url"])", vi: " tại \(values["url"])") : LocalizedText(en: "", vi: "")
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en: "The certificate is not revoked, according to \(source.en)\(at.en).",
+                vi: "Chứng thư số chưa bị thu hồi (theo \(source.vi)\(at.vi)).")
+        case .revoked:
+            LocalizedText(
+                en:
+                    "The certificate was revoked\(values.has("revoked_at") ? " on \(values.date("revoked_at").en)" : ""), according to \(source.en)\(at.en).",
+                vi:
+                    "Chứng thư số đã bị thu hồi\(values.has("revoked_at") ? " từ ngày \(values.date("revoked_at").vi)" : "") (theo \(source.vi)\(at.vi))."
+            )
+        case .unknown:
+            LocalizedText(
+                en:
+                    "The revocation status could not be determined: \(source.en)\(at.en) does not know the certificate.",
+                vi:
+                    "Chưa xác định được chứng thư số có bị thu hồi hay không: \(source.vi)\(at.vi) không có thông tin về chứng thư này."
+            )
+        case .unavailable:
+            LocalizedText(
+                en:
+                    "No CRL or OCSP answer could be obtained\(values.has("url") ? " from \(values["url"])" : "") (\(values["detail"])), so revocation could not be checked.",
+                vi:
+                    "Không lấy được danh sách thu hồi hay phản hồi OCSP\(values.has("url") ? " từ \(values["url"])" : "") nên chưa xác định được chứng thư số có bị thu hồi hay không."
+            )
+        case .noSource:
+            LocalizedText(
+                en: "The certificate names no CRL or OCSP responder, so its revocation cannot be checked.",
+                vi: "Chứng thư số không ghi địa chỉ CRL hay máy chủ OCSP nào nên không tra cứu được tình trạng thu hồi."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "No revocation check was recorded for the certificate, so this could not be judged.",
+                vi: "Không có kết quả tra cứu thu hồi chứng thư số nên chưa đánh giá được tiêu chí này.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("good by stapled OCSP", .pass, .ok) {
             $0.certificate?.revocation = RevocationFacts(status: .good, method: .ocspStapled)

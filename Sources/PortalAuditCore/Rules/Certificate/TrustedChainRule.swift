@@ -96,6 +96,57 @@ struct TrustedChainRule: Rule {
         return nil
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The certificate chain leads to a trusted root (issuer: \(values["issuer"])).",
+                vi: "Chuỗi chứng thư số dẫn tới tổ chức chứng thực được tin cậy (tổ chức cấp: \(values["issuer"])).")
+        case .weakSignature:
+            LocalizedText(
+                en:
+                    "The chain includes \(values["certificate"]), signed with \(values["signature"]), which browsers refuse.",
+                vi:
+                    "Chuỗi chứng thư số có chứng thư \(values["certificate"]) được ký bằng \(values["signature"]), trình duyệt từ chối chuỗi này."
+            )
+        case .selfSigned:
+            LocalizedText(
+                en: "The certificate is self-signed; browsers do not trust it.",
+                vi: "Chứng thư số tự ký, trình duyệt không tin cậy.")
+        case .untrustedRoot:
+            values.has("root")
+                ? LocalizedText(
+                    en: "The chain ends at the root \(values["root"]), which browsers do not trust.",
+                    vi: "Chuỗi chứng thư số dẫn tới chứng thư gốc \(values["root"]) không được trình duyệt tin cậy.")
+                : LocalizedText(
+                    en:
+                        "Completed with the intermediate from \(values["issuer_url"]), the chain ends at a root browsers do not trust.",
+                    vi:
+                        "Chuỗi chứng thư số, khi bổ sung chứng thư trung gian tải từ \(values["issuer_url"]), dẫn tới chứng thư gốc không được tin cậy."
+                )
+        case .incompleteChain:
+            LocalizedText(
+                en:
+                    "The server leaves out the intermediate certificate of \(values["issuer"]) (sent: \(values["served"])); browsers fetch it from \(values["issuer_url"]), but many apps and phones do not.",
+                vi:
+                    "Máy chủ gửi thiếu chứng thư trung gian của \(values["issuer"]); trình duyệt tự tải được từ \(values["issuer_url"]) nhưng nhiều ứng dụng và điện thoại thì không."
+            )
+        case .untrustedIssuer:
+            LocalizedText(
+                en:
+                    "The certificate, issued by \(values["issuer"]), does not lead to a trusted root (\(values["error"])).",
+                vi: "Chứng thư số do \(values["issuer"]) cấp không xác minh được tới tổ chức chứng thực được tin cậy.")
+        case .wrongOrder:
+            LocalizedText(
+                en: "The chain is trusted, but the server sends the certificates out of order: \(values["served"]).",
+                vi: "Chuỗi chứng thư số được tin cậy nhưng máy chủ gửi các chứng thư sai thứ tự: \(values["served"]).")
+        case .missingFacts:
+            LocalizedText(
+                en: "No certificate could be read, so its chain could not be checked.",
+                vi: "Không đọc được chứng thư số nên chưa kiểm tra được chuỗi tin cậy.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("trusted", .pass, .ok),
         .init("self-signed", .fail, .selfSigned) {

@@ -75,6 +75,29 @@ struct CloakingRule: Rule {
         return .pass(.ok)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "Search crawlers and visitors arriving from a search get the same home page as a browser (cloaking that checks crawlers by reverse DNS cannot be seen from outside).",
+                vi:
+                    "Trình thu thập của công cụ tìm kiếm và người đến từ trang tìm kiếm nhận cùng một trang chủ như trình duyệt thông thường (việc che giấu nhận diện trình thu thập bằng tra cứu DNS ngược thì không phát hiện được từ bên ngoài)."
+            )
+        case .cloaked:
+            LocalizedText(
+                en: "The home page differs with who asks: \(values["differs"]).",
+                vi: "Trang chủ trả về khác nhau tùy người truy cập\(differences(values))")
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "The home page could not be compared as a crawler and a visitor from a search see it\(values.has("unanswered") ? " (no answer: \(values["unanswered"]))" : "").",
+                vi:
+                    "Chưa so sánh được trang chủ mà công cụ tìm kiếm và người đến từ trang tìm kiếm nhận được\(unanswered(values))."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("the same page for everyone", .pass, .ok),
         .init("spam for the crawler only", .fail, .cloaked) {
@@ -104,4 +127,54 @@ struct CloakingRule: Rule {
             $0.content?.cloaking = nil
         },
     ]
+
+    // MARK: - Sentence words
+
+    /// Who asked, as the evidence names it (`CloakVariant.Agent`'s raw values).
+    private static func agentName(_ agent: Substring) -> String? {
+        switch agent {
+        case "crawler": "trình thu thập của công cụ tìm kiếm"
+        case "search-referrer": "người đến từ trang tìm kiếm"
+        default: nil
+        }
+    }
+
+    /// The `differs` evidence (English, as `judge` writes it: `who: what`, joined by "; ") read back into
+    /// Vietnamese: ": trình thu thập … nhận nội dung cờ bạc mà trình duyệt không thấy; …." A part it cannot read
+    /// (clipped) is left out; "." alone when none reads.
+    private static func differences(_ values: FindingValues) -> String {
+        var parts: [String] = []
+        for entry in values["differs"].components(separatedBy: "; ") {
+            guard let colon = entry.range(of: ": "), let who = agentName(entry[..<colon.lowerBound]) else { continue }
+            let what = entry[colon.upperBound...]
+            let browserNotShown = " a browser is not shown"
+            if what.hasPrefix("status "), let gets = what.range(of: ", a browser gets ") {
+                let status = what[what.index(what.startIndex, offsetBy: 7)..<gets.lowerBound]
+                let browser = what[gets.upperBound...]
+                parts.append("\(who) nhận mã trạng thái HTTP \(status) trong khi trình duyệt nhận \(browser)")
+            } else if what.hasPrefix("redirected to ") {
+                parts.append("\(who) bị chuyển hướng tới \(what.dropFirst(14))")
+            } else if what == "gambling spam" + browserNotShown {
+                parts.append("\(who) nhận nội dung cờ bạc mà trình duyệt không thấy")
+            } else if what.hasPrefix("gambling spam on "), what.hasSuffix(browserNotShown) {
+                let page = what.dropFirst(17).dropLast(browserNotShown.count)
+                parts.append("\(who) nhận nội dung cờ bạc trên trang \(page) mà trình duyệt không thấy")
+            } else if what.hasSuffix("% of the text in common") {
+                let share = what.prefix { $0.isNumber }
+                parts.append("\(who) nhận trang chỉ có \(share)% nội dung giống trang trình duyệt nhận")
+            }
+        }
+        return parts.isEmpty ? "." : ": " + parts.joined(separator: "; ") + "."
+    }
+
+    /// " (không nhận được trả lời khi hỏi với vai trò …)", from the `unanswered` evidence (`who: failure`, joined
+    /// by "; "; the failure is English and left out); empty when it names no one.
+    private static func unanswered(_ values: FindingValues) -> String {
+        var who: [String] = []
+        for entry in (values.evidence["unanswered"] ?? "").components(separatedBy: "; ") {
+            guard let colon = entry.range(of: ": "), let name = agentName(entry[..<colon.lowerBound]) else { continue }
+            if !who.contains(name) { who.append(name) }
+        }
+        return who.isEmpty ? "" : " (không nhận được trả lời khi truy cập với vai trò \(who.joined(separator: " và ")))"
+    }
 }

@@ -84,6 +84,53 @@ struct DefacementRule: Rule {
             previousOutbound: 4)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "No sign the home page was replaced: \(values["similarity"]) of its text is in common with the scan of \(values.date("previous").en)\(changes(values).en).",
+                vi:
+                    "Không có dấu hiệu trang chủ bị thay đổi trái phép: nội dung giống \(values["similarity"]) so với lần quét ngày \(values.date("previous").vi)\(changes(values).vi)."
+            )
+        case .signature:
+            LocalizedText(
+                en:
+                    "The home page carries a defacer's signature: \(marks(values).en)\(values.has("title") ? "; page title: “\(values["title"])”" : "").",
+                vi:
+                    "Trang chủ có chữ ký của kẻ tấn công thay đổi giao diện: \(marks(values).vi)\(values.has("title") ? "; tiêu đề trang: “\(values["title"])”" : "")."
+            )
+        case .replaced:
+            LocalizedText(
+                en:
+                    "The home page was replaced since the scan of \(values.date("previous").en): only \(values["similarity"]) of its text is in common\(changes(values).en).",
+                vi:
+                    "Trang chủ bị thay thế so với lần quét ngày \(values.date("previous").vi): nội dung chỉ còn giống \(values["similarity"])\(changes(values).vi)."
+            )
+        case .restored:
+            LocalizedText(
+                en:
+                    "The home page was restored: unlike the scan of \(values.date("previous").en) (\(values["similarity"]) of its text in common), it matches an earlier scan (\(values["earlier_similarity"]) in common)\(changes(values).en).",
+                vi:
+                    "Trang chủ đã được khôi phục: nội dung chỉ giống \(values["similarity"]) so với lần quét ngày \(values.date("previous").vi) nhưng giống \(values["earlier_similarity"]) so với một lần quét trước đó\(changes(values).vi)."
+            )
+        case .noPrevious:
+            LocalizedText(
+                en:
+                    "The home page carries no defacer's signature; there is no earlier scan to compare it with, so whether it was replaced could not be determined.",
+                vi:
+                    "Trang chủ không có chữ ký của kẻ tấn công; chưa có lần quét trước để so sánh nên chưa xác định được trang có bị thay thế hay không."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "This scan has no record of the home page's title, text and links, so defacement could not be checked.",
+                vi:
+                    "Lần quét này không có dữ liệu về tiêu đề, nội dung và liên kết của trang chủ nên chưa kiểm tra được việc thay đổi giao diện trái phép."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("the day's news changed, the frame stayed", .pass, .ok) {
             $0.change = change(62, title: "Cổng thông tin điện tử xã A")
@@ -115,4 +162,29 @@ struct DefacementRule: Rule {
         .init("the first scan: nothing to compare", .inconclusive, .noPrevious) { $0.change = nil },
         .init("a history before fingerprints", .inconclusive, .missingFacts) { $0.content?.fingerprint = nil },
     ]
+
+    // MARK: - Sentence words
+
+    /// The defacers' signatures of the `found` evidence (folded words, joined by ", "), quoted; `bi hack` is
+    /// written back with its diacritics.
+    private static func marks(_ values: FindingValues) -> LocalizedText {
+        let found = values["found"].components(separatedBy: ", ")
+        return LocalizedText(
+            en: found.map { "“\($0)”" }.joined(separator: ", "),
+            vi: found.map { "“\($0 == "bi hack" ? "bị hack" : $0)”" }.joined(separator: ", "))
+    }
+
+    /// "; title changed: A → B; new links out: a.example, …", each part when the evidence has it.
+    private static func changes(_ values: FindingValues) -> LocalizedText {
+        var text = LocalizedText(en: "", vi: "")
+        if values.has("title") {
+            text.en += "; title changed: \(values["title"])"
+            text.vi += "; tiêu đề đổi: \(values["title"])"
+        }
+        if values.has("new_links") {
+            text.en += "; new links out to \(values["new_links"])"
+            text.vi += "; có liên kết mới ra ngoài tới \(values["new_links"])"
+        }
+        return text
+    }
 }

@@ -62,6 +62,30 @@ struct FreshnessRule: Rule {
         return days > parameters.maxAgeDays ? .fail(.stale, evidence) : .pass(.ok, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The portal is kept up to date: \(newest(values).en).",
+                vi: "Cổng được cập nhật kịp thời: \(newest(values).vi).")
+        case .stale:
+            LocalizedText(
+                en: "The portal is not kept up to date: \(newest(values).en).",
+                vi: "Cổng chậm cập nhật thông tin: \(newest(values).vi).")
+        case .noDateFound:
+            LocalizedText(
+                en:
+                    "No publication date was found to judge how current the portal is\(lookedIn(values).en.isEmpty ? "" : "; looked in: \(lookedIn(values).en)").",
+                vi:
+                    "Không tìm thấy ngày đăng tin nào để đánh giá mức độ cập nhật của cổng\(lookedIn(values).vi.isEmpty ? "" : "; đã tìm trong: \(lookedIn(values).vi)")."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The home page's content could not be read, so how current the portal is could not be checked.",
+                vi: "Không đọc được nội dung trang chủ nên chưa kiểm tra được mức độ cập nhật thông tin.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("2 days old", .pass, .ok),
         .init("200 days old", .fail, .stale) {
@@ -71,4 +95,73 @@ struct FreshnessRule: Rule {
         .init("no date anywhere", .inconclusive, .noDateFound) { $0.content?.newest = nil },
         .init("no content facts", .inconclusive, .missingFacts) { $0.content = nil },
     ]
+
+    // MARK: - Sentence words
+
+    /// Where a date was read, as the `source` and `looked_in` evidence names it (machine words).
+    private static func sourceName(_ source: String) -> LocalizedText? {
+        switch source {
+        case "feed": LocalizedText(en: "the RSS/Atom feed", vi: "tin RSS")
+        case "sitemap": LocalizedText(en: "the sitemap", vi: "sơ đồ trang (sitemap)")
+        case "page": LocalizedText(en: "the dates printed on the page", vi: "ngày in trên trang")
+        case "structured":
+            LocalizedText(
+                en: "the page's structured data (meta tags, JSON-LD)",
+                vi: "dữ liệu cấu trúc của trang (thẻ meta, JSON-LD)")
+        case "last-modified":
+            LocalizedText(en: "the Last-Modified date the server sends", vi: "ngày sửa đổi máy chủ báo")
+        default: nil
+        }
+    }
+
+    /// How long ago the newest date was: "2 days ago" / "cách 2 ngày".
+    private static func age(_ values: FindingValues) -> LocalizedText {
+        guard let days = Int(values["age_days"]) else {
+            return LocalizedText(en: "\(values["age_days"]) days ago", vi: "cách \(values["age_days"]) ngày")
+        }
+        let count = FindingValues.number(abs(days))
+        return switch days {
+        case ..<0:
+            LocalizedText(
+                en: "\(count.en) days in the future", vi: "ngày trong tương lai, sau hôm nay \(count.vi) ngày")
+        case 0: LocalizedText(en: "less than a day ago", vi: "chưa đầy một ngày")
+        case 1: LocalizedText(en: "1 day ago", vi: "cách 1 ngày")
+        default: LocalizedText(en: "\(count.en) days ago", vi: "cách \(count.vi) ngày")
+        }
+    }
+
+    /// The newest date, its age and where it was read, without a capital or a period.
+    private static func newest(_ values: FindingValues) -> LocalizedText {
+        let date = values.date("newest")
+        let elapsed = age(values)
+        if values["source"] == "last-modified" {
+            let page = values.has("url") ? " \(values["url"])" : ""
+            return LocalizedText(
+                en:
+                    "the page\(page) was last modified on \(date.en) (\(elapsed.en)), according to the Last-Modified date the server sends",
+                vi: "trang\(page) được sửa đổi gần nhất ngày \(date.vi) (\(elapsed.vi)), theo ngày sửa đổi máy chủ báo")
+        }
+        let at = values.has("url") ? " \(values["url"])" : ""
+        let from = sourceName(values["source"]).map {
+            LocalizedText(
+                en: ", according to \($0.en)\(at.isEmpty ? "" : " at\(at)")",
+                vi: ", theo \($0.vi)\(at.isEmpty ? "" : " tại\(at)")")
+        }
+        return LocalizedText(
+            en: "the newest item is dated \(date.en) (\(elapsed.en))\(from?.en ?? "")",
+            vi: "tin bài mới nhất đăng ngày \(date.vi) (\(elapsed.vi))\(from?.vi ?? "")")
+    }
+
+    /// The places looked in for a date, each named once; empty when the evidence lists none.
+    private static func lookedIn(_ values: FindingValues) -> LocalizedText {
+        var en: [String] = []
+        var vi: [String] = []
+        for source in (values.evidence["looked_in"] ?? "").split(separator: ",") {
+            let word = source.trimmingCharacters(in: .whitespaces)
+            guard let name = sourceName(word) else { continue }
+            if !en.contains(name.en) { en.append(name.en) }
+            if !vi.contains(name.vi) { vi.append(name.vi) }
+        }
+        return LocalizedText(en: en.joined(separator: ", "), vi: vi.joined(separator: ", "))
+    }
 }

@@ -57,6 +57,36 @@ struct MandatoryInfoRule: Rule {
         return .fail(.missingItems, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "The portal shows every required and recommended item\(shownWhere(values).en): \(items(values, "found").en).",
+                vi:
+                    "Cổng công bố đủ thông tin bắt buộc và khuyến nghị\(shownWhere(values).vi): \(items(values, "found").vi)."
+            )
+        case .recommendedMissing:
+            LocalizedText(
+                en:
+                    "The portal shows every required item\(shownWhere(values).en); recommended items missing: \(items(values, "recommended_missing").en).",
+                vi:
+                    "Cổng công bố đủ thông tin bắt buộc\(shownWhere(values).vi); còn thiếu thông tin khuyến nghị: \(items(values, "recommended_missing").vi)."
+            )
+        case .missingItems:
+            LocalizedText(
+                en:
+                    "Required items missing\(lookedAt(values).en): \(items(values, "missing").en)\(alsoMissing(values).en).",
+                vi:
+                    "Thiếu thông tin bắt buộc\(lookedAt(values).vi): \(items(values, "missing").vi)\(alsoMissing(values).vi)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The home page's content could not be read, so the mandatory information could not be checked.",
+                vi: "Không đọc được nội dung trang chủ nên chưa kiểm tra được thông tin bắt buộc.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("all shown", .pass, .ok),
         .init("no e-mail", .fail, .missingItems) {
@@ -86,4 +116,90 @@ struct MandatoryInfoRule: Rule {
         },
         .init("no page", .inconclusive, .missingFacts) { $0.content = nil },
     ]
+
+    // MARK: - Sentence words
+
+    /// An item as the `found`, `missing` and `where` evidence names it (machine words: `MandatoryInfo`'s ids).
+    private static func itemName(_ id: String) -> LocalizedText {
+        switch id {
+        case "agency": LocalizedText(en: "governing agency", vi: "tên cơ quan chủ quản")
+        case "address": LocalizedText(en: "address", vi: "địa chỉ")
+        case "phone": LocalizedText(en: "phone number", vi: "số điện thoại")
+        case "email": LocalizedText(en: "e-mail address", vi: "thư điện tử")
+        case "responsible": LocalizedText(en: "person responsible", vi: "người chịu trách nhiệm")
+        case "info-contact-point": LocalizedText(en: "information contact point", vi: "đầu mối cung cấp thông tin")
+        case "disclosure-list":
+            LocalizedText(
+                en: "list of information to be published", vi: "danh mục thông tin phải được công khai")
+        default: LocalizedText(en: id, vi: id)
+        }
+    }
+
+    /// A place as the `where` evidence names it (`MandatoryInfo.Place`'s raw values).
+    private static func placeName(_ place: String, _ values: FindingValues) -> LocalizedText? {
+        let page = values.has("contact_page") ? " \(values["contact_page"])" : ""
+        return switch place {
+        case "footer": LocalizedText(en: "the footer", vi: "chân trang")
+        case "contact-page": LocalizedText(en: "the contact page\(page)", vi: "trang Liên hệ\(page)")
+        case "page": LocalizedText(en: "the home page", vi: "trang chủ")
+        default: nil
+        }
+    }
+
+    /// The items a comma-separated value lists, named: "phone number, e-mail address" / "số điện thoại, thư điện tử".
+    private static func items(_ values: FindingValues, _ key: String) -> LocalizedText {
+        let ids = (values.evidence[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard !ids.isEmpty else { return LocalizedText(en: "…", vi: "…") }
+        let names = ids.map(itemName)
+        return LocalizedText(
+            en: names.map(\.en).joined(separator: ", "), vi: names.map(\.vi).joined(separator: ", "))
+    }
+
+    /// " (shown in the footer and on the contact page …)": the places the `where` evidence names
+    /// (`item: label (place)`, joined by "; "), each once; empty when it names none.
+    private static func shownWhere(_ values: FindingValues) -> LocalizedText {
+        var places: [String] = []
+        for entry in (values.evidence["where"] ?? "").components(separatedBy: "; ") where entry.hasSuffix(")") {
+            guard let open = entry.lastIndex(of: "(") else { continue }
+            let place = String(entry[entry.index(after: open)..<entry.index(before: entry.endIndex)])
+            if !places.contains(place) { places.append(place) }
+        }
+        let names = places.compactMap { placeName($0, values) }
+        guard !names.isEmpty else { return LocalizedText(en: "", vi: "") }
+        return LocalizedText(
+            en: " (shown in " + joined(names.map(\.en), "and") + ")",
+            vi: " (nêu ở " + joined(names.map(\.vi), "và") + ")")
+    }
+
+    /// " (footer and contact page … read)" when the contact page was read too; empty otherwise.
+    private static func lookedAt(_ values: FindingValues) -> LocalizedText {
+        guard values.has("contact_page") else { return LocalizedText(en: "", vi: "") }
+        return LocalizedText(
+            en: " (in the footer and on the contact page \(values["contact_page"]))",
+            vi: " (đã xem chân trang và trang Liên hệ \(values["contact_page"]))")
+    }
+
+    /// "; recommended items missing: …; shown: …", each part when the evidence has it.
+    private static func alsoMissing(_ values: FindingValues) -> LocalizedText {
+        var en = ""
+        var vi = ""
+        if values.has("recommended_missing") {
+            let names = items(values, "recommended_missing")
+            en += "; recommended items missing: \(names.en)"
+            vi += "; thiếu thông tin khuyến nghị: \(names.vi)"
+        }
+        if values.has("found") {
+            let names = items(values, "found")
+            en += "; shown: \(names.en)"
+            vi += "; đã công bố: \(names.vi)"
+        }
+        return LocalizedText(en: en, vi: vi)
+    }
+
+    /// "a, b and c".
+    private static func joined(_ parts: [String], _ and: String) -> String {
+        guard parts.count > 1 else { return parts.first ?? "" }
+        return parts.dropLast().joined(separator: ", ") + " \(and) " + (parts.last ?? "")
+    }
 }

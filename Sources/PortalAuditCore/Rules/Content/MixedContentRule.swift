@@ -37,6 +37,26 @@ struct MixedContentRule: Rule {
         return .fail(.activeMixed, ["count": String(active.count), "resources": clip(active.joined(separator: "; "))])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The HTTPS home page loads no script, frame, stylesheet or form over HTTP.",
+                vi: "Trang chủ HTTPS không tải mã lệnh, khung, bảng kiểu hay biểu mẫu nào qua HTTP.")
+        case .activeMixed:
+            LocalizedText(
+                en:
+                    "The HTTPS home page loads \(values.number("count").en) active resource\(values["count"] == "1" ? "" : "s") over plain HTTP: \(resources(values).en).",
+                vi:
+                    "Trang chủ HTTPS tải \(values.number("count").vi) thành phần thực thi qua HTTP không mã hóa: \(resources(values).vi)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "This scan has no record of what the home page loads over HTTP, so it could not be checked.",
+                vi: "Lần quét này không có dữ liệu về các thành phần trang chủ tải qua HTTP nên chưa kiểm tra được.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("everything over HTTPS", .pass, .ok),
         .init("a script over HTTP", .fail, .activeMixed) {
@@ -46,4 +66,41 @@ struct MixedContentRule: Rule {
             $0.content?.mixedActive = nil
         },
     ]
+
+    // MARK: - Sentence words
+
+    /// A tag as the `resources` evidence names it (`tag url`, an HTML element name).
+    private static func tagName(_ tag: String) -> LocalizedText? {
+        switch tag {
+        case "script": LocalizedText(en: "script", vi: "mã lệnh")
+        case "iframe", "frame": LocalizedText(en: "frame", vi: "khung")
+        case "form": LocalizedText(en: "form posting to", vi: "biểu mẫu gửi tới")
+        case "object", "embed": LocalizedText(en: "plugin object", vi: "đối tượng nhúng")
+        case "link": LocalizedText(en: "stylesheet or preload", vi: "bảng kiểu hoặc tệp tải trước")
+        default: nil
+        }
+    }
+
+    /// The `resources` evidence with each tag named: "script http://…" / "mã lệnh http://…".
+    private static func resources(_ values: FindingValues) -> LocalizedText { resources(values, named: tagName) }
+
+    /// The `resources` evidence (`tag url`, joined by "; "), each tag named by `named` (a tag it does not know
+    /// is left out of the Vietnamese text).
+    static func resources(_ values: FindingValues, named: (String) -> LocalizedText?) -> LocalizedText {
+        let entries = (values.evidence["resources"] ?? "").components(separatedBy: "; ").filter { !$0.isEmpty }
+        guard !entries.isEmpty else { return LocalizedText(en: "…", vi: "…") }
+        var en: [String] = []
+        var vi: [String] = []
+        for entry in entries {
+            guard let space = entry.firstIndex(of: " "), let name = named(String(entry[..<space])) else {
+                en.append(entry)
+                vi.append(entry.hasPrefix("http") ? entry : "…")
+                continue
+            }
+            let url = entry[entry.index(after: space)...]
+            en.append("\(name.en) \(url)")
+            vi.append("\(name.vi) \(url)")
+        }
+        return LocalizedText(en: en.joined(separator: ", "), vi: vi.joined(separator: ", "))
+    }
 }

@@ -37,6 +37,29 @@ struct MixedPassiveContentRule: Rule {
             .passiveMixed, ["count": String(passive.count), "resources": clip(passive.joined(separator: "; "))])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The HTTPS home page shows no image or media over HTTP.",
+                vi: "Trang chủ HTTPS không hiển thị hình ảnh hay nội dung đa phương tiện nào qua HTTP.")
+        case .passiveMixed:
+            LocalizedText(
+                en:
+                    "The HTTPS home page shows \(values.number("count").en) image or media file\(values["count"] == "1" ? "" : "s") over plain HTTP: \(resources(values).en).",
+                vi:
+                    "Trang chủ HTTPS hiển thị \(values.number("count").vi) hình ảnh hoặc tệp đa phương tiện qua HTTP không mã hóa: \(resources(values).vi)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "This scan has no record of the images and media the home page loads over HTTP, so it could not be checked.",
+                vi:
+                    "Lần quét này không có dữ liệu về hình ảnh, đa phương tiện trang chủ tải qua HTTP nên chưa kiểm tra được."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("everything over HTTPS", .pass, .ok),
         .init("an image over HTTP", .fail, .passiveMixed) {
@@ -46,4 +69,23 @@ struct MixedPassiveContentRule: Rule {
             $0.content?.mixedPassive = nil
         },
     ]
+
+    // MARK: - Sentence words
+
+    /// A tag as the `resources` evidence names it (`tag url`, an HTML element name).
+    private static func tagName(_ tag: String) -> LocalizedText? {
+        switch tag {
+        case "img": LocalizedText(en: "image", vi: "hình ảnh")
+        case "audio": LocalizedText(en: "audio", vi: "âm thanh")
+        case "video": LocalizedText(en: "video", vi: "video")
+        case "source": LocalizedText(en: "media source", vi: "nguồn đa phương tiện")
+        case "link": LocalizedText(en: "icon", vi: "biểu tượng")
+        default: nil
+        }
+    }
+
+    /// The `resources` evidence with each tag named: "image http://…" / "hình ảnh http://…".
+    private static func resources(_ values: FindingValues) -> LocalizedText {
+        MixedContentRule.resources(values, named: tagName)
+    }
 }

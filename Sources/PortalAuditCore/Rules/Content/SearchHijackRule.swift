@@ -66,6 +66,46 @@ struct SearchHijackRule: Rule {
         return .fail(first, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "The portal carries no commerce markup, no site name of someone else's and no sitemap entries on other hosts.",
+                vi:
+                    "Cổng không có dữ liệu cấu trúc bán hàng, không mang tên trang lạ và sơ đồ trang không trỏ tới máy chủ khác."
+            )
+        case .commerceMarkup:
+            LocalizedText(
+                en:
+                    "The page's JSON-LD declares \(commerce(values).en), which a government portal has no reason to declare\(also(values).en).",
+                vi:
+                    "Dữ liệu cấu trúc JSON-LD của trang khai báo \(commerce(values).vi), điều cổng cơ quan nhà nước không có lý do khai báo\(also(values).vi)."
+            )
+        case .siteNameMismatch:
+            LocalizedText(
+                en:
+                    "The page names the site “\(values["site_name"])”, unlike the inventory's “\(values["inventory_name"])”\(also(values).en).",
+                vi:
+                    "Thẻ meta tên trang ghi “\(values["site_name"])”, khác tên trong danh mục cổng “\(values["inventory_name"])”\(also(values).vi)."
+            )
+        case .sitemapOffHost:
+            LocalizedText(
+                en:
+                    "The sitemap lists \(values.number("sitemap_off_host").en) page\(values["sitemap_off_host"] == "1" ? "" : "s") on other hosts\(offHostSamples(values).en).",
+                vi:
+                    "Sơ đồ trang (sitemap) liệt kê \(values.number("sitemap_off_host").vi) trang thuộc máy chủ khác\(offHostSamples(values).vi)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "This scan has no record of the portal's structured data, site name and sitemap, so this could not be checked.",
+                vi:
+                    "Lần quét này chưa đọc được dữ liệu cấu trúc, tên trang và sơ đồ trang của cổng nên chưa kiểm tra được."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("nothing of the sort", .pass, .ok),
         .init("the portal's own name and an article's markup", .pass, .ok) {
@@ -87,4 +127,72 @@ struct SearchHijackRule: Rule {
         },
         .init("a history before these were looked for", .inconclusive, .missingFacts) { $0.content?.search = nil },
     ]
+
+    // MARK: - Sentence words
+
+    /// A schema.org type of the `types` evidence, named.
+    private static func typeName(_ type: String) -> LocalizedText {
+        switch type {
+        case "Product", "IndividualProduct": LocalizedText(en: "products", vi: "sản phẩm")
+        case "ProductGroup": LocalizedText(en: "product groups", vi: "nhóm sản phẩm")
+        case "Offer", "AggregateOffer": LocalizedText(en: "offers for sale", vi: "giá chào bán")
+        case "AggregateRating": LocalizedText(en: "ratings", vi: "điểm đánh giá")
+        case "Review": LocalizedText(en: "reviews", vi: "bài đánh giá")
+        default: LocalizedText(en: type, vi: type)
+        }
+    }
+
+    /// "sản phẩm, điểm đánh giá (Product, AggregateRating)": the commerce types, named once each, then as
+    /// declared.
+    private static func commerce(_ values: FindingValues) -> LocalizedText {
+        let types = values.list("types")
+        var en: [String] = []
+        var vi: [String] = []
+        for type in types.components(separatedBy: ", ") {
+            let name = typeName(type)
+            if !en.contains(name.en) { en.append(name.en) }
+            if !vi.contains(name.vi) { vi.append(name.vi) }
+        }
+        return LocalizedText(
+            en: "\(en.joined(separator: ", ")) (\(types))", vi: "\(vi.joined(separator: ", ")) (\(types))")
+    }
+
+    /// ", e.g. https://…", the sampled entries on other hosts (the `examples` evidence, joined by spaces).
+    private static func offHostSamples(_ values: FindingValues) -> LocalizedText {
+        guard values.has("examples") else { return LocalizedText(en: "", vi: "") }
+        let urls = values["examples"].split(separator: " ").joined(separator: ", ")
+        return LocalizedText(en: ", e.g. \(urls)", vi: ", ví dụ: \(urls)")
+    }
+
+    /// "; also, …": the other signs found (the `also` evidence: result codes, joined by ","), each with its
+    /// values; empty when there is none.
+    private static func also(_ values: FindingValues) -> LocalizedText {
+        var en: [String] = []
+        var vi: [String] = []
+        for other in (values.evidence["also"] ?? "").split(separator: ",") {
+            guard let code = Code(rawValue: other.trimmingCharacters(in: .whitespaces)) else { continue }
+            switch code {
+            case .siteNameMismatch:
+                let shown = values["site_name"]
+                let declared = values["inventory_name"]
+                en.append("the page names the site “\(shown)”, unlike the inventory's “\(declared)”")
+                vi.append("thẻ meta tên trang ghi “\(shown)”, khác tên trong danh mục cổng “\(declared)”")
+            case .sitemapOffHost:
+                let count = values.number("sitemap_off_host")
+                let plural = values["sitemap_off_host"] == "1" ? "" : "s"
+                let example = offHostSamples(values)
+                en.append("the sitemap lists \(count.en) page\(plural) on other hosts\(example.en)")
+                vi.append("sơ đồ trang (sitemap) liệt kê \(count.vi) trang thuộc máy chủ khác\(example.vi)")
+            case .commerceMarkup:
+                let types = commerce(values)
+                en.append("the page's JSON-LD declares \(types.en)")
+                vi.append("dữ liệu cấu trúc JSON-LD của trang khai báo \(types.vi)")
+            case .ok, .missingFacts:
+                continue
+            }
+        }
+        guard !en.isEmpty else { return LocalizedText(en: "", vi: "") }
+        return LocalizedText(
+            en: "; also, " + en.joined(separator: "; "), vi: "; ngoài ra, " + vi.joined(separator: "; "))
+    }
 }

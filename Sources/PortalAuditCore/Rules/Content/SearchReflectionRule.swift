@@ -45,6 +45,42 @@ struct SearchReflectionRule: Rule {
         return .fail(.reflected, ["url": search.url])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The portal's search does not print the query back (asked with a harmless word: \(values["url"])).",
+                vi:
+                    "Trang tìm kiếm của cổng không in lại từ khóa tìm kiếm (đã thử bằng một từ vô hại: \(values["url"]))."
+            )
+        case .noindex:
+            LocalizedText(
+                en:
+                    "The portal's search prints the query back, but its results are marked not to be indexed by search engines (\(values["url"])).",
+                vi:
+                    "Trang tìm kiếm của cổng in lại từ khóa nhưng đã đánh dấu không cho công cụ tìm kiếm lập chỉ mục (\(values["url"]))."
+            )
+        case .reflected:
+            LocalizedText(
+                en:
+                    "The portal's search prints any query back and lets search engines index the result, so anyone can publish text under the portal's address (\(values["url"])).",
+                vi:
+                    "Trang tìm kiếm của cổng in lại nguyên văn từ khóa và cho phép công cụ tìm kiếm lập chỉ mục, nên bất kỳ ai cũng đăng được chữ dưới địa chỉ của cổng (\(values["url"]))."
+            )
+        case .noSearch:
+            LocalizedText(
+                en: "The home page has no search form, so there is no search page to misuse.",
+                vi: "Trang chủ không có ô tìm kiếm nên không có trang kết quả tìm kiếm để bị lợi dụng.")
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "\(values.has("url") ? "The portal's search did not answer (\(values["url"]))" : "This scan sampled no pages of the portal"), so its search could not be checked.",
+                vi:
+                    "\(values.has("url") ? "Trang tìm kiếm của cổng không trả lời (\(values["url"]))" : "Lần quét này không lấy mẫu trang nào của cổng") nên chưa kiểm tra được trang tìm kiếm."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("no search form on the home page", .pass, .noSearch),
         .init("the search does not print the query", .pass, .ok) {

@@ -88,6 +88,36 @@ struct SpamInjectionRule: Rule {
         return .pass(.ok, sampled)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "No injected gambling or betting content was found on the home page\(values.has("pages_sampled") ? " or the sampled pages" : "")\(sampled(values).en).",
+                vi:
+                    "Không phát hiện nội dung cờ bạc, cá cược bị chèn trên trang chủ\(values.has("pages_sampled") ? " và các trang mẫu" : "")\(sampled(values).vi)."
+            )
+        case .lawfulMention:
+            LocalizedText(
+                en:
+                    "The home page mentions gambling or betting in a lawful context (a police story, lottery results), not injected content\(mentioned(values).en)\(sampled(values).en).",
+                vi:
+                    "Trang chủ có nhắc tới cờ bạc, cá cược trong ngữ cảnh hợp pháp (tin công an, kết quả xổ số), không phải nội dung bị chèn\(mentioned(values).vi)\(sampled(values).vi)."
+            )
+        case .injected:
+            LocalizedText(
+                en: "\(injected(values).en)\(sampled(values).en).",
+                vi: "\(injected(values).vi)\(sampled(values).vi).")
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "This scan has no record of a search for gambling content on the home page, so it could not be checked.",
+                vi:
+                    "Lần quét này không có dữ liệu dò tìm nội dung cờ bạc, cá cược trên trang chủ nên chưa kiểm tra được."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("nothing found", .pass, .ok),
         .init("hidden betting text and a link out", .fail, .injected) {
@@ -162,4 +192,107 @@ struct SpamInjectionRule: Rule {
         },
         .init("a history before spam was looked for", .inconclusive, .missingFacts) { $0.content?.spam = nil },
     ]
+
+    // MARK: - Sentence words
+
+    /// A hit's place as the evidence names it (`SpamHit.Place`'s raw values).
+    private static func placeName(_ place: String) -> LocalizedText? {
+        switch place {
+        case "visible": LocalizedText(en: "visible text", vi: "chữ hiển thị")
+        case "hidden": LocalizedText(en: "hidden text", vi: "chữ bị ẩn")
+        case "title": LocalizedText(en: "page title", vi: "tiêu đề trang")
+        case "meta": LocalizedText(en: "meta tag", vi: "thẻ meta")
+        case "link": LocalizedText(en: "link out", vi: "liên kết ra ngoài")
+        case "script": LocalizedText(en: "string a script decodes", vi: "chuỗi do mã lệnh giải mã")
+        case "forward": LocalizedText(en: "forwards visitors", vi: "chuyển hướng người xem")
+        default: nil
+        }
+    }
+
+    /// The terms of hits as the evidence describes them (`term (place → url): excerpt`, joined by " | "), each
+    /// once, with its place named when `places`: "nhà cái (chữ bị ẩn), fb88 (liên kết ra ngoài)"; empty when
+    /// none reads (an excerpt holding " | " or a clipped entry is skipped).
+    private static func terms(_ text: String, places: Bool) -> LocalizedText {
+        var en: [String] = []
+        var vi: [String] = []
+        for entry in text.components(separatedBy: " | ") {
+            guard let open = entry.range(of: " (") else { continue }
+            let term = String(entry[..<open.lowerBound])
+            let place = String(entry[open.upperBound...].prefix { $0.isLetter })
+            guard !term.isEmpty, term != "…", let name = placeName(place) else { continue }
+            var shown = LocalizedText(en: term, vi: term)
+            if places {
+                shown = LocalizedText(en: "\(term) (\(name.en))", vi: "\(term) (\(name.vi))")
+            }
+            if !en.contains(shown.en) {
+                en.append(shown.en)
+                vi.append(shown.vi)
+            }
+        }
+        return LocalizedText(en: en.joined(separator: ", "), vi: vi.joined(separator: ", "))
+    }
+
+    /// ": cá cược, cá độ", the terms a lawful mention holds; empty when none reads.
+    private static func mentioned(_ values: FindingValues) -> LocalizedText {
+        let found = terms(values["found"], places: false)
+        return found.en.isEmpty
+            ? LocalizedText(en: "", vi: "") : LocalizedText(en: ": \(found.en)", vi: ": \(found.vi)")
+    }
+
+    /// " (20/20 sampled pages read)" when pages were sampled.
+    private static func sampled(_ values: FindingValues) -> LocalizedText {
+        guard values.has("pages_sampled") else { return LocalizedText(en: "", vi: "") }
+        return LocalizedText(
+            en: " (\(values["pages_sampled"]) sampled pages read)",
+            vi: " (đã đọc \(values["pages_sampled"]) trang mẫu)")
+    }
+
+    /// What was injected where, without a period: the home page (`score`, `found`, `scrambled_syllables`) and
+    /// the sampled pages (`injected_pages`: `url — hits`, joined by " || ").
+    private static func injected(_ values: FindingValues) -> LocalizedText {
+        var en: [String] = []
+        var vi: [String] = []
+        if values.has("score") {
+            let found = terms(values["found"], places: true)
+            var home = LocalizedText(
+                en: "The home page carries injected gambling or betting content (score \(values["score"]))",
+                vi: "Trang chủ bị chèn nội dung cờ bạc, cá cược (mức điểm \(values["score"]))")
+            if !found.en.isEmpty {
+                home.en += ": \(found.en)"
+                home.vi += ": \(found.vi)"
+            }
+            if values.has("scrambled_syllables") {
+                let count = values.number("scrambled_syllables")
+                home.en += ", with \(count.en) syllables of scrambled diacritics"
+                home.vi += ", kèm \(count.vi) âm tiết bị xáo dấu"
+            }
+            en.append(home.en)
+            vi.append(home.vi)
+        }
+        if values.has("injected_pages") {
+            var pagesEN: [String] = []
+            var pagesVI: [String] = []
+            for entry in values["injected_pages"].components(separatedBy: " || ") {
+                let dash = entry.range(of: " — ")
+                let url = dash.map { String(entry[..<$0.lowerBound]) } ?? entry
+                guard !url.isEmpty else { continue }
+                let found = dash.map { terms(String(entry[$0.upperBound...]), places: false) }
+                pagesEN.append(url + (found.map { $0.en.isEmpty ? "" : " (\($0.en))" } ?? ""))
+                pagesVI.append(url + (found.map { $0.vi.isEmpty ? "" : " (\($0.vi))" } ?? ""))
+            }
+            let list = LocalizedText(en: pagesEN.joined(separator: ", "), vi: pagesVI.joined(separator: ", "))
+            if en.isEmpty {
+                en.append("Sampled pages of the portal carry injected gambling or betting content: \(list.en)")
+                vi.append("Trang mẫu của cổng bị chèn nội dung cờ bạc, cá cược: \(list.vi)")
+            } else {
+                en.append("sampled pages are injected too: \(list.en)")
+                vi.append("các trang mẫu cũng bị chèn: \(list.vi)")
+            }
+        }
+        if en.isEmpty {
+            en.append("The portal carries injected gambling or betting content")
+            vi.append("Cổng bị chèn nội dung cờ bạc, cá cược")
+        }
+        return LocalizedText(en: en.joined(separator: "; "), vi: vi.joined(separator: "; "))
+    }
 }

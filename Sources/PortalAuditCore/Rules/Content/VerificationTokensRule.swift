@@ -64,6 +64,43 @@ struct VerificationTokensRule: Rule {
         return .pass(served.isEmpty ? .ok : .known, evidence)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The portal serves no search-console verification token.",
+                vi: "Cổng không có mã xác minh công cụ quản trị tìm kiếm nào.")
+        case .known:
+            LocalizedText(
+                en:
+                    "The portal serves only known search-console verification tokens (none new since the previous scan, or declared in the inventory): \(tokens(values, "tokens")).",
+                vi:
+                    "Cổng chỉ có mã xác minh công cụ quản trị tìm kiếm đã biết (không có mã mới từ lần quét trước, hoặc đã khai báo trong danh mục cổng): \(tokens(values, "tokens"))."
+            )
+        case .newToken:
+            LocalizedText(
+                en:
+                    "A search-console verification token appeared since the scan of \(values.date("since").en) that the inventory does not declare: \(tokens(values, "new")).",
+                vi:
+                    "Xuất hiện mã xác minh công cụ quản trị tìm kiếm mới kể từ lần quét ngày \(values.date("since").vi), không được khai báo trong danh mục cổng: \(tokens(values, "new"))."
+            )
+        case .noPrevious:
+            LocalizedText(
+                en:
+                    "The portal serves search-console verification tokens the inventory does not declare (\(tokens(values, "tokens"))), and no earlier scan tells whether they are new.",
+                vi:
+                    "Cổng có mã xác minh công cụ quản trị tìm kiếm chưa khai báo trong danh mục cổng (\(tokens(values, "tokens"))) và chưa có lần quét trước để biết mã có mới xuất hiện hay không."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "This scan has no record of the portal's verification tags and files, so the tokens could not be checked.",
+                vi:
+                    "Lần quét này không có dữ liệu về thẻ meta và tệp xác minh của cổng nên chưa kiểm tra được mã xác minh."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("no token served", .pass, .ok),
         .init("a token appeared since the previous scan", .fail, .newToken) {
@@ -84,5 +121,22 @@ struct VerificationTokensRule: Rule {
         .init("a history before tokens were looked for", .inconclusive, .missingFacts) {
             $0.content?.search = nil
         },
+    ]
+
+    // MARK: - Sentence words
+
+    /// The tokens of a value (`engine:token`, joined by ", "), each engine named: "Google Xq3n…, Bing 0A1B…".
+    private static func tokens(_ values: FindingValues, _ key: String) -> String {
+        values[key].components(separatedBy: ", ").map { entry in
+            guard let colon = entry.firstIndex(of: ":") else { return entry }
+            let engine = engineNames[String(entry[..<colon])] ?? String(entry[..<colon])
+            return "\(engine) \(entry[entry.index(after: colon)...])"
+        }.joined(separator: ", ")
+    }
+
+    /// The engines `SearchSigns` names in a token, as they write their names.
+    private static let engineNames = [
+        "google": "Google", "bing": "Bing", "yandex": "Yandex", "baidu": "Baidu", "facebook": "Facebook",
+        "pinterest": "Pinterest",
     ]
 }

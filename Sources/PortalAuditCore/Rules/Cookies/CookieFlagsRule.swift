@@ -70,6 +70,66 @@ struct CookieFlagsRule: Rule {
         }
     }
 
+    /// The `missing` evidence `missingFlags` wrote, read back: each cookie's name and the flags it lacks as
+    /// "Secure, HttpOnly" (empty for a fragment the clip cut short, kept as sent).
+    static func lacking(_ values: FindingValues) -> [(cookie: String, flags: String)] {
+        (values.evidence["missing"] ?? "").components(separatedBy: "; ").filter { !$0.isEmpty }.map {
+            item -> (cookie: String, flags: String) in
+            guard let colon = item.range(of: ": ", options: .backwards) else { return (item, "") }
+            let flags = item[colon.upperBound...].split(separator: ",").joined(separator: ", ")
+            return (String(item[..<colon.lowerBound]), flags)
+        }
+    }
+
+    /// The cookies `missing` names, each with its flags ("PHPSESSID (Secure, HttpOnly)"), and whether it is one
+    /// cookie with flags named.
+    static func lackingText(_ values: FindingValues) -> (
+        found: [(cookie: String, flags: String)], each: String, one: Bool
+    ) {
+        let found = lacking(values)
+        let each = found.map { $0.flags.isEmpty ? $0.cookie : "\($0.cookie) (\($0.flags))" }.joined(separator: ", ")
+        return (found, each, found.count == 1 && !found[0].flags.isEmpty)
+    }
+
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let (found, each, one) = lackingText(values)
+        return switch code {
+        case .ok:
+            values.count("cookies") == 1
+                ? LocalizedText(
+                    en: "The session cookie \(values.list("cookies")) carries Secure, HttpOnly and SameSite.",
+                    vi: "Cookie phiên \(values.list("cookies")) có đủ thuộc tính Secure, HttpOnly và SameSite.")
+                : LocalizedText(
+                    en: "The session cookies \(values.list("cookies")) all carry Secure, HttpOnly and SameSite.",
+                    vi: "Các cookie phiên \(values.list("cookies")) đều có đủ thuộc tính Secure, HttpOnly và SameSite.")
+        case .noCookies:
+            LocalizedText(
+                en: "The home page sets no cookies.",
+                vi: "Trang chủ không đặt cookie nào.")
+        case .noSessionCookies:
+            LocalizedText(
+                en: "The home page sets no session cookie to judge (cookies received: \(values.list("cookies"))).",
+                vi:
+                    "Trang chủ không đặt cookie phiên nào cần đánh giá (các cookie nhận được: \(values.list("cookies")))."
+            )
+        case .flagsMissing:
+            one
+                ? LocalizedText(
+                    en: "The session cookie \(found[0].cookie) lacks \(found[0].flags).",
+                    vi: "Cookie phiên \(found[0].cookie) thiếu thuộc tính \(found[0].flags).")
+                : LocalizedText(
+                    en: "Session cookies lack security flags: \(each).",
+                    vi: "Các cookie phiên thiếu thuộc tính bảo mật: \(each).")
+        case .missingFacts:
+            LocalizedText(
+                en:
+                    "The HTTP headers and cookies could not be read, so the session cookies' flags could not be checked.",
+                vi:
+                    "Không đọc được tiêu đề HTTP và cookie của trang chủ nên chưa kiểm tra được thuộc tính của cookie phiên."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("all flags", .pass, .ok),
         .init("no cookies", .pass, .noCookies) { $0.cookies = [] },

@@ -38,6 +38,36 @@ struct OtherCookieFlagsRule: Rule {
         return .fail(.flagsMissing, ["missing": clip(problems.joined(separator: "; "))])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let (found, each, one) = CookieFlagsRule.lackingText(values)
+        return switch code {
+        case .ok:
+            values.count("cookies") == 1
+                ? LocalizedText(
+                    en: "The cookie \(values.list("cookies")) carries Secure and SameSite.",
+                    vi: "Cookie \(values.list("cookies")) có đủ thuộc tính Secure và SameSite.")
+                : LocalizedText(
+                    en: "The cookies \(values.list("cookies")) all carry Secure and SameSite.",
+                    vi: "Các cookie \(values.list("cookies")) đều có đủ thuộc tính Secure và SameSite.")
+        case .noOtherCookies:
+            LocalizedText(
+                en: "The home page sets no cookies other than session cookies.",
+                vi: "Trang chủ không đặt cookie nào khác ngoài cookie phiên.")
+        case .flagsMissing:
+            one
+                ? LocalizedText(
+                    en: "The cookie \(found[0].cookie) lacks \(found[0].flags).",
+                    vi: "Cookie \(found[0].cookie) thiếu thuộc tính \(found[0].flags).")
+                : LocalizedText(
+                    en: "Cookies lack security flags: \(each).",
+                    vi: "Các cookie thiếu thuộc tính bảo mật: \(each).")
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers and cookies could not be read, so the cookies' flags could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP và cookie của trang chủ nên chưa kiểm tra được thuộc tính của cookie.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("only session cookies", .pass, .noOtherCookies),
         .init("a language cookie with both flags", .pass, .ok) {

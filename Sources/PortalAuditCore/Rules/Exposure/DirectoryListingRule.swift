@@ -24,6 +24,11 @@ struct DirectoryListingRule: Rule {
         ExposureJudgement.judge(observation, kind: "listing")
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        ExposureJudgement.sentence(
+            code, values, what: LocalizedText(en: "directory listings", vi: "trang liệt kê nội dung thư mục"))
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("no listing", .pass, .ok),
         .init("listing", .fail, .exposed) {

@@ -29,6 +29,14 @@ struct SensitiveFilesRule: Rule {
         ExposureJudgement.judge(observation, kind: "sensitive")
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        ExposureJudgement.sentence(
+            code, values,
+            what: LocalizedText(
+                en: "sensitive files (secrets, database dumps, backups, diagnostics pages)",
+                vi: "tệp nhạy cảm (.env, bản sao lưu, phpinfo, server-status)"))
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("nothing matched", .pass, .ok),
         .init(".env served", .fail, .exposed) {

@@ -26,6 +26,13 @@ struct VCSExposureRule: Rule {
         ExposureJudgement.judge(observation, kind: "vcs")
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        ExposureJudgement.sentence(
+            code, values,
+            what: LocalizedText(
+                en: "version-control metadata (.git, .svn)", vi: "thư mục quản lý mã nguồn (.git, .svn)"))
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("nothing matched", .pass, .ok),
         .init(".git/HEAD served", .fail, .exposed) {

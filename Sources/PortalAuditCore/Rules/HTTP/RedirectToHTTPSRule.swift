@@ -69,6 +69,77 @@ struct RedirectToHTTPSRule: Rule {
         }
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let location = values["location"]
+        let refusal: LocalizedText =
+            switch values.evidence["refused"] ?? "" {
+            case RedirectScope.Refusal.credentials.rawValue:
+                LocalizedText(
+                    en: "an address carrying a user name and password (\(location))",
+                    vi: "một địa chỉ có kèm tên đăng nhập và mật khẩu (\(location))")
+            case RedirectScope.Refusal.privateAddress.rawValue:
+                LocalizedText(
+                    en: "an internal address or non-public port the public cannot reach (\(location))",
+                    vi:
+                        "một địa chỉ nội bộ hoặc cổng dịch vụ không công khai mà người dân không truy cập được (\(location))"
+                )
+            case RedirectScope.Refusal.unresolved.rawValue:
+                LocalizedText(
+                    en: "a host name that does not resolve (\(location))",
+                    vi: "một tên miền không phân giải được (\(location))")
+            default:
+                LocalizedText(en: "an unsafe address (\(location))", vi: "một địa chỉ không an toàn (\(location))")
+            }
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en: "Plain HTTP redirects to HTTPS (\(values["chain"])).",
+                vi: "Truy cập qua HTTP được chuyển hướng sang HTTPS (\(values["chain"])).")
+        case .noRedirect:
+            LocalizedText(
+                en: "The portal answers over plain HTTP without redirecting to HTTPS (\(values["chain"])).",
+                vi: "Cổng trả lời trực tiếp qua HTTP mà không chuyển hướng sang HTTPS (\(values["chain"])).")
+        case .redirectToHttp:
+            LocalizedText(
+                en: "The redirect from HTTP ends on a plain HTTP page, not on HTTPS (\(values["chain"])).",
+                vi: "Chuyển hướng từ HTTP kết thúc ở một trang HTTP, không sang HTTPS (\(values["chain"])).")
+        case .loop:
+            LocalizedText(
+                en: "The redirect from HTTP loops and never reaches a page (\(values["chain"])).",
+                vi: "Chuyển hướng từ HTTP lặp vòng, không dẫn tới trang nào (\(values["chain"])).")
+        case .tooManyHops:
+            LocalizedText(
+                en: "The redirect from HTTP takes too many hops without reaching HTTPS (\(values["chain"])).",
+                vi: "Chuyển hướng từ HTTP qua quá nhiều bước mà không tới được HTTPS (\(values["chain"])).")
+        case .badScheme:
+            LocalizedText(
+                en: "The redirect from HTTP leads to a scheme other than HTTP or HTTPS (\(values["chain"])).",
+                vi: "Chuyển hướng từ HTTP trỏ tới một giao thức không phải HTTP hay HTTPS (\(values["chain"])).")
+        case .httpNotServed:
+            LocalizedText(
+                en:
+                    "The server accepts no plain HTTP connection and the portal is served over HTTPS only, so there is nothing to redirect.",
+                vi:
+                    "Máy chủ không nhận kết nối HTTP, cổng chỉ phục vụ qua HTTPS nên không có trang không mã hóa cần chuyển hướng."
+            )
+        case .unsafeRedirect:
+            LocalizedText(
+                en: "The redirect from HTTP leads to \(refusal.en), which was not followed (\(values["chain"])).",
+                vi: "Chuyển hướng từ HTTP trỏ tới \(refusal.vi), công cụ không đi theo (\(values["chain"])).")
+        case .missingFacts:
+            values.has("chain")
+                ? LocalizedText(
+                    en:
+                        "The redirect chain from HTTP could not be followed to its end (\(values["chain"])), so whether it reaches HTTPS is unknown.",
+                    vi:
+                        "Không theo hết được chuỗi chuyển hướng từ HTTP (\(values["chain"])) nên chưa xác định được có tới HTTPS hay không."
+                )
+                : LocalizedText(
+                    en: "Plain HTTP was not probed, so the redirect to HTTPS could not be checked.",
+                    vi: "Chưa thăm dò truy cập qua HTTP nên chưa kiểm tra được việc chuyển hướng sang HTTPS.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("301 to https", .pass, .ok),
         .init("200 over http", .fail, .noRedirect) {

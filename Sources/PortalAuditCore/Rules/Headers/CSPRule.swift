@@ -111,6 +111,78 @@ struct CSPRule: Rule {
         return .fail(Code(rawValue: worst.rawValue) ?? .missing, value.merging(all) { a, _ in a })
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let more = max(0, values.count("weaknesses") - 1)
+        let also =
+            more == 0
+            ? LocalizedText(en: "", vi: "")
+            : LocalizedText(
+                en: ", and has \(more) further weakness\(more == 1 ? "" : "es")",
+                vi: ", ngoài ra còn \(more) điểm yếu khác")
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "The Content-Security-Policy in force restricts scripts, plugins and the base URL: “\(values["value"])”.",
+                vi:
+                    "Chính sách Content-Security-Policy đang áp dụng hạn chế nguồn mã script, plugin và địa chỉ gốc: “\(values["value"])”."
+            )
+        case .missing:
+            LocalizedText(
+                en:
+                    "The server sends no Content-Security-Policy header and the page declares no policy in a <meta> tag.",
+                vi:
+                    "Máy chủ không gửi tiêu đề Content-Security-Policy và trang cũng không khai báo chính sách CSP trong thẻ <meta>."
+            )
+        case .reportOnly:
+            LocalizedText(
+                en:
+                    "Only Content-Security-Policy-Report-Only is sent (“\(values["report_only"])”): violations are reported, nothing is blocked.",
+                vi:
+                    "Máy chủ chỉ gửi tiêu đề Content-Security-Policy-Report-Only (“\(values["report_only"])”): vi phạm chỉ được báo cáo, không bị chặn."
+            )
+        case .noScriptRestriction:
+            LocalizedText(
+                en:
+                    "The Content-Security-Policy “\(values["value"])” does not say where scripts may come from (no default-src or script-src)\(also.en).",
+                vi:
+                    "Chính sách Content-Security-Policy “\(values["value"])” không quy định nguồn được phép tải mã script (không có default-src hay script-src)\(also.vi)."
+            )
+        case .anyScriptSource:
+            LocalizedText(
+                en:
+                    "The Content-Security-Policy “\(values["value"])” allows scripts from anywhere (*, http:, https: or data:)\(also.en).",
+                vi:
+                    "Chính sách Content-Security-Policy “\(values["value"])” cho phép tải mã script từ bất kỳ nguồn nào (*, http:, https: hoặc data:)\(also.vi)."
+            )
+        case .unsafeInlineScripts:
+            LocalizedText(
+                en:
+                    "The Content-Security-Policy “\(values["value"])” lets inline scripts run ('unsafe-inline' without a nonce or hash)\(also.en).",
+                vi:
+                    "Chính sách Content-Security-Policy “\(values["value"])” cho phép chạy mã script nội tuyến ('unsafe-inline' không kèm nonce hay hash)\(also.vi)."
+            )
+        case .objectsAllowed:
+            LocalizedText(
+                en:
+                    "The Content-Security-Policy “\(values["value"])” does not block plugins (<object>, <embed>) with object-src 'none'\(also.en).",
+                vi:
+                    "Chính sách Content-Security-Policy “\(values["value"])” không chặn plugin (<object>, <embed>) bằng object-src 'none'\(also.vi)."
+            )
+        case .baseURIOpen:
+            LocalizedText(
+                en:
+                    "The Content-Security-Policy “\(values["value"])” does not restrict the page's base URL (base-uri)\(also.en).",
+                vi:
+                    "Chính sách Content-Security-Policy “\(values["value"])” không giới hạn địa chỉ gốc của trang (base-uri)\(also.vi)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers could not be read, so the Content-Security-Policy could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP của cổng nên chưa kiểm tra được chính sách Content-Security-Policy.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("scripts, plugins and the base URL restricted", .pass, .ok),
         .init("missing", .fail, .missing) { ExampleFacts.setHeader(&$0, "content-security-policy", nil) },

@@ -40,6 +40,30 @@ struct ContentTypeOptionsRule: Rule {
         return .fail(.invalid, ["value": clip(value)])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The server sends X-Content-Type-Options: nosniff, so browsers do not guess content types.",
+                vi: "Máy chủ gửi tiêu đề X-Content-Type-Options: nosniff, trình duyệt không tự đoán kiểu nội dung.")
+        case .missing:
+            LocalizedText(
+                en: "The server sends no X-Content-Type-Options header.",
+                vi: "Máy chủ không gửi tiêu đề X-Content-Type-Options.")
+        case .invalid:
+            LocalizedText(
+                en:
+                    "X-Content-Type-Options is “\(values["value"])”, not nosniff, so browsers may still guess content types.",
+                vi:
+                    "Tiêu đề X-Content-Type-Options có giá trị “\(values["value"])”, không phải nosniff, nên trình duyệt vẫn có thể tự đoán kiểu nội dung."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers could not be read, so X-Content-Type-Options could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP của cổng nên chưa kiểm tra được X-Content-Type-Options.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("nosniff", .pass, .ok),
         .init("missing", .fail, .missing) {

@@ -53,6 +53,47 @@ struct FrameOptionsRule: Rule {
         }
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            values.has("csp")
+                ? LocalizedText(
+                    en:
+                        "The Content-Security-Policy's frame-ancestors lets only the portal's own site frame its pages: “\(values["csp"])”.",
+                    vi:
+                        "Chỉ thị frame-ancestors của Content-Security-Policy chỉ cho phép chính cổng nhúng trang: “\(values["csp"])”."
+                )
+                : LocalizedText(
+                    en: "X-Frame-Options is “\(values["value"])”, so other sites cannot frame the portal.",
+                    vi: "Tiêu đề X-Frame-Options có giá trị “\(values["value"])”, trang khác không nhúng được cổng.")
+        case .missing:
+            LocalizedText(
+                en:
+                    "The server sends no X-Frame-Options header and no Content-Security-Policy frame-ancestors, so any site can frame the portal.",
+                vi:
+                    "Máy chủ không gửi tiêu đề X-Frame-Options và Content-Security-Policy không có chỉ thị frame-ancestors, nên trang khác có thể nhúng cổng."
+            )
+        case .invalid:
+            LocalizedText(
+                en:
+                    "X-Frame-Options is “\(values["value"])”, which browsers do not read as DENY or SAMEORIGIN, so other sites can frame the portal.",
+                vi:
+                    "Tiêu đề X-Frame-Options có giá trị “\(values["value"])”, trình duyệt không coi là DENY hay SAMEORIGIN nên trang khác vẫn nhúng được cổng."
+            )
+        case .frameAncestorsOpen:
+            LocalizedText(
+                en:
+                    "The Content-Security-Policy “\(values["csp"])” has a frame-ancestors that lets other sites frame the portal, whatever X-Frame-Options says.",
+                vi:
+                    "Chính sách Content-Security-Policy “\(values["csp"])” có chỉ thị frame-ancestors cho phép trang khác nhúng cổng, bất kể X-Frame-Options."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers could not be read, so protection against framing could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP của cổng nên chưa kiểm tra được việc chặn trang khác nhúng cổng.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("sameorigin", .pass, .ok) { ExampleFacts.setHeader(&$0, "content-security-policy", nil) },
         .init("csp frame-ancestors only", .pass, .ok) {

@@ -64,6 +64,49 @@ struct HSTSRule: Rule {
         return .pass(.ok, ["value": clip(raw)])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let days = (Int(values["max_age"]) ?? 0) / 86_400
+        let about =
+            days == 0
+            ? LocalizedText(en: "", vi: "")
+            : LocalizedText(
+                en: " (about \(FindingValues.number(days).en) day\(days == 1 ? "" : "s"))",
+                vi: " (khoảng \(FindingValues.number(days).vi) ngày)")
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en: "The server sends Strict-Transport-Security “\(values["value"])” with a long enough max-age.",
+                vi: "Máy chủ gửi tiêu đề Strict-Transport-Security “\(values["value"])” với thời hạn max-age đủ dài.")
+        case .missing:
+            LocalizedText(
+                en: "The server sends no Strict-Transport-Security header.",
+                vi: "Máy chủ không gửi tiêu đề Strict-Transport-Security.")
+        case .invalid:
+            LocalizedText(
+                en:
+                    "Strict-Transport-Security “\(values["value"])” is malformed (no max-age, or a directive repeated), so browsers ignore it.",
+                vi:
+                    "Tiêu đề Strict-Transport-Security “\(values["value"])” không hợp lệ (thiếu max-age hoặc có chỉ thị lặp lại) nên trình duyệt bỏ qua."
+            )
+        case .tooShort:
+            LocalizedText(
+                en:
+                    "Strict-Transport-Security “\(values["value"])” sets max-age to only \(values.number("max_age").en) seconds\(about.en), below the profile's minimum.",
+                vi:
+                    "Tiêu đề Strict-Transport-Security “\(values["value"])” chỉ đặt max-age \(values.number("max_age").vi) giây\(about.vi), ngắn hơn mức tối thiểu của bộ tiêu chí."
+            )
+        case .overHTTP:
+            LocalizedText(
+                en:
+                    "The portal is served over plain HTTP only; HSTS can only be sent over HTTPS, so it does not apply.",
+                vi: "Cổng chỉ phục vụ qua HTTP; HSTS chỉ gửi được qua HTTPS nên tiêu chí này không áp dụng.")
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers could not be read, so Strict-Transport-Security could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP của cổng nên chưa kiểm tra được Strict-Transport-Security.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("two years", .pass, .ok),
         .init("an HTTP-only portal's plain page", .notApplicable, .overHTTP) {

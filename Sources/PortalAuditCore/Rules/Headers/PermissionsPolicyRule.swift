@@ -58,6 +58,37 @@ struct PermissionsPolicyRule: Rule {
         }
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The server sends Permissions-Policy “\(values["value"])”, which limits browser features.",
+                vi: "Máy chủ gửi tiêu đề Permissions-Policy “\(values["value"])” giới hạn tính năng trình duyệt.")
+        case .missing:
+            LocalizedText(
+                en: "The server sends no Permissions-Policy header.",
+                vi: "Máy chủ không gửi tiêu đề Permissions-Policy.")
+        case .legacyOnly:
+            LocalizedText(
+                en:
+                    "The server sends only the retired Feature-Policy header (“\(values["feature_policy"])”), no Permissions-Policy.",
+                vi:
+                    "Máy chủ chỉ gửi tiêu đề Feature-Policy đã bị thay thế (“\(values["feature_policy"])”), không gửi Permissions-Policy."
+            )
+        case .invalid:
+            LocalizedText(
+                en:
+                    "Permissions-Policy “\(values["value"])” is not in the structured syntax (each entry like camera=()), so browsers ignore it.",
+                vi:
+                    "Tiêu đề Permissions-Policy “\(values["value"])” không đúng cú pháp (mỗi mục phải có dạng camera=()) nên trình duyệt bỏ qua."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers could not be read, so Permissions-Policy could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP của cổng nên chưa kiểm tra được Permissions-Policy.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("camera, microphone and geolocation off", .pass, .ok) {
             ExampleFacts.setHeader(&$0, "permissions-policy", "camera=(), microphone=(), geolocation=()")

@@ -45,6 +45,40 @@ struct ReferrerPolicyRule: Rule {
         return .pass(.ok, ["value": clip(value), "policy": policy])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "The Referrer-Policy in force is \(values["policy"]), which does not leak full URLs to other sites.",
+                vi:
+                    "Chính sách Referrer-Policy có hiệu lực là \(values["policy"]), không để lộ đường dẫn đầy đủ sang trang khác."
+            )
+        case .missing:
+            LocalizedText(
+                en: "The server sends no Referrer-Policy header.",
+                vi: "Máy chủ không gửi tiêu đề Referrer-Policy.")
+        case .unsafe:
+            LocalizedText(
+                en:
+                    "The Referrer-Policy in force is \(values["policy"]) (header “\(values["value"])”), which sends full URLs to other sites.",
+                vi:
+                    "Chính sách Referrer-Policy có hiệu lực là \(values["policy"]) (tiêu đề “\(values["value"])”), gửi đường dẫn đầy đủ sang trang khác."
+            )
+        case .invalid:
+            LocalizedText(
+                en:
+                    "Referrer-Policy “\(values["value"])” holds no valid policy, so the browser's default applies.",
+                vi:
+                    "Tiêu đề Referrer-Policy “\(values["value"])” không chứa giá trị hợp lệ nào nên trình duyệt áp dụng chính sách mặc định."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers could not be read, so Referrer-Policy could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP của cổng nên chưa kiểm tra được Referrer-Policy.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("strict-origin-when-cross-origin", .pass, .ok),
         .init("missing", .fail, .missing) { ExampleFacts.setHeader(&$0, "referrer-policy", nil) },

@@ -51,6 +51,33 @@ struct VersionLeakRule: Rule {
         return named.isEmpty ? .pass(.ok) : .pass(.productNamed, named)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let names: [(key: String, name: String)] = [
+            ("server", "Server"), ("x-powered-by", "X-Powered-By"), ("x-aspnet-version", "X-AspNet-Version"),
+            ("x-aspnetmvc-version", "X-AspNetMvc-Version"), ("x-generator", "X-Generator"),
+        ]
+        let sent = names.filter { values.has($0.key) }.map { "\($0.name): \(values[$0.key])" }
+            .joined(separator: "; ")
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en: "No response header discloses a software version.",
+                vi: "Các tiêu đề HTTP không để lộ phiên bản phần mềm.")
+        case .versionDisclosed:
+            LocalizedText(
+                en: "Response headers disclose software versions (\(sent)).",
+                vi: "Tiêu đề HTTP để lộ phiên bản phần mềm (\(sent)).")
+        case .productNamed:
+            LocalizedText(
+                en: "Response headers name the software without its version (\(sent)).",
+                vi: "Tiêu đề HTTP nêu tên phần mềm nhưng không kèm phiên bản (\(sent)).")
+        case .missingFacts:
+            LocalizedText(
+                en: "The HTTP headers could not be read, so version disclosure could not be checked.",
+                vi: "Không đọc được tiêu đề HTTP của cổng nên chưa kiểm tra được việc lộ phiên bản phần mềm.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("bare server name", .pass, .ok),
         .init("nginx/1.22.1", .fail, .versionDisclosed) {

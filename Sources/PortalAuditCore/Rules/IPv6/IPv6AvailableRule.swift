@@ -53,6 +53,69 @@ struct IPv6AvailableRule: Rule {
             ])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let address = values["address"]
+        let at =
+            address == "?" || address == "…"
+            ? LocalizedText(en: "", vi: "") : LocalizedText(en: " at \(address)", vi: " tại địa chỉ \(address)")
+        let detail = values.evidence["detail"] ?? ""
+        let kind = FailureKind(rawValue: String(detail.prefix { $0 != ":" }))
+        var why = LocalizedText(en: "the request failed", vi: "yêu cầu không thành công")
+        if detail.hasPrefix("status ") {
+            why = LocalizedText(
+                en: "the server answered with status \(detail.dropFirst(7))",
+                vi: "máy chủ trả về mã trạng thái \(detail.dropFirst(7))")
+        } else {
+            switch kind {
+            case .dns?: why = LocalizedText(en: "the name did not resolve", vi: "không phân giải được tên miền")
+            case .connect?: why = LocalizedText(en: "the connection failed", vi: "không kết nối được")
+            case .tls?: why = LocalizedText(en: "the TLS handshake failed", vi: "bắt tay TLS không thành công")
+            case .timeout?: why = LocalizedText(en: "the request timed out", vi: "hết thời gian chờ phản hồi")
+            case .http?: why = LocalizedText(en: "the HTTP response was malformed", vi: "phản hồi HTTP không hợp lệ")
+            case .cancelled?: why = LocalizedText(en: "the request was cancelled", vi: "yêu cầu bị hủy giữa chừng")
+            case .egress?:
+                why = LocalizedText(
+                    en: "the address is one the scanner may not reach",
+                    vi: "địa chỉ thuộc vùng công cụ không được phép kết nối tới")
+            case .localResources?:
+                why = LocalizedText(en: "the scanner ran out of resources", vi: "máy quét hết tài nguyên")
+            case .other?, nil: break
+            }
+        }
+        let said = detail.isEmpty ? "" : ": \(detail)"
+        return switch code {
+        case .ok:
+            values.has("status")
+                ? LocalizedText(
+                    en: "The portal answers HTTPS over IPv6\(at.en) (status \(values["status"])).",
+                    vi: "Cổng phản hồi HTTPS qua IPv6\(at.vi) (mã trạng thái \(values["status"])).")
+                : LocalizedText(
+                    en:
+                        "The portal accepts HTTPS connections over IPv6\(at.en); its TLS is judged by the TLS criteria.",
+                    vi: "Cổng nhận kết nối HTTPS qua IPv6\(at.vi); cấu hình TLS được đánh giá ở các tiêu chí TLS.")
+        case .noAddress:
+            LocalizedText(
+                en: "The portal's name has no IPv6 address (AAAA record)\(said).",
+                vi: "Tên miền của cổng không có địa chỉ IPv6 (bản ghi AAAA).")
+        case .unreachable:
+            LocalizedText(
+                en:
+                    "The portal has an IPv6 address but does not answer HTTPS over it: \(why.en) (\(values["detail"])).",
+                vi: "Cổng có địa chỉ IPv6 nhưng không phản hồi HTTPS qua IPv6: \(why.vi).")
+        case .portalSilent:
+            LocalizedText(
+                en:
+                    "Nothing answered on any address in this single attempt (an outage not yet confirmed), so IPv6 could not be judged.",
+                vi:
+                    "Cổng không phản hồi trên mọi địa chỉ ở lần thử này (chưa xác nhận gián đoạn) nên chưa kết luận được về IPv6."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "IPv6 was not probed, so reachability over IPv6 could not be checked.",
+                vi: "Chưa thăm dò IPv6 nên chưa kiểm tra được khả năng truy cập qua IPv6.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("answers over IPv6 in TLS this tool cannot speak", .pass, .ok) {
             $0.ipv6?.https = EndpointFacts(

@@ -69,6 +69,80 @@ struct OutdatedSoftwareRule: Rule {
         return .pass(.ok, evidence)
     }
 
+    /// A `yyyy-MM-dd` day as reports write it; as sent when it is no such day.
+    private static func day(_ text: String) -> LocalizedText {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withFullDate]
+        parser.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        guard let date = parser.date(from: text) else { return LocalizedText(en: text, vi: text) }
+        return FindingValues.day(date)
+    }
+
+    /// The `ended` evidence read back: each "name version" and the day its fixes ended (nil for a fragment the
+    /// clip cut short).
+    private static func ended(_ values: FindingValues) -> [(software: String, since: LocalizedText?)] {
+        (values.evidence["ended"] ?? "").components(separatedBy: "; ").filter { !$0.isEmpty }.map {
+            item -> (software: String, since: LocalizedText?) in
+            let since = item.range(of: "no security fixes since ").map { day(String(item[$0.upperBound...])) }
+            let software = item.range(of: " (").map { String(item[..<$0.lowerBound]) } ?? item
+            return (software, since)
+        }
+    }
+
+    /// The `not_judged` evidence read back: each product (and version) without the source it was read from.
+    private static func unjudged(_ values: FindingValues) -> String {
+        (values.evidence["not_judged"] ?? "").components(separatedBy: "; ").filter { !$0.isEmpty }.map { item in
+            item.range(of: " (").map { String(item[..<$0.lowerBound]) } ?? item
+        }.joined(separator: ", ")
+    }
+
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let found = ended(values)
+        let each = found.map { item -> LocalizedText in
+            LocalizedText(
+                en: item.since.map { "\(item.software) (no security fixes since \($0.en))" } ?? item.software,
+                vi: item.since.map { "\(item.software) (từ \($0.vi))" } ?? item.software)
+        }
+        let one = found.count == 1 && found[0].since != nil
+        let supported = values["supported"].replacingOccurrences(of: "; ", with: ", ")
+        let checked = day(values["table_checked"])
+        let others = unjudged(values)
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en:
+                    "The software the portal announces still gets security fixes: \(supported) (end-of-life table checked \(checked.en)).",
+                vi:
+                    "Phần mềm cổng công bố vẫn còn được cập nhật bản vá bảo mật: \(supported) (đối chiếu bảng vòng đời cập nhật ngày \(checked.vi))."
+            )
+        case .endOfLife:
+            one
+                ? LocalizedText(
+                    en: "\(found[0].software) has had no security fixes since \(found[0].since?.en ?? "…").",
+                    vi: "\(found[0].software) đã hết hỗ trợ bản vá bảo mật từ \(found[0].since?.vi ?? "…").")
+                : LocalizedText(
+                    en: "Software past its end of life: \(each.map(\.en).joined(separator: ", ")).",
+                    vi: "Phần mềm đã hết hỗ trợ bản vá bảo mật: \(each.map(\.vi).joined(separator: ", ")).")
+        case .notAnnounced:
+            values.has("not_judged")
+                ? LocalizedText(
+                    en:
+                        "The portal shows \(others) but no version that can be checked, so it is not judged from outside.",
+                    vi:
+                        "Cổng có dấu hiệu dùng \(others) nhưng không công bố phiên bản có thể đối chiếu, nên không đánh giá được từ bên ngoài."
+                )
+                : LocalizedText(
+                    en: "The portal announces no software or version, so it is not judged from outside.",
+                    vi: "Cổng không công bố phần mềm hay phiên bản nào nên không đánh giá được từ bên ngoài.")
+        case .missingFacts:
+            LocalizedText(
+                en: "The software the portal announces was not read, so its end of life could not be checked.",
+                vi:
+                    "Không có thông tin về phần mềm cổng công bố nên chưa kiểm tra được phần mềm còn được hỗ trợ hay không."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("a current PHP", .pass, .ok),
         .init("nothing announced", .notApplicable, .notAnnounced) { $0.content?.software = [] },

@@ -44,6 +44,31 @@ struct BrokenCiphersRule: Rule {
         return .fail(.brokenAccepted, coverage.merging(["accepted": clip(named.joined(separator: "; "))]) { a, _ in a })
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let partial =
+            values["coverage"] == SuiteCoverage.byClass.rawValue
+            ? LocalizedText(
+                en: " (one probe per class: other suites of these classes may be accepted too)",
+                vi: " (mỗi nhóm bộ mã chỉ thử một lần nên có thể còn bộ mã khác cùng nhóm)")
+            : LocalizedText(en: "", vi: "")
+        return switch code {
+        case .ok:
+            LocalizedText(
+                en: "The server accepts no broken cipher suite (NULL, anonymous, EXPORT, DES, 3DES, RC4).",
+                vi: "Máy chủ không chấp nhận bộ mã hóa nào đã bị phá (NULL, ẩn danh, EXPORT, DES, 3DES, RC4).")
+        case .brokenAccepted:
+            LocalizedText(
+                en: "The server accepts broken cipher suites: \(values["accepted"])\(partial.en).",
+                vi:
+                    "Máy chủ chấp nhận bộ mã hóa đã bị phá: \(WeakCiphersRule.suitesInVietnamese(values["accepted"]))\(partial.vi)."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "The accepted cipher suites are not known, so broken suites could not be checked.",
+                vi: "Không xác định được các bộ mã hóa máy chủ chấp nhận nên chưa kiểm tra được bộ mã đã bị phá.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("modern suites only", .pass, .ok),
         .init("3DES beside AES-GCM", .fail, .brokenAccepted) {

@@ -43,6 +43,28 @@ struct ForwardSecrecyRule: Rule {
         return .pass(.ok)
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(
+                en: "The server accepts no static-RSA key exchange: forward secrecy is ensured.",
+                vi: "Máy chủ không chấp nhận trao đổi khóa RSA tĩnh, bảo đảm bí mật chuyển tiếp.")
+        case .staticRsaAccepted:
+            LocalizedText(
+                en:
+                    "The server accepts static key exchange, without forward secrecy\(values.has("suites") ? ": \(values["suites"])" : "").",
+                vi:
+                    "Máy chủ chấp nhận trao đổi khóa tĩnh, không có bí mật chuyển tiếp\(values.has("suites") ? ": \(values["suites"])" : "")."
+            )
+        case .missingFacts:
+            LocalizedText(
+                en: "Static-RSA key exchange was not tested, so forward secrecy could not be checked.",
+                vi:
+                    "Chưa dò được máy chủ có chấp nhận trao đổi khóa RSA tĩnh hay không nên chưa kiểm tra được bí mật chuyển tiếp."
+            )
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("no static RSA", .pass, .ok),
         .init("static RSA", .fail, .staticRsaAccepted) {

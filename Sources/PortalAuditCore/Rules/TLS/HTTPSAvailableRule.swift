@@ -61,6 +61,44 @@ struct HTTPSAvailableRule: Rule {
         return .missingFacts("reachability", ["https": detail])
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let version = MinimumVersionRule.versionNames(values["version"])
+        let accepted = MinimumVersionRule.versionNames(values.list("accepted"))
+        return switch code {
+        case .ok:
+            values.has("version") && values["version"] != "?"
+                ? LocalizedText(
+                    en: "The portal is served over HTTPS (\(version)).", vi: "Cổng được phục vụ qua HTTPS (\(version))."
+                )
+                : LocalizedText(en: "The portal is served over HTTPS.", vi: "Cổng được phục vụ qua HTTPS.")
+        case .legacyOnly:
+            values.has("accepted")
+                ? LocalizedText(
+                    en:
+                        "The server speaks only TLS versions or cipher suites current browsers refuse (versions accepted: \(accepted)).",
+                    vi:
+                        "Máy chủ chỉ hỗ trợ phiên bản TLS hoặc bộ mã hóa cũ mà trình duyệt hiện nay từ chối (phiên bản chấp nhận: \(accepted))."
+                )
+                : LocalizedText(
+                    en: "The server speaks only TLS versions or cipher suites current browsers refuse.",
+                    vi: "Máy chủ chỉ hỗ trợ phiên bản TLS hoặc bộ mã hóa cũ mà trình duyệt hiện nay từ chối.")
+        case .noHttps:
+            LocalizedText(
+                en: "The portal does not answer over HTTPS, only over HTTP (HTTPS: \(values["https"])).",
+                vi: "Cổng không phục vụ qua HTTPS, chỉ truy cập được qua HTTP.")
+        case .handshakeFailed:
+            LocalizedText(
+                en: "The TLS handshake with the portal fails, so it cannot be reached over HTTPS (\(values["https"])).",
+                vi: "Bắt tay TLS với cổng không thành công nên không truy cập được qua HTTPS.")
+        case .missingFacts:
+            LocalizedText(
+                en: values.has("https")
+                    ? "The portal did not answer (HTTPS: \(values["https"])), so HTTPS could not be checked."
+                    : "No reachability result was recorded, so HTTPS could not be checked.",
+                vi: "Không nhận được phản hồi của cổng nên chưa kiểm tra được việc phục vụ qua HTTPS.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("https works", .pass, .ok),
         .init("TLS 1.0 only, read with a legacy configuration", .fail, .legacyOnly) {

@@ -74,6 +74,36 @@ struct MinimumVersionRule: Rule {
         order.filter { tls.versions[$0] == .accepted }.map(\.rawValue).joined(separator: ",")
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            values.has("accepted")
+                ? LocalizedText(
+                    en: "The server accepts only \(versionNames(values.list("accepted"))).",
+                    vi: "Máy chủ chỉ chấp nhận \(versionNames(values.list("accepted"))).")
+                : LocalizedText(
+                    en: "The server accepts no TLS version below the minimum.",
+                    vi: "Máy chủ không chấp nhận phiên bản TLS cũ nào.")
+        case .oldVersionsAccepted:
+            LocalizedText(
+                en: "The server still accepts \(versionNames(values.list("too_old"))).",
+                vi: "Máy chủ còn chấp nhận \(versionNames(values.list("too_old"))).")
+        case .missingFacts:
+            values.has("untested")
+                ? LocalizedText(
+                    en: "Whether the server accepts \(versionNames(values.list("untested"))) could not be tested.",
+                    vi: "Chưa kiểm tra được máy chủ có chấp nhận \(versionNames(values.list("untested"))) hay không.")
+                : LocalizedText(
+                    en: "The TLS versions were not probed, so the minimum version could not be checked.",
+                    vi: "Không có kết quả dò phiên bản TLS nên chưa kiểm tra được phiên bản tối thiểu.")
+        }
+    }
+
+    /// Version names as sentences write them: "TLSv1.0, TLSv1.1" → "TLS 1.0, TLS 1.1", "SSLv3" → "SSL 3.0".
+    static func versionNames(_ text: String) -> String {
+        text.replacingOccurrences(of: "TLSv", with: "TLS ").replacingOccurrences(of: "SSLv3", with: "SSL 3.0")
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("1.2 and 1.3 only", .pass, .ok),
         .init("1.0 accepted", .fail, .oldVersionsAccepted) { $0.tls?.versions[.tls10] = .accepted },

@@ -38,6 +38,26 @@ struct TLS13OfferedRule: Rule {
         }
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        switch code {
+        case .ok:
+            LocalizedText(en: "The server offers TLS 1.3.", vi: "Máy chủ hỗ trợ TLS 1.3.")
+        case .notOffered:
+            values.has("accepted")
+                ? LocalizedText(
+                    en:
+                        "The server does not offer TLS 1.3 (it accepts \(MinimumVersionRule.versionNames(values.list("accepted")))).",
+                    vi:
+                        "Máy chủ chưa hỗ trợ TLS 1.3 (chỉ chấp nhận \(MinimumVersionRule.versionNames(values.list("accepted"))))."
+                )
+                : LocalizedText(en: "The server does not offer TLS 1.3.", vi: "Máy chủ chưa hỗ trợ TLS 1.3.")
+        case .missingFacts:
+            LocalizedText(
+                en: "Whether the server offers TLS 1.3 could not be determined.",
+                vi: "Chưa xác định được máy chủ có hỗ trợ TLS 1.3 hay không.")
+        }
+    }
+
     static let examples: [RuleExample<Self>] = [
         .init("1.2 and 1.3", .pass, .ok),
         .init("1.2 only", .fail, .notOffered) { $0.tls?.versions[.tls13] = .rejected },

@@ -81,6 +81,64 @@ struct WeakCiphersRule: Rule {
         return .fail(.legacyAccepted, untested.merging(["accepted": clip(weak.joined(separator: "; "))]) { a, _ in a })
     }
 
+    static func sentence(_ code: Code, _ values: FindingValues) -> LocalizedText {
+        let partial =
+            values["coverage"] == SuiteCoverage.byClass.rawValue
+            ? LocalizedText(
+                en: " (one probe per class: other suites of these classes may be accepted too)",
+                vi: " (mỗi nhóm bộ mã chỉ thử một lần nên có thể còn bộ mã khác cùng nhóm)")
+            : LocalizedText(en: "", vi: "")
+        let untested = MinimumVersionRule.versionNames(values.list("not_testable"))
+        return switch code {
+        case .ok:
+            values.has("not_testable")
+                ? LocalizedText(
+                    en:
+                        "The server accepts no legacy cipher suite (CBC, static RSA or DH, small DH group); not tested: \(untested).",
+                    vi:
+                        "Máy chủ không chấp nhận bộ mã hóa lỗi thời nào (CBC, trao đổi khóa RSA hoặc DH tĩnh, nhóm DH nhỏ); chưa thử được: \(untested)."
+                )
+                : LocalizedText(
+                    en: "The server accepts no legacy cipher suite (CBC, static RSA or DH, small DH group).",
+                    vi:
+                        "Máy chủ không chấp nhận bộ mã hóa lỗi thời nào (CBC, trao đổi khóa RSA hoặc DH tĩnh, nhóm DH nhỏ)."
+                )
+        case .legacyAccepted:
+            LocalizedText(
+                en: "The server accepts legacy cipher suites: \(values["accepted"])\(partial.en).",
+                vi: "Máy chủ chấp nhận bộ mã hóa lỗi thời: \(suitesInVietnamese(values["accepted"]))\(partial.vi).")
+        case .missingFacts:
+            LocalizedText(
+                en: "The accepted cipher suites are not known, so legacy suites could not be checked.",
+                vi: "Không xác định được các bộ mã hóa máy chủ chấp nhận nên chưa kiểm tra được bộ mã lỗi thời.")
+        }
+    }
+
+    /// An `accepted` value of this rule or `tls.broken-ciphers` ("TLSv1.2 TLS_… (cbc+static-rsa); …") with each
+    /// suite's classes named in Vietnamese ("TLSv1.2 TLS_… (CBC, RSA tĩnh); …"): a class with no Vietnamese
+    /// name is left out rather than shown in English.
+    static func suitesInVietnamese(_ accepted: String) -> String {
+        accepted.components(separatedBy: "; ").map { (item: String) -> String in
+            guard let open = item.range(of: " (") else { return item }
+            let name = String(item[..<open.lowerBound])
+            // The last suite of a clipped value ends in "…" instead of ")".
+            guard item.hasSuffix(")") else { return name + "…" }
+            let tags = item[open.upperBound...].dropLast().split(separator: "+").map(String.init)
+            let named: [String] = tags.compactMap { (tag: String) -> String? in
+                if let text = classNames[tag] { return text }
+                return tag.hasPrefix("dh-") ? "DH \(tag.dropFirst(3)) bit" : nil
+            }
+            return named.isEmpty ? name : "\(name) (\(named.joined(separator: ", ")))"
+        }
+        .joined(separator: "; ")
+    }
+
+    /// The Vietnamese names of the suite classes and history reasons `accepted` values carry.
+    private static let classNames: [String: String] = [
+        "null": "NULL", "anonymous": "ẩn danh", "export": "EXPORT", "des": "DES", "3des": "3DES", "rc4": "RC4",
+        "cbc": "CBC", "static-rsa": "RSA tĩnh", "static-dh": "DH tĩnh", "sha1-mac": "MAC SHA-1",
+    ]
+
     static let examples: [RuleExample<Self>] = [
         .init("ECDHE with AEAD only", .pass, .ok),
         .init("CBC accepted", .fail, .legacyAccepted) {
