@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Report benchmark: scans the 1,000-portal lab fleet once, then times `portal-audit report` of that run in
 # each format (from history, no traffic) and prints wall time and file size. Targets (issue 7): HTML of a
-# 1,000-portal run in under 5 s and under 20 MB.
+# 1,000-portal run in under 5 s and under 20 MB. For the PDF it also prints the A4 pages: in all, of the body
+# (before Phụ lục I) and of each appendix (issue 31: a 28-portal report in ≤ 12 pages of body, ≤ 25 in all).
 # Usage: bash Benchmarks/report.sh [PORTALS]
 set -euo pipefail
 count=${1:-1000}
@@ -20,4 +21,14 @@ for format in html json csv md pdf; do
     file=$(ls "$work/out"/*."$format")
     printf '%-4s: %6.2f s, %7.2f MB  (%s portals)\n' "$format" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
         "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$count"
+    if [ "$format" = pdf ]; then
+        pages=$(pdfinfo "$file" | awk '/^Pages:/ {print $2}')
+        first=""; second=""
+        for page in $(seq 1 "$pages"); do
+            head=$(pdftotext -f "$page" -l "$page" "$file" - | head -12)
+            if [ -z "$first" ] && grep -qx "Phụ lục I" <<<"$head"; then first=$page; fi
+            if [ -z "$second" ] && grep -qx "Phụ lục II" <<<"$head"; then second=$page; fi
+        done
+        echo "pdf : $pages A4 pages: body $((first - 1)), Phụ lục I $((second - first)), Phụ lục II $((pages - second + 1))"
+    fi
 done

@@ -22,9 +22,9 @@ CASES = {
     "wrong-host": (5, 18603, 18653, "fail"),
     "self-signed": (5, 18604, 18654, "fail"),
     "down": (4, 18606, 18656, "fail"),
-    # answers after 5 s: availability.response-time fails, and the 10 s budget leaves no time to ask the page
-    # again as a crawler, so cloaking (required) stays undetermined
-    "slow": (3, 18605, 18655, "incomplete"),
+    # answers after 5 s: availability.response-time (recommended) fails; the 10 s budget leaves no time to ask
+    # the page again as a crawler, and cloaking, a recommendation, undetermined, withholds nothing
+    "slow": (3, 18605, 18655, "warn"),
 }
 CERT = {18600: "fleet-good", 18601: "fleet-good", 18602: "fleet-expired", 18603: "fleet-wrong",
         18604: "fleet-self", 18605: "fleet-good"}

@@ -211,6 +211,8 @@ struct ContentProbe: AreaProbe {
             let tries = await context.performPatiently(request)
             results += tries
             guard let result = tries.last else { continue }
+            // A redirect to a betting site (the usual cloaking for visitors from a search) is spam evidence.
+            let forwardsToBetting = location(result).flatMap { SpamScan.bettingRedirect($0, host: target.host) } != nil
             guard result.failure == nil || result.responseCode > 0 else {
                 variants.append(
                     CloakVariant(
@@ -226,7 +228,7 @@ struct ContentProbe: AreaProbe {
                     CloakVariant(
                         agent: agent, status: result.responseCode,
                         location: location(result),
-                        similarity: 100, spam: browserSpam))
+                        similarity: 100, spam: browserSpam || forwardsToBetting))
                 continue
             }
             let (similarity, spam) = await ParseWorker.run {
@@ -240,7 +242,7 @@ struct ContentProbe: AreaProbe {
                 CloakVariant(
                     agent: agent, status: result.responseCode,
                     location: location(result),
-                    similarity: similarity, spam: spam))
+                    similarity: similarity, spam: spam || forwardsToBetting))
         }
         return CloakingFacts(
             browserStatus: home.responseCode, browserLocation: location(home), browserSpam: browserSpam,

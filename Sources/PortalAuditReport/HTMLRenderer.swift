@@ -37,6 +37,9 @@ public struct HTMLRenderer: Sendable {
             ? "?" : scalar
     }
 
+    /// A file of the report's template as compiled in (for the test that compares it with its source).
+    public static func embeddedTemplate(_ name: String) -> String? { EmbeddedReportTemplates.files[name] }
+
     private static let template: MustacheTemplate? = try? MustacheTemplate(
         string: EmbeddedReportTemplates.files["report.mustache"] ?? "")
 

@@ -70,10 +70,10 @@ struct ProfilesCommandTests {
     func list() async throws {
         let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
-        for (level, version) in [(1, 5), (2, 4), (3, 5), (4, 5), (5, 5)] {
+        for (level, version) in [(1, 6), (2, 5), (3, 6), (4, 6), (5, 6)] {
             #expect(result.stdout.contains("vn-level\(level)@\(version)"))
         }
-        #expect(result.stdout.contains("vn-level3@5 extends vn-level2"))
+        #expect(result.stdout.contains("vn-level3@6 extends vn-level2"))
     }
 
     @Test("show prints the effective rules and where each value came from")
@@ -93,7 +93,7 @@ struct ProfilesCommandTests {
         #expect(result.stdout.contains("TCVN 14423:2026"))
         #expect(result.stdout.contains("văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022"))
         // TLS 1.2 stays the floor at level 5; the unread annex makes the citation "chưa xác minh"
-        #expect(result.stdout.contains("vn-level5@5: bắt buộc (minimum=1.2)"))
+        #expect(result.stdout.contains("vn-level5@6: bắt buộc (minimum=1.2)"))
         #expect(result.stdout.contains("độ tin cậy: chưa xác minh — docs/legal-basis.md: tcvn-14423-2026-l2"))
         #expect(!result.stdout.contains("REGULATIONS"))
         let unknown = try await portalAudit(["profiles", "explain", "tls.nothing"])

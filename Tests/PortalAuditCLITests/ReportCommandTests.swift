@@ -15,11 +15,13 @@ struct ReportCommandTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var yaml = "defaults: { province: \"Tỉnh Thanh Hóa\", level: 2, address: \"127.0.0.1,::1\" }\nportals:\n"
         var names: [String: String] = [:]
-        for portal in portals {
-            let name = "Cổng thử nghiệm \(portal.name)"
+        // Numbered, not named after the lab's cases: a case's name ("self-signed") is a result code too, and the
+        // reports must show no result code
+        for (index, portal) in portals.enumerated() {
+            let name = "Cổng thử nghiệm số \(index + 1)"
             names[portal.url] = name
             yaml +=
-                "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    name: \"\(name)\"\n    commune: \"Xã \(portal.name)\"\n"
+                "  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    name: \"\(name)\"\n    commune: \"Xã số \(index + 1)\"\n"
         }
         let inventory = folder.appendingPathComponent("inventory.yaml").path
         try yaml.write(toFile: inventory, atomically: true, encoding: .utf8)
@@ -117,6 +119,61 @@ struct ReportCommandTests {
         }
     }
 
+    @Test("no result code, rule id, evidence key or English label in any format of the Vietnamese report")
+    func vietnameseOnly() async throws {
+        let (out, _, files) = try await reports()
+        func read(_ suffix: String) throws -> String {
+            try String(
+                contentsOf: out.appendingPathComponent(try #require(files.first { $0.hasSuffix(suffix) })),
+                encoding: .utf8)
+        }
+        // What the JSON holds and the reports must not: result codes, rule ids, evidence keys
+        let json = try read(".json")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        var forbidden: Set<String> = []
+        for site in try #require(document["sites"] as? [[String: Any]]) {
+            for finding in try #require(site["findings"] as? [[String: Any]]) {
+                let code = finding["result_code"] as? String ?? ""
+                if code.contains("-") { forbidden.insert(code) }
+                forbidden.insert(finding["rule"] as? String ?? "")
+                for key in (finding["evidence"] as? [String: String] ?? [:]).keys where key.contains("_") {
+                    forbidden.insert(key)
+                }
+            }
+        }
+        #expect(forbidden.count > 40)
+        // The page's text (no markup, no style sheet), the CSV, the Markdown and the PDF's text
+        let html = try read(".html")
+        let style = try #require(html.range(of: "</style>"))
+        var text = ""
+        var inTag = false
+        for character in html[style.upperBound...] {
+            if character == "<" {
+                inTag = true
+            } else if character == ">" {
+                inTag = false
+            } else if !inTag {
+                text.append(character)
+            }
+        }
+        let pdf = out.appendingPathComponent(try #require(files.first { $0.hasSuffix(".pdf") })).path
+        let pdfText = try await Command.run("/usr/bin/pdftotext", [pdf, "-"]).stdout
+        let english = [
+            "not authorised", "no answer", "International yardstick", "tool default", "(verified", "secondary",
+            "unverified", "confidence", "Evidence", "Basis:", "Fix:", "judged by", "the certificate", "Pass", "Fail",
+            "Incomplete", "Criteria", "observed",
+        ]
+        for (format, body) in [("html", text), ("csv", try read(".csv")), ("md", try read(".md")), ("pdf", pdfText)] {
+            let tokens = Set(
+                body.split { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }.map {
+                    $0.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
+                })
+            let found = forbidden.intersection(tokens)
+            #expect(found.isEmpty, "\(format): \(found.sorted())")
+            for phrase in english { #expect(!body.contains(phrase), "\(format): “\(phrase)”") }
+        }
+    }
+
     @Test("JSON validates against the schema; CSV opens with the right columns and Vietnamese intact")
     func dataFormats() async throws {
         let (out, names, files) = try await reports()
@@ -142,8 +199,10 @@ struct ReportCommandTests {
             lines.dropFirst().first?.hasPrefix(
                 "Địa chỉ|Tên cổng|Tỉnh/thành phố|Quận/huyện (trước 2025)|Xã/phường/đặc khu|Cấp độ|Bộ tiêu chí|Kết luận|Xếp loại|Nguyên nhân xếp loại"
             ) == true)
-        #expect(lines.contains("Cổng thử nghiệm expired=Không đạt"))
-        #expect(lines.contains("Cổng thử nghiệm exemplary=Đạt"))
+        let portals = try Lab.portals()
+        let url = { (name: String) in portals.first { $0.name == name }?.url ?? "" }
+        #expect(lines.contains("\(names[url("expired")] ?? "?")=Không đạt"))
+        #expect(lines.contains { $0.hasPrefix("\(names[url("exemplary")] ?? "?")=Đạt") })
     }
 
     @Test("a PDF without Chromium says how to install it")

@@ -109,8 +109,8 @@ struct LabCaseTests {
         "trap-meeting-slot": [],
         // Cloaking: spam for the crawler only (which is also spam to the crawler), a redirect for visitors
         // from a search.
-        "cloak-crawler": ["content.cloaking"],
-        "cloak-referer": ["content.cloaking"],
+        "cloak-crawler": ["content.cloaking", "content.spam-injection"],
+        "cloak-referer": ["content.cloaking", "content.spam-injection"],
         // Spam deep down (a sitemap page linked from nowhere), and a search that prints any query on an
         // indexable page.
         "spam-deep": ["content.spam-injection"],
@@ -141,7 +141,7 @@ struct LabCaseTests {
     static let expectedGrades: [String: String] = [
         "no-headers": "D", "insecure-cookies": "B", "stale": "B", "static-rsa-only": "C",
         "cbc-only": "B", "rsa-1024": "B", "revoked-crl": "C", "revoked-ocsp": "C",
-        "revoked-stapled": "C", "slow": "–", "search-reflect": "B", "old-wordpress": "C",
+        "revoked-stapled": "C", "slow": "B", "search-reflect": "B", "old-wordpress": "C",
         "frame-ancestors-open": "B", "csp-unsafe-inline": "B", "cookie-samesite-invalid": "B", "hsts-repeated": "B",
         "seo-hijack": "B",
     ]

@@ -125,7 +125,7 @@ struct RenderersTests {
         #expect(!html[..<body.lowerBound].contains("độ tin cậy") && !html[..<body.lowerBound].contains("Độ tin cậy"))
         #expect(html[body.lowerBound...].contains("<td>chưa xác minh</td>"))
         #expect(html.contains("Căn cứ kết luận") && html.contains("Tham khảo (không phải quy định pháp luật)"))
-        #expect(html.contains("Cấp độ 2 (mã vn-level2@4)"))
+        #expect(html.contains("Cấp độ 2 (mã vn-level2@5)"))
         #expect(!html.contains("(unverified)") && !html.contains("secondary") && !html.contains("not authorised"))
         #expect(!html.contains("docs/legal-basis.md"))
         // No markup, quote or escape byte from the site survives unescaped; no script, no external resource
@@ -214,6 +214,15 @@ struct RenderersTests {
             html.contains(
                 "- Như trên;<br>- Sở Thông tin và Truyền thông;<br>- Công an tỉnh (PA05);<br>- Lưu: VT, CNTT, 02b."))
         #expect(html.contains("<span class=\"signhint\">(Chữ ký, dấu)</span>"))
+        // --basis opens the report; a unit's name breaks where the user says
+        context.form.basis = "Kế hoạch số 45/KH-SKHCN ngày 02/12/2026 của Sở Khoa học và Công nghệ"
+        context.form.unit = "Sở Khoa học\\nvà Công nghệ"
+        let formed = HTMLRenderer().render(context)
+        #expect(
+            formed.contains(
+                "<p class=\"body\">Thực hiện Kế hoạch số 45/KH-SKHCN ngày 02/12/2026 của Sở Khoa học và Công nghệ, Sở Khoa học và Công nghệ báo cáo kết quả rà soát kỹ thuật"
+            ))
+        #expect(formed.contains("<div class=\"issuer\">Sở Khoa học<br>và Công nghệ<br></div>"))
     }
 
     @Test(
@@ -248,7 +257,9 @@ struct RenderersTests {
     @Test("English HTML has no Vietnamese form")
     func english() throws {
         let html = HTMLRenderer().render(try context(.en))
-        #expect(!html.contains("CỘNG HÒA"))
+        #expect(!html.contains("CỘNG HÒA") && !html.contains("Cộng hòa"))
+        #expect(html.contains("Unofficial translation of the Vietnamese report"))
+        #expect(html.contains("Appendix I") && html.contains("Appendix II") && html.contains("To:"))
         #expect(html.contains("Of 3 portals checked, 2 meet the technical criteria that can be checked from outside"))
         #expect(html.contains("23 November 2026"))
     }
@@ -294,5 +305,19 @@ struct RenderersTests {
         #expect(html.contains("Trong số 1.234 cổng/trang"))
         let csv = try context()
         #expect(HTMLRenderer().render(csv).contains("66,7%"))
+    }
+}
+
+@Suite("Report template")
+struct ReportTemplateTests {
+    @Test("the template compiled into the binary is the one under Sources/PortalAuditReport/Templates")
+    func embedded() throws {
+        let folder = Repository.root.appendingPathComponent("Sources/PortalAuditReport/Templates")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names == ["report.css", "report.mustache"])
+        for name in names {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            #expect(HTMLRenderer.embeddedTemplate(name) == text, "\(name) differs: run bash scripts/embed-profiles")
+        }
     }
 }

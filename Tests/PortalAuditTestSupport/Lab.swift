@@ -214,8 +214,7 @@ extension Lab {
         public var cases: [String: String]
 
         /// The site budget of a scan that asks for many portals at once on the test machine: six times
-        /// the default. The expected verdicts are the portals' own and hold with either budget (the slow case
-        /// stays incomplete: each of its content fetches outlasts the 3 s a fetch may take); with 128 portals
+        /// the default. The expected verdicts are the portals' own and hold with either budget; with 128 portals
         /// in flight on two cores shared with the other suites, a portal that takes 3.4 s alone took 21 s, and
         /// the test would judge this machine's load, not the portal.
         ///
@@ -239,12 +238,20 @@ extension Lab {
             return path
         }()
 
-        /// The verdicts of a scan that asks a silent portal once (`--confirm-after 0`, so that no test waits
-        /// for a confirmation in real time): a "down" portal is then not judged (incomplete), never down.
-        /// The confirmation itself is tested on Kit's test clock (ScanTests.confirmedOutage).
+        /// The verdicts of a crowded scan (`crowdedProfile`) that asks a silent portal once (`--confirm-after 0`,
+        /// so that no test waits for a confirmation in real time): a "down" portal is then not judged
+        /// (incomplete), never down, and the slow portal's 5 s answer is within the crowded lab's 30 s (pass, where
+        /// vn-level2's 3 s make it warn). The confirmation itself is tested on Kit's test clock
+        /// (ScanTests.confirmedOutage).
         public var expectedAskedOnce: [String: String] {
             Dictionary(
-                uniqueKeysWithValues: expected.map { ($0.key, cases[$0.key] == "down" ? "incomplete" : $0.value) })
+                uniqueKeysWithValues: expected.map { url, verdict in
+                    switch cases[url] {
+                    case "down": (url, "incomplete")
+                    case "slow": (url, "pass")
+                    default: (url, verdict)
+                    }
+                })
         }
     }
 

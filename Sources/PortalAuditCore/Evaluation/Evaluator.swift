@@ -12,7 +12,9 @@ public struct Evaluation: Sendable, Equatable {
 public enum Evaluator {
     /// Bumped whenever a rule's judgement of the same facts changes; stored with every run.
     /// 2: penalty grading with caps, session cookies apart, version banners only with a version.
-    public static let version = 2
+    /// 3: gambling content shown only to search crawlers or visitors from a search fails the spam rule
+    /// (`cloaked`); the cloaking comparison itself is a recommendation.
+    public static let version = 3
 
     /// Every rule of `profile` applied to `observation`, with verdict, score and grade.
     public static func evaluate(_ observation: Observation, profile: Profile, context: EvaluationContext) -> Evaluation

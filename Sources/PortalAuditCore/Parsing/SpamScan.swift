@@ -36,6 +36,14 @@ public enum SpamScan {
         "text-indent:-", "opacity:0", "clip:rect(0", "clip-path:inset(50%", "max-height:0", "transform:scale(0",
     ]
 
+    /// The betting term a redirect to `target` names in its host (`https://nhacai-uytin.example/`), when that host
+    /// is not `host`'s own: a redirect that sends visitors on to a betting site.
+    public static func bettingRedirect(_ target: String, host: String, lexicon: SpamLexicon = .shipped) -> String? {
+        guard let targetHost = URLComponents(string: target)?.host?.lowercased(), !isOwn(targetHost, host: host)
+        else { return nil }
+        return Matcher(lexicon).inHost(targetHost)
+    }
+
     /// The spam found in `body` (a page of `host`), hits capped at `maxHits`.
     public static func scan(
         _ body: [UInt8], host: String, lexicon: SpamLexicon = .shipped, maxHits: Int = 12

@@ -12,12 +12,14 @@ public enum ShippedProfiles {
 # law asks every portal to publish are required; the rest is advice.
 #
 # Citations: `basis` lists the keys of docs/legal-basis.md each citation rests on, current regime first,
-# then the earlier text still applied during the transition; `confidence` is the weakest of them (a test
-# checks it). Where Vietnamese law is silent the source names the international yardstick and says so;
-# where the threshold is the tool's, it says "mặc định của công cụ".
+# then the earlier texts: NĐ 85/2016 and TT 12/2022 are still applied during the transition (NĐ 331/2026
+# Đ39); TT 32/2017, TT 22/2023 and TCVN 11930:2017 are cited with "hiệu lực hiện nay chưa xác minh"
+# (force today not verified). `confidence` is the weakest of the keys (a test checks it). Where
+# Vietnamese law is silent the source names the international yardstick and says so; where the threshold
+# is the tool's, it says "mặc định của công cụ".
 schema: 1
 id: vn-level1
-version: 5
+version: 6
 title:
   vi: "Cấp độ 1 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; văn bản trước đây: NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
   en: "Security level 1 (Cybersecurity Law 116/2025, Decree 331/2026, TCVN 14423:2026; earlier texts: Decree 85/2016, Circular 12/2022, TCVN 11930:2017)"
@@ -48,8 +50,8 @@ rules:
     severity: critical
     basis: [nd-224-2026-d13-d21, tt-32-2017, tt-22-2023]
     source:
-      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục) và Điều 13.1.a; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 19, TT 22/2023 (phương án dự phòng)"
-      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation) and Điều 13.1.a; earlier texts (still applied during the transition): TT 32/2017 Điều 19, TT 22/2023 (standby plan)"
+      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục) và Điều 13.1.a; văn bản trước đây (hiệu lực hiện nay chưa xác minh): TT 32/2017 Điều 19, TT 22/2023 (phương án dự phòng)"
+      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation) and Điều 13.1.a; earlier texts (force today not verified): TT 32/2017 Điều 19, TT 22/2023 (standby plan)"
     confidence: secondary
 
   # [1] HTTPS is "bắt buộc áp dụng" in the standards catalogue, for every level.
@@ -58,8 +60,8 @@ rules:
     severity: critical
     basis: [tt-39-2017, tt-32-2017]
     source:
-      vi: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS bắt buộc áp dụng); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 20 (dịch vụ công mức độ 3–4)"
-      en: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS mandatory); earlier texts (still applied during the transition): TT 32/2017 Điều 20 (level 3–4 online public services)"
+      vi: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS bắt buộc áp dụng); văn bản trước đây (hiệu lực hiện nay chưa xác minh): TT 32/2017 Điều 20 (dịch vụ công mức độ 3–4)"
+      en: "TT 39/2017/TT-BTTTT Danh mục mục 4.3 (HTTPS mandatory); earlier texts (force today not verified): TT 32/2017 Điều 20 (level 3–4 online public services)"
     confidence: secondary
 
   # [2] The law mandates TLS 1.2 but bans nothing older: advice at level 1, required from level 2.
@@ -102,7 +104,7 @@ rules:
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định): Mozilla TLS 6.0 intermediate, NIST SP 800-52r2"
       en: "International yardstick (no Vietnamese text sets it): Mozilla TLS 6.0 intermediate, NIST SP 800-52r2"
-    confidence: verified
+    confidence: secondary
 
   # [1] "HTTPS with a valid certificate": in date, matching name, trusted chain, not revoked. Tín nhiệm
   # mạng is cited as practice, never as the legal basis.
@@ -111,8 +113,8 @@ rules:
     severity: high
     basis: [tt-39-2017, tin-nhiem-mang, owasp-asvs-403]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế OWASP ASVS 4.0.3 9.2.1; thực tiễn: tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick OWASP ASVS 4.0.3 9.2.1; practice: the Tín nhiệm mạng criterion \"valid SSL/TLS certificate\" (a voluntary label)"
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế OWASP ASVS 4.0.3 9.2.1; thực tiễn: tiêu chí \"chứng nhận SSL/TLS hợp lệ\" của nhãn Tín nhiệm mạng (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick OWASP ASVS 4.0.3 9.2.1; practice: the \"valid SSL/TLS certificate\" criterion of the Tín nhiệm mạng label (a voluntary label)"
     confidence: secondary
 
   cert.hostname-match:
@@ -120,8 +122,8 @@ rules:
     severity: high
     basis: [tt-39-2017, tin-nhiem-mang, rfc-6125]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 6125; thực tiễn: tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick RFC 6125; practice: the Tín nhiệm mạng criterion \"valid SSL/TLS certificate\" (a voluntary label)"
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 6125; thực tiễn: tiêu chí \"chứng nhận SSL/TLS hợp lệ\" của nhãn Tín nhiệm mạng (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick RFC 6125; practice: the \"valid SSL/TLS certificate\" criterion of the Tín nhiệm mạng label (a voluntary label)"
     confidence: secondary
 
   cert.not-expired:
@@ -129,8 +131,8 @@ rules:
     severity: high
     basis: [tt-39-2017, tin-nhiem-mang, rfc-5280]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 5280; thực tiễn: tiêu chí Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick RFC 5280; practice: the Tín nhiệm mạng criterion \"valid SSL/TLS certificate\" (a voluntary label)"
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 5280; thực tiễn: tiêu chí \"chứng nhận SSL/TLS hợp lệ\" của nhãn Tín nhiệm mạng (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardstick RFC 5280; practice: the \"valid SSL/TLS certificate\" criterion of the Tín nhiệm mạng label (a voluntary label)"
     confidence: secondary
 
   # Checked by stapled OCSP, the CRL or OCSP. Advice at levels 1–2, required from level 3 (vn-level3).
@@ -139,8 +141,8 @@ rules:
     severity: high
     basis: [tt-39-2017, tin-nhiem-mang, rfc-5280, rfc-6960]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960; thực tiễn: Tín nhiệm mạng \"chứng nhận SSL/TLS hợp lệ\" (nhãn tự nguyện)"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks RFC 5280 §6.3, RFC 6960; practice: Tín nhiệm mạng \"valid SSL/TLS certificate\" (a voluntary label)"
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế RFC 5280 mục 6.3, RFC 6960; thực tiễn: tiêu chí \"chứng nhận SSL/TLS hợp lệ\" của nhãn Tín nhiệm mạng (nhãn tự nguyện)"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks RFC 5280 §6.3, RFC 6960; practice: the \"valid SSL/TLS certificate\" criterion of the Tín nhiệm mạng label (a voluntary label)"
     confidence: secondary
 
   cert.expiry-soon:
@@ -189,8 +191,8 @@ rules:
     severity: high
     basis: [tt-39-2017, cisa-bod-18-01, owasp-asvs-403, tt-32-2017]
     source:
-      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 20"
-      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; earlier texts (still applied during the transition): TT 32/2017 Điều 20"
+      vi: "TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; văn bản trước đây (hiệu lực hiện nay chưa xác minh): TT 32/2017 Điều 20"
+      en: "TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01 (Always-On HTTPS), OWASP ASVS 4.0.3 9.1.1; earlier texts (force today not verified): TT 32/2017 Điều 20"
     confidence: secondary
 
   # [6]–[8] Security headers: no Vietnamese text names them.
@@ -289,8 +291,8 @@ rules:
     params: { min_basis_points: 9900 }
     basis: [nd-224-2026-d13-d21, tt-32-2017, nd-85-2016, tool-default]
     source:
-      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 19 (sẵn sàng, truy cập mọi lúc), NĐ 85/2016 Điều 10 (cấp độ 4: vận hành 24/7); ngưỡng 99,00 % trong 30 ngày là mặc định của công cụ, pháp luật không quy định tỷ lệ"
-      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation); earlier texts (still applied during the transition): TT 32/2017 Điều 19 (available, reachable at all times), NĐ 85/2016 Điều 10 (level 4: 24/7 operation); the 99.00% over 30 days threshold is the tool's default, the law sets no percentage"
+      vi: "NĐ 224/2026 Điều 21.2.a (hoạt động tin cậy, liên tục); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): NĐ 85/2016 Điều 10 (cấp độ 4: vận hành 24/7); văn bản trước đây (hiệu lực hiện nay chưa xác minh): TT 32/2017 Điều 19 (sẵn sàng, truy cập mọi lúc); ngưỡng 99,00 % trong 30 ngày là mặc định của công cụ, pháp luật không quy định tỷ lệ"
+      en: "NĐ 224/2026 Điều 21.2.a (reliable, continuous operation); earlier texts (still applied during the transition): NĐ 85/2016 Điều 10 (level 4: 24/7 operation); earlier texts (force today not verified): TT 32/2017 Điều 19 (available, reachable at all times); the 99.00% over 30 days threshold is the tool's default, the law sets no percentage"
     confidence: tool default
 
   # §3.2 Information must be updated promptly; how old is too old is the tool's default, tightened by level.
@@ -315,15 +317,17 @@ rules:
       en: "Luật An ninh mạng 116/2025, the articles on unlawful information in cyberspace and the system owner's duty (text not yet verified); NĐ 224/2026 Điều 21.4 (cybersecurity, detecting and stopping attacks)"
     confidence: unverified
 
-  # Cloaking hides injected spam from the portal's own staff: the same requirement as the spam itself.
+  # Cloaking hides injected spam from the portal's own staff. The comparison rests on a similarity threshold
+  # of the tool's, which never decides a verdict on its own: a recommendation at every level. Gambling
+  # content served only to crawlers or visitors from a search is judged by content.spam-injection.
   content.cloaking:
     requirement: recommended
     severity: high
     params: { min_similarity: 50 }
     basis: [luat-116-2025-content, nd-224-2026-d21-4, tool-default]
     source:
-      vi: "Luật An ninh mạng 116/2025, các điều về thông tin vi phạm pháp luật trên không gian mạng và trách nhiệm của chủ quản hệ thống (nội dung chưa xác minh); NĐ 224/2026 Điều 21.4 (phát hiện, ngăn chặn tấn công); ngưỡng 50 % nội dung chung là mặc định của công cụ"
-      en: "Luật An ninh mạng 116/2025, the articles on unlawful information in cyberspace and the system owner's duty (text not yet verified); NĐ 224/2026 Điều 21.4 (detecting and stopping attacks); the 50% common-text threshold is the tool's default"
+      vi: "Luật An ninh mạng 116/2025, các điều về thông tin vi phạm pháp luật trên không gian mạng và trách nhiệm của chủ quản hệ thống (nội dung chưa xác minh); NĐ 224/2026 Điều 21.4 (phát hiện, ngăn chặn tấn công); khuyến nghị: ngưỡng 50 % nội dung chung là mặc định của công cụ, che giấu nội dung kèm nội dung cờ bạc được kết luận tại tiêu chí \"Không bị chèn nội dung cờ bạc, cá cược\""
+      en: "Luật An ninh mạng 116/2025, the articles on unlawful information in cyberspace and the system owner's duty (text not yet verified); NĐ 224/2026 Điều 21.4 (detecting and stopping attacks); a recommendation: the 50% common-text threshold is the tool's default, cloaking that hides gambling content is concluded under the criterion \"No gambling or betting spam is injected\""
     confidence: tool default
 
   # A search page that prints any query on an indexable page lets spammers publish under the portal's
@@ -387,8 +391,8 @@ rules:
     severity: medium
     basis: [nd-224-2026-d9, luat-tctt-2016, nd-42-2022, tt-32-2017]
     source:
-      vi: "NĐ 224/2026 Điều 9.1; Luật Tiếp cận thông tin 104/2016 Điều 19.1 (địa chỉ, điện thoại, thư điện tử, đầu mối cung cấp thông tin); văn bản trước đây: NĐ 42/2022 Điều 4.1.e (đã bị bãi bỏ từ 01/7/2026), TT 32/2017 Điều 16"
-      en: "NĐ 224/2026 Điều 9.1; Luật Tiếp cận thông tin 104/2016 Điều 19.1 (address, phone, e-mail, contact point for information); earlier texts: NĐ 42/2022 Điều 4.1.e (repealed from 01/7/2026), TT 32/2017 Điều 16"
+      vi: "NĐ 224/2026 Điều 9.1; Luật Tiếp cận thông tin 104/2016 Điều 19.1 (địa chỉ, điện thoại, thư điện tử, đầu mối cung cấp thông tin); văn bản trước đây: NĐ 42/2022 Điều 4.1.e (đã bị bãi bỏ từ 01/7/2026); văn bản trước đây (hiệu lực hiện nay chưa xác minh): TT 32/2017 Điều 16"
+      en: "NĐ 224/2026 Điều 9.1; Luật Tiếp cận thông tin 104/2016 Điều 19.1 (address, phone, e-mail, contact point for information); earlier texts: NĐ 42/2022 Điều 4.1.e (repealed from 01/7/2026); earlier texts (force today not verified): TT 32/2017 Điều 16"
     confidence: secondary
 
   # NĐ 224/2026 Điều 11.4: state portals use IPv6, whatever their level.
@@ -397,37 +401,39 @@ rules:
     severity: medium
     basis: [nd-224-2026-d11, tt-32-2017]
     source:
-      vi: "NĐ 224/2026 Điều 11.4 (tên miền .vn và công nghệ IPv6); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 15.4"
-      en: "NĐ 224/2026 Điều 11.4 (.vn domain and IPv6); earlier texts (still applied during the transition): TT 32/2017 Điều 15.4"
+      vi: "NĐ 224/2026 Điều 11.4 (tên miền .vn và công nghệ IPv6); văn bản trước đây (hiệu lực hiện nay chưa xác minh): TT 32/2017 Điều 15.4"
+      en: "NĐ 224/2026 Điều 11.4 (.vn domain and IPv6); earlier texts (force today not verified): TT 32/2017 Điều 15.4"
     confidence: verified (mirror)
 
-  # [13] Exposed files: active probes, run only in an authorised audit.
+  # [13] Exposed files: active probes, run only in an authorised audit. No Vietnamese text sets them for
+  # level 1 (TCVN 14423:2026 mục 4 is the level-2 requirement): the owner's general duty of NĐ 224/2026
+  # Điều 21.4 and the international yardstick OWASP ASVS 4.0.3.
   exposure.vcs:
     requirement: recommended
     severity: high
-    basis: [tcvn-14423-2026-l2, owasp-asvs-403]
+    basis: [nd-224-2026-d21-4, owasp-asvs-403]
     source:
-      vi: "TCVN 14423:2026 mục 4.5.2.1 c (tắt dịch vụ không dùng); chuẩn quốc tế OWASP ASVS 4.0.3 14.3.2; chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 4.5.2.1 c (unused services off); international yardstick OWASP ASVS 4.0.3 14.3.2; checked only when authorised"
-    confidence: secondary
+      vi: "NĐ 224/2026 Điều 21.4 (bảo đảm an ninh mạng, phòng ngừa, phát hiện, ngăn chặn tấn công); chuẩn quốc tế (không có văn bản Việt Nam quy định cụ thể cho cấp độ 1): OWASP ASVS 4.0.3 V4.3.2 (thư mục .git, .svn); chỉ kiểm tra khi được ủy quyền"
+      en: "NĐ 224/2026 Điều 21.4 (cybersecurity, preventing, detecting and stopping attacks); international yardstick (no Vietnamese text sets it for level 1): OWASP ASVS 4.0.3 V4.3.2 (.git, .svn folders); checked only when authorised"
+    confidence: verified (mirror)
 
   exposure.sensitive-files:
     requirement: recommended
     severity: high
-    basis: [tcvn-14423-2026-l2, owasp-asvs-403]
+    basis: [nd-224-2026-d21-4, owasp-asvs-403]
     source:
-      vi: "TCVN 14423:2026 mục 4.5.2.1 c; chuẩn quốc tế OWASP ASVS 4.0.3 14.2.2, 14.3.2; chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 4.5.2.1 c; international yardstick OWASP ASVS 4.0.3 14.2.2, 14.3.2; checked only when authorised"
-    confidence: secondary
+      vi: "NĐ 224/2026 Điều 21.4 (bảo đảm an ninh mạng, phòng ngừa, phát hiện, ngăn chặn tấn công); chuẩn quốc tế (không có văn bản Việt Nam quy định cụ thể cho cấp độ 1): OWASP ASVS 4.0.3 V12.5.1 (tệp sao lưu, tệp nén), V14.2.2, V14.3.2 (trang chẩn đoán, gỡ lỗi); chỉ kiểm tra khi được ủy quyền"
+      en: "NĐ 224/2026 Điều 21.4 (cybersecurity, preventing, detecting and stopping attacks); international yardstick (no Vietnamese text sets it for level 1): OWASP ASVS 4.0.3 V12.5.1 (backup and archive files), V14.2.2, V14.3.2 (diagnostics and debug pages); checked only when authorised"
+    confidence: verified (mirror)
 
   exposure.directory-listing:
     requirement: recommended
     severity: medium
-    basis: [tcvn-14423-2026-l2, owasp-asvs-403]
+    basis: [nd-224-2026-d21-4, owasp-asvs-403]
     source:
-      vi: "TCVN 14423:2026 mục 4.5.2.1 c; chuẩn quốc tế OWASP ASVS 4.0.3 12.5.1; chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 4.5.2.1 c; international yardstick OWASP ASVS 4.0.3 12.5.1; checked only when authorised"
-    confidence: secondary
+      vi: "NĐ 224/2026 Điều 21.4 (bảo đảm an ninh mạng, phòng ngừa, phát hiện, ngăn chặn tấn công); chuẩn quốc tế (không có văn bản Việt Nam quy định cụ thể cho cấp độ 1): OWASP ASVS 4.0.3 V4.3.2 (tắt liệt kê thư mục); chỉ kiểm tra khi được ủy quyền"
+      en: "NĐ 224/2026 Điều 21.4 (cybersecurity, preventing, detecting and stopping attacks); international yardstick (no Vietnamese text sets it for level 1): OWASP ASVS 4.0.3 V4.3.2 (directory browsing off); checked only when authorised"
+    confidence: verified (mirror)
 
 """#,
         "vn-level2": #"""
@@ -439,7 +445,7 @@ rules:
 # yardstick, and the citation says so).
 schema: 1
 id: vn-level2
-version: 4
+version: 5
 extends: vn-level1
 title:
   vi: "Cấp độ 2 (Luật An ninh mạng 116/2025, NĐ 331/2026, TCVN 14423:2026; văn bản trước đây: NĐ 85/2016, TT 12/2022, TCVN 11930:2017)"
@@ -463,8 +469,8 @@ rules:
     params: { minimum: "1.2" }
     basis: [tcvn-14423-2026-l2, tt-39-2017, mozilla-tls-6, nist-800-52r2, owasp-asvs-403, tt-12-2022-annex, tcvn-11930-2017]
     source:
-      vi: "TCVN 14423:2026 mục 4.5.2.1 b–c (cấp độ 2: giao thức an toàn, tắt giao thức không an toàn); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); ngưỡng theo chuẩn quốc tế, không phải pháp luật Việt Nam: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6 (nội dung chưa xác minh)"
-      en: "TCVN 14423:2026 mục 4.5.2.1 b–c (level 2: secure protocols, insecure protocols off); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); threshold from the international yardsticks, not Vietnamese law: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; earlier texts (still applied during the transition): TT 12/2022 Phụ lục II, TCVN 11930:2017 mục 6 (text not yet verified)"
+      vi: "TCVN 14423:2026 mục 4.5.2.1 b–c (cấp độ 2: giao thức an toàn, tắt giao thức không an toàn); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); ngưỡng theo chuẩn quốc tế, không phải pháp luật Việt Nam: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục II (nội dung chưa xác minh); văn bản trước đây (hiệu lực hiện nay chưa xác minh): TCVN 11930:2017 mục 6 (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 4.5.2.1 b–c (level 2: secure protocols, insecure protocols off); TT 39/2017 Danh mục mục 4.2 (TLS v1.2); threshold from the international yardsticks, not Vietnamese law: Mozilla TLS 6.0 intermediate, NIST SP 800-52r2, OWASP ASVS 4.0.3 9.1.3; earlier texts (still applied during the transition): TT 12/2022 Phụ lục II (text not yet verified); earlier texts (force today not verified): TCVN 11930:2017 mục 6 (text not yet verified)"
     confidence: unverified
 
   # An HTTPS page that runs scripts fetched over HTTP is not protected by its HTTPS.
@@ -481,8 +487,8 @@ rules:
     requirement: required
     basis: [tcvn-14423-2026-l2, tt-39-2017, cisa-bod-18-01, owasp-asvs-403, tt-32-2017, tcvn-11930-2017]
     source:
-      vi: "TCVN 14423:2026 mục 4.5.2.1 b (cấp độ 2: giao thức an toàn); TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 32/2017 Điều 20, TCVN 11930:2017 mục 6 (nội dung chưa xác minh)"
-      en: "TCVN 14423:2026 mục 4.5.2.1 b (level 2: secure protocols); TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; earlier texts (still applied during the transition): TT 32/2017 Điều 20, TCVN 11930:2017 mục 6 (text not yet verified)"
+      vi: "TCVN 14423:2026 mục 4.5.2.1 b (cấp độ 2: giao thức an toàn); TT 39/2017 Danh mục mục 4.3 (HTTPS); chuẩn quốc tế CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; văn bản trước đây (hiệu lực hiện nay chưa xác minh): TT 32/2017 Điều 20, TCVN 11930:2017 mục 6 (nội dung chưa xác minh)"
+      en: "TCVN 14423:2026 mục 4.5.2.1 b (level 2: secure protocols); TT 39/2017 Danh mục mục 4.3 (HTTPS); international yardsticks CISA BOD 18-01, OWASP ASVS 4.0.3 9.1.1; earlier texts (force today not verified): TT 32/2017 Điều 20, TCVN 11930:2017 mục 6 (text not yet verified)"
     confidence: unverified
 
   # A portal serving citizens that carries gambling spam has been written to by someone else.
@@ -494,15 +500,42 @@ rules:
       en: "Luật An ninh mạng 116/2025, the articles on unlawful information in cyberspace and the system owner's duty (text not yet verified); NĐ 224/2026 Điều 21.4 (cybersecurity, detecting and stopping attacks)"
     confidence: unverified
 
-  # Cloaking hides injected spam from the portal's own staff: the same requirement as the spam itself.
+  # Cloaking stays a recommendation: its similarity threshold is the tool's and never decides a verdict on
+  # its own. Gambling content hidden by cloaking fails content.spam-injection, required from this level.
   content.cloaking:
-    requirement: required
+    requirement: recommended
     params: { min_similarity: 50 }
     basis: [luat-116-2025-content, nd-224-2026-d21-4, tool-default]
     source:
-      vi: "Luật An ninh mạng 116/2025, các điều về thông tin vi phạm pháp luật trên không gian mạng và trách nhiệm của chủ quản hệ thống (nội dung chưa xác minh); NĐ 224/2026 Điều 21.4 (phát hiện, ngăn chặn tấn công); ngưỡng 50 % nội dung chung là mặc định của công cụ"
-      en: "Luật An ninh mạng 116/2025, the articles on unlawful information in cyberspace and the system owner's duty (text not yet verified); NĐ 224/2026 Điều 21.4 (detecting and stopping attacks); the 50% common-text threshold is the tool's default"
+      vi: "Luật An ninh mạng 116/2025, các điều về thông tin vi phạm pháp luật trên không gian mạng và trách nhiệm của chủ quản hệ thống (nội dung chưa xác minh); NĐ 224/2026 Điều 21.4 (phát hiện, ngăn chặn tấn công); khuyến nghị: ngưỡng 50 % nội dung chung là mặc định của công cụ, che giấu nội dung kèm nội dung cờ bạc được kết luận tại tiêu chí \"Không bị chèn nội dung cờ bạc, cá cược\" (bắt buộc từ cấp độ 2)"
+      en: "Luật An ninh mạng 116/2025, the articles on unlawful information in cyberspace and the system owner's duty (text not yet verified); NĐ 224/2026 Điều 21.4 (detecting and stopping attacks); a recommendation: the 50% common-text threshold is the tool's default, cloaking that hides gambling content is concluded under the criterion \"No gambling or betting spam is injected\" (required from level 2)"
     confidence: tool default
+
+  # [13] Exposed files (an authorised audit only): still advice at level 2, but TCVN 14423:2026 mục 4 (the
+  # level-2 requirements) now applies beside the owner's general duty, so the citation names it.
+  exposure.vcs:
+    requirement: recommended
+    basis: [tcvn-14423-2026-l2, nd-224-2026-d21-4, owasp-asvs-403]
+    source:
+      vi: "TCVN 14423:2026 mục 4.5.2.1 c (cấp độ 2: tắt dịch vụ không dùng); NĐ 224/2026 Điều 21.4 (bảo đảm an ninh mạng, phòng ngừa tấn công); chuẩn quốc tế OWASP ASVS 4.0.3 V4.3.2 (thư mục .git, .svn); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 4.5.2.1 c (level 2: unused services off); NĐ 224/2026 Điều 21.4 (cybersecurity, preventing attacks); international yardstick OWASP ASVS 4.0.3 V4.3.2 (.git, .svn folders); checked only when authorised"
+    confidence: secondary
+
+  exposure.sensitive-files:
+    requirement: recommended
+    basis: [tcvn-14423-2026-l2, nd-224-2026-d21-4, owasp-asvs-403]
+    source:
+      vi: "TCVN 14423:2026 mục 4.5.2.1 c (cấp độ 2: tắt dịch vụ không dùng); NĐ 224/2026 Điều 21.4 (bảo đảm an ninh mạng, phòng ngừa tấn công); chuẩn quốc tế OWASP ASVS 4.0.3 V12.5.1 (tệp sao lưu, tệp nén), V14.2.2, V14.3.2 (trang chẩn đoán, gỡ lỗi); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 4.5.2.1 c (level 2: unused services off); NĐ 224/2026 Điều 21.4 (cybersecurity, preventing attacks); international yardstick OWASP ASVS 4.0.3 V12.5.1 (backup and archive files), V14.2.2, V14.3.2 (diagnostics and debug pages); checked only when authorised"
+    confidence: secondary
+
+  exposure.directory-listing:
+    requirement: recommended
+    basis: [tcvn-14423-2026-l2, nd-224-2026-d21-4, owasp-asvs-403]
+    source:
+      vi: "TCVN 14423:2026 mục 4.5.2.1 c (cấp độ 2: tắt dịch vụ không dùng); NĐ 224/2026 Điều 21.4 (bảo đảm an ninh mạng, phòng ngừa tấn công); chuẩn quốc tế OWASP ASVS 4.0.3 V4.3.2 (tắt liệt kê thư mục); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 4.5.2.1 c (level 2: unused services off); NĐ 224/2026 Điều 21.4 (cybersecurity, preventing attacks); international yardstick OWASP ASVS 4.0.3 V4.3.2 (directory browsing off); checked only when authorised"
+    confidence: secondary
 
   content.freshness:
     requirement: recommended
@@ -523,7 +556,7 @@ rules:
 # recommendation: no source read requires it.
 schema: 1
 id: vn-level3
-version: 5
+version: 6
 extends: vn-level2
 title:
   vi: "Cấp độ 3 (NĐ 331/2026 Điều 13, TCVN 14423:2026 mục 5; văn bản trước đây: NĐ 85/2016 Điều 9, TT 12/2022 Phụ lục III, TCVN 11930:2017 mục 7)"
@@ -605,24 +638,24 @@ rules:
     requirement: required
     basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3: không để lộ bí mật trong mã nguồn); chuẩn quốc tế OWASP ASVS 4.0.3 14.3.2; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3: no secrets exposed in source code); international yardstick OWASP ASVS 4.0.3 14.3.2; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
+      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3: không để lộ bí mật trong mã nguồn); chuẩn quốc tế OWASP ASVS 4.0.3 V4.3.2 (thư mục .git, .svn); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3: no secrets exposed in source code); international yardstick OWASP ASVS 4.0.3 V4.3.2 (.git, .svn folders); earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
     confidence: unverified
 
   exposure.sensitive-files:
     requirement: required
     basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.17.2.3 và 5.13.2.3 b (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 14.2.2; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 5.17.2.3 and 5.13.2.3 b (level 3); international yardstick OWASP ASVS 4.0.3 14.2.2; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
+      vi: "TCVN 14423:2026 mục 5.17.2.3 và 5.13.2.3 b (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 V12.5.1 (tệp sao lưu, tệp nén), V14.2.2, V14.3.2 (trang chẩn đoán, gỡ lỗi); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 5.17.2.3 and 5.13.2.3 b (level 3); international yardstick OWASP ASVS 4.0.3 V12.5.1 (backup and archive files), V14.2.2, V14.3.2 (diagnostics and debug pages); earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
     confidence: unverified
 
   exposure.directory-listing:
     requirement: required
     basis: [tcvn-14423-2026-l3, owasp-asvs-403, tt-12-2022-annex]
     source:
-      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 12.5.1; văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
-      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3); international yardstick OWASP ASVS 4.0.3 12.5.1; earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
+      vi: "TCVN 14423:2026 mục 5.17.2.3 (cấp độ 3); chuẩn quốc tế OWASP ASVS 4.0.3 V4.3.2 (tắt liệt kê thư mục); văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022 Phụ lục III (nội dung chưa xác minh); chỉ kiểm tra khi được ủy quyền"
+      en: "TCVN 14423:2026 mục 5.17.2.3 (level 3); international yardstick OWASP ASVS 4.0.3 V4.3.2 (directory browsing off); earlier texts (still applied during the transition): TT 12/2022 Phụ lục III (text not yet verified); checked only when authorised"
     confidence: unverified
 
   # Level 3 portals handle citizens' procedures: software past its end of life is a required finding.
@@ -661,7 +694,7 @@ rules:
 # tightening below follows the international yardsticks and every citation says so.
 schema: 1
 id: vn-level4
-version: 5
+version: 6
 extends: vn-level3
 title:
   vi: "Cấp độ 4 (NĐ 331/2026 Điều 14, TCVN 14423:2026 mục 6; văn bản trước đây: NĐ 85/2016 Điều 10, TT 12/2022 Phụ lục IV, TCVN 11930:2017 mục 8)"
@@ -725,7 +758,7 @@ rules:
 # TLS 1.3 is recommended. TCVN 14423:2026 mục 7 was not read: every citation says so.
 schema: 1
 id: vn-level5
-version: 5
+version: 6
 extends: vn-level4
 title:
   vi: "Cấp độ 5 (NĐ 331/2026 Điều 15, TCVN 14423:2026 mục 7; văn bản trước đây: NĐ 85/2016 Điều 11, TT 12/2022 Phụ lục V, TCVN 11930:2017 mục 9)"
@@ -743,7 +776,7 @@ rules:
     source:
       vi: "Chuẩn quốc tế (văn bản Việt Nam không quy định TLS 1.3): NIST SP 800-52r2 (kế hoạch hỗ trợ TLS 1.3), Mozilla TLS 6.0; TLS 1.2 vẫn là mức tối thiểu bắt buộc theo TT 39/2017"
       en: "International yardstick (no Vietnamese text mentions TLS 1.3): NIST SP 800-52r2 (plan for TLS 1.3), Mozilla TLS 6.0; TLS 1.2 stays the mandatory floor under TT 39/2017"
-    confidence: verified
+    confidence: secondary
 
   headers.csp:
     requirement: required

@@ -18,7 +18,7 @@ struct ReportOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The issuing body (cơ quan ban hành) at the top of the report, e.g. \"Sở Khoa học và Công nghệ\".",
+            "The issuing body (cơ quan ban hành) at the top of the report, e.g. \"Sở Khoa học và Công nghệ\"; \\n where the name breaks onto its second line.",
             valueName: "name"))
     var unit: String = ""
 
@@ -67,6 +67,12 @@ struct ReportOptions: ParsableArguments {
             valueName: "text"))
     var archive: String = ""
 
+    @Option(
+        help: ArgumentHelp(
+            "What the review carries out: the report opens \"Thực hiện …,\", e.g. \"Kế hoạch số 45/KH-SKHCN ngày 02/12/2026 của Sở Khoa học và Công nghệ\".",
+            valueName: "text"))
+    var basis: String = ""
+
     @Flag(help: "A draft: the signature space says \"(Chữ ký, dấu)\" (a report to sign leaves it blank).")
     var draft = false
 
@@ -79,10 +85,11 @@ struct ReportOptions: ParsableArguments {
     /// The form's header and signature block.
     var form: ReportForm {
         ReportForm(
-            parentUnit: parentUnit, unit: unit, number: number, place: place, addressees: to,
+            parentUnit: parentUnit.replacingOccurrences(of: "\\n", with: "\n"),
+            unit: unit.replacingOccurrences(of: "\\n", with: "\n"), number: number, place: place, addressees: to,
             signerTitle: signerTitle.replacingOccurrences(of: "\\n", with: "\n"), signer: signer,
             date: date.flatMap(ReportForm.FormDate.init(argument:)) ?? .generated, copies: cc, archive: archive,
-            draft: draft)
+            draft: draft, basis: basis)
     }
 }
 

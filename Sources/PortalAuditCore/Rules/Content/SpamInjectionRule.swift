@@ -16,6 +16,9 @@ struct SpamInjectionRule: Rule {
         case ok
         case lawfulMention = "lawful-mention"
         case injected
+        /// Gambling content served to a search crawler or a visitor from a search, never to a browser typing
+        /// the address: spam evidence behind cloaking, which makes it this required finding.
+        case cloaked
         case missingFacts = "missing-facts"
     }
 
@@ -79,6 +82,16 @@ struct SpamInjectionRule: Rule {
             }
             return .fail(.injected, evidenceKeys)
         }
+        // Spam only a crawler or a visitor from a search is shown (content.cloaking compares the variants).
+        let cloaking = observation.content?.cloaking
+        var hidden =
+            cloaking.map { facts in
+                facts.browserSpam ? [] : facts.variants.filter(\.spam).map(\.agent.rawValue)
+            } ?? []
+        hidden += sample?.pages.filter { $0.crawlerSpam == true }.map { "crawler \($0.url)" } ?? []
+        if !hidden.isEmpty {
+            return .fail(.cloaked, sampled.merging(["shown_to": clip(hidden.joined(separator: "; "))]) { a, _ in a })
+        }
         if !spam.hits.isEmpty && spam.lawfulContext {
             // Runs before 2026-12-06 did not mark the muted hits: all of them were the mention.
             let mention = spam.scoring == nil ? weighed : mentioned
@@ -108,6 +121,13 @@ struct SpamInjectionRule: Rule {
             LocalizedText(
                 en: "\(injected(values).en)\(sampled(values).en).",
                 vi: "\(injected(values).vi)\(sampled(values).vi).")
+        case .cloaked:
+            LocalizedText(
+                en:
+                    "Gambling or betting content is served to \(audience(values).en) but not to a visitor typing the address (cloaking)\(sampled(values).en).",
+                vi:
+                    "Nội dung cờ bạc, cá cược được phục vụ cho \(audience(values).vi) nhưng ẩn với người truy cập trực tiếp (che giấu nội dung — cloaking)\(sampled(values).vi)."
+            )
         case .missingFacts:
             LocalizedText(
                 en:
@@ -118,7 +138,41 @@ struct SpamInjectionRule: Rule {
         }
     }
 
+    /// Who was shown the hidden content (`shown_to`: agents, and crawler-only pages with their address).
+    private static func audience(_ values: FindingValues) -> LocalizedText {
+        var en: [String] = []
+        var vi: [String] = []
+        for entry in (values.evidence["shown_to"] ?? "").components(separatedBy: "; ") where !entry.isEmpty {
+            if entry == "search-referrer" {
+                en.append("visitors arriving from a search")
+                vi.append("người đến từ trang tìm kiếm")
+            } else if entry.hasPrefix("crawler ") {
+                let url = entry.dropFirst("crawler ".count)
+                en.append("search crawlers on \(url)")
+                vi.append("trình thu thập của công cụ tìm kiếm tại \(url)")
+            } else {
+                en.append("search crawlers")
+                vi.append("trình thu thập của công cụ tìm kiếm")
+            }
+        }
+        if en.isEmpty { return LocalizedText(en: "search engines", vi: "công cụ tìm kiếm") }
+        return LocalizedText(en: en.joined(separator: ", "), vi: vi.joined(separator: ", "))
+    }
+
     static let examples: [RuleExample<Self>] = [
+        .init("betting text shown only to a search crawler", .fail, .cloaked) {
+            $0.content?.cloaking?.variants[0] = CloakVariant(
+                agent: .crawler, status: 200, location: nil, similarity: 71, spam: true)
+        },
+        .init("a crawler-only page of the sample carries betting links", .fail, .cloaked) {
+            $0.content?.sample = PageSample(
+                size: 20, candidates: 1, disallowed: 0,
+                pages: [
+                    SampledPage(
+                        url: "https://xa.example.gov.vn/tin/a.html", status: 200, score: 0, injected: false,
+                        crawlerSpam: true)
+                ], search: nil)
+        },
         .init("nothing found", .pass, .ok),
         .init("hidden betting text and a link out", .fail, .injected) {
             $0.content?.spam = SpamFacts(

@@ -16,7 +16,7 @@ struct DirectoryListingRule: Rule {
             vi:
                 "Tắt liệt kê thư mục (nginx: `autoindex off;`; Apache: `Options -Indexes`; IIS: tắt Directory Browsing)."
         ),
-        citations: ["OWASP ASVS 4.0.3 V12.5.1"], defaultSeverity: .medium)
+        citations: ["OWASP ASVS 4.0.3 V4.3.2"], defaultSeverity: .medium)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>

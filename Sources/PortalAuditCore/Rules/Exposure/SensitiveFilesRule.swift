@@ -21,7 +21,7 @@ struct SensitiveFilesRule: Rule {
             vi:
                 "Xóa khỏi thư mục web và chặn theo mẫu (nginx: `location ~ /\\.env|\\.sql$|\\.zip$ { deny all; }`, giới hạn `stub_status`; Apache: `<FilesMatch \"\\.(env|sql|zip)$\"> Require all denied </FilesMatch>`, giới hạn `server-status`; IIS: request filtering theo phần mở rộng)."
         ),
-        citations: ["OWASP ASVS 4.0.3 V14.2.2, V14.3.2", "TCVN 14423:2026 5.17.2.3"], defaultSeverity: .high)
+        citations: ["OWASP ASVS 4.0.3 V12.5.1, V14.2.2, V14.3.2", "TCVN 14423:2026 5.17.2.3"], defaultSeverity: .high)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>

@@ -18,7 +18,7 @@ struct VCSExposureRule: Rule {
             vi:
                 "Triển khai không kèm thư mục quản lý mã nguồn và chặn truy cập (nginx: `location ~ /\\.(git|svn) { deny all; }`; Apache: `RedirectMatch 404 /\\.(git|svn)`; IIS: request filtering, hidden segments `.git`, `.svn`)."
         ),
-        citations: ["OWASP ASVS 4.0.3 V14.3.2", "TCVN 14423:2026 5.17.2.3"], defaultSeverity: .high)
+        citations: ["OWASP ASVS 4.0.3 V4.3.2", "TCVN 14423:2026 5.17.2.3"], defaultSeverity: .high)
 
     static func judge(_ observation: Observation, _ parameters: Parameters, _ context: EvaluationContext)
         -> Judgement<Code>
