@@ -635,9 +635,8 @@ extension ReportView {
     }
 
     static func groups(_ ordered: [SiteResult], _ context: ReportContext, _ w: Words) -> [Group] {
-        var number = 0
-        func site(_ site: SiteResult) -> Site {
-            number += 1
+        /// A portal's block, numbered within its group ("1.2.").
+        func site(_ site: SiteResult, _ number: String) -> Site {
             let failing = site.findings.filter { $0.status == .fail }
             let required = failing.filter { $0.requirement == .required }
             let undetermined = site.findings.filter { $0.status == .inconclusive && $0.requirement == .required }
@@ -683,7 +682,7 @@ extension ReportView {
                 }
             }
             return Site(
-                number: String(number), name: site.target.name ?? site.target.url, url: site.target.url,
+                number: number, name: site.target.name ?? site.target.url, url: site.target.url,
                 unit: UnitSummary.unitName(site.target, language: w.language), profile: w.profile(site),
                 verdict: w.verdict(site), verdictClass: site.verdict.rawValue, grade: site.grade,
                 change: context.previous[site.target.url].map { _ in
@@ -701,10 +700,11 @@ extension ReportView {
         func add(_ verdict: Verdict, _ heading: (Int, String) -> String, intro: String?) {
             let sites = ordered.filter { $0.verdict == verdict }
             guard !sites.isEmpty else { return }
+            let group = groups.count + 1
             groups.append(
                 Group(
-                    heading: heading(groups.count + 1, w.number(sites.count)), intro: intro, sites: sites.map(site),
-                    names: nil))
+                    heading: heading(group, w.number(sites.count)), intro: intro,
+                    sites: sites.enumerated().map { site($0.element, "\(group).\($0.offset + 1)") }, names: nil))
         }
         add(
             .fail, { w.t("\($0). Portals that fail (\($1))", "\($0). Cổng/trang không đạt (\($1) cổng)") },
