@@ -25,7 +25,7 @@ for format in html json csv md pdf; do
         pages=$(pdfinfo "$file" | awk '/^Pages:/ {print $2}')
         first=""; second=""
         for page in $(seq 1 "$pages"); do
-            head=$(pdftotext -f "$page" -l "$page" "$file" - | head -12)
+            head=$(pdftotext -f "$page" -l "$page" "$file" - 2>/dev/null | head -12 || true)
             if [ -z "$first" ] && grep -qx "Phụ lục I" <<<"$head"; then first=$page; fi
             if [ -z "$second" ] && grep -qx "Phụ lục II" <<<"$head"; then second=$page; fi
         done

@@ -117,6 +117,9 @@ h2.center { text-align: center; margin-bottom: 0; }
 {{#action}}<p class="action">{{action}}</p>{{/action}}
 </section>
 {{/sites}}
+{{#hasLines}}<table class="detail"><thead><tr><th style="width:7%">TT</th><th style="width:47%">{{t.portal}}</th><th style="width:6%">{{t.gradeShort}}</th><th style="width:40%">{{t.mainFinding}}</th></tr></thead><tbody>
+{{#lines}}<tr><td>{{number}}</td><td>{{name}}<br><span class="small url">{{url}}</span></td><td>{{grade}}</td><td>{{finding}}</td></tr>
+{{/lines}}</tbody></table>{{/hasLines}}
 {{#names}}<p class="body">{{names}}</p>{{/names}}
 {{/groups}}
 {{#noneToFix}}<p class="body">{{noneToFix}}</p>{{/noneToFix}}

@@ -59,7 +59,8 @@ struct ReportView {
         var part1, basis, scope, method, limits, part2, unitsCaption, unit, portals, pass, warn, incomplete, fail,
             rate, uptime, part3, verdict, grade, part4, part5, recipients, appendix1, appendix1Title, appendix2,
             appendix2Title, score, sinceLast, criterion, result, fix, spamTable, page, term,
-            location, link, excerpt, portal, criteriaMet, requirement, conclusionBasis, references,
+            location, link, excerpt, portal, gradeShort, mainFinding, criteriaMet, requirement, conclusionBasis,
+            references,
             confidence: String
     }
 
@@ -109,7 +110,18 @@ struct ReportView {
         var intro: String?
         var sites: [Site]
         var names: String?
+        /// A large run's group: one line per portal, its main finding (the rest in Phụ lục I).
+        var lines: [Line] = []
+        /// Stored, not computed: the template reads properties by reflection.
+        var hasLines = false
+
+        struct Line {
+            var number, name, url, grade, finding: String
+        }
     }
+
+    /// Portals to fix beyond which Part III gives one line per portal (the blocks would fill the body).
+    static let compactAbove = 40
 
     struct Evidence {
         var number: String
@@ -321,6 +333,9 @@ extension ReportView {
             spamTable: w.t("Gambling or betting content found", "Nội dung cờ bạc, cá cược phát hiện được"),
             page: w.t("Page", "Trang"), term: w.t("Term", "Từ ngữ"), location: w.t("Where", "Vị trí"),
             link: w.t("Link", "Liên kết"), excerpt: w.t("Excerpt", "Trích đoạn"), portal: w.t("Portal", "Cổng/trang"),
+            gradeShort: w.t("Grade", "Xếp loại"),
+            mainFinding: w.t(
+                "Main finding (the rest in Appendix I)", "Tồn tại chính (các nội dung khác tại Phụ lục I)"),
             criteriaMet: w.t("Criteria", "Tiêu chí"), requirement: w.t("Requirement", "Yêu cầu"),
             conclusionBasis: w.t("Basis of the conclusion", "Căn cứ kết luận"),
             references: w.t("References (not Vietnamese law)", "Tham khảo (không phải quy định pháp luật)"),
@@ -696,15 +711,29 @@ extension ReportView {
                 action: action)
         }
         var groups: [Group] = []
+        let compact = ordered.filter { $0.verdict != .pass }.count > compactAbove
         /// A numbered group of the portals with `verdict`, when there are any.
         func add(_ verdict: Verdict, _ heading: (Int, String) -> String, intro: String?) {
             let sites = ordered.filter { $0.verdict == verdict }
             guard !sites.isEmpty else { return }
             let group = groups.count + 1
+            let numbered = sites.enumerated().map { site($0.element, "\(group).\($0.offset + 1)") }
+            guard compact else {
+                groups.append(
+                    Group(heading: heading(group, w.number(sites.count)), intro: intro, sites: numbered, names: nil))
+                return
+            }
             groups.append(
                 Group(
-                    heading: heading(group, w.number(sites.count)), intro: intro,
-                    sites: sites.enumerated().map { site($0.element, "\(group).\($0.offset + 1)") }, names: nil))
+                    heading: heading(group, w.number(sites.count)), intro: intro, sites: [], names: nil,
+                    lines: numbered.map { block in
+                        let rest = max(0, block.findings.count - 1)
+                        return Group.Line(
+                            number: block.number, name: block.name, url: block.url,
+                            grade: block.grade,
+                            finding: (block.findings.first?.text ?? block.more ?? "")
+                                + (rest > 0 ? w.t(" (+\(rest) more)", " (và \(rest) nội dung khác)") : ""))
+                    }, hasLines: true))
         }
         add(
             .fail, { w.t("\($0). Portals that fail (\($1))", "\($0). Cổng/trang không đạt (\($1) cổng)") },
