@@ -74,7 +74,10 @@ struct ContentProbe: AreaProbe {
         // Spam, then cloaking first among the other fetches: they are required criteria, the dated
         // documents below only refine freshness.
         let host = target.host
-        let spam = await ParseWorker.run { SpamScan.scan(body, host: host) }
+        let year = Calendar(identifier: .gregorian).component(.year, from: now)
+        let (spam, personal) = await ParseWorker.run {
+            (SpamScan.scan(body, host: host), PersonalData.scan(rows: PersonalData.rows(html: body[...]), year: year))
+        }
         let cloaking = await cloaking(context, browserText: text, browserSpam: spam.injected, into: &results)
         // robots.txt → Sitemap:, and the rules the sample respects.
         var sitemap = root + "sitemap.xml"
@@ -177,8 +180,19 @@ struct ContentProbe: AreaProbe {
             mandatoryFound: mandatory.found.map(\.item), mandatoryMissing: mandatory.missing,
             homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive, spam: spam,
             cloaking: cloaking, sample: sample, fingerprint: fingerprint, software: software,
-            mandatoryWhere: mandatory.found, contactPage: contactPage, search: search)
+            mandatoryWhere: mandatory.found, contactPage: contactPage, search: search,
+            privacy: Self.privacy(home: personal, url: target.httpsURL, sample: sample))
         return ProbeRun(facts: facts, results: results)
+    }
+
+    /// The personal data of the home page and the sampled pages, the pages that show none left out.
+    static func privacy(home: PersonalDataFacts, url: String, sample: PageSample?) -> PrivacyFacts {
+        var pages = home.isEmpty ? [] : [PersonalDataSource(url: url, facts: home)]
+        let read = sample?.pages.filter { $0.score != nil } ?? []
+        for page in read {
+            if let facts = page.personal { pages.append(PersonalDataSource(url: page.url, facts: facts)) }
+        }
+        return PrivacyFacts(pagesRead: 1 + read.count, pages: pages)
     }
 
     /// A search crawler's documented User-Agent, and a browser's, for the cloaking fetches.
@@ -403,11 +417,15 @@ struct ContentProbe: AreaProbe {
         }
         let body = result.body
         let host = context.target.host
-        let spam = await ParseWorker.run { SpamScan.scan(body, host: host) }
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let (spam, personal) = await ParseWorker.run {
+            (SpamScan.scan(body, host: host), PersonalData.scan(rows: PersonalData.rows(html: body[...]), year: year))
+        }
         return SampledPage(
             url: url, status: result.responseCode, score: spam.score, injected: spam.injected,
             hits: spam.score > 0 ? Array(spam.hits.prefix(6)) : [], lawfulContext: spam.lawfulContext,
-            placed: spam.placed, scoring: spam.scoring, forwarded: spam.forwarded)
+            placed: spam.placed, scoring: spam.scoring, forwarded: spam.forwarded,
+            personal: personal.isEmpty ? nil : personal)
     }
 
     /// The search form asked for the marker: reflected when the marker comes back in the page's text.

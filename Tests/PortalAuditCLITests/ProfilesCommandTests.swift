@@ -22,14 +22,20 @@ struct ProfilesCommandTests {
                 ShippedProfiles.texts[String(file.dropLast(5))] == text,
                 "\(file) drifted: run bash scripts/embed-profiles")
         }
-        let lexicons = folder.appendingPathComponent("lexicon")
-        let words = try FileManager.default.contentsOfDirectory(atPath: lexicons.path).filter { $0.hasSuffix(".yaml") }
-        #expect(Set(words.map { String($0.dropLast(5)) }) == Set(ShippedProfiles.lexicons.keys))
-        for file in words {
-            let text = try String(contentsOf: lexicons.appendingPathComponent(file), encoding: .utf8)
-            #expect(
-                ShippedProfiles.lexicons[String(file.dropLast(5))] == text,
-                "lexicon/\(file) drifted: run bash scripts/embed-profiles")
+        // The lexicons, the end-of-life tables and the privacy data, the same way
+        for (subfolder, embedded) in [
+            ("lexicon", ShippedProfiles.lexicons), ("eol", ShippedProfiles.lifecycles),
+            ("privacy", ShippedProfiles.privacy),
+        ] {
+            let path = folder.appendingPathComponent(subfolder)
+            let names = try FileManager.default.contentsOfDirectory(atPath: path.path).filter { $0.hasSuffix(".yaml") }
+            #expect(Set(names.map { String($0.dropLast(5)) }) == Set(embedded.keys), "\(subfolder)")
+            for file in names {
+                let text = try String(contentsOf: path.appendingPathComponent(file), encoding: .utf8)
+                #expect(
+                    embedded[String(file.dropLast(5))] == text,
+                    "\(subfolder)/\(file) drifted: run bash scripts/embed-profiles")
+            }
         }
     }
 
@@ -70,10 +76,10 @@ struct ProfilesCommandTests {
     func list() async throws {
         let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
-        for (level, version) in [(1, 6), (2, 5), (3, 6), (4, 6), (5, 6)] {
+        for (level, version) in [(1, 7), (2, 6), (3, 7), (4, 7), (5, 7)] {
             #expect(result.stdout.contains("vn-level\(level)@\(version)"))
         }
-        #expect(result.stdout.contains("vn-level3@6 extends vn-level2"))
+        #expect(result.stdout.contains("vn-level3@7 extends vn-level2"))
     }
 
     @Test("show prints the effective rules and where each value came from")
@@ -93,7 +99,7 @@ struct ProfilesCommandTests {
         #expect(result.stdout.contains("TCVN 14423:2026"))
         #expect(result.stdout.contains("văn bản trước đây (còn áp dụng trong giai đoạn chuyển tiếp): TT 12/2022"))
         // TLS 1.2 stays the floor at level 5; the unread annex makes the citation "chưa xác minh"
-        #expect(result.stdout.contains("vn-level5@6: bắt buộc (minimum=1.2)"))
+        #expect(result.stdout.contains("vn-level5@7: bắt buộc (minimum=1.2)"))
         #expect(result.stdout.contains("độ tin cậy: chưa xác minh — docs/legal-basis.md: tcvn-14423-2026-l2"))
         #expect(!result.stdout.contains("REGULATIONS"))
         let unknown = try await portalAudit(["profiles", "explain", "tls.nothing"])

@@ -316,15 +316,15 @@ struct ScanTests {
         let results = try await AuditStore(path: database).results(run: 1)
         let level3 = try #require(results.first { $0.target.url == noHeaders.url })
         let level2 = try #require(results.first { $0.target.url == cookies.url })
-        #expect(level3.profile.label == "vn-level3@6")
+        #expect(level3.profile.label == "vn-level3@7")
         #expect(level3.verdict == .fail)  // HSTS and version leak are required at level 3
         #expect(level3.findings.first { $0.rule == "headers.hsts" }?.requirement == .required)
-        #expect(level2.profile.label == "vn-level2@5")
+        #expect(level2.profile.label == "vn-level2@6")
         #expect(level2.verdict == .warn)  // the same cookie flaw is only recommended at level 2
         let report = try await Command.run(
             Repository.binary, ["report", "--db", database, "--format", "text", "--out", "-", "--lang", "en"],
             environment: environment)
-        #expect(report.stdout.contains("vn-level3@6") && report.stdout.contains("vn-level2@5"))
+        #expect(report.stdout.contains("vn-level3@7") && report.stdout.contains("vn-level2@6"))
     }
 
     @Test(

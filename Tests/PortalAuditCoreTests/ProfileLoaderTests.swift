@@ -19,7 +19,7 @@ struct ProfileLoaderTests {
     func shipped() throws {
         let profile = try ProfileLoader(searchPaths: [Repository.profiles]).load("vn-level2")
         #expect(profile.id == "vn-level2")
-        #expect(profile.reference.label == "vn-level2@5")
+        #expect(profile.reference.label == "vn-level2@6")
         #expect(Set(profile.ruleIDs).isSubset(of: RuleRegistry.all.map { $0.descriptor.id }))
         #expect(profile.rules["headers.permissions-policy"] == nil, "recommended from level 3 only")
         #expect(profile.rules.values.allSatisfy { !$0.source.isEmpty && $0.confidence != nil })

@@ -110,6 +110,7 @@ struct LabCaseTests {
         // Cloaking: spam for the crawler only (which is also spam to the crawler), a redirect for visitors
         // from a search.
         "cloak-crawler": ["content.cloaking", "content.spam-injection"],
+        "personal-list": ["privacy.id-numbers-published", "privacy.phone-lists-published"],
         "cloak-referer": ["content.cloaking", "content.spam-injection"],
         // Spam deep down (a sitemap page linked from nowhere), and a search that prints any query on an
         // indexable page.
@@ -143,7 +144,7 @@ struct LabCaseTests {
         "cbc-only": "B", "rsa-1024": "B", "revoked-crl": "C", "revoked-ocsp": "C",
         "revoked-stapled": "C", "slow": "B", "search-reflect": "B", "old-wordpress": "C",
         "frame-ancestors-open": "B", "csp-unsafe-inline": "B", "cookie-samesite-invalid": "B", "hsts-repeated": "B",
-        "seo-hijack": "B",
+        "seo-hijack": "B", "personal-list": "C",
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())

@@ -125,7 +125,7 @@ struct RenderersTests {
         #expect(!html[..<body.lowerBound].contains("độ tin cậy") && !html[..<body.lowerBound].contains("Độ tin cậy"))
         #expect(html[body.lowerBound...].contains("<td>chưa xác minh</td>"))
         #expect(html.contains("Căn cứ kết luận") && html.contains("Tham khảo (không phải quy định pháp luật)"))
-        #expect(html.contains("Cấp độ 2 (mã vn-level2@5)"))
+        #expect(html.contains("Cấp độ 2 (mã vn-level2@6)"))
         #expect(!html.contains("(unverified)") && !html.contains("secondary") && !html.contains("not authorised"))
         #expect(!html.contains("docs/legal-basis.md"))
         // No markup, quote or escape byte from the site survives unescaped; no script, no external resource

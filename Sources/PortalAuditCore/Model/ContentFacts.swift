@@ -77,9 +77,11 @@ public struct ContentFacts: Codable, Sendable, Equatable {
     public var fingerprint: PageFingerprint?
     /// The software the home page, its headers and its feed announce (`nil`: not looked at).
     public var software: [SoftwareComponent]?
+    /// Personal data the home page and the sampled pages show (`nil`: not looked at, runs before 2026-12-06).
+    public var privacy: PrivacyFacts?
 
     enum CodingKeys: String, CodingKey {
-        case newest, sources, spam, cloaking, sample, fingerprint, software
+        case newest, sources, spam, cloaking, sample, fingerprint, software, privacy
         case mixedActive = "mixed_active"
         case mixedPassive = "mixed_passive"
         case newestSource = "newest_source"
@@ -97,8 +99,10 @@ public struct ContentFacts: Codable, Sendable, Equatable {
         mandatoryMissing: [String], homeSHA256: String?, mixedActive: [String]? = nil, mixedPassive: [String]? = nil,
         spam: SpamFacts? = nil, cloaking: CloakingFacts? = nil, sample: PageSample? = nil,
         fingerprint: PageFingerprint? = nil, software: [SoftwareComponent]? = nil,
-        mandatoryWhere: [MandatoryInfo.Found]? = nil, contactPage: String? = nil, search: SearchFacts? = nil
+        mandatoryWhere: [MandatoryInfo.Found]? = nil, contactPage: String? = nil, search: SearchFacts? = nil,
+        privacy: PrivacyFacts? = nil
     ) {
+        self.privacy = privacy
         self.search = search
         self.mandatoryWhere = mandatoryWhere
         self.contactPage = contactPage
@@ -214,9 +218,11 @@ public struct SampledPage: Codable, Sendable, Equatable {
     /// Whether a search crawler asking for the same page got spam a browser was not shown (`nil`: not asked).
     public var crawlerSpam: Bool?
     public var failure: String?
+    /// The personal data the page shows, counted and masked (`nil`: none, or not looked at).
+    public var personal: PersonalDataFacts?
 
     enum CodingKeys: String, CodingKey {
-        case url, status, score, injected, hits, failure, placed, scoring, forwarded
+        case url, status, score, injected, hits, failure, placed, scoring, forwarded, personal
         case crawlerSpam = "crawler_spam"
         case lawfulContext = "lawful_context"
     }
@@ -224,8 +230,9 @@ public struct SampledPage: Codable, Sendable, Equatable {
     public init(
         url: String, status: Int?, score: Int?, injected: Bool, hits: [SpamHit] = [], crawlerSpam: Bool? = nil,
         failure: String? = nil, lawfulContext: Bool? = nil, placed: Bool? = nil, scoring: Int? = nil,
-        forwarded: Bool? = nil
+        forwarded: Bool? = nil, personal: PersonalDataFacts? = nil
     ) {
+        self.personal = personal
         self.url = url
         self.status = status
         self.score = score
@@ -289,5 +296,46 @@ public enum PageSimilarity {
             out.insert(hasher.finalize())
         }
         return out
+    }
+}
+
+/// Personal data a portal publishes (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15): where, and how much, never
+/// what. Only the pages and documents that show some are listed.
+public struct PrivacyFacts: Codable, Sendable, Equatable {
+    /// The pages read: the home page and the sampled pages that answered with HTML.
+    public var pagesRead: Int
+    /// The pages showing personal data, each with its counts and masked samples.
+    public var pages: [PersonalDataSource]
+
+    enum CodingKeys: String, CodingKey {
+        case pages
+        case pagesRead = "pages_read"
+    }
+
+    public init(pagesRead: Int, pages: [PersonalDataSource]) {
+        self.pagesRead = pagesRead
+        self.pages = pages
+    }
+
+    /// Every source's counts added up.
+    public var total: PersonalDataFacts {
+        pages.reduce(into: PersonalDataFacts()) { sum, page in
+            sum.ids += page.facts.ids
+            sum.cmnd += page.facts.cmnd
+            sum.phones += page.facts.phones
+            sum.tables += page.facts.tables
+            for sample in page.facts.samples where sum.samples.count < 6 { sum.samples.append(sample) }
+        }
+    }
+}
+
+/// A page that shows personal data: its address and what it shows.
+public struct PersonalDataSource: Codable, Sendable, Equatable {
+    public var url: String
+    public var facts: PersonalDataFacts
+
+    public init(url: String, facts: PersonalDataFacts) {
+        self.url = url
+        self.facts = facts
     }
 }

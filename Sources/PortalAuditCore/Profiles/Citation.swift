@@ -54,6 +54,15 @@ public struct LegalDocument: Sendable, Equatable {
                 vi: "Luật Tiếp cận thông tin số 104/2016/QH13 ngày 06/4/2016 của Quốc hội (sau đây gọi là Luật TCTT)"),
             current: true),
         LegalDocument(
+            key: "luat-91-2025",
+            full: LocalizedText(
+                en:
+                    "Law on Personal Data Protection No. 91/2025/QH15 of the National Assembly, in force 01/01/2026, and Decree No. 356/2025/NĐ-CP detailing it (Luật BVDLCN)",
+                vi:
+                    "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 của Quốc hội, hiệu lực từ 01/01/2026, và Nghị định số 356/2025/NĐ-CP của Chính phủ quy định chi tiết (sau đây gọi là Luật BVDLCN)"
+            ),
+            current: true),
+        LegalDocument(
             key: "tt-39-2017",
             full: LocalizedText(
                 en:
@@ -69,6 +78,15 @@ public struct LegalDocument: Sendable, Equatable {
                     "The 2025 criteria for assessing state agencies' web portals, Ministry of Science and Technology (Bộ tiêu chí 2025; its number not yet found)",
                 vi:
                     "Bộ tiêu chí đánh giá cổng/trang thông tin điện tử của cơ quan nhà nước năm 2025 của Bộ Khoa học và Công nghệ (sau đây gọi là Bộ tiêu chí 2025; số hiệu văn bản chưa xác minh)"
+            ),
+            current: true),
+        LegalDocument(
+            key: "tt-07-2016-bca",
+            full: LocalizedText(
+                en:
+                    "Circular No. 07/2016/TT-BCA of the Ministry of Public Security, Appendix I: the province codes of the personal identification number (TT 07/2016/TT-BCA)",
+                vi:
+                    "Thông tư số 07/2016/TT-BCA của Bộ Công an, Phụ lục I: mã tỉnh, thành phố trong số định danh cá nhân (sau đây gọi là TT 07/2016/TT-BCA)"
             ),
             current: true),
         LegalDocument(

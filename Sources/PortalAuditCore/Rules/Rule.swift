@@ -22,6 +22,8 @@ public enum RuleArea: String, Codable, Sendable, CaseIterable {
     case exposure
     /// Reachability over IPv6.
     case ipv6
+    /// Personal data published by mistake.
+    case privacy
 
     /// The area's heading in reports.
     public var title: LocalizedText {
@@ -36,6 +38,7 @@ public enum RuleArea: String, Codable, Sendable, CaseIterable {
         case .software: LocalizedText(en: "Software versions", vi: "Phiên bản phần mềm")
         case .exposure: LocalizedText(en: "Exposed files", vi: "Tệp tin bị lộ")
         case .ipv6: LocalizedText(en: "IPv6", vi: "IPv6")
+        case .privacy: LocalizedText(en: "Personal data", vi: "Dữ liệu cá nhân")
         }
     }
 }

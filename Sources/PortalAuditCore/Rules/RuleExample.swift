@@ -133,7 +133,8 @@ public enum ExampleFacts {
                     SoftwareComponent(
                         product: "php", version: "8.4.14", source: "header X-Powered-By", evidence: "PHP/8.4.14")
                 ],
-                search: SearchFacts(verification: [], types: ["WebSite"], siteNames: [], sitemapOffHost: 0)),
+                search: SearchFacts(verification: [], types: ["WebSite"], siteNames: [], sitemapOffHost: 0),
+                privacy: PrivacyFacts(pagesRead: 1, pages: [])),
             exposure: ExposureSignatures.checks.map {
                 ExposureCheckFacts(path: $0.path, kind: $0.kind.rawValue, status: 404, matched: false)
             },

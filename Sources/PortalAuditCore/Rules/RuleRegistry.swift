@@ -20,6 +20,8 @@ public enum RuleRegistry {
         SensitiveFilesRule.self,
         DirectoryListingRule.self,
         IPv6AvailableRule.self,
+        IDNumbersPublishedRule.self,
+        PhoneListsPublishedRule.self,
         ExpirySoonRule.self,
         HostnameMatchRule.self,
         KeyStrengthRule.self,
