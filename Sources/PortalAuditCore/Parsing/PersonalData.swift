@@ -34,6 +34,13 @@ public struct PersonalDataFacts: Codable, Sendable, Equatable {
 public enum PersonalData {
     /// The 63 province codes that open a personal identification number (TT 07/2016/TT-BCA Phụ lục I,
     /// `Profiles/privacy/province-codes.yaml`).
+    /// `provinceCodes` as a table indexed by the code's value (no string to build per number).
+    static let provinceTable: [Bool] = {
+        var table = [Bool](repeating: false, count: 1_000)
+        for code in provinceCodes { if let value = Int(code), (0..<1_000).contains(value) { table[value] = true } }
+        return table
+    }()
+
     public static let provinceCodes: Set<String> = {
         guard let text = ShippedProfiles.privacy["province-codes"],
             let document = try? Yams.load(yaml: text) as? [String: Any],
@@ -45,17 +52,31 @@ public enum PersonalData {
     /// Whether `digits` (12 of them) is a personal identification number by its structure: a province code,
     /// a century-and-sex digit and a birth year no later than `year` and at most 120 years before it.
     public static func isPersonalID(_ digits: String, year: Int) -> Bool {
-        guard digits.utf8.count == 12, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-            provinceCodes.contains(String(digits.prefix(3))), let born = bornYear(digits)
-        else { return false }
-        return born <= year && born >= year - 120
+        guard digits.utf8.count == 12, let born = bornYear(digits) else { return false }
+        var code = 0
+        for byte in digits.utf8.prefix(3) { code = code * 10 + Int(byte) - 48 }
+        return provinceTable[code] && born <= year && born >= year - 120
     }
+
+    /// The ASCII digits in `text`.
+    static func digitCount(_ text: String) -> Int { text.utf8.reduce(0) { $0 + ($1 >= 48 && $1 <= 57 ? 1 : 0) } }
 
     /// The birth year a personal identification number encodes (digits 4–6).
     static func bornYear(_ digits: String) -> Int? {
-        let d = Array(digits.utf8).map { Int($0) - 48 }
-        guard d.count == 12 else { return nil }
-        return 1900 + 100 * (d[3] / 2) + d[4] * 10 + d[5]
+        var d = (0, 0, 0)
+        var count = 0
+        for byte in digits.utf8 {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            switch count {
+            case 3: d.0 = Int(byte) - 48
+            case 4: d.1 = Int(byte) - 48
+            case 5: d.2 = Int(byte) - 48
+            default: break
+            }
+            count += 1
+        }
+        guard count == 12 else { return nil }
+        return 1900 + 100 * (d.0 / 2) + d.1 * 10 + d.2
     }
 
     /// `0380******12`: the first four and last two digits.
@@ -75,9 +96,9 @@ public enum PersonalData {
 
     /// The kind of a heading cell (folded, lower case without diacritics), if it marks one.
     static func column(_ heading: String) -> Column? {
+        guard heading.utf8.count <= 160 else { return nil }
         let text = PageText.folded(heading)
-        guard text.count <= 80 else { return nil }
-        if ["cccd", "cmnd", "cmt", "can cuoc", "dinh danh", "ddcn", "giay to tuy than", "cntnd", "ho chieu"].contains(
+        if ["cccd", "cmnd", "cmt", "can cuoc", "dinh danh", "ddcn", "giay to tuy than", "cntnd"].contains(
             where: text.contains)
         {
             return .id
@@ -113,60 +134,79 @@ public enum PersonalData {
     /// A number written in a cell or a line: its digits, and whether it came as a whole cell.
     struct Number {
         var digits: String
-        /// The text before it in its cell or line (folded, at most 48 characters).
-        var before: String
+        /// The bytes before it in its cell (at most 48, as written; the cell's storage, not a copy): `label`
+        /// decodes and folds them when asked.
+        var before: ArraySlice<UInt8>
+
+        /// The text before, lower case without diacritics, for its label.
+        var label: String { PageText.folded(String(decoding: before, as: UTF8.self)) }
     }
 
     /// The numbers in `text`: runs of digits, joined across a single space, dot, hyphen or no-break space only
     /// where the groups make a known layout (3-3-6, 3-3-3-3, 4-4-4, 3-9 for an identifier; 4-3-3, 3-3-4, 3-4-3,
     /// 4-6, 3-4-4, 2-4-4 for a phone). A longer run is one number (a 13-digit tax code holds no identifier).
     static func numbers(in text: String) -> [Number] {
-        var groups: [(digits: String, start: String.Index, end: String.Index)] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            guard text[index].isASCII, text[index].isNumber else {
-                index = text.index(after: index)
+        let bytes = Array(text.utf8)
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+        // Runs of ASCII digits, by byte offset; a cell with none costs one pass.
+        var groups: [(start: Int, end: Int)] = []
+        var index = 0
+        while index < bytes.count {
+            guard isDigit(bytes[index]) else {
+                index += 1
                 continue
             }
             let start = index
-            while index < text.endIndex, text[index].isASCII, text[index].isNumber { index = text.index(after: index) }
-            groups.append((String(text[start..<index]), start, index))
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            groups.append((start, index))
         }
-        let layouts: Set<[Int]> = [
-            [3, 3, 6], [3, 3, 3, 3], [4, 4, 4], [3, 9], [4, 3, 3], [3, 3, 4], [3, 4, 3], [4, 6], [3, 4, 4], [2, 4, 4],
-            [4, 3, 4], [2, 3, 3, 3],
-        ]
-        let joiners: Set<Character> = [" ", ".", "-", "\u{A0}"]
+        guard !groups.isEmpty else { return [] }
+        /// One joiner between two groups: a space, a dot, a hyphen, or a no-break space (C2 A0).
+        func joined(_ from: Int, _ to: Int) -> Bool {
+            let gap = bytes[from..<to]
+            if gap.count == 1 { return [0x20, 0x2E, 0x2D].contains(gap.first ?? 0) }
+            return gap.count == 2 && gap.first == 0xC2 && gap.last == 0xA0
+        }
         var out: [Number] = []
         var i = 0
         while i < groups.count {
             var taken = 1
             // The longest run of groups, each after a single joiner, whose sizes make a known layout.
             var j = i
-            var sizes = [groups[i].digits.count]
-            while j + 1 < groups.count, sizes.count < 4 {
-                let between = text[groups[j].end..<groups[j + 1].start]
-                guard between.count == 1, let joiner = between.first, joiners.contains(joiner) else { break }
-                sizes.append(groups[j + 1].digits.count)
+            // The sizes so far as one number, a hexadecimal digit each (no array to hash per group).
+            var sizes = groups[i].end - groups[i].start
+            var count = 1
+            while j + 1 < groups.count, count < 4, joined(groups[j].end, groups[j + 1].start) {
+                let size = groups[j + 1].end - groups[j + 1].start
+                guard size < 16 else { break }
+                sizes = sizes * 16 + size
+                count += 1
                 j += 1
-                if layouts.contains(sizes) { taken = sizes.count }
+                if Self.layouts.contains(sizes) { taken = count }
             }
             // A run joined to something longer that is no layout stays as written (a 13-digit code "…-001").
-            let digits = groups[i..<(i + taken)].map(\.digits).joined()
             let adjoining =
-                i + taken < groups.count && taken == 1
-                && {
-                    let between = text[groups[i].end..<groups[i + 1].start]
-                    return between == "-" && groups[i + 1].digits.count <= 3
-                }()
-            let beforeStart = text.index(groups[i].start, offsetBy: -48, limitedBy: text.startIndex) ?? text.startIndex
-            if !adjoining {
-                out.append(Number(digits: digits, before: PageText.folded(String(text[beforeStart..<groups[i].start]))))
+                taken == 1 && i + 1 < groups.count && groups[i + 1].start == groups[i].end + 1
+                && bytes[groups[i].end] == 0x2D && groups[i + 1].end - groups[i + 1].start <= 3
+            let length = groups[i..<(i + taken)].reduce(0) { $0 + $1.end - $1.start }
+            // Only 9 to 12 digits can be an identifier, a CMND or a phone (or one that lost its zeros).
+            if !adjoining, (9...12).contains(length) {
+                var digits: [UInt8] = []
+                for group in groups[i..<(i + taken)] { digits += bytes[group.start..<group.end] }
+                // The 48 bytes before it, for its label (read only where a column does not say what it is).
+                let before = bytes[max(0, groups[i].start - 48)..<groups[i].start]
+                out.append(Number(digits: String(decoding: digits, as: UTF8.self), before: before))
             }
             i += adjoining ? 2 : taken
         }
         return out
     }
+
+    /// The layouts of a number written in groups, each group's size a hexadecimal digit (0x336 is 3-3-6): an
+    /// identifier's, then a phone's.
+    static let layouts: Set<Int> = [
+        0x336, 0x3333, 0x444, 0x39, 0x433, 0x334, 0x343, 0x46, 0x344, 0x244, 0x434, 0x2333, 0x333,
+    ]
 
     /// A phone number of Việt Nam in `digits` (national form), if it is one: a mobile (`03`, `05`, `07`, `08`,
     /// `09` and 10 digits) or a landline (`02` and 11 digits); `84…` is read as `0…`.
@@ -200,6 +240,8 @@ public enum PersonalData {
         var personal = false
         var counted = false
         var width = 0
+        var underHeading = false
+        var hasName = false
         func sample(_ digits: String) {
             let phone = digits.count == 10 || digits.count == 11
             if facts.samples.filter({ ($0.count == 10 || $0.count == 11) == phone }).count < 3 {
@@ -211,51 +253,72 @@ public enum PersonalData {
                 columns = [:]
                 personal = false
                 counted = false
+                underHeading = false
+                hasName = false
                 continue
             }
+            // A row with no cell of four digits or more holds nothing to count (most rows of most pages): only
+            // a heading, or the first person under one.
+            let numeric = row.contains { digitCount($0) >= 4 }
             // A heading row: two cells or more, one naming a person or two naming personal fields, and no number
             // (a data row's "Chủ hộ" is a value, not a heading).
-            let kinds = row.map(column)
-            if row.count >= 2, kinds.contains(.name) || kinds.compactMap({ $0 }).count >= 2,
-                !row.contains(where: { $0.filter(\.isNumber).count >= 4 })
-            {
-                columns = [:]
-                for (index, kind) in kinds.enumerated() { if let kind { columns[index] = kind } }
+            let kinds = row.count >= 2 && !numeric ? row.map(column) : []
+            if kinds.contains(.name) || kinds.compactMap({ $0 }).count >= 2 {
+                // A second heading row under the first (sub-columns of a `colspan`) adds to it; a heading after
+                // data starts another table.
+                let personalKinds: [Column?] = [.id, .birth, .address, .phone, .personalOther]
+                if !underHeading {
+                    columns = [:]
+                    personal = false
+                    hasName = false
+                    width = row.count
+                }
+                for (index, kind) in kinds.enumerated() where columns[index] == nil {
+                    if let kind { columns[index] = kind }
+                }
+                hasName = hasName || kinds.contains(.name)
                 personal =
-                    kinds.contains(.name)
-                    && kinds.contains { [.id, .birth, .address, .phone, .personalOther].contains($0) }
-                width = row.count
+                    personal || (hasName && kinds.contains { personalKinds.contains($0) })
+                    || (hasName && columns.values.contains { personalKinds.contains($0) })
                 counted = false
+                underHeading = true
                 continue
             }
-            let line = row.joined(separator: " ")
-            let example = PageText.folded(line).contains("vi du")
+            underHeading = false
             // Cells a `rowspan` above holds are missing from the left: the row's cells are its last columns.
             let shift = width > row.count && !columns.isEmpty ? width - row.count : 0
+            if personal, !counted, row.indices.contains(where: { columns[$0 + shift] == .name && !row[$0].isEmpty }) {
+                // The heading has a row of people under it: a table of personal data.
+                facts.tables += 1
+                counted = true
+            }
+            guard numeric else { continue }
+            lazy var line = row.joined(separator: " ")
+            // "Ví dụ": a worked example, asked only of a row that holds a number.
+            lazy var example = PageText.folded(line).contains("vi du")
+            // A line long enough to be a whole page (no table, no block) gives no birth year beside a number:
+            // looking would cost its length for every number in it.
+            lazy var short = line.utf8.count <= 2_048
             for (index, cell) in row.enumerated() {
                 let kind = columns[index + shift]
-                if personal, !counted, kind == .name, !cell.trimmingCharacters(in: .whitespaces).isEmpty {
-                    // The heading has a row of people under it: a table of personal data.
-                    facts.tables += 1
-                    counted = true
-                }
+                // Cells are trimmed (`rows`): a cell of the number alone is as long as its digits and joiners.
+                let cellDigits = cell.utf8.count <= 24 ? digitCount(cell) : -1
                 for number in numbers(in: cell) {
                     let digits = number.digits
-                    let labelled = idLabels.contains { number.before.contains($0) } || kind == .id
-                    let taxed = taxLabels.contains { number.before.contains($0) } || kind == .tax
-                    let alone =
-                        personal && cell.trimmingCharacters(in: .whitespaces).filter(\.isNumber).count == digits.count
-                        && cell.trimmingCharacters(in: .whitespaces).count <= digits.count + 3
+                    // The label is read only where the column does not already say what the number is.
+                    lazy var label = number.label
+                    let labelled = kind == .id || (kind == nil && idLabels.contains { label.contains($0) })
+                    let taxed = kind == .tax || (kind == nil && taxLabels.contains { label.contains($0) })
+                    let alone = personal && cellDigits == digits.count && cell.utf8.count <= digits.count + 3
                     // A line that gives a person's birth year beside the number: the year the number encodes.
-                    let withYear =
-                        (digits.count == 12 ? bornYear(digits) : nil).map { line.contains(String($0)) } ?? false
-                    let padded = String(repeating: "0", count: max(0, 12 - digits.count)) + digits
-                    if !example, digits.count == 12, isPersonalID(digits, year: year),
-                        labelled || taxed || alone || withYear
+                    lazy var withYear = short && (bornYear(digits).map { line.contains(String($0)) } ?? false)
+                    if digits.count == 12, labelled || taxed || alone || withYear, isPersonalID(digits, year: year),
+                        !example
                     {
                         if ids.insert(digits).inserted { sample(digits) }
-                    } else if !example, digits.count == 10 || digits.count == 11, kind == .id,
-                        isPersonalID(padded, year: year)
+                    } else if digits.count == 10 || digits.count == 11, kind == .id,
+                        case let padded = String(repeating: "0", count: 12 - digits.count) + digits,
+                        isPersonalID(padded, year: year), !example
                     {
                         // A spreadsheet cell stored as a number lost its leading zeros.
                         if ids.insert(padded).inserted { sample(padded) }
@@ -296,8 +359,8 @@ public enum PersonalData {
         var cell: [UInt8] = []
         var space = false
         func endCell() {
-            let text = String(decoding: cell, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            cells.append(text)
+            // No space is ever written first or last (one is written only before the next character).
+            cells.append(String(decoding: cell, as: UTF8.self))
             cell = []
             space = false
         }

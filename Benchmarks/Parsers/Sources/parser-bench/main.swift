@@ -162,6 +162,19 @@ let cases: [Case] = [
         bytes: repeated("<div style=\"display:none\"><a href=\"http://x.example/\">bet</a></div>", bytes: page)
     ) { SpamScan.scan($0, host: "example.gov.vn").hits.count },
     Case(
+        parser: "personal data", input: "2 MiB of table cells of identifiers",
+        bytes: Array("<table><tr><th>Họ và tên</th><th>Số CCCD</th><th>Số điện thoại</th></tr>".utf8)
+            + repeated("<tr><td>Nguyễn Văn A</td><td>038 082 104417</td><td>0912.468.135</td></tr>", bytes: page)
+    ) { PersonalData.scan(rows: PersonalData.rows(html: $0[...]), year: 2026).ids },
+    Case(
+        parser: "personal data", input: "2 MiB of digits joined by single spaces",
+        bytes: repeated("1 22 333 4444 ", bytes: page)
+    ) { PersonalData.scan(rows: PersonalData.rows(html: $0[...]), year: 2026).phones },
+    Case(
+        parser: "personal data", input: "2 MiB of unclosed <td>",
+        bytes: repeated("<td>CCCD 0380", bytes: page)
+    ) { PersonalData.scan(rows: PersonalData.rows(html: $0[...]), year: 2026).tables },
+    Case(
         parser: "mixed content", input: "2 MiB of '<script src=\"http:'",
         bytes: repeated("<script src=\"http:", bytes: page)
     ) { MixedContent.find(in: $0).active.count },
