@@ -59,7 +59,7 @@ struct ReportView {
         var part1, basis, scope, method, limits, part2, unitsCaption, unit, portals, pass, warn, incomplete, fail,
             rate, uptime, part3, verdict, grade, part4, part5, recipients, appendix1, appendix1Title, appendix2,
             appendix2Title, score, sinceLast, criterion, result, fix, spamTable, page, term,
-            location, link, excerpt, portal, gradeShort, mainFinding, criteriaMet, requirement, conclusionBasis,
+            location, link, excerpt, portal, gradeShort, mainFinding, criteriaMet, conclusionBasis,
             references,
             confidence: String
     }
@@ -336,7 +336,7 @@ extension ReportView {
             gradeShort: w.t("Grade", "Xếp loại"),
             mainFinding: w.t(
                 "Main finding (the rest in Appendix I)", "Tồn tại chính (các nội dung khác tại Phụ lục I)"),
-            criteriaMet: w.t("Criteria", "Tiêu chí"), requirement: w.t("Requirement", "Yêu cầu"),
+            criteriaMet: w.t("Criteria", "Tiêu chí"),
             conclusionBasis: w.t("Basis of the conclusion", "Căn cứ kết luận"),
             references: w.t("References (not Vietnamese law)", "Tham khảo (không phải quy định pháp luật)"),
             confidence: w.t("Confidence", "Độ tin cậy"))
