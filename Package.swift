@@ -35,7 +35,7 @@ let package = Package(
         // The raw TLS engine: ClientHellos and the server's first flight, pure Swift (LIBCURL-NOTES §7).
         .target(name: "RawTLS", dependencies: ["PortalAuditCore"]),
         .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim", "PortalAuditCore", "RawTLS"]),
-        .target(name: "PortalAuditCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "PortalAuditCore", dependencies: ["CZlib", .product(name: "Yams", package: "Yams")]),
         .target(name: "PortalAuditProbes", dependencies: ["CurlClient", "PortalAuditCore", "RawTLS"]),
         // The HTML report: a Mustache template compiled into the binary (scripts/embed-profiles), as the dashboard's.
         .target(

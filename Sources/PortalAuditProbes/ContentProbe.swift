@@ -75,8 +75,12 @@ struct ContentProbe: AreaProbe {
         // documents below only refine freshness.
         let host = target.host
         let year = Calendar(identifier: .gregorian).component(.year, from: now)
-        let (spam, personal) = await ParseWorker.run {
-            (SpamScan.scan(body, host: host), PersonalData.scan(rows: PersonalData.rows(html: body[...]), year: year))
+        let (spam, personal, homeSigns) = await ParseWorker.run {
+            (
+                SpamScan.scan(body, host: host),
+                PersonalData.scan(rows: PersonalData.rows(html: body[...]), year: year),
+                PageSigns(body, anchors: anchors, host: host)
+            )
         }
         let cloaking = await cloaking(context, browserText: text, browserSpam: spam.injected, into: &results)
         // robots.txt → Sitemap:, and the rules the sample respects.
@@ -106,8 +110,10 @@ struct ContentProbe: AreaProbe {
                 "sitemap", child, context: context, now: now, into: &results)
         }
         if let sitemapSource { sources.append(sitemapSource) }
-        let sample = await sample(
+        let (sample, sampledSigns) = await sample(
             context, robots: robots, sitemap: sitemapBody ?? [], anchors: anchors, form: form, into: &results)
+        let pageSigns = [(target.httpsURL, homeSigns)] + sampledSigns
+        let documents = await documents(context, links: pageSigns, into: &results)
         // Feeds: the ones the page links, else the usual paths; two at most.
         let linked = links.compactMap { Self.sameHost($0, base: target.httpsURL, target: target) }
         var feeds = Array(linked.prefix(2))
@@ -181,19 +187,133 @@ struct ContentProbe: AreaProbe {
             homeSHA256: digest, mixedActive: mixed.active, mixedPassive: mixed.passive, spam: spam,
             cloaking: cloaking, sample: sample, fingerprint: fingerprint, software: software,
             mandatoryWhere: mandatory.found, contactPage: contactPage, search: search,
-            privacy: Self.privacy(home: personal, url: target.httpsURL, sample: sample))
+            privacy: Self.privacy(
+                home: personal, url: target.httpsURL, sample: sample, signs: pageSigns, documents: documents))
         return ProbeRun(facts: facts, results: results)
     }
 
-    /// The personal data of the home page and the sampled pages, the pages that show none left out.
-    static func privacy(home: PersonalDataFacts, url: String, sample: PageSample?) -> PrivacyFacts {
+    /// The personal data of the home page, the sampled pages and the documents read (the pages that show
+    /// none left out), the forms asking for personal data and the trackers of every page read.
+    static func privacy(
+        home: PersonalDataFacts, url: String, sample: PageSample?, signs: [(String, PageSigns)],
+        documents: (links: Int, read: [DocumentFacts]) = (0, [])
+    ) -> PrivacyFacts {
         var pages = home.isEmpty ? [] : [PersonalDataSource(url: url, facts: home)]
         let read = sample?.pages.filter { $0.score != nil } ?? []
         for page in read {
             if let facts = page.personal { pages.append(PersonalDataSource(url: page.url, facts: facts)) }
         }
-        return PrivacyFacts(pagesRead: 1 + read.count, pages: pages)
+        var forms: [PrivacyForm] = []
+        var trackers: [PrivacyTracker] = []
+        for (page, sign) in signs {
+            for form in sign.forms where forms.count < 20 {
+                forms.append(PrivacyForm(url: page, asks: form.asks, notice: sign.notice))
+            }
+            for tracker in sign.trackers where !trackers.contains(where: { $0.host == tracker.host }) {
+                trackers.append(
+                    PrivacyTracker(
+                        host: tracker.host, via: tracker.via, url: page, state: tracker.host.hasSuffix(".gov.vn")))
+            }
+        }
+        return PrivacyFacts(
+            pagesRead: 1 + read.count, pages: pages, documentLinks: documents.links, documents: documents.read,
+            forms: forms, trackers: trackers)
     }
+
+    /// What one page read shows of how it treats personal data: its forms asking for it, whether it links a
+    /// privacy notice, the trackers it loads, and the documents it links (absolute, same host, each once).
+    struct PageSigns: Sendable {
+        var forms: [PrivacySigns.Form]
+        var notice: Bool
+        var trackers: [PrivacySigns.Tracker]
+        var documents: [String]
+
+        init(_ body: [UInt8], anchors: [String], host: String) {
+            forms = PrivacySigns.forms(in: body[...])
+            notice = forms.isEmpty ? false : PrivacySigns.linksPrivacyNotice(body[...])
+            trackers = PrivacySigns.trackers(in: body[...], host: host)
+            documents = anchors.filter(DocumentLinks.isDocument)
+        }
+
+        init(document url: String) {
+            forms = []
+            notice = false
+            trackers = []
+            documents = [url]
+        }
+    }
+
+    /// The documents the pages read link, on the portal's own host, each once in the order found, fetched and
+    /// read (at most `--documents` of them, each within `documentCap` and the site's budget): a document is
+    /// told by its first bytes; its personal data counted and masked, page by page for a PDF.
+    private func documents(
+        _ context: ProbeContext, links: [(String, PageSigns)], into results: inout [TransferResult]
+    ) async -> (links: Int, read: [DocumentFacts]) {
+        let target = context.target
+        var seen = Set<String>()
+        var urls: [String] = []
+        for (page, signs) in links {
+            for link in signs.documents {
+                guard let url = Self.sameHost(link, base: page, target: target),
+                    case let bare = url.split(separator: "#", maxSplits: 1).first.map(String.init) ?? url,
+                    seen.insert(bare).inserted
+                else { continue }
+                urls.append(bare)
+            }
+        }
+        var out: [DocumentFacts] = []
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        for url in urls.prefix(context.options.documents) {
+            guard context.budget.remainingMS() > 1_000,
+                let request = context.fetch(url, cap: ProbeOptions.documentCap, timeoutMS: Self.documentTimeoutMS)
+            else { break }
+            let result = await context.perform(request)
+            results.append(result)
+            let name = DocumentLinks.name(url)
+            guard (200..<300).contains(result.responseCode) else {
+                out.append(
+                    DocumentFacts(
+                        url: url, name: name, format: .other, bytes: result.body.count,
+                        status: result.responseCode == 0 ? nil : result.responseCode, read: .notFetched,
+                        reason: result.failure.map { "\($0.kind.rawValue): \($0.message)" }))
+                continue
+            }
+            guard !result.bodyTruncated else {
+                out.append(
+                    DocumentFacts(
+                        url: url, name: name, format: DocumentReader.sniff(result.body), bytes: result.body.count,
+                        status: result.responseCode, read: .tooLarge,
+                        reason: "lớn hơn \(ProbeOptions.documentCap >> 20) MiB"))
+                continue
+            }
+            let seconds = min(Double(Self.documentTimeoutMS) / 1_000, Double(context.budget.remainingMS()) / 1_000)
+            let outcome = await DocumentReader.read(result.body, seconds: seconds)
+            var facts = DocumentFacts(
+                url: url, name: name, format: outcome.format, bytes: result.body.count, status: result.responseCode,
+                read: outcome.status, reason: outcome.reason,
+                pageCount: outcome.format == .pdf && outcome.status == .read ? outcome.pages.count : nil,
+                hidden: outcome.hidden)
+            if outcome.status == .read {
+                let pages = outcome.pages
+                let paged = outcome.format == .pdf
+                let (whole, shown) = await ParseWorker.run {
+                    let whole = PersonalData.scan(rows: Array(pages.joined(separator: [[]])), year: year)
+                    let shown =
+                        paged
+                        ? pages.indices.filter { !PersonalData.scan(rows: pages[$0], year: year).isEmpty }.prefix(20)
+                            .map { $0 + 1 } : []
+                    return (whole, shown)
+                }
+                facts.personal = whole.isEmpty ? nil : whole
+                facts.personalPages = whole.isEmpty ? [] : Array(shown)
+            }
+            out.append(facts)
+        }
+        return (urls.count, out)
+    }
+
+    /// The longest one document's download and reading may take.
+    static let documentTimeoutMS = 15_000
 
     /// A search crawler's documented User-Agent, and a browser's, for the cloaking fetches.
     static let crawlerAgent = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -343,26 +463,28 @@ struct ContentProbe: AreaProbe {
     private func sample(
         _ context: ProbeContext, robots: RobotsRules, sitemap: [UInt8], anchors: [String],
         form: PageLinks.SearchForm?, into results: inout [TransferResult]
-    ) async -> PageSample? {
+    ) async -> (PageSample?, [(String, PageSigns)]) {
         let size = context.options.samplePages
-        guard size > 0 else { return nil }
+        guard size > 0 else { return (nil, []) }
         let target = context.target
         let (candidates, disallowed) = await ParseWorker.run {
             Self.candidates(target: target, sitemap: sitemap, anchors: anchors, robots: robots)
         }
         var pages: [(Int, SampledPage)] = []
-        await withTaskGroup(of: (Int, SampledPage?, [TransferResult]).self) { group in
+        var signs: [(Int, String, PageSigns)] = []
+        await withTaskGroup(of: (Int, SampledPage?, [TransferResult], PageSigns?).self) { group in
             var next = Array(candidates.prefix(size).enumerated()).makeIterator()
             func start() {
                 guard let (index, url) = next.next() else { return }
                 group.addTask {
-                    let (page, transfers) = await Self.sampled(url, index: index, context: context)
-                    return (index, page, transfers)
+                    let (page, transfers, pageSigns) = await Self.sampled(url, index: index, context: context)
+                    return (index, page, transfers, pageSigns)
                 }
             }
             for _ in 0..<Self.sampleStreams { start() }
-            for await (index, page, transfers) in group {
+            for await (index, page, transfers, pageSigns) in group {
                 if let page { pages.append((index, page)) }
+                if let page, let pageSigns { signs.append((index, page.url, pageSigns)) }
                 results += transfers
                 start()
             }
@@ -371,9 +493,12 @@ struct ContentProbe: AreaProbe {
         if let form, context.budget.remainingMS() > 0 {
             search = await searchReflection(form, context: context, into: &results)
         }
-        return PageSample(
-            size: size, candidates: candidates.count, disallowed: disallowed,
-            pages: pages.sorted { $0.0 < $1.0 }.map(\.1), search: search)
+        return (
+            PageSample(
+                size: size, candidates: candidates.count, disallowed: disallowed,
+                pages: pages.sorted { $0.0 < $1.0 }.map(\.1), search: search),
+            signs.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
+        )
     }
 
     /// Sampled pages asked at once, each on its own pooled connection: three keep a site within the
@@ -382,13 +507,15 @@ struct ContentProbe: AreaProbe {
 
     /// One sampled page, and its crawler view for the first `crawlerSampled`: the page (`nil`: the site's
     /// budget was spent before it was asked) and every transfer made.
-    static func sampled(_ url: String, index: Int, context: ProbeContext) async -> (SampledPage?, [TransferResult]) {
+    static func sampled(_ url: String, index: Int, context: ProbeContext) async -> (
+        SampledPage?, [TransferResult], PageSigns?
+    ) {
         guard context.budget.remainingMS() > 0,
             let request = context.fetch(url, cap: sampleCap, timeoutMS: contentFetchTimeoutMS)
-        else { return (nil, []) }
+        else { return (nil, [], nil) }
         let result = await context.perform(request)
         var transfers = [result]
-        var page = await scanned(url, result, context: context)
+        var (page, signs) = await scanned(url, result, context: context)
         if index < crawlerSampled, page.score != nil, context.budget.remainingMS() > 0,
             var crawler = context.fetch(url, cap: sampleCap, timeoutMS: contentFetchTimeoutMS)
         {
@@ -397,35 +524,50 @@ struct ContentProbe: AreaProbe {
             transfers.append(seen)
             // The same bytes as the browser's: nothing to read again.
             if seen.responseCode > 0 && seen.body != result.body {
-                page.crawlerSpam = (await scanned(url, seen, context: context).injected) && !page.injected
+                page.crawlerSpam = (await scanned(url, seen, context: context).0.injected) && !page.injected
             } else {
                 page.crawlerSpam = false
             }
         }
-        return (page, transfers)
+        return (page, transfers, signs)
     }
 
-    static func scanned(_ url: String, _ result: TransferResult, context: ProbeContext) async -> SampledPage {
+    /// A sampled page read: spam, personal data and, for an HTML page, its privacy signs; a page that is a
+    /// document by its first bytes (a download link without an extension) is passed on to be read as one.
+    static func scanned(_ url: String, _ result: TransferResult, context: ProbeContext) async -> (
+        SampledPage, PageSigns?
+    ) {
         guard result.responseCode > 0 else {
-            return SampledPage(
-                url: url, status: nil, score: nil, injected: false,
-                failure: result.failure.map { "\($0.kind.rawValue): \($0.message)" })
+            return (
+                SampledPage(
+                    url: url, status: nil, score: nil, injected: false,
+                    failure: result.failure.map { "\($0.kind.rawValue): \($0.message)" }), nil
+            )
         }
         let type = HeaderLines.fields(result.headerLines).first { $0.name == "content-type" }?.value.lowercased() ?? ""
-        guard (200..<300).contains(result.responseCode), type.isEmpty || type.contains("html") else {
-            return SampledPage(url: url, status: result.responseCode, score: nil, injected: false)
-        }
         let body = result.body
+        guard (200..<300).contains(result.responseCode), type.isEmpty || type.contains("html") else {
+            let document = (200..<300).contains(result.responseCode) && DocumentReader.sniff(body) != .other
+            return (
+                SampledPage(url: url, status: result.responseCode, score: nil, injected: false),
+                document ? PageSigns(document: url) : nil
+            )
+        }
         let host = context.target.host
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-        let (spam, personal) = await ParseWorker.run {
-            (SpamScan.scan(body, host: host), PersonalData.scan(rows: PersonalData.rows(html: body[...]), year: year))
+        let (spam, personal, signs) = await ParseWorker.run {
+            (
+                SpamScan.scan(body, host: host),
+                PersonalData.scan(rows: PersonalData.rows(html: body[...]), year: year),
+                PageSigns(body, anchors: PageLinks.anchors(in: body[...]), host: host)
+            )
         }
-        return SampledPage(
+        let page = SampledPage(
             url: url, status: result.responseCode, score: spam.score, injected: spam.injected,
             hits: spam.score > 0 ? Array(spam.hits.prefix(6)) : [], lawfulContext: spam.lawfulContext,
             placed: spam.placed, scoring: spam.scoring, forwarded: spam.forwarded,
             personal: personal.isEmpty ? nil : personal)
+        return (page, signs)
     }
 
     /// The search form asked for the marker: reflected when the marker comes back in the page's text.

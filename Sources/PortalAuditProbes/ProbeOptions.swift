@@ -25,6 +25,11 @@ public struct ProbeOptions: Sendable, Equatable {
     /// Same-host pages fetched beyond the home page and spam-scanned (`--sample-pages`; 0: none).
     public var samplePages = ProbeOptions.defaultSamplePages
     public static let defaultSamplePages = 20
+    /// Documents (PDF, Office, OpenDocument) fetched and read for personal data (`--documents`; 0: none).
+    public var documents = ProbeOptions.defaultDocuments
+    public static let defaultDocuments = 3
+    /// The largest document read: a longer one is reported, not read.
+    public static let documentCap = 10 << 20
     /// The basis of an authorised audit (inventory `authorisation:`), recorded with every observation.
     public var authorisation: String?
     /// Where this scan runs from (`--vantage`), recorded with every observation beside the host name.

@@ -8,20 +8,35 @@ private let environment = [
 
 @Suite("Personal data published by mistake", .serialized, .timeLimit(.minutes(2)))
 struct PrivacyTests {
-    /// The lab's `personal-list` portal publishes these (synthetic) identifiers and mobiles.
+    /// The lab's `personal-list` portal publishes these (synthetic) identifiers and mobiles on a page; its
+    /// `personal-pdf`, `redacted-pdf` and `personal-xlsx` portals in documents (`scripts/lab-documents.py`).
     static let planted = [
         "038082104417", "038185220931", "038090310528", "038301458823", "0912468135", "0983572604", "0355190427",
         "0868215903",
+        "038079012345", "038183045678", "038091067890", "038302089012", "038068101234", "038175123456",
+        "0915246801", "0978135246", "0336802417", "0862417359", "0914580362", "0987624105",
+        "038080145678", "038187167890", "038093189012",
+        "0912357046", "0983146027", "0356024781", "0868135790", "0377905418", "0845620193",
+        "912357046", "983146027", "356024781", "868135790", "377905418", "845620193",
     ]
+    /// The lab portals that publish them.
+    static let portals = ["personal-list", "personal-pdf", "redacted-pdf", "personal-xlsx"]
 
-    @Test("a list with CCCD and mobiles is found, and no output or history holds a whole number")
+    @Test(
+        "lists with CCCD and mobiles on a page and in documents are found, and no output or history holds a whole number"
+    )
     func foundNeverKept() async throws {
         let portal = try Lab.portal("personal-list")
+        let others = try Self.portals.dropFirst().map(Lab.portal)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privacy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let inventory = folder.appendingPathComponent("inventory.yaml").path
-        try "portals:\n  - url: \(portal.url)\n    http_port: \(portal.httpPort)\n    address: \"127.0.0.1,::1\"\n"
+        try
+            ("portals:\n"
+            + ([portal] + others).map {
+                "  - url: \($0.url)\n    http_port: \($0.httpPort)\n    address: \"127.0.0.1,::1\"\n"
+            }.joined())
             .write(toFile: inventory, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("h.sqlite").path
         let out = folder.appendingPathComponent("out").path
@@ -50,6 +65,31 @@ struct PrivacyTests {
         #expect(evidence["samples"]?.contains("0380******17") == true)
         let phones = try #require(findings.first { $0["rule"] as? String == "privacy.phone-lists-published" })
         #expect(phones["status"] as? String == "fail")
+        // And the documents are found with their kind, count, address and page, through the scan's report
+        let report = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".json") })
+        let scanned = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + report)))
+                as? [String: Any])
+        var byHost: [String: [String: [String: Any]]] = [:]
+        for site in scanned["sites"] as? [[String: Any]] ?? [] {
+            let target = (site["target"] as? [String: Any])?["host"] as? String ?? ""
+            for finding in site["findings"] as? [[String: Any]] ?? [] {
+                byHost[target, default: [:]][finding["rule"] as? String ?? ""] = finding
+            }
+        }
+        func shown(_ name: String, _ rule: String) -> [String: String] {
+            let host = (try? Lab.portal(name).host) ?? name
+            return byHost[host]?[rule]?["evidence"] as? [String: String] ?? [:]
+        }
+        #expect(shown("personal-pdf", "privacy.id-numbers-published")["ids"] == "6")
+        #expect(
+            shown("personal-pdf", "privacy.id-numbers-published")["pages"]?.hasSuffix(
+                "/tai-lieu/Danh%20s%C3%A1ch%20h%E1%BB%99%20ngh%C3%A8o%202026.pdf#page=2") == true)
+        #expect(shown("redacted-pdf", "privacy.redaction-leaks")["hidden"] == "3")
+        #expect(shown("personal-xlsx", "privacy.phone-lists-published")["phones"] == "6")
+        #expect(
+            shown("personal-xlsx", "privacy.phone-lists-published")["pages"]?.hasSuffix("/truong-thon.xlsx") == true)
         // And no report, no JSON, no log and no byte of the history holds a whole identifier or phone
         var outputs: [(String, String)] = [("check stdout", check.stdout), ("check stderr", check.stderr)]
         outputs += [("scan stdout", scan.stdout), ("scan stderr", scan.stderr)]
@@ -64,7 +104,11 @@ struct PrivacyTests {
             outputs.append((name, String(decoding: bytes, as: UTF8.self)))
         }
         // (as published, and as the page wrote them: "0912 468 135")
-        let written = Self.planted + ["0912 468 135", "0983 572 604", "0355 190 427", "0868 215 903"]
+        let written =
+            Self.planted + [
+                "0912 468 135", "0983 572 604", "0355 190 427", "0868 215 903", "0915 246 801", "0978 135 246",
+                "0336 802 417", "0862 417 359", "0914 580 362", "0987 624 105",
+            ]
         for (name, text) in outputs {
             for number in written { #expect(!text.contains(number), "\(name) holds \(number)") }
         }

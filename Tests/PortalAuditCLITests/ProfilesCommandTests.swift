@@ -76,7 +76,7 @@ struct ProfilesCommandTests {
     func list() async throws {
         let result = try await portalAudit(["profiles", "list", "--lang", "en"])
         #expect(result.status == 0)
-        for (level, version) in [(1, 7), (2, 6), (3, 7), (4, 7), (5, 7)] {
+        for (level, version) in [(1, 8), (2, 6), (3, 7), (4, 7), (5, 7)] {
             #expect(result.stdout.contains("vn-level\(level)@\(version)"))
         }
         #expect(result.stdout.contains("vn-level3@7 extends vn-level2"))

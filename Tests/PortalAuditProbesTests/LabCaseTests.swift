@@ -111,6 +111,20 @@ struct LabCaseTests {
         // from a search.
         "cloak-crawler": ["content.cloaking", "content.spam-injection"],
         "personal-list": ["privacy.id-numbers-published", "privacy.phone-lists-published"],
+        // Documents: a PDF list (identifiers on page 2, phones beside them), a list "redacted" with black
+        // boxes, a spreadsheet of mobiles typed as numbers; a scan, a zip bomb, a 200 MB PDF and a document of
+        // tax codes and accounts that hold nothing personal.
+        "personal-pdf": ["privacy.id-numbers-published", "privacy.phone-lists-published"],
+        "redacted-pdf": ["privacy.id-numbers-published", "privacy.redaction-leaks"],
+        "personal-xlsx": ["privacy.phone-lists-published"],
+        "scanned-pdf": [],
+        "trap-tax-doc": [],
+        "doc-bomb": [],
+        "huge-pdf": [],
+        "form-no-notice": ["privacy.form-without-notice"],
+        "form-with-notice": [],
+        "trackers": ["privacy.trackers-before-consent"],
+        "emc-only": [],
         "cloak-referer": ["content.cloaking", "content.spam-injection"],
         // Spam deep down (a sitemap page linked from nowhere), and a search that prints any query on an
         // indexable page.
@@ -144,7 +158,8 @@ struct LabCaseTests {
         "cbc-only": "B", "rsa-1024": "B", "revoked-crl": "C", "revoked-ocsp": "C",
         "revoked-stapled": "C", "slow": "B", "search-reflect": "B", "old-wordpress": "C",
         "frame-ancestors-open": "B", "csp-unsafe-inline": "B", "cookie-samesite-invalid": "B", "hsts-repeated": "B",
-        "seo-hijack": "B", "personal-list": "C",
+        "seo-hijack": "B", "personal-list": "C", "personal-pdf": "C", "redacted-pdf": "C", "personal-xlsx": "B",
+        "form-no-notice": "B", "trackers": "B",
     ]
 
     @Test("each case fails exactly the rules of its flaw, with the expected verdict", arguments: try Lab.portals())

@@ -306,26 +306,158 @@ public struct PrivacyFacts: Codable, Sendable, Equatable {
     public var pagesRead: Int
     /// The pages showing personal data, each with its counts and masked samples.
     public var pages: [PersonalDataSource]
+    /// Links to documents (PDF, Office, OpenDocument) found on the pages read, same host, each once.
+    public var documentLinks: Int
+    /// The documents fetched and read (at most `--documents`), those showing nothing included.
+    public var documents: [DocumentFacts]
+    /// Forms asking for personal data, with whether their page links a privacy notice (`nil`: not looked
+    /// at, in runs stored before 2026-12-06).
+    public var forms: [PrivacyForm]?
+    /// Third-party trackers the pages load on the first visit, before any consent (`nil`: not looked at).
+    public var trackers: [PrivacyTracker]?
 
     enum CodingKeys: String, CodingKey {
-        case pages
+        case pages, documents, forms, trackers
         case pagesRead = "pages_read"
+        case documentLinks = "document_links"
     }
 
-    public init(pagesRead: Int, pages: [PersonalDataSource]) {
+    public init(
+        pagesRead: Int, pages: [PersonalDataSource], documentLinks: Int = 0, documents: [DocumentFacts] = [],
+        forms: [PrivacyForm]? = [], trackers: [PrivacyTracker]? = []
+    ) {
         self.pagesRead = pagesRead
         self.pages = pages
+        self.documentLinks = documentLinks
+        self.documents = documents
+        self.forms = forms
+        self.trackers = trackers
     }
 
-    /// Every source's counts added up.
+    /// Runs stored before documents, forms and trackers were read decode with none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        pagesRead = try container.decode(Int.self, forKey: .pagesRead)
+        pages = try container.decode([PersonalDataSource].self, forKey: .pages)
+        documentLinks = try container.decodeIfPresent(Int.self, forKey: .documentLinks) ?? 0
+        documents = try container.decodeIfPresent([DocumentFacts].self, forKey: .documents) ?? []
+        forms = try container.decodeIfPresent([PrivacyForm].self, forKey: .forms)
+        trackers = try container.decodeIfPresent([PrivacyTracker].self, forKey: .trackers)
+    }
+
+    /// Every page's and document's counts added up.
     public var total: PersonalDataFacts {
-        pages.reduce(into: PersonalDataFacts()) { sum, page in
-            sum.ids += page.facts.ids
-            sum.cmnd += page.facts.cmnd
-            sum.phones += page.facts.phones
-            sum.tables += page.facts.tables
-            for sample in page.facts.samples where sum.samples.count < 6 { sum.samples.append(sample) }
+        let sources = pages.map(\.facts) + documents.compactMap(\.personal)
+        return sources.reduce(into: PersonalDataFacts()) { sum, facts in
+            sum.ids += facts.ids
+            sum.cmnd += facts.cmnd
+            sum.phones += facts.phones
+            sum.tables += facts.tables
+            for sample in facts.samples where sum.samples.count < 6 { sum.samples.append(sample) }
         }
+    }
+}
+
+/// The format of a document, told by its first bytes.
+public enum DocumentFormat: String, Codable, Sendable {
+    case pdf, docx, xlsx, odt, ods
+    case legacyOffice = "legacy-office"
+    case other
+}
+
+/// How reading a document went.
+public enum DocumentReadStatus: String, Codable, Sendable {
+    /// Its text was read.
+    case read
+    /// A PDF without a text layer (a scan): counted, never guessed at.
+    case noText = "no-text"
+    /// A format not read (legacy Office, not a document at all), or no reader installed.
+    case unsupported
+    /// Damaged, over its caps (a zip bomb), or its reader stopped at a limit.
+    case unreadable
+    /// Larger than the download cap: not read.
+    case tooLarge = "too-large"
+    /// Not fetched: an error answer, or the site's budget spent.
+    case notFetched = "not-fetched"
+}
+
+/// A document a portal links, fetched and read for personal data.
+public struct DocumentFacts: Codable, Sendable, Equatable {
+    public var url: String
+    /// Its file name as a person reads it (percent-decoded).
+    public var name: String
+    public var format: DocumentFormat
+    public var bytes: Int
+    public var status: Int?
+    public var read: DocumentReadStatus
+    public var reason: String?
+    /// Its pages (PDF) when read.
+    public var pageCount: Int?
+    /// The personal data it holds, counted and masked (`nil`: none, or not read).
+    public var personal: PersonalDataFacts?
+    /// The pages (from 1) showing personal data, at most 20 (a PDF's; none for other formats).
+    public var personalPages: [Int]
+    /// Identifiers under a black box whose text still extracts (a failed redaction).
+    public var hidden: Int
+
+    enum CodingKeys: String, CodingKey {
+        case url, name, format, bytes, status, read, reason, personal, hidden
+        case pageCount = "page_count"
+        case personalPages = "personal_pages"
+    }
+
+    public init(
+        url: String, name: String, format: DocumentFormat, bytes: Int, status: Int?, read: DocumentReadStatus,
+        reason: String? = nil, pageCount: Int? = nil, personal: PersonalDataFacts? = nil, personalPages: [Int] = [],
+        hidden: Int = 0
+    ) {
+        self.url = url
+        self.name = name
+        self.format = format
+        self.bytes = bytes
+        self.status = status
+        self.read = read
+        self.reason = reason
+        self.pageCount = pageCount
+        self.personal = personal
+        self.personalPages = personalPages
+        self.hidden = hidden
+    }
+}
+
+/// A form asking for personal data.
+public struct PrivacyForm: Codable, Sendable, Equatable {
+    /// The page it is on.
+    public var url: String
+    /// What it asks: `cccd`, `phone`, `address`, `email`.
+    public var asks: [String]
+    /// Whether its page links a privacy notice.
+    public var notice: Bool
+
+    public init(url: String, asks: [String], notice: Bool) {
+        self.url = url
+        self.asks = asks
+        self.notice = notice
+    }
+}
+
+/// A third-party tracker loaded on the first visit.
+public struct PrivacyTracker: Codable, Sendable, Equatable {
+    /// Its registrable host (`google-analytics.com`).
+    public var host: String
+    /// `script`, `inline` or `pixel`.
+    public var via: String
+    /// The first page it was seen on.
+    public var url: String
+    /// A state measurement service (a host under `.gov.vn`, such as the EMC TT 22/2023 asks portals to
+    /// connect to): listed, not counted as a tracker to review.
+    public var state: Bool
+
+    public init(host: String, via: String, url: String, state: Bool) {
+        self.host = host
+        self.via = via
+        self.url = url
+        self.state = state
     }
 }
 

@@ -285,3 +285,42 @@ public struct RobotsBudget: Sendable {
 
     public init(bytes: Int = 8 << 20) { remaining = bytes }
 }
+
+/// Links to documents a portal publishes (PDF, Office, OpenDocument), told by the extension of the
+/// percent-decoded path or of a file name in the query (`/Download.aspx?file=danh%20sach.pdf`); what a
+/// fetched link really is, its first bytes tell.
+public enum DocumentLinks {
+    static let extensions = [".pdf", ".docx", ".xlsx", ".odt", ".ods", ".doc", ".xls"]
+
+    /// Whether `link` names a document by its extension.
+    public static func isDocument(_ link: String) -> Bool {
+        guard link.utf8.count <= 512, !link.hasPrefix("#"), !link.lowercased().hasPrefix("mailto:") else {
+            return false
+        }
+        let trimmed = link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let parts = trimmed.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = (String(parts.first ?? "").removingPercentEncoding ?? String(parts.first ?? "")).lowercased()
+        if extensions.contains(where: path.hasSuffix) { return true }
+        guard parts.count > 1 else { return false }
+        let query = (String(parts[1]).removingPercentEncoding ?? String(parts[1])).lowercased()
+        return query.split(separator: "&").contains { field in extensions.contains { field.hasSuffix($0) } }
+    }
+
+    /// The file name a person reads: the last path segment, percent-decoded (or the query's file name).
+    public static func name(_ url: String) -> String {
+        let trimmed = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let parts = trimmed.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let last = String(parts.first?.split(separator: "/").last ?? "")
+        let decoded = last.removingPercentEncoding ?? last
+        if extensions.contains(where: decoded.lowercased().hasSuffix) || parts.count < 2 { return decoded }
+        let query = String(parts[1])
+        for field in query.split(separator: "&") {
+            let value = field.split(separator: "=", maxSplits: 1).last.map(String.init) ?? ""
+            let name = value.removingPercentEncoding ?? value
+            if extensions.contains(where: name.lowercased().hasSuffix) {
+                return String(name.split(separator: "/").last ?? Substring(name))
+            }
+        }
+        return decoded
+    }
+}

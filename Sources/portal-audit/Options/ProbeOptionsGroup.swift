@@ -66,6 +66,13 @@ struct ProbeOptionsGroup: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "Documents (PDF, DOCX, XLSX, ODT, ODS) the pages read link on the portal's own host, fetched and read "
+                + "for personal data, each at most 10 MiB, within the site's time budget (0: none; at most 50).",
+            valueName: "n"))
+    var documents: Int = ProbeOptions.defaultDocuments
+
+    @Option(
+        help: ArgumentHelp(
             "Where this scan runs from, recorded in reports beside the host name (network, public address), "
                 + "e.g. \"VNPT Hà Nội, 203.0.113.7\".",
             valueName: "label"))
@@ -74,6 +81,9 @@ struct ProbeOptionsGroup: ParsableArguments {
     func validate() throws {
         if !(0...200).contains(samplePages) {
             throw ValidationError("--sample-pages: expected an integer in 0…200, found \(samplePages)")
+        }
+        if !(0...50).contains(documents) {
+            throw ValidationError("--documents: expected an integer in 0…50, found \(documents)")
         }
         if confirmAfter != 0 && confirmAfter < ProbeOptions.minimumConfirmationSeconds {
             throw ValidationError(
@@ -87,6 +97,7 @@ struct ProbeOptionsGroup: ParsableArguments {
             resolve: resolve, timeoutSeconds: timeout, authorised: authorised, connectionsPerAddress: perAddress,
             enumerateSuites: enumerate, confirmOutagesAfterSeconds: confirmAfter, vantage: vantage)
         options.samplePages = samplePages
+        options.documents = documents
         return options
     }
 }

@@ -40,8 +40,8 @@ struct IDNumbersPublishedRule: Rule {
         switch code {
         case .ok:
             LocalizedText(
-                en: "No personal identification number was found on the \(values["pages_read"]) pages read.",
-                vi: "Không phát hiện số định danh cá nhân trên \(values["pages_read"]) trang đã đọc.")
+                en: "No personal identification number was found on \(PrivacyEvidence.read(values).en).",
+                vi: "Không phát hiện số định danh cá nhân trên \(PrivacyEvidence.read(values).vi).")
         case .published:
             LocalizedText(
                 en:

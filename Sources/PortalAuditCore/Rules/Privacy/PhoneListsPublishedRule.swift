@@ -38,8 +38,8 @@ struct PhoneListsPublishedRule: Rule {
         switch code {
         case .ok:
             LocalizedText(
-                en: "No list of people's phone numbers was found on the \(values["pages_read"]) pages read.",
-                vi: "Không phát hiện danh sách số điện thoại cá nhân trên \(values["pages_read"]) trang đã đọc.")
+                en: "No list of people's phone numbers was found on \(PrivacyEvidence.read(values).en).",
+                vi: "Không phát hiện danh sách số điện thoại cá nhân trên \(PrivacyEvidence.read(values).vi).")
         case .published:
             LocalizedText(
                 en:
