@@ -81,6 +81,40 @@ doc = json.load(sys.stdin)
 sites = doc["sites"]
 print("%.1f" % (sum(s["cost"]["requests"] for s in sites) / max(1, len(sites))))')
 
+# 1c. what reading documents costs: --documents 0 against the default (3; every fleet portal links one PDF,
+# a plan of 1 KiB, as most portals link a few), alternating, twice each
+doc_times=""
+for round in 1 2; do
+    for documents in 0 3; do
+        t0=$(now)
+        "$bin" scan "$work/fast.yaml" --db "$work/docs-$documents-$round.sqlite" --ca-file "$ca" \
+            --concurrency "$concurrency" --confirm-after 0 --documents "$documents" 2>/dev/null || true
+        t1=$(now)
+        doc_requests=$("$bin" report --db "$work/docs-$documents-$round.sqlite" --format json --out - | python3 -c '
+import json, sys
+sites = json.load(sys.stdin)["sites"]
+read = sum(sum(1 for d in ((s["observation"].get("content") or {}).get("privacy") or {}).get("documents", [])
+               if d["read"] == "read") for s in sites)
+print("%.1f/%d" % (sum(s["cost"]["requests"] for s in sites) / max(1, len(sites)), read))')
+        doc_times="$doc_times $documents:$(secs "$t0" "$t1"):$doc_requests"
+    done
+done
+documents_line=$(python3 - "$fast" $doc_times <<'PY'
+import sys
+fast = int(sys.argv[1])
+runs = {}
+for item in sys.argv[2:]:
+    documents, secs, cost = item.split(":")
+    requests, read = cost.split("/")
+    runs.setdefault(documents, []).append((float(secs), float(requests), int(read)))
+def rate(d): return fast / (sum(s for s, _, _ in runs[d]) / len(runs[d]))
+off, on = rate("0"), rate("3")
+print(f"documents          : --documents 0 {off:.1f} sites/s ({runs['0'][0][1]:.1f} requests/portal), default 3 "
+      f"{on:.1f} sites/s ({runs['3'][0][1]:.1f} requests/portal, {runs['3'][0][2]} documents read): rate "
+      f"{100 * (on / off - 1):+.1f} % (two alternating scans each)")
+PY
+)
+
 # 2. the floor: one curl GET per portal, same concurrency
 t0=$(now)
 xargs -P "$concurrency" -L 1 curl -s -o /dev/null --max-time 10 --cacert "$ca" <"$work/urls.txt" || true
@@ -165,5 +199,6 @@ print(f"curl floor         : {curl:.2f} s wall = {fast/curl:.1f} sites/s (1 conn
 print(f"whole fleet        : {allw:.2f} s wall for all $count, silent portals confirmed by a second attempt 30 s later; the others were all done after $fast_done s (slow ones answer after 5 s; budget 10 s)")
 PY
 echo "$spam"
+echo "$documents_line"
 echo "$sslyze_line"
 [ -z "$baseline_line" ] || echo "$baseline_line"

@@ -4,14 +4,16 @@ probe. Every number is invented and structurally valid (038 is Thanh Hóa's code
 matches the birth year) so that it belongs to nobody; the tests look for these exact numbers in everything
 the program writes and must find none.
 
-Usage: python3 scripts/lab-documents.py WWW   (WWW/<case>/index.html must exist)
+Usage: python3 scripts/lab-documents.py WWW          (WWW/<case>/index.html must exist)
+       python3 scripts/lab-documents.py --plan DIR   (only DIR/van-ban/ke-hoach-12.pdf: the fleet's document)
 """
 import os
 import sys
 import zipfile
 import zlib
 
-www = sys.argv[1]
+plan_only = sys.argv[1] == "--plan"
+www = sys.argv[-1]
 
 # Planted identifiers and phones (PrivacyTests reads them from here).
 PDF_PEOPLE = [
@@ -114,11 +116,14 @@ plan = pdf([text(60, 780, "UY BAN NHAN DAN XA", 12) + text(60, 760, "So: 12/KH-U
             text(60, 720, "Can cu Quyet dinh so 1254/QD-UBND ngay 15/03/2026; ma so thue 2801234567-001.") +
             text(60, 700, "Lien he: Van phong UBND, dien thoai 0237 3800 000, hotline 1900 1234.") +
             text(60, 680, "Kinh phi: 125.000.000 dong; tai khoan 1903 5678 9012 34 tai Kho bac.")])
-for case in sorted(os.listdir(www)):
-    if os.path.isfile(os.path.join(www, case, "index.html")):
-        os.makedirs(os.path.join(www, case, "van-ban"), exist_ok=True)
-        with open(os.path.join(www, case, "van-ban", "ke-hoach-12.pdf"), "wb") as f:
+folders = [www] if plan_only else [os.path.join(www, case) for case in sorted(os.listdir(www))]
+for folder in folders:
+    if os.path.isfile(os.path.join(folder, "index.html")):
+        os.makedirs(os.path.join(folder, "van-ban"), exist_ok=True)
+        with open(os.path.join(folder, "van-ban", "ke-hoach-12.pdf"), "wb") as f:
             f.write(plan)
+if plan_only:
+    sys.exit(0)
 
 # A list of beneficiaries as a two-page PDF: the identifiers on page 2, under a Vietnamese file name.
 columns = [50, 80, 220, 290, 400]

@@ -2,7 +2,8 @@
 """Small loopback servers for the monitor's tests (Python stdlib only, 127.0.0.1 only):
 
   lab-sinks.py portal  PORT CERT KEY [PAGE]   an HTTPS portal the test stops and starts again; with PAGE, "/"
-                                              serves that file as it is at each request (others are 404)
+                                              serves that file as it is at each request, /tai-lieu/NAME the
+                                              file NAME beside it when there is one (others are 404)
   lab-sinks.py webhook PORT OUTFILE           records every POST body, one JSON per line
   lab-sinks.py smtp    PORT CERT KEY OUTFILE  an SMTP sink with STARTTLS; records each message's event header
   lab-sinks.py headers PORT CERT KEY TOTAL    an HTTPS portal whose response headers take exactly TOTAL bytes
@@ -65,16 +66,28 @@ if mode == "portal":
 
         def do_GET(self):
             page = fixed
-            if page_file:
-                if self.path != "/":
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
+            kind = "text/html; charset=utf-8"
+            if page_file and self.path.startswith("/tai-lieu/"):
+                name = os.path.basename(self.path)
+                path = os.path.join(os.path.dirname(page_file), name)
+                if name and os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        page = f.read()
+                    kind = "application/octet-stream"
+                else:
+                    page = None
+            elif page_file and self.path == "/":
                 with open(page_file, "rb") as f:
                     page = f.read()
+            elif page_file:
+                page = None
+            if page is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(page)))
             self.end_headers()
             self.wfile.write(page)

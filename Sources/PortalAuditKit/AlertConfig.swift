@@ -165,6 +165,9 @@ public struct Alert: Sendable, Equatable {
         case verdictWorse = "verdict-worse"
         /// The home page carries a defacer's signature, or was replaced since the previous scan.
         case defaced
+        /// A document read by this scan holds personal identification numbers that the previous scan's
+        /// documents did not (counts and masked samples only).
+        case personalData = "personal-data"
     }
 
     public var kind: Kind
@@ -185,6 +188,7 @@ public struct Alert: Sendable, Equatable {
             case .certExpiring: "CHỨNG THƯ SỐ SẮP HẾT HẠN / CERTIFICATE EXPIRING"
             case .verdictWorse: "KẾT QUẢ KÉM ĐI / VERDICT WORSE"
             case .defaced: "TRANG CHỦ BỊ THAY ĐỔI TRÁI PHÉP? / HOME PAGE DEFACED?"
+            case .personalData: "TÀI LIỆU MỚI CÓ SỐ ĐỊNH DANH / NEW DOCUMENT WITH IDENTIFIERS"
             }
         return "[portal-audit] \(label): \(name ?? url)"
     }

@@ -68,6 +68,21 @@ public enum Doctor {
                     name: "chromium", outcome: .warning,
                     detail: "not found: only --format pdf needs it (apt-get install chromium)"))
         }
+        // The personal-data probe reads linked PDFs with poppler's tools, under prlimit's caps.
+        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        let missingTools = ["pdftotext", "pdftoppm", "prlimit"].filter { tool in
+            !path.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
+        }
+        checks.append(
+            missingTools.isEmpty
+                ? Check(
+                    name: "pdf text", outcome: .ok,
+                    detail: "pdftotext, pdftoppm, prlimit (documents read for personal data)")
+                : Check(
+                    name: "pdf text", outcome: .warning,
+                    detail:
+                        "not found: \(missingTools.joined(separator: ", ")): linked PDFs are reported unread (apt-get install poppler-utils util-linux)"
+                ))
         if let serif = PDFPrinter.vietnameseSerif(environment: environment) {
             checks.append(
                 Check(name: "serif font", outcome: .ok, detail: "\(serif), every Vietnamese letter (PDF reports)"))

@@ -265,6 +265,12 @@ public struct MonitorRunner: Sendable {
                         detail: "\(before.verdict.rawValue) → \(site.verdict.rawValue)"), prepared: prepared, log: log)
             }
             try await defacementAlert(site, store: store, prepared: prepared, log: log)
+            // Only a scan finding identifiers in a document reads the previous scan's documents.
+            if let before = previous[url], !Self.documentsWithIdentifiers(site).isEmpty,
+                let (earlier, _) = try await store.result(run: before.runID, url: url)
+            {
+                await personalDataAlert(site, before: earlier, prepared: prepared, log: log)
+            }
             // The profile's judgement decides: cert.expiry-soon's window, or an already expired certificate.
             if let leaf = site.observation.certificate?.leaf {
                 let expiring = site.findings.contains {
@@ -314,6 +320,37 @@ extension MonitorRunner {
             try await store.setAlertState(
                 url: url, kind: .content, AuditStore.AlertState(state: .ok, since: scanner.clock.now(), lastSent: nil))
         }
+    }
+}
+
+extension MonitorRunner {
+    /// The documents of `site` holding identifiers (or identifiers under black boxes).
+    static func documentsWithIdentifiers(_ site: SiteResult) -> [DocumentFacts] {
+        (site.observation.content?.privacy?.documents ?? []).filter {
+            ($0.personal.map { $0.ids + $0.cmnd } ?? 0) > 0 || $0.hidden > 0
+        }
+    }
+
+    /// A document with identifiers that the previous scan's documents did not hold alerts once, with its
+    /// address, counts and masked samples; a previous scan that did not read documents sets no baseline.
+    fileprivate func personalDataAlert(
+        _ site: SiteResult, before: SiteResult, prepared: Prepared, log: @Sendable (String) -> Void
+    ) async {
+        guard before.observation.content?.privacy != nil else { return }
+        let known = Set(Self.documentsWithIdentifiers(before).map(\.url))
+        let new = Self.documentsWithIdentifiers(site).filter { !known.contains($0.url) }
+        guard !new.isEmpty else { return }
+        let detail = new.prefix(5).map { document in
+            let facts = document.personal ?? PersonalDataFacts()
+            let samples = facts.samples.filter { $0.count == 12 || $0.count == 9 }.prefix(3).joined(separator: ", ")
+            return "\(document.url): \(facts.ids + facts.cmnd) số định danh/identifiers"
+                + (document.hidden > 0 ? ", \(document.hidden) dưới ô đen/under black boxes" : "")
+                + (samples.isEmpty ? "" : " (\(samples))")
+        }
+        await deliver(
+            Alert(
+                kind: .personalData, url: site.target.url, name: site.target.name, at: scanner.clock.now(),
+                detail: detail.joined(separator: "; ")), prepared: prepared, log: log)
     }
 }
 

@@ -287,26 +287,11 @@ struct ContentProbe: AreaProbe {
                 continue
             }
             let seconds = min(Double(Self.documentTimeoutMS) / 1_000, Double(context.budget.remainingMS()) / 1_000)
-            let outcome = await DocumentReader.read(result.body, seconds: seconds)
-            var facts = DocumentFacts(
-                url: url, name: name, format: outcome.format, bytes: result.body.count, status: result.responseCode,
-                read: outcome.status, reason: outcome.reason,
-                pageCount: outcome.format == .pdf && outcome.status == .read ? outcome.pages.count : nil,
-                hidden: outcome.hidden)
-            if outcome.status == .read {
-                let pages = outcome.pages
-                let paged = outcome.format == .pdf
-                let (whole, shown) = await ParseWorker.run {
-                    let whole = PersonalData.scan(rows: Array(pages.joined(separator: [[]])), year: year)
-                    let shown =
-                        paged
-                        ? pages.indices.filter { !PersonalData.scan(rows: pages[$0], year: year).isEmpty }.prefix(20)
-                            .map { $0 + 1 } : []
-                    return (whole, shown)
-                }
-                facts.personal = whole.isEmpty ? nil : whole
-                facts.personalPages = whole.isEmpty ? [] : Array(shown)
-            }
+            let reading = await DocumentReader.reading(result.body, seconds: seconds, year: year)
+            let facts = DocumentFacts(
+                url: url, name: name, format: reading.format, bytes: result.body.count, status: result.responseCode,
+                read: reading.status, reason: reading.reason, pageCount: reading.pageCount, personal: reading.personal,
+                personalPages: reading.personalPages, hidden: reading.hidden)
             out.append(facts)
         }
         return (urls.count, out)

@@ -1,5 +1,6 @@
 import Foundation
 import PortalAuditCore
+import Synchronization
 
 /// A document a portal links (PDF, DOCX, XLSX, ODT, ODS) read for personal data, every cost capped: the
 /// format told by its first bytes, PDF text through poppler's `pdftotext` run as a child process under
@@ -14,6 +15,57 @@ enum DocumentReader {
         var status: DocumentReadStatus
         var reason: String?
         var hidden = 0
+    }
+
+    /// What a document showed, without its text: the format, how reading went, its pages, its personal data
+    /// counted and masked, the pages showing it, the identifiers under black boxes.
+    struct Reading: Sendable {
+        var format: DocumentFormat
+        var status: DocumentReadStatus
+        var reason: String?
+        var pageCount: Int?
+        var personal: PersonalDataFacts?
+        var personalPages: [Int] = []
+        var hidden = 0
+    }
+
+    /// Readings of the documents this process has read, by the SHA-256 of their bytes: a provincial
+    /// document mirrored on a hundred commune sites is read once (what is kept holds no identifier).
+    static let readings = Mutex<[String: Reading]>([:])
+    static let readingsCap = 1_024
+
+    /// `bytes` read (or its reading when the same bytes were read before in this process), its personal data
+    /// counted page by page for a PDF.
+    static func reading(_ bytes: [UInt8], seconds: Double, year: Int) async -> Reading {
+        let digest = await ParseWorker.run { SHA256.hex(of: bytes) }
+        if let known = readings.withLock({ $0[digest] }) { return known }
+        let outcome = await read(bytes, seconds: seconds)
+        var reading = Reading(
+            format: outcome.format, status: outcome.status, reason: outcome.reason,
+            pageCount: outcome.format == .pdf && outcome.status == .read ? outcome.pages.count : nil,
+            hidden: outcome.hidden)
+        if outcome.status == .read {
+            let pages = outcome.pages
+            let paged = outcome.format == .pdf
+            let (whole, shown) = await ParseWorker.run {
+                let whole = PersonalData.scan(rows: Array(pages.joined(separator: [[]])), year: year)
+                let shown =
+                    paged
+                    ? pages.indices.filter { !PersonalData.scan(rows: pages[$0], year: year).isEmpty }.prefix(20)
+                        .map { $0 + 1 } : []
+                return (whole, shown)
+            }
+            reading.personal = whole.isEmpty ? nil : whole
+            reading.personalPages = whole.isEmpty ? [] : Array(shown)
+        }
+        // A reading cut short by the time left to this site is not the document's: it is not kept.
+        if outcome.status == .read || outcome.status == .noText || outcome.format != .pdf {
+            readings.withLock { known in
+                if known.count >= readingsCap { known.removeAll() }
+                known[digest] = reading
+            }
+        }
+        return reading
     }
 
     /// The format of `bytes` by its first bytes (a server's Content-Type and a link's extension are not

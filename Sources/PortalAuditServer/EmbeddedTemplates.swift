@@ -124,6 +124,14 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 <p class="more">{{#expiringAll}}<a href="{{href}}">{{label}}</a> {{/expiringAll}}</p>
 </section>
 </div>
+<section id="privacy">
+<h2>{{t.privacy}}</h2>
+{{^hasPrivacy}}<p class="empty">{{t.nonePrivacy}}</p>{{/hasPrivacy}}
+{{#hasPrivacy}}<p class="meta"><span id="privacy-total">{{privacyTotal}}</span> {{t.privacyCount}}</p>
+<table id="privacy-table"><thead><tr><th>{{t.portal}}</th><th>{{t.findingsWord}}</th><th>{{t.documentsWord}}</th></tr></thead><tbody>{{/hasPrivacy}}
+{{#privacy}}<tr><td><a href="{{href}}">{{name}}</a><br><span class="url">{{url}}</span></td><td>{{#findings}}<p>{{.}}</p>{{/findings}}</td><td>{{#documents}}<a href="{{href}}" rel="noreferrer">{{label}}</a><br>{{/documents}}</td></tr>{{/privacy}}
+{{#hasPrivacy}}</tbody></table>{{/hasPrivacy}}
+</section>
 <section>
 <h2>{{t.units}}</h2>
 <table id="units"><thead><tr><th>{{t.unit}}</th><th>{{t.portals}}</th><th>{{t.pass}}</th><th>{{t.warn}}</th><th>{{t.incomplete}}</th><th>{{t.fail}}</th><th>{{t.rate}}</th></tr></thead><tbody>

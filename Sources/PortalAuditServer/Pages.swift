@@ -120,6 +120,15 @@ struct Pages: Sendable {
             "changes": w.t("Changes since the previous run", "Thay đổi so với lần quét trước"),
             "before": w.t("Before", "Trước"), "now": w.t("Now", "Hiện tại"),
             "units": w.t("By unit, worst first", "Theo đơn vị, kém nhất trước"), "unit": w.t("Unit", "Đơn vị"),
+            "privacy": w.t(
+                "Personal data: to review under the Personal Data Protection Law",
+                "Dữ liệu cá nhân: cần xem xét theo Luật Bảo vệ dữ liệu cá nhân"),
+            "nonePrivacy": w.t(
+                "No personal data, form without a notice or tracker was found on the pages and documents read.",
+                "Không phát hiện dữ liệu cá nhân, biểu mẫu thiếu thông báo hay mã theo dõi trên các trang và tài liệu đã đọc."
+            ),
+            "privacyCount": w.t("portals to review", "cổng/trang cần xem xét"),
+            "findingsWord": w.t("Findings", "Phát hiện"), "documentsWord": w.t("Documents", "Tài liệu"),
             "pass": w.verdict(.pass), "warn": w.verdict(.warn), "incomplete": w.verdict(.incomplete),
             "fail": w.verdict(.fail), "rate": w.t("Meeting the criteria", "Tỷ lệ đạt"),
             "noRun": w.t(
@@ -217,6 +226,19 @@ struct Pages: Sendable {
         var changes: [ChangeLine]
         var hasChanges: Bool
         var units: [UnitLine]
+        var privacy: [PrivacyLine]
+        var hasPrivacy: Bool
+        var privacyTotal: String
+    }
+
+    /// A portal whose pages or documents show personal data, a form or trackers to review: its findings in
+    /// words (counts and masked samples only) and the documents concerned.
+    struct PrivacyLine {
+        var href: String
+        var name: String
+        var url: String
+        var findings: [String]
+        var documents: [Link]
     }
 
     struct DownLine {
@@ -332,8 +354,48 @@ struct Pages: Sendable {
                     before: w.verdict(change.previous), after: w.verdict(change.verdict),
                     direction: change.verdict.rank < change.previous.rank ? "worse" : "better")
             },
-            hasChanges: !changed.isEmpty, units: try await units(run: run.id))
+            hasChanges: !changed.isEmpty, units: try await units(run: run.id), privacy: [], hasPrivacy: false,
+            privacyTotal: "0")
+        let (total, privacy) = try await privacy(run: run.id)
+        model.run?.privacy = privacy
+        model.run?.hasPrivacy = !privacy.isEmpty
+        model.run?.privacyTotal = w.number(total)
         return render("overview", model)
+    }
+
+    /// The privacy rules, most severe first: the panel lists portals in this order.
+    static let privacyRules = [
+        "privacy.redaction-leaks", "privacy.id-numbers-published", "privacy.phone-lists-published",
+        "privacy.form-without-notice", "privacy.trackers-before-consent",
+    ]
+
+    /// The "Dữ liệu cá nhân" panel: the first ten portals to review, worst first (a failed redaction, then
+    /// identifiers, phone lists, forms, trackers), each with its findings and documents; and how many in all.
+    func privacy(run: Int64) async throws -> (Int, [PrivacyLine]) {
+        var seen = Set<String>()
+        var urls: [(String, String?)] = []
+        var total = 0
+        for rule in Self.privacyRules {
+            let (count, rows) = try await store.portals(run: run, PortalQuery(rule: rule, limit: 10))
+            total = max(total, count)
+            for row in rows where seen.insert(row.url).inserted { urls.append((row.url, row.name)) }
+        }
+        var lines: [PrivacyLine] = []
+        for (url, name) in urls.prefix(10) {
+            guard let (result, _) = try await store.result(run: run, url: url) else { continue }
+            let findings = result.findings.filter { $0.rule.hasPrefix("privacy.") && $0.status == .fail }
+                .sorted {
+                    (Self.privacyRules.firstIndex(of: $0.rule) ?? 9) < (Self.privacyRules.firstIndex(of: $1.rule) ?? 9)
+                }
+            let documents = (result.observation.content?.privacy?.documents ?? [])
+                .filter { ($0.personal != nil) || $0.hidden > 0 }
+                .map { Link(href: $0.url, label: $0.name) }
+            lines.append(
+                PrivacyLine(
+                    href: Self.portalHref(url, run: run), name: name ?? url, url: url,
+                    findings: findings.map { $0.sentence(language) }, documents: documents))
+        }
+        return (max(total, seen.count), lines)
     }
 
     /// Stacked bars, one per run, each verdict's share of the run's portals.

@@ -190,7 +190,8 @@ struct MonitorTests {
     }
 
     @Test(
-        "a home page replaced between two scheduled scans alerts once, for a person to confirm; put back, it does not")
+        "a home page replaced between two scheduled scans alerts once, for a person to confirm; put back, it does not; a new document with identifiers alerts once"
+    )
     func defacementAlert() async throws {
         _ = try Lab.portals()
         let pki = Lab.directory + "/pki"
@@ -268,6 +269,15 @@ struct MonitorTests {
         try clean.write(toFile: page, atomically: true, encoding: .utf8)
         try await nextScan()
         try await nextScan()
+        // And when the page links a new list with identifiers (the lab's PDF of beneficiaries), that alerts once
+        let list = Lab.directory + "/www/personal-pdf/tai-lieu/Danh sách hộ nghèo 2026.pdf"
+        try FileManager.default.copyItem(atPath: list, toPath: folder.appendingPathComponent("ds.pdf").path)
+        try clean.replacingOccurrences(
+            of: "</body>", with: "<a href=\"/tai-lieu/ds.pdf\">Danh sách hộ nghèo</a></body>"
+        )
+        .write(toFile: page, atomically: true, encoding: .utf8)
+        try await nextScan()
+        try await nextScan()
         task.cancel()
         await task.value
         let hooks = try String(contentsOfFile: hookLog, encoding: .utf8).split(separator: "\n")
@@ -275,6 +285,11 @@ struct MonitorTests {
         #expect(defaced.count == 1)
         #expect(defaced.first?.contains("replaced") == true)
         #expect(defaced.first?.contains("Cheap watches") == true)
+        let personal = hooks.filter { $0.contains("\"event\":\"personal-data\"") }
+        #expect(personal.count == 1, "\(hooks)")
+        #expect(personal.first?.contains("ds.pdf: 6 số định danh") == true, "\(personal)")
+        #expect(personal.first?.contains("0380******45") == true)
+        #expect(!hooks.contains { $0.contains("038079012345") })
     }
 
     @Test(

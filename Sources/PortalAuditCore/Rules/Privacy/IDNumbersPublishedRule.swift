@@ -45,11 +45,28 @@ struct IDNumbersPublishedRule: Rule {
         case .published:
             LocalizedText(
                 en:
-                    "\(values["ids"]) personal identification numbers and \(values["cmnd"]) CMND numbers are published \(PrivacyEvidence.pages(values).en)\(PrivacyEvidence.samples(values).en): to review under the Personal Data Protection Law.",
+                    "\(counted(values).en) published \(PrivacyEvidence.pages(values).en)\(PrivacyEvidence.samples(values).en): to review under the Personal Data Protection Law.",
                 vi:
-                    "Phát hiện \(values["ids"]) số định danh cá nhân và \(values["cmnd"]) số CMND được công khai \(PrivacyEvidence.pages(values).vi)\(PrivacyEvidence.samples(values).vi): cần xem xét theo Luật Bảo vệ dữ liệu cá nhân."
+                    "Phát hiện \(counted(values).vi) được công khai \(PrivacyEvidence.pages(values).vi)\(PrivacyEvidence.samples(values).vi): cần xem xét theo Luật Bảo vệ dữ liệu cá nhân."
             )
         case .missingFacts: PrivacyEvidence.notLooked
+        }
+    }
+
+    /// "6 personal identification numbers" / "6 số định danh cá nhân", with the CMND numbers only when some were
+    /// found.
+    static func counted(_ values: FindingValues) -> LocalizedText {
+        let ids = values.has("ids") ? values["ids"] : "0"
+        let cmnd = values.has("cmnd") ? values["cmnd"] : "0"
+        switch (ids, cmnd) {
+        case (_, "0"):
+            return LocalizedText(en: "\(ids) personal identification numbers are", vi: "\(ids) số định danh cá nhân")
+        case ("0", _):
+            return LocalizedText(en: "\(cmnd) CMND numbers are", vi: "\(cmnd) số CMND")
+        default:
+            return LocalizedText(
+                en: "\(ids) personal identification numbers and \(cmnd) CMND numbers are",
+                vi: "\(ids) số định danh cá nhân và \(cmnd) số CMND")
         }
     }
 
