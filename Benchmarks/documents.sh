@@ -18,7 +18,7 @@ for name in personal-pdf redacted-pdf scanned-pdf personal-xlsx trap-tax-doc doc
     for documents in 3 0; do
         /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$bin" "${args[@]}" --documents "$documents" \
             >"$work/$name-$documents.json" 2>/dev/null || true
-        read -r w u s m <"$work/time"
+        read -r w u s m < <(tail -n 1 "$work/time")
         wall[$documents]=$w
         cpu[$documents]=$(python3 -c "print(f'{$u + $s:.2f}')")
         rss[$documents]=$((m / 1024))
