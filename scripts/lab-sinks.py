@@ -5,7 +5,10 @@
                                               serves that file as it is at each request, /tai-lieu/NAME the
                                               file NAME beside it when there is one (others are 404)
   lab-sinks.py webhook PORT OUTFILE           records every POST body, one JSON per line
-  lab-sinks.py smtp    PORT CERT KEY OUTFILE  an SMTP sink with STARTTLS; records each message's event header
+  lab-sinks.py smtp    PORT CERT KEY OUTFILE [MAILDIR]
+                                              an SMTP sink with STARTTLS; records each message's event header,
+                                              and with MAILDIR each whole message in MAILDIR/new, its envelope
+                                              recipients first as "X-Lab-Rcpt-To:"
   lab-sinks.py headers PORT CERT KEY TOTAL    an HTTPS portal whose response headers take exactly TOTAL bytes
   lab-sinks.py count   PORT OUTFILE           accepts TCP connections, holds each 300 ms, and writes the most
                                               ever open at once to OUTFILE after each close
@@ -117,7 +120,13 @@ elif mode == "webhook":
 
 elif mode == "smtp":
     port, cert, key, out = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+    maildir = sys.argv[6] if len(sys.argv) > 6 else None
+    if maildir:
+        for sub in ("new", "tmp", "cur"):
+            os.makedirs(os.path.join(maildir, sub), exist_ok=True)
     context = tls_context(cert, key)
+    delivered = [0]
+    lock = threading.Lock()
 
     class SMTP(socketserver.StreamRequestHandler):
         def handle(self):
@@ -129,6 +138,7 @@ elif mode == "smtp":
 
             send("220 lab SMTP sink")
             tls = False
+            recipients = []
             while True:
                 line = reader.readline()
                 if not line:
@@ -142,7 +152,12 @@ elif mode == "smtp":
                     conn = context.wrap_socket(conn, server_side=True)
                     reader = conn.makefile("rb")
                     tls = True
-                elif verb in ("MAIL", "RCPT", "RSET", "NOOP"):
+                elif verb == "RCPT":
+                    recipients.append(command.split(":", 1)[1].strip().strip("<>") if ":" in command else "?")
+                    send("250 ok")
+                elif verb in ("MAIL", "RSET", "NOOP"):
+                    if verb != "NOOP":
+                        recipients.clear()
                     send("250 ok")
                 elif verb == "DATA":
                     if not tls:
@@ -156,8 +171,16 @@ elif mode == "smtp":
                             break
                         lines.append(data.decode(errors="replace").rstrip("\r\n"))
                     event = next((l.split(":", 1)[1].strip() for l in lines if l.lower().startswith("x-portal-audit-event:")), "?")
-                    with open(out, "a") as f:
-                        f.write(event + "\n")
+                    with lock:
+                        with open(out, "a") as f:
+                            f.write(event + "\n")
+                        if maildir:
+                            delivered[0] += 1
+                            name = f"{time.time():.6f}.{os.getpid()}.{delivered[0]}.eml"
+                            with open(os.path.join(maildir, "tmp", name), "w") as f:
+                                f.write("X-Lab-Rcpt-To: " + ",".join(recipients) + "\n" + "\n".join(lines) + "\n")
+                            os.replace(os.path.join(maildir, "tmp", name), os.path.join(maildir, "new", name))
+                    recipients.clear()
                     send("250 queued")
                 elif verb == "QUIT":
                     send("221 bye")

@@ -8,7 +8,11 @@ import Yams
 /// webhook: { url: "https://chat.tinh.gov.vn/hooks/abc" }
 /// email: { smtp: "smtp://mail.tinh.gov.vn:587", from: "giamsat@tinh.gov.vn", to: ["it@tinh.gov.vn"], starttls: true }
 /// reminder_hours: 24
+/// retry_seconds: 60
 /// ```
+///
+/// Each portal's alerts also go by e-mail to its unit (`alerts_to:` and the addresses in `contact:` in the
+/// inventory), through the same mail server, in messages holding that portal only.
 public struct AlertConfig: Sendable, Equatable {
     public struct Email: Sendable, Equatable {
         public var smtp: String
@@ -22,11 +26,15 @@ public struct AlertConfig: Sendable, Equatable {
     public var email: Email?
     /// While a portal stays down, remind at most this often.
     public var reminderHours: Int
+    /// The first wait before a message that could not be delivered is tried again; each later wait doubles,
+    /// up to an hour.
+    public var retrySeconds: Int
 
-    public init(webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24) {
+    public init(webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24, retrySeconds: Int = 60) {
         self.webhook = webhook
         self.email = email
         self.reminderHours = reminderHours
+        self.retrySeconds = retrySeconds
     }
 
     /// Reads and checks `path`.
@@ -140,8 +148,14 @@ public struct AlertConfig: Sendable, Equatable {
                 } else {
                     issue(value, "reminder_hours", "expected an integer in 1…720")
                 }
+            case "retry_seconds":
+                if let seconds = value.decimalInteger, (1...3_600).contains(seconds) {
+                    config.retrySeconds = seconds
+                } else {
+                    issue(value, "retry_seconds", "expected an integer in 1…3600")
+                }
             default:
-                issue(key, key.string ?? "?", "unknown key (allowed: email, reminder_hours, webhook)")
+                issue(key, key.string ?? "?", "unknown key (allowed: email, reminder_hours, retry_seconds, webhook)")
             }
         }
         if !issues.isEmpty { throw InputIssues(issues) }

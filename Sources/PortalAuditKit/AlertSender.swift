@@ -1,6 +1,7 @@
 import CurlClient
 import Foundation
 import PortalAuditCore
+import PortalAuditStore
 
 /// Delivers alerts by webhook (JSON POST) and e-mail (SMTP with STARTTLS), both through libcurl.
 public struct AlertSender: Sendable {
@@ -70,30 +71,51 @@ public struct AlertSender: Sendable {
         return Array(text.utf8)
     }
 
-    /// Sends `alert` everywhere configured; returns the failures (delivery problems are logged, not fatal).
-    public func send(_ alert: Alert) async -> [String] {
-        var problems: [String] = []
-        if let webhook = config.webhook {
-            var request = TransferRequest(url: webhook, resolve: resolve, verification: .strict, timeoutMS: 10_000)
-            // The operator's own destination, as configured: the egress policy is for what portals send.
-            request.egress = nil
-            request.payload = .post(body: Self.json(alert), contentType: "application/json")
-            let result = await runtime.perform(request)
-            if let failure = result.failure {
-                problems.append("webhook: \(failure.message)")
-            } else if !(200..<300).contains(result.responseCode) {
-                problems.append("webhook: HTTP \(result.responseCode)")
+    /// The messages `alert` makes: the province's webhook and e-mail, and one e-mail to `unit` (the portal's
+    /// own recipients) when the mail server is configured. Kept in the history, then delivered.
+    public func messages(_ alert: Alert, unit: [String] = []) -> [AuditStore.OutboxMessage] {
+        var out: [AuditStore.OutboxMessage] = []
+        func message(_ channel: String, _ destination: String, _ body: [UInt8]) -> AuditStore.OutboxMessage {
+            AuditStore.OutboxMessage(
+                createdAt: alert.at, channel: channel, destination: destination, event: alert.kind.rawValue,
+                portal: alert.url, subject: Self.printable(alert.subject), body: String(decoding: body, as: UTF8.self))
+        }
+        if let webhook = config.webhook { out.append(message("webhook", webhook, Self.json(alert))) }
+        if let email = config.email {
+            out.append(
+                message("email", email.to.joined(separator: ","), Self.message(alert, from: email.from, to: email.to)))
+            let own = unit.filter { !email.to.contains($0) }
+            if !own.isEmpty {
+                out.append(
+                    message("email", own.joined(separator: ","), Self.message(alert, from: email.from, to: own)))
             }
         }
-        if let email = config.email {
+        return out
+    }
+
+    /// Delivers one kept message; `nil` when it went through, else the problem.
+    public func deliver(_ message: AuditStore.OutboxMessage) async -> String? {
+        switch message.channel {
+        case "webhook":
+            var request = TransferRequest(
+                url: message.destination, resolve: resolve, verification: .strict, timeoutMS: 10_000)
+            // The operator's own destination, as configured: the egress policy is for what portals send.
+            request.egress = nil
+            request.payload = .post(body: Array(message.body.utf8), contentType: "application/json")
+            let result = await runtime.perform(request)
+            if let failure = result.failure { return "webhook: \(failure.message)" }
+            return (200..<300).contains(result.responseCode) ? nil : "webhook: HTTP \(result.responseCode)"
+        case "email":
+            guard let email = config.email else { return "e-mail: no mail server configured any more" }
             var request = TransferRequest(url: email.smtp, resolve: resolve, verification: .strict, timeoutMS: 20_000)
             request.egress = nil
             request.payload = .mail(
-                from: email.from, to: email.to, message: Self.message(alert, from: email.from, to: email.to),
-                requireTLS: email.starttls)
+                from: email.from, to: message.destination.split(separator: ",").map(String.init),
+                message: Array(message.body.utf8), requireTLS: email.starttls)
             let result = await runtime.perform(request)
-            if let failure = result.failure { problems.append("e-mail: \(failure.message)") }
+            return result.failure.map { "e-mail: \($0.message)" }
+        default:
+            return "unknown channel \(message.channel)"
         }
-        return problems
     }
 }

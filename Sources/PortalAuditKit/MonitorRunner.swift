@@ -85,6 +85,7 @@ public struct MonitorRunner: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await sampleForever(prepared, log: log) }
             group.addTask { await scanForever(prepared, log: log) }
+            group.addTask { await deliverForever(prepared, log: log) }
         }
     }
 
@@ -188,10 +189,46 @@ public struct MonitorRunner: Sendable {
         if let alert { await deliver(alert, prepared: prepared, log: log) }
     }
 
+    /// Keeps `alert`'s messages in the history (the province's channels, and the portal's unit by e-mail);
+    /// `deliverForever` sends them. Sampling never waits on a mail server.
     private func deliver(_ alert: Alert, prepared: Prepared, log: @Sendable (String) -> Void) async {
         log("monitor: \(alert.subject) — \(alert.detail)")
         guard let sender = prepared.alerts else { return }
-        for problem in await sender.send(alert) { log("monitor: alert not delivered: \(problem)") }
+        let unit = prepared.scan.inventory.targets.first { $0.url == alert.url }?.unitRecipients ?? []
+        do {
+            try await prepared.scan.store.enqueueAlerts(sender.messages(alert, unit: unit))
+        } catch {
+            log("monitor: alert not kept: \(error)")
+        }
+    }
+
+    /// Delivers the kept messages, each destination's oldest first, every half second: a message that fails is
+    /// tried again after `retry_seconds`, doubling up to an hour, its destination's later messages waiting
+    /// behind it (in order); a message is marked delivered once its destination accepted it, so a restart does
+    /// not send it again.
+    private func deliverForever(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
+        guard let sender = prepared.alerts else { return }
+        let store = prepared.scan.store
+        while !Task.isCancelled {
+            do {
+                for message in try await store.dueAlerts(now: scanner.clock.now()) {
+                    if let problem = await sender.deliver(message) {
+                        let wait = min(
+                            3_600, Double(sender.config.retrySeconds) * Double(1 << min(message.attempts, 12)))
+                        try await store.alertFailed(
+                            id: message.id, error: problem, next: scanner.clock.now().addingTimeInterval(wait))
+                        log(
+                            "monitor: alert \(message.id) not delivered (attempt \(message.attempts + 1)), again in \(Int(wait)) s: \(problem)"
+                        )
+                    } else {
+                        try await store.alertDelivered(id: message.id, at: scanner.clock.now())
+                    }
+                }
+            } catch {
+                log("monitor: alerts: \(error)")
+            }
+            do { try await Task.sleep(for: .milliseconds(500)) } catch { return }
+        }
     }
 
     // MARK: scans

@@ -346,6 +346,29 @@ public final class AuditStore: Sendable {
                     "CREATE UNIQUE INDEX auditRunStartToken ON auditRun(startToken)",
                     "ALTER TABLE portalClaim ADD COLUMN attempt TEXT",
                 ]),
+            SQLMigration(
+                identifier: "v8-alert-outbox",
+                statements: [
+                    // Every alert message, kept until delivered: a mail server or a webhook that is down delays
+                    // it (retried in order, per destination), never loses it, and a restart sends it once.
+                    """
+                    CREATE TABLE alertOutbox (
+                        id \(dialect == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"),
+                        createdAt \(dialect.timestamp) NOT NULL,
+                        channel TEXT NOT NULL,
+                        destination TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        portal TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        nextAttempt \(dialect.timestamp) NOT NULL,
+                        deliveredAt \(dialect.timestamp),
+                        lastError TEXT
+                    )
+                    """,
+                    "CREATE INDEX alertOutboxDue ON alertOutbox(deliveredAt, nextAttempt)",
+                ]),
         ]
     }
 
@@ -827,6 +850,121 @@ public final class AuditStore: Sendable {
         case ok
         /// Content: the defacement alert was sent.
         case defaced
+    }
+
+    /// One alert message to one destination, kept until delivered.
+    public struct OutboxMessage: Sendable, Equatable {
+        public var id: Int64
+        public var createdAt: Date
+        /// `webhook` or `email`.
+        public var channel: String
+        /// The webhook's URL, or the e-mail's recipients, comma-separated.
+        public var destination: String
+        public var event: String
+        public var portal: String
+        public var subject: String
+        /// The webhook's JSON, or the whole e-mail (headers and body).
+        public var body: String
+        public var attempts: Int
+        public var deliveredAt: Date?
+        public var lastError: String?
+
+        public init(
+            id: Int64 = 0, createdAt: Date, channel: String, destination: String, event: String, portal: String,
+            subject: String, body: String, attempts: Int = 0, deliveredAt: Date? = nil, lastError: String? = nil
+        ) {
+            self.id = id
+            self.createdAt = createdAt
+            self.channel = channel
+            self.destination = destination
+            self.event = event
+            self.portal = portal
+            self.subject = subject
+            self.body = body
+            self.attempts = attempts
+            self.deliveredAt = deliveredAt
+            self.lastError = lastError
+        }
+    }
+
+    /// Keeps `messages` to be delivered, in this order (one transaction: all or none).
+    public func enqueueAlerts(_ messages: [OutboxMessage]) async throws(StoreError) {
+        guard !messages.isEmpty else { return }
+        try await attempt("keep \(messages.count) alert messages") {
+            _ = try await database.transaction(
+                messages.map { message in
+                    SQLStatement(
+                        """
+                        INSERT INTO alertOutbox (createdAt, channel, destination, event, portal, subject, body,
+                            attempts, nextAttempt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
+                        """,
+                        [
+                            message.createdAt, message.channel, message.destination, message.event, message.portal,
+                            message.subject, message.body, message.createdAt,
+                        ])
+                })
+        }
+    }
+
+    static func outboxMessage(_ row: SQLRow) -> OutboxMessage {
+        OutboxMessage(
+            id: row["id"], createdAt: row["createdAt"], channel: row["channel"], destination: row["destination"],
+            event: row["event"], portal: row["portal"], subject: row["subject"], body: row["body"],
+            attempts: row["attempts"], deliveredAt: row["deliveredAt"], lastError: row["lastError"])
+    }
+
+    /// The messages to try now, oldest first: for each destination its oldest message not yet delivered,
+    /// when its next attempt is due at `now` (a destination's later messages wait behind it: they arrive in
+    /// the order they were made).
+    public func dueAlerts(now: Date, limit: Int = 500) async throws(StoreError) -> [OutboxMessage] {
+        try await attempt("read the alerts to deliver") {
+            let rows = try await database.fetch(
+                """
+                SELECT id, createdAt, channel, destination, event, portal, subject, body, attempts, deliveredAt,
+                    lastError, nextAttempt
+                FROM alertOutbox WHERE deliveredAt IS NULL ORDER BY id LIMIT ?
+                """, [limit])
+            var seen = Set<String>()
+            var due: [OutboxMessage] = []
+            for row in rows {
+                let message = Self.outboxMessage(row)
+                guard seen.insert(message.channel + " " + message.destination).inserted else { continue }
+                let next: Date = row["nextAttempt"]
+                if next <= now { due.append(message) }
+            }
+            return due
+        }
+    }
+
+    /// Every message kept since `date`, delivered or not, oldest first (the dashboard's "who was told when").
+    public func alertMessages(since date: Date, limit: Int = 500) async throws(StoreError) -> [OutboxMessage] {
+        try await attempt("read the alert messages") {
+            try await database.fetch(
+                """
+                SELECT id, createdAt, channel, destination, event, portal, subject, body, attempts, deliveredAt,
+                    lastError
+                FROM alertOutbox WHERE createdAt >= ? ORDER BY id LIMIT ?
+                """, [date, limit]
+            ).map(Self.outboxMessage)
+        }
+    }
+
+    public func alertDelivered(id: Int64, at date: Date) async throws(StoreError) {
+        try await attempt("record an alert delivered") {
+            _ = try await database.execute(
+                "UPDATE alertOutbox SET deliveredAt = ?, attempts = attempts + 1, lastError = NULL WHERE id = ?",
+                [date, id])
+        }
+    }
+
+    /// Records a failed attempt: tried again at `next`.
+    public func alertFailed(id: Int64, error: String, next: Date) async throws(StoreError) {
+        try await attempt("record an alert not delivered") {
+            _ = try await database.execute(
+                "UPDATE alertOutbox SET attempts = attempts + 1, lastError = ?, nextAttempt = ? WHERE id = ?",
+                [String(error.prefix(500)), next, id])
+        }
     }
 
     /// An alert's remembered state: `state` since `since`, last sent at `lastSent`.

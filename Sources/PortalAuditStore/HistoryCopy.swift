@@ -15,7 +15,8 @@ extension AuditStore {
     /// Copies `source`'s whole history (runs, results with their findings, profile settings, uptime
     /// samples, alert states) into this one, adding only what is not already here: copying twice, or a
     /// province's history into a national one that has part of it, duplicates nothing. Run ids are the
-    /// target's own (a run is known by its inventory and start); results keep their blobs byte for byte.
+    /// target's own (a run is known by its inventory and start); results keep their blobs byte for byte. The
+    /// alert messages stay where they were sent from: copied, a monitor on the target would send them again.
     public func copy(from source: AuditStore, progress: @Sendable (String) -> Void = { _ in }) async throws(StoreError)
         -> CopySummary
     {

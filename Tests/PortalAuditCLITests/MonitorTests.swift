@@ -412,7 +412,7 @@ struct MonitorTests {
         #expect(lines.contains("\(alerts):1:17: error: webhook.url: expected a http or https URL, found 'ftp://x'"))
         #expect(lines.contains("\(alerts):2:39: error: email.from: expected an e-mail address"))
         #expect(lines.contains("\(alerts):2:72: error: email.starttls: expected true or false"))
-        #expect(lines.contains("\(alerts):3:1: error: pager: unknown key (allowed: email, reminder_hours, webhook)"))
+        #expect(lines.contains("\(alerts):3:1: error: pager: unknown key (allowed: email, reminder_hours, retry_seconds, webhook)"))
     }
 
     @Test("the deployment units pass systemd-analyze verify")

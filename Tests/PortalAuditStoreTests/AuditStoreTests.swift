@@ -309,6 +309,44 @@ struct AuditStoreTests {
         await source.close()
         await target.close()
     }
+
+    @Test(
+        "alert messages are kept until delivered: each destination's oldest first, the later ones behind it",
+        arguments: Engine.allCases)
+    func outbox(engine: Engine) async throws {
+        let store = try await Engine.open(try await engine.freshAddress())
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        func message(_ destination: String, _ portal: String) -> AuditStore.OutboxMessage {
+            AuditStore.OutboxMessage(
+                createdAt: t0, channel: "email", destination: destination, event: "down", portal: portal,
+                subject: "s", body: "Subject: x\r\n\r\nXã Yên Thái")
+        }
+        // Given three messages to the province and one to a unit
+        try await store.enqueueAlerts([
+            message("attt@tinh", "https://a/"), message("vp@a", "https://a/"), message("attt@tinh", "https://b/"),
+        ])
+        // Then the first of each destination is due
+        var due = try await store.dueAlerts(now: t0)
+        #expect(due.map(\.destination) == ["attt@tinh", "vp@a"])
+        #expect(due.first?.body.hasSuffix("Xã Yên Thái") == true)
+        // When the province's fails, its second waits behind it until it is retried and delivered
+        try await store.alertFailed(id: due[0].id, error: "refused", next: t0.addingTimeInterval(60))
+        try await store.alertDelivered(id: due[1].id, at: t0)
+        due = try await store.dueAlerts(now: t0.addingTimeInterval(30))
+        #expect(due.isEmpty)
+        due = try await store.dueAlerts(now: t0.addingTimeInterval(60))
+        #expect(due.map(\.portal) == ["https://a/"] && due.first?.attempts == 1 && due.first?.lastError == "refused")
+        try await store.alertDelivered(id: due[0].id, at: t0.addingTimeInterval(60))
+        due = try await store.dueAlerts(now: t0.addingTimeInterval(60))
+        #expect(due.map(\.portal) == ["https://b/"])
+        try await store.alertDelivered(id: due[0].id, at: t0.addingTimeInterval(61))
+        // And the history says who was told when
+        let all = try await store.alertMessages(since: t0)
+        #expect(all.count == 3 && all.allSatisfy { $0.deliveredAt != nil })
+        #expect(all.map(\.attempts) == [2, 1, 1])
+        #expect(try await store.dueAlerts(now: t0.addingTimeInterval(3_600)).isEmpty)
+        await store.close()
+    }
 }
 
 @Suite("Lean history")

@@ -21,7 +21,7 @@ public struct Inventory: Sendable, Equatable {
     /// The keys a portal may carry.
     public static let portalKeys = [
         "url", "name", "province", "district", "commune", "level", "owner", "contact", "address", "http_port",
-        "verification",
+        "verification", "alerts_to",
     ]
 
     /// Reads `path` (`.csv` as CSV, anything else as YAML), reporting every problem.
@@ -119,6 +119,15 @@ public struct Inventory: Sendable, Equatable {
             target.contact = text("contact")
             target.verification = text("verification").map {
                 $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            if let list = text("alerts_to") {
+                let addresses = list.split(whereSeparator: { $0 == "," || $0 == ";" }).map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }.filter { !$0.isEmpty }
+                for address in addresses where !Target.isEmailAddress(address) {
+                    issue("alerts_to", "expected e-mail addresses separated by commas, found '\(address)'")
+                }
+                target.alertsTo = addresses.filter(Target.isEmailAddress)
             }
             target.address = text("address").map {
                 $0.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " []")) }.joined(

@@ -24,6 +24,31 @@ public struct Target: Codable, Sendable, Equatable {
     /// Site-verification tokens the portal's own staff placed (`verification:` in the inventory, `engine:token`
     /// or the bare token): not a finding when they appear.
     public var verification: [String]?
+    /// Where this portal's alerts also go (`alerts_to:`, e-mail addresses), besides the province's channels:
+    /// its unit hears of its own portals only. Not part of reports.
+    public var alertsTo: [String] = []
+
+    /// The unit's recipients: `alerts_to:`, and the e-mail addresses written in `contact:`.
+    public var unitRecipients: [String] {
+        var out = alertsTo
+        for word in (contact ?? "").split(whereSeparator: { $0.isWhitespace || ",;<>()".contains($0) })
+        where Target.isEmailAddress(String(word)) && !out.contains(String(word)) {
+            out.append(String(word))
+        }
+        return out
+    }
+
+    /// Whether `text` reads as one e-mail address: a local part, one `@`, a dotted domain, nothing that could
+    /// end a header line or add a recipient.
+    public static func isEmailAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), text.utf8.count <= 254,
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+        else { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && scalar.value > 0x20 && scalar.value < 0x7F && !"<>(),;:\\\"[]".unicodeScalars.contains(scalar)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case url, host, name, province, district, commune, level, owner, contact, address, path, verification

@@ -1,0 +1,112 @@
+import Foundation
+import PortalAuditStore
+import PortalAuditTestSupport
+import Testing
+
+private let environment = [
+    "PORTAL_AUDIT_LOOPBACK_ONLY": "1", "PORTAL_AUDIT_PROFILES": Repository.profiles, "NO_COLOR": "1",
+]
+
+/// The messages an SMTP sink stored (`scripts/lab-sinks.py smtp … MAILDIR`): envelope recipients and text.
+private func inbox(_ maildir: String) throws -> [(recipients: [String], text: String)] {
+    let folder = maildir + "/new"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return try names.sorted().map { name in
+        let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+        let first = text.split(separator: "\n", maxSplits: 1).first ?? ""
+        return (first.dropFirst("X-Lab-Rcpt-To: ".count).split(separator: ",").map(String.init), text)
+    }
+}
+
+@Suite("Alerts each unit can live with", .serialized, .timeLimit(.minutes(3)))
+struct AlertRoutingTests {
+    @Test(
+        "each unit's inbox holds only its portals; a mail server that is down delays the alerts, which arrive once, in order, after it is back and after a restart"
+    )
+    func routedKeptRetried() async throws {
+        _ = try Lab.portals()
+        let pki = Lab.directory + "/pki"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("routing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Given two communes' portals that do not answer (nothing listens on their ports), one unit named by
+        // `alerts_to:`, the other by the e-mail address in its `contact:`
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try """
+        portals:
+          - url: https://xa-yenthai.laocai.gov.vn:18486/
+            name: "Xã Yên Thái"
+            address: 127.0.0.1
+            alerts_to: "vanphong@yenthai.portal-audit.lab"
+          - url: https://xa-yenbinh.laocai.gov.vn:18487/
+            name: "Xã Yên Bình"
+            address: 127.0.0.1
+            contact: "Văn phòng UBND xã Yên Bình, vp@yenbinh.portal-audit.lab, 0214 3850 000"
+        """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let alerts = folder.appendingPathComponent("alerts.yaml").path
+        try """
+        email: { smtp: "smtp://mail.portal-audit.lab:18488", from: "giamsat@portal-audit.lab", to: ["attt@portal-audit.lab"] }
+        retry_seconds: 1
+        """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("a.sqlite").path
+        let maildir = folder.appendingPathComponent("Maildir").path
+        let arguments = [
+            "monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db", database, "--alerts", alerts,
+            "--ca-file", Lab.caFile, "--resolve", "mail.portal-audit.lab:18488:127.0.0.1", "--timeout", "2",
+            "--confirm-after", "0",
+        ]
+        // And the province's mail server down when the portals go down
+        var monitor = try Command.start(Repository.binary, arguments, environment: environment)
+        defer { monitor.kill(SIGKILL) }
+        func kept() async throws -> [AuditStore.OutboxMessage] {
+            guard FileManager.default.fileExists(atPath: database) else { return [] }
+            return try await AuditStore(path: database).alertMessages(since: .distantPast)
+        }
+        // When both are confirmed down: four messages kept (the province's two, one per unit), tried and failed
+        #expect(
+            try await eventually(60) {
+                let messages = try await kept()
+                return messages.count == 4 && messages.allSatisfy { $0.deliveredAt == nil }
+                    && messages.contains { $0.attempts >= 1 }
+            }, "\(monitor.stderrSoFar)")
+        // And the mail server comes back
+        let smtp = try Command.start(
+            "/usr/bin/env",
+            [
+                "python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path, "smtp", "18488",
+                pki + "/smtp-sink.pem", pki + "/smtp-sink.key", folder.appendingPathComponent("events.log").path,
+                maildir,
+            ])
+        defer { smtp.kill(SIGKILL) }
+        // Then every message is delivered, once
+        #expect(try await eventually(60) { try inbox(maildir).count == 4 }, "\(monitor.stderrSoFar)")
+        let messages = try inbox(maildir)
+        let province = messages.filter { $0.recipients == ["attt@portal-audit.lab"] }
+        #expect(province.count == 2)
+        #expect(province.contains { $0.text.contains("xa-yenthai") } && province.contains { $0.text.contains("xa-yenbinh") })
+        // And each unit's inbox holds its own portal only, addressed to it alone
+        let yenThai = messages.filter { $0.recipients == ["vanphong@yenthai.portal-audit.lab"] }
+        let yenBinh = messages.filter { $0.recipients == ["vp@yenbinh.portal-audit.lab"] }
+        #expect(yenThai.count == 1 && yenBinh.count == 1)
+        #expect(yenThai.allSatisfy { $0.text.contains("xa-yenthai") && !$0.text.contains("xa-yenbinh") })
+        #expect(yenBinh.allSatisfy { $0.text.contains("xa-yenbinh") && !$0.text.contains("xa-yenthai") })
+        #expect(yenThai.allSatisfy { $0.text.contains("\nTo: <vanphong@yenthai.portal-audit.lab>\n") })
+        // And the history says who was told when, in the order the alerts were made
+        let delivered = try await kept()
+        #expect(delivered.allSatisfy { $0.deliveredAt != nil && $0.lastError == nil })
+        // (tried while the server was down, then again)
+        #expect(delivered.contains { $0.attempts >= 2 })
+        for destination in Set(delivered.map(\.destination)) {
+            let mine = delivered.filter { $0.destination == destination }
+            let times = mine.compactMap(\.deliveredAt)
+            #expect(times == times.sorted(), "\(destination)")
+        }
+        // When the monitor restarts while the portals are still down, nothing is sent again
+        monitor.kill(SIGTERM)
+        #expect(await monitor.wait() == 0)
+        monitor = try Command.start(Repository.binary, arguments, environment: environment)
+        try await Task.sleep(for: .seconds(4))
+        #expect(try inbox(maildir).count == 4)
+        #expect(try await kept().count == 4)
+    }
+}
