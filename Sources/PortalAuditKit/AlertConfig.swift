@@ -9,6 +9,7 @@ import Yams
 /// email: { smtp: "smtp://mail.tinh.gov.vn:587", from: "giamsat@tinh.gov.vn", to: ["it@tinh.gov.vn"], starttls: true }
 /// reminder_hours: 24
 /// retry_seconds: 60
+/// incident_min_portals: 3
 /// ```
 ///
 /// Each portal's alerts also go by e-mail to its unit (`alerts_to:` and the addresses in `contact:` in the
@@ -29,12 +30,18 @@ public struct AlertConfig: Sendable, Equatable {
     /// The first wait before a message that could not be delivered is tried again; each later wait doubles,
     /// up to an hour.
     public var retrySeconds: Int
+    /// Portals of one network confirmed down in one sampling round that make one incident, not as many alerts.
+    public var incidentMinPortals: Int
 
-    public init(webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24, retrySeconds: Int = 60) {
+    public init(
+        webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24, retrySeconds: Int = 60,
+        incidentMinPortals: Int = 3
+    ) {
         self.webhook = webhook
         self.email = email
         self.reminderHours = reminderHours
         self.retrySeconds = retrySeconds
+        self.incidentMinPortals = incidentMinPortals
     }
 
     /// Reads and checks `path`.
@@ -148,6 +155,12 @@ public struct AlertConfig: Sendable, Equatable {
                 } else {
                     issue(value, "reminder_hours", "expected an integer in 1…720")
                 }
+            case "incident_min_portals":
+                if let count = value.decimalInteger, (2...100_000).contains(count) {
+                    config.incidentMinPortals = count
+                } else {
+                    issue(value, "incident_min_portals", "expected an integer from 2")
+                }
             case "retry_seconds":
                 if let seconds = value.decimalInteger, (1...3_600).contains(seconds) {
                     config.retrySeconds = seconds
@@ -155,7 +168,9 @@ public struct AlertConfig: Sendable, Equatable {
                     issue(value, "retry_seconds", "expected an integer in 1…3600")
                 }
             default:
-                issue(key, key.string ?? "?", "unknown key (allowed: email, reminder_hours, retry_seconds, webhook)")
+                issue(
+                    key, key.string ?? "?",
+                    "unknown key (allowed: email, incident_min_portals, reminder_hours, retry_seconds, webhook)")
             }
         }
         if !issues.isEmpty { throw InputIssues(issues) }
@@ -182,6 +197,12 @@ public struct Alert: Sendable, Equatable {
         /// A document read by this scan holds personal identification numbers that the previous scan's
         /// documents did not (counts and masked samples only).
         case personalData = "personal-data"
+        /// Portals of one network confirmed down together: one incident (`IncidentDesk`).
+        case incidentOpen = "incident-open"
+        /// The incident doubled since it was last announced.
+        case incidentGrew = "incident-grew"
+        /// Its last portal is back.
+        case incidentClosed = "incident-closed"
     }
 
     public var kind: Kind
@@ -203,6 +224,9 @@ public struct Alert: Sendable, Equatable {
             case .verdictWorse: "KẾT QUẢ KÉM ĐI / VERDICT WORSE"
             case .defaced: "TRANG CHỦ BỊ THAY ĐỔI TRÁI PHÉP? / HOME PAGE DEFACED?"
             case .personalData: "TÀI LIỆU MỚI CÓ SỐ ĐỊNH DANH / NEW DOCUMENT WITH IDENTIFIERS"
+            case .incidentOpen: "SỰ CỐ / INCIDENT"
+            case .incidentGrew: "SỰ CỐ LAN RỘNG / INCIDENT GROWING"
+            case .incidentClosed: "SỰ CỐ ĐÃ KẾT THÚC / INCIDENT CLOSED"
             }
         return "[portal-audit] \(label): \(name ?? url)"
     }

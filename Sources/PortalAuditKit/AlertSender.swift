@@ -71,19 +71,23 @@ public struct AlertSender: Sendable {
         return Array(text.utf8)
     }
 
-    /// The messages `alert` makes: the province's webhook and e-mail, and one e-mail to `unit` (the portal's
-    /// own recipients) when the mail server is configured. Kept in the history, then delivered.
-    public func messages(_ alert: Alert, unit: [String] = []) -> [AuditStore.OutboxMessage] {
+    /// The messages `alert` makes: the province's webhook and e-mail (unless `province` is false: a portal of
+    /// an incident the province hears of as one), and one e-mail to `unit` (the portal's own recipients) when
+    /// the mail server is configured. Kept in the history, then delivered.
+    public func messages(_ alert: Alert, unit: [String] = [], province: Bool = true) -> [AuditStore.OutboxMessage] {
         var out: [AuditStore.OutboxMessage] = []
         func message(_ channel: String, _ destination: String, _ body: [UInt8]) -> AuditStore.OutboxMessage {
             AuditStore.OutboxMessage(
                 createdAt: alert.at, channel: channel, destination: destination, event: alert.kind.rawValue,
                 portal: alert.url, subject: Self.printable(alert.subject), body: String(decoding: body, as: UTF8.self))
         }
-        if let webhook = config.webhook { out.append(message("webhook", webhook, Self.json(alert))) }
+        if province, let webhook = config.webhook { out.append(message("webhook", webhook, Self.json(alert))) }
         if let email = config.email {
-            out.append(
-                message("email", email.to.joined(separator: ","), Self.message(alert, from: email.from, to: email.to)))
+            if province {
+                out.append(
+                    message(
+                        "email", email.to.joined(separator: ","), Self.message(alert, from: email.from, to: email.to)))
+            }
             let own = unit.filter { !email.to.contains($0) }
             if !own.isEmpty {
                 out.append(

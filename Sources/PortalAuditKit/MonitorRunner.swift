@@ -3,6 +3,7 @@ import Foundation
 import PortalAuditCore
 import PortalAuditProbes
 import PortalAuditStore
+import Synchronization
 
 /// What `portal-audit monitor` needs.
 public struct MonitorRequest: Sendable {
@@ -37,6 +38,15 @@ public struct MonitorRunner: Sendable {
         public var scan: FleetScanner.Prepared
         public var request: MonitorRequest
         public var alerts: AlertSender?
+        /// The open incidents and the outages held until the round ends.
+        let desk: Desk
+    }
+
+    /// The incident desk, shared by the samples of a round.
+    final class Desk: Sendable {
+        let state: Mutex<IncidentDesk>
+
+        init(_ desk: IncidentDesk) { state = Mutex(desk) }
     }
 
     let scanner: FleetScanner
@@ -77,11 +87,13 @@ public struct MonitorRunner: Sendable {
         if !issues.isEmpty { throw InputIssues(issues) }
         return Prepared(
             scan: prepared, request: request,
-            alerts: alerts.map { AlertSender(config: $0, resolve: request.scan.probe.resolve) })
+            alerts: alerts.map { AlertSender(config: $0, resolve: request.scan.probe.resolve) },
+            desk: Desk(IncidentDesk(minPortals: alerts?.incidentMinPortals ?? 3)))
     }
 
     /// Runs until the calling task is cancelled (SIGTERM, SIGINT). Nothing finished is lost.
     public func run(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
+        await restoreIncidents(prepared, log: log)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await sampleForever(prepared, log: log) }
             group.addTask { await scanForever(prepared, log: log) }
@@ -112,6 +124,7 @@ public struct MonitorRunner: Sendable {
                     inFlight += 1
                 }
             }
+            await flushIncidents(prepared, log: log)
             if let metrics = prepared.request.metricsFile {
                 do {
                     try await MetricsWriter.write(to: metrics, targets: targets, store: store, now: clock.now())
@@ -166,18 +179,31 @@ public struct MonitorRunner: Sendable {
                 AvailabilityPolicy.confirmations)
             if recent.count == AvailabilityPolicy.confirmations, recent.allSatisfy({ !$0.up }), let first = recent.first
             {
-                state = AuditStore.AlertState(state: .down, since: first.at, lastSent: now)
-                alert = Alert(
-                    kind: .down, url: target.url, name: target.name, at: first.at,
-                    detail: "cause: \(first.cause ?? "down")")
+                // Held until the round ends (`flushIncidents`): announced alone or as part of an incident.
+                state = AuditStore.AlertState(state: .down, since: first.at, lastSent: nil)
+                prepared.desk.state.withLock {
+                    $0.down(
+                        url: target.url, name: target.name, since: first.at, address: sample.address, confirmed: now)
+                }
             }
         } else if state.state == .down && sample.up {
             let seconds = Int(now.timeIntervalSince(state.since).rounded())
-            alert = Alert(
+            let up = Alert(
                 kind: .up, url: target.url, name: target.name, at: now, detail: "outage: \(seconds) s",
                 outageSeconds: seconds)
+            switch prepared.desk.state.withLock({ $0.up(url: target.url, at: now) }) {
+            case nil:
+                alert = up
+            case let incident?:
+                // Its incident's province alerts (when it was the last one back), and its unit's own line.
+                if state.lastSent != nil { await deliver(up, prepared: prepared, log: log, province: false) }
+                for closed in incident { await deliver(closed, prepared: prepared, log: log) }
+                try await saveIncidents(prepared)
+            }
             state = AuditStore.AlertState(state: .up, since: now, lastSent: now)
-        } else if state.state == .down, let config = prepared.alerts?.config,
+        } else if state.state == .down, state.lastSent != nil,
+            !prepared.desk.state.withLock({ $0.inIncident(target.url) }),
+            let config = prepared.alerts?.config,
             now.timeIntervalSince(state.lastSent ?? state.since) >= Double(config.reminderHours) * 3_600
         {
             alert = Alert(
@@ -189,16 +215,92 @@ public struct MonitorRunner: Sendable {
         if let alert { await deliver(alert, prepared: prepared, log: log) }
     }
 
-    /// Keeps `alert`'s messages in the history (the province's channels, and the portal's unit by e-mail);
-    /// `deliverForever` sends them. Sampling never waits on a mail server.
-    private func deliver(_ alert: Alert, prepared: Prepared, log: @Sendable (String) -> Void) async {
-        log("monitor: \(alert.subject) — \(alert.detail)")
+    /// Keeps `alert`'s messages in the history (the province's channels unless `province` is false, and the
+    /// portal's unit by e-mail); `deliverForever` sends them. Sampling never waits on a mail server.
+    private func deliver(_ alert: Alert, prepared: Prepared, log: @Sendable (String) -> Void, province: Bool = true)
+        async
+    {
+        if province { log("monitor: \(alert.subject) — \(alert.detail)") }
         guard let sender = prepared.alerts else { return }
         let unit = prepared.scan.inventory.targets.first { $0.url == alert.url }?.unitRecipients ?? []
         do {
-            try await prepared.scan.store.enqueueAlerts(sender.messages(alert, unit: unit))
+            try await prepared.scan.store.enqueueAlerts(sender.messages(alert, unit: unit, province: province))
         } catch {
             log("monitor: alert not kept: \(error)")
+        }
+    }
+
+    // MARK: incidents
+
+    /// A round's end: the outages confirmed within the last sampling window announced, one incident per network
+    /// where enough portals share one (their units still hear of their own portal), the others one by one.
+    private func flushIncidents(_ prepared: Prepared, log: @Sendable (String) -> Void) async {
+        let now = scanner.clock.now()
+        let (incidents, alone, joined) = prepared.desk.state.withLock { desk in
+            let before = Set(desk.open.values.flatMap { $0.members.map(\.url) })
+            let (incidents, alone) = desk.flush(at: now, window: prepared.request.uptimeEvery)
+            let after = desk.open.values.flatMap { $0.members.filter { !before.contains($0.url) } }
+            return (incidents, alone, after)
+        }
+        guard !incidents.isEmpty || !alone.isEmpty || !joined.isEmpty else { return }
+        let store = prepared.scan.store
+        for alert in incidents { await deliver(alert, prepared: prepared, log: log) }
+        for member in joined {
+            await deliver(
+                Alert(kind: .down, url: member.url, name: member.name, at: member.since, detail: "cause: incident"),
+                prepared: prepared, log: log, province: false)
+        }
+        for held in alone {
+            await deliver(
+                Alert(kind: .down, url: held.url, name: held.name, at: held.since, detail: "cause: down"),
+                prepared: prepared, log: log)
+        }
+        do {
+            for url in joined.map(\.url) + alone.map(\.url) {
+                if var state = try await store.alertState(url: url, kind: .availability), state.state == .down {
+                    state.lastSent = now
+                    try await store.setAlertState(url: url, kind: .availability, state)
+                }
+            }
+            try await saveIncidents(prepared)
+        } catch {
+            log("monitor: \(error)")
+        }
+    }
+
+    private func saveIncidents(_ prepared: Prepared) async throws {
+        let desk = prepared.desk.state.withLock { $0 }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        try await prepared.scan.store.setMonitorState(
+            "incidents", String(decoding: try encoder.encode(desk), as: UTF8.self), at: scanner.clock.now())
+    }
+
+    /// The open incidents of a monitor that stopped, and the outages it confirmed but had not announced yet.
+    private func restoreIncidents(_ prepared: Prepared, log: @Sendable (String) -> Void) async {
+        let store = prepared.scan.store
+        do {
+            if let text = try await store.monitorState("incidents") {
+                let decoder = JSONDecoder()
+                decoder.dateDecodingStrategy = .iso8601
+                var desk = try decoder.decode(IncidentDesk.self, from: Data(text.utf8))
+                desk.minPortals = prepared.desk.state.withLock { $0.minPortals }
+                prepared.desk.state.withLock { $0 = desk }
+            }
+            let names = Dictionary(
+                prepared.scan.inventory.targets.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            for (url, state) in try await store.alertStates(kind: .availability)
+            where state.state == .down && state.lastSent == nil {
+                guard let target = names[url] else { continue }
+                prepared.desk.state.withLock {
+                    $0.down(
+                        url: url, name: target.name, since: state.since,
+                        address: target.address?.split(separator: ",").first.map(String.init))
+                }
+            }
+        } catch {
+            log("monitor: cannot restore the open incidents: \(error)")
         }
     }
 

@@ -278,7 +278,11 @@ public struct AvailabilitySampler: Sendable {
         let status = result.responseCode > 0 ? result.responseCode : nil
         let up = status.map { AvailabilityPolicy.serves(status: $0, bodyBytes: result.body.count) } ?? false
         let cause = up ? nil : (status.map { "http \($0)" } ?? result.failure?.kind.rawValue ?? "no response")
-        return UptimeSample(
+        var sample = UptimeSample(
             at: date(), up: up, status: status, totalMS: Double(result.timings.totalUS) / 1_000, cause: cause)
+        sample.address =
+            result.primaryIP.flatMap { $0.isEmpty ? nil : $0 }
+            ?? target.address?.split(separator: ",").first.map(String.init)
+        return sample
     }
 }

@@ -369,6 +369,19 @@ public final class AuditStore: Sendable {
                     """,
                     "CREATE INDEX alertOutboxDue ON alertOutbox(deliveredAt, nextAttempt)",
                 ]),
+            SQLMigration(
+                identifier: "v9-monitor-state",
+                statements: [
+                    // What the monitor must remember across a restart beyond each portal's state: its open
+                    // incidents (a restart mid-incident announces nothing twice).
+                    """
+                    CREATE TABLE monitorState (
+                        name TEXT PRIMARY KEY,
+                        value TEXT NOT NULL,
+                        updatedAt \(dialect.timestamp) NOT NULL
+                    )
+                    """
+                ]),
         ]
     }
 
@@ -964,6 +977,36 @@ public final class AuditStore: Sendable {
             _ = try await database.execute(
                 "UPDATE alertOutbox SET attempts = attempts + 1, lastError = ?, nextAttempt = ? WHERE id = ?",
                 [String(error.prefix(500)), next, id])
+        }
+    }
+
+    /// The monitor's remembered value named `name` (JSON), if any.
+    public func monitorState(_ name: String) async throws(StoreError) -> String? {
+        try await attempt("read the monitor's \(name)") {
+            try await database.fetch("SELECT value FROM monitorState WHERE name = ?", [name]).first.map { $0["value"] }
+        }
+    }
+
+    public func setMonitorState(_ name: String, _ value: String, at date: Date) async throws(StoreError) {
+        try await attempt("save the monitor's \(name)") {
+            _ = try await database.execute(
+                """
+                INSERT INTO monitorState (name, value, updatedAt) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value, updatedAt = excluded.updatedAt
+                """, [name, value, date])
+        }
+    }
+
+    /// Every portal's remembered state of `kind`.
+    public func alertStates(kind: AlertSubject) async throws(StoreError) -> [(url: String, state: AlertState)] {
+        try await attempt("read the alert states") {
+            try await database.fetch(
+                "SELECT url, state, since, lastSent FROM alertState WHERE kind = ? ORDER BY url", [kind.rawValue]
+            ).compactMap { row in
+                AlertCondition(rawValue: row["state"]).map {
+                    (row["url"], AlertState(state: $0, since: row["since"], lastSent: row["lastSent"]))
+                }
+            }
         }
     }
 

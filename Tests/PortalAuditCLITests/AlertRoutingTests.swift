@@ -83,7 +83,9 @@ struct AlertRoutingTests {
         let messages = try inbox(maildir)
         let province = messages.filter { $0.recipients == ["attt@portal-audit.lab"] }
         #expect(province.count == 2)
-        #expect(province.contains { $0.text.contains("xa-yenthai") } && province.contains { $0.text.contains("xa-yenbinh") })
+        #expect(
+            province.contains { $0.text.contains("xa-yenthai") } && province.contains { $0.text.contains("xa-yenbinh") }
+        )
         // And each unit's inbox holds its own portal only, addressed to it alone
         let yenThai = messages.filter { $0.recipients == ["vanphong@yenthai.portal-audit.lab"] }
         let yenBinh = messages.filter { $0.recipients == ["vp@yenbinh.portal-audit.lab"] }
@@ -108,5 +110,84 @@ struct AlertRoutingTests {
         try await Task.sleep(for: .seconds(4))
         #expect(try inbox(maildir).count == 4)
         #expect(try await kept().count == 4)
+    }
+
+    @Test(
+        "four portals of one server stopping together are one incident, announced once across a monitor restart and closed once when the last is back; a portal elsewhere alone"
+    )
+    func incident() async throws {
+        _ = try Lab.portals()
+        let pki = Lab.directory + "/pki"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("incident-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sinks = Repository.root.appendingPathComponent("scripts/lab-sinks.py").path
+        func portal(_ port: Int) throws -> Command.Running {
+            try Command.start(
+                "/usr/bin/env",
+                ["python3", sinks, "portal", String(port), pki + "/monitor-portal.pem", pki + "/monitor-portal.key"])
+        }
+        let ports = [18501, 18502, 18503, 18504]
+        var portals = try ports.map(portal)
+        let hookLog = folder.appendingPathComponent("hook.log").path
+        let hook = try Command.start("/usr/bin/env", ["python3", sinks, "webhook", "18506", hookLog])
+        defer {
+            hook.kill(SIGKILL)
+            for running in portals { running.kill(SIGKILL) }
+        }
+        // Given four communes' portals on one server and one on another network, which does not answer
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try
+            (["portals:"]
+            + ports.map {
+                "  - { url: \"https://xa-p\($0).laocai.gov.vn:\($0)/\", name: \"Xã P\($0)\", address: 127.0.0.1 }"
+            }
+            + ["  - { url: \"https://xa-le.laocai.gov.vn:18505/\", name: \"Xã Lẻ\", address: 127.0.1.1 }"])
+            .joined(separator: "\n").write(toFile: inventory, atomically: true, encoding: .utf8)
+        let alerts = folder.appendingPathComponent("alerts.yaml").path
+        try #"webhook: { url: "http://127.0.0.1:18506/hook" }"#.write(toFile: alerts, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("i.sqlite").path
+        let arguments = [
+            "monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db", database, "--alerts", alerts,
+            "--ca-file", Lab.caFile, "--timeout", "2", "--confirm-after", "0",
+        ]
+        func events() -> [String] {
+            ((try? String(contentsOfFile: hookLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        func count(_ event: String) -> Int { events().filter { $0.contains("\"event\":\"\(event)\"") }.count }
+        #expect(try await eventually(20) { ports.allSatisfy { accepts(UInt16($0)) } && accepts(18506) })
+        var monitor = try Command.start(Repository.binary, arguments, environment: environment)
+        defer { monitor.kill(SIGKILL) }
+        // (the lone portal is announced alone, on its own)
+        #expect(try await eventually(30) { count("down") == 1 }, "\(events())")
+        #expect(events().first { $0.contains("\"event\":\"down\"") }?.contains("xa-le") == true)
+        // When the server of the four stops
+        for running in portals { running.kill(SIGKILL) }
+        for running in portals { _ = await running.wait() }
+        // Then one incident opens, naming the server (the portals confirmed in that round; one confirmed a round
+        // later joins it quietly), and no portal of it alerts alone
+        #expect(try await eventually(20) { count("incident-open") == 1 }, "\(events())")
+        let opened = events().first { $0.contains("incident-open") } ?? ""
+        #expect(opened.contains("cổng trên máy chủ 127.0.0.1 ngừng phản hồi từ"))
+        try await Task.sleep(for: .seconds(2))
+        #expect(count("down") == 1 && count("incident-grew") == 0)
+        // And a monitor restarted mid-incident announces nothing again
+        monitor.kill(SIGTERM)
+        #expect(await monitor.wait() == 0)
+        monitor = try Command.start(Repository.binary, arguments, environment: environment)
+        try await Task.sleep(for: .seconds(4))
+        #expect(count("incident-open") == 1 && count("down") == 1)
+        // When two come back, nothing is said; when the last two do, the incident closes once, with each outage
+        portals = try ports.prefix(2).map(portal)
+        try await Task.sleep(for: .seconds(4))
+        #expect(count("incident-closed") == 0 && count("up") == 0)
+        portals += try ports.suffix(2).map(portal)
+        #expect(try await eventually(20) { count("incident-closed") == 1 }, "\(events())")
+        let closed = events().first { $0.contains("incident-closed") } ?? ""
+        #expect(ports.allSatisfy { closed.contains("Xã P\($0)") })
+        try await Task.sleep(for: .seconds(2))
+        #expect(count("incident-open") == 1 && count("incident-closed") == 1 && count("up") == 0)
+        monitor.kill(SIGTERM)
+        #expect(await monitor.wait() == 0)
     }
 }

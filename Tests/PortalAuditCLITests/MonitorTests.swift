@@ -17,7 +17,7 @@ private func sink(_ arguments: [String]) throws -> Command.Running {
 }
 
 /// Whether something listens on 127.0.0.1:`port` (a TCP connection is accepted).
-private func accepts(_ port: UInt16) -> Bool {
+func accepts(_ port: UInt16) -> Bool {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(socket) }
     var address = sockaddr_in()
@@ -412,7 +412,10 @@ struct MonitorTests {
         #expect(lines.contains("\(alerts):1:17: error: webhook.url: expected a http or https URL, found 'ftp://x'"))
         #expect(lines.contains("\(alerts):2:39: error: email.from: expected an e-mail address"))
         #expect(lines.contains("\(alerts):2:72: error: email.starttls: expected true or false"))
-        #expect(lines.contains("\(alerts):3:1: error: pager: unknown key (allowed: email, reminder_hours, retry_seconds, webhook)"))
+        #expect(
+            lines.contains(
+                "\(alerts):3:1: error: pager: unknown key (allowed: email, incident_min_portals, reminder_hours, retry_seconds, webhook)"
+            ))
     }
 
     @Test("the deployment units pass systemd-analyze verify")

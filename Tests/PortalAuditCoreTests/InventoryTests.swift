@@ -12,6 +12,31 @@ struct InventoryTests {
         return path
     }
 
+    @Test("a unit's alert recipients: alerts_to: (from defaults: too) and the addresses in contact:; a bad one located")
+    func alertRecipients() throws {
+        let path = try write(
+            """
+            defaults:
+              alerts_to: "vp@yenthai.gov.vn; it@laocai.gov.vn"
+            portals:
+              - url: https://a.gov.vn/
+                contact: "Văn phòng UBND xã (vp@yenthai.gov.vn), 0214 3850 000, ubnd@a.gov.vn"
+              - url: https://b.gov.vn/
+                alerts_to: "b@b.gov.vn, not an address"
+            """, ext: "yaml")
+        let error = #expect(throws: InputIssues.self) { try Inventory.load(path) }
+        let text = (error?.issues ?? []).map(\.description)
+        #expect(
+            text == [
+                "\(path):7:16: error: alerts_to: expected e-mail addresses separated by commas, found 'not an address'"
+            ], "\(text)")
+        try
+            "defaults:\n  alerts_to: \"vp@yenthai.gov.vn; it@laocai.gov.vn\"\nportals:\n  - url: https://a.gov.vn/\n    contact: \"Văn phòng (vp@yenthai.gov.vn), 0214 3850 000, ubnd@a.gov.vn\"\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let target = try #require(try Inventory.load(path).targets.first)
+        #expect(target.unitRecipients == ["vp@yenthai.gov.vn", "it@laocai.gov.vn", "ubnd@a.gov.vn"])
+    }
+
     @Test("YAML with defaults, hierarchy, level, address and http_port")
     func yaml() throws {
         let path = try write(
@@ -63,7 +88,7 @@ struct InventoryTests {
         #expect(
             text.contains {
                 $0.hasSuffix(
-                    ":3:12: error: levle: unknown key (allowed: url, name, province, district, commune, level, owner, contact, address, http_port, verification)"
+                    ":3:12: error: levle: unknown key (allowed: url, name, province, district, commune, level, owner, contact, address, http_port, verification, alerts_to)"
                 )
             })
         #expect(text.contains { $0.hasSuffix(":4:10: error: url: duplicate of the portal on line 2") })
@@ -113,7 +138,7 @@ struct InventoryTests {
         #expect(
             text.contains {
                 $0.hasSuffix(
-                    ":1:10: error: colour: unknown column (allowed: url, name, province, district, commune, level, owner, contact, address, http_port, verification)"
+                    ":1:10: error: colour: unknown column (allowed: url, name, province, district, commune, level, owner, contact, address, http_port, verification, alerts_to)"
                 )
             })
         #expect(text.contains { $0.hasSuffix(":3:1: error: url: duplicate of the portal on line 2") })

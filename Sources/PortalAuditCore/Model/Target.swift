@@ -46,7 +46,8 @@ public struct Target: Codable, Sendable, Equatable {
             !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
         else { return false }
         return text.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && scalar.value > 0x20 && scalar.value < 0x7F && !"<>(),;:\\\"[]".unicodeScalars.contains(scalar)
+            scalar.isASCII && scalar.value > 0x20 && scalar.value < 0x7F
+                && !"<>(),;:\\\"[]".unicodeScalars.contains(scalar)
         }
     }
 

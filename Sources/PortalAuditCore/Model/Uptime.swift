@@ -8,6 +8,8 @@ public struct UptimeSample: Codable, Sendable, Equatable {
     public var totalMS: Double?
     /// Why it was down (`connect`, `timeout`, `http 503` …).
     public var cause: String?
+    /// The address the sample connected to (or tried), for grouping outages by network; not stored.
+    public var address: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case at, up, status, cause
