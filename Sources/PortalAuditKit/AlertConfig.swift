@@ -10,6 +10,8 @@ import Yams
 /// reminder_hours: 24
 /// retry_seconds: 60
 /// incident_min_portals: 3
+/// canaries: ["https://tinh.gov.vn/", "https://dns.google/"]   # always reachable from the monitor
+/// self_share: 0.5
 /// ```
 ///
 /// Each portal's alerts also go by e-mail to its unit (`alerts_to:` and the addresses in `contact:` in the
@@ -32,6 +34,11 @@ public struct AlertConfig: Sendable, Equatable {
     public var retrySeconds: Int
     /// Portals of one network confirmed down in one sampling round that make one incident, not as many alerts.
     public var incidentMinPortals: Int
+    /// Addresses the monitor should always reach (the province's own portal, a resolver's web page): when
+    /// they fail with `selfShare` of the fleet at once, the monitor's own network is the likely cause.
+    public var canaries: [String] = []
+    /// The share of the fleet down in one round that makes the monitor check its own reach.
+    public var selfShare: Double = 0.5
 
     public init(
         webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24, retrySeconds: Int = 60,
@@ -155,6 +162,17 @@ public struct AlertConfig: Sendable, Equatable {
                 } else {
                     issue(value, "reminder_hours", "expected an integer in 1…720")
                 }
+            case "canaries":
+                let items = value.sequence.map { Array($0) } ?? [value]
+                for item in items {
+                    if let text = url(item, "canaries", schemes: ["http", "https"]) { config.canaries.append(text) }
+                }
+            case "self_share":
+                if let text = value.scalar?.string, let share = Double(text), share > 0, share <= 1 {
+                    config.selfShare = share
+                } else {
+                    issue(value, "self_share", "expected a share of the fleet between 0 and 1, e.g. 0.5")
+                }
             case "incident_min_portals":
                 if let count = value.decimalInteger, (2...100_000).contains(count) {
                     config.incidentMinPortals = count
@@ -170,7 +188,8 @@ public struct AlertConfig: Sendable, Equatable {
             default:
                 issue(
                     key, key.string ?? "?",
-                    "unknown key (allowed: email, incident_min_portals, reminder_hours, retry_seconds, webhook)")
+                    "unknown key (allowed: canaries, email, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
+                )
             }
         }
         if !issues.isEmpty { throw InputIssues(issues) }
@@ -203,6 +222,9 @@ public struct Alert: Sendable, Equatable {
         case incidentGrew = "incident-grew"
         /// Its last portal is back.
         case incidentClosed = "incident-closed"
+        /// Much of the fleet and every canary failed at once: the monitor's own network is the likely cause;
+        /// per-portal alerts are held and the time is unmonitored.
+        case monitorCutOff = "monitor-cut-off"
     }
 
     public var kind: Kind
@@ -227,6 +249,7 @@ public struct Alert: Sendable, Equatable {
             case .incidentOpen: "SỰ CỐ / INCIDENT"
             case .incidentGrew: "SỰ CỐ LAN RỘNG / INCIDENT GROWING"
             case .incidentClosed: "SỰ CỐ ĐÃ KẾT THÚC / INCIDENT CLOSED"
+            case .monitorCutOff: "MẤT KẾT NỐI TỪ MÁY GIÁM SÁT / MONITOR CUT OFF"
             }
         return "[portal-audit] \(label): \(name ?? url)"
     }

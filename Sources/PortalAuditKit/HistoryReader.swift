@@ -41,6 +41,17 @@ public enum HistoryReader {
         }
     }
 
+    /// `read`, and the stretches the monitor could not see the portals (its own network cut): not downtime.
+    public static func readWithGaps(_ request: HistoryRequest) async throws -> (
+        [PortalHistory], [(start: Date, end: Date)]
+    ) {
+        try await HistoryDatabase(request.database, password: request.databasePassword).with(create: false) { store in
+            let portals = try await read(request, store: store)
+            let gaps = try await MonitorRunner.unmonitored(store).map { ($0.start, $0.end) }
+            return (portals, gaps)
+        }
+    }
+
     static func read(_ request: HistoryRequest, store: AuditStore) async throws -> [PortalHistory] {
         let entries = try await store.history(matching: request.target, since: request.since)
         var portals: [PortalHistory] = []

@@ -110,21 +110,32 @@ public struct MonitorRunner: Sendable {
         let store = prepared.scan.store
         var round = clock.now()
         while !Task.isCancelled {
-            await withTaskGroup(of: Void.self) { group in
+            let (up, down) = await withTaskGroup(of: Bool?.self) { group in
                 var inFlight = 0
+                var counts = (up: 0, down: 0)
+                func count(_ result: Bool??) {
+                    if case let .some(.some(up)) = result {
+                        if up { counts.up += 1 } else { counts.down += 1 }
+                    }
+                }
                 for (index, target) in targets.enumerated() {
                     // Spread the samples over the interval: never the whole fleet at once.
                     let slot = round.addingTimeInterval(interval * Double(index) / Double(max(1, targets.count)))
                     do { try await clock.sleep(until: slot) } catch { break }
                     if inFlight >= 64 {
-                        await group.next()
+                        count(await group.next())
                         inFlight -= 1
                     }
                     group.addTask { await sampleOnce(target, prepared: prepared, store: store, log: log) }
                     inFlight += 1
                 }
+                for await result in group { count(result) }
+                return counts
             }
-            await flushIncidents(prepared, log: log)
+            // Our own reach first: a cut network holds every outage alert and its time is unmonitored.
+            if await !cutOff(prepared, roundStart: round, up: up, down: down, log: log) {
+                await flushIncidents(prepared, log: log)
+            }
             if let metrics = prepared.request.metricsFile {
                 do {
                     try await MetricsWriter.write(to: metrics, targets: targets, store: store, now: clock.now())
@@ -149,18 +160,21 @@ public struct MonitorRunner: Sendable {
 
     /// One light request (`AvailabilitySampler`): status, time, a sanity check of the body. Saves it, then
     /// updates the alert state.
+    /// Whether it was up (`nil`: cancelled).
+    @discardableResult
     private func sampleOnce(_ target: Target, prepared: Prepared, store: AuditStore, log: @Sendable (String) -> Void)
-        async
+        async -> Bool?
     {
         let sampler = AvailabilitySampler(runtime: runtime, options: prepared.request.scan.probe)
         let timeout = Int(min(10, max(1, prepared.request.uptimeEvery * 0.8)) * 1_000)
-        guard let sample = await sampler.sample(target, timeoutMS: timeout) else { return }
+        guard let sample = await sampler.sample(target, timeoutMS: timeout) else { return nil }
         do {
             try await store.saveSample(url: target.url, sample)
             try await updateAvailability(target, sample: sample, prepared: prepared, store: store, log: log)
         } catch {
             log("monitor: \(error)")
         }
+        return sample.up
     }
 
     /// The availability state machine of one portal: one alert per transition, a reminder at most daily.
@@ -228,6 +242,83 @@ public struct MonitorRunner: Sendable {
         } catch {
             log("monitor: alert not kept: \(error)")
         }
+    }
+
+    // MARK: our own reach
+
+    /// Whether the monitor's own network is the likely cause of this round's failures: `self_share` of the
+    /// fleet down at once and every canary unreachable (with no canary, a fleet of ten or more all down). On
+    /// the first such round one alert says so; while it lasts the round's samples are forgotten (unmonitored
+    /// time, not downtime) and outages stay held; the first round after, the interval is recorded.
+    private func cutOff(
+        _ prepared: Prepared, roundStart: Date, up: Int, down: Int, log: @Sendable (String) -> Void
+    ) async -> Bool {
+        guard let sender = prepared.alerts else { return false }
+        let config = sender.config
+        let store = prepared.scan.store
+        let sampled = up + down
+        var cut = false
+        if sampled > 0, Double(down) / Double(sampled) >= config.selfShare {
+            if config.canaries.isEmpty {
+                cut = down == sampled && sampled >= 10
+            } else {
+                var reached = false
+                for canary in config.canaries where !reached {
+                    var request = TransferRequest(
+                        url: canary, resolve: prepared.request.scan.probe.resolve, verification: .record(host: ""),
+                        connectTimeoutMS: 5_000, timeoutMS: 5_000, maxBodyBytes: 16 << 10)
+                    // The operator's own destination, as configured.
+                    request.egress = nil
+                    reached = await runtime.perform(request).responseCode > 0
+                }
+                cut = !reached
+            }
+        }
+        do {
+            let offline = try await store.monitorState("cut-off").flatMap { try? Date($0, strategy: .iso8601) }
+            if cut {
+                let start = offline ?? roundStart
+                if offline == nil {
+                    try await store.setMonitorState("cut-off", start.formatted(.iso8601), at: scanner.clock.now())
+                    await deliver(
+                        Alert(
+                            kind: .monitorCutOff, url: "monitor:self", name: nil, at: start,
+                            detail:
+                                "\(down)/\(sampled) cổng không phản hồi cùng lúc và không tới được máy đối chứng (canary) / portals down at once and no canary reachable: \(config.canaries.joined(separator: ", ")); cảnh báo từng cổng tạm giữ / per-portal alerts held"
+                        ), prepared: prepared, log: log)
+                }
+                try await store.deleteSamples(from: start)
+                return true
+            }
+            if let offline {
+                var intervals = try await Self.unmonitored(store)
+                intervals.append(Unmonitored(start: offline, end: roundStart))
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .iso8601
+                try await store.setMonitorState(
+                    "unmonitored", String(decoding: try encoder.encode(intervals.suffix(500)), as: UTF8.self),
+                    at: scanner.clock.now())
+                try await store.setMonitorState("cut-off", "", at: scanner.clock.now())
+                log("monitor: reach restored; unmonitored from \(offline.formatted(.iso8601))")
+            }
+        } catch {
+            log("monitor: \(error)")
+        }
+        return false
+    }
+
+    /// A stretch of time the monitor could not see the portals (its own network was cut).
+    public struct Unmonitored: Codable, Sendable, Equatable {
+        public var start: Date
+        public var end: Date
+    }
+
+    /// The unmonitored stretches recorded in `store`, oldest first.
+    public static func unmonitored(_ store: AuditStore) async throws -> [Unmonitored] {
+        guard let text = try await store.monitorState("unmonitored"), !text.isEmpty else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode([Unmonitored].self, from: Data(text.utf8))
     }
 
     // MARK: incidents

@@ -3,11 +3,22 @@ import PortalAuditCore
 
 /// The terminal text of `portal-audit history`: per portal, its uptime, outages and verdicts over time.
 public enum HistoryRenderer {
-    public static func render(_ portals: [PortalHistory], language: Language) -> String {
+    /// `unmonitored`: the stretches the monitor's own network was cut, said once at the top (their samples
+    /// were not kept: they count neither as uptime nor as downtime).
+    public static func render(
+        _ portals: [PortalHistory], language: Language, unmonitored: [(start: Date, end: Date)] = []
+    ) -> String {
         let vi = language == .vi
         if portals.isEmpty { return (vi ? "Chưa có kết quả nào." : "No results yet.") + "\n" }
         let formatter = ISO8601DateFormatter()
         var out = ""
+        for gap in unmonitored.suffix(10) {
+            out +=
+                (vi
+                    ? "Không giám sát được (máy giám sát mất kết nối, không tính là gián đoạn): "
+                    : "Unmonitored (the monitor's own network was cut; not counted as downtime): ")
+                + "\(formatter.string(from: gap.start)) → \(formatter.string(from: gap.end))\n"
+        }
         for portal in portals {
             out += Sanitizer.terminal(portal.url) + (portal.name.map { " — \(Sanitizer.terminal($0))" } ?? "") + "\n"
             if !portal.uptime.isEmpty {

@@ -828,6 +828,14 @@ public final class AuditStore: Sendable {
         }
     }
 
+    /// Forgets the samples taken from `start` on: taken while the monitor's own network was cut, they say
+    /// nothing about the portals (the time is unmonitored, not down).
+    public func deleteSamples(from start: Date) async throws(StoreError) {
+        try await attempt("forget the unmonitored samples") {
+            _ = try await database.execute("DELETE FROM uptimeSample WHERE at >= ?", [start])
+        }
+    }
+
     /// The samples of `url` since `date`, oldest first.
     public func samples(url: String, since date: Date) async throws(StoreError) -> [UptimeSample] {
         try await attempt("read the samples of \(url)") {

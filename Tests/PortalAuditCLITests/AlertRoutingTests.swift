@@ -1,4 +1,5 @@
 import Foundation
+import PortalAuditCore
 import PortalAuditStore
 import PortalAuditTestSupport
 import Testing
@@ -187,6 +188,77 @@ struct AlertRoutingTests {
         #expect(ports.allSatisfy { closed.contains("Xã P\($0)") })
         try await Task.sleep(for: .seconds(2))
         #expect(count("incident-open") == 1 && count("incident-closed") == 1 && count("up") == 0)
+        monitor.kill(SIGTERM)
+        #expect(await monitor.wait() == 0)
+    }
+
+    @Test(
+        "the monitor's own network cut: one alert, no portal's, and the time unmonitored rather than down, said by history"
+    )
+    func cutOff() async throws {
+        _ = try Lab.portals()
+        let pki = Lab.directory + "/pki"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sinks = Repository.root.appendingPathComponent("scripts/lab-sinks.py").path
+        let serve = ["python3", sinks, "portal", "18507", pki + "/monitor-portal.pem", pki + "/monitor-portal.key"]
+        var portal = try Command.start("/usr/bin/env", serve)
+        let hookLog = folder.appendingPathComponent("hook.log").path
+        let hook = try Command.start("/usr/bin/env", ["python3", sinks, "webhook", "18508", hookLog])
+        defer {
+            hook.kill(SIGKILL)
+            portal.kill(SIGKILL)
+        }
+        // Given ten portals and a canary the monitor reaches through the same network (one listener on loopback
+        // stands for it: stopping it is the monitor's own connection dropping)
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try
+            (["portals:"]
+            + (1...10).map { "  - { url: \"https://xa-n\($0).laocai.gov.vn:18507/\", address: 127.0.0.1 }" })
+            .joined(separator: "\n").write(toFile: inventory, atomically: true, encoding: .utf8)
+        let alerts = folder.appendingPathComponent("alerts.yaml").path
+        try """
+        webhook: { url: "http://127.0.0.1:18508/hook" }
+        canaries: ["https://127.0.0.1:18507/"]
+        """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("c.sqlite").path
+        #expect(try await eventually(20) { accepts(18507) && accepts(18508) })
+        let monitor = try Command.start(
+            Repository.binary,
+            [
+                "monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db", database, "--alerts",
+                alerts, "--ca-file", Lab.caFile, "--timeout", "2", "--confirm-after", "0",
+            ], environment: environment)
+        defer { monitor.kill(SIGKILL) }
+        func events() -> [String] {
+            ((try? String(contentsOfFile: hookLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        let store = try AuditStore(path: database)
+        #expect(
+            try await eventually(30) {
+                try await store.samples(url: "https://xa-n1.laocai.gov.vn:18507/", since: .distantPast).count >= 2
+            })
+        // When the connection drops for about five seconds
+        portal.kill(SIGKILL)
+        _ = await portal.wait()
+        let dropped = Date()
+        #expect(try await eventually(20) { events().contains { $0.contains("\"event\":\"monitor-cut-off\"") } })
+        try await Task.sleep(for: .seconds(3))
+        portal = try Command.start("/usr/bin/env", serve)
+        #expect(try await eventually(20) { accepts(18507) })
+        try await Task.sleep(for: .seconds(4))
+        // Then one alert says so, and none for any portal
+        #expect(events().count == 1, "\(events())")
+        // And the time is unmonitored: no outage in the samples, and history says it
+        let samples = try await store.samples(url: "https://xa-n1.laocai.gov.vn:18507/", since: .distantPast)
+        #expect(UptimeAccounting.outages(samples).isEmpty)
+        // (the samples of the cut were not kept: a gap, not failures)
+        let gap = zip(samples, samples.dropFirst()).map { $1.at.timeIntervalSince($0.at) }.max() ?? 0
+        #expect(gap >= 3, "\(samples.map { ($0.at.timeIntervalSince(dropped), $0.up) })")
+        let history = try await Command.run(
+            Repository.binary, ["history", "--db", database, "--lang", "en"], environment: environment)
+        #expect(history.stdout.contains("Unmonitored (the monitor's own network was cut; not counted as downtime): "))
         monitor.kill(SIGTERM)
         #expect(await monitor.wait() == 0)
     }

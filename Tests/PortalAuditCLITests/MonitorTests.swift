@@ -400,6 +400,10 @@ struct MonitorTests {
         webhook: { url: "ftp://x" }
         email: { smtp: "smtp://mail.x", from: "nobody", to: ["a@b"], starttls: maybe }
         pager: yes
+        canaries: ["gopher://x"]
+        self_share: 2
+        retry_seconds: 0
+        incident_min_portals: 1
         """.write(toFile: alerts, atomically: true, encoding: .utf8)
         let inventory = folder.appendingPathComponent("inventory.yaml").path
         try "portals:\n  - url: https://a.gov.vn/\n".write(toFile: inventory, atomically: true, encoding: .utf8)
@@ -410,11 +414,19 @@ struct MonitorTests {
         #expect(result.status == 64)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains("\(alerts):1:17: error: webhook.url: expected a http or https URL, found 'ftp://x'"))
+        for expected in [
+            "4:12: error: canaries: expected a http or https URL, found 'gopher://x'",
+            "5:13: error: self_share: expected a share of the fleet between 0 and 1, e.g. 0.5",
+            "6:16: error: retry_seconds: expected an integer in 1…3600",
+            "7:23: error: incident_min_portals: expected an integer from 2",
+        ] {
+            #expect(lines.contains("\(alerts):\(expected)"), "\(lines)")
+        }
         #expect(lines.contains("\(alerts):2:39: error: email.from: expected an e-mail address"))
         #expect(lines.contains("\(alerts):2:72: error: email.starttls: expected true or false"))
         #expect(
             lines.contains(
-                "\(alerts):3:1: error: pager: unknown key (allowed: email, incident_min_portals, reminder_hours, retry_seconds, webhook)"
+                "\(alerts):3:1: error: pager: unknown key (allowed: canaries, email, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
             ))
     }
 

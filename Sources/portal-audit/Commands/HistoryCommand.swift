@@ -36,7 +36,7 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         let request = HistoryRequest(
             database: db, target: target, since: sinceDate, databasePassword: try database.history().password)
-        let portals = try await exitingOnError { try await HistoryReader.read(request) }
-        print(HistoryRenderer.render(portals, language: lang), terminator: "")
+        let (portals, unmonitored) = try await exitingOnError { try await HistoryReader.readWithGaps(request) }
+        print(HistoryRenderer.render(portals, language: lang, unmonitored: unmonitored), terminator: "")
     }
 }
