@@ -4,6 +4,8 @@
   lab-sinks.py portal  PORT CERT KEY [PAGE]   an HTTPS portal the test stops and starts again; with PAGE, "/"
                                               serves that file as it is at each request, /tai-lieu/NAME the
                                               file NAME beside it when there is one (others are 404)
+  lab-sinks.py portals ADDRESS PORT CERT KEY  an HTTPS portal answering every name and path on ADDRESS (a
+                                              shared server of many portals, for Benchmarks/monitor.sh)
   lab-sinks.py webhook PORT OUTFILE           records every POST body, one JSON per line
   lab-sinks.py smtp    PORT CERT KEY OUTFILE [MAILDIR]
                                               an SMTP sink with STARTTLS; records each message's event header,
@@ -100,6 +102,32 @@ if mode == "portal":
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Portal)
     server.socket = tls_context(cert, key).wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
+
+elif mode == "portals":
+    address, port, cert, key = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+    page = "<html><head><title>Cổng xã</title></head><body>Cổng thông tin điện tử của xã</body></html>".encode()
+
+    class Shared(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        allow_reuse_address = True
+        daemon_threads = True
+        request_queue_size = 256
+
+    server = Server((address, port), Shared)
+    server.socket = tls_context(cert, key).wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     server.serve_forever()
 
 elif mode == "webhook":

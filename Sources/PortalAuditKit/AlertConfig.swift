@@ -12,6 +12,7 @@ import Yams
 /// incident_min_portals: 3
 /// canaries: ["https://tinh.gov.vn/", "https://dns.google/"]   # always reachable from the monitor
 /// self_share: 0.5
+/// escalation: { after_hours: 4, to: ["lanhdao@tinh.gov.vn"], webhook: "https://…" }   # once, when still open
 /// ```
 ///
 /// Each portal's alerts also go by e-mail to its unit (`alerts_to:` and the addresses in `contact:` in the
@@ -39,6 +40,15 @@ public struct AlertConfig: Sendable, Equatable {
     public var canaries: [String] = []
     /// The share of the fleet down in one round that makes the monitor check its own reach.
     public var selfShare: Double = 0.5
+
+    /// A second channel told once of what stays open too long: an incident, or a portal announced down.
+    public struct Escalation: Sendable, Equatable {
+        public var afterHours: Double
+        public var webhook: String?
+        /// Addresses sent through the same mail server as `email`.
+        public var to: [String]
+    }
+    public var escalation: Escalation?
 
     public init(
         webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24, retrySeconds: Int = 60,
@@ -162,6 +172,39 @@ public struct AlertConfig: Sendable, Equatable {
                 } else {
                     issue(value, "reminder_hours", "expected an integer in 1…720")
                 }
+            case "escalation":
+                guard let map = value.mapping else {
+                    issue(value, "escalation", "expected { after_hours, webhook, to }")
+                    continue
+                }
+                var escalation = Escalation(afterHours: 4, webhook: nil, to: [])
+                for (k, v) in map {
+                    let field = "escalation.\(k.string ?? "?")"
+                    switch k.string {
+                    case "after_hours":
+                        if let text = v.scalar?.string, let hours = Double(text), hours > 0, hours <= 720 {
+                            escalation.afterHours = hours
+                        } else {
+                            issue(v, field, "expected a number of hours, more than 0 and at most 720")
+                        }
+                    case "webhook": escalation.webhook = url(v, field, schemes: ["http", "https"])
+                    case "to":
+                        for item in v.sequence.map({ Array($0) }) ?? [v] {
+                            if let text = item.scalar?.string, Target.isEmailAddress(text) {
+                                escalation.to.append(text)
+                            } else {
+                                issue(item, field, "expected an e-mail address")
+                            }
+                        }
+                    default: issue(k, field, "unknown key (allowed: after_hours, to, webhook)")
+                    }
+                }
+                if escalation.webhook == nil && escalation.to.isEmpty
+                    && !map.contains(where: { ["webhook", "to"].contains($0.key.string ?? "") })
+                {
+                    issue(value, "escalation", "needs a webhook or a to: list")
+                }
+                config.escalation = escalation
             case "canaries":
                 let items = value.sequence.map { Array($0) } ?? [value]
                 for item in items {
@@ -188,7 +231,7 @@ public struct AlertConfig: Sendable, Equatable {
             default:
                 issue(
                     key, key.string ?? "?",
-                    "unknown key (allowed: canaries, email, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
+                    "unknown key (allowed: canaries, email, escalation, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
                 )
             }
         }
@@ -225,6 +268,8 @@ public struct Alert: Sendable, Equatable {
         /// Much of the fleet and every canary failed at once: the monitor's own network is the likely cause;
         /// per-portal alerts are held and the time is unmonitored.
         case monitorCutOff = "monitor-cut-off"
+        /// Still open after `escalation.after_hours`: sent once to the second channel.
+        case escalated
     }
 
     public var kind: Kind
@@ -250,6 +295,7 @@ public struct Alert: Sendable, Equatable {
             case .incidentGrew: "SỰ CỐ LAN RỘNG / INCIDENT GROWING"
             case .incidentClosed: "SỰ CỐ ĐÃ KẾT THÚC / INCIDENT CLOSED"
             case .monitorCutOff: "MẤT KẾT NỐI TỪ MÁY GIÁM SÁT / MONITOR CUT OFF"
+            case .escalated: "CHƯA KHẮC PHỤC, CHUYỂN CẤP TRÊN / STILL OPEN, ESCALATED"
             }
         return "[portal-audit] \(label): \(name ?? url)"
     }

@@ -97,6 +97,26 @@ public struct AlertSender: Sendable {
         return out
     }
 
+    /// The messages `alert` makes on the escalation channel (its webhook, its addresses through the mail
+    /// server).
+    public func escalationMessages(_ alert: Alert) -> [AuditStore.OutboxMessage] {
+        guard let escalation = config.escalation else { return [] }
+        var out: [AuditStore.OutboxMessage] = []
+        func message(_ channel: String, _ destination: String, _ body: [UInt8]) -> AuditStore.OutboxMessage {
+            AuditStore.OutboxMessage(
+                createdAt: alert.at, channel: channel, destination: destination, event: alert.kind.rawValue,
+                portal: alert.url, subject: Self.printable(alert.subject), body: String(decoding: body, as: UTF8.self))
+        }
+        if let webhook = escalation.webhook { out.append(message("webhook", webhook, Self.json(alert))) }
+        if let email = config.email, !escalation.to.isEmpty {
+            out.append(
+                message(
+                    "email", escalation.to.joined(separator: ","),
+                    Self.message(alert, from: email.from, to: escalation.to)))
+        }
+        return out
+    }
+
     /// Delivers one kept message; `nil` when it went through, else the problem.
     public func deliver(_ message: AuditStore.OutboxMessage) async -> String? {
         switch message.channel {

@@ -166,7 +166,7 @@ public struct IncidentDesk: Sendable, Equatable, Codable {
 
     /// "124 cổng trên máy chủ 203.0.113.7 ngừng phản hồi từ 08:15 (124 portals on server 203.0.113.7 down
     /// since 08:15)", the time in Việt Nam.
-    static func title(_ incident: Incident, count: Int) -> String {
+    public static func title(_ incident: Incident, count: Int) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")

@@ -45,6 +45,9 @@ public struct MonitorRunner: Sendable {
     /// The incident desk, shared by the samples of a round.
     final class Desk: Sendable {
         let state: Mutex<IncidentDesk>
+        /// Portals of an incident gone down or back this round, for their units: one message per unit and
+        /// round, not one per portal.
+        let unitNotes = Mutex<[(kind: Alert.Kind, url: String, name: String?, at: Date)]>([])
 
         init(_ desk: IncidentDesk) { state = Mutex(desk) }
     }
@@ -135,6 +138,8 @@ public struct MonitorRunner: Sendable {
             // Our own reach first: a cut network holds every outage alert and its time is unmonitored.
             if await !cutOff(prepared, roundStart: round, up: up, down: down, log: log) {
                 await flushIncidents(prepared, log: log)
+                await tellUnits(prepared, log: log)
+                await escalate(prepared, log: log)
             }
             if let metrics = prepared.request.metricsFile {
                 do {
@@ -210,7 +215,9 @@ public struct MonitorRunner: Sendable {
                 alert = up
             case let incident?:
                 // Its incident's province alerts (when it was the last one back), and its unit's own line.
-                if state.lastSent != nil { await deliver(up, prepared: prepared, log: log, province: false) }
+                if state.lastSent != nil {
+                    prepared.desk.unitNotes.withLock { $0.append((.up, target.url, target.name, now)) }
+                }
                 for closed in incident { await deliver(closed, prepared: prepared, log: log) }
                 try await saveIncidents(prepared)
             }
@@ -249,7 +256,8 @@ public struct MonitorRunner: Sendable {
     /// Whether the monitor's own network is the likely cause of this round's failures: `self_share` of the
     /// fleet down at once and every canary unreachable (with no canary, a fleet of ten or more all down). On
     /// the first such round one alert says so; while it lasts the round's samples are forgotten (unmonitored
-    /// time, not downtime) and outages stay held; the first round after, the interval is recorded.
+    /// time, not downtime) and outages stay held; the first round after, the interval is recorded and the
+    /// outages still wait that round out (it was sampled partly before the reach came back).
     private func cutOff(
         _ prepared: Prepared, roundStart: Date, up: Int, down: Int, log: @Sendable (String) -> Void
     ) async -> Bool {
@@ -300,6 +308,8 @@ public struct MonitorRunner: Sendable {
                     at: scanner.clock.now())
                 try await store.setMonitorState("cut-off", "", at: scanner.clock.now())
                 log("monitor: reach restored; unmonitored from \(offline.formatted(.iso8601))")
+                // This round was sampled partly before the reach came back: its outages wait one more round.
+                return true
             }
         } catch {
             log("monitor: \(error)")
@@ -321,6 +331,87 @@ public struct MonitorRunner: Sendable {
         return try decoder.decode([Unmonitored].self, from: Data(text.utf8))
     }
 
+    /// The round's incident notes for the units: one message per unit (recipients) and kind, listing its
+    /// portals that went down with an incident or came back from one.
+    private func tellUnits(_ prepared: Prepared, log: @Sendable (String) -> Void) async {
+        let notes = prepared.desk.unitNotes.withLock { notes in
+            defer { notes = [] }
+            return notes
+        }
+        guard !notes.isEmpty else { return }
+        let recipients = Dictionary(
+            prepared.scan.inventory.targets.map { ($0.url, $0.unitRecipients) }, uniquingKeysWith: { first, _ in first }
+        )
+        var groups: [String: [(kind: Alert.Kind, url: String, name: String?, at: Date)]] = [:]
+        var order: [String] = []
+        for note in notes {
+            let key = note.kind.rawValue + " " + (recipients[note.url] ?? []).joined(separator: ",")
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(note)
+        }
+        for key in order {
+            guard let group = groups[key], let first = group.first, !(recipients[first.url] ?? []).isEmpty else {
+                continue
+            }
+            let names = group.map { $0.name ?? $0.url }
+            let detail =
+                (first.kind == .down
+                    ? "Trong một sự cố chung của máy chủ / part of a shared incident: "
+                    : "Hoạt động trở lại / back up: ") + names.joined(separator: "; ")
+            await deliver(
+                Alert(
+                    kind: first.kind, url: first.url,
+                    name: group.count == 1
+                        ? first.name : "\(group.count) cổng / portals: \(names.prefix(3).joined(separator: ", "))…",
+                    at: first.at, detail: detail), prepared: prepared, log: log, province: false)
+        }
+    }
+
+    // MARK: escalation
+
+    /// What stays open past `escalation.after_hours` — an incident, or a portal announced down alone — goes
+    /// once to the escalation channel; what closes is forgotten (kept in `monitorState`: a restart sends
+    /// nothing twice).
+    private func escalate(_ prepared: Prepared, log: @Sendable (String) -> Void) async {
+        guard let sender = prepared.alerts, let escalation = sender.config.escalation else { return }
+        let store = prepared.scan.store
+        let now = scanner.clock.now()
+        let after = escalation.afterHours * 3_600
+        do {
+            var open: [String: (since: Date, name: String?, detail: String)] = [:]
+            for incident in prepared.desk.state.withLock({ Array($0.open.values) }) {
+                open["incident:\(incident.key)"] = (
+                    incident.openedAt, IncidentDesk.title(incident, count: incident.down), IncidentDesk.detail(incident)
+                )
+            }
+            let names = Dictionary(
+                prepared.scan.inventory.targets.map { ($0.url, $0.name) }, uniquingKeysWith: { first, _ in first })
+            for (url, state) in try await store.alertStates(kind: .availability)
+            where state.state == .down && state.lastSent != nil
+                && !prepared.desk.state.withLock({ $0.inIncident(url) })
+            {
+                open[url] = (state.since, names[url] ?? nil, "down since \(state.since.formatted(.iso8601))")
+            }
+            let sent = Set(
+                (try await store.monitorState("escalated") ?? "").split(separator: "\n").map(String.init))
+            var kept = sent.filter { open[$0] != nil }
+            for (key, item) in open.sorted(by: { $0.key < $1.key })
+            where !sent.contains(key) && now.timeIntervalSince(item.since) >= after {
+                let alert = Alert(
+                    kind: .escalated, url: key, name: item.name, at: now,
+                    detail: "Mở từ / open since \(item.since.formatted(.iso8601)): \(item.detail)")
+                log("monitor: \(alert.subject) — \(alert.detail)")
+                try await store.enqueueAlerts(sender.escalationMessages(alert))
+                kept.insert(key)
+            }
+            if kept != sent {
+                try await store.setMonitorState("escalated", kept.sorted().joined(separator: "\n"), at: now)
+            }
+        } catch {
+            log("monitor: escalation: \(error)")
+        }
+    }
+
     // MARK: incidents
 
     /// A round's end: the outages confirmed within the last sampling window announced, one incident per network
@@ -336,10 +427,8 @@ public struct MonitorRunner: Sendable {
         guard !incidents.isEmpty || !alone.isEmpty || !joined.isEmpty else { return }
         let store = prepared.scan.store
         for alert in incidents { await deliver(alert, prepared: prepared, log: log) }
-        for member in joined {
-            await deliver(
-                Alert(kind: .down, url: member.url, name: member.name, at: member.since, detail: "cause: incident"),
-                prepared: prepared, log: log, province: false)
+        prepared.desk.unitNotes.withLock { notes in
+            for member in joined { notes.append((.down, member.url, member.name, member.since)) }
         }
         for held in alone {
             await deliver(

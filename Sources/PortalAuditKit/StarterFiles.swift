@@ -14,7 +14,7 @@ public enum StarterFiles {
           province: "Tỉnh Thanh Hóa"
           level: 2
           owner: "Sở Khoa học và Công nghệ"        # cơ quan quản lý cổng
-          contact: "attt@sokhcn.thanhhoa.gov.vn"   # người/đơn vị nhận cảnh báo
+          contact: "attt@sokhcn.thanhhoa.gov.vn"   # người/đơn vị quản lý; địa chỉ thư ở đây cũng nhận cảnh báo
 
         # Kiểm tra chủ động (tìm tệp .git, .env, bản sao lưu) chỉ khi cơ quan có quyền kiểm tra các cổng này;
         # ghi văn bản cho phép, báo cáo in lại nguyên văn:
@@ -26,6 +26,7 @@ public enum StarterFiles {
           - url: https://xayenthai.thanhhoa.gov.vn/
             name: "Trang thông tin điện tử xã Yên Thái"
             commune: "Xã Yên Thái"
+            # alerts_to: "vanphong@yenthai.thanhhoa.gov.vn"   # xã chỉ nhận cảnh báo về cổng của mình
 
           # Cổng giải quyết thủ tục hành chính: cấp độ 3.
           - url: https://dichvucong.thanhhoa.gov.vn/
@@ -55,6 +56,13 @@ public enum StarterFiles {
         #   to: ["attt@sokhcn.thanhhoa.gov.vn"]
         # Cảnh báo chứng thư số theo hồ sơ cấp độ: cert.expiry-soon warn_days (30 ngày ở cấp 1–2, 45, 60, 90).
         reminder_hours: 24      # khi cổng còn gián đoạn, nhắc lại tối đa mỗi chừng này giờ
+        retry_seconds: 60       # thư/webhook gửi không được: giữ lại, thử lại sau chừng này giây (gấp đôi dần, tối đa 1 giờ)
+        incident_min_portals: 3 # từ chừng này cổng cùng máy chủ/mạng ngừng cùng lúc: một cảnh báo sự cố, không phải từng cổng
+        # Máy đối chứng: luôn tới được từ máy giám sát (cổng tỉnh, một trang của nhà cung cấp DNS). Khi
+        # self_share số cổng cùng ngừng và không tới được máy đối chứng nào: một cảnh báo "mất kết nối từ máy
+        # giám sát", giữ lại cảnh báo từng cổng, thời gian đó ghi là không giám sát được (không tính là gián đoạn).
+        # canaries: ["https://thanhhoa.gov.vn/"]
+        # self_share: 0.5
 
         """
 

@@ -124,6 +124,16 @@ footer { text-align: center; color: #5b6573; font-size: .8rem; padding: 1rem; }
 <p class="more">{{#expiringAll}}<a href="{{href}}">{{label}}</a> {{/expiringAll}}</p>
 </section>
 </div>
+{{#hasIncidents}}<section id="incidents">
+<h2>{{t.incidents}}</h2>
+<ul>{{#incidents}}<li>{{.}}</li>{{/incidents}}</ul>
+</section>{{/hasIncidents}}
+{{#hasTold}}<section id="told">
+<h2>{{t.told}}</h2>
+<table id="told-table"><thead><tr><th>{{t.when}}</th><th>{{t.event}}</th><th>{{t.recipients}}</th><th>{{t.outcome}}</th></tr></thead><tbody>
+{{#told}}<tr><td>{{at}}</td><td>{{event}}<br><span class="url">{{subject}}</span></td><td>{{destination}}</td><td class="{{#failed}}fail{{/failed}}">{{outcome}}</td></tr>{{/told}}
+</tbody></table>
+</section>{{/hasTold}}
 <section id="privacy">
 <h2>{{t.privacy}}</h2>
 {{^hasPrivacy}}<p class="empty">{{t.nonePrivacy}}</p>{{/hasPrivacy}}

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import PortalAuditCore
+import PortalAuditKit
 import PortalAuditReport
 import PortalAuditStore
 
@@ -129,6 +130,11 @@ struct Pages: Sendable {
             ),
             "privacyCount": w.t("portals to review", "cổng/trang cần xem xét"),
             "findingsWord": w.t("Findings", "Phát hiện"), "documentsWord": w.t("Documents", "Tài liệu"),
+            "told": w.t("Alerts sent by the monitor (past week)", "Cảnh báo máy giám sát đã gửi (7 ngày qua)"),
+            "incidents": w.t("Open incidents", "Sự cố đang mở"),
+            "event": w.t("Event", "Sự kiện"), "recipients": w.t("To", "Gửi tới"),
+            "outcome": w.t("Delivery", "Tình trạng"),
+            "when": w.t("When", "Lúc"),
             "pass": w.verdict(.pass), "warn": w.verdict(.warn), "incomplete": w.verdict(.incomplete),
             "fail": w.verdict(.fail), "rate": w.t("Meeting the criteria", "Tỷ lệ đạt"),
             "noRun": w.t(
@@ -229,6 +235,20 @@ struct Pages: Sendable {
         var privacy: [PrivacyLine]
         var hasPrivacy: Bool
         var privacyTotal: String
+        var told: [ToldLine]
+        var hasTold: Bool
+        var incidents: [String]
+        var hasIncidents: Bool
+    }
+
+    /// An alert message kept by the monitor: when it was made, what, to whom, and whether it went out.
+    struct ToldLine {
+        var at: String
+        var event: String
+        var subject: String
+        var destination: String
+        var outcome: String
+        var failed: Bool
     }
 
     /// A portal whose pages or documents show personal data, a form or trackers to review: its findings in
@@ -355,12 +375,45 @@ struct Pages: Sendable {
                     direction: change.verdict.rank < change.previous.rank ? "worse" : "better")
             },
             hasChanges: !changed.isEmpty, units: try await units(run: run.id), privacy: [], hasPrivacy: false,
-            privacyTotal: "0")
+            privacyTotal: "0", told: [], hasTold: false, incidents: [], hasIncidents: false)
+        let (told, incidents) = try await alertsTold()
+        model.run?.told = told
+        model.run?.hasTold = !told.isEmpty
+        model.run?.incidents = incidents
+        model.run?.hasIncidents = !incidents.isEmpty
         let (total, privacy) = try await privacy(run: run.id)
         model.run?.privacy = privacy
         model.run?.hasPrivacy = !privacy.isEmpty
         model.run?.privacyTotal = w.number(total)
         return render("overview", model)
+    }
+
+    /// The monitor's open incidents, and its last 30 alert messages of the past week, newest first: who was
+    /// told what and when (an acknowledgement is reading this; nothing is asked of the recipient).
+    func alertsTold() async throws -> ([ToldLine], [String]) {
+        let w = words
+        let messages = try await store.alertMessages(since: Date().addingTimeInterval(-7 * 86_400), limit: 5_000)
+        let told = messages.suffix(30).reversed().map { message in
+            ToldLine(
+                at: w.dateTime(message.createdAt), event: message.event, subject: message.subject,
+                destination: message.destination.replacingOccurrences(of: ",", with: ", "),
+                outcome: message.deliveredAt.map { w.t("sent \(w.dateTime($0))", "đã gửi \(w.dateTime($0))") }
+                    ?? w.t(
+                        "not sent yet (\(message.attempts) attempts\(message.lastError.map { ": " + $0 } ?? ""))",
+                        "chưa gửi được (\(message.attempts) lần\(message.lastError.map { ": " + $0 } ?? ""))"),
+                failed: message.deliveredAt == nil)
+        }
+        var incidents: [String] = []
+        if let text = try await store.monitorState("incidents") {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            if let desk = try? decoder.decode(IncidentDesk.self, from: Data(text.utf8)) {
+                incidents = desk.open.values.sorted { $0.openedAt < $1.openedAt }.map {
+                    IncidentDesk.title($0, count: $0.members.filter { $0.until == nil }.count)
+                }
+            }
+        }
+        return (Array(told), incidents)
     }
 
     /// The privacy rules, most severe first: the panel lists portals in this order.

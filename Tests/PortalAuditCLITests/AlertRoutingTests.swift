@@ -104,6 +104,22 @@ struct AlertRoutingTests {
             let times = mine.compactMap(\.deliveredAt)
             #expect(times == times.sorted(), "\(destination)")
         }
+        // And the dashboard shows who was told what and when
+        let serve = try Command.start(
+            Repository.binary, ["serve", "--db", database, "--listen", "127.0.0.1:0"], environment: environment)
+        defer { serve.kill(SIGTERM) }
+        var base: String?
+        for _ in 0..<300 where base == nil {
+            if let range = serve.stderrSoFar.range(of: #"serving http://[^ ]+/"#, options: .regularExpression) {
+                base = String(serve.stderrSoFar[range].dropFirst("serving ".count))
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let overview = try await Command.run("/usr/bin/curl", ["-s", "--max-time", "30", try #require(base)])
+        let told = String(overview.stdout.split(separator: "id=\"told\"").last ?? "")
+        #expect(told.contains("vanphong@yenthai.portal-audit.lab") && told.contains("attt@portal-audit.lab"))
+        #expect(told.contains("đã gửi") && !told.contains("chưa gửi được"))
         // When the monitor restarts while the portals are still down, nothing is sent again
         monitor.kill(SIGTERM)
         #expect(await monitor.wait() == 0)
@@ -146,7 +162,11 @@ struct AlertRoutingTests {
             + ["  - { url: \"https://xa-le.laocai.gov.vn:18505/\", name: \"Xã Lẻ\", address: 127.0.1.1 }"])
             .joined(separator: "\n").write(toFile: inventory, atomically: true, encoding: .utf8)
         let alerts = folder.appendingPathComponent("alerts.yaml").path
-        try #"webhook: { url: "http://127.0.0.1:18506/hook" }"#.write(toFile: alerts, atomically: true, encoding: .utf8)
+        // (and an escalation channel, told once of an incident still open after 0.001 h)
+        try """
+        webhook: { url: "http://127.0.0.1:18506/hook" }
+        escalation: { after_hours: 0.001, webhook: "http://127.0.0.1:18506/escalation" }
+        """.write(toFile: alerts, atomically: true, encoding: .utf8)
         let database = folder.appendingPathComponent("i.sqlite").path
         let arguments = [
             "monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db", database, "--alerts", alerts,
@@ -172,12 +192,17 @@ struct AlertRoutingTests {
         #expect(opened.contains("cổng trên máy chủ 127.0.0.1 ngừng phản hồi từ"))
         try await Task.sleep(for: .seconds(2))
         #expect(count("down") == 1 && count("incident-grew") == 0)
+        // And the escalation channel hears once of each thing still open some seconds later: the incident and
+        // the lone portal
+        #expect(try await eventually(20) { count("escalated") == 2 }, "\(events())")
+        let escalated = events().filter { $0.contains("\"event\":\"escalated\"") }
+        #expect(escalated.contains { $0.contains("incident:127.0.0.0") } && escalated.contains { $0.contains("xa-le") })
         // And a monitor restarted mid-incident announces nothing again
         monitor.kill(SIGTERM)
         #expect(await monitor.wait() == 0)
         monitor = try Command.start(Repository.binary, arguments, environment: environment)
         try await Task.sleep(for: .seconds(4))
-        #expect(count("incident-open") == 1 && count("down") == 1)
+        #expect(count("incident-open") == 1 && count("down") == 1 && count("escalated") == 2)
         // When two come back, nothing is said; when the last two do, the incident closes once, with each outage
         portals = try ports.prefix(2).map(portal)
         try await Task.sleep(for: .seconds(4))

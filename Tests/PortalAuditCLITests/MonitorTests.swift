@@ -233,7 +233,8 @@ struct MonitorTests {
             MonitorRequest(
                 scan: ScanRequest(
                     inventory: inventory, concurrency: 2, database: database,
-                    probe: ProbeOptions(timeoutSeconds: 3, confirmOutagesAfterSeconds: 0), caFile: Lab.caFile),
+                    // (10 s: the linked PDF is read within the site's budget on a loaded machine)
+                    probe: ProbeOptions(timeoutSeconds: 10, confirmOutagesAfterSeconds: 0), caFile: Lab.caFile),
                 uptimeEvery: 600, scanEvery: 10, alertsFile: alerts))
         let said = Mutex<[String]>([])
         let task = Task { await monitor.run(prepared) { line in said.withLock { $0.append(line) } } }
@@ -277,7 +278,13 @@ struct MonitorTests {
         )
         .write(toFile: page, atomically: true, encoding: .utf8)
         try await nextScan()
+        // (kept alerts go out within a second of being made)
+        #expect(
+            try await eventually(30) {
+                (try? String(contentsOfFile: hookLog, encoding: .utf8))?.contains("\"event\":\"personal-data\"") == true
+            }, "\(said.withLock { $0 })")
         try await nextScan()
+        try await Task.sleep(for: .seconds(1.5))
         task.cancel()
         await task.value
         let hooks = try String(contentsOfFile: hookLog, encoding: .utf8).split(separator: "\n")
@@ -426,7 +433,7 @@ struct MonitorTests {
         #expect(lines.contains("\(alerts):2:72: error: email.starttls: expected true or false"))
         #expect(
             lines.contains(
-                "\(alerts):3:1: error: pager: unknown key (allowed: canaries, email, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
+                "\(alerts):3:1: error: pager: unknown key (allowed: canaries, email, escalation, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
             ))
     }
 
