@@ -104,26 +104,15 @@ struct PrivacyTests {
             outputs.append((name, String(decoding: bytes, as: UTF8.self)))
         }
         // And the dashboard's "Dữ liệu cá nhân" panel lists the portals worst first, the redaction first
-        let serve = try Command.start(
-            Repository.binary, ["serve", "--db", database, "--listen", "127.0.0.1:0"], environment: environment)
+        let (serve, page) = try await dashboardOverview(database: database, environment: environment)
         defer { serve.kill(SIGTERM) }
-        var base: String?
-        for _ in 0..<300 where base == nil {
-            if let range = serve.stderrSoFar.range(of: #"serving http://[^ ]+/"#, options: .regularExpression) {
-                base = String(serve.stderrSoFar[range].dropFirst("serving ".count))
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        let root = try #require(base, "serve did not start: \(serve.stderrSoFar)")
-        let overview = try await Command.run("/usr/bin/curl", ["-s", "--max-time", "30", root])
-        #expect(overview.stdout.contains("Dữ liệu cá nhân"))
-        let panel = String(overview.stdout.split(separator: "id=\"privacy\"").last ?? "")
+        #expect(page.contains("Dữ liệu cá nhân"))
+        let panel = String(page.split(separator: "id=\"privacy\"").last ?? "")
         let order = try ["redacted-pdf", "personal-pdf", "personal-xlsx"].map { try Lab.portal($0).host }
         let positions = order.map { panel.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil } && positions[0]! < positions[1]! && positions[1]! < positions[2]!)
         #expect(panel.contains("truong-thon.xlsx") && panel.contains("0380******"))
-        outputs.append(("dashboard", overview.stdout))
+        outputs.append(("dashboard", page))
         // (as published, and as the page wrote them: "0912 468 135")
         let written =
             Self.planted + [

@@ -289,3 +289,23 @@ public func eventually(_ seconds: Double, _ condition: () async throws -> Bool) 
     }
     return try await condition()
 }
+
+/// `portal-audit serve` over `database` on a free loopback port: the process and the dashboard's overview page,
+/// as curl fetched it (the caller stops the process).
+public func dashboardOverview(database: String, environment: [String: String]) async throws -> (
+    Command.Running, String
+) {
+    let serve = try Command.start(
+        Repository.binary, ["serve", "--db", database, "--listen", "127.0.0.1:0"], environment: environment)
+    for _ in 0..<300 {
+        if let range = serve.stderrSoFar.range(of: #"serving http://[^ ]+/"#, options: .regularExpression) {
+            let page = try await Command.run(
+                "/usr/bin/curl",
+                ["-s", "--max-time", "30", String(serve.stderrSoFar[range].dropFirst("serving ".count))])
+            return (serve, page.stdout)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    serve.kill(SIGKILL)
+    throw LabError(message: "serve did not start: \(serve.stderrSoFar)")
+}
