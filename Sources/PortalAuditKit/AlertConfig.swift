@@ -13,6 +13,7 @@ import Yams
 /// canaries: ["https://tinh.gov.vn/", "https://dns.google/"]   # always reachable from the monitor
 /// self_share: 0.5
 /// escalation: { after_hours: 4, to: ["lanhdao@tinh.gov.vn"], webhook: "https://…" }   # once, when still open
+/// digest: { every: daily, dashboard: "https://giamsat.tinh.gov.vn" }   # each recipient its own portals
 /// ```
 ///
 /// Each portal's alerts also go by e-mail to its unit (`alerts_to:` and the addresses in `contact:` in the
@@ -49,6 +50,15 @@ public struct AlertConfig: Sendable, Equatable {
         public var to: [String]
     }
     public var escalation: Escalation?
+
+    /// A digest per recipient (the province's list, each unit) every `every` seconds: its portals failing,
+    /// worse and better since the previous digest, each finding with its fix.
+    public struct Digest: Sendable, Equatable {
+        public var every: Double
+        /// The dashboard's address, for a link to each portal's page (`serve` running).
+        public var dashboard: String?
+    }
+    public var digest: Digest?
 
     public init(
         webhook: String? = nil, email: Email? = nil, reminderHours: Int = 24, retrySeconds: Int = 60,
@@ -205,6 +215,30 @@ public struct AlertConfig: Sendable, Equatable {
                     issue(value, "escalation", "needs a webhook or a to: list")
                 }
                 config.escalation = escalation
+            case "digest":
+                guard let map = value.mapping else {
+                    issue(value, "digest", "expected { every, dashboard }")
+                    continue
+                }
+                var digest = Digest(every: 86_400, dashboard: nil)
+                for (k, v) in map {
+                    let field = "digest.\(k.string ?? "?")"
+                    switch k.string {
+                    case "every":
+                        let text = v.scalar?.string ?? ""
+                        if let seconds = text == "daily"
+                            ? 86_400 : text == "weekly" ? 604_800 : DurationText.seconds(text),
+                            seconds >= 1, seconds <= 31 * 86_400
+                        {
+                            digest.every = seconds
+                        } else {
+                            issue(v, field, "expected daily, weekly or a duration such as 24h, found '\(text)'")
+                        }
+                    case "dashboard": digest.dashboard = url(v, field, schemes: ["http", "https"])
+                    default: issue(k, field, "unknown key (allowed: dashboard, every)")
+                    }
+                }
+                config.digest = digest
             case "canaries":
                 let items = value.sequence.map { Array($0) } ?? [value]
                 for item in items {
@@ -231,7 +265,7 @@ public struct AlertConfig: Sendable, Equatable {
             default:
                 issue(
                     key, key.string ?? "?",
-                    "unknown key (allowed: canaries, email, escalation, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
+                    "unknown key (allowed: canaries, digest, email, escalation, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
                 )
             }
         }
@@ -270,6 +304,8 @@ public struct Alert: Sendable, Equatable {
         case monitorCutOff = "monitor-cut-off"
         /// Still open after `escalation.after_hours`: sent once to the second channel.
         case escalated
+        /// A recipient's portals since the previous digest.
+        case digest
     }
 
     public var kind: Kind
@@ -296,7 +332,9 @@ public struct Alert: Sendable, Equatable {
             case .incidentClosed: "SỰ CỐ ĐÃ KẾT THÚC / INCIDENT CLOSED"
             case .monitorCutOff: "MẤT KẾT NỐI TỪ MÁY GIÁM SÁT / MONITOR CUT OFF"
             case .escalated: "CHƯA KHẮC PHỤC, CHUYỂN CẤP TRÊN / STILL OPEN, ESCALATED"
+            case .digest: ""
             }
-        return "[portal-audit] \(label): \(name ?? url)"
+        // A digest's subject is its counts: "[portal-audit] Xã Yên Thái: 1 không đạt, 1 kém đi, 2 tốt lên".
+        return label.isEmpty ? "[portal-audit] \(name ?? url)" : "[portal-audit] \(label): \(name ?? url)"
     }
 }

@@ -65,6 +65,15 @@ public struct AlertSender: Sendable {
         text += "Date: \(formatter.string(from: alert.at))\r\nMIME-Version: 1.0\r\n"
         text +=
             "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nX-Portal-Audit-Event: \(alert.kind.rawValue)\r\n\r\n"
+        if alert.kind == .digest {
+            // A digest's lines, each made printable on its own.
+            text += "\(printable(alert.subject))\r\n\r\n"
+            text +=
+                alert.detail.split(separator: "\n", omittingEmptySubsequences: false).map {
+                    printable(String($0))
+                }.joined(separator: "\r\n") + "\r\n"
+            return Array(text.utf8)
+        }
         text +=
             "\(printable(alert.subject))\r\n\r\nCổng/Portal: \(printable(alert.url))\r\n\(printable(alert.detail))\r\n"
         if let seconds = alert.outageSeconds { text += "Thời gian gián đoạn / outage: \(seconds) s\r\n" }

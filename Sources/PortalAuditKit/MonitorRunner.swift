@@ -101,6 +101,7 @@ public struct MonitorRunner: Sendable {
             group.addTask { await sampleForever(prepared, log: log) }
             group.addTask { await scanForever(prepared, log: log) }
             group.addTask { await deliverForever(prepared, log: log) }
+            group.addTask { await digestForever(prepared, log: log) }
         }
     }
 
@@ -367,10 +368,62 @@ public struct MonitorRunner: Sendable {
         }
     }
 
+    // MARK: digests
+
+    /// Every `digest.every`, one e-mail per recipient (the province's list, each unit) over the latest finished
+    /// scan against the one of the previous digest; the first period starts when the monitor does. The time and
+    /// run of the last digest are kept in `monitorState`: a restart neither repeats nor skips one.
+    private func digestForever(_ prepared: Prepared, log: @escaping @Sendable (String) -> Void) async {
+        guard let sender = prepared.alerts, let digest = sender.config.digest, let email = sender.config.email else {
+            return
+        }
+        let store = prepared.scan.store
+        let key = FleetScanner.key(prepared.request.scan.inventory)
+        while !Task.isCancelled {
+            do {
+                let now = scanner.clock.now()
+                let kept = (try await store.monitorState("digest") ?? "").split(separator: " ")
+                let last = kept.first.flatMap { try? Date(String($0), strategy: .iso8601) }
+                let lastRun = kept.count > 1 ? Int64(kept[1]) : nil
+                if let last, now.timeIntervalSince(last) >= digest.every,
+                    let run = try await store.lastFinishedRun(inventory: key)
+                {
+                    var previous: [String: Verdict] = [:]
+                    if let lastRun {
+                        for site in try await store.results(run: lastRun) { previous[site.target.url] = site.verdict }
+                    }
+                    let units = Dictionary(
+                        prepared.scan.inventory.targets.map { ($0.url, $0.unitRecipients) },
+                        uniquingKeysWith: { first, _ in first })
+                    let letters = DigestBuilder.letters(
+                        results: try await store.results(run: run.id), previous: previous, province: email.to,
+                        units: units, dashboard: digest.dashboard, at: now)
+                    try await store.enqueueAlerts(
+                        letters.map { letter in
+                            AuditStore.OutboxMessage(
+                                createdAt: now, channel: "email", destination: letter.to.joined(separator: ","),
+                                event: Alert.Kind.digest.rawValue, portal: letter.alert.url,
+                                subject: AlertSender.printable(letter.alert.subject),
+                                body: String(
+                                    decoding: AlertSender.message(letter.alert, from: email.from, to: letter.to),
+                                    as: UTF8.self))
+                        })
+                    log("monitor: \(letters.count) digests of run \(run.id) kept for delivery")
+                    try await store.setMonitorState("digest", "\(now.formatted(.iso8601)) \(run.id)", at: now)
+                } else if last == nil {
+                    try await store.setMonitorState("digest", now.formatted(.iso8601), at: now)
+                }
+            } catch {
+                log("monitor: digest: \(error)")
+            }
+            do { try await scanner.clock.sleep(.seconds(min(60, max(1, digest.every / 4)))) } catch { return }
+        }
+    }
+
     // MARK: escalation
 
-    /// What stays open past `escalation.after_hours` — an incident, or a portal announced down alone — goes
-    /// once to the escalation channel; what closes is forgotten (kept in `monitorState`: a restart sends
+    /// What stays open past `escalation.after_hours` — an incident, a portal announced down alone, or a required
+    /// criterion failed by every scan since — goes once to the escalation channel; what closes is forgotten (kept in `monitorState`: a restart sends
     /// nothing twice).
     private func escalate(_ prepared: Prepared, log: @Sendable (String) -> Void) async {
         guard let sender = prepared.alerts, let escalation = sender.config.escalation else { return }
@@ -386,11 +439,18 @@ public struct MonitorRunner: Sendable {
             }
             let names = Dictionary(
                 prepared.scan.inventory.targets.map { ($0.url, $0.name) }, uniquingKeysWith: { first, _ in first })
-            for (url, state) in try await store.alertStates(kind: .availability)
-            where state.state == .down && state.lastSent != nil
-                && !prepared.desk.state.withLock({ $0.inIncident(url) })
-            {
+            // (a portal down now is escalated as an outage, not as a failing scan)
+            var downNow = Set<String>()
+            for (url, state) in try await store.alertStates(kind: .availability) where state.state == .down {
+                downNow.insert(url)
+                guard state.lastSent != nil, !prepared.desk.state.withLock({ $0.inIncident(url) }) else { continue }
                 open[url] = (state.since, names[url] ?? nil, "down since \(state.since.formatted(.iso8601))")
+            }
+            // A required failure the scans have found without a break since then.
+            for (url, since) in try await Self.failingSince(store) where !downNow.contains(url) {
+                open["failing:" + url] = (
+                    since, names[url] ?? nil, "không đạt tiêu chí bắt buộc / failing a required criterion: \(url)"
+                )
             }
             let sent = Set(
                 (try await store.monitorState("escalated") ?? "").split(separator: "\n").map(String.init))
@@ -410,6 +470,18 @@ public struct MonitorRunner: Sendable {
         } catch {
             log("monitor: escalation: \(error)")
         }
+    }
+
+    /// The portals failing a required criterion in every scan since the date kept for them.
+    static func failingSince(_ store: AuditStore) async throws -> [String: Date] {
+        var out: [String: Date] = [:]
+        for line in (try await store.monitorState("failing-since") ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, let date = try? Date(String(parts[0]), strategy: .iso8601) {
+                out[String(parts[1])] = date
+            }
+        }
+        return out
     }
 
     // MARK: incidents
@@ -575,6 +647,17 @@ public struct MonitorRunner: Sendable {
     {
         let results = try await store.results(run: run)
         let previous = try await store.previousResults(run: run)
+        // Since when each portal has failed a required criterion without a break, for escalation.
+        let failingSince = try await Self.failingSince(store)
+        var failing: [String: Date] = [:]
+        for site in results where site.verdict == .fail {
+            failing[site.target.url] = failingSince[site.target.url] ?? scanner.clock.now()
+        }
+        try await store.setMonitorState(
+            "failing-since",
+            failing.sorted { $0.key < $1.key }.map { "\($0.value.formatted(.iso8601)) \($0.key)" }.joined(
+                separator: "\n"),
+            at: scanner.clock.now())
         for site in results {
             let url = site.target.url
             if let before = previous[url], site.verdict.rank < before.verdict.rank {

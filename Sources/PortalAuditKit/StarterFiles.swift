@@ -63,6 +63,10 @@ public enum StarterFiles {
         # giám sát", giữ lại cảnh báo từng cổng, thời gian đó ghi là không giám sát được (không tính là gián đoạn).
         # canaries: ["https://thanhhoa.gov.vn/"]
         # self_share: 0.5
+        # Quá chừng này giờ vẫn chưa khắc phục (sự cố, cổng ngừng): báo một lần cho kênh thứ hai.
+        # escalation: { after_hours: 4, to: ["lanhdao@sokhcn.thanhhoa.gov.vn"] }
+        # Bản tin định kỳ cho từng nơi nhận (tỉnh: mọi cổng; mỗi xã: cổng của mình), kèm cách khắc phục.
+        # digest: { every: daily, dashboard: "https://giamsat.thanhhoa.gov.vn" }
 
         """
 

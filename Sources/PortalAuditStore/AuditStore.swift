@@ -466,6 +466,11 @@ public final class AuditStore: Sendable {
             shared: row.value("offered") != .null)
     }
 
+    /// The latest finished run of `inventory`.
+    public func lastFinishedRun(inventory: String) async throws(StoreError) -> RunSummary? {
+        try await runs(where: "inventory = ? AND status = 'finished'", [inventory], limit: 1).first
+    }
+
     /// When the latest run of `inventory` started (the scan schedule resumes from it).
     public func lastRunStart(inventory: String) async throws(StoreError) -> Date? {
         try await runs(where: "inventory = ?", [inventory], limit: 1).first?.startedAt

@@ -182,17 +182,21 @@ struct AlertRoutingTests {
         #expect(opened.contains("cổng trên máy chủ 127.0.0.1 ngừng phản hồi từ"))
         try await Task.sleep(for: .seconds(2))
         #expect(count("down") == 1 && count("incident-grew") == 0)
-        // And the escalation channel hears once of each thing still open some seconds later: the incident and
-        // the lone portal
-        #expect(try await eventually(20) { count("escalated") == 2 }, "\(events())")
-        let escalated = events().filter { $0.contains("\"event\":\"escalated\"") }
-        #expect(escalated.contains { $0.contains("incident:127.0.0.0") } && escalated.contains { $0.contains("xa-le") })
+        // And the escalation channel hears once of each outage still open some seconds later: the incident and
+        // the lone portal (the sink portals also fail required criteria in every scan: those escalate apart)
+        func outagesEscalated() -> [String] {
+            events().filter { $0.contains("\"event\":\"escalated\"") && !$0.contains("failing:") }
+        }
+        #expect(try await eventually(20) { outagesEscalated().count == 2 }, "\(events())")
+        #expect(
+            outagesEscalated().contains { $0.contains("incident:127.0.0.0") }
+                && outagesEscalated().contains { $0.contains("xa-le") })
         // And a monitor restarted mid-incident announces nothing again
         monitor.kill(SIGTERM)
         #expect(await monitor.wait() == 0)
         monitor = try Command.start(Repository.binary, arguments, environment: environment)
         try await Task.sleep(for: .seconds(4))
-        #expect(count("incident-open") == 1 && count("down") == 1 && count("escalated") == 2)
+        #expect(count("incident-open") == 1 && count("down") == 1 && outagesEscalated().count == 2)
         // When two come back, nothing is said; when the last two do, the incident closes once, with each outage
         portals = try ports.prefix(2).map(portal)
         try await Task.sleep(for: .seconds(4))
@@ -276,5 +280,83 @@ struct AlertRoutingTests {
         #expect(history.stdout.contains("Unmonitored (the monitor's own network was cut; not counted as downtime): "))
         monitor.kill(SIGTERM)
         #expect(await monitor.wait() == 0)
+    }
+
+    @Test(
+        "digests: each recipient its own portals, the counts in the subject, each failure with its fix; a required failure still open escalates once"
+    )
+    func digests() async throws {
+        let pki = Lab.directory + "/pki"
+        let failing = try Lab.portal("legacy-tls")
+        let passing = try Lab.portal("exemplary")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let maildir = folder.appendingPathComponent("Maildir").path
+        let smtp = try Command.start(
+            "/usr/bin/env",
+            [
+                "python3", Repository.root.appendingPathComponent("scripts/lab-sinks.py").path, "smtp", "18509",
+                pki + "/smtp-sink.pem", pki + "/smtp-sink.key", folder.appendingPathComponent("events.log").path,
+                maildir,
+            ])
+        defer { smtp.kill(SIGKILL) }
+        // Given two communes' portals, one failing, each commune with its own address
+        let inventory = folder.appendingPathComponent("inventory.yaml").path
+        try """
+        defaults:
+          province: "Tỉnh Lab"
+        portals:
+          - url: \(failing.url)
+            http_port: \(failing.httpPort)
+            address: "127.0.0.1,::1"
+            commune: "Xã Yên Thái"
+            alerts_to: "vp@yenthai.portal-audit.lab"
+          - url: \(passing.url)
+            http_port: \(passing.httpPort)
+            address: "127.0.0.1,::1"
+            commune: "Xã Yên Bình"
+            alerts_to: "vp@yenbinh.portal-audit.lab"
+        """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let alerts = folder.appendingPathComponent("alerts.yaml").path
+        try """
+        email: { smtp: "smtp://mail.portal-audit.lab:18509", from: "giamsat@portal-audit.lab", to: ["attt@portal-audit.lab"] }
+        digest: { every: 3s, dashboard: "https://giamsat.portal-audit.lab" }
+        escalation: { after_hours: 0.001, to: ["lanhdao@portal-audit.lab"] }
+        """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        #expect(try await eventually(20) { accepts(18509) })
+        // When the monitor has scanned once and a digest period has passed
+        let monitor = try Command.start(
+            Repository.binary,
+            [
+                "monitor", inventory, "--uptime-every", "1s", "--scan-every", "24h", "--db",
+                folder.appendingPathComponent("d.sqlite").path, "--alerts", alerts, "--ca-file", Lab.caFile,
+                "--resolve", "mail.portal-audit.lab:18509:127.0.0.1", "--sample-pages", "0",
+            ], environment: environment)
+        defer { monitor.kill(SIGKILL) }
+        #expect(
+            try await eventually(60) {
+                let letters = try inbox(maildir)
+                return letters.filter { $0.text.contains("X-Portal-Audit-Event: digest") }.count >= 3
+                    && letters.contains { $0.recipients == ["lanhdao@portal-audit.lab"] }
+            }, "\(monitor.stderrSoFar)")
+        monitor.kill(SIGTERM)
+        _ = await monitor.wait()
+        // Then the province's digest holds both portals, each commune's only its own, counts first
+        let letters = try inbox(maildir).filter { $0.text.contains("X-Portal-Audit-Event: digest") }
+        let province = try #require(letters.first { $0.recipients == ["attt@portal-audit.lab"] })
+        #expect(province.text.contains("[portal-audit] Toàn Tỉnh Lab: 1 không đạt, 0 kém đi, 0 tốt lên"))
+        #expect(province.text.contains("Bản tin tình trạng 2 cổng/trang") && province.text.contains(failing.host))
+        let yenThai = try #require(letters.first { $0.recipients == ["vp@yenthai.portal-audit.lab"] })
+        #expect(yenThai.text.contains("[portal-audit] Xã Yên Thái: 1 không đạt, 0 kém đi, 0 tốt lên"))
+        #expect(yenThai.text.contains("Bản tin tình trạng 1 cổng/trang") && yenThai.text.contains(failing.host))
+        #expect(yenThai.text.contains("Cách khắc phục: "))
+        #expect(yenThai.text.contains("https://giamsat.portal-audit.lab/portal?url="))
+        let yenBinh = try #require(letters.first { $0.recipients == ["vp@yenbinh.portal-audit.lab"] })
+        #expect(yenBinh.text.contains("[portal-audit] Xã Yên Bình: 0 không đạt, 0 kém đi, 0 tốt lên"))
+        #expect(!yenBinh.text.contains(failing.host))
+        // And the failing portal, still failing past the escalation time, went once to the second channel
+        let escalated = try inbox(maildir).filter { $0.recipients == ["lanhdao@portal-audit.lab"] }
+        #expect(escalated.count == 1 && escalated.first?.text.contains("failing:" + failing.url) == true)
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import PortalAuditCore
+import PortalAuditTestSupport
 import Testing
 
 @testable import PortalAuditKit
@@ -98,5 +100,37 @@ struct IncidentDeskTests {
         #expect(desk.flush(at: t0.addingTimeInterval(2.9), window: 1).alone.isEmpty)
         #expect(desk.flush(at: t0.addingTimeInterval(3.1), window: 1).alone.map(\.url) == ["https://d/"])
         #expect(desk.flush(at: t0.addingTimeInterval(3.6), window: 1).alone.map(\.url) == ["https://e/"])
+    }
+}
+
+@Suite("Digests: each recipient its own portals, what changed since the last digest")
+struct DigestBuilderTests {
+    func site(_ url: String, _ verdict: Verdict, commune: String) -> SiteResult {
+        var target = Target(url: url, host: "h", httpsPort: 443, httpPort: 80, path: "/", province: "Tỉnh T")
+        target.commune = commune
+        return SiteResult(
+            target: target, profile: ProfileReference(id: "vn-level2", version: 6), verdict: verdict, score: 50,
+            grade: verdict == .fail ? "F" : "A", durationMS: 1,
+            cost: ProbeCost(connections: 1, tlsHandshakes: 1, requests: 1),
+            probes: [], observation: Fixtures.exemplary(), findings: [])
+    }
+
+    @Test("counts in the subject: not met now, worse and better than at the previous digest")
+    func counts() {
+        let results = [
+            site("https://a/", .fail, commune: "Xã A"), site("https://b/", .pass, commune: "Xã A"),
+            site("https://c/", .warn, commune: "Xã C"),
+        ]
+        let letters = DigestBuilder.letters(
+            results: results, previous: ["https://a/": .pass, "https://b/": .fail, "https://c/": .warn],
+            province: ["tinh@t"], units: ["https://a/": ["a@t"], "https://b/": ["a@t"], "https://c/": ["c@t"]],
+            dashboard: nil, at: Date())
+        #expect(letters.map(\.to) == [["tinh@t"], ["a@t"], ["c@t"]])
+        #expect(
+            letters.map { $0.alert.name ?? "" } == [
+                "Toàn Tỉnh T: 1 không đạt, 1 kém đi, 1 tốt lên", "Xã A: 1 không đạt, 1 kém đi, 1 tốt lên",
+                "Xã C: 0 không đạt, 0 kém đi, 0 tốt lên",
+            ])
+        #expect(letters[2].alert.detail.contains("Không cổng nào không đạt"))
     }
 }

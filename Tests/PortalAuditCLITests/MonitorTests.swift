@@ -433,7 +433,7 @@ struct MonitorTests {
         #expect(lines.contains("\(alerts):2:72: error: email.starttls: expected true or false"))
         #expect(
             lines.contains(
-                "\(alerts):3:1: error: pager: unknown key (allowed: canaries, email, escalation, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
+                "\(alerts):3:1: error: pager: unknown key (allowed: canaries, digest, email, escalation, incident_min_portals, reminder_hours, retry_seconds, self_share, webhook)"
             ))
     }
 
