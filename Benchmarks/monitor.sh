@@ -5,9 +5,10 @@
 # canary stop) and comes back. Prints the alerts the webhook received by kind, the e-mails the SMTP sink
 # received (the province's and the units'), and the monitor's CPU and peak memory. Goal (issue 33): at most 2
 # alerts for the shared outage (open, close), 1 for the network cut.
-# Usage: bash Benchmarks/monitor.sh [PORTALS] [UPTIME_EVERY_SECONDS] [CUT_SECONDS]
+# With a digest every DIGEST_SECONDS (default 120), it also counts the digests each recipient received.
+# Usage: bash Benchmarks/monitor.sh [PORTALS] [UPTIME_EVERY_SECONDS] [CUT_SECONDS] [DIGEST_SECONDS]
 set -euo pipefail
-count=${1:-2000}; every=${2:-20}; cut=${3:-60}
+count=${1:-2000}; every=${2:-20}; cut=${3:-60}; digest_every=${4:-120}
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export PORTAL_AUDIT_LOOPBACK_ONLY=1
 work=$(mktemp -d)
@@ -37,14 +38,15 @@ webhook: { url: "http://127.0.0.1:18522/hook" }
 email: { smtp: "smtp://mail.portal-audit.lab:18523", from: "giamsat@portal-audit.lab", to: ["attt@portal-audit.lab"] }
 canaries: ["https://127.0.0.1:18521/"]
 retry_seconds: 5
+digest: { every: ${digest_every}s }
 EOF
 sleep 1
-# A finished run of this inventory in history first: the monitor's next full scan is a day away, and this
-# measures sampling and alerts alone.
-cp "$work/inventory.yaml" "$work/full.yaml"
-head -2 "$work/full.yaml" >"$work/inventory.yaml"
-"$bin" scan "$work/inventory.yaml" --db "$work/m.sqlite" --ca-file "$ca" --sample-pages 0 >/dev/null 2>&1 || true
-cp "$work/full.yaml" "$work/inventory.yaml"
+# A finished scan of this inventory in history first (what the digests report on): the monitor's next full
+# scan is then a day away, and this measures sampling, alerts and digests alone.
+say() { echo "$(date -u +%T) $*"; }
+say "first scan of the $count portals"
+"$bin" scan "$work/inventory.yaml" --db "$work/m.sqlite" --ca-file "$ca" --sample-pages 0 --documents 0 \
+    --concurrency 32 >/dev/null 2>&1 || true
 "$bin" monitor "$work/inventory.yaml" --db "$work/m.sqlite" --alerts "$work/alerts.yaml" --ca-file "$ca" \
     --uptime-every "${every}s" --scan-every 24h --resolve mail.portal-audit.lab:18523:127.0.0.1 --timeout 5 \
     >"$work/monitor.log" 2>&1 &
@@ -52,7 +54,6 @@ monitor=$!
 pids+=("$monitor")
 cpu() { awk '{print $14 + $15}' "/proc/$monitor/stat"; }
 tick=$(getconf CLK_TCK)
-say() { echo "$(date -u +%T) $*"; }
 say "monitor started: $count portals on 10 servers, a sample every ${every}s"
 sleep $((every * 3))
 say "server 127.0.3.1 ($((count / 10)) portals) down"
@@ -72,21 +73,30 @@ sleep $((every * 4))
 used=$(cpu)
 peak=$(awk '/VmHWM/ {print $2}' "/proc/$monitor/status")
 kill -TERM "$monitor"; wait "$monitor" 2>/dev/null || true
-python3 - "$work/hook.log" "$work/Maildir" "$count" "$used" "$tick" "$peak" "$((every * 14 + cut))" <<'PY'
+python3 - "$work/hook.log" "$work/Maildir" "$count" "$used" "$tick" "$peak" "$((every * 14 + cut))" "$digest_every" <<'PY'
 import collections, json, os, sys
 hook, maildir, count, used, tick, peak, wall = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+digest_every = int(sys.argv[8])
 events = collections.Counter(json.loads(l)["event"] for l in open(hook) if l.strip()) if os.path.exists(hook) else {}
 mails = collections.Counter()
+digests = collections.Counter()
 for name in os.listdir(os.path.join(maildir, "new")) if os.path.isdir(maildir) else []:
-    first = open(os.path.join(maildir, "new", name), encoding="utf-8", errors="replace").readline()
+    text = open(os.path.join(maildir, "new", name), encoding="utf-8", errors="replace").read()
+    first = text.split("\n", 1)[0]
+    if "X-Portal-Audit-Event: digest" in text:
+        digests[first] += 1
+        continue
     mails["province" if "attt@" in first else "units"] += 1
 print("webhook alerts     : " + (", ".join(f"{k} {v}" for k, v in sorted(events.items())) or "none"))
 print(f"shared outage      : {events.get('incident-open', 0)} open + {events.get('incident-closed', 0)} closed "
       f"+ {events.get('incident-grew', 0)} grew; {events.get('down', 0)} single down, {events.get('up', 0)} single up "
       f"(goal: at most 2 alerts)")
 print(f"network cut        : {events.get('monitor-cut-off', 0)} monitor-cut-off (goal: 1)")
-print(f"e-mails            : province {mails['province']}, units {mails['units']} (each unit only its own portals)")
+print(f"e-mails (alerts)   : province {mails['province']}, units {mails['units']} (each unit only its own portals)")
 print(f"monitor            : {count} portals, CPU {used / tick:.1f} s over ~{wall} s ({100 * used / tick / wall:.1f} % of one core), "
       f"peak memory {peak / 1024:.0f} MB")
-print("digests            : not built yet (issue 33 item 3)")
+periods = wall // digest_every
+print(f"digests            : {sum(digests.values())} to {len(digests)} recipients (province and 20 units) over ~{periods} "
+      f"periods of {digest_every} s: {min(digests.values(), default=0)}–{max(digests.values(), default=0)} each "
+      f"(goal: one per recipient per period)")
 PY
